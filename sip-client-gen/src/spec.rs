@@ -1,0 +1,151 @@
+//! Loading and checking a spec before progenitor sees it.
+//!
+//! progenitor takes an `openapiv3::OpenAPI` and trusts it: a 3.1 document is refused with a
+//! terse message, and a dangling `$ref` can panic deep inside typify. These checks run first
+//! so that each mistake gets a message that says where it is.
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+use crate::error::{Culprit, Error};
+
+/// Parses spec text (YAML or JSON) and checks version and references.
+pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|err| {
+        let location = err.location();
+        Error::Yaml {
+            line: location.as_ref().map(|l| l.line()),
+            column: location.as_ref().map(|l| l.column()),
+            message: err.to_string(),
+        }
+    })?;
+    // Through JSON so that integer keys (an unquoted `200:` status) become strings, as
+    // OpenAPI means them.
+    let json = serde_json::to_value(&yaml).map_err(|err| Error::Shape {
+        at: String::new(),
+        message: err.to_string(),
+    })?;
+
+    let version = json
+        .get("openapi")
+        .and_then(Value::as_str)
+        .ok_or(Error::MissingVersion)?;
+    if !version.trim().starts_with("3.0.") {
+        return Err(Error::UnsupportedVersion {
+            found: version.to_owned(),
+        });
+    }
+
+    check_refs(&json, &json, &mut String::new())?;
+
+    serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
+        at: err.path().to_string(),
+        message: err.inner().to_string(),
+    })
+}
+
+/// Checks that every `$ref` in `value` resolves inside `root`; `at` is `value`'s JSON pointer.
+fn check_refs(root: &Value, value: &Value, at: &mut String) -> Result<(), Error> {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let resolves = reference
+                    .strip_prefix('#')
+                    .is_some_and(|pointer| root.pointer(pointer).is_some());
+                if !resolves {
+                    return Err(Error::UnresolvedRef {
+                        reference: reference.clone(),
+                        at: if at.is_empty() {
+                            "/".to_owned()
+                        } else {
+                            at.clone()
+                        },
+                    });
+                }
+            }
+            for (key, child) in map {
+                let len = at.len();
+                at.push('/');
+                // JSON pointer escaping (RFC 6901).
+                at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                check_refs(root, child, at)?;
+                at.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&index.to_string());
+                check_refs(root, child, at)?;
+                at.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Narrows a failure down to one schema or one operation.
+///
+/// `fails` runs the generator on a reduced spec. Schemas are tried first, each alone with no
+/// operation; then each operation alone with every schema.
+pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> Option<Culprit> {
+    let mut without_paths = spec.clone();
+    without_paths.paths.paths.clear();
+    if fails(&without_paths) {
+        let schemas = spec
+            .components
+            .as_ref()
+            .map(|c| c.schemas.clone())
+            .unwrap_or_default();
+        for (name, schema) in &schemas {
+            let mut alone = without_paths.clone();
+            let components = alone.components.get_or_insert_with(Default::default);
+            components.schemas.clear();
+            components.schemas.insert(name.clone(), schema.clone());
+            if fails(&alone) {
+                return Some(Culprit::Schema(name.clone()));
+            }
+        }
+        return Some(Culprit::Components);
+    }
+
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let mut alone = spec.clone();
+            let mut only = item.clone();
+            for (other, slot) in [
+                ("get", &mut only.get),
+                ("put", &mut only.put),
+                ("post", &mut only.post),
+                ("delete", &mut only.delete),
+                ("options", &mut only.options),
+                ("head", &mut only.head),
+                ("patch", &mut only.patch),
+                ("trace", &mut only.trace),
+            ] {
+                if other != method {
+                    *slot = None;
+                }
+            }
+            alone.paths.paths.clear();
+            alone
+                .paths
+                .paths
+                .insert(path.clone(), ReferenceOr::Item(only));
+            if fails(&alone) {
+                return Some(Culprit::Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    operation_id: operation.operation_id.clone(),
+                });
+            }
+        }
+    }
+    None
+}

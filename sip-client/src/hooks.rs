@@ -1,0 +1,42 @@
+//! progenitor's hooks for the generated client: the generated builders authenticate and
+//! retry exactly like the front door.
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+
+use crate::client::RawContext;
+use crate::generated::Client;
+use crate::retry;
+
+/// progenitor adds an `api-version` header carrying the spec's `info.version`. That is our
+/// version of the spec, not Bland's: Bland documents no such header, so it is not sent.
+const PROGENITOR_VERSION_HEADER: &str = "api-version";
+
+impl ClientHooks<RawContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        headers.remove(PROGENITOR_VERSION_HEADER);
+        self.inner().apply_headers(headers);
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let context = self.inner();
+        retry::execute(
+            self.client(),
+            request,
+            context.retry(),
+            context.deadline(),
+            info.operation_id,
+        )
+        .await
+        .result
+    }
+}

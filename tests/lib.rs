@@ -1,0 +1,1 @@
+//! Cross-crate tests of sip-client live in `tests/tests/`.
