@@ -102,9 +102,8 @@ impl fmt::Display for Error {
             }
             Error::Progenitor { culprit, message } => {
                 write!(f, "progenitor cannot generate a client")?;
-                match culprit {
-                    Some(culprit) => write!(f, " for {culprit}")?,
-                    None => {}
+                if let Some(culprit) = culprit {
+                    write!(f, " for {culprit}")?;
                 }
                 write!(f, ": {message}")
             }

@@ -202,6 +202,13 @@ impl Client {
         ))
     }
 
+    /// [`Client::get_sip_config`] for a number given as text: it is validated first, and an
+    /// invalid one is [`Error::InvalidPhoneNumber`] without any request.
+    pub async fn get_sip_config_str(&self, phone_number: &str) -> Result<SipConfigData, Error> {
+        let phone_number = PhoneNumber::parse(phone_number)?;
+        self.get_sip_config(&phone_number).await
+    }
+
     /// The generated client, for calls the front door does not wrap.
     ///
     /// Its builders send the same headers (key, user agent) through the same connection

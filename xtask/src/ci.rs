@@ -1,12 +1,200 @@
-//! `cargo xtask ci`: what CI runs, also the command a developer runs before pushing.
+//! `cargo xtask ci`: everything CI checks, and the command a developer runs before pushing.
+//!
+//! Steps run in the order a failure is cheapest to find; the first failure stops the run.
 
+use std::path::Path;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use crate::generate::{self, Mode, Report};
+
+/// Crates that belong to the code generator and must never reach users of `sip-client`.
+pub const GENERATOR_CRATES: &[&str] = &[
+    "progenitor",
+    "progenitor-impl",
+    "progenitor-macro",
+    "typify",
+    "typify-impl",
+    "openapiv3",
+    "prettyplease",
+];
+
+/// One CI step: runs, reports on the terminal, says whether it passed.
+type Step<'a> = Box<dyn Fn() -> bool + 'a>;
 
 pub fn run() -> ExitCode {
+    let root = crate::workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let openapi = root.join("openapi");
+
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "cargo fmt --check",
+            Box::new(|| command(&root, &cargo, &["fmt", "--all", "--check"])),
+        ),
+        (
+            "generated client is fresh (cargo xtask generate --check)",
+            Box::new(|| check_generated(&root)),
+        ),
+        (
+            "install spec tools from openapi/package-lock.json (npm ci)",
+            Box::new(|| npm_ci(&openapi)),
+        ),
+        (
+            "Spectral (spectral:oas), warnings fail",
+            Box::new(|| npm_run(&openapi, "lint:spectral")),
+        ),
+        (
+            "Redocly (recommended-strict), warnings fail",
+            Box::new(|| npm_run(&openapi, "lint:redocly")),
+        ),
+        (
+            "cargo clippy --all-targets -D warnings",
+            Box::new(|| {
+                command(
+                    &root,
+                    &cargo,
+                    &[
+                        "clippy",
+                        "--workspace",
+                        "--all-targets",
+                        "--locked",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                )
+            }),
+        ),
+        (
+            "sip-client's dependency tree holds no code generator",
+            Box::new(|| check_no_generator(&root, &cargo)),
+        ),
+        (
+            "cargo test --workspace",
+            Box::new(|| command(&root, &cargo, &["test", "--workspace", "--locked"])),
+        ),
+    ];
+
+    let total = steps.len();
+    for (index, (name, step)) in steps.iter().enumerate() {
+        println!("\n==> [{}/{total}] {name}", index + 1);
+        let started = Instant::now();
+        let ok = step();
+        let elapsed = started.elapsed().as_secs_f64();
+        if !ok {
+            eprintln!("==> FAILED: {name} ({elapsed:.1}s)");
+            return ExitCode::FAILURE;
+        }
+        println!("==> ok: {name} ({elapsed:.1}s)");
+    }
+    println!("\nall {total} CI steps passed");
     ExitCode::SUCCESS
 }
 
-#[allow(dead_code)]
-fn step(_name: &str, _cmd: &mut Command) -> bool {
-    true
+fn command(dir: &Path, program: &str, args: &[&str]) -> bool {
+    match Command::new(program).args(args).current_dir(dir).status() {
+        Ok(status) => status.success(),
+        Err(err) => {
+            eprintln!("error: cannot run {program}: {err}");
+            false
+        }
+    }
+}
+
+fn check_generated(root: &Path) -> bool {
+    match generate::run(root, Mode::Check, &mut std::io::stdout()) {
+        Ok(Report::UpToDate) => true,
+        Ok(report) => {
+            eprintln!("error: {report:?}; run `cargo xtask generate` and commit the result");
+            false
+        }
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            false
+        }
+    }
+}
+
+/// Installs the pinned tools unless `node_modules` already matches the lockfile.
+fn npm_ci(openapi: &Path) -> bool {
+    let lock = std::fs::read(openapi.join("package-lock.json")).ok();
+    let installed = std::fs::read(openapi.join("node_modules/.sip-client-lock")).ok();
+    if lock.is_some() && lock == installed {
+        println!("node_modules matches package-lock.json; skipping npm ci");
+        return true;
+    }
+    // Telemetry scripts of dependencies are not run: this machine has no network but the
+    // registry, and CI must not depend on them.
+    let ok = command(
+        openapi,
+        "npm",
+        &["ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+    );
+    if ok && let Some(lock) = lock {
+        let _ = std::fs::write(openapi.join("node_modules/.sip-client-lock"), lock);
+    }
+    ok
+}
+
+fn npm_run(openapi: &Path, script: &str) -> bool {
+    command(openapi, "npm", &["run", "--silent", script])
+}
+
+/// `cargo tree` of sip-client's normal dependencies must not contain the generator.
+fn check_no_generator(root: &Path, cargo: &str) -> bool {
+    let output = Command::new(cargo)
+        .args([
+            "tree",
+            "--locked",
+            "-p",
+            "sip-client",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(root)
+        .output();
+    let output = match output {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => {
+            eprintln!(
+                "error: cargo tree failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            return false;
+        }
+        Err(err) => {
+            eprintln!("error: cannot run cargo tree: {err}");
+            return false;
+        }
+    };
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let found = generator_crates_in(&tree);
+    if found.is_empty() {
+        println!(
+            "{} crates, none of them a code generator",
+            tree.lines().count()
+        );
+        true
+    } else {
+        eprintln!(
+            "error: sip-client depends on generator crates: {}",
+            found.join(", ")
+        );
+        false
+    }
+}
+
+/// The generator crates named in `cargo tree --prefix none` output.
+pub fn generator_crates_in(tree: &str) -> Vec<&'static str> {
+    GENERATOR_CRATES
+        .iter()
+        .copied()
+        .filter(|name| {
+            tree.lines()
+                .any(|line| line.split_whitespace().next() == Some(name))
+        })
+        .collect()
 }

@@ -7,9 +7,8 @@
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 
-use sip_client_gen::{GeneratedFile, REGENERATE_COMMAND, SPEC_PATH};
+use sip_client_gen::{GeneratedFile, SPEC_PATH};
 
 /// Whether to write the generated files or only compare them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -18,23 +17,47 @@ pub enum Mode {
     Check,
 }
 
-pub fn run(mode: Mode) -> ExitCode {
-    let root = crate::workspace_root();
-    let spec_text = match fs::read_to_string(root.join(SPEC_PATH)) {
-        Ok(text) => text,
-        Err(err) => {
-            eprintln!("error: cannot read {SPEC_PATH}: {err}");
-            return ExitCode::FAILURE;
+/// What a run did, for the caller to report and turn into an exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Report {
+    /// Every generated file already matched.
+    UpToDate,
+    /// `Mode::Write` wrote these files.
+    Written(Vec<&'static str>),
+    /// `Mode::Check` found these files stale (nothing was written).
+    Stale(Vec<&'static str>),
+}
+
+/// Why a run failed. Whatever the reason, no file was changed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec could not be read.
+    ReadSpec(std::io::Error),
+    /// The spec did not generate.
+    Generate(sip_client_gen::Error),
+    /// A file could not be written (files before it in the list may have been replaced,
+    /// each whole).
+    Write(&'static str, std::io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::ReadSpec(err) => write!(f, "cannot read {SPEC_PATH}: {err}"),
+            Failure::Generate(err) => write!(
+                f,
+                "{SPEC_PATH}: {err}\nnothing was written: the generated files are unchanged"
+            ),
+            Failure::Write(path, err) => write!(f, "cannot write {path}: {err}"),
         }
-    };
-    let generated = match sip_client_gen::generate(SPEC_PATH, &spec_text) {
-        Ok(generated) => generated,
-        Err(err) => {
-            eprintln!("error: {SPEC_PATH}: {err}");
-            eprintln!("nothing was written: the generated files are unchanged");
-            return ExitCode::FAILURE;
-        }
-    };
+    }
+}
+
+/// Generates from `root/openapi/...` and writes or checks the files below `root`.
+/// Diffs of stale files go to `out`.
+pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failure> {
+    let spec_text = fs::read_to_string(root.join(SPEC_PATH)).map_err(Failure::ReadSpec)?;
+    let generated = sip_client_gen::generate(SPEC_PATH, &spec_text).map_err(Failure::Generate)?;
 
     let mut stale = Vec::new();
     for file in &generated.files {
@@ -43,46 +66,33 @@ pub fn run(mode: Mode) -> ExitCode {
             stale.push((file, on_disk));
         }
     }
-
+    if stale.is_empty() {
+        return Ok(Report::UpToDate);
+    }
+    let paths = stale.iter().map(|(file, _)| file.path).collect();
     match mode {
         Mode::Check => {
-            if stale.is_empty() {
-                println!("generated files are up to date with {SPEC_PATH}");
-                return ExitCode::SUCCESS;
-            }
             for (file, on_disk) in &stale {
-                print_diff(file, on_disk);
+                print_diff(out, file, on_disk);
             }
-            eprintln!(
-                "error: {} generated file(s) are stale with respect to {SPEC_PATH}; \
-                 run `{REGENERATE_COMMAND}` and commit the result",
-                stale.len()
-            );
-            ExitCode::FAILURE
+            Ok(Report::Stale(paths))
         }
         Mode::Write => {
             for (file, _) in &stale {
-                if let Err(err) = write_atomically(&root.join(file.path), &file.contents) {
-                    eprintln!("error: cannot write {}: {err}", file.path);
-                    return ExitCode::FAILURE;
-                }
-                println!("wrote {}", file.path);
+                write_atomically(&root.join(file.path), &file.contents)
+                    .map_err(|err| Failure::Write(file.path, err))?;
             }
-            let fresh = generated.files.len() - stale.len();
-            println!(
-                "{} file(s) written, {fresh} already up to date",
-                stale.len()
-            );
-            ExitCode::SUCCESS
+            Ok(Report::Written(paths))
         }
     }
 }
 
-fn print_diff(file: &GeneratedFile, on_disk: &str) {
+fn print_diff(out: &mut dyn Write, file: &GeneratedFile, on_disk: &str) {
     let diff = similar::TextDiff::from_lines(on_disk, file.contents.as_str());
     let checked_in = format!("a/{} (checked in)", file.path);
     let fresh = format!("b/{} (generated from {SPEC_PATH})", file.path);
-    print!(
+    let _ = write!(
+        out,
         "{}",
         diff.unified_diff()
             .context_radius(3)

@@ -1,14 +1,9 @@
-//! Developer commands of the sip-client workspace (the cargo-xtask convention).
-//!
-//! - `cargo xtask generate`: regenerate every generated file from `openapi/`.
-//! - `cargo xtask generate --check`: write nothing; show what is stale and fail.
-//! - `cargo xtask ci`: everything CI checks, in the order a failure is cheapest to find.
+//! `cargo xtask <command>`: see `cargo xtask help`.
 
-mod ci;
-mod generate;
-
-use std::path::PathBuf;
 use std::process::ExitCode;
+
+use sip_client_gen::{REGENERATE_COMMAND, SPEC_PATH};
+use xtask::generate::{self, Mode, Report};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -22,9 +17,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["generate"] => generate::run(generate::Mode::Write),
-        ["generate", "--check"] => generate::run(generate::Mode::Check),
-        ["ci"] => ci::run(),
+        ["generate"] => run_generate(Mode::Write),
+        ["generate", "--check"] => run_generate(Mode::Check),
+        ["ci"] => xtask::ci::run(),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -36,11 +31,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: xtask lives one level below it.
-fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask is a member directly below the workspace root")
-        .to_path_buf()
+fn run_generate(mode: Mode) -> ExitCode {
+    let root = xtask::workspace_root();
+    match generate::run(&root, mode, &mut std::io::stdout()) {
+        Ok(Report::UpToDate) => {
+            println!("generated files are up to date with {SPEC_PATH}");
+            ExitCode::SUCCESS
+        }
+        Ok(Report::Written(paths)) => {
+            for path in paths {
+                println!("wrote {path}");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Report::Stale(paths)) => {
+            eprintln!(
+                "error: {} is stale with respect to {SPEC_PATH}; run `{REGENERATE_COMMAND}` \
+                 and commit the result",
+                paths.join(", ")
+            );
+            ExitCode::FAILURE
+        }
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,1 +1,0 @@
-//! Cross-crate tests of sip-client live in `tests/tests/`.

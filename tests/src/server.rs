@@ -1,0 +1,312 @@
+//! A recording HTTP/1.1 test server on `127.0.0.1:0`.
+//!
+//! It records each request exactly as it arrived on the wire (request target, headers in
+//! order, body) and answers with whatever the test scripts, broken answers included:
+//! truncated bodies, closed connections, stalls. It is deliberately written on bare TCP so
+//! that a test controls every byte, which a real HTTP server library would not allow.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// One request as the server read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The method, as sent.
+    pub method: String,
+    /// The request target (path and query) exactly as sent, percent-encoding included.
+    pub target: String,
+    /// Header names (lower-cased) and values, in the order sent.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// The first value of a header, by lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How the server answers one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A complete answer with `Content-Length`.
+    Respond {
+        /// Status code.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// Body.
+        body: Vec<u8>,
+    },
+    /// Announces `declared_len` bytes, sends `body` (shorter), then closes.
+    Truncated {
+        /// Status code.
+        status: u16,
+        /// The `Content-Length` announced.
+        declared_len: usize,
+        /// The bytes actually sent.
+        body: Vec<u8>,
+    },
+    /// A chunked answer of `chunks` chunks of `chunk_size` bytes each (for size limits).
+    Chunked {
+        /// Status code.
+        status: u16,
+        /// Size of each chunk.
+        chunk_size: usize,
+        /// How many chunks.
+        chunks: usize,
+    },
+    /// Closes the connection without answering.
+    Close,
+    /// Waits, then closes without answering.
+    Stall(Duration),
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Respond {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header to a `Respond` answer.
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        if let Reply::Respond { headers, .. } = &mut self {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+}
+
+type Script = dyn Fn(usize, &RecordedRequest) -> Reply + Send + Sync;
+
+/// A running test server; stops when dropped.
+pub struct TestServer {
+    addr: std::net::SocketAddr,
+    requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    task: JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts a server answering every request with `reply`.
+    pub async fn always(reply: Reply) -> TestServer {
+        TestServer::start(move |_, _| reply.clone()).await
+    }
+
+    /// Starts a server answering the `n`-th request (0-based, across connections) with
+    /// `script(n, &request)`.
+    pub async fn start(
+        script: impl Fn(usize, &RecordedRequest) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let script: Arc<Script> = Arc::new(script);
+        let recorded = requests.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let recorded = recorded.clone();
+                let script = script.clone();
+                tokio::spawn(async move {
+                    let _ = serve_connection(stream, recorded, script).await;
+                });
+            }
+        });
+        TestServer {
+            addr,
+            requests,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// How many requests arrived.
+    pub fn request_count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve_connection(
+    mut stream: TcpStream,
+    recorded: Arc<Mutex<Vec<RecordedRequest>>>,
+    script: Arc<Script>,
+) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    loop {
+        let Some(request) = read_request(&mut stream, &mut buffer).await? else {
+            return Ok(());
+        };
+        let index = {
+            let mut all = recorded.lock().unwrap();
+            all.push(request.clone());
+            all.len() - 1
+        };
+        match script(index, &request) {
+            Reply::Respond {
+                status,
+                headers,
+                body,
+            } => {
+                let mut head = status_line(status);
+                for (name, value) in &headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+                stream.write_all(head.as_bytes()).await?;
+                stream.write_all(&body).await?;
+            }
+            Reply::Truncated {
+                status,
+                declared_len,
+                body,
+            } => {
+                let head = format!(
+                    "{}content-type: application/json\r\ncontent-length: {declared_len}\r\n\r\n",
+                    status_line(status)
+                );
+                stream.write_all(head.as_bytes()).await?;
+                stream.write_all(&body).await?;
+                stream.shutdown().await?;
+                return Ok(());
+            }
+            Reply::Chunked {
+                status,
+                chunk_size,
+                chunks,
+            } => {
+                let head = format!(
+                    "{}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+                    status_line(status)
+                );
+                stream.write_all(head.as_bytes()).await?;
+                let chunk = vec![b' '; chunk_size];
+                for _ in 0..chunks {
+                    stream
+                        .write_all(format!("{chunk_size:x}\r\n").as_bytes())
+                        .await?;
+                    stream.write_all(&chunk).await?;
+                    stream.write_all(b"\r\n").await?;
+                }
+                stream.write_all(b"0\r\n\r\n").await?;
+            }
+            Reply::Close => return Ok(()),
+            Reply::Stall(duration) => {
+                tokio::time::sleep(duration).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn status_line(status: u16) -> String {
+    format!("HTTP/1.1 {status} {}\r\n", reason(status))
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Reads one request; `None` when the peer closed the connection between requests.
+async fn read_request(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Option<RecordedRequest>> {
+    let head_end = loop {
+        if let Some(end) = find(buffer, b"\r\n\r\n") {
+            break end;
+        }
+        let mut chunk = [0u8; 4096];
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default();
+    let mut parts = request_line.split(' ');
+    let method = parts.next().unwrap_or_default().to_owned();
+    let target = parts.next().unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let body_len = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse::<usize>().ok())
+        .unwrap_or(0);
+    let body_start = head_end + 4;
+    while buffer.len() < body_start + body_len {
+        let mut chunk = [0u8; 4096];
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    let body = buffer[body_start..body_start + body_len].to_vec();
+    buffer.drain(..body_start + body_len);
+    Ok(Some(RecordedRequest {
+        method,
+        target,
+        headers,
+        body,
+    }))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}

@@ -1,0 +1,482 @@
+//! Behaviour of the client users depend on, against the recording server: auth, validation,
+//! retries, time limits, forward compatibility, and the generated builders.
+
+use std::time::{Duration, Instant};
+
+use sip_client::{
+    AuthMode, Client, Direction, Error, PhoneNumber, SIP_NOT_ENABLED, Transport, TransportErrorKind,
+};
+use sip_client_tests::server::{Reply, TestServer};
+use sip_client_tests::{TEST_API_KEY, client_for, fixture};
+
+fn seed() -> Reply {
+    Reply::json(200, fixture("seed_example.json"))
+}
+
+fn number() -> PhoneNumber {
+    "+14150000000".parse().unwrap()
+}
+
+#[tokio::test]
+async fn sends_what_bland_documents_and_decodes_the_answer() {
+    let server = TestServer::always(seed()).await;
+    let client = client_for(&server).build().unwrap();
+    let config = client.get_sip_config(&number()).await.unwrap();
+    assert_eq!(config.inbound.unwrap().id, "abc123");
+    assert_eq!(config.outbound.unwrap().id, "def789");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.target, "/v1/sip?phone_number=%2B14150000000");
+    assert_eq!(request.header("authorization"), Some(TEST_API_KEY));
+    assert_eq!(
+        request.header("user-agent"),
+        Some(concat!("sip-client/", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert_eq!(request.header("api-version"), None);
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn bearer_auth_sends_bearer_key() {
+    let server = TestServer::always(seed()).await;
+    let client = client_for(&server).bearer_auth().build().unwrap();
+    client.get_sip_config(&number()).await.unwrap();
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some(format!("Bearer {TEST_API_KEY}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn invalid_numbers_never_leave_the_process() {
+    let server = TestServer::always(seed()).await;
+    let client = client_for(&server).build().unwrap();
+    for bad in [
+        "14150000000",
+        "+1 415 000 0000",
+        "",
+        "+0415",
+        "+1234567890123456",
+    ] {
+        let err = client.get_sip_config_str(bad).await.unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidPhoneNumber(_)),
+            "{bad:?}: {err:?}"
+        );
+        assert!(err.to_string().ends_with("no request was sent"), "{err}");
+        // The generated builder validates through the same type.
+        let err = client
+            .raw()
+            .get_sip_config()
+            .phone_number(bad)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, sip_client::raw::Error::InvalidRequest(_)),
+            "{bad:?}: {err:?}"
+        );
+    }
+    assert_eq!(server.request_count(), 0, "the server saw nothing");
+}
+
+#[tokio::test]
+async fn generated_builder_sends_the_same_request_as_the_front_door() {
+    let server = TestServer::always(seed()).await;
+    let client = client_for(&server).build().unwrap();
+    client.get_sip_config(&number()).await.unwrap();
+    let response = client
+        .raw()
+        .get_sip_config()
+        .phone_number(number())
+        .send()
+        .await
+        .unwrap();
+    let envelope = response.into_inner();
+    assert_eq!(
+        envelope.data,
+        client.get_sip_config(&number()).await.unwrap()
+    );
+
+    let requests = server.requests();
+    let (front, raw) = (&requests[0], &requests[1]);
+    assert_eq!(front.method, raw.method);
+    assert_eq!(front.target, raw.target);
+    let mut front_headers = front.headers.clone();
+    let mut raw_headers = raw.headers.clone();
+    front_headers.sort();
+    raw_headers.sort();
+    assert_eq!(front_headers, raw_headers);
+}
+
+#[tokio::test]
+async fn retries_5xx_then_succeeds() {
+    let server = TestServer::start(|n, _| {
+        if n < 2 {
+            Reply::json(503, "{}")
+        } else {
+            seed()
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    client.get_sip_config(&number()).await.unwrap();
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_retries() {
+    let server = TestServer::always(Reply::json(500, fixture("server_error.json"))).await;
+    let client = client_for(&server).max_retries(3).build().unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    assert_eq!(server.request_count(), 4);
+    let Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}")
+    };
+    assert_eq!(api.attempts, 4);
+    assert_eq!(api.status.as_u16(), 500);
+    assert!(err.is_retryable());
+
+    let server = TestServer::always(Reply::json(503, "{}")).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    client.get_sip_config(&number()).await.unwrap_err();
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn retries_408_429_and_closed_connections() {
+    for first in [
+        Reply::json(408, "{}"),
+        Reply::json(429, fixture("rate_limited.json")),
+        Reply::Close,
+    ] {
+        let server =
+            TestServer::start(move |n, _| if n == 0 { first.clone() } else { seed() }).await;
+        let client = client_for(&server).build().unwrap();
+        client.get_sip_config(&number()).await.unwrap();
+        assert_eq!(server.request_count(), 2);
+    }
+}
+
+#[tokio::test]
+async fn other_4xx_are_not_retried() {
+    for (status, body) in [
+        (400, "sip_not_enabled.json"),
+        (401, "unauthorized.json"),
+        (403, "forbidden.json"),
+        (404, "not_found.json"),
+    ] {
+        let server = TestServer::always(Reply::json(status, fixture(body))).await;
+        let client = client_for(&server).build().unwrap();
+        let err = client.get_sip_config(&number()).await.unwrap_err();
+        assert_eq!(server.request_count(), 1, "{status}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(!err.is_retryable());
+    }
+}
+
+#[tokio::test]
+async fn backoff_waits_grow() {
+    let server = TestServer::always(Reply::json(503, "{}")).await;
+    let client = client_for(&server)
+        .backoff(Duration::from_millis(40), Duration::from_millis(1000))
+        .max_retries(2)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.get_sip_config(&number()).await.unwrap_err();
+    // Waits of [20, 40] ms then [40, 80] ms: at least 60 ms in all.
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(60), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_capped() {
+    // Asked for 1 s, capped at 150 ms: the wait is the cap, not the backoff (5-20 ms),
+    // nor the full second.
+    let server = TestServer::start(|n, _| {
+        if n == 0 {
+            Reply::json(429, fixture("rate_limited.json")).with_header("retry-after", "1")
+        } else {
+            seed()
+        }
+    })
+    .await;
+    let client = client_for(&server)
+        .max_retry_after(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.get_sip_config(&number()).await.unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
+    assert_eq!(server.request_count(), 2);
+
+    // Within the cap, the server's wait is used as given.
+    let server = TestServer::start(|n, _| {
+        if n == 0 {
+            Reply::json(503, "{}").with_header("retry-after", "0")
+        } else {
+            seed()
+        }
+    })
+    .await;
+    let client = client_for(&server)
+        .backoff(Duration::from_millis(400), Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.get_sip_config(&number()).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(190),
+        "Retry-After: 0 beats backoff"
+    );
+}
+
+#[tokio::test]
+async fn a_stall_ends_within_the_timeout() {
+    let server = TestServer::always(Reply::Stall(Duration::from_secs(10))).await;
+    let timeout = Duration::from_millis(400);
+    let client = client_for(&server).timeout(timeout).build().unwrap();
+    let started = Instant::now();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(err.is_retryable());
+    assert!(elapsed < timeout.mul_f64(1.2), "{elapsed:?}");
+    assert!(elapsed >= timeout.mul_f64(0.9), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connect_error_after_retries() {
+    // A port that was just free: bind, note, close.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .api_key(TEST_API_KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    assert!(err.is_connect(), "{err:?}");
+    let Error::Transport(transport) = &err else {
+        unreachable!()
+    };
+    assert_eq!(transport.kind, TransportErrorKind::Connect);
+    assert_eq!(transport.attempts, 3);
+    assert!(
+        err.to_string()
+            .starts_with("could not connect to the API (after 3 attempts)"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn typed_api_errors() {
+    let server = TestServer::always(Reply::json(400, fixture("sip_not_enabled.json"))).await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    assert!(err.has_code(SIP_NOT_ENABLED));
+    assert_eq!(
+        err.api_errors()[0].message.as_deref(),
+        Some("SIP is not enabled for this organization")
+    );
+    assert!(
+        err.to_string()
+            .contains("SIP must be enabled for the organization"),
+        "{err}"
+    );
+
+    let server = TestServer::always(Reply::json(401, fixture("unauthorized.json"))).await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    assert!(err.to_string().contains("check the API key"), "{err}");
+}
+
+#[tokio::test]
+async fn malformed_answers_are_typed_errors() {
+    type Expectation = fn(&Error) -> bool;
+    let cases: Vec<(Reply, Expectation)> = vec![
+        (
+            Reply::Respond {
+                status: 502,
+                headers: vec![("content-type".into(), "text/html".into())],
+                body: fixture("bad_gateway.html"),
+            },
+            |e| matches!(e, Error::UnexpectedResponse(u) if u.body_prefix.starts_with(b"<html>")),
+        ),
+        (
+            Reply::json(200, fixture("invalid_json.txt")),
+            |e| matches!(e, Error::Decode(d) if d.path.starts_with("data.inbound") && d.message.contains("line 1 column 48")),
+        ),
+        (
+            Reply::json(200, fixture("wrong_type.json")),
+            |e| matches!(e, Error::Decode(d) if d.path == "data.outbound.options.port"),
+        ),
+        (
+            Reply::json(200, ""),
+            |e| matches!(e, Error::Decode(d) if d.path == "."),
+        ),
+        (
+            Reply::Truncated {
+                status: 200,
+                declared_len: 533,
+                body: fixture("seed_example.json")[..100].to_vec(),
+            },
+            |e| matches!(e, Error::Transport(t) if t.kind == TransportErrorKind::Body),
+        ),
+    ];
+    for (reply, expected) in cases {
+        let server = TestServer::always(reply.clone()).await;
+        let client = client_for(&server).max_retries(0).build().unwrap();
+        let err = client.get_sip_config(&number()).await.unwrap_err();
+        assert!(expected(&err), "{reply:?} gave {err:?}");
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_stop_at_the_limit() {
+    // Announced length over the limit: refused before reading.
+    let server = TestServer::always(Reply::json(200, vec![b' '; 4096])).await;
+    let client = client_for(&server).max_body_size(1024).build().unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
+
+    // No length announced (chunked): reading stops once past the limit.
+    let server = TestServer::always(Reply::Chunked {
+        status: 200,
+        chunk_size: 512,
+        chunks: 64,
+    })
+    .await;
+    let client = client_for(&server).max_body_size(4096).build().unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 4096, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_keys_and_values_are_kept() {
+    let server = TestServer::always(Reply::json(200, fixture("unknown_enum_values.json"))).await;
+    let client = client_for(&server).build().unwrap();
+    let config = client.get_sip_config(&number()).await.unwrap();
+    let inbound = config.inbound.unwrap();
+    assert_eq!(
+        inbound.direction,
+        Direction::Unknown("bidirectional".into())
+    );
+    assert_eq!(
+        inbound.options.as_ref().unwrap().auth_mode,
+        Some(AuthMode::Unknown("mtls".into()))
+    );
+    let outbound = config.outbound.unwrap();
+    assert_eq!(
+        outbound.options.as_ref().unwrap().transport,
+        Some(Transport::Unknown("wss".into()))
+    );
+    // Serialized back, the unknown values are exactly what came.
+    let json = serde_json::to_value(&inbound).unwrap();
+    assert_eq!(json["direction"], "bidirectional");
+    assert_eq!(json["options"]["auth_mode"], "mtls");
+
+    let server = TestServer::always(Reply::json(200, fixture("unknown_option_keys.json"))).await;
+    let client = client_for(&server).build().unwrap();
+    let config = client.get_sip_config(&number()).await.unwrap();
+    let options = config.outbound.unwrap().options.unwrap();
+    assert_eq!(options.port, Some(5061));
+    assert_eq!(options.extra["max_concurrent_calls"], 20);
+    assert_eq!(options.extra["region"]["primary"], "us-west");
+    let back = serde_json::to_value(&options).unwrap();
+    let sent: serde_json::Value =
+        serde_json::from_slice(&fixture("unknown_option_keys.json")).unwrap();
+    assert_eq!(back, sent["data"]["outbound"]["options"]);
+}
+
+#[tokio::test]
+async fn generated_builder_retries_and_authenticates_too() {
+    let server = TestServer::start(|n, _| {
+        if n == 0 {
+            Reply::json(503, "{}")
+        } else {
+            seed()
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let response = client
+        .raw()
+        .get_sip_config()
+        .phone_number(number())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("authorization") == Some(TEST_API_KEY))
+    );
+    assert!(requests.iter().all(|r| r.header("api-version").is_none()));
+}
+
+#[tokio::test]
+async fn https_base_urls_speak_tls() {
+    // With the default features, reqwest must have TLS compiled in: the first bytes the
+    // server sees are a TLS handshake record (0x16, then version 3.x), not an error before
+    // connecting and not plain HTTP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_bytes = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut bytes = [0u8; 3];
+        stream.read_exact(&mut bytes).await.unwrap();
+        bytes
+    });
+    let client = Client::builder()
+        .api_key(TEST_API_KEY)
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .max_retries(0)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let bytes = first_bytes.await.unwrap();
+    assert_eq!(bytes[0], 0x16, "TLS handshake record");
+    assert_eq!(bytes[1], 0x03, "TLS major version");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn no_error_shows_the_key() {
+    let replies = [
+        Reply::json(401, fixture("unauthorized.json")),
+        Reply::json(200, fixture("wrong_type.json")),
+        Reply::json(502, "<html>bad gateway</html>"),
+        Reply::Close,
+    ];
+    for reply in replies {
+        let server = TestServer::always(reply).await;
+        let client = client_for(&server).max_retries(0).build().unwrap();
+        let err = client.get_sip_config(&number()).await.unwrap_err();
+        for text in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!text.contains(TEST_API_KEY), "{text}");
+        }
+    }
+}
