@@ -225,17 +225,8 @@ impl Client {
 }
 
 fn transport_error(source: reqwest::Error, attempts: u32) -> Error {
-    let kind = if source.is_timeout() {
-        TransportErrorKind::Timeout
-    } else if source.is_connect() {
-        TransportErrorKind::Connect
-    } else if source.is_body() || source.is_decode() {
-        TransportErrorKind::Body
-    } else {
-        TransportErrorKind::Other
-    };
     Error::Transport(TransportError {
-        kind,
+        kind: TransportErrorKind::of(&source),
         attempts,
         source,
     })

@@ -53,10 +53,35 @@ pub enum TransportErrorKind {
     Timeout,
     /// No connection could be made (refused, unreachable, DNS, TLS handshake).
     Connect,
+    /// The connection closed or reset before an answer came.
+    Request,
     /// The connection broke while the answer's body was read (closed early, truncated).
     Body,
     /// Anything else reqwest reports.
     Other,
+}
+
+impl TransportErrorKind {
+    /// Sorts a reqwest error. Timeouts first: a connect timeout is a timeout.
+    pub(crate) fn of(err: &reqwest::Error) -> TransportErrorKind {
+        if err.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if err.is_connect() {
+            TransportErrorKind::Connect
+        } else if err.is_body() || err.is_decode() {
+            TransportErrorKind::Body
+        } else if err.is_request() {
+            TransportErrorKind::Request
+        } else {
+            TransportErrorKind::Other
+        }
+    }
+
+    /// Whether a GET that failed this way may succeed if sent again. The retry loop and
+    /// [`Error::is_retryable`] both ask this.
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, TransportErrorKind::Other)
+    }
 }
 
 /// A transport failure, after every retry allowed.
@@ -132,12 +157,7 @@ impl Error {
     /// 408, 429 and 5xx. The client already retried these up to its `max_retries`.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(err) => matches!(
-                err.kind,
-                TransportErrorKind::Timeout
-                    | TransportErrorKind::Connect
-                    | TransportErrorKind::Body
-            ),
+            Error::Transport(err) => err.kind.is_retryable(),
             Error::Api(ApiError { status, .. })
             | Error::UnexpectedResponse(UnexpectedResponse { status, .. }) => {
                 crate::retry::is_retryable_status(*status)
@@ -221,6 +241,7 @@ impl fmt::Display for TransportError {
         let what = match self.kind {
             TransportErrorKind::Timeout => "request timed out",
             TransportErrorKind::Connect => "could not connect to the API",
+            TransportErrorKind::Request => "the connection closed before an answer came",
             TransportErrorKind::Body => "the connection broke while the response was read",
             TransportErrorKind::Other => "request failed",
         };

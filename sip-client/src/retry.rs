@@ -12,6 +12,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::error::TransportErrorKind;
+
 /// When and how often to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RetryPolicy {
@@ -41,11 +43,6 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     status == StatusCode::REQUEST_TIMEOUT
         || status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
-}
-
-/// Transport errors worth another attempt on an idempotent request.
-fn is_retryable_error(err: &reqwest::Error) -> bool {
-    err.is_timeout() || err.is_connect() || err.is_request() || err.is_body()
 }
 
 impl RetryPolicy {
@@ -139,7 +136,9 @@ pub(crate) async fn execute(
                 is_retryable_status(response.status())
                     .then(|| policy.delay_after(attempts, Some(response.headers())))
             }
-            Err(err) => is_retryable_error(err).then(|| policy.delay_after(attempts, None)),
+            Err(err) => TransportErrorKind::of(err)
+                .is_retryable()
+                .then(|| policy.delay_after(attempts, None)),
         };
 
         let (Some(wait), Some(next)) = (retry_wait, next) else {

@@ -2,7 +2,7 @@
 //!
 //! Steps run in the order a failure is cheapest to find; the first failure stops the run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -26,6 +26,8 @@ pub fn run() -> ExitCode {
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let openapi = root.join("openapi");
+    // insta appends the path of every snapshot a test asserts to this file.
+    let references = root.join("target").join("insta-references.txt");
 
     let steps: Vec<(&str, Step)> = vec![
         (
@@ -71,8 +73,12 @@ pub fn run() -> ExitCode {
             Box::new(|| check_no_generator(&root, &cargo)),
         ),
         (
-            "cargo test --workspace",
-            Box::new(|| command(&root, &cargo, &["test", "--workspace", "--locked"])),
+            "cargo test --workspace (insta never writes snapshots under CI=true)",
+            Box::new(|| run_tests(&root, &cargo, &references)),
+        ),
+        (
+            "every snapshot is referenced by a test, none is pending",
+            Box::new(|| check_snapshots(&root, &references)),
         ),
     ];
 
@@ -135,6 +141,74 @@ fn npm_ci(openapi: &Path) -> bool {
         let _ = std::fs::write(openapi.join("node_modules/.sip-client-lock"), lock);
     }
     ok
+}
+
+fn run_tests(root: &Path, cargo: &str, references: &Path) -> bool {
+    let _ = std::fs::remove_file(references);
+    let _ = std::fs::create_dir_all(references.parent().unwrap_or(root));
+    match Command::new(cargo)
+        .args(["test", "--workspace", "--locked"])
+        .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
+        .current_dir(root)
+        .status()
+    {
+        Ok(status) => status.success(),
+        Err(err) => {
+            eprintln!("error: cannot run cargo test: {err}");
+            false
+        }
+    }
+}
+
+/// The equivalent of `cargo insta test --unreferenced=reject` without installing
+/// cargo-insta: every `.snap` file must have been asserted by the test run, and no
+/// `.snap.new` or `.pending-snap` file may exist.
+fn check_snapshots(root: &Path, references: &Path) -> bool {
+    let referenced: std::collections::BTreeSet<PathBuf> = std::fs::read_to_string(references)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| std::fs::canonicalize(line).ok())
+        .collect();
+    let mut files = Vec::new();
+    for dir in ["sip-client", "sip-client-gen", "xtask", "tests"] {
+        collect_snapshot_files(&root.join(dir), &mut files);
+    }
+    let mut ok = true;
+    let mut count = 0;
+    for file in files {
+        let name = file.to_string_lossy().into_owned();
+        if name.ends_with(".snap.new") || name.ends_with(".pending-snap") {
+            eprintln!("error: unreviewed snapshot {name}: run `cargo insta review`");
+            ok = false;
+        } else if name.ends_with(".snap") {
+            count += 1;
+            let canonical = std::fs::canonicalize(&file).unwrap_or(file);
+            if !referenced.contains(&canonical) {
+                eprintln!("error: snapshot {name} is referenced by no test: delete it");
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        println!("{count} snapshots, each asserted by a test");
+    }
+    ok
+}
+
+fn collect_snapshot_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_snapshot_files(&path, out);
+        } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.ends_with(".snap") || n.ends_with(".snap.new") || n.ends_with(".pending-snap")
+        }) {
+            out.push(path);
+        }
+    }
 }
 
 fn npm_run(openapi: &Path, script: &str) -> bool {

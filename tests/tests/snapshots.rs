@@ -1,0 +1,298 @@
+//! The reviewer's view: what goes on the wire, what comes back decoded, and what each
+//! failure looks like. One small snapshot per case, in `snapshots/`, named after the case.
+//!
+//! Review changes with `cargo insta review`. Ports, the API key and the crate version are
+//! redacted so that snapshots do not change from run to run or release to release.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use sip_client::{Client, Error, PhoneNumber};
+use sip_client_tests::server::{RecordedRequest, Reply, TestServer};
+use sip_client_tests::{TEST_API_KEY, client_for, fixture};
+
+fn number() -> PhoneNumber {
+    "+14150000000".parse().unwrap()
+}
+
+/// Snapshot settings shared by every test here: the port of the test server and the crate
+/// version are replaced by placeholders wherever they appear.
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[port]");
+    settings.add_filter(
+        &regex_escape(concat!("sip-client/", env!("CARGO_PKG_VERSION"))),
+        "sip-client/[version]",
+    );
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() || c == '/' || c == '-' {
+                vec![c]
+            } else {
+                vec!['\\', c]
+            }
+        })
+        .collect()
+}
+
+/// A request as a reviewer reads it: request line exactly as sent, headers sorted by name,
+/// the key replaced, then the body.
+fn request_view(request: &RecordedRequest) -> String {
+    let mut headers = request.headers.clone();
+    headers.sort();
+    let mut view = format!("{} {}\n", request.method, request.target);
+    for (name, value) in headers {
+        let value = value.replace(TEST_API_KEY, "[api-key]");
+        view.push_str(&format!("{name}: {value}\n"));
+    }
+    view.push('\n');
+    if request.body.is_empty() {
+        view.push_str("(no body)\n");
+    } else {
+        view.push_str(&String::from_utf8_lossy(&request.body));
+    }
+    view
+}
+
+async fn request_with(
+    builder: impl FnOnce(sip_client::ClientBuilder) -> sip_client::ClientBuilder,
+) -> String {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let client = builder(client_for(&server)).build().unwrap();
+    client.get_sip_config(&number()).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    request_view(&requests[0])
+}
+
+#[tokio::test]
+async fn request_raw_key() {
+    let view = request_with(|b| b).await;
+    assert!(
+        view.contains("authorization: [api-key]\n"),
+        "the key was redacted"
+    );
+    settings().bind(|| insta::assert_snapshot!("request_raw_key", view));
+}
+
+#[tokio::test]
+async fn request_bearer_key() {
+    let view = request_with(|b| b.bearer_auth()).await;
+    settings().bind(|| insta::assert_snapshot!("request_bearer_key", view));
+}
+
+#[tokio::test]
+async fn request_custom_user_agent() {
+    let user_agent = format!("{} billing-audit/2.1", sip_client::DEFAULT_USER_AGENT);
+    let view = request_with(move |b| b.user_agent(user_agent)).await;
+    settings().bind(|| insta::assert_snapshot!("request_custom_user_agent", view));
+}
+
+async fn decoded(fixture_name: &str) -> sip_client::SipConfigData {
+    let server = TestServer::always(Reply::json(200, fixture(fixture_name))).await;
+    let client = client_for(&server).build().unwrap();
+    client.get_sip_config(&number()).await.unwrap()
+}
+
+macro_rules! response_snapshots {
+    ($($case:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let data = decoded(concat!(stringify!($case), ".json")).await;
+                settings().bind(|| {
+                    insta::assert_debug_snapshot!(concat!("response_", stringify!($case)), data)
+                });
+            }
+        )+
+    };
+}
+
+response_snapshots!(
+    seed_example,
+    inbound_only,
+    outbound_only,
+    neither,
+    register_auth,
+    headers_mapping,
+    unknown_option_keys,
+    unknown_enum_values,
+    timestamps,
+);
+
+/// An error as a reviewer reads it: its kind, status, whether it is retryable, its
+/// message, and what it keeps.
+fn error_view(err: &Error) -> Value {
+    let details = match err {
+        Error::Api(api) => json!({
+            "errors": api.errors,
+            "retry_after_secs": api.retry_after.map(|d| d.as_secs()),
+            "attempts": api.attempts,
+        }),
+        Error::UnexpectedResponse(unexpected) => json!({
+            "content_type": unexpected.content_type,
+            "body_prefix": String::from_utf8_lossy(&unexpected.body_prefix),
+            "body_len": unexpected.body_len,
+            "attempts": unexpected.attempts,
+        }),
+        Error::Decode(decode) => json!({
+            "path": decode.path,
+            "message": decode.message,
+            "body_len": decode.body.len(),
+        }),
+        Error::Transport(transport) => json!({
+            "kind": format!("{:?}", transport.kind),
+            "attempts": transport.attempts,
+        }),
+        Error::BodyTooLarge { limit, .. } => json!({ "limit": limit }),
+        Error::InvalidPhoneNumber(phone) => json!({ "phone": format!("{phone:?}") }),
+        other => json!({ "debug": format!("{other:?}") }),
+    };
+    let variant = format!("{err:?}");
+    let variant = variant.split(['(', ' ', '{']).next().unwrap_or_default();
+    json!({
+        "variant": variant,
+        "status": err.status().map(|s| s.as_u16()),
+        "retryable": err.is_retryable(),
+        "display": err.to_string(),
+        "details": details,
+    })
+}
+
+async fn error_for(
+    reply: Reply,
+    configure: impl FnOnce(sip_client::ClientBuilder) -> sip_client::ClientBuilder,
+) -> Error {
+    let server = TestServer::always(reply).await;
+    let client = configure(client_for(&server).max_retries(0))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let view = format!("{err}{err:?}");
+    assert!(!view.contains(TEST_API_KEY), "no error shows the key");
+    err
+}
+
+fn assert_error_snapshot(name: &str, err: &Error) {
+    let view = error_view(err);
+    settings().bind(|| insta::assert_yaml_snapshot!(name, view));
+}
+
+macro_rules! json_error_snapshots {
+    ($($name:ident: $status:literal, $fixture:literal;)+) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let err = error_for(Reply::json($status, fixture($fixture)), |b| b).await;
+                assert_error_snapshot(stringify!($name), &err);
+            }
+        )+
+    };
+}
+
+json_error_snapshots! {
+    error_400_sip_not_enabled: 400, "sip_not_enabled.json";
+    error_401_unauthorized: 401, "unauthorized.json";
+    error_403_forbidden: 403, "forbidden.json";
+    error_404_not_found: 404, "not_found.json";
+    error_500_json_envelope: 500, "server_error.json";
+    error_200_invalid_json: 200, "invalid_json.txt";
+    error_200_wrong_type: 200, "wrong_type.json";
+}
+
+#[tokio::test]
+async fn error_429_retry_after() {
+    let reply = Reply::json(429, fixture("rate_limited.json")).with_header("retry-after", "30");
+    let err = error_for(reply, |b| b).await;
+    assert_error_snapshot("error_429_retry_after", &err);
+}
+
+#[tokio::test]
+async fn error_502_html() {
+    let reply = Reply::Respond {
+        status: 502,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: fixture("bad_gateway.html"),
+    };
+    let err = error_for(reply, |b| b).await;
+    assert_error_snapshot("error_502_html", &err);
+}
+
+#[tokio::test]
+async fn error_503_after_retries() {
+    let reply = Reply::json(503, fixture("server_error.json"));
+    let err = error_for(reply, |b| b.max_retries(2)).await;
+    assert_error_snapshot("error_503_after_retries", &err);
+}
+
+#[tokio::test]
+async fn error_truncated_body() {
+    let seed = fixture("seed_example.json");
+    let reply = Reply::Truncated {
+        status: 200,
+        declared_len: seed.len(),
+        body: seed[..120].to_vec(),
+    };
+    let err = error_for(reply, |b| b).await;
+    assert_error_snapshot("error_truncated_body", &err);
+}
+
+#[tokio::test]
+async fn error_closed_connection() {
+    let err = error_for(Reply::Close, |b| b).await;
+    assert_error_snapshot("error_closed_connection", &err);
+}
+
+#[tokio::test]
+async fn error_timeout() {
+    let reply = Reply::Stall(Duration::from_secs(5));
+    let err = error_for(reply, |b| b.timeout(Duration::from_millis(200))).await;
+    assert_error_snapshot("error_timeout", &err);
+}
+
+#[tokio::test]
+async fn error_body_too_large() {
+    let reply = Reply::json(200, vec![b' '; 2048]);
+    let err = error_for(reply, |b| b.max_body_size(1024)).await;
+    assert_error_snapshot("error_body_too_large", &err);
+}
+
+#[tokio::test]
+async fn error_invalid_phone_number() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let client = client_for(&server).build().unwrap();
+    let err = client
+        .get_sip_config_str("+1 (415) 000-0000")
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 0);
+    assert_error_snapshot("error_invalid_phone_number", &err);
+}
+
+#[test]
+fn json_schema_of_accepted_responses() {
+    // What the client accepts, as JSON Schema: a change of any generated type shows here.
+    let success = schemars::schema_for!(sip_client::SipConfigEnvelope);
+    let failure = schemars::schema_for!(sip_client::ErrorEnvelope);
+    settings().bind(|| {
+        insta::assert_json_snapshot!("json_schema_sip_config_envelope", success);
+        insta::assert_json_snapshot!("json_schema_error_envelope", failure);
+    });
+}
+
+#[test]
+fn client_debug_redacts_the_key() {
+    let client = Client::builder()
+        .api_key(TEST_API_KEY)
+        .bearer_auth()
+        .build()
+        .unwrap();
+    let view = format!("{client:#?}");
+    assert!(!view.contains(TEST_API_KEY));
+    settings().bind(|| insta::assert_snapshot!("client_debug", view));
+}
