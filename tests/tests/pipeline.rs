@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use sip_client::{AuthMode, Direction, SipConfigEnvelope, Transport};
-use sip_client_gen::{CLIENT_PATH, Culprit, Error, SPEC_PATH};
+use sip_client_gen::{CLIENT_PATH, Culprit, Error, SPEC_PATH, SURFACE_PATH};
 use sip_client_tests::{fixture, spec_text, workspace_root};
-use xtask::generate::{self, Failure, Mode, Report};
+use xtask::generate::{self, CLIENT_MANIFEST, Failure, Mode, Report};
 
 #[test]
 fn checked_in_client_is_fresh() {
@@ -120,6 +120,12 @@ impl Scratch {
         let client_before = fs::read(workspace_root().join(CLIENT_PATH)).unwrap();
         write(&root.join(SPEC_PATH), spec.as_bytes());
         write(&root.join(CLIENT_PATH), &client_before);
+        for path in [SURFACE_PATH, CLIENT_MANIFEST] {
+            write(
+                &root.join(path),
+                &fs::read(workspace_root().join(path)).unwrap(),
+            );
+        }
         Scratch {
             root,
             client_before,
@@ -257,21 +263,35 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     let scratch = Scratch::new("stale", &spec);
     let mut diff = Vec::new();
     let report = generate::run(&scratch.root, Mode::Check, &mut diff).unwrap();
-    assert_eq!(report, Report::Stale(vec![CLIENT_PATH]));
+    assert_eq!(report, Report::Stale(vec![CLIENT_PATH, SURFACE_PATH]));
     let diff = String::from_utf8(diff).unwrap();
+    for expected in [
+        "--- a/sip-client/src/generated.rs (checked in)",
+        "+        pub max_calls: ::std::option::Option<i64>,",
+        "--- a/sip-client/api-surface.txt (checked in)",
+        "+field SipOptions.max_calls: Option<i64>, optional\n",
+        "additive: added field SipOptions.max_calls (Option<i64>, optional)\n",
+    ] {
+        assert!(
+            diff.contains(expected),
+            "{expected:?} missing from:\n{diff}"
+        );
+    }
     assert!(
-        diff.contains("--- a/sip-client/src/generated.rs (checked in)"),
-        "{diff}"
-    );
-    assert!(
-        diff.contains("+        pub max_calls: ::std::option::Option<i64>,"),
+        diff.ends_with("api changes: 0 breaking, 1 additive\n"),
         "{diff}"
     );
     scratch.assert_client_untouched();
 
     // Writing then brings it up to date, and a second write changes nothing.
-    let report = generate::run(&scratch.root, Mode::Write, &mut Vec::new()).unwrap();
-    assert_eq!(report, Report::Written(vec![CLIENT_PATH]));
+    let mut report_text = Vec::new();
+    let report = generate::run(&scratch.root, Mode::Write, &mut report_text).unwrap();
+    assert_eq!(report, Report::Written(vec![CLIENT_PATH, SURFACE_PATH]));
+    assert_eq!(
+        String::from_utf8(report_text).unwrap(),
+        "additive: added field SipOptions.max_calls (Option<i64>, optional)\n\
+         api changes: 0 breaking, 1 additive\n"
+    );
     assert_ne!(scratch.client_now(), scratch.client_before);
     let report = generate::run(&scratch.root, Mode::Write, &mut Vec::new()).unwrap();
     assert_eq!(report, Report::UpToDate);
@@ -312,4 +332,28 @@ fn users_of_sip_client_compile_no_generator() {
     // And the check would notice one.
     let with_generator = format!("{tree}typify v0.8.0\n");
     assert_eq!(xtask::ci::generator_crates_in(&with_generator), ["typify"]);
+}
+
+#[test]
+fn crate_version_must_carry_the_spec_version() {
+    let spec = spec_text().replacen("  version: 1.0.0", "  version: 1.1.0", 1);
+    assert_ne!(spec, spec_text());
+    let scratch = Scratch::new("version", &spec);
+    for mode in [Mode::Write, Mode::Check] {
+        match generate::run(&scratch.root, mode, &mut Vec::new()) {
+            Err(failure @ Failure::VersionMismatch { .. }) => {
+                let text = failure.to_string();
+                assert!(text.contains("set `version = \"0.1.0+1.1.0\"`"), "{text}");
+            }
+            other => panic!("expected a version mismatch, got {other:?}"),
+        }
+    }
+    scratch.assert_client_untouched();
+}
+
+#[test]
+fn checked_in_crate_version_carries_the_spec_version() {
+    let version = xtask::generate::crate_version(&workspace_root()).unwrap();
+    let generated = sip_client_gen::generate(SPEC_PATH, &spec_text()).unwrap();
+    assert_eq!(version, format!("0.1.0+{}", generated.spec_version));
 }

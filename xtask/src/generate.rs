@@ -8,7 +8,10 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use sip_client_gen::{GeneratedFile, SPEC_PATH};
+use sip_client_gen::{GeneratedFile, SPEC_PATH, SURFACE_PATH};
+
+/// The manifest whose version must carry the spec's version as build metadata.
+pub const CLIENT_MANIFEST: &str = "sip-client/Cargo.toml";
 
 /// Whether to write the generated files or only compare them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,13 @@ pub enum Failure {
     /// A file could not be written (files before it in the list may have been replaced,
     /// each whole).
     Write(&'static str, std::io::Error),
+    /// The crate's version does not carry the spec's version as build metadata.
+    VersionMismatch {
+        /// `version` of `sip-client/Cargo.toml` (empty when it could not be read).
+        crate_version: String,
+        /// `info.version` of the spec.
+        spec_version: String,
+    },
 }
 
 impl std::fmt::Display for Failure {
@@ -49,15 +59,37 @@ impl std::fmt::Display for Failure {
                 "{SPEC_PATH}: {err}\nnothing was written: the generated files are unchanged"
             ),
             Failure::Write(path, err) => write!(f, "cannot write {path}: {err}"),
+            Failure::VersionMismatch {
+                crate_version,
+                spec_version,
+            } => {
+                let base = crate_version.split('+').next().unwrap_or(crate_version);
+                write!(
+                    f,
+                    "{CLIENT_MANIFEST} has version {crate_version:?}, but the spec's info.version \
+                     is {spec_version:?}: set `version = \"{base}+{spec_version}\"` \
+                     (and move {base} too if the API changed); nothing was written"
+                )
+            }
         }
     }
 }
 
 /// Generates from `root/openapi/...` and writes or checks the files below `root`.
-/// Diffs of stale files go to `out`.
+///
+/// When anything is stale, the API change report goes to `out` (and, in check mode, the
+/// unified diff of each stale file before it).
 pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failure> {
     let spec_text = fs::read_to_string(root.join(SPEC_PATH)).map_err(Failure::ReadSpec)?;
     let generated = sip_client_gen::generate(SPEC_PATH, &spec_text).map_err(Failure::Generate)?;
+    let crate_version = crate_version(root).unwrap_or_default();
+    if crate_version.split_once('+').map(|(_, meta)| meta) != Some(generated.spec_version.as_str())
+    {
+        return Err(Failure::VersionMismatch {
+            crate_version,
+            spec_version: generated.spec_version,
+        });
+    }
 
     let mut stale = Vec::new();
     for file in &generated.files {
@@ -70,13 +102,14 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
         return Ok(Report::UpToDate);
     }
     let paths = stale.iter().map(|(file, _)| file.path).collect();
-    match mode {
-        Mode::Check => {
-            for (file, on_disk) in &stale {
-                print_diff(out, file, on_disk);
-            }
-            Ok(Report::Stale(paths))
+    if mode == Mode::Check {
+        for (file, on_disk) in &stale {
+            print_diff(out, file, on_disk);
         }
+    }
+    print_change_report(root, &generated, &crate_version, out);
+    match mode {
+        Mode::Check => Ok(Report::Stale(paths)),
         Mode::Write => {
             for (file, _) in &stale {
                 write_atomically(&root.join(file.path), &file.contents)
@@ -85,6 +118,46 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
             Ok(Report::Written(paths))
         }
     }
+}
+
+/// Compares the checked-in API surface with the new one and prints what changed.
+fn print_change_report(
+    root: &Path,
+    generated: &sip_client_gen::Generated,
+    crate_version: &str,
+    out: &mut dyn Write,
+) {
+    let old = fs::read_to_string(root.join(SURFACE_PATH)).unwrap_or_default();
+    let new = generated
+        .file(SURFACE_PATH)
+        .map(|file| file.contents.as_str())
+        .unwrap_or_default();
+    let report = sip_client_gen::compare_surfaces(
+        sip_client_gen::surface_body(&old),
+        sip_client_gen::surface_body(new),
+    );
+    let _ = write!(out, "{report}");
+    if report.breaking() > 0 {
+        let _ = writeln!(
+            out,
+            "note: breaking changes mean sip-client's version ({crate_version}) must move: its \
+             minor version while it is 0.x, its major version from 1.0 on"
+        );
+    }
+}
+
+/// The `version` of `sip-client/Cargo.toml`'s `[package]`.
+pub fn crate_version(root: &Path) -> Option<String> {
+    let manifest = fs::read_to_string(root.join(CLIENT_MANIFEST)).ok()?;
+    let package = manifest.split("\n[").next()?;
+    package.lines().find_map(|line| {
+        let value = line
+            .trim()
+            .strip_prefix("version")?
+            .trim_start()
+            .strip_prefix('=')?;
+        Some(value.trim().trim_matches('"').to_owned())
+    })
 }
 
 fn print_diff(out: &mut dyn Write, file: &GeneratedFile, on_disk: &str) {
