@@ -34,6 +34,9 @@ pub use surface::{ApiChange, ChangeReport, Impact, compare as compare_surfaces};
 /// The path of the generated client, relative to the workspace root.
 pub const CLIENT_PATH: &str = "sip-client/src/generated.rs";
 
+/// The path of the generated httpmock helpers (the `mock` feature of `sip-client`).
+pub const MOCK_PATH: &str = "sip-client/src/generated_mock.rs";
+
 /// The path of the API surface, relative to the workspace root.
 pub const SURFACE_PATH: &str = "sip-client/api-surface.txt";
 
@@ -82,22 +85,23 @@ pub fn surface_body(contents: &str) -> &str {
 /// is the YAML (or JSON) text of the spec.
 pub fn generate(spec_path: &str, spec_text: &str) -> Result<Generated, Error> {
     let spec = spec::load(spec_text)?;
-    let tokens = generate_tokens(&spec)?;
-    let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Unparsable {
-        message: err.to_string(),
-    })?;
+    let client = parse(generate_tokens(&spec)?)?;
+    let mock = parse(generate_mock_tokens(&spec)?)?;
     let header = header(spec_path, spec_text);
-    let client = format!("{header}{}", prettyplease::unparse(&file));
-    let surface = format!("{header}{}", surface::render(&spec, &file, REPLACED_TYPES));
+    let surface = surface::render(&spec, &client, REPLACED_TYPES);
     Ok(Generated {
         files: vec![
             GeneratedFile {
                 path: CLIENT_PATH,
-                contents: client,
+                contents: format!("{header}{}", prettyplease::unparse(&client)),
+            },
+            GeneratedFile {
+                path: MOCK_PATH,
+                contents: format!("{header}{}", prettyplease::unparse(&mock)),
             },
             GeneratedFile {
                 path: SURFACE_PATH,
-                contents: surface,
+                contents: format!("{header}{surface}"),
             },
         ],
         spec_version: spec.info.version.clone(),
@@ -148,23 +152,45 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// Runs progenitor on a loaded spec, turning its panics into errors.
+fn parse(tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|err| Error::Unparsable {
+        message: err.to_string(),
+    })
+}
+
+/// Runs progenitor's client generation on a loaded spec, turning its panics into errors.
 fn generate_tokens(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, Error> {
-    match catch_panic(|| Generator::new(&settings()).generate_tokens(spec)) {
+    run_progenitor(spec, |generator, spec| generator.generate_tokens(spec))
+}
+
+/// Runs progenitor's httpmock generation: typed `when`/`then` helpers for each operation,
+/// over the types of the generated client (`crate::generated`).
+fn generate_mock_tokens(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, Error> {
+    run_progenitor(spec, |generator, spec| {
+        generator.httpmock(spec, "crate::generated")
+    })
+}
+
+type Generation =
+    fn(&mut Generator, &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, progenitor::Error>;
+
+/// Runs one progenitor generation with our settings; an error or panic becomes an
+/// [`Error::Progenitor`] naming the operation or schema at fault when it can be isolated.
+fn run_progenitor(
+    spec: &openapiv3::OpenAPI,
+    generation: Generation,
+) -> Result<proc_macro2::TokenStream, Error> {
+    let attempt = |spec: &openapiv3::OpenAPI| {
+        catch_panic(|| generation(&mut Generator::new(&settings()), spec))
+    };
+    match attempt(spec) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(err)) => Err(Error::Progenitor {
-            culprit: spec::find_culprit(spec, |s| {
-                !matches!(
-                    catch_panic(|| Generator::new(&settings()).generate_tokens(s)),
-                    Ok(Ok(_))
-                )
-            }),
+            culprit: spec::find_culprit(spec, |s| !matches!(attempt(s), Ok(Ok(_)))),
             message: err.to_string(),
         }),
         Err(message) => Err(Error::Progenitor {
-            culprit: spec::find_culprit(spec, |s| {
-                catch_panic(|| Generator::new(&settings()).generate_tokens(s)).is_err()
-            }),
+            culprit: spec::find_culprit(spec, |s| attempt(s).is_err()),
             message: format!("progenitor panicked: {message}"),
         }),
     }

@@ -17,6 +17,15 @@ mod secret;
 #[allow(clippy::all, clippy::pedantic, missing_docs, dead_code, unused_imports)]
 mod generated;
 
+/// The httpmock helpers generated from the spec (the `mock` feature).
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, dead_code, unused_imports)]
+mod generated_mock;
+
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use client::{
     API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
     DEFAULT_USER_AGENT, RawContext,

@@ -43,3 +43,43 @@ pub fn client_for(server: &server::TestServer) -> sip_client::ClientBuilder {
 
 /// The key tests use; snapshots must never contain it.
 pub const TEST_API_KEY: &str = "test-key-5f2d9c1a";
+
+/// The `bland-sip` binary, built once per test process with the features this package
+/// already compiles `sip-client` with (so nothing is rebuilt).
+///
+/// Integration tests of another package get no `CARGO_BIN_EXE_*`, so this asks cargo for
+/// the binary and reads its path from cargo's JSON messages.
+pub fn bland_sip_binary() -> PathBuf {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let output = std::process::Command::new(cargo)
+                .args([
+                    "build",
+                    "--package",
+                    "sip-client",
+                    "--features",
+                    "rustls,mock,cli",
+                    "--bin",
+                    "bland-sip",
+                    "--message-format",
+                    "json",
+                ])
+                .current_dir(workspace_root())
+                .output()
+                .expect("run cargo build");
+            assert!(
+                output.status.success(),
+                "cargo build of bland-sip failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .filter(|message| message["target"]["name"] == "bland-sip")
+                .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+                .expect("cargo reported the bland-sip executable")
+        })
+        .clone()
+}

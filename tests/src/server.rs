@@ -65,6 +65,8 @@ pub enum Reply {
         /// How many chunks.
         chunks: usize,
     },
+    /// Waits, then answers as the inner reply says (for concurrency and slowness).
+    After(Duration, Box<Reply>),
     /// Closes the connection without answering.
     Close,
     /// Waits, then closes without answering.
@@ -96,7 +98,15 @@ type Script = dyn Fn(usize, &RecordedRequest) -> Reply + Send + Sync;
 pub struct TestServer {
     addr: std::net::SocketAddr,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    in_flight: Arc<InFlight>,
     task: JoinHandle<()>,
+}
+
+/// Requests being answered right now, and the most there ever were at once.
+#[derive(Default)]
+struct InFlight {
+    now: std::sync::atomic::AtomicUsize,
+    max: std::sync::atomic::AtomicUsize,
 }
 
 impl TestServer {
@@ -115,8 +125,10 @@ impl TestServer {
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let in_flight = Arc::new(InFlight::default());
         let script: Arc<Script> = Arc::new(script);
         let recorded = requests.clone();
+        let counter = in_flight.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -124,14 +136,16 @@ impl TestServer {
                 };
                 let recorded = recorded.clone();
                 let script = script.clone();
+                let counter = counter.clone();
                 tokio::spawn(async move {
-                    let _ = serve_connection(stream, recorded, script).await;
+                    let _ = serve_connection(stream, recorded, script, counter).await;
                 });
             }
         });
         TestServer {
             addr,
             requests,
+            in_flight,
             task,
         }
     }
@@ -155,6 +169,11 @@ impl TestServer {
     pub fn request_count(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
+
+    /// The most requests that were being answered at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.max.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 impl Drop for TestServer {
@@ -167,7 +186,9 @@ async fn serve_connection(
     mut stream: TcpStream,
     recorded: Arc<Mutex<Vec<RecordedRequest>>>,
     script: Arc<Script>,
+    in_flight: Arc<InFlight>,
 ) -> std::io::Result<()> {
+    use std::sync::atomic::Ordering::SeqCst;
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await? else {
@@ -178,61 +199,79 @@ async fn serve_connection(
             all.push(request.clone());
             all.len() - 1
         };
-        match script(index, &request) {
-            Reply::Respond {
-                status,
-                headers,
-                body,
-            } => {
-                let mut head = status_line(status);
-                for (name, value) in &headers {
-                    head.push_str(&format!("{name}: {value}\r\n"));
-                }
-                head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-                stream.write_all(head.as_bytes()).await?;
-                stream.write_all(&body).await?;
-            }
-            Reply::Truncated {
-                status,
-                declared_len,
-                body,
-            } => {
-                let head = format!(
-                    "{}content-type: application/json\r\ncontent-length: {declared_len}\r\n\r\n",
-                    status_line(status)
-                );
-                stream.write_all(head.as_bytes()).await?;
-                stream.write_all(&body).await?;
-                stream.shutdown().await?;
-                return Ok(());
-            }
-            Reply::Chunked {
-                status,
-                chunk_size,
-                chunks,
-            } => {
-                let head = format!(
-                    "{}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
-                    status_line(status)
-                );
-                stream.write_all(head.as_bytes()).await?;
-                let chunk = vec![b' '; chunk_size];
-                for _ in 0..chunks {
-                    stream
-                        .write_all(format!("{chunk_size:x}\r\n").as_bytes())
-                        .await?;
-                    stream.write_all(&chunk).await?;
-                    stream.write_all(b"\r\n").await?;
-                }
-                stream.write_all(b"0\r\n\r\n").await?;
-            }
-            Reply::Close => return Ok(()),
-            Reply::Stall(duration) => {
-                tokio::time::sleep(duration).await;
-                return Ok(());
-            }
+        let now = in_flight.now.fetch_add(1, SeqCst) + 1;
+        in_flight.max.fetch_max(now, SeqCst);
+        let result = answer(&mut stream, script(index, &request)).await;
+        in_flight.now.fetch_sub(1, SeqCst);
+        if !result? {
+            return Ok(());
         }
     }
+}
+
+/// Writes one reply; returns whether the connection stays open for another request.
+async fn answer(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
+    let mut reply = reply;
+    while let Reply::After(wait, inner) = reply {
+        tokio::time::sleep(wait).await;
+        reply = *inner;
+    }
+    match reply {
+        Reply::Respond {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = status_line(status);
+            for (name, value) in &headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+        }
+        Reply::Truncated {
+            status,
+            declared_len,
+            body,
+        } => {
+            let head = format!(
+                "{}content-type: application/json\r\ncontent-length: {declared_len}\r\n\r\n",
+                status_line(status)
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await?;
+            return Ok(false);
+        }
+        Reply::Chunked {
+            status,
+            chunk_size,
+            chunks,
+        } => {
+            let head = format!(
+                "{}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+                status_line(status)
+            );
+            stream.write_all(head.as_bytes()).await?;
+            let chunk = vec![b' '; chunk_size];
+            for _ in 0..chunks {
+                stream
+                    .write_all(format!("{chunk_size:x}\r\n").as_bytes())
+                    .await?;
+                stream.write_all(&chunk).await?;
+                stream.write_all(b"\r\n").await?;
+            }
+            stream.write_all(b"0\r\n\r\n").await?;
+        }
+        Reply::Close => return Ok(false),
+        Reply::Stall(duration) => {
+            tokio::time::sleep(duration).await;
+            return Ok(false);
+        }
+        Reply::After(..) => unreachable!("unwrapped above"),
+    }
+    Ok(true)
 }
 
 fn status_line(status: u16) -> String {

@@ -80,6 +80,16 @@ pub fn run() -> ExitCode {
             "every snapshot is referenced by a test, none is pending",
             Box::new(|| check_snapshots(&root, &references)),
         ),
+        (
+            "the README's first command works (cargo xtask demo)",
+            Box::new(|| {
+                command(
+                    &root,
+                    &cargo,
+                    &["run", "--quiet", "--package", "xtask", "--", "demo"],
+                )
+            }),
+        ),
     ];
 
     let total = steps.len();

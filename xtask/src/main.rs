@@ -9,6 +9,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
+  demo                 the main job, offline: check the client is fresh, then call a local
+                       mock of Bland serving the spec's examples through the public client
   generate [--check]   regenerate the client from openapi/ (--check: write nothing, fail if stale)
   ci                   run what CI runs: fmt, clippy, spec validators, generate --check, tests
 ";
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         ["generate"] => run_generate(Mode::Write),
         ["generate", "--check"] => run_generate(Mode::Check),
         ["ci"] => xtask::ci::run(),
+        ["demo"] => demo(),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -54,6 +57,45 @@ fn run_generate(mode: Mode) -> ExitCode {
         }
         Err(failure) => {
             eprintln!("error: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo() -> ExitCode {
+    let root = xtask::workspace_root();
+    match generate::run(&root, Mode::Check, &mut std::io::stdout()) {
+        Ok(Report::UpToDate) => {
+            println!("generated client is fresh (checked against {SPEC_PATH})\n")
+        }
+        Ok(_) => {
+            eprintln!("error: the generated client is stale; run `{REGENERATE_COMMAND}` first");
+            return ExitCode::FAILURE;
+        }
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "sip-client",
+            "--example",
+            "demo",
+            "--features",
+            "mock",
+        ])
+        .current_dir(&root)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: cannot run the demo: {err}");
             ExitCode::FAILURE
         }
     }

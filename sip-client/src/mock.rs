@@ -1,0 +1,46 @@
+//! Typed mocks of Bland's API for the tests of services that use `sip-client` (the `mock`
+//! feature).
+//!
+//! The helpers are generated from the same spec as the client (progenitor's httpmock
+//! support), so a mock can only answer what the API documents: `when.phone_number(..)`
+//! takes a [`PhoneNumber`](crate::PhoneNumber), `then.ok(..)` a
+//! [`SipConfigEnvelope`](crate::SipConfigEnvelope).
+//!
+//! A complete downstream test:
+//!
+//! ```
+//! use sip_client::mock::{MockServer, MockServerExt};
+//! use sip_client::{Client, PhoneNumber, SipConfigData, SipConfigEnvelope};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // 1. Start a mock of Bland on 127.0.0.1 (a free port).
+//! let server = MockServer::start_async().await;
+//!
+//! // 2. When this number is asked for, answer with no SIP configured.
+//! let number: PhoneNumber = "+14150000000".parse().unwrap();
+//! let answer = SipConfigEnvelope {
+//!     data: SipConfigData { inbound: None, outbound: None },
+//!     errors: None,
+//! };
+//! let mock = server.get_sip_config(|when, then| {
+//!     when.phone_number(&number);
+//!     then.ok(&answer);
+//! });
+//!
+//! // 3. Point the client at it.
+//! let client = Client::builder()
+//!     .api_key("test-key")
+//!     .base_url(server.base_url())
+//!     .build()
+//!     .unwrap();
+//!
+//! // 4. Run the code under test, and assert.
+//! let config = client.get_sip_config(&number).await.unwrap();
+//! assert_eq!(config, answer.data);
+//! mock.assert_async().await;
+//! # }
+//! ```
+
+pub use crate::generated_mock::{MockServerExt, operations};
+pub use httpmock::MockServer;
