@@ -272,6 +272,27 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Byte
     Ok(body.freeze())
 }
 
+/// Decodes an answer of `GET /v1/sip` that arrived some other way (a recorded response,
+/// another HTTP stack), by the rules [`Client::get_sip_config`] applies: a 2xx body decodes
+/// into the configuration, Bland's error envelope becomes [`Error::Api`], anything else
+/// [`Error::UnexpectedResponse`] or [`Error::Decode`]. It never panics, whatever the bytes.
+///
+/// ```
+/// use sip_client::reqwest::StatusCode;
+///
+/// let body = br#"{"data": null, "errors": [{"error": "SIP_NOT_ENABLED"}]}"#;
+/// let err = sip_client::decode_response(StatusCode::BAD_REQUEST, body.to_vec().into())
+///     .unwrap_err();
+/// assert!(err.has_code(sip_client::SIP_NOT_ENABLED));
+/// ```
+pub fn decode_response(status: StatusCode, body: Bytes) -> Result<SipConfigData, Error> {
+    if status.is_success() {
+        decode_success(status, body)
+    } else {
+        Err(decode_failure(status, body, None, None, 1))
+    }
+}
+
 /// Decodes a success body. The fast path is plain serde_json; only a failure pays for a
 /// second pass that finds the JSON path of the problem.
 fn decode_success(status: StatusCode, body: Bytes) -> Result<SipConfigData, Error> {

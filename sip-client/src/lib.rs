@@ -26,9 +26,13 @@ mod generated_mock;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+/// The HTTP client underneath, re-exported so that a custom `reqwest::Client` (see
+/// [`ClientBuilder::http_client`]) is of the version this crate uses.
+pub use reqwest;
+
 pub use client::{
     API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
-    DEFAULT_USER_AGENT, RawContext,
+    DEFAULT_USER_AGENT, RawContext, decode_response,
 };
 pub use error::{
     ApiError, BuildError, DecodeError, Error, SIP_NOT_ENABLED, TransportError, TransportErrorKind,

@@ -69,6 +69,13 @@ pub enum Reply {
     After(Duration, Box<Reply>),
     /// Closes the connection without answering.
     Close,
+    /// Resets the connection (TCP RST) without answering.
+    Reset,
+    /// Sends `Content-Length: len` and then `len` bytes, for size limits.
+    Huge {
+        /// The body's length.
+        len: usize,
+    },
     /// Waits, then closes without answering.
     Stall(Duration),
 }
@@ -107,6 +114,8 @@ pub struct TestServer {
 struct InFlight {
     now: std::sync::atomic::AtomicUsize,
     max: std::sync::atomic::AtomicUsize,
+    /// Body bytes written to clients, over all answers.
+    body_bytes: std::sync::atomic::AtomicUsize,
 }
 
 impl TestServer {
@@ -170,6 +179,14 @@ impl TestServer {
         self.requests.lock().unwrap().len()
     }
 
+    /// Body bytes the server managed to write, over all answers (a client that stops
+    /// reading stops this from growing).
+    pub fn body_bytes_sent(&self) -> usize {
+        self.in_flight
+            .body_bytes
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The most requests that were being answered at the same time.
     pub fn max_in_flight(&self) -> usize {
         self.in_flight.max.load(std::sync::atomic::Ordering::SeqCst)
@@ -201,7 +218,7 @@ async fn serve_connection(
         };
         let now = in_flight.now.fetch_add(1, SeqCst) + 1;
         in_flight.max.fetch_max(now, SeqCst);
-        let result = answer(&mut stream, script(index, &request)).await;
+        let result = answer(&mut stream, script(index, &request), &in_flight).await;
         in_flight.now.fetch_sub(1, SeqCst);
         if !result? {
             return Ok(());
@@ -210,7 +227,12 @@ async fn serve_connection(
 }
 
 /// Writes one reply; returns whether the connection stays open for another request.
-async fn answer(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
+async fn answer(
+    stream: &mut TcpStream,
+    reply: Reply,
+    counters: &InFlight,
+) -> std::io::Result<bool> {
+    use std::sync::atomic::Ordering::SeqCst;
     let mut reply = reply;
     while let Reply::After(wait, inner) = reply {
         tokio::time::sleep(wait).await;
@@ -261,10 +283,30 @@ async fn answer(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
                     .await?;
                 stream.write_all(&chunk).await?;
                 stream.write_all(b"\r\n").await?;
+                counters.body_bytes.fetch_add(chunk_size, SeqCst);
             }
             stream.write_all(b"0\r\n\r\n").await?;
         }
         Reply::Close => return Ok(false),
+        Reply::Reset => {
+            stream.set_zero_linger()?;
+            return Ok(false);
+        }
+        Reply::Huge { len } => {
+            let head = format!(
+                "{}content-type: application/json\r\ncontent-length: {len}\r\n\r\n",
+                status_line(200)
+            );
+            stream.write_all(head.as_bytes()).await?;
+            let block = vec![b' '; 64 * 1024];
+            let mut left = len;
+            while left > 0 {
+                let n = left.min(block.len());
+                stream.write_all(&block[..n]).await?;
+                counters.body_bytes.fetch_add(n, SeqCst);
+                left -= n;
+            }
+        }
         Reply::Stall(duration) => {
             tokio::time::sleep(duration).await;
             return Ok(false);

@@ -33,7 +33,12 @@ async fn sends_what_bland_documents_and_decodes_the_answer() {
     assert_eq!(request.header("authorization"), Some(TEST_API_KEY));
     assert_eq!(
         request.header("user-agent"),
-        Some(concat!("sip-client/", env!("CARGO_PKG_VERSION")))
+        Some(sip_client::DEFAULT_USER_AGENT)
+    );
+    let version = xtask::generate::crate_version(&sip_client_tests::workspace_root()).unwrap();
+    assert_eq!(
+        sip_client::DEFAULT_USER_AGENT,
+        format!("sip-client/{version}")
     );
     assert_eq!(request.header("accept"), Some("application/json"));
     assert_eq!(request.header("api-version"), None);
