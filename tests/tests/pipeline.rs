@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use sip_client::{AuthMode, Direction, SipConfigEnvelope, Transport};
-use sip_client_gen::{CLIENT_PATH, Culprit, Error, SPEC_PATH, SURFACE_PATH};
+use sip_client_gen::{CLIENT_PATH, Culprit, Error, MOCK_PATH, SPEC_PATH, SURFACE_PATH};
 use sip_client_tests::{fixture, spec_text, workspace_root};
 use xtask::generate::{self, CLIENT_MANIFEST, Failure, Mode, Report};
 
@@ -120,7 +120,7 @@ impl Scratch {
         let client_before = fs::read(workspace_root().join(CLIENT_PATH)).unwrap();
         write(&root.join(SPEC_PATH), spec.as_bytes());
         write(&root.join(CLIENT_PATH), &client_before);
-        for path in [SURFACE_PATH, CLIENT_MANIFEST] {
+        for path in [MOCK_PATH, SURFACE_PATH, CLIENT_MANIFEST] {
             write(
                 &root.join(path),
                 &fs::read(workspace_root().join(path)).unwrap(),
@@ -149,11 +149,16 @@ impl Scratch {
             self.client_now() == self.client_before,
             "the generated client changed"
         );
-        let leftovers: Vec<_> = fs::read_dir(self.root.join("sip-client/src"))
+        let mut leftovers: Vec<_> = fs::read_dir(self.root.join("sip-client/src"))
             .unwrap()
             .map(|entry| entry.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, ["generated.rs"], "no temp file is left behind");
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            ["generated.rs", "generated_mock.rs"],
+            "no temp file is left behind"
+        );
     }
 }
 
@@ -263,7 +268,10 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     let scratch = Scratch::new("stale", &spec);
     let mut diff = Vec::new();
     let report = generate::run(&scratch.root, Mode::Check, &mut diff).unwrap();
-    assert_eq!(report, Report::Stale(vec![CLIENT_PATH, SURFACE_PATH]));
+    assert_eq!(
+        report,
+        Report::Stale(vec![CLIENT_PATH, MOCK_PATH, SURFACE_PATH])
+    );
     let diff = String::from_utf8(diff).unwrap();
     for expected in [
         "--- a/sip-client/src/generated.rs (checked in)",
@@ -286,7 +294,10 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     // Writing then brings it up to date, and a second write changes nothing.
     let mut report_text = Vec::new();
     let report = generate::run(&scratch.root, Mode::Write, &mut report_text).unwrap();
-    assert_eq!(report, Report::Written(vec![CLIENT_PATH, SURFACE_PATH]));
+    assert_eq!(
+        report,
+        Report::Written(vec![CLIENT_PATH, MOCK_PATH, SURFACE_PATH])
+    );
     assert_eq!(
         String::from_utf8(report_text).unwrap(),
         "additive: added field SipOptions.max_calls (Option<i64>, optional)\n\

@@ -81,6 +81,10 @@ pub fn run() -> ExitCode {
             Box::new(|| check_snapshots(&root, &references)),
         ),
         (
+            "benchmarks run (cargo xtask bench --quick; a smoke test, not a judge of numbers)",
+            Box::new(|| crate::bench::run(true) == ExitCode::SUCCESS),
+        ),
+        (
             "the README's first command works (cargo xtask demo)",
             Box::new(|| {
                 command(

@@ -1,6 +1,7 @@
 //! Developer commands of the sip-client workspace (the cargo-xtask convention), as a library
 //! so that tests drive the same code the command runs.
 
+pub mod bench;
 pub mod ci;
 pub mod generate;
 

@@ -12,6 +12,7 @@ commands:
   demo                 the main job, offline: check the client is fresh, then call a local
                        mock of Bland serving the spec's examples through the public client
   generate [--check]   regenerate the client from openapi/ (--check: write nothing, fail if stale)
+  bench [--quick]      benchmarks against a hand-written baseline (--quick: under a minute)
   ci                   run what CI runs: fmt, clippy, spec validators, generate --check, tests
 ";
 
@@ -23,6 +24,8 @@ fn main() -> ExitCode {
         ["generate", "--check"] => run_generate(Mode::Check),
         ["ci"] => xtask::ci::run(),
         ["demo"] => demo(),
+        ["bench"] => xtask::bench::run(false),
+        ["bench", "--quick"] => xtask::bench::run(true),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
