@@ -124,6 +124,8 @@ const REPLACED_TYPES: &[(&str, &str)] = &[
 /// - `Direction`, `AuthMode`, `Transport`: open enums that keep values Bland adds later.
 /// - `SipSecret`: a string whose `Debug` never shows the credential.
 ///
+/// And every `string` of format `date-time` becomes `crate::Timestamp`.
+///
 /// The generated `Client` carries `crate::RawContext` (the API key, user agent and retry
 /// policy) and must implement `ClientHooks` by hand (`HooksMode::Expected`), so that the
 /// generated builders authenticate and retry exactly like the hand-written front door.
@@ -149,6 +151,18 @@ pub fn settings() -> GenerationSettings {
         };
         settings.with_replacement(schema, rust_type, impls.iter().cloned());
     }
+    // RFC 3339 timestamps decode through sip-client's `Timestamp` (a `DateTime<Utc>` with a
+    // fast parser for Bland's one shape) rather than chrono's general one.
+    let date_time = schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("date-time".to_owned()),
+        ..Default::default()
+    };
+    settings.with_conversion(
+        date_time,
+        "crate::Timestamp",
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
     settings
 }
 

@@ -60,7 +60,7 @@ pub mod types {
     )]
     pub struct SipConfig {
         ///When the configuration was created (RFC 3339).
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created_at: crate::Timestamp,
         pub direction: crate::Direction,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub headers: ::std::option::Option<SipHeaders>,
@@ -76,7 +76,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sip_endpoint: ::std::option::Option<::std::string::String>,
         ///When the configuration was last changed (RFC 3339).
-        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub updated_at: crate::Timestamp,
     }
     impl SipConfig {
         pub fn builder() -> builder::SipConfig {
@@ -315,10 +315,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SipConfig {
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            created_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             direction: ::std::result::Result<crate::Direction, ::std::string::String>,
             headers: ::std::result::Result<
                 ::std::option::Option<super::SipHeaders>,
@@ -335,10 +332,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            updated_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
         }
         impl ::std::default::Default for SipConfig {
             fn default() -> Self {
@@ -358,7 +352,7 @@ pub mod types {
         impl SipConfig {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<crate::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -452,7 +446,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<crate::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value

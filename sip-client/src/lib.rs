@@ -9,6 +9,7 @@ mod open_enum;
 mod phone;
 mod retry;
 mod secret;
+mod timestamp;
 
 /// The client generated from `openapi/bland-sip.yaml` by `cargo xtask generate`.
 ///
@@ -41,6 +42,7 @@ pub use error::{
 pub use open_enum::{AuthMode, Direction, Transport};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use secret::SipSecret;
+pub use timestamp::Timestamp;
 
 pub use generated::types::{
     ApiErrorEntry, ErrorEnvelope, SipConfig, SipConfigData, SipConfigEnvelope, SipHeaders,

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::Value;
 use sip_client::reqwest::StatusCode;
-use sip_client::{Error, PhoneNumber, PhoneNumberError, decode_response};
+use sip_client::{Error, PhoneNumber, PhoneNumberError, Timestamp, decode_response};
 use sip_client_tests::fixture;
 
 fn config() -> ProptestConfig {
@@ -104,6 +104,17 @@ proptest! {
             Ok(())
         };
         prop_assert_eq!(PhoneNumber::parse(&text).map(|_| ()), expected);
+    }
+
+    #[test]
+    fn timestamps_parse_exactly_as_chrono_does(
+        text in "[0-9]{4}-[0-1][0-9]-[0-3][0-9][Tt ][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{0,10})?([Zz]|[+-][0-2][0-9]:[0-6][0-9])?",
+    ) {
+        let ours = Timestamp::parse(&text).ok().map(|t| t.as_datetime());
+        let chrono = chrono::DateTime::parse_from_rfc3339(&text)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc));
+        prop_assert_eq!(ours, chrono, "{}", text);
     }
 
     #[test]
