@@ -151,19 +151,11 @@ impl Client {
         let context = &self.raw.inner;
         let deadline = context.deadline();
 
-        let mut url = self.endpoint.clone();
-        // Form encoding turns the `+` into `%2B`, as Bland's own example sends it: a raw `+`
-        // in a query string is read as a space.
-        url.query_pairs_mut()
-            .append_pair("phone_number", phone_number.as_str());
-        let mut request = reqwest::Request::new(Method::GET, url);
-        let headers = request.headers_mut();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        context.apply_headers(headers);
-
+        let request = || self.request_for(phone_number);
         let outcome = retry::execute(
             &self.raw.client,
-            request,
+            request(),
+            || Some(request()),
             context.retry(),
             deadline,
             "get_sip_config",
@@ -174,12 +166,15 @@ impl Client {
             .result
             .map_err(|err| transport_error(err, attempts))?;
         let status = response.status();
-        let retry_after = retry::retry_after(response.headers());
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        // Only a failure needs these; a success does not pay for them.
+        let failure_details = (!status.is_success()).then(|| {
+            let headers = response.headers();
+            let content_type = headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (content_type, retry::retry_after(headers))
+        });
         let body = read_body(response, context.0.max_body_size)
             .await
             .map_err(|err| match err {
@@ -190,16 +185,31 @@ impl Client {
                 BodyError::Transport(err) => transport_error(err, attempts),
             })?;
 
-        if status.is_success() {
-            return decode_success(status, body);
+        match failure_details {
+            None => decode_success(status, body),
+            Some((content_type, retry_after)) => Err(decode_failure(
+                status,
+                body,
+                content_type,
+                retry_after,
+                attempts,
+            )),
         }
-        Err(decode_failure(
-            status,
-            body,
-            content_type,
-            retry_after,
-            attempts,
-        ))
+    }
+
+    /// The request of one attempt: `GET {base}/v1/sip?phone_number=...` with the headers
+    /// every request carries.
+    fn request_for(&self, phone_number: &PhoneNumber) -> reqwest::Request {
+        let mut url = self.endpoint.clone();
+        // Form encoding turns the `+` into `%2B`, as Bland's own example sends it: a raw `+`
+        // in a query string is read as a space.
+        url.query_pairs_mut()
+            .append_pair("phone_number", phone_number.as_str());
+        let mut request = reqwest::Request::new(Method::GET, url);
+        let headers = request.headers_mut();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        self.raw.inner.apply_headers(headers);
+        request
     }
 
     /// [`Client::get_sip_config`] for a number given as text: it is validated first, and an

@@ -29,9 +29,14 @@ impl ClientHooks<RawContext> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
+        // Kept only when a retry may need it; a GET's request always clones.
+        let copy = (context.retry().max_retries > 0)
+            .then(|| request.try_clone())
+            .flatten();
         retry::execute(
             self.client(),
             request,
+            || copy.as_ref().and_then(reqwest::Request::try_clone),
             context.retry(),
             context.deadline(),
             info.operation_id,

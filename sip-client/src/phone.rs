@@ -176,6 +176,13 @@ impl TryFrom<&String> for PhoneNumber {
     }
 }
 
+/// Lets the generated builder take a borrowed number: `.phone_number(&number)`.
+impl From<&PhoneNumber> for PhoneNumber {
+    fn from(value: &PhoneNumber) -> Self {
+        value.clone()
+    }
+}
+
 impl AsRef<str> for PhoneNumber {
     fn as_ref(&self) -> &str {
         &self.0

@@ -90,33 +90,29 @@ pub(crate) struct Outcome {
     pub attempts: u32,
 }
 
-/// Sends `request`, retrying as `policy` allows, never past `deadline`.
+/// Sends `first`, retrying as `policy` allows, never past `deadline`.
+///
+/// `again` makes the request of each retry; it is called only when a retry happens, so a
+/// call that succeeds at once builds its request once. `None` (a body that cannot be
+/// replayed) ends the retries.
 ///
 /// Each attempt gets what is left of the deadline as its reqwest timeout, which covers
 /// connecting, sending and reading the whole body; a retry whose wait would end past the
 /// deadline is not made, and the last answer is returned instead.
 pub(crate) async fn execute(
     http: &reqwest::Client,
-    request: reqwest::Request,
+    first: reqwest::Request,
+    mut again: impl FnMut() -> Option<reqwest::Request>,
     policy: &RetryPolicy,
     deadline: Option<Instant>,
     operation: &'static str,
 ) -> Outcome {
     let mut attempts = 0;
-    let mut request = Some(request);
+    let mut request = first;
     loop {
         attempts += 1;
-        let Some(template) = request.take() else {
-            unreachable!("the loop only continues with a request to send");
-        };
-        // A GET has no body, so it always clones; a streaming body cannot be retried.
-        let can_retry = attempts <= policy.max_retries;
-        let (mut this, next) = match template.try_clone() {
-            Some(copy) if can_retry => (template, Some(copy)),
-            _ => (template, None),
-        };
         if let Some(deadline) = deadline {
-            *this.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
+            *request.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
         }
 
         let span = tracing::debug_span!(
@@ -127,7 +123,7 @@ pub(crate) async fn execute(
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = http.execute(this).instrument(span.clone()).await;
+        let result = http.execute(request).instrument(span.clone()).await;
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
 
         let retry_wait = match &result {
@@ -141,7 +137,7 @@ pub(crate) async fn execute(
                 .then(|| policy.delay_after(attempts, None)),
         };
 
-        let (Some(wait), Some(next)) = (retry_wait, next) else {
+        let Some(wait) = retry_wait.filter(|_| attempts <= policy.max_retries) else {
             return Outcome { result, attempts };
         };
         if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
@@ -150,11 +146,14 @@ pub(crate) async fn execute(
             });
             return Outcome { result, attempts };
         }
+        let Some(next) = again() else {
+            return Outcome { result, attempts };
+        };
         span.in_scope(|| tracing::debug!(?wait, "retrying"));
         // The connection of a retried answer is released before the wait.
         drop(result);
         tokio::time::sleep(wait).await;
-        request = Some(next);
+        request = next;
     }
 }
 

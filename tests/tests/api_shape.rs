@@ -1,0 +1,117 @@
+//! Compile-only check of the public API a service relies on (as progenitor's
+//! `build_nexus` test does): if a regeneration or a refactor changes one of these
+//! signatures or field types, this file stops compiling and `cargo test` fails to build.
+//! There is nothing to run, so it holds no `#[test]`.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use sip_client::{
+    ApiError, ApiErrorEntry, AuthMode, AuthScheme, BuildError, Client, ClientBuilder, DecodeError,
+    Direction, Error, ErrorEnvelope, PhoneNumber, PhoneNumberError, SipConfig, SipConfigData,
+    SipConfigEnvelope, SipHeaders, SipOptions, SipSecret, Timestamp, Transport, TransportError,
+    TransportErrorKind, UnexpectedResponse,
+};
+
+fn builder_shape() -> Result<Client, BuildError> {
+    let builder: ClientBuilder = Client::builder()
+        .api_key(String::from("key"))
+        .auth_scheme(AuthScheme::Raw)
+        .bearer_auth()
+        .base_url("https://api.bland.ai")
+        .timeout(Duration::from_secs(1))
+        .connect_timeout(Duration::from_secs(1))
+        .max_retries(2)
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .max_retry_after(Duration::from_secs(1))
+        .max_body_size(1024)
+        .user_agent(sip_client::DEFAULT_USER_AGENT)
+        .allow_insecure_http(false)
+        .http_client(sip_client::reqwest::Client::new());
+    let _: Result<Client, BuildError> = Client::from_env();
+    let _: ClientBuilder = ClientBuilder::from_env();
+    builder.build()
+}
+
+async fn call_shape(client: &Client) -> Result<(), Error> {
+    let number: PhoneNumber = PhoneNumber::parse("+14150000000")?;
+    let _: Result<PhoneNumber, PhoneNumberError> = "+1".parse::<PhoneNumber>();
+    let data: SipConfigData = client.get_sip_config(&number).await?;
+    let _: SipConfigData = client.get_sip_config_str("+14150000000").await?;
+    let configs: [Option<SipConfig>; 2] = [data.inbound, data.outbound];
+    for config in configs.into_iter().flatten() {
+        let SipConfig {
+            number,
+            id,
+            org_id,
+            direction,
+            sip_endpoint,
+            created_at,
+            updated_at,
+            headers,
+            options,
+        } = config;
+        let _: (String, String, String) = (number, id, org_id);
+        let _: Direction = direction;
+        let _: Option<String> = sip_endpoint;
+        let _: (Timestamp, Timestamp) = (created_at, updated_at);
+        let _: chrono::DateTime<chrono::Utc> = *created_at;
+        let _: Option<SipHeaders> = headers;
+        let options: Option<SipOptions> = options;
+        if let Some(options) = options {
+            let _: Option<AuthMode> = options.auth_mode;
+            let _: Option<u16> = options.port;
+            let _: Option<Transport> = options.transport;
+            let _: Option<bool> = options.secure_media;
+            let _: Option<String> = options.sip_username;
+            let _: Option<SipSecret> = options.sip_password;
+            let _: serde_json::Map<String, serde_json::Value> = options.extra;
+        }
+    }
+    let _: Transport = Transport::Unknown(String::new());
+    let response = client
+        .raw()
+        .get_sip_config()
+        .phone_number(&number)
+        .send()
+        .await;
+    let _: Result<SipConfigEnvelope, sip_client::raw::Error<ErrorEnvelope>> =
+        response.map(|r| r.into_inner());
+    Ok(())
+}
+
+fn error_shape(err: &Error) {
+    let _: Option<sip_client::reqwest::StatusCode> = err.status();
+    let _: bool = err.is_retryable() || err.is_timeout() || err.is_connect();
+    let _: &[ApiErrorEntry] = err.api_errors();
+    let _: bool = err.has_code(sip_client::SIP_NOT_ENABLED);
+    match err {
+        Error::InvalidPhoneNumber(_) => {}
+        Error::Transport(TransportError { kind, attempts, .. }) => {
+            let _: (TransportErrorKind, u32) = (*kind, *attempts);
+        }
+        Error::Api(ApiError {
+            status,
+            errors,
+            retry_after,
+            ..
+        }) => {
+            let _ = (status, errors, retry_after);
+        }
+        Error::UnexpectedResponse(UnexpectedResponse {
+            status,
+            body_prefix,
+            ..
+        }) => {
+            let _ = (status, body_prefix);
+        }
+        Error::Decode(DecodeError { path, body, .. }) => {
+            let _ = (path, body);
+        }
+        Error::BodyTooLarge { limit, .. } => {
+            let _: usize = *limit;
+        }
+        _ => {}
+    }
+}
