@@ -6,7 +6,6 @@
 //! round of each side is reported). See BENCHMARKS.md for results and what limits them.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +13,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use sip_client::{Client, PhoneNumber, SipConfigEnvelope};
-use sip_client_tests::{fixture, spec_text, workspace_root};
+use sip_client_tests::{cargo_binary, fixture, spec_text};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -280,43 +279,35 @@ async fn throughput(base_url: &str, sizes: &Sizes) {
     }
 }
 
-/// A release binary of this workspace, built by cargo for this run.
-fn release_binary(package: &str, name: &str, features: &str) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut args = vec!["build", "--release", "--package", package, "--bin", name];
-    if !features.is_empty() {
-        args.extend(["--features", features]);
-    }
-    args.extend(["--message-format", "json"]);
-    let output = Command::new(cargo)
-        .args(&args)
-        .current_dir(workspace_root())
-        .output()
+/// Runs `command` with `input` on stdin and its output discarded; returns the seconds it
+/// took, start-up included.
+fn time_process(command: &mut Command, input: &str) -> f64 {
+    let started = Instant::now();
+    let mut child = command
+        .env("BLAND_API_KEY", KEY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| message["target"]["name"] == name)
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .unwrap()
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    started.elapsed().as_secs_f64()
 }
 
 async fn audit(base_url: &str, sizes: &Sizes) {
-    let binary = release_binary("sip-client", "bland-sip", "rustls,mock,cli");
+    let binary = cargo_binary("sip-client", "bland-sip", "rustls,mock,cli", true);
     let numbers: Vec<String> = (0..sizes.audit_numbers)
         .map(|i| format!("+1415{i:07}"))
         .collect();
     let input = numbers.join("\n");
 
+    let baseline = cargo_binary("sip-client-tests", "audit-baseline", "", true);
     let run_cli = || {
-        let started = Instant::now();
-        let mut child = Command::new(&binary)
-            .args([
+        time_process(
+            Command::new(&binary).args([
                 "audit",
                 "--numbers",
                 "-",
@@ -324,35 +315,11 @@ async fn audit(base_url: &str, sizes: &Sizes) {
                 "64",
                 "--base-url",
                 base_url,
-            ])
-            .env("BLAND_API_KEY", KEY)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
-        drop(stdin);
-        assert!(child.wait().unwrap().success());
-        started.elapsed().as_secs_f64()
+            ]),
+            &input,
+        )
     };
-    let baseline = release_binary("sip-client-tests", "audit-baseline", "");
-    let run_baseline = || {
-        let started = Instant::now();
-        let mut child = Command::new(&baseline)
-            .arg(base_url)
-            .env("BLAND_API_KEY", KEY)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
-        drop(stdin);
-        assert!(child.wait().unwrap().success());
-        started.elapsed().as_secs_f64()
-    };
+    let run_baseline = || time_process(Command::new(&baseline).arg(base_url), &input);
 
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for _ in 0..sizes.rounds {

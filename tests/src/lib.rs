@@ -29,8 +29,8 @@ pub fn spec_text() -> String {
     std::fs::read_to_string(workspace_root().join(sip_client_gen::SPEC_PATH)).expect("read spec")
 }
 
-/// A client of `server` with test-friendly settings: a key, short backoff, no jitter in
-/// the way of timing assertions beyond their bounds.
+/// A client of `server` with test-friendly settings: the test key and a short backoff
+/// (5-20 ms), so that retries cost milliseconds.
 pub fn client_for(server: &server::TestServer) -> sip_client::ClientBuilder {
     sip_client::Client::builder()
         .api_key(TEST_API_KEY)
@@ -44,42 +44,43 @@ pub fn client_for(server: &server::TestServer) -> sip_client::ClientBuilder {
 /// The key tests use; snapshots must never contain it.
 pub const TEST_API_KEY: &str = "test-key-5f2d9c1a";
 
-/// The `bland-sip` binary, built once per test process with the features this package
-/// already compiles `sip-client` with (so nothing is rebuilt).
+/// A binary of this workspace, built by cargo and found through its JSON messages.
 ///
-/// Integration tests of another package get no `CARGO_BIN_EXE_*`, so this asks cargo for
-/// the binary and reads its path from cargo's JSON messages.
+/// Integration tests and benches of another package get no `CARGO_BIN_EXE_*`, so this asks
+/// cargo for the binary. With the features this package already compiles `sip-client` with,
+/// nothing is rebuilt.
+pub fn cargo_binary(package: &str, name: &str, features: &str, release: bool) -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut args = vec!["build", "--package", package, "--bin", name];
+    if release {
+        args.push("--release");
+    }
+    if !features.is_empty() {
+        args.extend(["--features", features]);
+    }
+    args.extend(["--message-format", "json"]);
+    let output = std::process::Command::new(cargo)
+        .args(&args)
+        .current_dir(workspace_root())
+        .output()
+        .expect("run cargo build");
+    assert!(
+        output.status.success(),
+        "cargo build of {name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == name)
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo reported no executable for {name}"))
+}
+
+/// The `bland-sip` binary (debug), built once per test process.
 pub fn bland_sip_binary() -> PathBuf {
     static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BINARY
-        .get_or_init(|| {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let output = std::process::Command::new(cargo)
-                .args([
-                    "build",
-                    "--package",
-                    "sip-client",
-                    "--features",
-                    "rustls,mock,cli",
-                    "--bin",
-                    "bland-sip",
-                    "--message-format",
-                    "json",
-                ])
-                .current_dir(workspace_root())
-                .output()
-                .expect("run cargo build");
-            assert!(
-                output.status.success(),
-                "cargo build of bland-sip failed:\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            String::from_utf8_lossy(&output.stdout)
-                .lines()
-                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-                .filter(|message| message["target"]["name"] == "bland-sip")
-                .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-                .expect("cargo reported the bland-sip executable")
-        })
+        .get_or_init(|| cargo_binary("sip-client", "bland-sip", "rustls,mock,cli", false))
         .clone()
 }

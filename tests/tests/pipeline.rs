@@ -311,25 +311,7 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
 #[test]
 fn users_of_sip_client_compile_no_generator() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args([
-            "tree",
-            "-p",
-            "sip-client",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .current_dir(workspace_root())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let tree = String::from_utf8(output.stdout).unwrap();
+    let tree = xtask::ci::sip_client_tree(&workspace_root(), &cargo).unwrap();
     assert!(
         tree.lines().any(|l| l.starts_with("progenitor-client ")),
         "{tree}"

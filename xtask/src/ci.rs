@@ -229,8 +229,9 @@ fn npm_run(openapi: &Path, script: &str) -> bool {
     command(openapi, "npm", &["run", "--silent", script])
 }
 
-/// `cargo tree` of sip-client's normal dependencies must not contain the generator.
-fn check_no_generator(root: &Path, cargo: &str) -> bool {
+/// `cargo tree` of sip-client's normal dependencies (what its users compile), one crate a
+/// line, as `name vX.Y.Z`.
+pub fn sip_client_tree(root: &Path, cargo: &str) -> Result<String, String> {
     let output = Command::new(cargo)
         .args([
             "tree",
@@ -243,22 +244,26 @@ fn check_no_generator(root: &Path, cargo: &str) -> bool {
             "none",
         ])
         .current_dir(root)
-        .output();
-    let output = match output {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => {
-            eprintln!(
-                "error: cargo tree failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            return false;
-        }
+        .output()
+        .map_err(|err| format!("cannot run cargo tree: {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// sip-client's dependency tree must not contain the generator.
+fn check_no_generator(root: &Path, cargo: &str) -> bool {
+    let tree = match sip_client_tree(root, cargo) {
+        Ok(tree) => tree,
         Err(err) => {
-            eprintln!("error: cannot run cargo tree: {err}");
+            eprintln!("error: {err}");
             return false;
         }
     };
-    let tree = String::from_utf8_lossy(&output.stdout);
     let found = generator_crates_in(&tree);
     if found.is_empty() {
         println!(
