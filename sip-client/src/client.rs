@@ -725,6 +725,39 @@ mod tests {
         );
     }
 
+    /// With whichever TLS feature is on (`rustls` by default, or `native-tls`), an `https://`
+    /// base URL must really speak TLS: reqwest without a TLS feature fails only at run time.
+    /// The first bytes the server sees are a TLS handshake record (0x16, version 3.x).
+    #[tokio::test]
+    async fn https_base_urls_speak_tls() {
+        use tokio::io::AsyncReadExt;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let first_bytes = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut bytes = [0u8; 3];
+            stream.read_exact(&mut bytes).await.unwrap();
+            bytes
+        });
+        let client = Client::builder()
+            .api_key("k")
+            .base_url(format!("https://127.0.0.1:{port}"))
+            .max_retries(0)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let err = client.get_sip_config_str("+14150000000").await.unwrap_err();
+        // Without TLS compiled in, the client fails before connecting and nothing arrives.
+        let bytes = tokio::time::timeout(Duration::from_secs(5), first_bytes)
+            .await
+            .unwrap_or_else(|_| panic!("no connection arrived; the client said: {err}"))
+            .unwrap();
+        assert_eq!(bytes[0], 0x16, "TLS handshake record");
+        assert_eq!(bytes[1], 0x03, "TLS major version");
+        assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    }
+
     #[test]
     fn debug_never_shows_the_key() {
         let key = "sk-very-secret-0123456789";

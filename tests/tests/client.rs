@@ -443,34 +443,6 @@ async fn generated_builder_retries_and_authenticates_too() {
 }
 
 #[tokio::test]
-async fn https_base_urls_speak_tls() {
-    // With the default features, reqwest must have TLS compiled in: the first bytes the
-    // server sees are a TLS handshake record (0x16, then version 3.x), not an error before
-    // connecting and not plain HTTP.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let first_bytes = tokio::spawn(async move {
-        use tokio::io::AsyncReadExt;
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut bytes = [0u8; 3];
-        stream.read_exact(&mut bytes).await.unwrap();
-        bytes
-    });
-    let client = Client::builder()
-        .api_key(TEST_API_KEY)
-        .base_url(format!("https://127.0.0.1:{port}"))
-        .max_retries(0)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
-    let bytes = first_bytes.await.unwrap();
-    assert_eq!(bytes[0], 0x16, "TLS handshake record");
-    assert_eq!(bytes[1], 0x03, "TLS major version");
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
-}
-
-#[tokio::test]
 async fn no_error_shows_the_key() {
     let replies = [
         Reply::json(401, fixture("unauthorized.json")),

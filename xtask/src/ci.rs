@@ -73,6 +73,25 @@ pub fn run() -> ExitCode {
             Box::new(|| check_no_generator(&root, &cargo)),
         ),
         (
+            "the native-tls feature builds and speaks TLS (sip-client's unit tests)",
+            Box::new(|| {
+                command(
+                    &root,
+                    &cargo,
+                    &[
+                        "test",
+                        "--locked",
+                        "--package",
+                        "sip-client",
+                        "--no-default-features",
+                        "--features",
+                        "native-tls",
+                        "--lib",
+                    ],
+                )
+            }),
+        ),
+        (
             "cargo test --workspace (insta never writes snapshots under CI=true)",
             Box::new(|| run_tests(&root, &cargo, &references)),
         ),
