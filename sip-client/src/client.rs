@@ -89,6 +89,11 @@ impl RawContext {
         &self.0.retry
     }
 
+    /// The largest response body read.
+    pub(crate) fn max_body_size(&self) -> usize {
+        self.0.max_body_size
+    }
+
     /// The deadline of a call starting now.
     pub(crate) fn deadline(&self) -> Option<Instant> {
         self.0.timeout.map(|timeout| Instant::now() + timeout)
@@ -175,12 +180,12 @@ impl Client {
                 .map(str::to_owned);
             (content_type, retry::retry_after(headers))
         });
-        let body = read_body(response, context.0.max_body_size)
+        let body = read_body(response, context.max_body_size())
             .await
             .map_err(|err| match err {
                 BodyError::TooLarge => Error::BodyTooLarge {
                     status,
-                    limit: context.0.max_body_size,
+                    limit: context.max_body_size(),
                 },
                 BodyError::Transport(err) => transport_error(err, attempts),
             })?;

@@ -41,6 +41,31 @@ pub fn client_for(server: &server::TestServer) -> sip_client::ClientBuilder {
         )
 }
 
+/// The error of one lookup of +14150000000 against a server that always answers `reply`,
+/// with retries off unless `configure` turns them on. Asserts on the way that neither the
+/// error's `Display` nor its `Debug` shows the API key.
+pub async fn error_for(
+    reply: server::Reply,
+    configure: impl FnOnce(sip_client::ClientBuilder) -> sip_client::ClientBuilder,
+) -> sip_client::Error {
+    let server = server::TestServer::always(reply).await;
+    let client = configure(client_for(&server).max_retries(0))
+        .build()
+        .expect("test client builds");
+    let number: sip_client::PhoneNumber = "+14150000000".parse().expect("valid number");
+    let err = client
+        .get_sip_config(&number)
+        .await
+        .expect_err("the reply is a failure");
+    for view in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(
+            !view.contains(TEST_API_KEY),
+            "an error shows the key: {view}"
+        );
+    }
+    err
+}
+
 /// The key tests use; snapshots must never contain it.
 pub const TEST_API_KEY: &str = "test-key-5f2d9c1a";
 

@@ -257,10 +257,7 @@ async fn answer(
             declared_len,
             body,
         } => {
-            let head = format!(
-                "{}content-type: application/json\r\ncontent-length: {declared_len}\r\n\r\n",
-                status_line(status)
-            );
+            let head = json_head(status, &format!("content-length: {declared_len}"));
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(&body).await?;
             stream.shutdown().await?;
@@ -271,10 +268,7 @@ async fn answer(
             chunk_size,
             chunks,
         } => {
-            let head = format!(
-                "{}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
-                status_line(status)
-            );
+            let head = json_head(status, "transfer-encoding: chunked");
             stream.write_all(head.as_bytes()).await?;
             let chunk = vec![b' '; chunk_size];
             for _ in 0..chunks {
@@ -293,10 +287,7 @@ async fn answer(
             return Ok(false);
         }
         Reply::Huge { len } => {
-            let head = format!(
-                "{}content-type: application/json\r\ncontent-length: {len}\r\n\r\n",
-                status_line(200)
-            );
+            let head = json_head(200, &format!("content-length: {len}"));
             stream.write_all(head.as_bytes()).await?;
             let block = vec![b' '; 64 * 1024];
             let mut left = len;
@@ -314,6 +305,14 @@ async fn answer(
         Reply::After(..) => unreachable!("unwrapped above"),
     }
     Ok(true)
+}
+
+/// The head of a JSON answer whose body is framed by `framing` (a length or chunking).
+fn json_head(status: u16, framing: &str) -> String {
+    format!(
+        "{}content-type: application/json\r\n{framing}\r\n\r\n",
+        status_line(status)
+    )
 }
 
 fn status_line(status: u16) -> String {

@@ -7,7 +7,7 @@ use sip_client::{
     AuthMode, Client, Direction, Error, PhoneNumber, SIP_NOT_ENABLED, Transport, TransportErrorKind,
 };
 use sip_client_tests::server::{Reply, TestServer};
-use sip_client_tests::{TEST_API_KEY, client_for, fixture};
+use sip_client_tests::{TEST_API_KEY, client_for, error_for, fixture};
 
 fn seed() -> Reply {
     Reply::json(200, fixture("seed_example.json"))
@@ -289,9 +289,7 @@ async fn connection_refused_is_a_connect_error_after_retries() {
 
 #[tokio::test]
 async fn typed_api_errors() {
-    let server = TestServer::always(Reply::json(400, fixture("sip_not_enabled.json"))).await;
-    let client = client_for(&server).build().unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let err = error_for(Reply::json(400, fixture("sip_not_enabled.json")), |b| b).await;
     assert!(err.has_code(SIP_NOT_ENABLED));
     assert_eq!(
         err.api_errors()[0].message.as_deref(),
@@ -303,9 +301,7 @@ async fn typed_api_errors() {
         "{err}"
     );
 
-    let server = TestServer::always(Reply::json(401, fixture("unauthorized.json"))).await;
-    let client = client_for(&server).build().unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let err = error_for(Reply::json(401, fixture("unauthorized.json")), |b| b).await;
     assert!(err.to_string().contains("check the API key"), "{err}");
 }
 
@@ -336,16 +332,14 @@ async fn malformed_answers_are_typed_errors() {
         (
             Reply::Truncated {
                 status: 200,
-                declared_len: 533,
+                declared_len: fixture("seed_example.json").len(),
                 body: fixture("seed_example.json")[..100].to_vec(),
             },
             |e| matches!(e, Error::Transport(t) if t.kind == TransportErrorKind::Body),
         ),
     ];
     for (reply, expected) in cases {
-        let server = TestServer::always(reply.clone()).await;
-        let client = client_for(&server).max_retries(0).build().unwrap();
-        let err = client.get_sip_config(&number()).await.unwrap_err();
+        let err = error_for(reply.clone(), |b| b).await;
         assert!(expected(&err), "{reply:?} gave {err:?}");
     }
 }
@@ -353,23 +347,22 @@ async fn malformed_answers_are_typed_errors() {
 #[tokio::test]
 async fn oversized_bodies_stop_at_the_limit() {
     // Announced length over the limit: refused before reading.
-    let server = TestServer::always(Reply::json(200, vec![b' '; 4096])).await;
-    let client = client_for(&server).max_body_size(1024).build().unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let err = error_for(Reply::json(200, vec![b' '; 4096]), |b| {
+        b.max_body_size(1024)
+    })
+    .await;
     assert!(
         matches!(err, Error::BodyTooLarge { limit: 1024, .. }),
         "{err:?}"
     );
 
     // No length announced (chunked): reading stops once past the limit.
-    let server = TestServer::always(Reply::Chunked {
+    let chunked = Reply::Chunked {
         status: 200,
         chunk_size: 512,
         chunks: 64,
-    })
-    .await;
-    let client = client_for(&server).max_body_size(4096).build().unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
+    };
+    let err = error_for(chunked, |b| b.max_body_size(4096)).await;
     assert!(
         matches!(err, Error::BodyTooLarge { limit: 4096, .. }),
         "{err:?}"
@@ -451,11 +444,48 @@ async fn no_error_shows_the_key() {
         Reply::Close,
     ];
     for reply in replies {
-        let server = TestServer::always(reply).await;
-        let client = client_for(&server).max_retries(0).build().unwrap();
-        let err = client.get_sip_config(&number()).await.unwrap_err();
+        let err = error_for(reply, |b| b).await;
         for text in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
             assert!(!text.contains(TEST_API_KEY), "{text}");
         }
     }
+}
+
+#[tokio::test]
+async fn connect_timeout_bounds_a_connection_that_never_completes() {
+    // A listener with a backlog of 1 that never accepts: once its queue is full, the kernel
+    // drops further SYNs, so a new connection neither completes nor fails.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(Ok(stream)) = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            fillers.push(stream);
+        }
+    }
+    let client = Client::builder()
+        .api_key(TEST_API_KEY)
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(20))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "the connect timeout, not the total: {elapsed:?}"
+    );
+    drop((fillers, listener));
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sip_client::{Client, Error, PhoneNumber};
 use sip_client_tests::server::{RecordedRequest, Reply, TestServer};
-use sip_client_tests::{TEST_API_KEY, client_for, fixture};
+use sip_client_tests::{TEST_API_KEY, client_for, error_for, fixture};
 
 fn number() -> PhoneNumber {
     "+14150000000".parse().unwrap()
@@ -150,20 +150,6 @@ fn error_view(err: &Error) -> Value {
         "display": err.to_string(),
         "details": details,
     })
-}
-
-async fn error_for(
-    reply: Reply,
-    configure: impl FnOnce(sip_client::ClientBuilder) -> sip_client::ClientBuilder,
-) -> Error {
-    let server = TestServer::always(reply).await;
-    let client = configure(client_for(&server).max_retries(0))
-        .build()
-        .unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
-    let view = format!("{err}{err:?}");
-    assert!(!view.contains(TEST_API_KEY), "no error shows the key");
-    err
 }
 
 fn assert_error_snapshot(name: &str, err: &Error) {
