@@ -8,19 +8,16 @@ pub mod server;
 
 use std::path::PathBuf;
 
-/// The workspace root.
+/// The workspace root, found at run time (see [`xtask::workspace_root`]): never a path
+/// compiled into the test binary, which a target directory shared between checkouts would
+/// reuse for another checkout.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ sits directly below the workspace root")
-        .to_path_buf()
+    xtask::workspace_root()
 }
 
 /// The bytes of `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name);
+    let path = workspace_root().join("tests").join("fixtures").join(name);
     std::fs::read(&path).unwrap_or_else(|err| panic!("fixture {}: {err}", path.display()))
 }
 

@@ -78,6 +78,13 @@ pub enum Reply {
     },
     /// Waits, then closes without answering.
     Stall(Duration),
+    /// Writes these bytes as they are (a malformed answer, say), then closes.
+    Raw(Vec<u8>),
+    /// Holds the answer until at least `count` requests are waiting for their answers at
+    /// once (or 10 s have passed), then answers as the inner reply says; every request held
+    /// this way is released together. Proves concurrency without depending on timing: a
+    /// client that sends one request at a time waits the full 10 s.
+    WhenInFlight(usize, Box<Reply>),
 }
 
 impl Reply {
@@ -116,6 +123,10 @@ struct InFlight {
     max: std::sync::atomic::AtomicUsize,
     /// Body bytes written to clients, over all answers.
     body_bytes: std::sync::atomic::AtomicUsize,
+    /// Connections accepted and not yet finished.
+    connections: std::sync::atomic::AtomicUsize,
+    /// Bumped each time `Reply::WhenInFlight` releases the requests it holds.
+    releases: std::sync::atomic::AtomicUsize,
 }
 
 impl TestServer {
@@ -146,8 +157,14 @@ impl TestServer {
                 let recorded = recorded.clone();
                 let script = script.clone();
                 let counter = counter.clone();
+                counter
+                    .connections
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 tokio::spawn(async move {
-                    let _ = serve_connection(stream, recorded, script, counter).await;
+                    let _ = serve_connection(stream, recorded, script, counter.clone()).await;
+                    counter
+                        .connections
+                        .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                 });
             }
         });
@@ -191,6 +208,63 @@ impl TestServer {
     pub fn max_in_flight(&self) -> usize {
         self.in_flight.max.load(std::sync::atomic::Ordering::SeqCst)
     }
+
+    /// Connections accepted and not yet finished (a connection finishes when the client
+    /// closes it or a write to it fails).
+    pub fn open_connections(&self) -> usize {
+        self.in_flight
+            .connections
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits until `condition` holds, polling every 10 ms; panics after 20 s. For tests
+    /// that must observe the server after the client acted, without guessing a sleep.
+    pub async fn wait_until(&self, what: &str, condition: impl Fn(&TestServer) -> bool) {
+        let started = std::time::Instant::now();
+        while !condition(self) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "waited 20 s for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// A loopback port that refuses connections, reserved for as long as the value lives.
+///
+/// The socket is bound but never listens: connecting to it is refused (a TCP reset), and no
+/// other process can take the port while the test runs, as it could if a listener were
+/// bound, dropped and its port reused.
+pub struct RefusingPort {
+    socket: tokio::net::TcpSocket,
+}
+
+impl RefusingPort {
+    /// Binds `127.0.0.1:0` without listening.
+    pub fn new() -> RefusingPort {
+        let socket = tokio::net::TcpSocket::new_v4().expect("create a socket");
+        socket
+            .bind("127.0.0.1:0".parse().expect("an address"))
+            .expect("bind 127.0.0.1:0");
+        RefusingPort { socket }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!(
+            "http://{}",
+            self.socket
+                .local_addr()
+                .expect("a bound socket has an address")
+        )
+    }
+}
+
+impl Default for RefusingPort {
+    fn default() -> Self {
+        RefusingPort::new()
+    }
 }
 
 impl Drop for TestServer {
@@ -216,10 +290,12 @@ async fn serve_connection(
             all.push(request.clone());
             all.len() - 1
         };
+        // A request is in flight from the moment it is read until its answer starts: the
+        // client cannot send its next request before that, so the count never overstates
+        // what the client had outstanding.
         let now = in_flight.now.fetch_add(1, SeqCst) + 1;
         in_flight.max.fetch_max(now, SeqCst);
         let result = answer(&mut stream, script(index, &request), &in_flight).await;
-        in_flight.now.fetch_sub(1, SeqCst);
         if !result? {
             return Ok(());
         }
@@ -234,10 +310,30 @@ async fn answer(
 ) -> std::io::Result<bool> {
     use std::sync::atomic::Ordering::SeqCst;
     let mut reply = reply;
-    while let Reply::After(wait, inner) = reply {
-        tokio::time::sleep(wait).await;
-        reply = *inner;
-    }
+    let reply = loop {
+        reply = match reply {
+            Reply::After(wait, inner) => {
+                tokio::time::sleep(wait).await;
+                *inner
+            }
+            Reply::WhenInFlight(count, inner) => {
+                let started = std::time::Instant::now();
+                let epoch = counters.releases.load(SeqCst);
+                while counters.releases.load(SeqCst) == epoch
+                    && started.elapsed() < Duration::from_secs(10)
+                {
+                    if counters.now.load(SeqCst) >= count {
+                        counters.releases.fetch_add(1, SeqCst);
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                *inner
+            }
+            other => break other,
+        };
+    };
+    counters.now.fetch_sub(1, SeqCst);
     match reply {
         Reply::Respond {
             status,
@@ -302,7 +398,12 @@ async fn answer(
             tokio::time::sleep(duration).await;
             return Ok(false);
         }
-        Reply::After(..) => unreachable!("unwrapped above"),
+        Reply::Raw(bytes) => {
+            stream.write_all(&bytes).await?;
+            stream.shutdown().await?;
+            return Ok(false);
+        }
+        Reply::After(..) | Reply::WhenInFlight(..) => unreachable!("unwrapped above"),
     }
     Ok(true)
 }

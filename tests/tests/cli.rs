@@ -2,10 +2,9 @@
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 use serde_json::Value;
-use sip_client_tests::server::{Reply, TestServer};
+use sip_client_tests::server::{RefusingPort, Reply, TestServer};
 use sip_client_tests::{bland_sip_binary, fixture};
 
 const KEY: &str = "cli-secret-key-7f3a";
@@ -150,12 +149,8 @@ async fn network_and_decode_failures_exit_1_without_the_key() {
     assert!(text(&output.stderr).contains("data.outbound.options.port"));
     assert_no_key(&output);
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    let refusing = RefusingPort::new();
+    let url = refusing.url();
     let output = bland_sip(
         &["--retries", "0", "get", "+14150000000", "--base-url", &url],
         None,
@@ -248,11 +243,15 @@ async fn audit_reports_each_number_in_input_order() {
 
 #[tokio::test]
 async fn audit_from_stdin_succeeds_with_bounded_concurrency() {
-    let server = TestServer::start(|_, _| {
-        Reply::After(
-            Duration::from_millis(60),
-            Box::new(Reply::json(200, fixture("seed_example.json"))),
-        )
+    // The first three answers wait until 3 requests are in flight: a client that sends
+    // fewer at once waits 10 s for each of them and fails the bound below.
+    let server = TestServer::start(|n, _| {
+        let seed = Reply::json(200, fixture("seed_example.json"));
+        if n < 3 {
+            Reply::WhenInFlight(3, Box::new(seed))
+        } else {
+            seed
+        }
     })
     .await;
     let url = server.url();
@@ -273,10 +272,10 @@ async fn audit_from_stdin_succeeds_with_bounded_concurrency() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout).lines().count(), 12);
     assert_eq!(server.request_count(), 12);
-    let max = server.max_in_flight();
-    assert!(
-        (2..=3).contains(&max),
-        "at most 3 at once, and really concurrent: {max}"
+    assert_eq!(
+        server.max_in_flight(),
+        3,
+        "at most 3 at once, and really concurrent"
     );
 }
 

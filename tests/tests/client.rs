@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use sip_client::{
     AuthMode, Client, Direction, Error, PhoneNumber, SIP_NOT_ENABLED, Transport, TransportErrorKind,
 };
-use sip_client_tests::server::{Reply, TestServer};
+use sip_client_tests::server::{RefusingPort, Reply, TestServer};
 use sip_client_tests::{TEST_API_KEY, client_for, error_for, fixture};
 
 fn seed() -> Reply {
@@ -194,19 +194,20 @@ async fn backoff_waits_grow() {
         .unwrap();
     let started = Instant::now();
     client.get_sip_config(&number()).await.unwrap_err();
-    // Waits of [20, 40] ms then [40, 80] ms: at least 60 ms in all.
+    // Waits of [20, 40] ms then [40, 80] ms: at least 60 ms in all. The upper bound only
+    // says that the waits are bounded (generous, for a loaded machine).
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(60), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
 
 #[tokio::test]
 async fn retry_after_is_honoured_and_capped() {
-    // Asked for 1 s, capped at 150 ms: the wait is the cap, not the backoff (5-20 ms),
-    // nor the full second.
+    // Asked for 60 s, capped at 150 ms: the wait is the cap, not the backoff (5-20 ms), nor
+    // the full minute.
     let server = TestServer::start(|n, _| {
         if n == 0 {
-            Reply::json(429, fixture("rate_limited.json")).with_header("retry-after", "1")
+            Reply::json(429, fixture("rate_limited.json")).with_header("retry-after", "60")
         } else {
             seed()
         }
@@ -220,11 +221,11 @@ async fn retry_after_is_honoured_and_capped() {
     client.get_sip_config(&number()).await.unwrap();
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
     assert_eq!(server.request_count(), 2);
 
     // Within the cap, the server's wait is used as given: `Retry-After: 0` retries at once
-    // where backoff would have waited at least 1 s.
+    // where backoff would have waited at least 30 s.
     let server = TestServer::start(|n, _| {
         if n == 0 {
             Reply::json(503, "{}").with_header("retry-after", "0")
@@ -234,14 +235,15 @@ async fn retry_after_is_honoured_and_capped() {
     })
     .await;
     let client = client_for(&server)
-        .backoff(Duration::from_secs(2), Duration::from_secs(2))
+        .backoff(Duration::from_secs(60), Duration::from_secs(60))
+        .timeout(Duration::from_secs(120))
         .build()
         .unwrap();
     let started = Instant::now();
     client.get_sip_config(&number()).await.unwrap();
     let elapsed = started.elapsed();
     assert!(
-        elapsed < Duration::from_millis(900),
+        elapsed < Duration::from_secs(20),
         "Retry-After: 0 beats backoff: {elapsed:?}"
     );
 }
@@ -256,20 +258,19 @@ async fn a_stall_ends_within_the_timeout() {
     let elapsed = started.elapsed();
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.is_retryable());
-    assert!(elapsed < timeout.mul_f64(1.2), "{elapsed:?}");
-    assert!(elapsed >= timeout.mul_f64(0.9), "{elapsed:?}");
+    // Exactly no earlier than the timeout; the upper bound is generous (a loaded machine),
+    // yet far below the 10 s stall.
+    assert!(elapsed >= timeout, "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
 #[tokio::test]
 async fn connection_refused_is_a_connect_error_after_retries() {
-    // A port that was just free: bind, note, close.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    // A port bound without a listener, kept for the whole test: connections are refused.
+    let refusing = RefusingPort::new();
     let client = Client::builder()
         .api_key(TEST_API_KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(refusing.url())
         .backoff(Duration::from_millis(1), Duration::from_millis(2))
         .build()
         .unwrap();
@@ -474,7 +475,7 @@ async fn connect_timeout_bounds_a_connection_that_never_completes() {
         .api_key(TEST_API_KEY)
         .base_url(format!("http://{addr}"))
         .connect_timeout(Duration::from_millis(300))
-        .timeout(Duration::from_secs(20))
+        .timeout(Duration::from_secs(60))
         .max_retries(0)
         .build()
         .unwrap();
@@ -482,9 +483,9 @@ async fn connect_timeout_bounds_a_connection_that_never_completes() {
     let err = client.get_sip_config(&number()).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(err.is_timeout(), "{err:?}");
-    assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
     assert!(
-        elapsed < Duration::from_secs(3),
+        elapsed < Duration::from_secs(30),
         "the connect timeout, not the total: {elapsed:?}"
     );
     drop((fillers, listener));

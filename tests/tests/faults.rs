@@ -103,7 +103,10 @@ async fn a_50_mib_answer_is_refused_with_bounded_memory() {
         "{err:?}"
     );
     drop(client);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Once the client has closed the connection, the server's writes fail and it stops.
+    server
+        .wait_until("the connection to close", |s| s.open_connections() == 0)
+        .await;
     let sent = server.body_bytes_sent();
     assert!(sent < 16 * MIB, "the server could push {sent} bytes");
 
@@ -120,7 +123,9 @@ async fn a_50_mib_answer_is_refused_with_bounded_memory() {
     let err = client.get_sip_config(&number()).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
     drop(client);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    server
+        .wait_until("the connection to close", |s| s.open_connections() == 0)
+        .await;
     let sent = server.body_bytes_sent();
     assert!(sent < 16 * MIB, "the server could push {sent} of 50 MiB");
 }

@@ -120,6 +120,11 @@ impl Scratch {
         let client_before = fs::read(workspace_root().join(CLIENT_PATH)).unwrap();
         write(&root.join(SPEC_PATH), spec.as_bytes());
         write(&root.join(CLIENT_PATH), &client_before);
+        // A workspace of its own, so that tools finding the root at run time stop here.
+        write(
+            &root.join("Cargo.toml"),
+            b"[workspace]\nmembers = [\"sip-client\", \"xtask\"]\n",
+        );
         for path in [MOCK_PATH, SURFACE_PATH, CLIENT_MANIFEST] {
             write(
                 &root.join(path),
@@ -306,6 +311,63 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     assert_ne!(scratch.client_now(), scratch.client_before);
     let report = generate::run(&scratch.root, Mode::Write, &mut Vec::new()).unwrap();
     assert_eq!(report, Report::UpToDate);
+}
+
+/// With a target directory shared between checkouts, one xtask binary serves them all: it
+/// must act on the checkout it is run in (found at run time), never on the one it was
+/// compiled in.
+#[test]
+fn xtask_acts_on_the_checkout_it_runs_in() {
+    let spec = spec_text().replacen(
+        "        secure_media:\n",
+        "        max_calls:\n          description: Concurrent call limit.\n          type: integer\n        secure_media:\n",
+        1,
+    );
+    let scratch = Scratch::new("other-checkout", &spec);
+    let xtask = sip_client_tests::cargo_binary("xtask", "xtask", "", false);
+    // As `cargo xtask` starts it in the other checkout: CARGO_MANIFEST_DIR is that
+    // checkout's xtask directory.
+    let output = std::process::Command::new(&xtask)
+        .args(["generate", "--check"])
+        .env("CARGO_MANIFEST_DIR", scratch.root.join("xtask"))
+        .current_dir(&scratch.root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("+field SipOptions.max_calls: Option<i64>, optional"),
+        "checked the other checkout's spec: {stdout}"
+    );
+    assert!(stderr.contains("is stale"), "{stderr}");
+
+    // Run by hand from inside the checkout (no CARGO_MANIFEST_DIR): the same answer.
+    let output = std::process::Command::new(&xtask)
+        .args(["generate", "--check"])
+        .env_remove("CARGO_MANIFEST_DIR")
+        .current_dir(scratch.root.join("sip-client"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    scratch.assert_client_untouched();
+
+    // Outside any workspace: an error, not a guess.
+    let outside = std::env::temp_dir().join(format!("xtask-nowhere-{}", std::process::id()));
+    fs::create_dir_all(&outside).unwrap();
+    let output = std::process::Command::new(&xtask)
+        .args(["generate", "--check"])
+        .env_remove("CARGO_MANIFEST_DIR")
+        .current_dir(&outside)
+        .output()
+        .unwrap();
+    let _ = fs::remove_dir_all(&outside);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).starts_with("error: no Cargo workspace"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

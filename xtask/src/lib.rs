@@ -5,13 +5,76 @@ pub mod bench;
 pub mod ci;
 pub mod generate;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The workspace root: xtask lives one level below it.
+/// The root of the workspace this process works on, found at run time.
+///
+/// Never a path compiled into the binary: with a target directory shared between checkouts
+/// (a global `CARGO_TARGET_DIR`, git worktrees), cargo reuses one xtask binary for all of
+/// them, and a compiled-in path would make `cargo xtask generate` in one checkout rewrite
+/// another. `cargo run` and `cargo test` set `CARGO_MANIFEST_DIR` for the process they start,
+/// so the search begins there (or in the current directory when run by hand) and goes up to
+/// the first `Cargo.toml` with a `[workspace]` table, as `cargo locate-project --workspace`
+/// does.
+///
+/// # Panics
+///
+/// When no workspace is found; [`try_workspace_root`] returns the error instead.
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask is a member directly below the workspace root")
-        .to_path_buf()
+    try_workspace_root().unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// [`workspace_root`], with the failure as an error message.
+pub fn try_workspace_root() -> Result<PathBuf, String> {
+    let start = match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => std::env::current_dir()
+            .map_err(|err| format!("cannot read the current directory: {err}"))?,
+    };
+    find_workspace_root(&start).ok_or_else(|| {
+        format!(
+            "no Cargo workspace (a Cargo.toml with [workspace]) in {} or above it",
+            start.display()
+        )
+    })
+}
+
+/// The first directory from `start` upwards whose `Cargo.toml` declares `[workspace]`.
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        manifest
+            .lines()
+            .any(|line| line.trim() == "[workspace]")
+            .then(|| dir.to_path_buf())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_workspace_above_a_member() {
+        let scratch = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let member = scratch.join("member").join("src");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::write(
+            scratch.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"member\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            scratch.join("member").join("Cargo.toml"),
+            "[package]\nname = \"member\"\n",
+        )
+        .unwrap();
+        assert_eq!(find_workspace_root(&member), Some(scratch.clone()));
+        assert_eq!(
+            find_workspace_root(&scratch.join("member")),
+            Some(scratch.clone())
+        );
+        std::fs::remove_dir_all(&scratch).unwrap();
+        assert_eq!(find_workspace_root(Path::new("/")), None);
+    }
 }

@@ -17,6 +17,11 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    // Fail early, with a message, when run outside a checkout.
+    if let Err(err) = xtask::try_workspace_root() {
+        eprintln!("error: {err}");
+        return ExitCode::from(2);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
