@@ -4,6 +4,8 @@
 //! terse message, and a dangling `$ref` can panic deep inside typify. These checks run first
 //! so that each mistake gets a message that says where it is.
 
+use std::collections::BTreeSet;
+
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
@@ -37,6 +39,7 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
     }
 
     check_refs(&json, &json, &mut String::new())?;
+    crate::model::check_no_inline_enums(&json)?;
 
     serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
         at: err.path().to_string(),
@@ -85,6 +88,38 @@ fn check_refs(root: &Value, value: &Value, at: &mut String) -> Result<(), Error>
         }
         _ => Ok(()),
     }
+}
+
+/// The spec as progenitor gets it: without the operations whose request body it cannot
+/// generate (`multipart/form-data`), which the front door serves on its own. Returns the
+/// ids of the operations left out.
+pub(crate) fn for_progenitor(spec: &OpenAPI) -> (OpenAPI, BTreeSet<String>) {
+    let mut trimmed = spec.clone();
+    let mut skipped = BTreeSet::new();
+    for item in trimmed.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for slot in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ] {
+            let multipart = slot.as_ref().is_some_and(|operation| {
+                matches!(&operation.request_body, Some(ReferenceOr::Item(body))
+                    if body.content.keys().any(|media| media.starts_with("multipart/")))
+            });
+            if multipart && let Some(operation) = slot.take() {
+                skipped.extend(operation.operation_id);
+            }
+        }
+    }
+    (trimmed, skipped)
 }
 
 /// Narrows a failure down to one schema or one operation.

@@ -8,55 +8,88 @@
 //! Requiredness and nullability come from the spec (in Rust both are `Option`); Rust types
 //! come from the generated code, so the surface shows what users actually compile against.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
-use quote::ToTokens;
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
+
+use crate::model::{Api, Body, Location, ParamType, PartKind, Retry, Scalar};
+use crate::rust::{self, short_type};
 
 /// Renders the surface of a spec and the client generated from it.
-pub(crate) fn render(spec: &OpenAPI, client: &syn::File, replaced: &[(&str, &str)]) -> String {
-    let rust = RustTypes::collect(client);
+pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
     let mut lines = Vec::new();
 
-    for (path, method, operation) in operations(spec) {
-        let id = operation
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| format!("{method} {path}"));
-        lines.push(format!("operation {id}: {} {path}", method.to_uppercase()));
-        let builder = upper_camel(&id);
+    for op in &api.operations {
+        let id = &op.id;
+        lines.push(format!("operation {id}: {} {}", op.method, op.path));
         let mut params = Vec::new();
-        for parameter in &operation.parameters {
-            let Some(parameter) = resolve_parameter(spec, parameter) else {
-                continue;
+        for param in &op.params {
+            let location = match param.location {
+                Location::Path => "path",
+                Location::Query => "query",
             };
-            let (location, data) = match parameter {
-                Parameter::Query { parameter_data, .. } => ("query", parameter_data),
-                Parameter::Header { parameter_data, .. } => ("header", parameter_data),
-                Parameter::Path { parameter_data, .. } => ("path", parameter_data),
-                Parameter::Cookie { parameter_data, .. } => ("cookie", parameter_data),
-            };
-            let rust_type = rust
-                .field(&builder, &data.name)
-                .map(|t| strip_wrapper(&t, "Result<", ",String>"))
-                .unwrap_or_else(|| "?".to_owned());
-            let required = if data.required {
+            let required = if param.required {
                 "required"
             } else {
                 "optional"
             };
             params.push(format!(
-                "param {id}.{}: {location}, {required}, {rust_type}",
-                data.name
+                "param {id}.{}: {location}, {required}, {}",
+                param.name,
+                param_type(&param.ty)
             ));
+        }
+        match &op.body {
+            Some(Body::Json { ty, required }) => {
+                let required = if *required { "required" } else { "optional" };
+                params.push(format!("body {id}: application/json, {required}, {ty}"));
+            }
+            Some(Body::Multipart { fields }) => {
+                for field in fields {
+                    let required = if field.required {
+                        "required"
+                    } else {
+                        "optional"
+                    };
+                    let kind = match field.kind {
+                        PartKind::File { .. } => "Upload",
+                        PartKind::Text => "String",
+                    };
+                    params.push(format!(
+                        "body {id}.{}: multipart/form-data, {required}, {kind}",
+                        field.name
+                    ));
+                }
+            }
+            None => {}
         }
         params.sort();
         lines.extend(params);
+        let output = match &op.success.data {
+            Some(data) => format!("{} (data of {})", short_type(data), op.success.ty),
+            None => op.success.ty.clone(),
+        };
+        lines.push(format!("output {id}: {output}"));
+        let retry = match op.retry {
+            Retry::Safe => "safe",
+            Retry::Idempotent => "idempotent",
+            Retry::NotIdempotent => "not idempotent",
+        };
+        lines.push(format!("retry {id}: {retry}"));
+        let operation = spec
+            .paths
+            .paths
+            .get(&op.path)
+            .and_then(ReferenceOr::as_item)
+            .and_then(|item| {
+                item.iter()
+                    .find(|(method, _)| method.eq_ignore_ascii_case(&op.method))
+                    .map(|(_, operation)| operation)
+            });
         let mut responses: Vec<String> = operation
-            .responses
-            .responses
-            .iter()
+            .into_iter()
+            .flat_map(|operation| operation.responses.responses.iter())
             .map(|(status, response)| {
                 let status = match status {
                     StatusCode::Code(code) => code.to_string(),
@@ -65,12 +98,6 @@ pub(crate) fn render(spec: &OpenAPI, client: &syn::File, replaced: &[(&str, &str
                 format!("response {id}.{status}: {}", response_type(spec, response))
             })
             .collect();
-        if let Some(default) = &operation.responses.default {
-            responses.push(format!(
-                "response {id}.default: {}",
-                response_type(spec, default)
-            ));
-        }
         responses.sort();
         lines.extend(responses);
     }
@@ -87,28 +114,39 @@ pub(crate) fn render(spec: &OpenAPI, client: &syn::File, replaced: &[(&str, &str
             lines.push(format!("type {name}: alias of another schema"));
             continue;
         };
-        let replacement = replaced
-            .iter()
-            .find(|(schema, _)| schema == name)
-            .map(|(_, r)| *r);
-        let enum_values = string_enum(schema);
-        match (replacement, &enum_values, &schema.schema_kind) {
-            (Some(rust_type), Some(values), _) => {
-                lines.push(format!("type {name}: open enum, {}", short(rust_type)));
-                lines.extend(variant_lines(name, values));
-            }
-            (Some(rust_type), None, _) => {
-                lines.push(format!("type {name}: hand-written, {}", short(rust_type)))
-            }
-            (None, Some(values), _) => {
-                lines.push(format!("type {name}: enum"));
-                lines.extend(variant_lines(name, values));
-            }
-            (None, None, SchemaKind::Type(Type::Object(object))) => {
+        let rust_name = rust::upper_camel(name);
+        if let Some(path) = api.hand_written.get(name) {
+            lines.push(format!("type {name}: hand-written, {}", rust::short(path)));
+            continue;
+        }
+        if let Some(open) = api.enums.iter().find(|e| e.name == rust_name) {
+            lines.push(format!("type {name}: open enum, {rust_name}"));
+            let mut values: Vec<&String> = open.variants.iter().map(|(_, wire)| wire).collect();
+            values.sort();
+            lines.extend(
+                values
+                    .into_iter()
+                    .map(|value| format!("variant {name}.{value}")),
+            );
+            continue;
+        }
+        if api.constants.contains(&rust_name) {
+            let value = string_enum(schema).unwrap_or_default().join("");
+            lines.push(format!(
+                "type {name}: constant {value:?}, set by the client"
+            ));
+            continue;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
                 lines.push(format!("type {name}: struct"));
                 let mut fields = Vec::new();
                 for (property, property_schema) in &object.properties {
-                    let rust_type = rust.field(name, property).unwrap_or_else(|| "?".to_owned());
+                    let rust_type = api
+                        .types
+                        .field(&rust_name, property)
+                        .map(|field| short_type(&field.ty))
+                        .unwrap_or_else(|| "?".to_owned());
                     let required = if object.required.contains(property) {
                         "required"
                     } else {
@@ -123,14 +161,20 @@ pub(crate) fn render(spec: &OpenAPI, client: &syn::File, replaced: &[(&str, &str
                         "field {name}.{property}: {rust_type}, {required}{nullable}"
                     ));
                 }
-                if let Some(extra) = rust.flattened(name) {
-                    fields.push(format!("field {name}.*: {extra}, unknown keys kept"));
+                if let Some(extra) = api.types.flattened(&rust_name) {
+                    fields.push(format!(
+                        "field {name}.*: {}, unknown keys kept",
+                        short_type(&extra.ty)
+                    ));
                 }
                 fields.sort();
                 lines.extend(fields);
             }
-            (None, None, _) => {
-                let inner = rust.newtype(name).unwrap_or_else(|| "?".to_owned());
+            _ => {
+                let inner = match api.types.items.get(&rust_name) {
+                    Some(rust::Item::Newtype(ty)) => short_type(ty),
+                    _ => "?".to_owned(),
+                };
                 lines.push(format!("type {name}: newtype of {inner}"));
             }
         }
@@ -144,36 +188,18 @@ pub(crate) fn render(spec: &OpenAPI, client: &syn::File, replaced: &[(&str, &str
     out
 }
 
-fn variant_lines(name: &str, values: &[String]) -> Vec<String> {
-    let sorted: BTreeSet<&String> = values.iter().collect();
-    sorted
-        .into_iter()
-        .map(|value| format!("variant {name}.{value}"))
-        .collect()
-}
-
-fn operations(spec: &OpenAPI) -> Vec<(&str, &str, &openapiv3::Operation)> {
-    let mut all: Vec<_> = spec
-        .paths
-        .paths
-        .iter()
-        .filter_map(|(path, item)| item.as_item().map(|item| (path.as_str(), item)))
-        .flat_map(|(path, item)| item.iter().map(move |(method, op)| (path, method, op)))
-        .collect();
-    all.sort_by_key(|(path, method, op)| (op.operation_id.clone(), *path, *method));
-    all
-}
-
-fn resolve_parameter<'a>(
-    spec: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            spec.components.as_ref()?.parameters.get(name)?.as_item()
-        }
+fn param_type(ty: &ParamType) -> String {
+    let scalar = |scalar: &Scalar| match scalar {
+        Scalar::Validated(path) => rust::short(path),
+        Scalar::Text => "String".to_owned(),
+        Scalar::Enum(name) => name.clone(),
+        Scalar::Integer(ty) => (*ty).to_owned(),
+        Scalar::Float => "f64".to_owned(),
+        Scalar::Bool => "bool".to_owned(),
+    };
+    match ty {
+        ParamType::One(one) => scalar(one),
+        ParamType::Many(item) => format!("Vec<{}>", scalar(item)),
     }
 }
 
@@ -221,142 +247,6 @@ fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
             .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item())
             .is_some_and(|schema| schema.schema_data.nullable),
     }
-}
-
-/// Rust types of the generated structs' fields, by struct and JSON name.
-struct RustTypes {
-    fields: BTreeMap<(String, String), String>,
-    flattened: BTreeMap<String, String>,
-    newtypes: BTreeMap<String, String>,
-}
-
-impl RustTypes {
-    fn collect(file: &syn::File) -> RustTypes {
-        let mut types = RustTypes {
-            fields: BTreeMap::new(),
-            flattened: BTreeMap::new(),
-            newtypes: BTreeMap::new(),
-        };
-        types.walk(&file.items);
-        types
-    }
-
-    fn walk(&mut self, items: &[syn::Item]) {
-        for item in items {
-            match item {
-                syn::Item::Mod(module) => {
-                    if let Some((_, items)) = &module.content {
-                        self.walk(items);
-                    }
-                }
-                syn::Item::Struct(item) => self.add_struct(item),
-                _ => {}
-            }
-        }
-    }
-
-    fn add_struct(&mut self, item: &syn::ItemStruct) {
-        let name = item.ident.to_string();
-        // The builders of `mod types::builder` repeat the type names with `Result`-wrapped
-        // fields; the first definition seen (the type itself) wins.
-        match &item.fields {
-            syn::Fields::Named(fields) => {
-                for field in &fields.named {
-                    let Some(ident) = &field.ident else { continue };
-                    let rust_type = short(&field.ty.to_token_stream().to_string());
-                    if has_serde_word(&field.attrs, "flatten") {
-                        self.flattened.entry(name.clone()).or_insert(rust_type);
-                        continue;
-                    }
-                    let json = serde_rename(&field.attrs)
-                        .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
-                    self.fields.entry((name.clone(), json)).or_insert(rust_type);
-                }
-            }
-            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                let rust_type = short(&fields.unnamed[0].ty.to_token_stream().to_string());
-                self.newtypes.entry(name).or_insert(rust_type);
-            }
-            _ => {}
-        }
-    }
-
-    fn field(&self, type_name: &str, json_name: &str) -> Option<String> {
-        self.fields
-            .get(&(type_name.to_owned(), json_name.to_owned()))
-            .cloned()
-    }
-
-    fn flattened(&self, type_name: &str) -> Option<String> {
-        self.flattened.get(type_name).cloned()
-    }
-
-    fn newtype(&self, type_name: &str) -> Option<String> {
-        self.newtypes.get(type_name).cloned()
-    }
-}
-
-fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
-    attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("serde"))
-        .map(|attr| attr.meta.to_token_stream().to_string().replace(' ', ""))
-        .collect()
-}
-
-fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
-    serde_args(attrs).iter().any(|args| {
-        args.trim_start_matches("serde(")
-            .trim_end_matches(')')
-            .split(',')
-            .any(|arg| arg == word)
-    })
-}
-
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    serde_args(attrs).iter().find_map(|args| {
-        let start = args.find("rename=\"")? + "rename=\"".len();
-        let end = args[start..].find('"')?;
-        Some(args[start..start + end].to_owned())
-    })
-}
-
-/// A Rust type as a reader writes it: no spaces, no `::std::...::` paths.
-fn short(rust_type: &str) -> String {
-    let mut text = rust_type.replace(' ', "");
-    for (long, short) in [
-        ("::std::option::", ""),
-        ("::std::string::", ""),
-        ("::std::vec::", ""),
-        ("::std::collections::", ""),
-        ("::serde_json::", "serde_json::"),
-        ("::chrono::offset::", ""),
-        ("::chrono::", ""),
-        ("crate::", ""),
-    ] {
-        text = text.replace(long, short);
-    }
-    text
-}
-
-fn strip_wrapper(text: &str, prefix: &str, suffix: &str) -> String {
-    text.strip_prefix(prefix)
-        .and_then(|rest| rest.strip_suffix(suffix))
-        .unwrap_or(text)
-        .to_owned()
-}
-
-fn upper_camel(id: &str) -> String {
-    id.split(['_', '-', ' '])
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 /// Whether a change can break users.
@@ -472,7 +362,7 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
                 "type {}",
                 name.split('.').next().unwrap_or_default()
             )),
-            "param" => Some(format!(
+            "param" | "body" => Some(format!(
                 "operation {}",
                 name.split('.').next().unwrap_or_default()
             )),
@@ -550,19 +440,6 @@ fn classify_change(key: &str, old: &str, new: &str) -> ApiChange {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_types() {
-        assert_eq!(
-            short(":: std :: option :: Option < :: std :: string :: String >"),
-            "Option<String>"
-        );
-        assert_eq!(
-            short(":: chrono :: DateTime < :: chrono :: offset :: Utc >"),
-            "DateTime<Utc>"
-        );
-        assert_eq!(upper_camel("get_sip_config"), "GetSipConfig");
-    }
 
     #[test]
     fn classification() {

@@ -1,4 +1,9 @@
 //! The one error type of every call, and the error of building a client.
+//!
+//! Text that came from the network (Bland's error codes and messages, a content type, the
+//! keys in a decode path) is escaped when displayed: control characters, ANSI escapes and
+//! bidirectional overrides appear as `\u{..}`, so that an answer cannot forge lines or drive
+//! the terminal of whoever reads the error.
 
 use std::fmt;
 use std::time::Duration;
@@ -7,7 +12,8 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::ApiErrorEntry;
-use crate::phone::PhoneNumberError;
+use crate::input::InvalidInput;
+use crate::retry::Stop;
 
 /// How many bytes of an unexpected body an error keeps.
 pub(crate) const BODY_PREFIX_LIMIT: usize = 512;
@@ -26,7 +32,7 @@ pub const SIP_NOT_ENABLED: &str = "SIP_NOT_ENABLED";
 #[non_exhaustive]
 pub enum Error {
     /// The input is invalid; no request was sent.
-    InvalidPhoneNumber(PhoneNumberError),
+    InvalidInput(InvalidInput),
     /// The request or the response failed in transit: timeout, connection, broken body.
     Transport(TransportError),
     /// Bland answered with its error envelope (`{"errors": [...]}`).
@@ -51,23 +57,29 @@ pub enum Error {
 pub enum TransportErrorKind {
     /// The call ran out of time (the client's `timeout`, or `connect_timeout`).
     Timeout,
-    /// No connection could be made (refused, unreachable, DNS, TLS handshake).
+    /// No connection could be made (refused, unreachable, DNS, TLS handshake): nothing was
+    /// sent.
     Connect,
     /// The connection closed or reset before an answer came.
     Request,
     /// The connection broke while the answer's body was read (closed early, truncated).
     Body,
+    /// The server's answer is not valid HTTP (a garbage status line, over-long headers).
+    Protocol,
     /// Anything else reqwest reports.
     Other,
 }
 
 impl TransportErrorKind {
-    /// Sorts a reqwest error. Timeouts first: a connect timeout is a timeout.
+    /// Sorts a reqwest error. Timeouts first: a connect timeout is a timeout. An answer
+    /// that does not parse as HTTP is a protocol error, whatever reqwest calls it.
     pub(crate) fn of(err: &reqwest::Error) -> TransportErrorKind {
         if err.is_timeout() {
             TransportErrorKind::Timeout
         } else if err.is_connect() {
             TransportErrorKind::Connect
+        } else if is_protocol_error(err) {
+            TransportErrorKind::Protocol
         } else if err.is_body() || err.is_decode() {
             TransportErrorKind::Body
         } else if err.is_request() {
@@ -77,14 +89,57 @@ impl TransportErrorKind {
         }
     }
 
-    /// Whether a GET that failed this way may succeed if sent again. The retry loop and
-    /// [`Error::is_retryable`] both ask this.
+    /// Whether a failure of this kind is transient: the same request may succeed if sent
+    /// again. A server that does not speak HTTP will not start to on a second try.
     pub fn is_retryable(self) -> bool {
-        !matches!(self, TransportErrorKind::Other)
+        !matches!(
+            self,
+            TransportErrorKind::Other | TransportErrorKind::Protocol
+        )
+    }
+}
+
+/// Whether hyper, somewhere below reqwest, could not parse the answer.
+fn is_protocol_error(err: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(err);
+    while let Some(err) = cause {
+        if let Some(hyper) = err.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse() || hyper.is_parse_status() || hyper.is_parse_too_large();
+        }
+        cause = err.source();
+    }
+    false
+}
+
+/// Why a failure that might have passed on another attempt was not retried (further).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotRetried {
+    /// The wait before the next attempt would end past the call's timeout.
+    WaitPastDeadline {
+        /// The wait: the server's `Retry-After` capped by `max_retry_after`, or the backoff.
+        wait: Duration,
+        /// What was left of the call's timeout.
+        left: Duration,
+    },
+    /// The request may have reached the server and the operation is not idempotent:
+    /// repeating it could apply it twice.
+    MayHaveBeenApplied,
+}
+
+impl From<Stop> for NotRetried {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::WaitPastDeadline { wait, left } => NotRetried::WaitPastDeadline { wait, left },
+            Stop::NotRepeatable => NotRetried::MayHaveBeenApplied,
+        }
     }
 }
 
 /// A transport failure, after every retry allowed.
+///
+/// Its `Display` says what failed at this layer; reqwest's error, and what it says of the
+/// cause, are its [`source`](std::error::Error::source).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct TransportError {
@@ -92,8 +147,18 @@ pub struct TransportError {
     pub kind: TransportErrorKind,
     /// How many attempts were made in all.
     pub attempts: u32,
+    /// Why a transient failure was not retried, when retries stopped early.
+    pub not_retried: Option<NotRetried>,
     /// reqwest's error.
     pub source: reqwest::Error,
+}
+
+impl TransportError {
+    /// Whether the request may have reached the server: false only when no connection was
+    /// ever made.
+    pub fn request_may_have_been_sent(&self) -> bool {
+        !self.source.is_connect()
+    }
 }
 
 /// Bland's error envelope, with the status it came with.
@@ -108,6 +173,8 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// How many attempts were made in all.
     pub attempts: u32,
+    /// Why a retryable answer was not retried (further), when retries stopped early.
+    pub not_retried: Option<NotRetried>,
 }
 
 /// An answer outside the API's contract: kept as status, content type and the first bytes.
@@ -124,6 +191,8 @@ pub struct UnexpectedResponse {
     pub body_len: usize,
     /// How many attempts were made in all.
     pub attempts: u32,
+    /// Why a retryable answer was not retried (further), when retries stopped early.
+    pub not_retried: Option<NotRetried>,
 }
 
 /// A success body that does not decode.
@@ -144,7 +213,7 @@ impl Error {
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::InvalidPhoneNumber(_) => None,
+            Error::InvalidInput(_) => None,
             Error::Transport(err) => err.source.status(),
             Error::Api(err) => Some(err.status),
             Error::UnexpectedResponse(err) => Some(err.status),
@@ -153,8 +222,10 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again later may succeed: timeouts, connection failures,
-    /// 408, 429 and 5xx. The client already retried these up to its `max_retries`.
+    /// Whether the failure is transient, so that the same call may succeed later: timeouts,
+    /// connection failures, 408, 429 and 5xx. The client already retried as far as its
+    /// settings and the operation allow; for an operation that is not idempotent, a
+    /// transient failure after the request was sent may still mean it was applied.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(err) => err.kind.is_retryable(),
@@ -162,7 +233,7 @@ impl Error {
             | Error::UnexpectedResponse(UnexpectedResponse { status, .. }) => {
                 crate::retry::is_retryable_status(*status)
             }
-            Error::InvalidPhoneNumber(_) | Error::Decode(_) | Error::BodyTooLarge { .. } => false,
+            Error::InvalidInput(_) | Error::Decode(_) | Error::BodyTooLarge { .. } => false,
         }
     }
 
@@ -190,14 +261,40 @@ impl Error {
     }
 }
 
+/// Text from the network, displayed with every control character, ANSI escape and
+/// bidirectional control written as `\u{..}`.
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(needs_escape) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().expect("found at a char boundary");
+            write!(f, "\\u{{{:x}}}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// Control characters (C0, DEL, C1) and the Unicode controls that reorder or hide text.
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
 /// A hint for the person reading an error with this status, if there is a useful one.
 fn status_hint(status: StatusCode) -> Option<&'static str> {
     Some(match status.as_u16() {
         401 => "check the API key (BLAND_API_KEY) and whether it is sent raw or as a Bearer token",
-        403 => "the API key is valid but not allowed to read this number's configuration",
-        404 => "Bland knows no SIP configuration for this number in this organization",
-        408 | 429 => "Bland asked to slow down; the client retried as far as allowed",
-        500..=599 => "Bland's side failed; the client retried as far as allowed",
+        403 => "the API key is valid but not allowed to do this",
+        404 => "Bland found nothing there for this organization (an unknown number or ID?)",
+        408 | 429 => "Bland asked to slow down",
+        500..=599 => "Bland's side failed",
         _ => return None,
     })
 }
@@ -219,10 +316,40 @@ fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
     Ok(())
 }
 
+fn write_not_retried(f: &mut fmt::Formatter<'_>, not_retried: Option<NotRetried>) -> fmt::Result {
+    match not_retried {
+        None => Ok(()),
+        Some(NotRetried::WaitPastDeadline { wait, left }) => write!(
+            f,
+            "; not retried: the wait before another attempt ({}) is longer than the {} \
+             left of the call's timeout",
+            Seconds(wait),
+            Seconds(left)
+        ),
+        Some(NotRetried::MayHaveBeenApplied) => f.write_str(
+            "; not retried: the request may have reached the server, and repeating this \
+             operation could apply it twice",
+        ),
+    }
+}
+
+/// A duration as seconds with one decimal, for messages.
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{}s", self.0.as_secs())
+        } else {
+            write!(f, "{:.1}s", self.0.as_secs_f64())
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidPhoneNumber(err) => write!(f, "{err}; no request was sent"),
+            Error::InvalidInput(err) => write!(f, "{err}; no request was sent"),
             Error::Transport(err) => fmt::Display::fmt(err, f),
             Error::Api(err) => fmt::Display::fmt(err, f),
             Error::UnexpectedResponse(err) => fmt::Display::fmt(err, f),
@@ -243,18 +370,12 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Connect => "could not connect to the API",
             TransportErrorKind::Request => "the connection closed before an answer came",
             TransportErrorKind::Body => "the connection broke while the response was read",
+            TransportErrorKind::Protocol => "the server's answer is not valid HTTP",
             TransportErrorKind::Other => "request failed",
         };
         f.write_str(what)?;
         write_attempts(f, self.attempts)?;
-        // reqwest's own message, and its causes, which say what exactly happened.
-        write!(f, ": {}", self.source)?;
-        let mut cause = std::error::Error::source(&self.source);
-        while let Some(err) = cause {
-            write!(f, ": {err}")?;
-            cause = err.source();
-        }
-        Ok(())
+        write_not_retried(f, self.not_retried)
     }
 }
 
@@ -267,19 +388,20 @@ impl fmt::Display for ApiError {
             if index > 0 {
                 f.write_str(";")?;
             }
-            write!(f, " {}", entry.error)?;
+            write!(f, " {}", Escaped(&entry.error))?;
             if let Some(message) = &entry.message {
-                write!(f, " ({message})")?;
+                write!(f, " ({})", Escaped(message))?;
             }
         }
         let code_hint = self.errors.iter().find_map(|entry| code_hint(&entry.error));
         if let Some(hint) = code_hint.or_else(|| status_hint(self.status)) {
             write!(f, "; {hint}")?;
         }
-        if let Some(wait) = self.retry_after {
-            write!(f, "; the server asked to retry after {}s", wait.as_secs())?;
+        match (self.not_retried, self.retry_after) {
+            (Some(not_retried), _) => write_not_retried(f, Some(not_retried)),
+            (None, Some(wait)) => write!(f, "; the server asked to retry after {}", Seconds(wait)),
+            (None, None) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -290,8 +412,15 @@ impl fmt::Display for UnexpectedResponse {
         if let Some(hint) = status_hint(self.status) {
             write!(f, " ({hint})")?;
         }
-        let content_type = self.content_type.as_deref().unwrap_or("no content type");
-        write!(f, ": {} bytes of {content_type}", self.body_len)?;
+        if self.status.is_redirection() {
+            f.write_str(" (a redirect to another origin, which the client does not follow)")?;
+        }
+        match &self.content_type {
+            Some(content_type) => {
+                write!(f, ": {} bytes of {}", self.body_len, Escaped(content_type))?
+            }
+            None => write!(f, ": {} bytes of no content type", self.body_len)?,
+        }
         if !self.body_prefix.is_empty() {
             let text = String::from_utf8_lossy(&self.body_prefix);
             let ellipsis = if self.body_len > self.body_prefix.len() {
@@ -301,7 +430,7 @@ impl fmt::Display for UnexpectedResponse {
             };
             write!(f, ", starting {:?}{ellipsis}", text.as_ref())?;
         }
-        Ok(())
+        write_not_retried(f, self.not_retried)
     }
 }
 
@@ -310,15 +439,19 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "HTTP {}: the response body does not match the API's schema at `{}`: {}",
-            self.status, self.path, self.message
+            self.status,
+            Escaped(&self.path),
+            Escaped(&self.message)
         )
     }
 }
 
+/// Each layer's `Display` says what failed there, and `source()` gives what it does not
+/// say, so that a report of the whole chain (anyhow's `{:#}`) says each thing once. A
+/// variant's `Display` is its payload's, so the chain continues below the payload.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::InvalidPhoneNumber(err) => Some(err),
             Error::Transport(err) => Some(&err.source),
             _ => None,
         }
@@ -334,9 +467,20 @@ impl std::error::Error for ApiError {}
 impl std::error::Error for UnexpectedResponse {}
 impl std::error::Error for DecodeError {}
 
-impl From<PhoneNumberError> for Error {
-    fn from(err: PhoneNumberError) -> Self {
-        Error::InvalidPhoneNumber(err)
+impl From<InvalidInput> for Error {
+    fn from(err: InvalidInput) -> Self {
+        Error::InvalidInput(err)
+    }
+}
+
+/// A phone number parsed before a call (`"+1...".parse::<PhoneNumber>()?` in a function
+/// returning this error) is invalid input of a `phone_number`.
+impl From<crate::PhoneNumberError> for Error {
+    fn from(err: crate::PhoneNumberError) -> Self {
+        Error::InvalidInput(InvalidInput::new(
+            "phone_number",
+            crate::InputProblem::PhoneNumber(err),
+        ))
     }
 }
 
@@ -388,7 +532,7 @@ impl fmt::Display for BuildError {
             BuildError::InvalidUserAgent => {
                 f.write_str("the user agent is not a valid header value")
             }
-            BuildError::Http(err) => write!(f, "cannot build the HTTP client: {err}"),
+            BuildError::Http(_) => f.write_str("cannot build the HTTP client"),
         }
     }
 }
@@ -399,5 +543,73 @@ impl std::error::Error for BuildError {
             BuildError::Http(err) => Some(err),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_text_is_escaped() {
+        let forged = "SIP_NOT_ENABLED\nerror: forged line\r\u{1b}[31mred\u{202e}txet\u{7f}";
+        let shown = Escaped(forged).to_string();
+        assert_eq!(
+            shown,
+            "SIP_NOT_ENABLED\\u{a}error: forged line\\u{d}\\u{1b}[31mred\\u{202e}txet\\u{7f}"
+        );
+        assert!(!shown.chars().any(needs_escape));
+        // Ordinary text, accents and emoji included, is untouched.
+        assert_eq!(Escaped("Café ☎ ok").to_string(), "Café ☎ ok");
+    }
+
+    #[test]
+    fn api_errors_escape_codes_and_messages() {
+        let err = ApiError {
+            status: StatusCode::BAD_REQUEST,
+            errors: vec![
+                ApiErrorEntry::builder()
+                    .error("X\n")
+                    .message(Some("a\u{1b}]0;title\u{7}".to_owned()))
+                    .try_into()
+                    .unwrap(),
+            ],
+            retry_after: None,
+            attempts: 1,
+            not_retried: None,
+        };
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "Bland API error, HTTP 400 Bad Request: X\\u{a} (a\\u{1b}]0;title\\u{7})"
+        );
+    }
+
+    #[test]
+    fn a_wait_past_the_deadline_is_said_with_the_capped_figure() {
+        let err = ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            errors: vec![
+                ApiErrorEntry::builder()
+                    .error("RATE_LIMITED")
+                    .try_into()
+                    .unwrap(),
+            ],
+            retry_after: Some(Duration::from_secs(u64::MAX)),
+            attempts: 1,
+            not_retried: Some(NotRetried::WaitPastDeadline {
+                wait: Duration::from_secs(60),
+                left: Duration::from_millis(1940),
+            }),
+        };
+        let text = err.to_string();
+        assert!(
+            text.ends_with(
+                "; Bland asked to slow down; not retried: the wait before another attempt \
+                 (60s) is longer than the 1.9s left of the call's timeout"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("18446744073709551615"), "{text}");
     }
 }

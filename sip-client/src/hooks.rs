@@ -1,11 +1,11 @@
 //! progenitor's hooks for the generated client: the generated builders authenticate and
-//! retry exactly like the front door.
+//! retry exactly like the front door, by the same rules for each operation.
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::client::RawContext;
 use crate::generated::Client;
-use crate::retry;
+use crate::retry::{self, RetryClass};
 
 /// progenitor adds an `api-version` header carrying the spec's `info.version`. That is our
 /// version of the spec, not Bland's: Bland documents no such header, so it is not sent.
@@ -29,7 +29,14 @@ impl ClientHooks<RawContext> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
-        // Kept only when a retry may need it; a GET's request always clones.
+        // An operation the front door does not know is treated as the least safe kind.
+        let class = crate::OPERATIONS
+            .iter()
+            .find(|operation| operation.id() == info.operation_id)
+            .map_or(RetryClass::NotIdempotent, |operation| {
+                operation.retry_class()
+            });
+        // Kept only when a retry may need it.
         let copy = (context.retry().max_retries > 0)
             .then(|| request.try_clone())
             .flatten();
@@ -38,7 +45,8 @@ impl ClientHooks<RawContext> for Client {
             request,
             || copy.as_ref().and_then(reqwest::Request::try_clone),
             context.retry(),
-            context.deadline(),
+            class,
+            retry::deadline_in(context.timeout()),
             info.operation_id,
         )
         .await

@@ -2,21 +2,31 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod builder;
+mod call;
 mod client;
+mod decode;
 mod error;
 mod hooks;
+mod input;
 mod open_enum;
 mod phone;
 mod retry;
 mod secret;
 mod timestamp;
 
-/// The client generated from `openapi/bland-sip.yaml` by `cargo xtask generate`.
+/// The client generated from `openapi/bland-sip.yaml` by progenitor (`cargo xtask generate`).
 ///
-/// Private: what users need is re-exported below, deliberately.
+/// Private: what users need is re-exported by `generated_api`, deliberately.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, dead_code, unused_imports)]
 mod generated;
+
+/// The front door generated from the spec: a method per operation, the request builders,
+/// the open enums, the checks of request bodies, and the re-exports of the API's types.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+mod generated_api;
 
 /// The httpmock helpers generated from the spec (the `mock` feature).
 #[cfg(feature = "mock")]
@@ -31,23 +41,22 @@ pub mod mock;
 /// [`ClientBuilder::http_client`]) is of the version this crate uses.
 pub use reqwest;
 
-pub use client::{
-    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL,
-    DEFAULT_USER_AGENT, RawContext, decode_response,
+pub use builder::{
+    API_KEY_ENV, AuthScheme, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT,
 };
+pub use call::Operation;
+pub use client::{Client, RawContext};
+pub use decode::{Envelope, decode_response};
 pub use error::{
-    ApiError, BuildError, DecodeError, Error, SIP_NOT_ENABLED, TransportError, TransportErrorKind,
-    UnexpectedResponse,
+    ApiError, BuildError, DecodeError, Error, Escaped, NotRetried, SIP_NOT_ENABLED, TransportError,
+    TransportErrorKind, UnexpectedResponse,
 };
-pub use open_enum::{AuthMode, Direction, Transport};
+pub use generated_api::*;
+pub use input::{InputProblem, IntoBody, IntoParam, InvalidInput, Upload};
 pub use phone::{PhoneNumber, PhoneNumberError};
-pub use secret::SipSecret;
+pub use retry::RetryClass;
+pub use secret::{REDACTED, SipCredentials, SipSecret, to_redacted_json};
 pub use timestamp::Timestamp;
-
-pub use generated::types::{
-    ApiErrorEntry, ErrorEnvelope, SipConfig, SipConfigData, SipConfigEnvelope, SipHeaders,
-    SipOptions,
-};
 
 /// The generated client as progenitor made it, for power users.
 ///

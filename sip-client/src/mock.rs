@@ -1,31 +1,31 @@
 //! Typed mocks of Bland's API for the tests of services that use `sip-client` (the `mock`
 //! feature).
 //!
-//! The helpers are generated from the same spec as the client (progenitor's httpmock
-//! support), so a mock can only answer what the API documents: `when.phone_number(..)`
-//! takes a [`PhoneNumber`](crate::PhoneNumber), `then.ok(..)` a
-//! [`SipConfigEnvelope`](crate::SipConfigEnvelope).
+//! The helpers are generated from the same spec as the client: one method per operation on
+//! [`MockServer`] (through [`MockServerExt`]), whose `when` matches that operation's
+//! requests (`when.phone_number(..)` takes a [`PhoneNumber`](crate::PhoneNumber)) and whose
+//! `then` answers with one method per documented status, each taking the typed body
+//! (`then.ok(..)` the operation's success type, `then.ok_data(..)` just its `data`,
+//! `then.bad_request(..)` an [`ErrorEnvelope`](crate::ErrorEnvelope)). A mock can only
+//! answer what the API documents.
 //!
 //! A complete downstream test:
 //!
 //! ```
 //! use sip_client::mock::{MockServer, MockServerExt};
-//! use sip_client::{Client, PhoneNumber, SipConfigData, SipConfigEnvelope};
+//! use sip_client::{Client, PhoneNumber, SipConfigData};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! // 1. Start a mock of Bland on 127.0.0.1 (a free port).
 //! let server = MockServer::start_async().await;
 //!
-//! // 2. When this number is asked for, answer with no SIP configured.
+//! // 2. When this number is asked for, answer that no SIP is configured.
 //! let number: PhoneNumber = "+14150000000".parse().unwrap();
-//! let answer = SipConfigEnvelope {
-//!     data: SipConfigData { inbound: None, outbound: None },
-//!     errors: None,
-//! };
+//! let data = SipConfigData::builder().build().unwrap();
 //! let mock = server.get_sip_config(|when, then| {
 //!     when.phone_number(&number);
-//!     then.ok(&answer);
+//!     then.ok_data(&data);
 //! });
 //!
 //! // 3. Point the client at it.
@@ -37,10 +37,11 @@
 //!
 //! // 4. Run the code under test, and assert.
 //! let config = client.get_sip_config(&number).await.unwrap();
-//! assert_eq!(config, answer.data);
+//! assert_eq!(config, data);
 //! mock.assert_async().await;
 //! # }
 //! ```
 
+pub use crate::generated_mock::operations::examples;
 pub use crate::generated_mock::{MockServerExt, operations};
 pub use httpmock::MockServer;

@@ -1,9 +1,9 @@
 //! Enums whose values come from Bland and must survive values Bland adds later.
 //!
 //! typify generates closed enums: a new `transport` value such as `wss` would make the whole
-//! response fail to decode. These hand-written enums (the generator replaces the spec's
-//! `Direction`, `AuthMode` and `Transport` schemas by them) keep an unknown value in
-//! `Unknown(String)` and serialize it back unchanged.
+//! response fail to decode. The generator instead defines every string enum of the spec with
+//! the [`open_enum!`] macro below, which keeps an unknown value in `Unknown(String)` and
+//! serializes it back unchanged.
 
 /// Defines an open string enum: known variants, plus `Unknown(String)` for everything else.
 macro_rules! open_enum {
@@ -69,6 +69,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::call::QueryValue for $name {
+            fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -117,41 +123,41 @@ macro_rules! open_enum {
     };
 }
 
-open_enum! {
-    /// Direction of a SIP configuration.
-    Direction {
-        /// Calls into Bland.
-        Inbound = "inbound",
-        /// Calls from Bland.
-        Outbound = "outbound",
-    }
-}
-
-open_enum! {
-    /// How Bland authenticates the SIP peer.
-    AuthMode {
-        /// By source IP address (Bland's default).
-        Ip = "ip",
-        /// By SIP REGISTER with username and password.
-        Register = "register",
-    }
-}
-
-open_enum! {
-    /// SIP transport.
-    Transport {
-        /// SIP over UDP.
-        Udp = "udp",
-        /// SIP over TCP.
-        Tcp = "tcp",
-        /// SIP over TLS.
-        Tls = "tls",
-    }
-}
+pub(crate) use open_enum;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    open_enum! {
+        /// A direction, for the tests of the macro.
+        Direction {
+            /// In.
+            Inbound = "inbound",
+            /// Out.
+            Outbound = "outbound",
+        }
+    }
+
+    open_enum! {
+        /// An auth mode, for the tests of the macro.
+        AuthMode {
+            /// By IP.
+            Ip = "ip",
+            /// By REGISTER.
+            Register = "register",
+        }
+    }
+
+    open_enum! {
+        /// A transport, for the tests of the macro.
+        Transport {
+            /// UDP.
+            Udp = "udp",
+            /// TCP.
+            Tcp = "tcp",
+            /// TLS.
+            Tls = "tls",
+        }
+    }
 
     #[test]
     fn known_values_decode_to_their_variant() {
@@ -171,7 +177,9 @@ mod tests {
             assert_eq!(serde_json::to_string(&t).unwrap(), wire);
         }
         let a: AuthMode = serde_json::from_str("\"oauth\"").unwrap();
+        assert!(a.is_unknown());
         assert_eq!(a, AuthMode::Unknown("oauth".to_owned()));
+        assert!(!Direction::Inbound.is_unknown());
         assert_eq!(a.to_string(), "oauth");
     }
 

@@ -1,9 +1,16 @@
-//! Retries with exponential backoff, jitter and `Retry-After`, within one overall deadline.
+//! Retries: which failures may be retried, how long to wait, and the loop that does it,
+//! within one overall deadline.
 //!
-//! `GET /v1/sip` is idempotent, so the client retries what may pass on a second try:
-//! connection failures, timeouts, 408, 429 and 5xx. Every other answer is final. The front
-//! door ([`crate::Client::get_sip_config`]) and the generated builders (through the
-//! `ClientHooks::exec` of the generated client) share this one loop.
+//! What may be retried depends on the operation ([`RetryClass`]):
+//! - **safe or idempotent** operations (GET, or one the spec marks `x-idempotent: true`)
+//!   retry what may pass on a second try: connection failures, timeouts, 408, 429 and 5xx;
+//! - **other** operations never repeat a request that may have reached the server: they
+//!   retry only a connection that failed before anything was sent, and answers in which the
+//!   server says it did not act (429, and 503 with `Retry-After`).
+//!
+//! Every other answer is final. The front door and the generated builders of
+//! [`Client::raw`](crate::Client::raw) (through the hooks of the generated client) share
+//! this one loop.
 
 use std::time::{Duration, SystemTime};
 
@@ -38,11 +45,53 @@ impl Default for RetryPolicy {
     }
 }
 
+/// What repeating an operation's request may do, which decides what is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClass {
+    /// Reads nothing but the server's state (GET, HEAD, OPTIONS): always safe to repeat.
+    Safe,
+    /// Changes state, but repeating it changes nothing more (the spec says so with
+    /// `x-idempotent: true`).
+    Idempotent,
+    /// May change state each time it runs: never repeated once it may have reached the
+    /// server.
+    NotIdempotent,
+}
+
+impl RetryClass {
+    /// Whether a request that may have reached the server may be sent again.
+    pub fn may_repeat(self) -> bool {
+        !matches!(self, RetryClass::NotIdempotent)
+    }
+}
+
 /// Statuses that say "try again": request timeout, too many requests, and server errors.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     status == StatusCode::REQUEST_TIMEOUT
         || status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
+}
+
+/// Whether an answer with this status and headers may be retried for an operation of
+/// `class`. 429, and 503 with `Retry-After`, say that the server did not act.
+fn answer_is_retryable(class: RetryClass, status: StatusCode, headers: &HeaderMap) -> bool {
+    if !is_retryable_status(status) {
+        return false;
+    }
+    class.may_repeat()
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || (status == StatusCode::SERVICE_UNAVAILABLE && headers.contains_key(RETRY_AFTER))
+}
+
+/// Whether a transport failure may be retried for an operation of `class`. A failure to
+/// connect means nothing was sent; anything later may have reached the server.
+fn failure_is_retryable(class: RetryClass, err: &reqwest::Error) -> bool {
+    let kind = TransportErrorKind::of(err);
+    if class.may_repeat() {
+        kind.is_retryable()
+    } else {
+        err.is_connect()
+    }
 }
 
 impl RetryPolicy {
@@ -57,7 +106,7 @@ impl RetryPolicy {
             .min(self.max_backoff);
         let half = base / 2;
         let jitter_nanos = fastrand::u64(0..=half.as_nanos().min(u64::MAX as u128) as u64);
-        half + Duration::from_nanos(jitter_nanos)
+        half.saturating_add(Duration::from_nanos(jitter_nanos))
     }
 
     /// The wait before the next attempt after an answer with `headers`: the server's
@@ -84,13 +133,35 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
-/// The last answer of a retried call, and how many attempts it took.
+/// The deadline of a call of at most `timeout` starting now. A timeout too long for the
+/// clock to represent is no deadline at all (it would never pass anyway).
+pub(crate) fn deadline_in(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|timeout| Instant::now().checked_add(timeout))
+}
+
+/// Why the loop stopped retrying while the last answer was still retryable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The wait before the next attempt would end past the call's deadline.
+    WaitPastDeadline {
+        /// The wait, `Retry-After` capped by `max_retry_after`, or the backoff.
+        wait: Duration,
+        /// What was left of the deadline.
+        left: Duration,
+    },
+    /// The request may have reached the server, and the operation is not idempotent.
+    NotRepeatable,
+}
+
+/// The last answer of a retried call, how many attempts it took, and why retries stopped
+/// early (if they did).
 pub(crate) struct Outcome {
     pub result: Result<reqwest::Response, reqwest::Error>,
     pub attempts: u32,
+    pub stop: Option<Stop>,
 }
 
-/// Sends `first`, retrying as `policy` allows, never past `deadline`.
+/// Sends `first`, retrying as `policy` and `class` allow, never past `deadline`.
 ///
 /// `again` makes the request of each retry; it is called only when a retry happens, so a
 /// call that succeeds at once builds its request once. `None` (a body that cannot be
@@ -98,12 +169,13 @@ pub(crate) struct Outcome {
 ///
 /// Each attempt gets what is left of the deadline as its reqwest timeout, which covers
 /// connecting, sending and reading the whole body; a retry whose wait would end past the
-/// deadline is not made, and the last answer is returned instead.
+/// deadline is not made, and the last answer is returned at once instead.
 pub(crate) async fn execute(
     http: &reqwest::Client,
     first: reqwest::Request,
     mut again: impl FnMut() -> Option<reqwest::Request>,
     policy: &RetryPolicy,
+    class: RetryClass,
     deadline: Option<Instant>,
     operation: &'static str,
 ) -> Outcome {
@@ -126,28 +198,58 @@ pub(crate) async fn execute(
         let result = http.execute(request).instrument(span.clone()).await;
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
 
-        let retry_wait = match &result {
+        let transient = match &result {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
                 is_retryable_status(response.status())
-                    .then(|| policy.delay_after(attempts, Some(response.headers())))
             }
-            Err(err) => TransportErrorKind::of(err)
-                .is_retryable()
-                .then(|| policy.delay_after(attempts, None)),
+            Err(err) => TransportErrorKind::of(err).is_retryable(),
         };
-
-        let Some(wait) = retry_wait.filter(|_| attempts <= policy.max_retries) else {
-            return Outcome { result, attempts };
+        if !transient || attempts > policy.max_retries {
+            return Outcome {
+                result,
+                attempts,
+                stop: None,
+            };
+        }
+        let retryable = match &result {
+            Ok(response) => answer_is_retryable(class, response.status(), response.headers()),
+            Err(err) => failure_is_retryable(class, err),
         };
-        if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+        if !retryable {
             span.in_scope(|| {
-                tracing::debug!(?wait, "not retrying: the wait would pass the deadline")
+                tracing::debug!("not retrying: the request may have reached the server")
             });
-            return Outcome { result, attempts };
+            return Outcome {
+                result,
+                attempts,
+                stop: Some(Stop::NotRepeatable),
+            };
+        }
+        let wait = policy.delay_after(attempts, result.as_ref().ok().map(|r| r.headers()));
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if wait >= left {
+                span.in_scope(|| {
+                    tracing::debug!(
+                        ?wait,
+                        ?left,
+                        "not retrying: the wait would pass the deadline"
+                    )
+                });
+                return Outcome {
+                    result,
+                    attempts,
+                    stop: Some(Stop::WaitPastDeadline { wait, left }),
+                };
+            }
         }
         let Some(next) = again() else {
-            return Outcome { result, attempts };
+            return Outcome {
+                result,
+                attempts,
+                stop: None,
+            };
         };
         span.in_scope(|| tracing::debug!(?wait, "retrying"));
         // The connection of a retried answer is released before the wait.
@@ -183,6 +285,16 @@ mod tests {
     }
 
     #[test]
+    fn backoff_saturates_instead_of_overflowing() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert!(policy.backoff(u32::MAX) >= Duration::MAX / 2);
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_dates() {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
@@ -205,6 +317,12 @@ mod tests {
 
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
+
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("18446744073709551615"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(u64::MAX)));
     }
 
     #[test]
@@ -222,6 +340,14 @@ mod tests {
     }
 
     #[test]
+    fn unrepresentable_deadlines_are_none() {
+        assert_eq!(deadline_in(Some(Duration::MAX)), None);
+        assert_eq!(deadline_in(None), None);
+        let soon = deadline_in(Some(Duration::from_secs(1))).unwrap();
+        assert!(soon > Instant::now());
+    }
+
+    #[test]
     fn retryable_statuses() {
         for code in [408, 429, 500, 502, 503, 504, 599] {
             assert!(
@@ -235,5 +361,26 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn writes_retry_only_answers_that_say_nothing_was_done() {
+        let none = HeaderMap::new();
+        let mut with_retry_after = HeaderMap::new();
+        with_retry_after.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        let status = |code| StatusCode::from_u16(code).unwrap();
+        for class in [RetryClass::Safe, RetryClass::Idempotent] {
+            for code in [408, 429, 500, 502, 503, 504] {
+                assert!(answer_is_retryable(class, status(code), &none), "{code}");
+            }
+        }
+        let write = RetryClass::NotIdempotent;
+        assert!(answer_is_retryable(write, status(429), &none));
+        assert!(answer_is_retryable(write, status(503), &with_retry_after));
+        for code in [408, 500, 502, 503, 504] {
+            assert!(!answer_is_retryable(write, status(code), &none), "{code}");
+        }
+        assert!(!answer_is_retryable(write, status(500), &with_retry_after));
+        assert!(!answer_is_retryable(write, status(400), &with_retry_after));
     }
 }

@@ -1,15 +1,60 @@
 //! Secrets: values that must never reach `Debug`, `Display`, logs or panics.
+//!
+//! The spec marks a schema as a secret with `x-sip-client-type: SipSecret` (a string) or
+//! `SipCredentials` (an object); the generator gives every field of it one of these types.
+//! They serialize unchanged, so that a configuration round-trips and a request carries the
+//! password; [`to_redacted_json`] serializes with every secret replaced, for printing.
 
+use std::cell::Cell;
 use std::fmt;
 
-/// A SIP credential from Bland (`options.sip_password`).
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a secret is written as by [`to_redacted_json`].
+pub const REDACTED: &str = "<redacted>";
+
+thread_local! {
+    /// Set while [`to_redacted_json`] runs on this thread. Serialization is synchronous, so
+    /// a flag of the thread is exactly the scope of one call.
+    static REDACTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Serializes `value` to JSON with every secret in it (passwords, credentials) written as
+/// `"<redacted>"`: for printing or logging a request or an answer.
+///
+/// ```
+/// use sip_client::{SipSecret, to_redacted_json};
+///
+/// let secret = SipSecret::new("hunter2hunter2");
+/// assert_eq!(to_redacted_json(&secret)?, "<redacted>");
+/// assert_eq!(serde_json::to_value(&secret)?, "hunter2hunter2");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn to_redacted_json<T: Serialize + ?Sized>(
+    value: &T,
+) -> Result<serde_json::Value, serde_json::Error> {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REDACTING.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(REDACTING.with(|flag| flag.replace(true)));
+    serde_json::to_value(value)
+}
+
+fn redacting() -> bool {
+    REDACTING.with(Cell::get)
+}
+
+/// A SIP credential (`sip_password`, `register_auth.password`, `register_password_for_pbx`).
 ///
 /// Bland redacts credentials in GET responses, but how a redacted value looks is not
 /// documented, so the client treats whatever arrives as secret: `Debug` shows
-/// `SipSecret(<redacted>)` and there is no `Display`. Serialization writes the value back
-/// unchanged, so a configuration round-trips; [`SipSecret::expose`] reads it deliberately.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+/// `SipSecret(<redacted>)` and there is no `Display`. Serialization writes the value
+/// unchanged (except under [`to_redacted_json`]); [`SipSecret::expose`] reads it
+/// deliberately.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SipSecret(String);
 
 impl SipSecret {
@@ -24,9 +69,37 @@ impl SipSecret {
     }
 }
 
+impl From<String> for SipSecret {
+    fn from(value: String) -> Self {
+        SipSecret(value)
+    }
+}
+
+impl From<&str> for SipSecret {
+    fn from(value: &str) -> Self {
+        SipSecret(value.to_owned())
+    }
+}
+
 impl fmt::Debug for SipSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SipSecret(<redacted>)")
+    }
+}
+
+impl Serialize for SipSecret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if redacting() {
+            serializer.serialize_str(REDACTED)
+        } else {
+            serializer.serialize_str(&self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SipSecret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(SipSecret)
     }
 }
 
@@ -38,7 +111,66 @@ impl schemars::JsonSchema for SipSecret {
     fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
         let mut schema = String::json_schema(generator).into_object();
         schema.metadata().description =
-            Some("A SIP credential (redacted by Bland; never printed by the client).".to_owned());
+            Some("A SIP credential (never printed by the client).".to_owned());
+        schema.into()
+    }
+}
+
+/// Credentials of a number as Bland returns them (`credentials` of the outbound setup):
+/// an object whose shape Bland does not document, every value of it secret.
+///
+/// `Debug` shows `SipCredentials(<redacted>)`; [`SipCredentials::expose`] reads the keys
+/// and values deliberately.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct SipCredentials(serde_json::Map<String, serde_json::Value>);
+
+impl SipCredentials {
+    /// Wraps credentials.
+    pub fn new(values: serde_json::Map<String, serde_json::Value>) -> Self {
+        SipCredentials(values)
+    }
+
+    /// The credentials themselves.
+    pub fn expose(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SipCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SipCredentials(<redacted>)")
+    }
+}
+
+impl Serialize for SipCredentials {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if redacting() {
+            serializer.serialize_str(REDACTED)
+        } else {
+            self.0.serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SipCredentials {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Map::deserialize(deserializer).map(SipCredentials)
+    }
+}
+
+impl schemars::JsonSchema for SipCredentials {
+    fn schema_name() -> String {
+        "SipCredentials".to_owned()
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        let mut schema =
+            <serde_json::Map<String, serde_json::Value>>::json_schema(generator).into_object();
+        schema.metadata().description = Some(
+            "Credentials of a number, in a shape Bland does not document (never printed by \
+             the client)."
+                .to_owned(),
+        );
         schema.into()
     }
 }
@@ -53,5 +185,42 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "SipSecret(<redacted>)");
         assert_eq!(secret.expose(), "hunter2");
         assert_eq!(serde_json::to_string(&secret).unwrap(), "\"hunter2\"");
+    }
+
+    #[test]
+    fn credentials_are_redacted_whole() {
+        let credentials: SipCredentials =
+            serde_json::from_str(r#"{"username": "u", "password": "p4ssw0rd!"}"#).unwrap();
+        assert_eq!(format!("{credentials:?}"), "SipCredentials(<redacted>)");
+        assert_eq!(credentials.expose()["password"], "p4ssw0rd!");
+        let back = serde_json::to_value(&credentials).unwrap();
+        assert_eq!(back["password"], "p4ssw0rd!");
+        assert_eq!(to_redacted_json(&credentials).unwrap(), REDACTED);
+        assert!(serde_json::from_str::<SipCredentials>("\"text\"").is_err());
+    }
+
+    #[test]
+    fn redaction_covers_nested_secrets_and_ends_with_the_call() {
+        let value = serde_json::json!({"a": 1});
+        #[derive(Serialize)]
+        struct Nested {
+            password: Option<SipSecret>,
+            list: Vec<SipSecret>,
+            other: serde_json::Value,
+        }
+        let nested = Nested {
+            password: Some(SipSecret::new("one")),
+            list: vec![SipSecret::new("two")],
+            other: value,
+        };
+        let redacted = to_redacted_json(&nested).unwrap();
+        assert_eq!(
+            redacted,
+            serde_json::json!({"password": REDACTED, "list": [REDACTED], "other": {"a": 1}})
+        );
+        // Outside the call, serialization is exact again.
+        let plain = serde_json::to_value(&nested).unwrap();
+        assert_eq!(plain["password"], "one");
+        assert_eq!(plain["list"][0], "two");
     }
 }

@@ -1,5 +1,5 @@
 //! The change report: specs derived from ours, each with one kind of change, give the
-//! expected classification and summary; the surface of each is snapshotted.
+//! expected classification and summary; the report of each is snapshotted.
 
 use sip_client_gen::{SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
 use sip_client_tests::spec_text;
@@ -16,14 +16,16 @@ fn surface(spec: &str) -> String {
     surface_body(&generated.file(SURFACE_PATH).unwrap().contents).to_owned()
 }
 
-/// Compares the derived spec's surface with ours; returns the report's text.
+/// Compares the derived spec's surface with ours; returns the report's text, which is also
+/// the case's snapshot (the reviewer's view of the change).
 fn report_for(case: &str, spec: &str) -> String {
     let ours = surface(&spec_text());
     let theirs = surface(spec);
+    let report = compare_surfaces(&ours, &theirs).to_string();
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(format!("surface_{case}"), theirs));
-    compare_surfaces(&ours, &theirs).to_string()
+    settings.bind(|| insta::assert_snapshot!(format!("report_{case}"), report));
+    report
 }
 
 #[test]
@@ -112,16 +114,18 @@ fn enum_value_added_is_additive() {
 #[test]
 fn operation_added_is_additive() {
     let spec = derived(
-        "components:\n",
-        "  /v1/sip/numbers:\n    get:\n      operationId: list_sip_numbers\n      tags:\n        - sip\n      summary: List SIP numbers\n      description: Lists the numbers with SIP configured.\n      responses:\n        '200':\n          description: The numbers.\n          content:\n            application/json:\n              schema:\n                type: object\n        '400':\n          $ref: '#/components/responses/ApiError'\ncomponents:\n",
+        "  /v1/sip/numbers:\n",
+        "  /v1/sip/trunks:\n    get:\n      operationId: list_sip_trunks\n      tags:\n        - sip\n      summary: List SIP trunks\n      description: Lists the trunks.\n      responses:\n        '200':\n          description: The trunks.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/SipNumbersEnvelope'\n        '400':\n          $ref: '#/components/responses/ApiError'\n  /v1/sip/numbers:\n",
     );
     let report = report_for("operation_added", &spec);
     assert_eq!(
         report,
-        "additive: added operation list_sip_numbers (GET /v1/sip/numbers)\n\
-         additive: added response list_sip_numbers.200 (inline schema)\n\
-         additive: added response list_sip_numbers.400 (ErrorEnvelope)\n\
-         api changes: 0 breaking, 3 additive\n"
+        "additive: added operation list_sip_trunks (GET /v1/sip/trunks)\n\
+         additive: added output list_sip_trunks (SipNumbersData (data of SipNumbersEnvelope))\n\
+         additive: added response list_sip_trunks.200 (SipNumbersEnvelope)\n\
+         additive: added response list_sip_trunks.400 (ErrorEnvelope)\n\
+         additive: added retry list_sip_trunks (safe)\n\
+         api changes: 0 breaking, 5 additive\n"
     );
 }
 

@@ -38,7 +38,13 @@ async fn call_shape(client: &Client) -> Result<(), Error> {
     let number: PhoneNumber = PhoneNumber::parse("+14150000000")?;
     let _: Result<PhoneNumber, PhoneNumberError> = "+1".parse::<PhoneNumber>();
     let data: SipConfigData = client.get_sip_config(&number).await?;
-    let _: SipConfigData = client.get_sip_config_str("+14150000000").await?;
+    let _: SipConfigData = client.get_sip_config(String::from("+14150000000")).await?;
+    let _: SipConfigData = client
+        .get_sip_config(&number)
+        .timeout(Duration::from_secs(1))
+        .max_retries(0)
+        .send()
+        .await?;
     let configs: [Option<SipConfig>; 2] = [data.inbound, data.outbound];
     for config in configs.into_iter().flatten() {
         let SipConfig {
@@ -51,6 +57,7 @@ async fn call_shape(client: &Client) -> Result<(), Error> {
             updated_at,
             headers,
             options,
+            ..
         } = config;
         let _: (String, String, String) = (number, id, org_id);
         let _: Direction = direction;
@@ -87,7 +94,9 @@ fn error_shape(err: &Error) {
     let _: &[ApiErrorEntry] = err.api_errors();
     let _: bool = err.has_code(sip_client::SIP_NOT_ENABLED);
     match err {
-        Error::InvalidPhoneNumber(_) => {}
+        Error::InvalidInput(sip_client::InvalidInput { field, problem, .. }) => {
+            let _: (&String, &sip_client::InputProblem) = (field, problem);
+        }
         Error::Transport(TransportError { kind, attempts, .. }) => {
             let _: (TransportErrorKind, u32) = (*kind, *attempts);
         }

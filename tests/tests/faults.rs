@@ -97,7 +97,7 @@ async fn a_50_mib_answer_is_refused_with_bounded_memory() {
     // Announced with Content-Length: refused before the body is read.
     let server = TestServer::always(Reply::Huge { len: 50 * MIB }).await;
     let client = client_for(&server).max_retries(0).build().unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let err = client.get_sip_config(number()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit, .. } if limit == MIB),
         "{err:?}"
@@ -120,7 +120,7 @@ async fn a_50_mib_answer_is_refused_with_bounded_memory() {
         .await,
     );
     let client = client_for(&server).max_retries(0).build().unwrap();
-    let err = client.get_sip_config(&number()).await.unwrap_err();
+    let err = client.get_sip_config(number()).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
     drop(client);
     server

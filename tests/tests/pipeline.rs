@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
 use sip_client::{AuthMode, Direction, SipConfigEnvelope, Transport};
-use sip_client_gen::{CLIENT_PATH, Culprit, Error, MOCK_PATH, SPEC_PATH, SURFACE_PATH};
+use sip_client_gen::{
+    API_PATH, CLI_PATH, CLIENT_PATH, Culprit, Error, MOCK_PATH, README_PATH, SPEC_PATH,
+    SURFACE_PATH,
+};
 use sip_client_tests::{fixture, spec_text, workspace_root};
 use xtask::generate::{self, CLIENT_MANIFEST, Failure, Mode, Report};
 
@@ -125,7 +128,14 @@ impl Scratch {
             &root.join("Cargo.toml"),
             b"[workspace]\nmembers = [\"sip-client\", \"xtask\"]\n",
         );
-        for path in [MOCK_PATH, SURFACE_PATH, CLIENT_MANIFEST] {
+        for path in [
+            API_PATH,
+            MOCK_PATH,
+            CLI_PATH,
+            SURFACE_PATH,
+            README_PATH,
+            CLIENT_MANIFEST,
+        ] {
             write(
                 &root.join(path),
                 &fs::read(workspace_root().join(path)).unwrap(),
@@ -161,7 +171,12 @@ impl Scratch {
         leftovers.sort();
         assert_eq!(
             leftovers,
-            ["generated.rs", "generated_mock.rs"],
+            [
+                "bin",
+                "generated.rs",
+                "generated_api.rs",
+                "generated_mock.rs"
+            ],
             "no temp file is left behind"
         );
     }
@@ -239,12 +254,17 @@ fn unknown_ref_is_named_and_writes_nothing() {
 
 #[test]
 fn progenitor_panic_becomes_an_error_naming_the_operation() {
-    // progenitor panics when the error responses of one operation have different schemas.
-    let spec = spec_text().replacen(
+    // progenitor panics when the error responses of one operation have different schemas:
+    // give get_sip_config's 401 a schema of its own.
+    let text = spec_text();
+    let at = text.find("operationId: get_sip_config").unwrap();
+    let (before, after) = text.split_at(at);
+    let after = after.replacen(
         "        '401':\n          $ref: '#/components/responses/ApiError'",
         "        '401':\n          description: other\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  detail:\n                    type: string",
         1,
     );
+    let spec = format!("{before}{after}");
     assert_ne!(spec, spec_text(), "the replacement applied");
     let scratch = Scratch::new("panic", &spec);
     let err = scratch.generate_fails();
@@ -275,7 +295,13 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     let report = generate::run(&scratch.root, Mode::Check, &mut diff).unwrap();
     assert_eq!(
         report,
-        Report::Stale(vec![CLIENT_PATH, MOCK_PATH, SURFACE_PATH])
+        Report::Stale(vec![
+            CLIENT_PATH,
+            API_PATH,
+            MOCK_PATH,
+            CLI_PATH,
+            SURFACE_PATH
+        ])
     );
     let diff = String::from_utf8(diff).unwrap();
     for expected in [
@@ -301,7 +327,13 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     let report = generate::run(&scratch.root, Mode::Write, &mut report_text).unwrap();
     assert_eq!(
         report,
-        Report::Written(vec![CLIENT_PATH, MOCK_PATH, SURFACE_PATH])
+        Report::Written(vec![
+            CLIENT_PATH,
+            API_PATH,
+            MOCK_PATH,
+            CLI_PATH,
+            SURFACE_PATH
+        ])
     );
     assert_eq!(
         String::from_utf8(report_text).unwrap(),

@@ -5,7 +5,9 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::Value;
 use sip_client::reqwest::StatusCode;
-use sip_client::{Error, PhoneNumber, PhoneNumberError, Timestamp, decode_response};
+use sip_client::{
+    Error, PhoneNumber, PhoneNumberError, SipConfigEnvelope, Timestamp, decode_response,
+};
 use sip_client_tests::fixture;
 
 fn config() -> ProptestConfig {
@@ -122,13 +124,13 @@ proptest! {
         status in status(),
         body in prop::collection::vec(any::<u8>(), 0..1024),
     ) {
-        assert_typed(decode_response(status, Bytes::from(body)));
+        assert_typed(decode_response::<SipConfigEnvelope>(status, Bytes::from(body)));
     }
 
     #[test]
     fn arbitrary_json_decodes_to_a_typed_answer(status in status(), value in json_value()) {
         let body = serde_json::to_vec(&value).unwrap();
-        assert_typed(decode_response(status, Bytes::from(body)));
+        assert_typed(decode_response::<SipConfigEnvelope>(status, Bytes::from(body)));
     }
 
     #[test]
@@ -148,12 +150,16 @@ proptest! {
                 _ => body.truncate(at),
             }
         }
-        assert_typed(decode_response(StatusCode::OK, Bytes::from(body)));
+        assert_typed(decode_response::<SipConfigEnvelope>(StatusCode::OK, Bytes::from(body)));
     }
 }
 
 #[test]
 fn the_seed_decodes_through_decode_response() {
-    let data = decode_response(StatusCode::OK, Bytes::from(fixture("seed_example.json"))).unwrap();
+    let data = decode_response::<SipConfigEnvelope>(
+        StatusCode::OK,
+        Bytes::from(fixture("seed_example.json")),
+    )
+    .unwrap();
     assert_eq!(data.inbound.unwrap().id, "abc123");
 }

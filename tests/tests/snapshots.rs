@@ -52,7 +52,7 @@ async fn request_with(
 ) -> String {
     let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
     let client = builder(client_for(&server)).build().unwrap();
-    client.get_sip_config(&number()).await.unwrap();
+    client.get_sip_config(number()).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     request_view(&requests[0])
@@ -84,7 +84,7 @@ async fn request_custom_user_agent() {
 async fn decoded(fixture_name: &str) -> sip_client::SipConfigData {
     let server = TestServer::always(Reply::json(200, fixture(fixture_name))).await;
     let client = client_for(&server).build().unwrap();
-    client.get_sip_config(&number()).await.unwrap()
+    client.get_sip_config(number()).await.unwrap()
 }
 
 macro_rules! response_snapshots {
@@ -138,16 +138,27 @@ fn error_view(err: &Error) -> Value {
             "attempts": transport.attempts,
         }),
         Error::BodyTooLarge { limit, .. } => json!({ "limit": limit }),
-        Error::InvalidPhoneNumber(phone) => json!({ "phone": format!("{phone:?}") }),
+        Error::InvalidInput(input) => json!({
+            "field": input.field,
+            "problem": format!("{:?}", input.problem),
+        }),
         other => json!({ "debug": format!("{other:?}") }),
     };
     let variant = format!("{err:?}");
     let variant = variant.split(['(', ' ', '{']).next().unwrap_or_default();
+    // The causes below the error's own layer, as `source()` gives them.
+    let mut causes = Vec::new();
+    let mut cause = std::error::Error::source(err);
+    while let Some(source) = cause {
+        causes.push(source.to_string());
+        cause = source.source();
+    }
     json!({
         "variant": variant,
         "status": err.status().map(|s| s.as_u16()),
         "retryable": err.is_retryable(),
         "display": err.to_string(),
+        "causes": causes,
         "details": details,
     })
 }
@@ -241,7 +252,7 @@ async fn error_invalid_phone_number() {
     let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
     let client = client_for(&server).build().unwrap();
     let err = client
-        .get_sip_config_str("+1 (415) 000-0000")
+        .get_sip_config(String::from("+1 (415) 000-0000"))
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 0);

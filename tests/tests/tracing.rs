@@ -50,7 +50,7 @@ async fn attempts_are_spans_without_secrets() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     client
-        .get_sip_config(&"+14150000000".parse().unwrap())
+        .get_sip_config("+14150000000".parse::<sip_client::PhoneNumber>().unwrap())
         .await
         .unwrap();
     drop(_guard);

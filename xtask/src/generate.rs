@@ -8,7 +8,9 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use sip_client_gen::{GeneratedFile, SPEC_PATH, SURFACE_PATH};
+use sip_client_gen::{
+    GeneratedFile, OPERATIONS_END, OPERATIONS_START, README_PATH, SPEC_PATH, SURFACE_PATH,
+};
 
 /// The manifest whose version must carry the spec's version as build metadata.
 pub const CLIENT_MANIFEST: &str = "sip-client/Cargo.toml";
@@ -41,6 +43,8 @@ pub enum Failure {
     /// A file could not be written (files before it in the list may have been replaced,
     /// each whole).
     Write(&'static str, std::io::Error),
+    /// The crate's README has no place for the generated operations table.
+    NoOperationsTable,
     /// The crate's version does not carry the spec's version as build metadata.
     VersionMismatch {
         /// `version` of `sip-client/Cargo.toml` (empty when it could not be read).
@@ -59,6 +63,11 @@ impl std::fmt::Display for Failure {
                 "{SPEC_PATH}: {err}\nnothing was written: the generated files are unchanged"
             ),
             Failure::Write(path, err) => write!(f, "cannot write {path}: {err}"),
+            Failure::NoOperationsTable => write!(
+                f,
+                "{README_PATH} has no operations table: put the lines {OPERATIONS_START:?} and \
+                 {OPERATIONS_END:?} where it goes; nothing was written"
+            ),
             Failure::VersionMismatch {
                 crate_version,
                 spec_version,
@@ -91,8 +100,15 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
         });
     }
 
+    // The README is hand-written but for its operations table, which follows the spec.
+    let readme = fs::read_to_string(root.join(README_PATH)).unwrap_or_default();
+    let readme = GeneratedFile {
+        path: README_PATH,
+        contents: sip_client_gen::operations_table(&readme, &generated.operations_table)
+            .ok_or(Failure::NoOperationsTable)?,
+    };
     let mut stale = Vec::new();
-    for file in &generated.files {
+    for file in generated.files.iter().chain(std::iter::once(&readme)) {
         let on_disk = fs::read_to_string(root.join(file.path)).unwrap_or_default();
         if on_disk != file.contents {
             stale.push((file, on_disk));

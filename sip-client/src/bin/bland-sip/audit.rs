@@ -1,13 +1,47 @@
-//! `bland-sip audit`: many numbers, bounded concurrency, one JSON line each, in input order.
+//! `bland-sip audit`: the SIP configuration of many numbers, with bounded concurrency, one
+//! JSON line each, in input order.
+//!
+//! Input is streamed: lines are read, looked up and printed as they arrive, so memory stays
+//! bounded by the concurrency whatever the input (`yes +14150000000 | bland-sip audit
+//! --numbers -` runs until stopped). A UTF-8 byte-order mark and CR line ends are not part
+//! of a number; a line longer than any number could be is reported as invalid without
+//! being kept.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use futures_util::StreamExt;
+use clap::{Arg, ArgMatches, Command};
+use futures_util::{FutureExt, StreamExt};
 use serde_json::{Value, json};
 use sip_client::{Client, Error, PhoneNumber, TransportErrorKind};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
-use crate::Failure;
+use crate::support::{self, Failure};
+
+/// The longest line kept: far more than any phone number with comments.
+const MAX_LINE: usize = 1024;
+
+pub(crate) fn command() -> Command {
+    Command::new("audit")
+        .about("Look up many numbers; print one JSON line per number, in input order")
+        .arg(
+            Arg::new("numbers")
+                .long("numbers")
+                .value_name("FILE")
+                .required(true)
+                .help(
+                    "File with one number per line (`-` for stdin); blank lines and `#` \
+                     comments are skipped",
+                ),
+        )
+        .arg(
+            Arg::new("concurrency")
+                .long("concurrency")
+                .value_name("N")
+                .default_value("8")
+                .value_parser(clap::value_parser!(u32).range(1..=1024))
+                .help("How many requests may be in flight at once"),
+        )
+}
 
 /// One line of input, parsed or not.
 enum Entry {
@@ -15,55 +49,98 @@ enum Entry {
     Invalid(String, Error),
 }
 
-pub(crate) async fn run(client: &Client, source: &str, concurrency: usize) -> Result<(), Failure> {
-    let text = read_input(source).await?;
-    let entries: Vec<Entry> = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| match PhoneNumber::parse(line) {
-            Ok(number) => Entry::Valid(number),
-            Err(err) => Entry::Invalid(line.to_owned(), Error::InvalidPhoneNumber(err)),
-        })
-        .collect();
-    let total = entries.len();
-    let requests = entries
-        .iter()
-        .filter(|e| matches!(e, Entry::Valid(_)))
-        .count();
+/// A line as read: its text, or the fact that it was too long to keep.
+enum RawLine {
+    Text(Vec<u8>),
+    TooLong,
+}
 
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(total as u64);
+pub(crate) async fn run(
+    client: &Client,
+    matches: &ArgMatches,
+    show_secrets: bool,
+) -> Result<(), Failure> {
+    let source = support::required::<String>(matches, "numbers")?;
+    let concurrency = *support::required::<u32>(matches, "concurrency")? as usize;
+    let reader: Box<dyn AsyncBufRead + Unpin + Send> = if source == "-" {
+        Box::new(BufReader::new(tokio::io::stdin()))
+    } else {
+        let file = tokio::fs::File::open(source)
+            .await
+            .map_err(|err| Failure::Usage(format!("cannot read {source:?}: {err}")))?;
+        Box::new(BufReader::new(file))
+    };
+
+    // Lines become entries lazily: `buffered` pulls the next one only when it has room.
+    let entries = futures_util::stream::unfold((reader, true), |(mut reader, first)| async move {
+        loop {
+            match next_line(&mut reader).await {
+                Err(err) => return Some((Err(err), (reader, false))),
+                Ok(None) => return None,
+                Ok(Some(line)) => {
+                    if let Some(entry) = entry(line, first) {
+                        return Some((Ok(entry), (reader, false)));
+                    }
+                }
+            }
+        }
+    });
+    let mut results = std::pin::pin!(
+        entries
+            .map(|entry| async move {
+                match entry {
+                    Ok(Entry::Valid(number)) => {
+                        let result = client.get_sip_config(&number).await;
+                        Ok((number.into_string(), result))
+                    }
+                    Ok(Entry::Invalid(line, err)) => Ok((line, Err(err))),
+                    Err(err) => Err(err),
+                }
+            })
+            .buffered(concurrency)
+    );
+
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{spinner} {pos} numbers, {per_sec}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar
     });
 
-    // `buffered` runs up to `concurrency` lookups at once and yields them in input order.
-    let mut results = futures_util::stream::iter(entries.into_iter().map(|entry| async move {
-        match entry {
-            Entry::Valid(number) => {
-                let result = client.get_sip_config(&number).await;
-                (number.into_string(), result)
-            }
-            Entry::Invalid(line, err) => (line, Err(err)),
-        }
-    }))
-    .buffered(concurrency);
-
     let (mut ok, mut failed, mut invalid) = (0usize, 0usize, 0usize);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    while let Some((number, result)) = results.next().await {
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let write_failed =
+        |err: std::io::Error| Failure::Call(format!("cannot write to stdout: {err}"));
+    loop {
+        // Print as soon as nothing more is ready, so that a slow input shows its results
+        // as they come, while a fast one is written in large blocks.
+        let next = match results.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                out.flush().map_err(write_failed)?;
+                results.next().await
+            }
+        };
+        let Some(next) = next else { break };
+        let (number, result) = next.map_err(|err| {
+            let text = format!("cannot read the numbers: {err}");
+            if ok + failed > 0 {
+                Failure::Call(text)
+            } else {
+                Failure::Usage(text)
+            }
+        })?;
         let line = match result {
             Ok(data) => {
                 ok += 1;
-                json!({ "phone_number": number, "inbound": data.inbound, "outbound": data.outbound })
+                let inbound = secret_aware(&data.inbound, show_secrets);
+                let outbound = secret_aware(&data.outbound, show_secrets);
+                json!({ "phone_number": number, "inbound": inbound, "outbound": outbound })
             }
             Err(err) => {
-                if matches!(err, Error::InvalidPhoneNumber(_)) {
+                if matches!(err, Error::InvalidInput(_)) {
                     invalid += 1;
                 } else {
                     failed += 1;
@@ -71,22 +148,26 @@ pub(crate) async fn run(client: &Client, source: &str, concurrency: usize) -> Re
                 json!({ "phone_number": number, "error": error_json(&err) })
             }
         };
-        writeln!(out, "{line}").map_err(|err| Failure::Call(format!("cannot write: {err}")))?;
+        support::write_json(&mut out, &line, false)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(write_failed)?;
         if let Some(bar) = &progress {
             bar.inc(1);
         }
     }
-    out.flush()
-        .map_err(|err| Failure::Call(format!("cannot write: {err}")))?;
+    out.flush().map_err(write_failed)?;
     drop(out);
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
 
-    eprintln!(
-        "audited {total} numbers: {ok} ok, {failed} failed, {invalid} invalid ({requests} looked up)"
+    let total = ok + failed + invalid;
+    let looked_up = ok + failed;
+    let _ = writeln!(
+        std::io::stderr(),
+        "audited {total} numbers: {ok} ok, {failed} failed, {invalid} invalid ({looked_up} looked up)"
     );
-    if failed > 0 || (invalid > 0 && requests > 0) {
+    if failed > 0 || (invalid > 0 && looked_up > 0) {
         Err(Failure::Call(format!(
             "{} of {total} numbers did not pass",
             failed + invalid
@@ -100,25 +181,95 @@ pub(crate) async fn run(client: &Client, source: &str, concurrency: usize) -> Re
     }
 }
 
-async fn read_input(source: &str) -> Result<String, Failure> {
-    let mut text = String::new();
-    if source == "-" {
-        tokio::io::stdin()
-            .read_to_string(&mut text)
-            .await
-            .map_err(|err| Failure::Usage(format!("cannot read stdin: {err}")))?;
+/// A configuration as JSON, its secrets redacted unless asked for.
+fn secret_aware<T: serde::Serialize>(value: &T, show_secrets: bool) -> Value {
+    let json = if show_secrets {
+        serde_json::to_value(value)
     } else {
-        text = tokio::fs::read_to_string(source)
-            .await
-            .map_err(|err| Failure::Usage(format!("cannot read {source}: {err}")))?;
+        sip_client::to_redacted_json(value)
+    };
+    json.unwrap_or(Value::Null)
+}
+
+/// Reads one line, keeping at most `MAX_LINE` bytes of it; `None` at the end of input.
+async fn next_line(reader: &mut (impl AsyncBufRead + Unpin)) -> std::io::Result<Option<RawLine>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let buffer = reader.fill_buf().await?;
+        if buffer.is_empty() {
+            return Ok(read_any.then_some(if too_long {
+                RawLine::TooLong
+            } else {
+                RawLine::Text(line)
+            }));
+        }
+        read_any = true;
+        let (part, used, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => (&buffer[..end], end + 1, true),
+            None => (buffer, buffer.len(), false),
+        };
+        if !too_long {
+            if line.len() + part.len() > MAX_LINE {
+                too_long = true;
+                line = Vec::new();
+            } else {
+                line.extend_from_slice(part);
+            }
+        }
+        reader.consume(used);
+        if done {
+            return Ok(Some(if too_long {
+                RawLine::TooLong
+            } else {
+                RawLine::Text(line)
+            }));
+        }
     }
-    Ok(text)
+}
+
+/// The entry of a line, or `None` for a blank line or a comment. The first line may start
+/// with a byte-order mark; every line may end with CR.
+fn entry(line: RawLine, first: bool) -> Option<Entry> {
+    let bytes = match line {
+        RawLine::TooLong => {
+            let problem = sip_client::InputProblem::TooLong {
+                max: MAX_LINE as u64,
+            };
+            return Some(Entry::Invalid(
+                format!("(a line of more than {MAX_LINE} bytes)"),
+                Error::InvalidInput(sip_client::InvalidInput::new("line", problem)),
+            ));
+        }
+        RawLine::Text(bytes) => bytes,
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let text = if first {
+        text.strip_prefix('\u{feff}').unwrap_or(&text)
+    } else {
+        &text
+    };
+    let text = text.strip_suffix('\r').unwrap_or(text).trim();
+    if text.is_empty() || text.starts_with('#') {
+        return None;
+    }
+    Some(match PhoneNumber::parse(text) {
+        Ok(number) => Entry::Valid(number),
+        Err(err) => Entry::Invalid(
+            text.to_owned(),
+            Error::InvalidInput(sip_client::InvalidInput::new(
+                "phone_number",
+                sip_client::InputProblem::PhoneNumber(err),
+            )),
+        ),
+    })
 }
 
 /// The error object of an output line: a stable kind, the status, and the message.
 fn error_json(err: &Error) -> Value {
     let kind = match err {
-        Error::InvalidPhoneNumber(_) => "invalid_phone_number",
+        Error::InvalidInput(_) => "invalid_phone_number",
         Error::Api(_) => "api",
         Error::UnexpectedResponse(_) => "unexpected_response",
         Error::Decode(_) => "decode",
@@ -133,6 +284,50 @@ fn error_json(err: &Error) -> Value {
         "kind": kind,
         "status": err.status().map(|s| s.as_u16()),
         "code": code,
-        "message": err.to_string(),
+        "message": support::describe(err),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn lines(input: &[u8]) -> Vec<Option<String>> {
+        let mut reader = BufReader::with_capacity(7, input);
+        let mut out = Vec::new();
+        let mut first = true;
+        while let Some(line) = next_line(&mut reader).await.unwrap() {
+            out.push(entry(line, first).map(|entry| match entry {
+                Entry::Valid(number) => number.into_string(),
+                Entry::Invalid(text, _) => format!("invalid: {text}"),
+            }));
+            first = false;
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn bom_crlf_comments_and_long_lines() {
+        let long = vec![b'1'; MAX_LINE + 1];
+        let mut input = b"\xef\xbb\xbf+14150000001\r\n# comment\r\n\r\n  +14150000002  \n".to_vec();
+        input.extend_from_slice(&long);
+        input.extend_from_slice(b"\n+1415x\n+14150000003");
+        assert_eq!(
+            lines(&input).await,
+            [
+                Some("+14150000001".to_owned()),
+                None,
+                None,
+                Some("+14150000002".to_owned()),
+                Some(format!("invalid: (a line of more than {MAX_LINE} bytes)")),
+                Some("invalid: +1415x".to_owned()),
+                Some("+14150000003".to_owned()),
+            ]
+        );
+        // A byte-order mark is not skipped on later lines.
+        assert_eq!(
+            lines(b"+1\n\xef\xbb\xbf+2\n").await[1],
+            Some("invalid: \u{feff}+2".to_owned())
+        );
+    }
 }

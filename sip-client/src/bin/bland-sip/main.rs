@@ -1,83 +1,102 @@
-//! `bland-sip`: check or audit the SIP configuration of phone numbers from a shell.
+//! `bland-sip`: every operation of Bland's SIP API from a shell, plus `audit` for many
+//! numbers at once.
 //!
+//! One subcommand per operation of the spec (generated, `generated_cli.rs`), named after its
+//! `operationId` in kebab case; `get NUMBER` is kept as a short form of `get-sip-config`.
 //! Exit codes: 0 success; 2 usage error or invalid input (no request was sent); 1 any API,
-//! network or decode failure. Errors go to stderr as one line beginning `error:`. The API
-//! key never appears in any output.
+//! network, decode or output failure. Errors go to stderr as one line beginning `error:`,
+//! with every character a terminal could act on escaped. The API key never appears in any
+//! output, usage errors included; secrets of answers print as `<redacted>` unless
+//! `--show-secrets` is given.
 
 mod audit;
+/// The subcommands generated from the spec, one per operation.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused_variables)]
+mod generated_cli;
+mod support;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
-use sip_client::{Client, Error};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
+use sip_client::{Client, ClientBuilder};
 
-#[derive(Parser)]
-#[command(
-    name = "bland-sip",
-    version,
-    about = "Check or audit the SIP configuration of phone numbers on Bland AI",
-    after_help = "Exit codes: 0 success; 2 usage error or invalid input (no request sent); \
-                  1 API, network or decode failure."
-)]
-struct Cli {
-    #[command(flatten)]
-    connection: Connection,
-    #[command(subcommand)]
-    command: Command,
-}
+use crate::support::Failure;
 
+// Settings of the connection, valid before or after the subcommand. (A doc comment here
+// would become the command's `about`.)
 #[derive(Args)]
 struct Connection {
-    /// Base URL of the API.
-    #[arg(long, global = true, env = "BLAND_BASE_URL", default_value = sip_client::DEFAULT_BASE_URL)]
-    base_url: String,
-    /// API key (never printed).
-    #[arg(long, global = true, env = "BLAND_API_KEY", hide_env_values = true)]
+    /// Base URL of the API [default: $BLAND_BASE_URL, else https://api.bland.ai].
+    #[arg(long, global = true, value_name = "URL")]
+    base_url: Option<String>,
+    /// API key [default: $BLAND_API_KEY]. Never printed.
+    #[arg(long, global = true, value_name = "KEY")]
     api_key: Option<String>,
     /// Send the key as `Bearer <key>` instead of the raw key.
     #[arg(long, global = true)]
     bearer: bool,
     /// Time limit of each call in seconds, retries included.
-    #[arg(long, global = true, default_value_t = 60.0, value_name = "SECS")]
-    timeout: f64,
-    /// Retries after a failed attempt (connection errors, timeouts, 408, 429, 5xx).
+    #[arg(long, global = true, default_value = "60", value_name = "SECS", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// Retries after a failed attempt (what is retried depends on the operation).
     #[arg(long, global = true, default_value_t = 2, value_name = "N")]
     retries: u32,
-    /// Allow a plain http:// base URL to a host that is not loopback.
+    /// Allow the key to cross the network unencrypted (a plain http:// base URL that is not
+    /// loopback, or an HTTP proxy for one).
     #[arg(long, global = true)]
     allow_insecure_http: bool,
+    /// Print secrets of answers (passwords, credentials) instead of `<redacted>`.
+    #[arg(long, global = true)]
+    show_secrets: bool,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Print the SIP configuration (inbound and outbound) of a number as JSON.
-    Get {
-        /// The phone number, in E.164 format (+14150000000).
-        phone_number: String,
-    },
-    /// Look up many numbers; print one JSON line per number, in input order.
-    Audit {
-        /// File with one number per line (`-` for stdin); blank lines and `#` comments are
-        /// skipped.
-        #[arg(long, value_name = "FILE")]
-        numbers: String,
-        /// How many requests may be in flight at once.
-        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
-        concurrency: u32,
-    },
+/// A positive number of seconds that a `Duration` can hold. The value is not repeated in
+/// the message.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "expected a number of seconds".to_owned())?;
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err("expected a positive number of seconds".to_owned());
+    }
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("at most {} seconds", Duration::MAX.as_secs()))
 }
 
-/// How the command ended.
-pub(crate) enum Failure {
-    /// Bad usage or input: nothing was sent.
-    Usage(String),
-    /// The API, the network or decoding failed.
-    Call(String),
+fn command() -> Command {
+    let command = Command::new("bland-sip")
+        .version(env!("CARGO_PKG_VERSION"))
+        .after_help(
+            "Exit codes: 0 success; 2 usage error or invalid input (no request sent); 1 API, \
+             network, decode or output failure.",
+        )
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("get")
+                .about("Print the SIP configuration of a number (short for get-sip-config)")
+                .arg(
+                    Arg::new("phone_number")
+                        .required(true)
+                        .value_name("PHONE_NUMBER")
+                        .help("The phone number, in E.164 format (+14150000000)"),
+                ),
+        )
+        .subcommand(audit::command())
+        .subcommands(generated_cli::commands());
+    Connection::augment_args(command)
+        .about("Bland AI's SIP API from a shell: one command per operation, and `audit`")
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => return clap_failure(&err),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -89,69 +108,188 @@ fn main() -> ExitCode {
             )));
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(failure),
     }
 }
 
+/// Writes the `error:` line; a stderr that cannot be written is ignored (there is nowhere
+/// left to say it), never a panic.
 fn report(failure: Failure) -> ExitCode {
-    match failure {
-        Failure::Usage(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Failure::Call(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-async fn run(cli: Cli) -> Result<(), Failure> {
-    let client = build_client(&cli.connection)?;
-    match cli.command {
-        Command::Get { phone_number } => {
-            let data = client
-                .get_sip_config_str(phone_number.trim())
-                .await
-                .map_err(|err| match err {
-                    Error::InvalidPhoneNumber(_) => Failure::Usage(err.to_string()),
-                    other => Failure::Call(other.to_string()),
-                })?;
-            let json = serde_json::to_string_pretty(&data)
-                .map_err(|err| Failure::Call(format!("cannot print the answer: {err}")))?;
-            println!("{json}");
-            Ok(())
-        }
-        Command::Audit {
-            numbers,
-            concurrency,
-        } => audit::run(&client, &numbers, concurrency as usize).await,
-    }
-}
-
-fn build_client(connection: &Connection) -> Result<Client, Failure> {
-    if !(connection.timeout.is_finite() && connection.timeout > 0.0) {
-        return Err(Failure::Usage(
-            "--timeout must be a positive number of seconds".to_owned(),
-        ));
-    }
-    let Some(key) = connection.api_key.clone() else {
-        return Err(Failure::Usage(
-            "no API key: pass --api-key or set BLAND_API_KEY".to_owned(),
-        ));
+    let (message, code) = match failure {
+        Failure::Usage(message) => (message, 2),
+        Failure::Call(message) => (message, 1),
     };
-    let mut builder = Client::builder()
-        .api_key(key)
-        .base_url(connection.base_url.clone())
-        .timeout(Duration::from_secs_f64(connection.timeout))
+    let _ = writeln!(std::io::stderr(), "error: {}", support::escape(&message));
+    ExitCode::from(code)
+}
+
+/// A usage error of clap, said without repeating what was typed: a mistyped option may be
+/// the API key (`bland-sip --bearer sk-... get`), and clap's messages quote arguments.
+fn clap_failure(err: &clap::Error) -> ExitCode {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            // Help and version text hold no argument of the command line.
+            return match err.print() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
+            };
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let _ = err.print();
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    report(Failure::Usage(format!(
+        "{}; see `bland-sip --help`",
+        usage_message(err, std::env::args_os().skip(1))
+    )))
+}
+
+/// What is wrong with the command line, naming options and positions, never values.
+fn usage_message(err: &clap::Error, args: impl Iterator<Item = std::ffi::OsString>) -> String {
+    let arg_name = || match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(name)) => name.clone(),
+        _ => "an argument".to_owned(),
+    };
+    match err.kind() {
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
+            // Where it is, by position: the argument itself may be a secret.
+            let raw = [ContextKind::InvalidSubcommand, ContextKind::InvalidArg]
+                .into_iter()
+                .find_map(|kind| match err.get(kind) {
+                    Some(ContextValue::String(raw)) => Some(raw.clone()),
+                    _ => None,
+                });
+            let position = raw.and_then(|raw| {
+                args.enumerate()
+                    .find(|(_, arg)| arg.to_str() == Some(raw.as_str()))
+                    .map(|(index, _)| index + 1)
+            });
+            match position {
+                Some(position) => format!(
+                    "unexpected argument at position {position} (not shown: it may be a secret)"
+                ),
+                None => "unexpected argument (not shown: it may be a secret)".to_owned(),
+            }
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(err)
+                .map(|source| format!(": {source}"))
+                .unwrap_or_default();
+            format!("invalid value for {}{reason}", arg_name())
+        }
+        ErrorKind::MissingRequiredArgument => match err.get(ContextKind::InvalidArg) {
+            Some(ContextValue::Strings(names)) => {
+                format!("missing required argument {}", names.join(", "))
+            }
+            _ => "a required argument is missing".to_owned(),
+        },
+        ErrorKind::ArgumentConflict => format!("{} cannot be used here", arg_name()),
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => format!("wrong number of values for {}", arg_name()),
+        _ => "invalid command line".to_owned(),
+    }
+}
+
+async fn run(matches: &ArgMatches) -> Result<(), Failure> {
+    let connection = Connection::from_arg_matches(matches)
+        .map_err(|err| Failure::Usage(format!("invalid options: {}", err.kind())))?;
+    let client = build_client(&connection)?;
+    let show_secrets = connection.show_secrets;
+    let Some((name, sub)) = matches.subcommand() else {
+        return Err(Failure::Usage("a command is required".to_owned()));
+    };
+    let value = match name {
+        "get" => {
+            let number = support::required::<String>(sub, "phone_number")?;
+            support::output(
+                client.get_sip_config(number.trim().to_owned()).await,
+                show_secrets,
+            )?
+        }
+        "audit" => return audit::run(&client, sub, show_secrets).await,
+        name => match generated_cli::run(&client, name, sub, show_secrets).await {
+            Some(result) => result?,
+            None => return Err(Failure::Usage(format!("unknown command {name}"))),
+        },
+    };
+    support::print_json(&value)
+}
+
+/// The client of the options, with the library's rules for the environment: `BLAND_API_KEY`
+/// and `BLAND_BASE_URL` (empty means unset), each replaced by its option when given.
+fn build_client(connection: &Connection) -> Result<Client, Failure> {
+    let mut builder = ClientBuilder::from_env()
+        .timeout(connection.timeout)
         .max_retries(connection.retries)
         .allow_insecure_http(connection.allow_insecure_http);
+    if let Some(key) = &connection.api_key {
+        builder = builder.api_key(key.clone());
+    }
+    if let Some(url) = &connection.base_url {
+        builder = builder.base_url(url.clone());
+    }
     if connection.bearer {
         builder = builder.bearer_auth();
     }
-    builder
-        .build()
-        .map_err(|err| Failure::Usage(err.to_string()))
+    builder.build().map_err(|err| match err {
+        sip_client::BuildError::MissingApiKey => {
+            Failure::Usage("no API key: pass --api-key or set BLAND_API_KEY".to_owned())
+        }
+        other => Failure::Usage(support::describe(&other)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(args: &[&str]) -> String {
+        let err = command()
+            .try_get_matches_from(std::iter::once("bland-sip").chain(args.iter().copied()))
+            .expect_err("a usage error");
+        usage_message(&err, args.iter().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn usage_errors_never_repeat_arguments() {
+        let secret = "sk-live-0123456789abcdef";
+        for args in [
+            vec!["--bearer", secret, "get", "+1"],
+            vec!["get", "+1", secret],
+            vec![secret],
+            vec!["--timeout", secret, "get", "+1"],
+            vec!["get-sip-config", "--phone-number"],
+        ] {
+            let text = usage(&args);
+            assert!(!text.contains(secret), "{args:?}: {text}");
+            assert!(!text.contains("sk-"), "{args:?}: {text}");
+        }
+        assert_eq!(
+            usage(&["--bearer", secret, "get", "+1"]),
+            "unexpected argument at position 2 (not shown: it may be a secret)"
+        );
+        assert_eq!(
+            usage(&["--timeout", "1e20", "get", "+1"]),
+            "invalid value for --timeout <SECS>: at most 18446744073709551615 seconds"
+        );
+        assert_eq!(
+            usage(&["get-sip-config"]),
+            "missing required argument --phone-number <PHONE_NUMBER>"
+        );
+    }
+
+    #[test]
+    fn timeouts_are_positive_and_representable() {
+        assert_eq!(parse_timeout("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_timeout("1e19").is_ok());
+        for bad in ["0", "-1", "NaN", "inf", "1e20", "soon", ""] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,0 +1,853 @@
+//! The generated front door (`sip-client/src/generated_api.rs`): for every operation a
+//! method on `Client` and a request builder that sends it through the hand-written call
+//! machinery; the open enums; the checks of request types; the crate root's re-exports.
+//!
+//! Everything here follows from the [`model`](crate::model); nothing names an operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{
+    Api, Body, FieldCheck, Location, OpenEnum, Operation, Param, ParamType, PartKind, Retry, Rule,
+    Scalar, Segment, TypeChecks,
+};
+use crate::rust::{self, Field};
+
+pub(crate) fn generate(api: &Api) -> TokenStream {
+    let enums = api.enums.iter().map(open_enum);
+    let exports = exports(api);
+    let operations = operation_statics(api);
+    let envelopes = envelopes(api);
+    let bodies = bodies(api);
+    let checks = api
+        .checks
+        .iter()
+        .map(|(ty, checks)| type_checks(ty, checks));
+    let methods = api.operations.iter().map(client_method);
+    let requests = api.operations.iter().map(request_builder);
+    quote! {
+        use std::borrow::Cow;
+        #[allow(unused_imports)]
+        use crate::generated::types::*;
+
+        #(#enums)*
+
+        #exports
+
+        #operations
+
+        #envelopes
+
+        #bodies
+
+        #(#checks)*
+
+        impl crate::Client {
+            #(#methods)*
+        }
+
+        /// The request builders of the operations: one per operation, returned by its method
+        /// on [`Client`](crate::Client). Set optional parameters and per-call settings, then
+        /// `.await` it (or call `send`).
+        pub mod calls {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use crate::call::QueryValue as _;
+
+            #(#requests)*
+        }
+    }
+}
+
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = format!(" {line}");
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+fn open_enum(e: &OpenEnum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let description = doc(e.description.as_deref().unwrap_or("An enum of the API."));
+    let variants = e.variants.iter().map(|(variant, wire)| {
+        let variant = format_ident!("{variant}");
+        let text = format!(" `{wire}`");
+        quote!(#[doc = #text] #variant = #wire,)
+    });
+    quote! {
+        crate::open_enum::open_enum! {
+            #description
+            #name {
+                #(#variants)*
+            }
+        }
+    }
+}
+
+fn exports(api: &Api) -> TokenStream {
+    let names = api.exported.iter().map(|name| format_ident!("{name}"));
+    quote! {
+        pub use crate::generated::types::{#(#names),*};
+        pub use crate::generated::types::error::ConversionError;
+
+        /// Builders of the API's types: `SipConfig::builder()` returns a
+        /// `builders::SipConfig`, whose `build()` checks that every required field is set.
+        pub mod builders {
+            pub use crate::generated::types::builder::*;
+        }
+    }
+}
+
+fn static_name(op: &Operation) -> syn::Ident {
+    format_ident!("{}", op.id.to_uppercase())
+}
+
+fn operation_statics(api: &Api) -> TokenStream {
+    let statics = api.operations.iter().map(|op| {
+        let name = static_name(op);
+        let id = &op.id;
+        let path = &op.path;
+        let method = format_ident!("{}", op.method);
+        let retry = match op.retry {
+            Retry::Safe => quote!(Safe),
+            Retry::Idempotent => quote!(Idempotent),
+            Retry::NotIdempotent => quote!(NotIdempotent),
+        };
+        quote! {
+            pub(crate) static #name: crate::Operation = crate::Operation {
+                id: #id,
+                method: ::reqwest::Method::#method,
+                path: #path,
+                retry: crate::RetryClass::#retry,
+            };
+        }
+    });
+    let refs = api.operations.iter().map(|op| {
+        let name = static_name(op);
+        quote!(&operations::#name)
+    });
+    quote! {
+        /// Every operation of the API, in the order of their names.
+        pub static OPERATIONS: &[&crate::Operation] = &[#(#refs),*];
+
+        pub(crate) mod operations {
+            #(#statics)*
+        }
+    }
+}
+
+fn envelopes(api: &Api) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let impls = api
+        .operations
+        .iter()
+        .filter(|op| seen.insert(op.success.ty.clone()))
+        .map(|op| {
+            let ty = format_ident!("{}", op.success.ty);
+            let (data, body) = match &op.success.data {
+                Some(data) => (quote!(#data), quote!(self.data)),
+                None => (quote!(#ty), quote!(self)),
+            };
+            quote! {
+                impl crate::decode::sealed::Sealed for #ty {}
+                impl crate::Envelope for #ty {
+                    type Data = #data;
+                    fn into_data(self) -> Self::Data {
+                        #body
+                    }
+                }
+            }
+        });
+    quote!(#(#impls)*)
+}
+
+fn bodies(api: &Api) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let impls = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.body {
+            Some(Body::Json { ty, .. }) if seen.insert(ty.clone()) => Some(ty),
+            _ => None,
+        })
+        .map(|ty| {
+            let ty = format_ident!("{ty}");
+            quote! {
+                impl crate::IntoBody<#ty> for builder::#ty {
+                    fn into_body(self) -> ::std::result::Result<#ty, crate::InputProblem> {
+                        #ty::try_from(self).map_err(|err| crate::InputProblem::Other(err.to_string()))
+                    }
+                }
+            }
+        });
+    quote!(#(#impls)*)
+}
+
+/// How a field of a struct is read by the checks.
+enum Shape {
+    Plain,
+    Option,
+    Vec,
+}
+
+fn shape(field: &Field) -> Shape {
+    if rust::option_inner(&field.ty).is_some() {
+        Shape::Option
+    } else if rust::vec_inner(&field.ty).is_some() {
+        Shape::Vec
+    } else {
+        Shape::Plain
+    }
+}
+
+/// An expression saying whether `field` is set (a present `Option`, a non-empty list).
+fn is_set(field: &Field) -> TokenStream {
+    let ident = &field.ident;
+    match shape(field) {
+        Shape::Plain => quote!(true),
+        Shape::Option => quote!(self.#ident.is_some()),
+        Shape::Vec => quote!(!self.#ident.is_empty()),
+    }
+}
+
+fn type_checks(ty: &str, checks: &TypeChecks) -> TokenStream {
+    let ty = format_ident!("{ty}");
+    let fields = checks.fields.iter().map(field_check);
+    let rules = checks.rules.iter().map(rule_check);
+    quote! {
+        impl crate::input::Validate for #ty {
+            #[allow(unused_variables)]
+            fn validate(&self, at: &crate::input::FieldPath) -> ::std::result::Result<(), crate::InvalidInput> {
+                #(#fields)*
+                #(#rules)*
+                Ok(())
+            }
+        }
+    }
+}
+
+fn field_check(check: &FieldCheck) -> TokenStream {
+    let ident = &check.field.ident;
+    let json = &check.field.json;
+    let opt = |value: Option<u64>| match value {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
+    let mut out = TokenStream::new();
+    if check.min_length.is_some() || check.max_length.is_some() {
+        let (min, max) = (opt(check.min_length), opt(check.max_length));
+        let value = match shape(&check.field) {
+            Shape::Option => quote!(self.#ident.as_ref()),
+            _ => quote!(Some(&self.#ident)),
+        };
+        out.extend(quote! {
+            crate::input::check_length(&#value, #min, #max, &at.field(#json))?;
+        });
+    }
+    if check.min_items.is_some() || check.max_items.is_some() {
+        let (min, max) = (opt(check.min_items), opt(check.max_items));
+        let value = match shape(&check.field) {
+            Shape::Option => quote!(self.#ident.as_deref()),
+            _ => quote!(Some(self.#ident.as_slice())),
+        };
+        out.extend(quote! {
+            crate::input::check_items(#value, #min, #max, &at.field(#json))?;
+        });
+    }
+    if check.nested {
+        out.extend(quote! {
+            crate::input::Validate::validate(&self.#ident, &at.field(#json))?;
+        });
+    }
+    out
+}
+
+fn rule_check(rule: &Rule) -> TokenStream {
+    match rule {
+        Rule::Exclusive(fields) => {
+            let pairs = fields.iter().map(|field| {
+                let json = &field.json;
+                let set = is_set(field);
+                quote!((#json, #set))
+            });
+            quote! {
+                crate::input::check_exclusive(&[#(#pairs),*], at)?;
+            }
+        }
+        Rule::E164Unless { fields, set } => {
+            let exempt = is_set(set);
+            let numbers = fields.iter().map(|field| {
+                let ident = &field.ident;
+                let json = &field.json;
+                match shape(field) {
+                    Shape::Plain => quote! {
+                        ::std::iter::once((at.field(#json), self.#ident.as_str()))
+                    },
+                    Shape::Option => quote! {
+                        self.#ident.iter().map(|value| (at.field(#json), value.as_str()))
+                    },
+                    Shape::Vec => quote! {
+                        self.#ident
+                            .iter()
+                            .enumerate()
+                            .map(|(index, value)| (at.field(#json).index(index), value.as_str()))
+                    },
+                }
+            });
+            quote! {
+                if !(#exempt) {
+                    crate::input::check_e164(::std::iter::empty()#(.chain(#numbers))*)?;
+                }
+            }
+        }
+        Rule::RequiredIf { field, when, value } => {
+            let set = is_set(field);
+            let json = &field.json;
+            let when_ident = &when.ident;
+            let condition = format!("{} = {value}", when.json);
+            let holds = match shape(when) {
+                Shape::Option => quote! {
+                    self.#when_ident.as_ref().and_then(crate::input::wire_text).is_some_and(|text| text == #value)
+                },
+                _ => quote! {
+                    crate::input::wire_text(&self.#when_ident).is_some_and(|text| text == #value)
+                },
+            };
+            quote! {
+                crate::input::check_required_if(#set, #holds, #condition, &at.field(#json))?;
+            }
+        }
+    }
+}
+
+fn request_name(op: &Operation) -> syn::Ident {
+    format_ident!("{}", rust::upper_camel(&op.id))
+}
+
+/// The output type of a call.
+fn output(op: &Operation) -> TokenStream {
+    match &op.success.data {
+        Some(data) => quote!(#data),
+        None => {
+            let ty = format_ident!("{}", op.success.ty);
+            quote!(#ty)
+        }
+    }
+}
+
+fn scalar_type(scalar: &Scalar) -> TokenStream {
+    match scalar {
+        Scalar::Validated(path) => syn::parse_str::<syn::Path>(path)
+            .map(|p| quote!(#p))
+            .unwrap_or_default(),
+        Scalar::Text => quote!(::std::string::String),
+        Scalar::Enum(name) => {
+            let name = format_ident!("{name}");
+            quote!(#name)
+        }
+        Scalar::Integer(ty) => {
+            let ty = format_ident!("{ty}");
+            quote!(#ty)
+        }
+        Scalar::Float => quote!(f64),
+        Scalar::Bool => quote!(bool),
+    }
+}
+
+/// The argument type a setter takes for a value of `scalar`, and how it becomes the stored
+/// value (`Ok` or `Result<_, InvalidInput>` for validated types).
+fn scalar_arg(scalar: &Scalar) -> TokenStream {
+    let ty = scalar_type(scalar);
+    match scalar {
+        Scalar::Validated(_) => quote!(impl crate::IntoParam<#ty>),
+        Scalar::Text | Scalar::Enum(_) => quote!(impl ::std::convert::Into<#ty>),
+        _ => ty,
+    }
+}
+
+/// The stored type of a parameter (before `Option` for an optional one).
+fn stored_type(param: &Param) -> TokenStream {
+    match &param.ty {
+        ParamType::One(scalar @ Scalar::Validated(_)) => {
+            let ty = scalar_type(scalar);
+            quote!(::std::result::Result<#ty, crate::InvalidInput>)
+        }
+        ParamType::One(scalar) => scalar_type(scalar),
+        ParamType::Many(scalar @ Scalar::Validated(_)) => {
+            let ty = scalar_type(scalar);
+            quote!(::std::result::Result<::std::vec::Vec<#ty>, crate::InvalidInput>)
+        }
+        ParamType::Many(scalar) => {
+            let ty = scalar_type(scalar);
+            quote!(::std::vec::Vec<#ty>)
+        }
+    }
+}
+
+/// The argument type of a parameter's setter or positional argument.
+fn arg_type(param: &Param) -> TokenStream {
+    match &param.ty {
+        ParamType::One(scalar) => scalar_arg(scalar),
+        ParamType::Many(scalar) => {
+            let item = scalar_arg(scalar);
+            quote!(impl ::std::iter::IntoIterator<Item = #item>)
+        }
+    }
+}
+
+/// How an argument `value` becomes the stored value.
+fn convert(param: &Param) -> TokenStream {
+    let name = &param.name;
+    match &param.ty {
+        ParamType::One(Scalar::Validated(_)) => quote! {
+            crate::IntoParam::into_param(value).map_err(|problem| crate::InvalidInput::new(#name, problem))
+        },
+        ParamType::One(Scalar::Text | Scalar::Enum(_)) => quote!(value.into()),
+        ParamType::One(_) => quote!(value),
+        ParamType::Many(Scalar::Validated(_)) => quote! {
+            crate::input::collect_params(#name, value)
+        },
+        ParamType::Many(Scalar::Text | Scalar::Enum(_)) => {
+            quote!(value.into_iter().map(::std::convert::Into::into).collect())
+        }
+        ParamType::Many(_) => quote!(value.into_iter().collect()),
+    }
+}
+
+fn retry_doc(retry: Retry) -> &'static str {
+    match retry {
+        Retry::Safe => {
+            "Safe to repeat: connection failures, timeouts, 408, 429 and 5xx are retried as the \
+             client (or this call) allows."
+        }
+        Retry::Idempotent => {
+            "Idempotent (the spec marks it `x-idempotent`): retried like a read, on connection \
+             failures, timeouts, 408, 429 and 5xx."
+        }
+        Retry::NotIdempotent => {
+            "Not idempotent: once the request may have reached the server it is never sent \
+             again. Only a connection that failed before anything was sent, a 429, or a 503 \
+             with `Retry-After` is retried."
+        }
+    }
+}
+
+/// The arguments of an operation's method, in order: path parameters in path order, then
+/// required query parameters, then the body (or the required form fields).
+fn positional(op: &Operation) -> Vec<&Param> {
+    let mut out: Vec<&Param> = op
+        .segments
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Param(name) => op
+                .params
+                .iter()
+                .find(|p| p.location == Location::Path && &p.name == name),
+            Segment::Literal(_) => None,
+        })
+        .collect();
+    out.extend(
+        op.params
+            .iter()
+            .filter(|p| p.location != Location::Path && p.required),
+    );
+    out
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.id);
+    let request = request_name(op);
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(&format!("{summary}.\n\n"));
+    }
+    if let Some(description) = &op.description {
+        text.push_str(&format!("{description}\n\n"));
+    }
+    text.push_str(&format!(
+        "`{} {}`. {}\n",
+        op.method,
+        op.path,
+        retry_doc(op.retry)
+    ));
+    let positional = positional(op);
+    let optional: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Path && !p.required)
+        .collect();
+    if !positional.is_empty() || op.body.is_some() {
+        text.push_str("\n# Arguments\n\n");
+        for param in &positional {
+            text.push_str(&format!(
+                "- `{}`: {}\n",
+                param.ident,
+                param.description.as_deref().unwrap_or("(not described)")
+            ));
+        }
+        match &op.body {
+            Some(Body::Json { ty, required: true }) => text.push_str(&format!(
+                "- `body`: the request body, a [`{ty}`] or its builder \
+                 ([`{ty}::builder()`]); it is checked before anything is sent.\n"
+            )),
+            Some(Body::Multipart { fields }) => {
+                for field in fields.iter().filter(|f| f.required) {
+                    text.push_str(&format!(
+                        "- `{}`: {}\n",
+                        field.ident,
+                        field.description.as_deref().unwrap_or("a form field")
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !optional.is_empty() {
+        text.push_str(&format!(
+            "\nOptional parameters are methods of [`calls::{request}`]: {}.\n",
+            optional
+                .iter()
+                .map(|p| format!("`{}`", p.ident))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let returns = match &op.success.data {
+        Some(_) => format!(
+            "the `data` of the answer ([`{}`] without its envelope)",
+            op.success.ty
+        ),
+        None => format!("the answer, a [`{}`]", op.success.ty),
+    };
+    text.push_str(&format!(
+        "\nReturns {returns}. Send the request with `.await`; set a per-call `timeout` or \
+         `max_retries` on it first if needed."
+    ));
+    let docs = doc(&text);
+
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in &positional {
+        let ident = rust::ident(&param.ident);
+        let ty = arg_type(param);
+        let convert = convert(param);
+        args.push(quote!(#ident: #ty));
+        inits.push(quote!(#ident: { let value = #ident; #convert }));
+    }
+    for param in &optional {
+        let ident = rust::ident(&param.ident);
+        inits.push(quote!(#ident: None));
+    }
+    match &op.body {
+        Some(Body::Json { ty, required }) => {
+            let ty = format_ident!("{ty}");
+            if *required {
+                args.push(quote!(body: impl crate::IntoBody<#ty>));
+                inits.push(quote! {
+                    body: crate::IntoBody::into_body(body).map_err(|problem| crate::InvalidInput::new("body", problem))
+                });
+            } else {
+                inits.push(quote!(body: None));
+            }
+        }
+        Some(Body::Multipart { fields }) => {
+            for field in fields {
+                let ident = rust::ident(&field.ident);
+                if field.required {
+                    let (ty, value) = match field.kind {
+                        PartKind::File { .. } => (quote!(crate::Upload), quote!(#ident)),
+                        PartKind::Text => (
+                            quote!(impl ::std::convert::Into<::std::string::String>),
+                            quote!(#ident.into()),
+                        ),
+                    };
+                    args.push(quote!(#ident: #ty));
+                    inits.push(quote!(#ident: #value));
+                } else {
+                    inits.push(quote!(#ident: None));
+                }
+            }
+        }
+        None => {}
+    }
+    quote! {
+        #docs
+        pub fn #method(&self, #(#args),*) -> calls::#request<'_> {
+            calls::#request {
+                client: self,
+                #(#inits,)*
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+fn request_builder(op: &Operation) -> TokenStream {
+    let name = request_name(op);
+    let output = output(op);
+    let success = format_ident!("{}", op.success.ty);
+    let static_name = static_name(op);
+    let id = &op.id;
+
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut unpack = Vec::new();
+    let mut resolve = Vec::new();
+    for param in &op.params {
+        let ident = rust::ident(&param.ident);
+        let stored = stored_type(param);
+        unpack.push(quote!(#ident));
+        let optional = param.location != Location::Path && !param.required;
+        let validated = matches!(
+            param.ty,
+            ParamType::One(Scalar::Validated(_)) | ParamType::Many(Scalar::Validated(_))
+        );
+        if optional {
+            fields.push(quote!(#ident: ::std::option::Option<#stored>));
+            let ty = arg_type(param);
+            let convert = convert(param);
+            let docs = doc(&format!(
+                "Sets `{}` (optional): {}",
+                param.name,
+                param.description.as_deref().unwrap_or("(not described)")
+            ));
+            setters.push(quote! {
+                #docs
+                pub fn #ident(mut self, value: #ty) -> Self {
+                    self.#ident = Some(#convert);
+                    self
+                }
+            });
+            if validated {
+                resolve.push(quote!(let #ident = #ident.transpose()?;));
+            }
+        } else {
+            fields.push(quote!(#ident: #stored));
+            if validated {
+                resolve.push(quote!(let #ident = #ident?;));
+            }
+        }
+    }
+
+    // The query, in the order of the spec's parameters.
+    let mut query = Vec::new();
+    for param in op.params.iter().filter(|p| p.location == Location::Query) {
+        let ident = rust::ident(&param.ident);
+        let wire = &param.name;
+        let optional = !param.required;
+        query.push(match (&param.ty, optional) {
+            (ParamType::One(_), false) => quote! {
+                query.push((#wire, #ident.query_text()));
+            },
+            (ParamType::One(_), true) => quote! {
+                if let Some(value) = &#ident {
+                    query.push((#wire, value.query_text()));
+                }
+            },
+            (ParamType::Many(_), false) => quote! {
+                for value in &#ident {
+                    query.push((#wire, value.query_text()));
+                }
+            },
+            (ParamType::Many(_), true) => quote! {
+                for value in #ident.iter().flatten() {
+                    query.push((#wire, value.query_text()));
+                }
+            },
+        });
+    }
+
+    let mut path_texts = Vec::new();
+    let segments: Vec<TokenStream> = op
+        .segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => quote!(#text),
+            Segment::Param(name) => {
+                let param = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == Location::Path && &p.name == name)
+                    .expect("the model checked every path parameter");
+                let ident = rust::ident(&param.ident);
+                let text = format_ident!("{}_segment", param.ident);
+                path_texts.push(quote! {
+                    let #text = #ident.query_text();
+                    let #text = crate::call::path_segment(#name, &#text)?;
+                });
+                quote!(#text)
+            }
+        })
+        .collect();
+
+    let mut body_setup = quote!(let body = None;);
+    match &op.body {
+        Some(Body::Json { ty, required }) => {
+            let ty = format_ident!("{ty}");
+            unpack.push(quote!(body));
+            if *required {
+                fields.push(quote!(body: ::std::result::Result<#ty, crate::InvalidInput>));
+                body_setup = quote! {
+                    let body = body?;
+                    crate::input::Validate::validate(&body, &crate::input::FieldPath::new("body"))?;
+                    let body = Some(crate::call::Body::json(&body)?);
+                };
+            } else {
+                fields.push(quote!(body: ::std::option::Option<::std::result::Result<#ty, crate::InvalidInput>>));
+                setters.push(quote! {
+                    /// Sets the request body (optional).
+                    pub fn body(mut self, body: impl crate::IntoBody<#ty>) -> Self {
+                        self.body = Some(crate::IntoBody::into_body(body).map_err(|problem| crate::InvalidInput::new("body", problem)));
+                        self
+                    }
+                });
+                body_setup = quote! {
+                    let body = body.transpose()?;
+                    crate::input::Validate::validate(&body, &crate::input::FieldPath::new("body"))?;
+                    let body = body.as_ref().map(crate::call::Body::json).transpose()?;
+                };
+            }
+        }
+        Some(Body::Multipart { fields: form }) => {
+            let mut texts = Vec::new();
+            let mut files = Vec::new();
+            let mut checks = Vec::new();
+            for field in form {
+                let ident = rust::ident(&field.ident);
+                let wire = &field.name;
+                unpack.push(quote!(#ident));
+                let (ty, setter_ty, setter_value) = match field.kind {
+                    PartKind::File { .. } => {
+                        (quote!(crate::Upload), quote!(crate::Upload), quote!(value))
+                    }
+                    PartKind::Text => (
+                        quote!(::std::string::String),
+                        quote!(impl ::std::convert::Into<::std::string::String>),
+                        quote!(value.into()),
+                    ),
+                };
+                if field.required {
+                    fields.push(quote!(#ident: #ty));
+                } else {
+                    fields.push(quote!(#ident: ::std::option::Option<#ty>));
+                    let docs = doc(&format!(
+                        "Sets the form field `{}` (optional): {}",
+                        field.name,
+                        field.description.as_deref().unwrap_or("(not described)")
+                    ));
+                    setters.push(quote! {
+                        #docs
+                        pub fn #ident(mut self, value: #setter_ty) -> Self {
+                            self.#ident = Some(#setter_value);
+                            self
+                        }
+                    });
+                }
+                let each = if field.required {
+                    quote!(::std::iter::once(&#ident))
+                } else {
+                    quote!(#ident.iter())
+                };
+                match &field.kind {
+                    PartKind::File {
+                        max_bytes,
+                        content_types,
+                    } => {
+                        let max = match max_bytes {
+                            Some(n) => quote!(Some(#n)),
+                            None => quote!(None),
+                        };
+                        checks.push(quote! {
+                            for upload in #each {
+                                crate::input::check_upload(upload, #max, &[#(#content_types),*], &crate::input::FieldPath::new(#wire))?;
+                            }
+                        });
+                        files.push(quote!(#each.map(|upload| (#wire, upload))));
+                    }
+                    PartKind::Text => {
+                        texts.push(quote!(#each.map(|text| (#wire, text.as_str()))));
+                    }
+                }
+            }
+            body_setup = quote! {
+                #(#checks)*
+                let texts: ::std::vec::Vec<(&str, &str)> = ::std::iter::empty()#(.chain(#texts))*.collect();
+                let files: ::std::vec::Vec<(&str, &crate::Upload)> = ::std::iter::empty()#(.chain(#files))*.collect();
+                let body = Some(crate::call::Body::multipart(&texts, &files));
+            };
+        }
+        None => {}
+    }
+
+    let docs = doc(&format!(
+        "A call of [`Client::{id}`](crate::Client::{id}) being prepared. Send it with `.await` \
+         (or [`send`](Self::send)); set optional parameters and per-call settings first."
+    ));
+    let query_decl = if query.is_empty() {
+        quote!(let query: [(&str, Cow<'_, str>); 0] = [];)
+    } else {
+        quote!(let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();)
+    };
+    quote! {
+        #docs
+        #[must_use = "a request does nothing until it is sent: `.await` it"]
+        pub struct #name<'a> {
+            pub(crate) client: &'a crate::Client,
+            #(pub(crate) #fields,)*
+            pub(crate) options: crate::call::CallOptions,
+        }
+
+        impl<'a> #name<'a> {
+            #(#setters)*
+
+            /// The time this call may take, retries and waits included, instead of the
+            /// client's timeout.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Retries after the first attempt for this call, instead of the client's
+            /// setting (0 disables them). What may be retried still depends on the
+            /// operation.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = Some(retries);
+                self
+            }
+
+            /// Checks the input, sends the request and decodes the answer.
+            pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
+                let Self { client, #(#unpack,)* options } = self;
+                #(#resolve)*
+                #query_decl
+                #(#query)*
+                #(#path_texts)*
+                #body_setup
+                let url = client.endpoint(&[#(#segments),*], &query);
+                client
+                    .call::<#success>(&operations::#static_name, url, body, &options)
+                    .await
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #name<'a> {
+            type Output = ::std::result::Result<#output, crate::Error>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        impl ::std::fmt::Debug for #name<'_> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                // Parameters and bodies may hold credentials: only the operation is shown.
+                f.debug_struct(stringify!(#name))
+                    .field("options", &self.options)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
+}

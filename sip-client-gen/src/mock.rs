@@ -1,0 +1,349 @@
+//! The typed httpmock helpers (`sip-client/src/generated_mock.rs`, the `mock` feature):
+//! progenitor's, documented per operation, plus what progenitor does not make: helpers for
+//! the operations it cannot generate (multipart bodies) and `ok_data`, which answers with
+//! Bland's envelope around a `data` value.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Api, Operation};
+use crate::rust;
+
+/// Documents progenitor's helpers and adds ours to its output.
+pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
+    for item in &mut file.items {
+        match item {
+            syn::Item::Trait(trait_) if trait_.ident == "MockServerExt" => {
+                for item in &mut trait_.items {
+                    if let syn::TraitItem::Fn(function) = item
+                        && let Some(op) = operation(api, &function.sig.ident)
+                    {
+                        let doc = method_doc(op);
+                        function.attrs.push(syn::parse_quote!(#[doc = #doc]));
+                    }
+                }
+                for op in api.operations.iter().filter(|op| !op.in_progenitor) {
+                    let (when, then) = names(op);
+                    let method = format_ident!("{}", op.id);
+                    let doc = method_doc(op);
+                    trait_.items.push(syn::parse_quote! {
+                        #[doc = #doc]
+                        fn #method<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+                        where
+                            F: FnOnce(operations::#when, operations::#then);
+                    });
+                }
+            }
+            syn::Item::Impl(imp) if is_mock_server_ext_impl(imp) => {
+                for op in api.operations.iter().filter(|op| !op.in_progenitor) {
+                    let (when, then) = names(op);
+                    let method = format_ident!("{}", op.id);
+                    imp.items.push(syn::parse_quote! {
+                        fn #method<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+                        where
+                            F: FnOnce(operations::#when, operations::#then),
+                        {
+                            self.mock(|when, then| {
+                                config_fn(operations::#when::new(when), operations::#then::new(then))
+                            })
+                        }
+                    });
+                }
+            }
+            syn::Item::Mod(module) if module.ident == "operations" => {
+                if let Some((_, items)) = &mut module.content {
+                    for item in items.iter_mut() {
+                        if let syn::Item::Struct(item) = item {
+                            let name = item.ident.to_string();
+                            if let Some(op) = api.operations.iter().find(|op| {
+                                let (when, then) = names(op);
+                                when == name || then == name
+                            }) {
+                                let doc = if name.ends_with("When") {
+                                    format!(
+                                        " What a mock of `{}` (`{} {}`) matches: the method and \
+                                         path, and the parameters set with its methods.",
+                                        op.id, op.method, op.path
+                                    )
+                                } else {
+                                    format!(
+                                        " How a mock of `{}` (`{} {}`) answers: one method per \
+                                         documented status, each with a typed body.",
+                                        op.id, op.method, op.path
+                                    )
+                                };
+                                item.attrs.push(syn::parse_quote!(#[doc = #doc]));
+                            }
+                        }
+                    }
+                    for item in items.iter_mut() {
+                        if let syn::Item::Impl(imp) = item {
+                            match_each_item(imp, api);
+                        }
+                    }
+                    for op in api.operations.iter().filter(|op| !op.in_progenitor) {
+                        items.extend(own_helpers(op));
+                    }
+                    for op in &api.operations {
+                        items.extend(ok_data(op));
+                    }
+                    items.push(examples(api));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// progenitor's matcher of an array query parameter calls `to_string()` on the whole list,
+/// which does not compile: the matcher requires each item instead (`name=a&name=b`).
+fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
+    let Some(self_name) = rust::type_name(&imp.self_ty) else {
+        return;
+    };
+    let Some(op) = api.operations.iter().find(|op| names(op).0 == self_name) else {
+        return;
+    };
+    for item in &mut imp.items {
+        let syn::ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let Some(syn::FnArg::Typed(arg)) = function.sig.inputs.iter().nth(1) else {
+            continue;
+        };
+        let syn::Type::Reference(reference) = &*arg.ty else {
+            continue;
+        };
+        if rust::vec_inner(&reference.elem).is_none() {
+            continue;
+        }
+        let Some(param) = op
+            .params
+            .iter()
+            .find(|param| function.sig.ident == param.ident)
+        else {
+            continue;
+        };
+        let name = &param.name;
+        function.block = syn::parse_quote!({
+            let mut inner = self.0;
+            for item in value {
+                inner = inner.query_param(#name, item.to_string());
+            }
+            Self(inner)
+        });
+    }
+}
+
+fn is_mock_server_ext_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.as_ref().is_some_and(|(path, _)| {
+        path.segments
+            .last()
+            .is_some_and(|segment| segment.ident == "MockServerExt")
+    })
+}
+
+fn operation<'a>(api: &'a Api, ident: &syn::Ident) -> Option<&'a Operation> {
+    api.operations.iter().find(|op| *ident == op.id)
+}
+
+fn names(op: &Operation) -> (syn::Ident, syn::Ident) {
+    let base = rust::upper_camel(&op.id);
+    (format_ident!("{base}When"), format_ident!("{base}Then"))
+}
+
+fn method_doc(op: &Operation) -> String {
+    format!(
+        " Mocks `{}` (`{} {}`){}: `config_fn` gets what the mock matches and how it answers.",
+        op.id,
+        op.method,
+        op.path,
+        op.summary
+            .as_deref()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default()
+    )
+}
+
+/// The method name progenitor gives an answer of `status`: its reason phrase in snake case.
+fn status_method(status: u16) -> String {
+    let reason = match status {
+        200 => "ok",
+        201 => "created",
+        202 => "accepted",
+        204 => "no_content",
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        422 => "unprocessable_entity",
+        429 => "too_many_requests",
+        500 => "internal_server_error",
+        502 => "bad_gateway",
+        503 => "service_unavailable",
+        _ => return format!("status_{status}"),
+    };
+    reason.to_owned()
+}
+
+/// `When` and `Then` of an operation progenitor did not generate.
+fn own_helpers(op: &Operation) -> Vec<syn::Item> {
+    let (when, then) = names(op);
+    let method = format_ident!("{}", op.method);
+    let pattern = format!(
+        "^{}$",
+        op.segments
+            .iter()
+            .map(|segment| match segment {
+                crate::model::Segment::Literal(text) => format!("/{}", regex_escape(text)),
+                crate::model::Segment::Param(_) => "/[^/]+".to_owned(),
+            })
+            .collect::<String>()
+    );
+    let success = format_ident!("{}", op.success.ty);
+    let ok = format_ident!("{}", status_method(op.success.status));
+    let ok_status = op.success.status;
+    let errors = op.error_statuses.iter().map(|status| {
+        let name = format_ident!("{}", status_method(*status));
+        quote! {
+            pub fn #name(self, value: &types::ErrorEnvelope) -> Self {
+                Self(self.0.status(#status).header("content-type", "application/json").json_body_obj(value))
+            }
+        }
+    });
+    let items: TokenStream = quote! {
+        #[doc = " What a mock of this operation matches: its method and path."]
+        pub struct #when(::httpmock::When);
+        impl #when {
+            pub fn new(inner: ::httpmock::When) -> Self {
+                Self(inner.method(::httpmock::Method::#method).path_matches(regex::Regex::new(#pattern).unwrap()))
+            }
+            pub fn into_inner(self) -> ::httpmock::When {
+                self.0
+            }
+        }
+        #[doc = " How a mock of this operation answers: one method per documented status."]
+        pub struct #then(::httpmock::Then);
+        impl #then {
+            pub fn new(inner: ::httpmock::Then) -> Self {
+                Self(inner)
+            }
+            pub fn into_inner(self) -> ::httpmock::Then {
+                self.0
+            }
+            pub fn #ok(self, value: &types::#success) -> Self {
+                Self(self.0.status(#ok_status).header("content-type", "application/json").json_body_obj(value))
+            }
+            #(#errors)*
+        }
+    };
+    syn::parse2::<syn::File>(items)
+        .expect("the helpers are valid Rust")
+        .items
+}
+
+/// `examples`: the spec's examples as typed values, for mocks that answer what the docs
+/// show.
+fn examples(api: &Api) -> syn::Item {
+    let functions = api.operations.iter().filter_map(|op| {
+        let example = op.success.example.as_ref()?;
+        let name = format_ident!("{}", op.id);
+        let ty = format_ident!("{}", op.success.ty);
+        let json = serde_json::to_string(example).expect("a JSON value serializes");
+        let doc = format!(
+            " The spec's example answer of `{}` (`{} {}`), as documented by Bland.",
+            op.id, op.method, op.path
+        );
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #name() -> types::#ty {
+                ::serde_json::from_str(#json).expect("the spec's examples decode (a test checks each)")
+            }
+        })
+    });
+    let error = api.error_example.as_ref().map(|example| {
+        let json = serde_json::to_string(example).expect("a JSON value serializes");
+        quote! {
+            /// The spec's example error answer (Bland's error envelope).
+            pub fn api_error() -> types::ErrorEnvelope {
+                ::serde_json::from_str(#json).expect("the spec's examples decode (a test checks each)")
+            }
+        }
+    });
+    syn::parse_quote! {
+        /// The examples of the spec, typed: what Bland's pages show each operation answer.
+        /// `then.ok(&examples::get_sip_config())` makes a mock answer as the docs do.
+        pub mod examples {
+            use crate::generated::types;
+            #(#functions)*
+            #error
+        }
+    }
+}
+
+/// `ok_data`: the success answer as Bland's envelope around `data`.
+fn ok_data(op: &Operation) -> Vec<syn::Item> {
+    let Some(data) = &op.success.data else {
+        return Vec::new();
+    };
+    let (_, then) = names(op);
+    let status = op.success.status;
+    let doc = format!(
+        " Answers {status} with Bland's envelope around `data`: \
+         `{{\"data\": <data>, \"errors\": null}}`."
+    );
+    // Types are written relative to `mod types`, as in the generated client.
+    let data = qualify(data);
+    let item: syn::Item = syn::parse_quote! {
+        impl #then {
+            #[doc = #doc]
+            pub fn ok_data(self, data: &#data) -> Self {
+                let body = ::serde_json::json!({ "data": data, "errors": null });
+                Self(self.into_inner().status(#status).header("content-type", "application/json").json_body(body))
+            }
+        }
+    };
+    vec![item]
+}
+
+/// A type of `mod types` as seen from the mock module: bare names of generated types
+/// become `types::Name`, inside generics too.
+fn qualify(ty: &syn::Type) -> syn::Type {
+    let mut ty = ty.clone();
+    qualify_in_place(&mut ty);
+    ty
+}
+
+fn qualify_in_place(ty: &mut syn::Type) {
+    let syn::Type::Path(path) = ty else { return };
+    for segment in path.path.segments.iter_mut() {
+        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+            for arg in args.args.iter_mut() {
+                if let syn::GenericArgument::Type(inner) = arg {
+                    qualify_in_place(inner);
+                }
+            }
+        }
+    }
+    let bare =
+        path.qself.is_none() && path.path.leading_colon.is_none() && path.path.segments.len() == 1;
+    let name = path.path.segments[0].ident.to_string();
+    if bare
+        && name.starts_with(char::is_uppercase)
+        && !["Option", "Vec", "Box", "String"].contains(&name.as_str())
+    {
+        path.path
+            .segments
+            .insert(0, syn::PathSegment::from(format_ident!("types")));
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = "\\.+*?()|[]{}^$#&-~".contains(c);
+            escape.then_some('\\').into_iter().chain(std::iter::once(c))
+        })
+        .collect()
+}

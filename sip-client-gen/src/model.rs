@@ -1,0 +1,1081 @@
+//! The model of the API that the hand-written-looking parts are generated from: operations
+//! with their parameters, bodies, outputs and retry classes; the open enums, constants and
+//! hand-written types of the spec; the checks of request types.
+//!
+//! Built from the spec and from the types progenitor generated for it (read back with
+//! [`crate::rust::Types`]), so that every name it emits exists in the generated code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::rust::{self, Types};
+
+/// Hand-written types of `sip-client` a schema can ask for with `x-sip-client-type`, and
+/// what a parameter of that type accepts.
+pub(crate) const HAND_WRITTEN: &[(&str, &str, ParamUse)] = &[
+    ("PhoneNumber", "crate::PhoneNumber", ParamUse::Validated),
+    ("SipSecret", "crate::SipSecret", ParamUse::No),
+    ("SipCredentials", "crate::SipCredentials", ParamUse::No),
+];
+
+/// Whether a hand-written type may be a parameter, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamUse {
+    /// Taken through `IntoParam` (the value itself, or text validated at send).
+    Validated,
+    /// Not a parameter type.
+    No,
+}
+
+/// The extension naming a hand-written type.
+pub(crate) const TYPE_EXTENSION: &str = "x-sip-client-type";
+/// The extension holding cross-field rules of an object schema.
+pub(crate) const RULES_EXTENSION: &str = "x-sip-client-rules";
+/// The extension marking an operation idempotent.
+pub(crate) const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
+
+/// Names of `sip-client`'s own items at the crate root: a schema of the same name would
+/// collide with them.
+const RESERVED: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "ApiError",
+    "BuildError",
+    "DecodeError",
+    "TransportError",
+    "TransportErrorKind",
+    "UnexpectedResponse",
+    "NotRetried",
+    "InvalidInput",
+    "InputProblem",
+    "IntoParam",
+    "IntoBody",
+    "Upload",
+    "Timestamp",
+    "Operation",
+    "RetryClass",
+    "Envelope",
+    "AuthScheme",
+    "RawContext",
+    "PhoneNumberError",
+    "ConversionError",
+];
+
+#[derive(Clone)]
+pub(crate) struct Api {
+    pub operations: Vec<Operation>,
+    /// The spec's example of an error answer (the first documented one), if any.
+    pub error_example: Option<Value>,
+    pub enums: Vec<OpenEnum>,
+    /// Rust names of single-value enums with a default: constants the client sets itself.
+    pub constants: BTreeSet<String>,
+    /// Schema name -> hand-written Rust path.
+    pub hand_written: BTreeMap<String, &'static str>,
+    /// Checks of every type a request carries, by Rust name.
+    pub checks: BTreeMap<String, TypeChecks>,
+    /// Every name the crate root re-exports from the generated types.
+    pub exported: Vec<String>,
+    pub types: Types,
+}
+
+#[derive(Clone)]
+pub(crate) struct OpenEnum {
+    pub name: String,
+    pub description: Option<String>,
+    /// (variant, wire value)
+    pub variants: Vec<(String, String)>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub segments: Vec<Segment>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+    pub retry: Retry,
+    /// Whether progenitor generated it (the raw client and its mocks have it).
+    pub in_progenitor: bool,
+    /// Statuses of the documented error answers, with the name of each.
+    pub error_statuses: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Literal(String),
+    Param(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+}
+
+#[derive(Clone)]
+pub(crate) struct Param {
+    pub name: String,
+    pub ident: String,
+    pub location: Location,
+    pub required: bool,
+    pub ty: ParamType,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParamType {
+    One(Scalar),
+    Many(Scalar),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scalar {
+    /// A hand-written validated type (its Rust path).
+    Validated(&'static str),
+    Text,
+    /// An open enum (its Rust name).
+    Enum(String),
+    Integer(&'static str),
+    Float,
+    Bool,
+}
+
+#[derive(Clone)]
+pub(crate) enum Body {
+    Json {
+        /// Rust name of the body type.
+        ty: String,
+        required: bool,
+    },
+    Multipart {
+        fields: Vec<MultipartField>,
+    },
+}
+
+#[derive(Clone)]
+pub(crate) struct MultipartField {
+    pub name: String,
+    pub ident: String,
+    pub required: bool,
+    pub description: Option<String>,
+    pub kind: PartKind,
+}
+
+#[derive(Clone)]
+pub(crate) enum PartKind {
+    File {
+        max_bytes: Option<u64>,
+        content_types: Vec<String>,
+    },
+    Text,
+}
+
+#[derive(Clone)]
+pub(crate) struct Success {
+    /// The spec's example of the answer, if it has one.
+    pub example: Option<Value>,
+    pub status: u16,
+    /// Rust name of the success type.
+    pub ty: String,
+    /// The type of its `data`, when the answer is Bland's envelope and a call returns the
+    /// data alone.
+    pub data: Option<syn::Type>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retry {
+    Safe,
+    Idempotent,
+    NotIdempotent,
+}
+
+/// The checks of one request type.
+#[derive(Clone, Default)]
+pub(crate) struct TypeChecks {
+    pub fields: Vec<FieldCheck>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Clone)]
+pub(crate) struct FieldCheck {
+    pub field: rust::Field,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    /// Whether the field's type (inside `Option`/`Vec`) is itself a checked type.
+    pub nested: bool,
+}
+
+#[derive(Clone)]
+pub(crate) enum Rule {
+    Exclusive(Vec<rust::Field>),
+    E164Unless {
+        fields: Vec<rust::Field>,
+        set: Box<rust::Field>,
+    },
+    RequiredIf {
+        field: Box<rust::Field>,
+        when: Box<rust::Field>,
+        value: String,
+    },
+}
+
+/// The schemas of the spec that become hand-written types, by `x-sip-client-type`.
+pub(crate) fn hand_written(spec: &OpenAPI) -> Result<BTreeMap<String, &'static str>, Error> {
+    let mut found = BTreeMap::new();
+    for (name, schema) in schemas(spec) {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let Some(value) = schema.schema_data.extensions.get(TYPE_EXTENSION) else {
+            continue;
+        };
+        let wanted = value.as_str().unwrap_or_default();
+        let Some((_, path, _)) = HAND_WRITTEN.iter().find(|(n, _, _)| *n == wanted) else {
+            return Err(invalid(
+                format!("/components/schemas/{name}/{TYPE_EXTENSION}"),
+                format!(
+                    "{value} is not a hand-written type of sip-client; one of: {}",
+                    HAND_WRITTEN
+                        .iter()
+                        .map(|(n, _, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        found.insert(name.clone(), *path);
+    }
+    Ok(found)
+}
+
+/// Every string enum of `components/schemas` that is not hand-written: open enums, and the
+/// constants (one value, which is also the default).
+pub(crate) fn enums(
+    spec: &OpenAPI,
+    hand_written: &BTreeMap<String, &'static str>,
+) -> Result<(Vec<OpenEnum>, BTreeSet<String>), Error> {
+    let mut open = Vec::new();
+    let mut constants = BTreeSet::new();
+    for (name, schema) in schemas(spec) {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        if hand_written.contains_key(name) {
+            continue;
+        }
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+            continue;
+        };
+        if string.enumeration.is_empty() {
+            continue;
+        }
+        let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+        let rust_name = rust::upper_camel(name);
+        let default = schema.schema_data.default.as_ref().and_then(Value::as_str);
+        if values.len() == 1 && default == Some(values[0].as_str()) {
+            constants.insert(rust_name);
+            continue;
+        }
+        let mut variants: Vec<(String, String)> = Vec::new();
+        for value in values {
+            let variant = rust::upper_camel(&value);
+            if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
+                return Err(invalid(
+                    format!("/components/schemas/{name}/enum"),
+                    format!("the value {value:?} gives no Rust variant name"),
+                ));
+            }
+            if variant == "Unknown" {
+                return Err(invalid(
+                    format!("/components/schemas/{name}/enum"),
+                    "the value \"unknown\" would collide with the variant that keeps values \
+                     the client does not know"
+                        .to_owned(),
+                ));
+            }
+            if let Some((_, other)) = variants.iter().find(|(v, _)| *v == variant) {
+                return Err(invalid(
+                    format!("/components/schemas/{name}/enum"),
+                    format!("{other:?} and {value:?} both become the variant {variant}"),
+                ));
+            }
+            variants.push((variant, value));
+        }
+        open.push(OpenEnum {
+            name: rust_name,
+            description: schema.schema_data.description.clone(),
+            variants,
+        });
+    }
+    Ok((open, constants))
+}
+
+/// String enums anywhere but directly in `components/schemas` would become closed enums of
+/// typify: they are refused, with where they are.
+pub(crate) fn check_no_inline_enums(json: &Value) -> Result<(), Error> {
+    fn walk(value: &Value, at: &mut String, top: bool) -> Result<(), Error> {
+        match value {
+            Value::Object(map) => {
+                if !top
+                    && map.get("enum").is_some_and(Value::is_array)
+                    && map.get("type").and_then(Value::as_str).unwrap_or("string") == "string"
+                {
+                    return Err(Error::Shape {
+                        at: at.clone(),
+                        message: "an inline string enum: move it to components/schemas and \
+                                  $ref it, so that the client can keep values Bland adds later"
+                            .to_owned(),
+                    });
+                }
+                for (key, child) in map {
+                    // Examples are data, not schemas.
+                    if key == "example" || key == "examples" {
+                        continue;
+                    }
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    let is_component =
+                        at.starts_with("/components/schemas/") && at.matches('/').count() == 3;
+                    walk(child, at, is_component)?;
+                    at.truncate(len);
+                }
+                Ok(())
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&index.to_string());
+                    walk(child, at, false)?;
+                    at.truncate(len);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    walk(json, &mut String::new(), false)
+}
+
+fn invalid(at: String, message: String) -> Error {
+    Error::Shape { at, message }
+}
+
+fn schemas(spec: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
+    spec.components
+        .iter()
+        .flat_map(|components| components.schemas.iter())
+}
+
+fn component_schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
+    spec.components.as_ref()?.schemas.get(name)?.as_item()
+}
+
+fn ref_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix("#/components/schemas/")
+}
+
+/// The schema behind a reference or inline schema (one level of `$ref`).
+fn resolve<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => component_schema(spec, ref_name(reference)?),
+    }
+}
+
+fn resolve_boxed<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a ReferenceOr<Box<Schema>>,
+) -> Option<(&'a Schema, Option<&'a str>)> {
+    match schema {
+        ReferenceOr::Item(schema) => Some((schema, None)),
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference)?;
+            Some((component_schema(spec, name)?, Some(name)))
+        }
+    }
+}
+
+/// Builds the model of `spec`, whose client progenitor generated as `types`.
+pub(crate) fn build(
+    spec: &OpenAPI,
+    types: Types,
+    skipped: &BTreeSet<String>,
+) -> Result<Api, Error> {
+    let hand_written = hand_written(spec)?;
+    let (enums, constants) = enums(spec, &hand_written)?;
+    for name in types.items.keys().chain(enums.iter().map(|e| &e.name)) {
+        if RESERVED.contains(&name.as_str()) {
+            return Err(invalid(
+                format!("/components/schemas/{name}"),
+                format!("the name {name} is taken by sip-client's own {name}; rename the schema"),
+            ));
+        }
+    }
+    let error_example = spec.components.iter().flat_map(|c| c.responses.values()).find_map(|response| {
+        let media = response.as_item()?.content.get("application/json")?;
+        let is_error = matches!(&media.schema, Some(ReferenceOr::Reference { reference }) if reference.ends_with("/ErrorEnvelope"));
+        is_error.then(|| media.example.clone()).flatten()
+    });
+    let mut api = Api {
+        operations: Vec::new(),
+        error_example,
+        enums,
+        constants,
+        hand_written,
+        checks: BTreeMap::new(),
+        exported: types.items.keys().cloned().collect(),
+        types,
+    };
+    let mut ids = BTreeSet::new();
+    for (path, item) in spec.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            return Err(invalid(
+                format!("/paths/{path}"),
+                "a $ref path item is not supported".to_owned(),
+            ));
+        };
+        for (method, operation) in item.iter() {
+            let op = build_operation(spec, &api, path, method, &item.parameters, operation)?;
+            if !ids.insert(op.id.clone()) {
+                return Err(invalid(
+                    format!("/paths/{path}/{method}/operationId"),
+                    format!("operationId {:?} is used twice", op.id),
+                ));
+            }
+            let mut op = op;
+            op.in_progenitor = !skipped.contains(&op.id);
+            api.operations.push(op);
+        }
+    }
+    api.operations.sort_by(|a, b| a.id.cmp(&b.id));
+    let roots: Vec<String> = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.body {
+            Some(Body::Json { ty, .. }) => Some(ty.clone()),
+            _ => None,
+        })
+        .collect();
+    api.checks = checks(spec, &api, &roots)?;
+    Ok(api)
+}
+
+fn build_operation(
+    spec: &OpenAPI,
+    api: &Api,
+    path: &str,
+    method: &str,
+    path_params: &[ReferenceOr<Parameter>],
+    operation: &openapiv3::Operation,
+) -> Result<Operation, Error> {
+    let at = format!(
+        "/paths/{}/{method}",
+        path.replace('~', "~0").replace('/', "~1")
+    );
+    let id = operation.operation_id.clone().ok_or_else(|| {
+        invalid(
+            at.clone(),
+            "an operation needs an operationId: it names the client's method".to_owned(),
+        )
+    })?;
+    if rust::snake(&id) != id {
+        return Err(invalid(
+            format!("{at}/operationId"),
+            format!(
+                "operationId {id:?} must be snake_case ({:?}): it is the method's name",
+                rust::snake(&id)
+            ),
+        ));
+    }
+
+    let mut params = Vec::new();
+    for parameter in path_params.iter().chain(&operation.parameters) {
+        let parameter = match parameter {
+            ReferenceOr::Item(parameter) => parameter,
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| spec.components.as_ref()?.parameters.get(name)?.as_item())
+                .ok_or_else(|| {
+                    invalid(
+                        at.clone(),
+                        format!("parameter {reference} is not in components/parameters"),
+                    )
+                })?,
+        };
+        let (location, data) = match parameter {
+            Parameter::Query { parameter_data, .. } => (Location::Query, parameter_data),
+            Parameter::Path { parameter_data, .. } => (Location::Path, parameter_data),
+            Parameter::Header { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => {
+                return Err(invalid(
+                    at.clone(),
+                    format!(
+                        "parameter {:?}: header and cookie parameters are not supported \
+                         (the client sets its own headers)",
+                        parameter_data.name
+                    ),
+                ));
+            }
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(invalid(
+                at.clone(),
+                format!("parameter {:?} needs a schema", data.name),
+            ));
+        };
+        let ty = param_type(spec, api, schema).ok_or_else(|| {
+            invalid(
+                at.clone(),
+                format!(
+                    "parameter {:?}: only strings, numbers, booleans, enums, hand-written \
+                     validated types and arrays of them are supported",
+                    data.name
+                ),
+            )
+        })?;
+        let ident = rust::snake(&data.name);
+        if ["client", "options", "body"].contains(&ident.as_str())
+            || params.iter().any(|p: &Param| p.ident == ident)
+        {
+            return Err(invalid(
+                at.clone(),
+                format!(
+                    "parameter {:?} gives the Rust name {ident:?}, which is taken",
+                    data.name
+                ),
+            ));
+        }
+        params.push(Param {
+            name: data.name.clone(),
+            ident,
+            location,
+            required: data.required || location == Location::Path,
+            ty,
+            description: data.description.clone(),
+        });
+    }
+
+    let mut segments = Vec::new();
+    for part in path.split('/').filter(|part| !part.is_empty()) {
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => {
+                if !params
+                    .iter()
+                    .any(|p| p.location == Location::Path && p.name == name)
+                {
+                    return Err(invalid(
+                        at.clone(),
+                        format!("path parameter {{{name}}} is not declared"),
+                    ));
+                }
+                segments.push(Segment::Param(name.to_owned()));
+            }
+            None if part.contains(['{', '}']) => {
+                return Err(invalid(
+                    at.clone(),
+                    format!("path segment {part:?}: a parameter must be a whole segment"),
+                ));
+            }
+            None => segments.push(Segment::Literal(part.to_owned())),
+        }
+    }
+
+    let body = match &operation.request_body {
+        None => None,
+        Some(body) => {
+            let body = match body {
+                ReferenceOr::Item(body) => body,
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|name| {
+                        spec.components
+                            .as_ref()?
+                            .request_bodies
+                            .get(name)?
+                            .as_item()
+                    })
+                    .ok_or_else(|| {
+                        invalid(
+                            at.clone(),
+                            format!("request body {reference} is not in components/requestBodies"),
+                        )
+                    })?,
+            };
+            Some(request_body(spec, &at, body)?)
+        }
+    };
+    if let Some(Body::Multipart { fields }) = &body {
+        for field in fields {
+            if params.iter().any(|p| p.ident == field.ident) {
+                return Err(invalid(
+                    at.clone(),
+                    format!(
+                        "form field {:?} has the Rust name of a parameter",
+                        field.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    let success = success(spec, api, &at, operation)?;
+    let error_statuses = operation
+        .responses
+        .responses
+        .keys()
+        .filter_map(|status| match status {
+            StatusCode::Code(code) if *code >= 400 => Some(*code),
+            _ => None,
+        })
+        .collect();
+
+    let idempotent = match operation.extensions.get(IDEMPOTENT_EXTENSION) {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(invalid(
+                format!("{at}/{IDEMPOTENT_EXTENSION}"),
+                format!("must be true or false, not {other}"),
+            ));
+        }
+    };
+    let retry = match method {
+        "get" | "head" | "options" => Retry::Safe,
+        _ if idempotent => Retry::Idempotent,
+        _ => Retry::NotIdempotent,
+    };
+
+    Ok(Operation {
+        id,
+        method: method.to_uppercase(),
+        path: path.to_owned(),
+        summary: operation.summary.clone(),
+        description: operation.description.clone(),
+        segments,
+        params,
+        body,
+        success,
+        retry,
+        in_progenitor: true,
+        error_statuses,
+    })
+}
+
+fn scalar(spec: &OpenAPI, api: &Api, schema: &ReferenceOr<Schema>) -> Option<Scalar> {
+    if let ReferenceOr::Reference { reference } = schema {
+        let name = ref_name(reference)?;
+        if let Some(path) = api.hand_written.get(name) {
+            let (_, _, usage) = HAND_WRITTEN.iter().find(|(_, p, _)| p == path)?;
+            return (*usage == ParamUse::Validated).then_some(Scalar::Validated(path));
+        }
+        let rust_name = rust::upper_camel(name);
+        if api.enums.iter().any(|e| e.name == rust_name) {
+            return Some(Scalar::Enum(rust_name));
+        }
+    }
+    let schema = resolve(spec, schema)?;
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty() => {
+            Some(Scalar::Text)
+        }
+        SchemaKind::Type(Type::Integer(integer)) => Some(Scalar::Integer(match &integer.format {
+            VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => "i32",
+            _ => "i64",
+        })),
+        SchemaKind::Type(Type::Number(_)) => Some(Scalar::Float),
+        SchemaKind::Type(Type::Boolean(_)) => Some(Scalar::Bool),
+        _ => None,
+    }
+}
+
+fn param_type(spec: &OpenAPI, api: &Api, schema: &ReferenceOr<Schema>) -> Option<ParamType> {
+    if let Some(scalar) = scalar(spec, api, schema) {
+        return Some(ParamType::One(scalar));
+    }
+    let SchemaKind::Type(Type::Array(array)) = &resolve(spec, schema)?.schema_kind else {
+        return None;
+    };
+    let items = match array.items.as_ref()? {
+        ReferenceOr::Item(item) => ReferenceOr::Item((**item).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+    };
+    scalar(spec, api, &items).map(ParamType::Many)
+}
+
+fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Error> {
+    let mut content = body.content.iter();
+    let (media, media_type) = match (content.next(), content.next()) {
+        (Some(first), None) => first,
+        _ => {
+            return Err(invalid(
+                format!("{at}/requestBody"),
+                "a request body needs exactly one media type".to_owned(),
+            ));
+        }
+    };
+    let schema = media_type.schema.as_ref().ok_or_else(|| {
+        invalid(
+            format!("{at}/requestBody"),
+            "the request body needs a schema".to_owned(),
+        )
+    })?;
+    match media.split(';').next().unwrap_or_default().trim() {
+        "application/json" => {
+            let ReferenceOr::Reference { reference } = schema else {
+                return Err(invalid(
+                    format!("{at}/requestBody"),
+                    "a JSON body schema must be a $ref to components/schemas, so that its \
+                     type has a name users can build"
+                        .to_owned(),
+                ));
+            };
+            let name = ref_name(reference).ok_or_else(|| {
+                invalid(
+                    format!("{at}/requestBody"),
+                    format!("{reference} is not a schema"),
+                )
+            })?;
+            Ok(Body::Json {
+                ty: rust::upper_camel(name),
+                required: body.required,
+            })
+        }
+        "multipart/form-data" => {
+            let object = resolve(spec, schema).and_then(|schema| match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => Some(object),
+                _ => None,
+            });
+            let object = object.ok_or_else(|| {
+                invalid(
+                    format!("{at}/requestBody"),
+                    "a multipart body's schema must be an object of its fields".to_owned(),
+                )
+            })?;
+            let mut fields = Vec::new();
+            for (name, property) in &object.properties {
+                let (property, _) = resolve_boxed(spec, property).ok_or_else(|| {
+                    invalid(
+                        format!("{at}/requestBody"),
+                        format!("field {name:?} does not resolve"),
+                    )
+                })?;
+                let kind = match &property.schema_kind {
+                    SchemaKind::Type(Type::String(string))
+                        if matches!(
+                            string.format,
+                            VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                        ) =>
+                    {
+                        let content_types = media_type
+                            .encoding
+                            .get(name)
+                            .and_then(|encoding| encoding.content_type.as_deref())
+                            .map(|types| {
+                                types
+                                    .split(',')
+                                    .map(|t| t.trim().to_ascii_lowercase())
+                                    .filter(|t| !t.is_empty())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        PartKind::File {
+                            max_bytes: string.max_length.map(|n| n as u64),
+                            content_types,
+                        }
+                    }
+                    SchemaKind::Type(Type::String(_)) => PartKind::Text,
+                    _ => {
+                        return Err(invalid(
+                            format!("{at}/requestBody"),
+                            format!(
+                                "form field {name:?}: only files (format: binary) and strings are supported"
+                            ),
+                        ));
+                    }
+                };
+                fields.push(MultipartField {
+                    name: name.clone(),
+                    ident: rust::snake(name),
+                    required: object.required.contains(name),
+                    description: property.schema_data.description.clone(),
+                    kind,
+                });
+            }
+            Ok(Body::Multipart { fields })
+        }
+        other => Err(invalid(
+            format!("{at}/requestBody"),
+            format!(
+                "media type {other:?} is not supported (application/json, multipart/form-data)"
+            ),
+        )),
+    }
+}
+
+fn success(
+    spec: &OpenAPI,
+    api: &Api,
+    at: &str,
+    operation: &openapiv3::Operation,
+) -> Result<Success, Error> {
+    let (status, response) = operation
+        .responses
+        .responses
+        .iter()
+        .find_map(|(status, response)| match status {
+            StatusCode::Code(code) if (200..300).contains(code) => Some((*code, response)),
+            _ => None,
+        })
+        .ok_or_else(|| invalid(format!("{at}/responses"), "no 2xx response".to_owned()))?;
+    let response: &Response = match response {
+        ReferenceOr::Item(response) => response,
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/responses/")
+            .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item())
+            .ok_or_else(|| {
+                invalid(
+                    format!("{at}/responses"),
+                    format!("{reference} does not resolve"),
+                )
+            })?,
+    };
+    let media = response.content.get("application/json");
+    let example = media.and_then(|media| media.example.clone());
+    let schema = media.and_then(|media| media.schema.as_ref());
+    let Some(ReferenceOr::Reference { reference }) = schema else {
+        return Err(invalid(
+            format!("{at}/responses/{status}"),
+            "the success answer needs an application/json schema that is a $ref to \
+             components/schemas, so that its type has a name"
+                .to_owned(),
+        ));
+    };
+    let name = ref_name(reference).ok_or_else(|| {
+        invalid(
+            format!("{at}/responses/{status}"),
+            format!("{reference} is not a schema"),
+        )
+    })?;
+    let ty = rust::upper_camel(name);
+    let fields = api.types.fields(&ty).ok_or_else(|| {
+        invalid(
+            format!("{at}/responses/{status}"),
+            format!("the success answer {name} must be an object"),
+        )
+    })?;
+    // Bland's envelope holds `data` and `errors` and nothing else; a call returns the data.
+    // Any other shape is returned whole, so that nothing of it is lost.
+    let is_envelope = fields.iter().any(|f| f.json == "data")
+        && fields
+            .iter()
+            .all(|f| !f.flatten && (f.json == "data" || f.json == "errors"));
+    let data = is_envelope
+        .then(|| fields.iter().find(|f| f.json == "data"))
+        .flatten()
+        .map(|f| f.ty.clone());
+    Ok(Success {
+        example,
+        status,
+        ty,
+        data,
+    })
+}
+
+/// The checks of every type reachable from a request body.
+fn checks(
+    spec: &OpenAPI,
+    api: &Api,
+    roots: &[String],
+) -> Result<BTreeMap<String, TypeChecks>, Error> {
+    // Rust name -> schema name, for every component object.
+    let by_rust: BTreeMap<String, &String> = schemas(spec)
+        .map(|(name, _)| (rust::upper_camel(name), name))
+        .collect();
+    let mut reachable = BTreeSet::new();
+    let mut queue: Vec<String> = roots.to_vec();
+    while let Some(ty) = queue.pop() {
+        if !reachable.insert(ty.clone()) {
+            continue;
+        }
+        for field in api.types.fields(&ty).unwrap_or_default() {
+            if let Some(inner) = struct_inside(&field.ty)
+                && api.types.fields(&inner).is_some()
+            {
+                queue.push(inner);
+            }
+        }
+    }
+
+    let mut all = BTreeMap::new();
+    for ty in &reachable {
+        let Some(schema_name) = by_rust.get(ty) else {
+            continue;
+        };
+        let at = format!("/components/schemas/{schema_name}");
+        let Some(schema) = component_schema(spec, schema_name) else {
+            continue;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            continue;
+        };
+        let mut checks = TypeChecks::default();
+        for (property, property_schema) in &object.properties {
+            let Some(field) = api.types.field(ty, property) else {
+                continue;
+            };
+            let Some((resolved, _)) = resolve_boxed(spec, property_schema) else {
+                continue;
+            };
+            let mut check = FieldCheck {
+                field: field.clone(),
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+                nested: struct_inside(&field.ty).is_some_and(|inner| reachable.contains(&inner)),
+            };
+            match &resolved.schema_kind {
+                SchemaKind::Type(Type::String(string)) => {
+                    check.min_length = string.min_length.map(|n| n as u64);
+                    check.max_length = string.max_length.map(|n| n as u64);
+                }
+                SchemaKind::Type(Type::Array(array)) => {
+                    check.min_items = array.min_items.map(|n| n as u64);
+                    check.max_items = array.max_items.map(|n| n as u64);
+                }
+                _ => {}
+            }
+            checks.fields.push(check);
+        }
+        if let Some(rules) = schema.schema_data.extensions.get(RULES_EXTENSION) {
+            checks.rules = parse_rules(api, ty, &format!("{at}/{RULES_EXTENSION}"), rules)?;
+        }
+        all.insert(ty.clone(), checks);
+    }
+    Ok(all)
+}
+
+/// The struct named inside `Option<..>`, `Vec<..>` or plainly, if any.
+pub(crate) fn struct_inside(ty: &syn::Type) -> Option<String> {
+    let inner = rust::option_inner(ty).unwrap_or(ty);
+    let inner = rust::vec_inner(inner).unwrap_or(inner);
+    rust::type_name(inner)
+}
+
+fn parse_rules(api: &Api, ty: &str, at: &str, rules: &Value) -> Result<Vec<Rule>, Error> {
+    let field = |name: &Value| -> Result<rust::Field, Error> {
+        let name = name.as_str().unwrap_or_default();
+        api.types.field(ty, name).cloned().ok_or_else(|| {
+            invalid(
+                at.to_owned(),
+                format!("{name:?} is not a property of this schema"),
+            )
+        })
+    };
+    let fields = |names: &Value| -> Result<Vec<rust::Field>, Error> {
+        names
+            .as_array()
+            .ok_or_else(|| {
+                invalid(
+                    at.to_owned(),
+                    "expected a list of property names".to_owned(),
+                )
+            })?
+            .iter()
+            .map(field)
+            .collect()
+    };
+    let Some(list) = rules.as_array() else {
+        return Err(invalid(at.to_owned(), "must be a list of rules".to_owned()));
+    };
+    let mut out = Vec::new();
+    for rule in list {
+        let Some((kind, args)) = rule
+            .as_object()
+            .and_then(|map| (map.len() == 1).then(|| map.iter().next()).flatten())
+        else {
+            return Err(invalid(
+                at.to_owned(),
+                format!("each rule is one of exclusive, e164-unless, required-if: {rule}"),
+            ));
+        };
+        out.push(match kind.as_str() {
+            "exclusive" => Rule::Exclusive(fields(args)?),
+            "e164-unless" => Rule::E164Unless {
+                fields: fields(&args["fields"])?,
+                set: Box::new(field(&args["set"])?),
+            },
+            "required-if" => {
+                let when = args["when"]
+                    .as_object()
+                    .filter(|m| m.len() == 1)
+                    .ok_or_else(|| {
+                        invalid(
+                            at.to_owned(),
+                            "required-if needs `when: {field: value}`".to_owned(),
+                        )
+                    })?;
+                let (when_field, value) = when.iter().next().expect("one entry");
+                Rule::RequiredIf {
+                    field: Box::new(field(&args["field"])?),
+                    when: Box::new(field(&Value::String(when_field.clone()))?),
+                    value: match value {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    },
+                }
+            }
+            other => {
+                return Err(invalid(
+                    at.to_owned(),
+                    format!("unknown rule {other:?}: one of exclusive, e164-unless, required-if"),
+                ));
+            }
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_enums_are_refused_with_where_they_are() {
+        let spec = serde_json::json!({
+            "components": {"schemas": {
+                "Ok": {"type": "string", "enum": ["a", "b"]},
+                "Obj": {"type": "object", "properties": {"bad": {"type": "string", "enum": ["x"]}}}
+            }},
+            "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"example": {"enum": ["fine"]}}}}}}}}
+        });
+        let err = check_no_inline_enums(&spec).unwrap_err();
+        assert_eq!(
+            err,
+            Error::Shape {
+                at: "/components/schemas/Obj/properties/bad".to_owned(),
+                message: "an inline string enum: move it to components/schemas and $ref it, \
+                          so that the client can keep values Bland adds later"
+                    .to_owned()
+            }
+        );
+        let fine = serde_json::json!({"components": {"schemas": {"Ok": {"type": "string", "enum": ["a"]}}}});
+        assert!(check_no_inline_enums(&fine).is_ok());
+    }
+}

@@ -1,0 +1,268 @@
+//! What progenitor generated, read back from its syntax tree: the types of `mod types`, their
+//! fields and Rust types, so that the rest of the generator (front door, surface) speaks of
+//! exactly what users compile against.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+
+/// One field of a generated struct.
+#[derive(Clone)]
+pub(crate) struct Field {
+    /// The property's name on the wire.
+    pub json: String,
+    /// The Rust identifier.
+    pub ident: syn::Ident,
+    /// The Rust type.
+    pub ty: syn::Type,
+    /// `#[serde(flatten)]`: the map of unknown keys.
+    pub flatten: bool,
+}
+
+/// A generated item of `mod types`.
+#[derive(Clone)]
+pub(crate) enum Item {
+    /// A struct with named fields.
+    Struct(Vec<Field>),
+    /// A newtype (`struct X(T)`).
+    Newtype(Box<syn::Type>),
+    /// An enum (closed: typify's own).
+    Enum,
+}
+
+/// The items of the generated `mod types`, by name.
+#[derive(Clone, Default)]
+pub(crate) struct Types {
+    pub items: BTreeMap<String, Item>,
+}
+
+impl Types {
+    /// Reads `mod types` of a generated client (its `builder` and `error` submodules are
+    /// skipped: they repeat the names with other meanings).
+    pub(crate) fn collect(file: &syn::File) -> Types {
+        let mut types = Types::default();
+        for item in &file.items {
+            if let syn::Item::Mod(module) = item
+                && module.ident == "types"
+                && let Some((_, items)) = &module.content
+            {
+                for item in items {
+                    match item {
+                        syn::Item::Struct(item) => types.add_struct(item),
+                        syn::Item::Enum(item) => {
+                            types.items.insert(item.ident.to_string(), Item::Enum);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        types
+    }
+
+    fn add_struct(&mut self, item: &syn::ItemStruct) {
+        let name = item.ident.to_string();
+        match &item.fields {
+            syn::Fields::Named(fields) => {
+                let fields = fields
+                    .named
+                    .iter()
+                    .filter_map(|field| {
+                        let ident = field.ident.clone()?;
+                        let json = serde_rename(&field.attrs).unwrap_or_else(|| {
+                            ident.to_string().trim_start_matches("r#").to_owned()
+                        });
+                        Some(Field {
+                            json,
+                            ident,
+                            ty: field.ty.clone(),
+                            flatten: has_serde_word(&field.attrs, "flatten"),
+                        })
+                    })
+                    .collect();
+                self.items.insert(name, Item::Struct(fields));
+            }
+            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                self.items
+                    .insert(name, Item::Newtype(Box::new(fields.unnamed[0].ty.clone())));
+            }
+            _ => {}
+        }
+    }
+
+    /// The fields of struct `name`, if it is one.
+    pub(crate) fn fields(&self, name: &str) -> Option<&[Field]> {
+        match self.items.get(name)? {
+            Item::Struct(fields) => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The field of struct `name` with wire name `json`.
+    pub(crate) fn field(&self, name: &str, json: &str) -> Option<&Field> {
+        self.fields(name)?
+            .iter()
+            .find(|field| !field.flatten && field.json == json)
+    }
+
+    /// The map of unknown keys of struct `name`, if it keeps them.
+    pub(crate) fn flattened(&self, name: &str) -> Option<&Field> {
+        self.fields(name)?.iter().find(|field| field.flatten)
+    }
+}
+
+fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .map(|attr| attr.meta.to_token_stream().to_string().replace(' ', ""))
+        .collect()
+}
+
+fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
+    serde_args(attrs).iter().any(|args| {
+        args.trim_start_matches("serde(")
+            .trim_end_matches(')')
+            .split(',')
+            .any(|arg| arg == word)
+    })
+}
+
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_args(attrs).iter().find_map(|args| {
+        let start = args.find("rename=\"")? + "rename=\"".len();
+        let end = args[start..].find('"')?;
+        Some(args[start..start + end].to_owned())
+    })
+}
+
+/// A Rust type as a reader writes it: no spaces, no `::std::...::` paths.
+pub(crate) fn short(rust_type: &str) -> String {
+    let mut text = rust_type.replace(' ', "");
+    for (long, short) in [
+        ("::std::option::", ""),
+        ("::std::string::", ""),
+        ("::std::vec::", ""),
+        ("::std::collections::", ""),
+        ("::serde_json::", "serde_json::"),
+        ("::chrono::offset::", ""),
+        ("::chrono::", ""),
+        ("crate::", ""),
+        ("super::", ""),
+        ("types::", ""),
+    ] {
+        text = text.replace(long, short);
+    }
+    text
+}
+
+/// The short form of a syn type.
+pub(crate) fn short_type(ty: &syn::Type) -> String {
+    short(&ty.to_token_stream().to_string())
+}
+
+/// The type inside `Option<..>`, if `ty` is one.
+pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Option")
+}
+
+/// The type inside `Vec<..>`, if `ty` is one.
+pub(crate) fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Vec")
+}
+
+fn generic_inner<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// The last path segment of a type (`SipConfig` of `super::SipConfig`), when it is a plain
+/// path without generics.
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    matches!(last.arguments, syn::PathArguments::None).then(|| last.ident.to_string())
+}
+
+/// `UpperCamelCase` of an identifier written in snake, kebab or space case (typify's and
+/// progenitor's naming of schemas and operations).
+pub(crate) fn upper_camel(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `snake_case` of a name (`phone_numbers[]` becomes `phone_numbers`, `CallID` `call_id`).
+pub(crate) fn snake(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && previous_lower && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{out}")
+    } else {
+        out
+    }
+}
+
+/// An identifier, raw when it is a keyword (`type` becomes `r#type`).
+pub(crate) fn ident(name: &str) -> syn::Ident {
+    syn::parse_str::<syn::Ident>(name)
+        .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            short(":: std :: option :: Option < :: std :: string :: String >"),
+            "Option<String>"
+        );
+        assert_eq!(upper_camel("get_sip_config"), "GetSipConfig");
+        assert_eq!(upper_camel("no-answer"), "NoAnswer");
+        assert_eq!(upper_camel("toll-free"), "TollFree");
+        assert_eq!(snake("phone_numbers[]"), "phone_numbers");
+        assert_eq!(snake("callID"), "call_id");
+        assert_eq!(snake("X-Request-Id"), "x_request_id");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("phone").to_string(), "phone");
+    }
+}

@@ -1,0 +1,151 @@
+//! Changes to progenitor's output that make the generated types evolve without breaking
+//! users (the smithy-rs way):
+//!
+//! - every struct of `mod types` is `#[non_exhaustive]`: users build values through the
+//!   builders (`SipConfig::builder()`), so that a new optional field breaks no code;
+//! - every builder gets a `build()` method, which checks that the required fields are set;
+//! - a field whose type is a constant (a single-value enum with a default, like
+//!   `service: sip`) defaults to it in the builder and when decoding, so that callers never
+//!   set it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::quote;
+
+/// Applies the changes to a generated client file.
+pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
+    for item in &mut file.items {
+        let syn::Item::Mod(types) = item else {
+            continue;
+        };
+        if types.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut types.content else {
+            continue;
+        };
+        for item in items.iter_mut() {
+            match item {
+                syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
+                    item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                    default_constants(item, constants);
+                }
+                syn::Item::Mod(builder) if builder.ident == "builder" => {
+                    if let Some((_, items)) = &mut builder.content {
+                        process_builders(items, constants);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `#[serde(default)]` on fields of a constant type, so that a body without them decodes.
+fn default_constants(item: &mut syn::ItemStruct, constants: &BTreeSet<String>) {
+    let syn::Fields::Named(fields) = &mut item.fields else {
+        return;
+    };
+    for field in &mut fields.named {
+        if crate::rust::type_name(&field.ty).is_some_and(|name| constants.contains(&name)) {
+            field.attrs.push(syn::parse_quote!(#[serde(default)]));
+        }
+    }
+}
+
+fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
+    // Builder fields are `Result<T, String>`: those whose `T` is a constant, per builder.
+    let mut constant_fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut builders = Vec::new();
+    for item in items.iter_mut() {
+        if let syn::Item::Struct(item) = item {
+            builders.push(item.ident.clone());
+            let doc = format!(
+                " Builds a [`{0}`](super::{0}): set fields with its methods, then call \
+                 [`build`](Self::build).",
+                item.ident
+            );
+            item.attrs.push(syn::parse_quote!(#[doc = #doc]));
+            if let syn::Fields::Named(fields) = &item.fields {
+                let names = fields
+                    .named
+                    .iter()
+                    .filter(|field| {
+                        result_ok_type(&field.ty)
+                            .and_then(crate::rust::type_name)
+                            .is_some_and(|name| constants.contains(&name))
+                    })
+                    .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
+                    .collect();
+                constant_fields.insert(item.ident.to_string(), names);
+            }
+        }
+    }
+    for item in items.iter_mut() {
+        if let syn::Item::Impl(imp) = item
+            && is_default_impl(imp)
+            && let Some(name) = crate::rust::type_name(&imp.self_ty)
+            && let Some(fields) = constant_fields.get(&name)
+        {
+            default_constant_fields(imp, fields);
+        }
+    }
+    for ident in builders {
+        let doc = format!(
+            " The [`{ident}`](super::{ident}), or which required field is missing or invalid."
+        );
+        items.push(syn::parse_quote! {
+            impl #ident {
+                #[doc = #doc]
+                pub fn build(self) -> ::std::result::Result<super::#ident, super::error::ConversionError> {
+                    ::std::convert::TryInto::try_into(self)
+                }
+            }
+        });
+    }
+}
+
+/// `T` of `Result<T, E>`.
+fn result_ok_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+fn is_default_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.as_ref().is_some_and(|(path, _)| {
+        path.segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Default")
+    })
+}
+
+/// In a builder's `Default`, a field of a constant type starts as `Ok(Default::default())`
+/// instead of "no value supplied".
+fn default_constant_fields(imp: &mut syn::ItemImpl, fields: &BTreeSet<String>) {
+    let Some(syn::ImplItem::Fn(default)) = imp.items.first_mut() else {
+        return;
+    };
+    let Some(syn::Stmt::Expr(syn::Expr::Struct(init), _)) = default.block.stmts.last_mut() else {
+        return;
+    };
+    for field in &mut init.fields {
+        if let syn::Member::Named(name) = &field.member
+            && fields.contains(&name.to_string())
+        {
+            field.expr = syn::parse2(quote!(Ok(::std::default::Default::default())))
+                .expect("a valid expression");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! What every subcommand shares: how input is read, how answers and errors are printed, and
+//! how a failure becomes an exit code. The generated subcommands call these; they know no
+//! operation.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use sip_client::{Error, Upload};
+
+/// How a command failed, which decides its exit code.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Bad usage or input: nothing was sent (exit 2).
+    Usage(String),
+    /// The API, the network, decoding or the terminal failed (exit 1).
+    Call(String),
+}
+
+/// The value of a required argument (clap has already checked that it is there).
+pub(crate) fn required<'a, T: Clone + Send + Sync + 'static>(
+    matches: &'a clap::ArgMatches,
+    id: &str,
+) -> Result<&'a T, Failure> {
+    matches
+        .get_one::<T>(id)
+        .ok_or_else(|| Failure::Usage(format!("missing the argument {id}")))
+}
+
+/// Reads a JSON body from a file, or from stdin for `-`. A body that does not decode is a
+/// usage error naming the JSON path at fault.
+pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Failure> {
+    let bytes = if source == "-" {
+        let mut bytes = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut bytes)
+            .await
+            .map_err(|err| Failure::Usage(format!("cannot read the body from stdin: {err}")))?;
+        bytes
+    } else {
+        tokio::fs::read(source)
+            .await
+            .map_err(|err| Failure::Usage(format!("cannot read the body from {source:?}: {err}")))?
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        Failure::Usage(format!(
+            "the body is not a valid request at `{}`: {}",
+            err.path(),
+            err.inner()
+        ))
+    })
+}
+
+/// Reads a file to upload.
+pub(crate) async fn upload(path: &str) -> Result<Upload, Failure> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|err| Failure::Usage(format!("cannot read {path:?}: {err}")))?;
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "upload".to_owned());
+    Ok(Upload::new(name, bytes))
+}
+
+/// The JSON to print for an answer (secrets redacted unless asked for), or the failure.
+pub(crate) fn output<T: Serialize>(
+    result: Result<T, Error>,
+    show_secrets: bool,
+) -> Result<serde_json::Value, Failure> {
+    let value = result.map_err(failure)?;
+    let json = if show_secrets {
+        serde_json::to_value(&value)
+    } else {
+        sip_client::to_redacted_json(&value)
+    };
+    json.map_err(|err| Failure::Call(format!("cannot print the answer: {err}")))
+}
+
+/// The failure of an error: invalid input is a usage error (nothing was sent).
+pub(crate) fn failure(err: Error) -> Failure {
+    match err {
+        Error::InvalidInput(_) => Failure::Usage(err.to_string()),
+        other => Failure::Call(describe(&other)),
+    }
+}
+
+/// An error and its causes on one line, each layer once: `request timed out: error
+/// sending request for url (...): operation timed out`.
+pub(crate) fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut last = text.clone();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        let layer = err.to_string();
+        if layer != last && !last.ends_with(&layer) {
+            text.push_str(": ");
+            text.push_str(&layer);
+        }
+        last = layer;
+        cause = err.source();
+    }
+    text
+}
+
+/// Writes pretty JSON and a newline to stdout. A closed or full stdout is a failure to
+/// report, not a panic.
+pub(crate) fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_json(&mut out, value, true)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|err| Failure::Call(format!("cannot write the answer to stdout: {err}")))
+}
+
+/// Writes JSON (pretty or on one line) in which every character a terminal could act on is
+/// escaped: serde_json escapes C0 controls, and this formatter also DEL, C1 controls and
+/// the bidirectional controls, so that an answer cannot drive the terminal that shows it.
+pub(crate) fn write_json(
+    out: &mut impl Write,
+    value: &serde_json::Value,
+    pretty: bool,
+) -> std::io::Result<()> {
+    let formatter = SafeFormatter {
+        pretty: pretty.then(PrettyFormatter::new),
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::other)
+}
+
+struct SafeFormatter<'a> {
+    pretty: Option<PrettyFormatter<'a>>,
+}
+
+/// Forwards a layout method to the pretty formatter, or to the compact default.
+macro_rules! layout {
+    ($($method:ident($($arg:ident: $ty:ty),*);)+) => {
+        $(fn $method<W: ?Sized + Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+            match &mut self.pretty {
+                Some(pretty) => pretty.$method(writer $(, $arg)*),
+                None => serde_json::ser::CompactFormatter.$method(writer $(, $arg)*),
+            }
+        })+
+    };
+}
+
+impl Formatter for SafeFormatter<'_> {
+    layout! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(terminal_sensitive) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let c = rest[at..].chars().next().expect("found at a char boundary");
+            write!(writer, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+}
+
+/// What serde_json leaves raw but a terminal may act on (C0 controls it escapes itself).
+fn terminal_sensitive(c: char) -> bool {
+    c == '\u{7f}'
+        || ('\u{80}'..='\u{9f}').contains(&c)
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text for the terminal: control characters and bidirectional controls as `\u{..}`.
+pub(crate) fn escape(text: &str) -> String {
+    sip_client::Escaped(text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_output_escapes_what_a_terminal_acts_on() {
+        let value = serde_json::json!({"a": "x\u{1b}[2J\u{9b}31m\u{202e}z\u{7f}", "b": [1, "ok"]});
+        let mut out = Vec::new();
+        write_json(&mut out, &value, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            r#"{"a":"x\u001b[2J\u009b31m\u202ez\u007f","b":[1,"ok"]}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "still the same JSON value");
+        let mut pretty = Vec::new();
+        write_json(&mut pretty, &value, true).unwrap();
+        let pretty = String::from_utf8(pretty).unwrap();
+        assert!(pretty.contains("\n  \"b\": [\n    1,"), "{pretty}");
+        assert!(
+            !pretty.chars().any(|c| c.is_control() && c != '\n'),
+            "{pretty}"
+        );
+    }
+
+    #[test]
+    fn describe_prints_each_layer_once() {
+        #[derive(Debug)]
+        struct Layer(&'static str, Option<Box<Layer>>);
+        impl std::fmt::Display for Layer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Layer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|e| e as _)
+            }
+        }
+        let err = Layer(
+            "request timed out",
+            Some(Box::new(Layer(
+                "error sending request",
+                Some(Box::new(Layer("error sending request", None))),
+            ))),
+        );
+        assert_eq!(describe(&err), "request timed out: error sending request");
+    }
+}

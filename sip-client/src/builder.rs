@@ -1,0 +1,495 @@
+//! [`ClientBuilder`]: every setting of a [`Client`], checked when it is built.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+
+use crate::client::{Client, RawContext, Settings};
+use crate::error::BuildError;
+use crate::generated;
+use crate::retry::RetryPolicy;
+
+/// Bland's production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.bland.ai";
+
+/// The environment variable [`Client::from_env`] reads the API key from.
+pub const API_KEY_ENV: &str = "BLAND_API_KEY";
+
+/// The environment variable [`Client::from_env`] reads an optional base URL from.
+pub const BASE_URL_ENV: &str = "BLAND_BASE_URL";
+
+/// The default user agent: `sip-client/<version of this crate>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("sip-client/", env!("CARGO_PKG_VERSION"));
+
+/// How many redirects within one origin are followed before the answer is returned as is.
+const MAX_REDIRECTS: usize = 5;
+
+/// How the API key goes into the `authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AuthScheme {
+    /// The key alone, as Bland's reference pages send it (the default).
+    #[default]
+    Raw,
+    /// `Bearer <key>`, as the examples on the same pages send it.
+    Bearer,
+}
+
+/// Builds a [`Client`]; every setting is checked by [`ClientBuilder::build`].
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = sip_client::Client::builder()
+///     .api_key("my-key")
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(4)
+///     .build()?;
+/// // The key never shows in debug output.
+/// assert!(!format!("{client:?}").contains("my-key"));
+/// # Ok::<(), sip_client::BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    auth_scheme: AuthScheme,
+    base_url: String,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_body_size: usize,
+    user_agent: String,
+    allow_insecure_http: bool,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            auth_scheme: AuthScheme::Raw,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            max_body_size: 1024 * 1024,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            allow_insecure_http: false,
+            http_client: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("auth_scheme", &self.auth_scheme)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
+            .field("user_agent", &self.user_agent)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder from the environment: `BLAND_API_KEY` and, when set and not empty,
+    /// `BLAND_BASE_URL`.
+    pub fn from_env() -> ClientBuilder {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// `from_env` with the environment given as a function, so tests need not change the
+    /// process environment.
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> ClientBuilder {
+        let defaults = ClientBuilder::default();
+        ClientBuilder {
+            api_key: lookup(API_KEY_ENV),
+            base_url: lookup(BASE_URL_ENV)
+                .filter(|url| !url.trim().is_empty())
+                .unwrap_or(defaults.base_url.clone()),
+            ..defaults
+        }
+    }
+
+    /// The API key (required).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// How the key is sent: raw (the default) or as `Bearer <key>`.
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.auth_scheme = scheme;
+        self
+    }
+
+    /// Sends the key as `Bearer <key>`; shorthand for `auth_scheme(AuthScheme::Bearer)`.
+    pub fn bearer_auth(self) -> Self {
+        self.auth_scheme(AuthScheme::Bearer)
+    }
+
+    /// The base URL (default `https://api.bland.ai`). A path stem is kept:
+    /// `https://proxy.example/bland` sends to `https://proxy.example/bland/v1/sip`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The time a whole call may take, retries and waits included (default 60 s). A
+    /// duration too long for the clock (`Duration::MAX`) means no limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Lets calls take as long as they take. Not recommended outside tests.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// The time one connection attempt may take (default 10 s). Ignored with
+    /// [`ClientBuilder::http_client`], whose own setting applies.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (default 2; 0 disables retries). Which failures are
+    /// retried depends on the operation: see [`RetryClass`](crate::RetryClass).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The wait before the first retry, doubled at each further retry up to
+    /// `max_backoff` (defaults 500 ms and 8 s). Each wait is jittered to between half and
+    /// all of it.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max.max(initial);
+        self
+    }
+
+    /// The longest wait a server's `Retry-After` may impose (default 60 s); longer values
+    /// are capped to it. A retry whose wait would end past the call's timeout is not made.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.retry.max_retry_after = max;
+        self
+    }
+
+    /// The largest response body read (default 1 MiB); a larger one is
+    /// [`Error::BodyTooLarge`](crate::Error::BodyTooLarge), and reading stops at the limit.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Replaces the user agent (default `sip-client/<version>`). To identify your
+    /// application, append to it: `format!("{} my-app/1.2", DEFAULT_USER_AGENT)`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Allows the API key to cross the network unencrypted: a plain `http://` base URL to a
+    /// host that is not loopback, and, with a plain `http://` base URL, the HTTP proxy of
+    /// the environment (`HTTP_PROXY`, `ALL_PROXY`). Off by default.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (custom TLS roots, pool settings, your own proxy and
+    /// redirect rules). The key, user agent, timeout and retries still apply per request;
+    /// `connect_timeout`, and the proxy and redirect rules described in the crate's README,
+    /// are then yours to set.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks every setting and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let key = self.api_key.as_deref().ok_or(BuildError::MissingApiKey)?;
+        // Header values may carry obs-text (bytes above 127), but no API key does: such a
+        // key is a copy-paste accident, refused here rather than sent.
+        if key.trim().is_empty() || !key.is_ascii() {
+            return Err(BuildError::InvalidApiKey);
+        }
+        let mut authorization = match self.auth_scheme {
+            AuthScheme::Raw => HeaderValue::from_str(key),
+            AuthScheme::Bearer => HeaderValue::from_str(&format!("Bearer {key}")),
+        }
+        .map_err(|_| BuildError::InvalidApiKey)?;
+        // Sensitive values are left out of reqwest's and hyper's Debug output, and HTTP/2
+        // keeps them out of its header compression table.
+        authorization.set_sensitive(true);
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
+
+        let (base_text, base) = self.checked_base_url()?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                let mut http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(same_origin_redirects());
+                // A proxy of a plain-http request reads it, key included: the plain-http
+                // rule applies to the proxy too.
+                if base.scheme() == "http" && !self.allow_insecure_http {
+                    http = http.no_proxy();
+                }
+                http.build().map_err(BuildError::Http)?
+            }
+        };
+        let context = RawContext::new(Settings {
+            authorization,
+            user_agent,
+            retry: self.retry,
+            timeout: self.timeout,
+            max_body_size: self.max_body_size,
+        });
+        Ok(Client {
+            raw: generated::Client::new_with_client(&base_text, http, context),
+            base,
+        })
+    }
+
+    /// The base URL without a trailing `/`, as text and parsed.
+    fn checked_base_url(&self) -> Result<(String, Url), BuildError> {
+        let invalid = |reason: &str| BuildError::InvalidBaseUrl {
+            url: self.base_url.clone(),
+            reason: reason.to_owned(),
+        };
+        let trimmed = self.base_url.trim().trim_end_matches('/');
+        let url = Url::parse(trimmed).map_err(|err| invalid(&err.to_string()))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if self.allow_insecure_http || is_loopback(&url) => {}
+            "http" => {
+                return Err(BuildError::InsecureBaseUrl {
+                    url: self.base_url.clone(),
+                });
+            }
+            _ => {
+                return Err(invalid(
+                    "the scheme must be https (or http to a loopback host)",
+                ));
+            }
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("a base URL takes no query or fragment"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid(
+                "credentials in the URL are not supported; use api_key",
+            ));
+        }
+        Ok((trimmed.to_owned(), url))
+    }
+}
+
+/// Redirects are followed only within the origin of the first request (scheme, host and
+/// port): an API client has no business being sent elsewhere, and an answer from another
+/// origin could not be trusted to be Bland's. Any other redirect is returned as the answer,
+/// which the client reports as unexpected.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.stop();
+        };
+        if attempt.previous().len() > MAX_REDIRECTS || attempt.url().origin() != first.origin() {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn from_env_reads_key_and_base_url() {
+        let client = ClientBuilder::from_lookup(lookup(&[
+            (API_KEY_ENV, "k-123"),
+            (BASE_URL_ENV, "http://127.0.0.1:9/"),
+        ]))
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9");
+
+        for unset in [
+            &[(API_KEY_ENV, "k-123")][..],
+            &[(API_KEY_ENV, "k"), (BASE_URL_ENV, "")],
+            &[(API_KEY_ENV, "k"), (BASE_URL_ENV, "  ")],
+        ] {
+            let client = ClientBuilder::from_lookup(lookup(unset)).build().unwrap();
+            assert_eq!(client.base_url(), DEFAULT_BASE_URL, "{unset:?}");
+        }
+    }
+
+    #[test]
+    fn from_env_without_key_says_so() {
+        let err = ClientBuilder::from_lookup(lookup(&[])).build().unwrap_err();
+        assert!(matches!(err, BuildError::MissingApiKey));
+        assert!(err.to_string().contains("BLAND_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn keys_that_cannot_be_headers_are_refused_without_echo() {
+        for key in ["", "   ", "line\nbreak", "naïve-key"] {
+            let err = Client::builder().api_key(key).build().unwrap_err();
+            assert!(matches!(err, BuildError::InvalidApiKey), "{key:?}: {err:?}");
+            if !key.trim().is_empty() {
+                assert!(!err.to_string().contains(key));
+                assert!(!format!("{err:?}").contains(key));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_or_by_opt_in() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:80",
+            "https://api.bland.ai",
+        ] {
+            assert!(
+                Client::builder().api_key("k").base_url(url).build().is_ok(),
+                "{url}"
+            );
+        }
+        let err = Client::builder()
+            .api_key("k")
+            .base_url("http://api.bland.ai")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::InsecureBaseUrl { .. }), "{err:?}");
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .base_url("http://api.bland.ai")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn malformed_base_urls_are_refused() {
+        for url in [
+            "api.bland.ai",
+            "ftp://api.bland.ai",
+            "https://api.bland.ai?x=1",
+            "https://user:pw@api.bland.ai",
+            "",
+        ] {
+            let err = Client::builder()
+                .api_key("k")
+                .base_url(url)
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(err, BuildError::InvalidBaseUrl { .. }),
+                "{url}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_stems_are_kept() {
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("https://proxy.example/bland/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "https://proxy.example/bland");
+        assert_eq!(
+            client.endpoint(&["v1", "sip"], &[]).as_str(),
+            "https://proxy.example/bland/v1/sip"
+        );
+    }
+
+    /// With whichever TLS feature is on (`rustls` by default, or `native-tls`), an `https://`
+    /// base URL must really speak TLS: reqwest without a TLS feature fails only at run time.
+    /// The first bytes the server sees are a TLS handshake record (0x16, version 3.x).
+    #[tokio::test]
+    async fn https_base_urls_speak_tls() {
+        use tokio::io::AsyncReadExt;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let first_bytes = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut bytes = [0u8; 3];
+            stream.read_exact(&mut bytes).await.unwrap();
+            bytes
+        });
+        let client = Client::builder()
+            .api_key("k")
+            .base_url(format!("https://127.0.0.1:{port}"))
+            .max_retries(0)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let err = client
+            .get_sip_config("+14150000000".to_owned())
+            .await
+            .unwrap_err();
+        // Without TLS compiled in, the client fails before connecting and nothing arrives.
+        let bytes = tokio::time::timeout(Duration::from_secs(5), first_bytes)
+            .await
+            .unwrap_or_else(|_| panic!("no connection arrived; the client said: {err}"))
+            .unwrap();
+        assert_eq!(bytes[0], 0x16, "TLS handshake record");
+        assert_eq!(bytes[1], 0x03, "TLS major version");
+        assert!(matches!(err, crate::Error::Transport(_)), "{err:?}");
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let key = "sk-very-secret-0123456789";
+        let builder = Client::builder().api_key(key).bearer_auth();
+        let client = builder.clone().build().unwrap();
+        for text in [
+            format!("{builder:?}"),
+            format!("{client:?}"),
+            format!("{client:#?}"),
+            format!("{:?}", client.raw()),
+        ] {
+            assert!(!text.contains(key), "{text}");
+            assert!(!text.contains("very-secret"), "{text}");
+        }
+        assert!(format!("{client:?}").contains("<redacted>"));
+    }
+}

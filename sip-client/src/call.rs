@@ -1,0 +1,396 @@
+//! One call of an operation, whatever the operation: the machinery behind every generated
+//! method.
+//!
+//! It knows no operation by name. The generated code describes each operation with an
+//! [`Operation`], builds its URL with [`Client::endpoint`] and its body with [`Body`], and
+//! hands them to [`Client::call`], which authenticates, retries by the operation's
+//! [`RetryClass`], keeps to the deadline, caps the body and decodes the answer.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::{Method, Url};
+
+use crate::client::Client;
+use crate::decode::{self, BodyError, Envelope};
+use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::input::{InputProblem, InvalidInput, Upload};
+use crate::retry::{self, RetryClass, RetryPolicy};
+
+/// What the client knows of an operation of the API: its name, method, path and how it may
+/// be retried. Every operation is listed in [`OPERATIONS`](crate::OPERATIONS).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Operation {
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) retry: RetryClass,
+}
+
+impl Operation {
+    /// The spec's `operationId`, which is also the name of the method on
+    /// [`Client`](crate::Client) (`get_sip_config`).
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path template, as in the spec (`/v1/sip/port/{id}`).
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// How failed attempts of it are retried.
+    pub fn retry_class(&self) -> RetryClass {
+        self.retry
+    }
+}
+
+/// Settings of one call that override the client's: [`timeout`](CallOptions::timeout) and
+/// [`max_retries`](CallOptions::max_retries), set through the request builder of each
+/// operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CallOptions {
+    /// The time the whole call may take, retries included.
+    pub(crate) timeout: Option<Duration>,
+    /// Retries after the first attempt.
+    pub(crate) max_retries: Option<u32>,
+}
+
+/// The text of a query parameter's value.
+pub(crate) trait QueryValue {
+    fn query_text(&self) -> Cow<'_, str>;
+}
+
+impl QueryValue for String {
+    fn query_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl QueryValue for crate::PhoneNumber {
+    fn query_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.as_str())
+    }
+}
+
+impl QueryValue for crate::Timestamp {
+    fn query_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+macro_rules! query_value_by_display {
+    ($($t:ty),+) => {
+        $(impl QueryValue for $t {
+            fn query_text(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        })+
+    };
+}
+
+query_value_by_display!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
+
+/// A request body, serialized once: a retry sends the same bytes.
+#[derive(Clone)]
+pub(crate) struct Body {
+    content_type: HeaderValue,
+    bytes: Bytes,
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A body may hold credentials: only its type and size are shown.
+        f.debug_struct("Body")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl Body {
+    /// A JSON body.
+    pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<Body, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|err| {
+            InvalidInput::new(
+                "body",
+                InputProblem::Other(format!("cannot be JSON: {err}")),
+            )
+        })?;
+        Ok(Body {
+            content_type: HeaderValue::from_static("application/json"),
+            bytes: bytes.into(),
+        })
+    }
+
+    /// A `multipart/form-data` body (RFC 7578) of text fields and files.
+    pub(crate) fn multipart(texts: &[(&str, &str)], files: &[(&str, &Upload)]) -> Body {
+        // A boundary that cannot occur in the parts would need a scan of every file; a
+        // random one of 120 bits does not occur by accident.
+        let boundary: String = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(24)
+            .collect();
+        let mut bytes = BytesMut::new();
+        for (name, value) in texts {
+            put_part_head(&mut bytes, &boundary, name, None, None);
+            bytes.put_slice(value.as_bytes());
+            bytes.put_slice(b"\r\n");
+        }
+        for (name, upload) in files {
+            put_part_head(
+                &mut bytes,
+                &boundary,
+                name,
+                Some(upload.file_name()),
+                Some(upload.media_type().unwrap_or("application/octet-stream")),
+            );
+            bytes.put_slice(upload.bytes());
+            bytes.put_slice(b"\r\n");
+        }
+        bytes.put_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type =
+            HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+                .expect("an alphanumeric boundary is a valid header value");
+        Body {
+            content_type,
+            bytes: bytes.freeze(),
+        }
+    }
+}
+
+fn put_part_head(
+    bytes: &mut BytesMut,
+    boundary: &str,
+    name: &str,
+    file_name: Option<&str>,
+    content_type: Option<&str>,
+) {
+    bytes.put_slice(format!("--{boundary}\r\n").as_bytes());
+    bytes.put_slice(b"Content-Disposition: form-data; name=\"");
+    bytes.put_slice(quoted(name).as_bytes());
+    bytes.put_slice(b"\"");
+    if let Some(file_name) = file_name {
+        bytes.put_slice(b"; filename=\"");
+        bytes.put_slice(quoted(file_name).as_bytes());
+        bytes.put_slice(b"\"");
+    }
+    bytes.put_slice(b"\r\n");
+    if let Some(content_type) = content_type {
+        // A media type with a line break would forge headers of the part.
+        let content_type: String = content_type.chars().filter(|c| !c.is_control()).collect();
+        bytes.put_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+    }
+    bytes.put_slice(b"\r\n");
+}
+
+/// A name inside a quoted header parameter: quotes, backslashes and line breaks are
+/// percent-encoded, as browsers do (RFC 7578 §4.2).
+fn quoted(text: &str) -> Cow<'_, str> {
+    if !text.contains(['"', '\\', '\r', '\n']) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.replace('%', "%25")
+            .replace('"', "%22")
+            .replace('\\', "%5C")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
+}
+
+/// A path parameter's value as one segment of the path. Empty, `.` and `..` are refused:
+/// URL parsers drop or resolve them, so `DELETE /v1/sip/port/..` would reach another
+/// resource than the one named.
+pub(crate) fn path_segment<'a>(field: &str, value: &'a str) -> Result<&'a str, InvalidInput> {
+    match value {
+        "" => Err(InvalidInput::new(
+            field,
+            InputProblem::Other("is empty".to_owned()),
+        )),
+        "." | ".." => Err(InvalidInput::new(
+            field,
+            InputProblem::Other(format!("cannot be `{value}` (it would change the path)")),
+        )),
+        _ => Ok(value),
+    }
+}
+
+impl Client {
+    /// The URL of a path below the base URL: each segment percent-encoded (so a value with
+    /// `/`, `?` or `#` stays one segment), then the query, form-encoded (a `+` becomes
+    /// `%2B`, as Bland's examples send it; a raw `+` would be read as a space).
+    pub(crate) fn endpoint(&self, segments: &[&str], query: &[(&str, Cow<'_, str>)]) -> Url {
+        let mut url = self.base.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .expect("the base URL is checked to be http(s)");
+            path.pop_if_empty();
+            // Path parameters went through `path_segment`: none is empty, `.` or `..`,
+            // which the URL parser would drop or resolve.
+            path.extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(name, value)| (*name, value.as_ref())));
+        }
+        url
+    }
+
+    /// Makes one call of `operation`: sends the request (retrying as the operation and the
+    /// options allow), reads the answer under the body cap, and decodes it.
+    pub(crate) async fn call<E: Envelope>(
+        &self,
+        operation: &'static Operation,
+        url: Url,
+        body: Option<Body>,
+        options: &CallOptions,
+    ) -> Result<E::Data, Error> {
+        let context = &self.raw.inner;
+        let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
+        let policy = match options.max_retries {
+            Some(max_retries) => Cow::Owned(RetryPolicy {
+                max_retries,
+                ..context.retry().clone()
+            }),
+            None => Cow::Borrowed(context.retry()),
+        };
+
+        let request = || {
+            let mut request = reqwest::Request::new(operation.method.clone(), url.clone());
+            let headers = request.headers_mut();
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+            context.apply_headers(headers);
+            if let Some(body) = &body {
+                headers.insert(CONTENT_TYPE, body.content_type.clone());
+                *request.body_mut() = Some(body.bytes.clone().into());
+            }
+            request
+        };
+        let outcome = retry::execute(
+            &self.raw.client,
+            request(),
+            || Some(request()),
+            &policy,
+            operation.retry,
+            deadline,
+            operation.id,
+        )
+        .await;
+        let attempts = outcome.attempts;
+        let not_retried = outcome.stop.map(Into::into);
+        let transport_error = |source: reqwest::Error| {
+            Error::Transport(TransportError {
+                kind: TransportErrorKind::of(&source),
+                attempts,
+                not_retried,
+                source,
+            })
+        };
+        let response = outcome.result.map_err(transport_error)?;
+        let status = response.status();
+        // Only a failure needs these; a success does not pay for them.
+        let failure_details = (!status.is_success()).then(|| {
+            let headers = response.headers();
+            let content_type = headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (content_type, retry::retry_after(headers))
+        });
+        let limit = context.max_body_size();
+        let body = decode::read_body(response, limit)
+            .await
+            .map_err(|err| match err {
+                BodyError::TooLarge => Error::BodyTooLarge { status, limit },
+                BodyError::Transport(err) => transport_error(err),
+            })?;
+
+        match failure_details {
+            None => decode::decode_success::<E>(status, body),
+            Some((content_type, retry_after)) => Err(decode::decode_failure(
+                status,
+                body,
+                content_type,
+                retry_after,
+                attempts,
+                not_retried,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(base: &str) -> Client {
+        Client::builder()
+            .api_key("k")
+            .base_url(base)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn endpoints_encode_segments_and_queries() {
+        let client = client("https://proxy.example/bland/");
+        let url = client.endpoint(&["v1", "sip"], &[("phone_number", "+1415".into())]);
+        assert_eq!(
+            url.as_str(),
+            "https://proxy.example/bland/v1/sip?phone_number=%2B1415"
+        );
+        let url = client.endpoint(&["v1", "sip", "port", "a/b?c#d"], &[]);
+        assert_eq!(
+            url.as_str(),
+            "https://proxy.example/bland/v1/sip/port/a%2Fb%3Fc%23d"
+        );
+        for climb in ["..", ".", ""] {
+            let err = path_segment("id", climb).unwrap_err();
+            assert_eq!(err.field, "id");
+        }
+        assert_eq!(path_segment("id", "port_xyz789"), Ok("port_xyz789"));
+        assert_eq!(path_segment("id", "..."), Ok("..."));
+        let url = client.endpoint(
+            &["v1"],
+            &[
+                ("phone_numbers[]", "+1".into()),
+                ("phone_numbers[]", "+2".into()),
+            ],
+        );
+        assert_eq!(
+            url.as_str(),
+            "https://proxy.example/bland/v1?phone_numbers%5B%5D=%2B1&phone_numbers%5B%5D=%2B2"
+        );
+    }
+
+    #[test]
+    fn multipart_bodies_follow_rfc_7578() {
+        let upload = Upload::new("bill \"march\".pdf", &b"%PDF-1.7"[..]);
+        let body = Body::multipart(&[("note", "hi")], &[("file", &upload)]);
+        let content_type = body.content_type.to_str().unwrap();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap();
+        assert_eq!(boundary.len(), 24);
+        let text = String::from_utf8(body.bytes.to_vec()).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"bill %22march%22.pdf\"\r\nContent-Type: application/pdf\r\n\r\n\
+                 %PDF-1.7\r\n--{boundary}--\r\n"
+            )
+        );
+        assert!(!format!("{body:?}").contains("PDF-1.7"));
+    }
+}
