@@ -238,9 +238,11 @@ fn field_check(check: &FieldCheck) -> TokenStream {
     let mut out = TokenStream::new();
     if check.min_length.is_some() || check.max_length.is_some() {
         let (min, max) = (opt(check.min_length), opt(check.max_length));
-        let value = match shape(&check.field) {
-            Shape::Option => quote!(self.#ident.as_ref()),
-            _ => quote!(Some(&self.#ident)),
+        let value = match (shape(&check.field), check.newtype) {
+            (Shape::Option, false) => quote!(self.#ident.as_ref()),
+            (Shape::Option, true) => quote!(self.#ident.as_deref()),
+            (_, false) => quote!(Some(&self.#ident)),
+            (_, true) => quote!(Some(&*self.#ident)),
         };
         out.extend(quote! {
             crate::input::check_length(&#value, #min, #max, &at.field(#json))?;
@@ -814,6 +816,13 @@ fn request_builder(op: &Operation) -> TokenStream {
             /// operation.
             pub fn max_retries(mut self, retries: u32) -> Self {
                 self.options.max_retries = Some(retries);
+                self
+            }
+
+            /// The time one attempt of this call may take, instead of the client's
+            /// setting; a stalled attempt is abandoned and retried if the operation allows.
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.attempt_timeout = Some(timeout);
                 self
             }
 

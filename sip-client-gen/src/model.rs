@@ -216,6 +216,9 @@ pub(crate) struct FieldCheck {
     pub max_items: Option<u64>,
     /// Whether the field's type (inside `Option`/`Vec`) is itself a checked type.
     pub nested: bool,
+    /// Whether the field's type (inside `Option`) is a newtype of typify's (a constrained
+    /// string), read through its `Deref` to the text.
+    pub newtype: bool,
 }
 
 #[derive(Clone)]
@@ -949,6 +952,9 @@ fn checks(
                 min_items: None,
                 max_items: None,
                 nested: struct_inside(&field.ty).is_some_and(|inner| reachable.contains(&inner)),
+                newtype: struct_inside(&field.ty).is_some_and(|inner| {
+                    matches!(api.types.items.get(&inner), Some(rust::Item::Newtype(_)))
+                }),
             };
             match &resolved.schema_kind {
                 SchemaKind::Type(Type::String(string)) => {

@@ -150,6 +150,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The time one attempt may take (default: none, each attempt may use what is left of
+    /// the call's timeout). With it, an attempt that stalls is abandoned and, if the
+    /// operation allows, retried within the call's timeout.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.retry.attempt_timeout = Some(timeout);
+        self
+    }
+
     /// Lets calls take as long as they take. Not recommended outside tests.
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;

@@ -53,15 +53,16 @@ impl Operation {
     }
 }
 
-/// Settings of one call that override the client's: [`timeout`](CallOptions::timeout) and
-/// [`max_retries`](CallOptions::max_retries), set through the request builder of each
-/// operation.
+/// Settings of one call that override the client's (timeout, retries, attempt timeout),
+/// set through the request builder of each operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct CallOptions {
     /// The time the whole call may take, retries included.
     pub(crate) timeout: Option<Duration>,
     /// Retries after the first attempt.
     pub(crate) max_retries: Option<u32>,
+    /// The time one attempt may take.
+    pub(crate) attempt_timeout: Option<Duration>,
 }
 
 /// The text of a query parameter's value.
@@ -256,12 +257,15 @@ impl Client {
     ) -> Result<E::Data, Error> {
         let context = &self.raw.inner;
         let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
-        let policy = match options.max_retries {
-            Some(max_retries) => Cow::Owned(RetryPolicy {
-                max_retries,
-                ..context.retry().clone()
-            }),
-            None => Cow::Borrowed(context.retry()),
+        let policy = if options.max_retries.is_some() || options.attempt_timeout.is_some() {
+            let client = context.retry();
+            Cow::Owned(RetryPolicy {
+                max_retries: options.max_retries.unwrap_or(client.max_retries),
+                attempt_timeout: options.attempt_timeout.or(client.attempt_timeout),
+                ..client.clone()
+            })
+        } else {
+            Cow::Borrowed(context.retry())
         };
 
         let request = || {

@@ -985,6 +985,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(
             self,
@@ -1040,6 +1046,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1099,6 +1111,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<PortCheckData, crate::Error> {
             let Self { client, phone_numbers, options } = self;
@@ -1153,6 +1171,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1218,6 +1242,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<DiscoveryData, crate::Error> {
             let Self { client, body, options } = self;
@@ -1272,6 +1302,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1334,6 +1370,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(
             self,
@@ -1394,6 +1436,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipConfigData, crate::Error> {
             let Self { client, phone_number, options } = self;
@@ -1451,6 +1499,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipStatusData, crate::Error> {
             let Self { client, phone_number, options } = self;
@@ -1503,6 +1557,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1558,6 +1618,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1616,6 +1682,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1690,6 +1762,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipCallsData, crate::Error> {
             let Self { client, phone_number, limit, before, options } = self;
@@ -1749,6 +1827,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipNumbersData, crate::Error> {
             let Self { client, options } = self;
@@ -1799,6 +1883,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1858,6 +1948,12 @@ pub mod calls {
             self.options.max_retries = Some(retries);
             self
         }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(
             self,
@@ -1913,6 +2009,12 @@ pub mod calls {
         /// operation.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.options.max_retries = Some(retries);
+            self
+        }
+        /// The time one attempt of this call may take, instead of the client's
+        /// setting; a stalled attempt is abandoned and retried if the operation allows.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
             self
         }
         /// Checks the input, sends the request and decodes the answer.

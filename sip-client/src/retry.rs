@@ -32,6 +32,9 @@ pub(crate) struct RetryPolicy {
     pub max_backoff: Duration,
     /// The longest wait a `Retry-After` header may impose.
     pub max_retry_after: Duration,
+    /// The time one attempt may take (within the call's deadline); `None`: what is left of
+    /// the deadline.
+    pub attempt_timeout: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -41,6 +44,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            attempt_timeout: None,
         }
     }
 }
@@ -167,9 +171,10 @@ pub(crate) struct Outcome {
 /// call that succeeds at once builds its request once. `None` (a body that cannot be
 /// replayed) ends the retries.
 ///
-/// Each attempt gets what is left of the deadline as its reqwest timeout, which covers
-/// connecting, sending and reading the whole body; a retry whose wait would end past the
-/// deadline is not made, and the last answer is returned at once instead.
+/// Each attempt gets what is left of the deadline (or the policy's attempt timeout, if
+/// shorter) as its reqwest timeout, which covers connecting, sending and reading the whole
+/// body; a retry whose wait would end past the deadline is not made, and the last answer is
+/// returned at once instead.
 pub(crate) async fn execute(
     http: &reqwest::Client,
     first: reqwest::Request,
@@ -183,8 +188,13 @@ pub(crate) async fn execute(
     let mut request = first;
     loop {
         attempts += 1;
-        if let Some(deadline) = deadline {
-            *request.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
+        let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+        let attempt_timeout = match (left, policy.attempt_timeout) {
+            (Some(left), Some(attempt)) => Some(left.min(attempt)),
+            (left, attempt) => left.or(attempt),
+        };
+        if attempt_timeout.is_some() {
+            *request.timeout_mut() = attempt_timeout;
         }
 
         let span = tracing::debug_span!(

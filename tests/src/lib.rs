@@ -66,6 +66,36 @@ pub async fn error_for(
 /// The key tests use; snapshots must never contain it.
 pub const TEST_API_KEY: &str = "test-key-5f2d9c1a";
 
+/// A request as a reviewer reads it: the request line exactly as sent, headers sorted by
+/// name with the key replaced by `[api-key]`, then the body (a multipart boundary, random
+/// per request, replaced by `[boundary]`).
+pub fn request_view(request: &server::RecordedRequest) -> String {
+    let boundary = request
+        .header("content-type")
+        .and_then(|value| value.split_once("boundary="))
+        .map(|(_, boundary)| boundary.to_owned());
+    let redact = |text: &str| {
+        let text = text.replace(TEST_API_KEY, "[api-key]");
+        match &boundary {
+            Some(boundary) => text.replace(boundary.as_str(), "[boundary]"),
+            None => text,
+        }
+    };
+    let mut headers = request.headers.clone();
+    headers.sort();
+    let mut view = format!("{} {}\n", request.method, request.target);
+    for (name, value) in headers {
+        view.push_str(&format!("{name}: {}\n", redact(&value)));
+    }
+    view.push('\n');
+    if request.body.is_empty() {
+        view.push_str("(no body)\n");
+    } else {
+        view.push_str(&redact(&String::from_utf8_lossy(&request.body)));
+    }
+    view
+}
+
 /// A binary of this workspace, built by cargo and found through its JSON messages.
 ///
 /// Integration tests and benches of another package get no `CARGO_BIN_EXE_*`, so this asks

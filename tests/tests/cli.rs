@@ -11,13 +11,43 @@ const KEY: &str = "cli-secret-key-7f3a";
 
 /// Runs `bland-sip` with the key in the environment (as users do) and optional stdin.
 async fn bland_sip(args: &[&str], stdin: Option<&str>) -> Output {
+    bland_sip_env(args, stdin, &[]).await
+}
+
+/// `bland-sip` as a command: the key in the environment, no base URL or proxy from the
+/// environment of the test run.
+fn command(args: &[String], env: &[(String, String)]) -> Command {
+    let mut command = Command::new(bland_sip_binary());
+    command.args(args).env("BLAND_API_KEY", KEY);
+    for name in [
+        "BLAND_BASE_URL",
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
+/// [`bland_sip`] with more environment variables.
+async fn bland_sip_env(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let stdin = stdin.map(str::to_owned);
     tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(bland_sip_binary())
-            .args(&args)
-            .env("BLAND_API_KEY", KEY)
-            .env_remove("BLAND_BASE_URL")
+        let mut child = command(&args, &env)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -291,4 +321,345 @@ async fn audit_of_only_invalid_lines_exits_2_without_requests() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout).lines().count(), 2);
     assert_eq!(server.request_count(), 0);
+}
+
+/// Control characters, ANSI escapes and bidirectional controls: none may reach a terminal.
+fn assert_terminal_safe(bytes: &[u8]) {
+    let text = text(bytes);
+    for c in text.chars() {
+        assert!(
+            c == '\n' || !(c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{c:?} reached the terminal: {text:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn server_text_cannot_forge_lines_or_drive_the_terminal() {
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "error": "SIP_NOT_ENABLED\nerror: forged line",
+            "message": "\u{1b}[31mred\u{1b}[0m\r\u{202e}desrever\u{9b}2J"
+        }]
+    });
+    let server = TestServer::always(Reply::json(400, serde_json::to_vec(&body).unwrap())).await;
+    let url = server.url();
+    let output = bland_sip(&["get", "+14150000000", "--base-url", &url], None).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one error line: {stderr:?}");
+    assert!(
+        stderr.starts_with("error: Bland API error, HTTP 400"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\\u{a}error: forged line"), "{stderr}");
+    assert_terminal_safe(&output.stderr);
+
+    // In JSON output too: C1 controls and bidirectional overrides are escaped.
+    let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();
+    answer["data"]["outbound"]["sip_endpoint"] = "sip:x\u{9b}31m\u{202e}\u{7f}".into();
+    let server = TestServer::always(Reply::json(200, serde_json::to_vec(&answer).unwrap())).await;
+    let url = server.url();
+    let output = bland_sip(&["get", "+14150000000", "--base-url", &url], None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_terminal_safe(&output.stdout);
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        printed["outbound"]["sip_endpoint"], "sip:x\u{9b}31m\u{202e}\u{7f}",
+        "the same value, escaped only in its text"
+    );
+}
+
+#[tokio::test]
+async fn extreme_timeouts_are_usage_errors_or_no_limit_never_panics() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    // Representable: a limit beyond any clock is no limit.
+    let output = bland_sip(
+        &[
+            "get",
+            "+14150000000",
+            "--base-url",
+            &url,
+            "--timeout",
+            "1e19",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    // Not representable, or not a duration: a usage error, nothing sent.
+    for bad in ["1e20", "inf", "NaN", "0", "-3"] {
+        let flag = format!("--timeout={bad}");
+        let output = bland_sip(&["get", "+14150000000", "--base-url", &url, &flag], None).await;
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{bad}: {}",
+            text(&output.stderr)
+        );
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.starts_with("error: invalid value for --timeout"),
+            "{bad}: {stderr}"
+        );
+        assert!(
+            !stderr.contains(bad),
+            "{bad}: the value is not repeated: {stderr}"
+        );
+    }
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn output_that_cannot_be_written_is_an_error_line_not_a_panic() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    let args: Vec<String> = ["get", "+14150000000", "--base-url", &url]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+
+    // A full device.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let child_args = args.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        command(&child_args, &[])
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the answer to stdout"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // A closed pipe: the reader is gone before anything is written.
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command(&args, &[])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the answer to stdout"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_proxy_never_sees_the_key_of_a_plain_http_request() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let proxy = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    let proxy_url = proxy.url();
+    let env = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("http_proxy", proxy_url.as_str()),
+        ("ALL_PROXY", proxy_url.as_str()),
+    ];
+    let output = bland_sip_env(&["get", "+14150000000", "--base-url", &url], None, &env).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(proxy.request_count(), 0, "the proxy saw nothing");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "the request went straight to the server"
+    );
+
+    // Opted in to clear text, the environment's proxy is used: the rule above is what
+    // kept it away.
+    let output = bland_sip_env(
+        &[
+            "get",
+            "+14150000000",
+            "--base-url",
+            &url,
+            "--allow-insecure-http",
+        ],
+        None,
+        &env,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        proxy.request_count(),
+        1,
+        "the opted-in request went through the proxy"
+    );
+    assert_eq!(proxy.requests()[0].header("authorization"), Some(KEY));
+}
+
+#[tokio::test]
+async fn a_mistyped_option_is_not_repeated_in_the_usage_error() {
+    let secret = "sk-live-4f9c0e1b2a3d";
+    for args in [
+        vec!["--bearer", secret, "get", "+14150000000"],
+        vec!["get", "+14150000000", secret],
+        vec![secret],
+        vec![
+            "list-sip-calls",
+            "--phone-number",
+            "+14150000000",
+            "--limit",
+            secret,
+        ],
+    ] {
+        let output = bland_sip(&args, None).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(!stderr.contains(secret), "{args:?}: {stderr}");
+        assert!(!text(&output.stdout).contains(secret), "{args:?}");
+    }
+    let output = bland_sip(&["--bearer", secret, "get", "+14150000000"], None).await;
+    assert!(
+        text(&output.stderr).contains("unexpected argument at position 2"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn an_empty_base_url_variable_means_the_default_as_in_the_library() {
+    // The default base URL is https: through an HTTPS proxy (a local server here), the
+    // client asks to tunnel to api.bland.ai, which shows what it would have called without
+    // anything leaving this machine.
+    let proxy = TestServer::always(Reply::json(502, "{}")).await;
+    let proxy_url = proxy.url();
+    let env = [
+        ("BLAND_BASE_URL", ""),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("https_proxy", proxy_url.as_str()),
+    ];
+    let output = bland_sip_env(&["--retries", "0", "get", "+14150000000"], None, &env).await;
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1, "{}", text(&output.stderr));
+    assert_eq!(requests[0].method, "CONNECT");
+    assert_eq!(requests[0].target, "api.bland.ai:443");
+    assert_no_key(&output);
+    assert_eq!(
+        requests[0].header("authorization"),
+        None,
+        "the key stays in the tunnel"
+    );
+
+    // A set variable is used.
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    let output = bland_sip_env(&["get", "+14150000000"], None, &[("BLAND_BASE_URL", &url)]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn secrets_of_answers_print_redacted_unless_asked_for() {
+    let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();
+    answer["data"]["inbound"]["options"]["sip_password"] = "hunter2hunter2".into();
+    let server = TestServer::always(Reply::json(200, serde_json::to_vec(&answer).unwrap())).await;
+    let url = server.url();
+    let output = bland_sip(&["get", "+14150000000", "--base-url", &url], None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["inbound"]["options"]["sip_password"], "<redacted>");
+    assert!(!text(&output.stdout).contains("hunter2"));
+
+    let output = bland_sip(
+        &["get", "+14150000000", "--base-url", &url, "--show-secrets"],
+        None,
+    )
+    .await;
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        printed["inbound"]["options"]["sip_password"],
+        "hunter2hunter2"
+    );
+
+    let output = bland_sip(
+        &["audit", "--numbers", "-", "--base-url", &url],
+        Some("+14150000000\n"),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        !text(&output.stdout).contains("hunter2"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert!(text(&output.stdout).contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn audit_streams_its_input_and_strips_bom_and_cr() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    let args: Vec<String> = ["audit", "--numbers", "-", "--base-url", &url]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let mut child = command(&args, &[])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // The first number, with a byte-order mark and a CRLF, and the input kept open.
+    stdin.write_all(b"\xef\xbb\xbf+14150000001\r\n").unwrap();
+    stdin.flush().unwrap();
+    let first_line = tokio::task::spawn_blocking(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+        (line, reader)
+    });
+    // Its answer is printed while the input is still open: nothing waits for the end.
+    let (line, mut reader) = tokio::time::timeout(std::time::Duration::from_secs(30), first_line)
+        .await
+        .expect("the first line came before the input ended")
+        .unwrap();
+    let first: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(first["phone_number"], "+14150000001");
+    assert_eq!(first["outbound"]["id"], "def789");
+    stdin.write_all(b"+14150000002\r\n").unwrap();
+    drop(stdin);
+    let rest = tokio::task::spawn_blocking(move || {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+        let status = child.wait().unwrap();
+        (rest, status)
+    })
+    .await
+    .unwrap();
+    assert_eq!(rest.1.code(), Some(0));
+    let second: Value = serde_json::from_str(rest.0.trim()).unwrap();
+    assert_eq!(second["phone_number"], "+14150000002");
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/sip?phone_number=%2B14150000001",
+            "/v1/sip?phone_number=%2B14150000002"
+        ]
+    );
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use sip_client::{Client, Error, PhoneNumber};
-use sip_client_tests::server::{RecordedRequest, Reply, TestServer};
-use sip_client_tests::{TEST_API_KEY, client_for, error_for, fixture};
+use sip_client_tests::server::{Reply, TestServer};
+use sip_client_tests::{TEST_API_KEY, client_for, error_for, fixture, request_view};
 
 fn number() -> PhoneNumber {
     "+14150000000".parse().unwrap()
@@ -26,25 +26,6 @@ fn settings() -> insta::Settings {
     );
     settings.set_prepend_module_to_snapshot(false);
     settings
-}
-
-/// A request as a reviewer reads it: request line exactly as sent, headers sorted by name,
-/// the key replaced, then the body.
-fn request_view(request: &RecordedRequest) -> String {
-    let mut headers = request.headers.clone();
-    headers.sort();
-    let mut view = format!("{} {}\n", request.method, request.target);
-    for (name, value) in headers {
-        let value = value.replace(TEST_API_KEY, "[api-key]");
-        view.push_str(&format!("{name}: {value}\n"));
-    }
-    view.push('\n');
-    if request.body.is_empty() {
-        view.push_str("(no body)\n");
-    } else {
-        view.push_str(&String::from_utf8_lossy(&request.body));
-    }
-    view
 }
 
 async fn request_with(

@@ -1,0 +1,271 @@
+//! Hostile servers and extreme settings, against the library: no setting and no answer may
+//! panic, a malformed answer is a typed error that is not retried, and a redirect to another
+//! origin is never followed.
+
+use std::time::{Duration, Instant};
+
+use sip_client::{Client, Error, NotRetried, PhoneNumber, TransportErrorKind};
+use sip_client_tests::server::{Reply, TestServer};
+use sip_client_tests::{TEST_API_KEY, client_for, fixture};
+
+fn number() -> PhoneNumber {
+    "+14150000000".parse().unwrap()
+}
+
+fn seed() -> Reply {
+    Reply::json(200, fixture("seed_example.json"))
+}
+
+#[tokio::test]
+async fn durations_too_long_for_the_clock_mean_no_limit() {
+    let server = TestServer::always(seed()).await;
+    let client = client_for(&server)
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .max_retry_after(Duration::MAX)
+        .backoff(Duration::MAX, Duration::MAX)
+        .build()
+        .unwrap();
+    let data = client.get_sip_config(number()).await.unwrap();
+    assert_eq!(data.inbound.unwrap().id, "abc123");
+    // Per call too.
+    client
+        .get_sip_config(number())
+        .timeout(Duration::MAX)
+        .attempt_timeout(Duration::MAX)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_not_waited_for_and_said_capped() {
+    let server = TestServer::always(
+        Reply::json(429, fixture("rate_limited.json"))
+            .with_header("retry-after", "18446744073709551615"),
+    )
+    .await;
+    let client = client_for(&server)
+        .max_retry_after(Duration::MAX)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "no wait at all");
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.retry_after, Some(Duration::from_secs(u64::MAX)));
+    assert!(
+        matches!(api.not_retried, Some(NotRetried::WaitPastDeadline { wait, .. }) if wait == Duration::from_secs(u64::MAX)),
+        "{api:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("not retried: the wait before another attempt"),
+        "{text}"
+    );
+    assert!(!text.contains("retried as far as allowed"), "{text}");
+
+    // Capped: the message gives the capped figure.
+    let client = client_for(&server)
+        .max_retry_after(Duration::from_secs(30))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let text = client
+        .get_sip_config(number())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("the wait before another attempt (30s) is longer than the"),
+        "{text}"
+    );
+    assert!(!text.contains("18446744073709551615"), "{text}");
+}
+
+#[tokio::test]
+async fn huge_backoff_is_not_waited_for() {
+    let server = TestServer::always(Reply::json(503, "{}")).await;
+    let client = client_for(&server)
+        .backoff(Duration::MAX, Duration::MAX)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(u) if matches!(u.not_retried, Some(NotRetried::WaitPastDeadline { .. }))),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn malformed_answers_are_protocol_errors_and_not_retried() {
+    let many_headers: String = (0..150).map(|i| format!("x-h{i}: v\r\n")).collect();
+    for raw in [
+        b"garbage that is not HTTP\r\n\r\n".to_vec(),
+        b"HTTP/1.1 2000 Weird\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        format!("HTTP/1.1 200 OK\r\n{many_headers}content-length: 0\r\n\r\n").into_bytes(),
+    ] {
+        let server = TestServer::always(Reply::Raw(raw.clone())).await;
+        let client = client_for(&server).max_retries(3).build().unwrap();
+        let err = client.get_sip_config(number()).await.unwrap_err();
+        let Error::Transport(transport) = &err else {
+            panic!("{:?}: {err:?}", String::from_utf8_lossy(&raw[..20]))
+        };
+        assert_eq!(
+            transport.kind,
+            TransportErrorKind::Protocol,
+            "{:?}: {err}",
+            String::from_utf8_lossy(&raw[..20])
+        );
+        assert!(!err.is_retryable());
+        assert_eq!(server.request_count(), 1, "a protocol error is not retried");
+        assert!(
+            err.to_string()
+                .starts_with("the server's answer is not valid HTTP"),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn redirects_to_another_origin_are_not_followed() {
+    let elsewhere = TestServer::always(seed()).await;
+    let target = format!("{}/v1/sip?phone_number=%2B14150000000", elsewhere.url());
+    let server = TestServer::always(Reply::Respond {
+        status: 302,
+        headers: vec![("location".into(), target)],
+        body: Vec::new(),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::UnexpectedResponse(unexpected) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(unexpected.status.as_u16(), 302);
+    assert!(
+        err.to_string().contains("a redirect to another origin"),
+        "{err}"
+    );
+    assert_eq!(elsewhere.request_count(), 0, "the other origin saw nothing");
+}
+
+#[tokio::test]
+async fn redirects_within_the_origin_are_followed() {
+    let server = TestServer::start(|_, request| {
+        if request.target.starts_with("/v1/sip?") {
+            Reply::Respond {
+                status: 307,
+                headers: vec![(
+                    "location".into(),
+                    "/moved/v1/sip?phone_number=%2B14150000000".into(),
+                )],
+                body: Vec::new(),
+            }
+        } else {
+            seed()
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    client.get_sip_config(number()).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[1].target,
+        "/moved/v1/sip?phone_number=%2B14150000000"
+    );
+    // The key is sent to the same origin only.
+    assert_eq!(requests[1].header("authorization"), Some(TEST_API_KEY));
+}
+
+#[tokio::test]
+async fn server_text_in_errors_is_escaped() {
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "error": "SIP_NOT_ENABLED\nerror: forged line",
+            "message": "\u{1b}[31mred\u{1b}[0m\r\u{202e}desrever"
+        }]
+    });
+    let server = TestServer::always(
+        Reply::json(400, serde_json::to_vec(&body).unwrap())
+            .with_header("content-type", "application/json"),
+    )
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains('\n') && !text.contains('\r'), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("SIP_NOT_ENABLED\\u{a}error: forged line"),
+        "{text}"
+    );
+    assert!(text.contains("\\u{1b}[31mred"), "{text}");
+    // The typed entries keep the text as sent.
+    assert_eq!(
+        err.api_errors()[0].error,
+        "SIP_NOT_ENABLED\nerror: forged line"
+    );
+
+    // An unexpected content type is escaped too.
+    let server = TestServer::always(Reply::Respond {
+        status: 502,
+        headers: vec![("content-type".into(), "text/html\u{1b}[2J".into())],
+        body: b"<html>".to_vec(),
+    })
+    .await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let text = client
+        .get_sip_config(number())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}
+
+#[test]
+fn no_error_display_repeats_its_cause() {
+    // A transport error says its own layer; the cause is its source, said once.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let err = runtime.block_on(async {
+        let server = TestServer::always(Reply::Close).await;
+        Client::builder()
+            .api_key(TEST_API_KEY)
+            .base_url(server.url())
+            .max_retries(0)
+            .build()
+            .unwrap()
+            .get_sip_config(number())
+            .await
+            .unwrap_err()
+    });
+    let mut layers = vec![err.to_string()];
+    let mut cause = std::error::Error::source(&err);
+    while let Some(source) = cause {
+        layers.push(source.to_string());
+        cause = source.source();
+    }
+    assert_eq!(layers[0], "the connection closed before an answer came");
+    assert!(layers.len() >= 2, "{layers:?}");
+    for (index, layer) in layers.iter().enumerate() {
+        for later in &layers[index + 1..] {
+            assert!(
+                !layer.contains(later.as_str()),
+                "{layer:?} repeats its cause {later:?}"
+            );
+        }
+    }
+}
