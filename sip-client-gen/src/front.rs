@@ -176,8 +176,8 @@ fn bodies(api: &Api) -> TokenStream {
             let ty = format_ident!("{ty}");
             quote! {
                 impl crate::IntoBody<#ty> for builder::#ty {
-                    fn into_body(self) -> ::std::result::Result<#ty, crate::InputProblem> {
-                        #ty::try_from(self).map_err(|err| crate::InputProblem::Other(err.to_string()))
+                    fn into_body(self) -> ::std::result::Result<#ty, crate::InvalidInput> {
+                        #ty::try_from(self).map_err(|err| crate::input::builder_error("body", &err.to_string()))
                     }
                 }
             }
@@ -401,7 +401,9 @@ fn arg_type(param: &Param) -> TokenStream {
 
 /// How an argument `value` becomes the stored value.
 fn convert(param: &Param) -> TokenStream {
-    let name = &param.name;
+    // Errors name the argument as the caller wrote it (`phone_numbers[1]`), not the wire
+    // name (`phone_numbers[]`).
+    let name = &param.ident;
     match &param.ty {
         ParamType::One(Scalar::Validated(_)) => quote! {
             crate::IntoParam::into_param(value).map_err(|problem| crate::InvalidInput::new(#name, problem))
@@ -547,9 +549,7 @@ fn client_method(op: &Operation) -> TokenStream {
             let ty = format_ident!("{ty}");
             if *required {
                 args.push(quote!(body: impl crate::IntoBody<#ty>));
-                inits.push(quote! {
-                    body: crate::IntoBody::into_body(body).map_err(|problem| crate::InvalidInput::new("body", problem))
-                });
+                inits.push(quote!(body: crate::IntoBody::into_body(body)));
             } else {
                 inits.push(quote!(body: None));
             }
@@ -701,7 +701,7 @@ fn request_builder(op: &Operation) -> TokenStream {
                 setters.push(quote! {
                     /// Sets the request body (optional).
                     pub fn body(mut self, body: impl crate::IntoBody<#ty>) -> Self {
-                        self.body = Some(crate::IntoBody::into_body(body).map_err(|problem| crate::InvalidInput::new("body", problem)));
+                        self.body = Some(crate::IntoBody::into_body(body));
                         self
                     }
                 });

@@ -6,7 +6,9 @@
 //! - every builder gets a `build()` method, which checks that the required fields are set;
 //! - a field whose type is a constant (a single-value enum with a default, like
 //!   `service: sip`) defaults to it in the builder and when decoding, so that callers never
-//!   set it.
+//!   set it;
+//! - the map of unknown keys (`extra`) starts empty in the builder instead of being a
+//!   required field.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,7 +56,8 @@ fn default_constants(item: &mut syn::ItemStruct, constants: &BTreeSet<String>) {
 }
 
 fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
-    // Builder fields are `Result<T, String>`: those whose `T` is a constant, per builder.
+    // Builder fields are `Result<T, String>`: those whose `T` is a constant, or that hold the
+    // map of unknown keys (empty unless set), start with a value, per builder.
     let mut constant_fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut builders = Vec::new();
     for item in items.iter_mut() {
@@ -71,9 +74,18 @@ fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
                     .named
                     .iter()
                     .filter(|field| {
-                        result_ok_type(&field.ty)
+                        let ok = result_ok_type(&field.ty);
+                        let constant = ok
                             .and_then(crate::rust::type_name)
-                            .is_some_and(|name| constants.contains(&name))
+                            .is_some_and(|name| constants.contains(&name));
+                        let unknown_keys = field.ident.as_ref().is_some_and(|i| i == "extra")
+                            && ok.is_some_and(|ty| {
+                                quote!(#ty)
+                                    .to_string()
+                                    .replace(' ', "")
+                                    .contains("serde_json::Map<")
+                            });
+                        constant || unknown_keys
                     })
                     .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
                     .collect();

@@ -196,7 +196,10 @@ pub struct UnexpectedResponse {
 }
 
 /// A success body that does not decode.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows the body's length, not the body: a success answer may carry a secret
+/// (`register_password_for_pbx`), and errors end up in logs.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// HTTP status.
@@ -207,6 +210,17 @@ pub struct DecodeError {
     pub message: String,
     /// The whole body.
     pub body: Bytes,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl Error {

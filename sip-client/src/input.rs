@@ -57,6 +57,8 @@ pub enum InputProblem {
         /// How many were given.
         found: usize,
     },
+    /// A required field is not set.
+    Missing,
     /// Set together with another field that excludes it.
     Conflicts {
         /// The other field.
@@ -105,6 +107,7 @@ impl fmt::Display for InputProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InputProblem::PhoneNumber(err) => fmt::Display::fmt(err, f),
+            InputProblem::Missing => f.write_str("is required"),
             InputProblem::TooShort { min } => write!(f, "must be at least {min} characters"),
             InputProblem::TooLong { max } => write!(f, "must be at most {max} characters"),
             InputProblem::TooFewItems { min, found } => {
@@ -191,14 +194,32 @@ impl IntoParam<PhoneNumber> for String {
 /// # Ok(()) }
 /// ```
 pub trait IntoBody<T> {
-    /// The body, or why this is not one.
-    fn into_body(self) -> Result<T, InputProblem>;
+    /// The body, or which of its fields is missing or invalid (its `field` is a path in the
+    /// call's input: `body.phone_number`).
+    fn into_body(self) -> Result<T, InvalidInput>;
 }
 
 impl<T> IntoBody<T> for T {
-    fn into_body(self) -> Result<T, InputProblem> {
+    fn into_body(self) -> Result<T, InvalidInput> {
         Ok(self)
     }
+}
+
+/// The error of a builder that could not build (`ConversionError`), as invalid input of the
+/// field it names: the generated builders say "no value supplied for `name`" and "error
+/// converting supplied value for `name`: why".
+pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
+    let field = |name: &str| format!("{at}.{name}");
+    if let Some(name) = message.strip_prefix("no value supplied for ") {
+        return InvalidInput::new(field(name), InputProblem::Missing);
+    }
+    if let Some((name, why)) = message
+        .strip_prefix("error converting supplied value for ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        return InvalidInput::new(field(name), InputProblem::Other(why.to_owned()));
+    }
+    InvalidInput::new(at, InputProblem::Other(message.to_owned()))
 }
 
 /// Collects parameters of an array: the first invalid item is reported with its index.
@@ -595,6 +616,26 @@ mod tests {
         let err = collect_params::<PhoneNumber, _>("numbers", ["+1".to_owned(), "+0".to_owned()])
             .unwrap_err();
         assert_eq!(err.field, "numbers[1]");
+    }
+
+    #[test]
+    fn builder_errors_name_their_field() {
+        let err = builder_error("body", "no value supplied for directions");
+        assert_eq!(err.field, "body.directions");
+        assert_eq!(err.problem, InputProblem::Missing);
+        assert_eq!(err.to_string(), "invalid `body.directions`: is required");
+        let err = builder_error(
+            "body",
+            "error converting supplied value for phone_number: invalid E.164 phone number: it \
+             must start with `+`",
+        );
+        assert_eq!(err.field, "body.phone_number");
+        assert_eq!(
+            err.problem,
+            InputProblem::Other("invalid E.164 phone number: it must start with `+`".to_owned())
+        );
+        let err = builder_error("body", "something else");
+        assert_eq!(err.field, "body");
     }
 
     #[test]
