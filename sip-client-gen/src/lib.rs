@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod changes;
 mod cli;
 mod error;
 mod front;
@@ -51,8 +52,9 @@ use std::sync::Once;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest, Sha256};
 
+pub use changes::{ApiChange, ChangeReport, Impact, compare as compare_surfaces};
 pub use error::{Culprit, Error};
-pub use surface::{ApiChange, ChangeReport, Impact, compare as compare_surfaces};
+pub use surface::FORMAT as SURFACE_FORMAT;
 
 /// The path of the generated client, relative to the workspace root.
 pub const CLIENT_PATH: &str = "sip-client/src/generated.rs";

@@ -82,6 +82,10 @@ pub(crate) struct Api {
     pub checks: BTreeMap<String, TypeChecks>,
     /// Every name the crate root re-exports from the generated types.
     pub exported: Vec<String>,
+    /// Rust names of the types a request carries (bodies and what they hold).
+    pub request_types: BTreeSet<String>,
+    /// Rust names of the types an answer carries (success types and what they hold).
+    pub response_types: BTreeSet<String>,
     pub types: Types,
 }
 
@@ -109,6 +113,8 @@ pub(crate) struct Operation {
     pub in_progenitor: bool,
     /// Statuses of the documented error answers, with the name of each.
     pub error_statuses: Vec<u16>,
+    /// The security requirements of the operation (its own, or the spec's), as text.
+    pub security: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +137,66 @@ pub(crate) struct Param {
     pub required: bool,
     pub ty: ParamType,
     pub description: Option<String>,
+    /// What the schema constrains (a pattern, lengths, item counts).
+    pub constraints: Constraints,
+}
+
+/// The JSON Schema keywords that constrain a value, as `key=value` texts in a stable order:
+/// what a change report compares to tell a tightening from a relaxation.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct Constraints(pub BTreeMap<String, String>);
+
+impl Constraints {
+    /// The constraints of a schema (one level of `$ref` followed), and of its items when it
+    /// is an array (as `items.<key>`).
+    pub(crate) fn of(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Constraints {
+        let mut out = BTreeMap::new();
+        if let Some(schema) = resolve(spec, schema) {
+            collect(spec, schema, "", &mut out);
+        }
+        Constraints(out)
+    }
+
+    pub(crate) fn of_boxed(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> Constraints {
+        let mut out = BTreeMap::new();
+        if let Some((schema, _)) = resolve_boxed(spec, schema) {
+            collect(spec, schema, "", &mut out);
+        }
+        Constraints(out)
+    }
+}
+
+fn collect(spec: &OpenAPI, schema: &Schema, prefix: &str, out: &mut BTreeMap<String, String>) {
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            out.insert(format!("{prefix}{key}"), value);
+        }
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            put("pattern", string.pattern.clone());
+            put("minLength", string.min_length.map(|n| n.to_string()));
+            put("maxLength", string.max_length.map(|n| n.to_string()));
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            put("minimum", integer.minimum.map(|n| n.to_string()));
+            put("maximum", integer.maximum.map(|n| n.to_string()));
+        }
+        SchemaKind::Type(Type::Number(number)) => {
+            put("minimum", number.minimum.map(|n| n.to_string()));
+            put("maximum", number.maximum.map(|n| n.to_string()));
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            put("minItems", array.min_items.map(|n| n.to_string()));
+            put("maxItems", array.max_items.map(|n| n.to_string()));
+            if prefix.is_empty()
+                && let Some((items, _)) = array.items.as_ref().and_then(|i| resolve_boxed(spec, i))
+            {
+                collect(spec, items, "items.", out);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -442,6 +508,8 @@ pub(crate) fn build(
         hand_written,
         checks: BTreeMap::new(),
         exported: types.items.keys().cloned().collect(),
+        request_types: BTreeSet::new(),
+        response_types: BTreeSet::new(),
         types,
     };
     let mut ids = BTreeSet::new();
@@ -475,7 +543,31 @@ pub(crate) fn build(
         })
         .collect();
     api.checks = checks(spec, &api, &roots)?;
+    api.request_types = reachable(&api.types, roots);
+    let answers: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| op.success.ty.clone())
+        .chain(std::iter::once("ErrorEnvelope".to_owned()))
+        .collect();
+    api.response_types = reachable(&api.types, answers);
     Ok(api)
+}
+
+/// The types reachable from `roots` through the fields of generated structs and the
+/// newtypes around them.
+fn reachable(types: &Types, roots: Vec<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut queue = roots;
+    while let Some(ty) = queue.pop() {
+        if !types.items.contains_key(&ty) || !seen.insert(ty.clone()) {
+            continue;
+        }
+        if let Some(fields) = types.fields(&ty) {
+            queue.extend(fields.iter().filter_map(|field| struct_inside(&field.ty)));
+        }
+    }
+    seen
 }
 
 fn build_operation(
@@ -569,6 +661,7 @@ fn build_operation(
             required: data.required || location == Location::Path,
             ty,
             description: data.description.clone(),
+            constraints: Constraints::of(spec, schema),
         });
     }
 
@@ -662,7 +755,37 @@ fn build_operation(
         _ => Retry::NotIdempotent,
     };
 
+    let security = operation
+        .security
+        .as_ref()
+        .or(spec.security.as_ref())
+        .map(|requirements| {
+            requirements
+                .iter()
+                .map(|requirement| {
+                    let mut names: Vec<String> = requirement
+                        .iter()
+                        .map(|(name, scopes)| {
+                            if scopes.is_empty() {
+                                name.clone()
+                            } else {
+                                format!("{name}({})", scopes.join(" "))
+                            }
+                        })
+                        .collect();
+                    names.sort();
+                    if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(" + ")
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
     Ok(Operation {
+        security,
         id,
         method: method.to_uppercase(),
         path: path.to_owned(),

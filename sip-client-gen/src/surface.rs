@@ -1,64 +1,87 @@
-//! The API surface: a compact, line-per-item text view of the generated public API, and
-//! the change report between two of them.
+//! The API surface: a compact, line-per-item text view of the generated public API and of
+//! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per operation, parameter, response, type, field and enum variant, sorted, so
-//! that a one-field change in the spec is a one-line change in the surface. Each line is
-//! `<kind> <name>: <details>`; the report compares lines by `<kind> <name>`.
+//! One line per server, operation, security requirement, parameter, body, output, retry
+//! class, response, type, field and enum variant, so that a one-field change in the spec is a
+//! one-line change in the surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
+//! core says what users compile against (Rust types, requiredness, nullability); the extras
+//! (`key=value`) say what the wire adds: media types, which way a type travels
+//! (`in=request`, `in=response`), and the constraints of its schema.
 //!
 //! Requiredness and nullability come from the spec (in Rust both are `Option`); Rust types
 //! come from the generated code, so the surface shows what users actually compile against.
 
-use std::collections::BTreeMap;
-use std::fmt;
-
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
-use crate::model::{Api, Body, Location, ParamType, PartKind, Retry, Scalar};
+use crate::model::{Api, Body, Constraints, Location, ParamType, PartKind, Retry, Scalar};
 use crate::rust::{self, short_type};
+
+/// The version of the surface's format; a report between surfaces of different formats
+/// compares what both say.
+pub const FORMAT: u32 = 2;
 
 /// Renders the surface of a spec and the client generated from it.
 pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
-    let mut lines = Vec::new();
+    let mut lines = vec![format!("surface-format: {FORMAT}")];
+    let servers: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
+    lines.push(format!("server: {}", servers.join(", ")));
 
     for op in &api.operations {
         let id = &op.id;
         lines.push(format!("operation {id}: {} {}", op.method, op.path));
+        lines.push(format!(
+            "security {id}: {}",
+            if op.security.is_empty() {
+                "none".to_owned()
+            } else {
+                op.security.join(" or ")
+            }
+        ));
         let mut params = Vec::new();
         for param in &op.params {
             let location = match param.location {
                 Location::Path => "path",
                 Location::Query => "query",
             };
-            let required = if param.required {
-                "required"
-            } else {
-                "optional"
-            };
             params.push(format!(
-                "param {id}.{}: {location}, {required}, {}",
+                "param {id}.{}: {location}, {}, {}{}",
                 param.name,
-                param_type(&param.ty)
+                required(param.required),
+                param_type(&param.ty),
+                extras(&[], &param.constraints)
             ));
         }
         match &op.body {
-            Some(Body::Json { ty, required }) => {
-                let required = if *required { "required" } else { "optional" };
-                params.push(format!("body {id}: application/json, {required}, {ty}"));
-            }
+            Some(Body::Json { ty, required: is }) => params.push(format!(
+                "body {id}: {ty}, {} | media=application/json",
+                required(*is)
+            )),
             Some(Body::Multipart { fields }) => {
                 for field in fields {
-                    let required = if field.required {
-                        "required"
-                    } else {
-                        "optional"
+                    let (kind, mut constraints) = match &field.kind {
+                        PartKind::File {
+                            max_bytes,
+                            content_types,
+                        } => {
+                            let mut c = Constraints::default();
+                            if let Some(max) = max_bytes {
+                                c.0.insert("maxLength".to_owned(), max.to_string());
+                            }
+                            if !content_types.is_empty() {
+                                c.0.insert("contentType".to_owned(), content_types.join(" "));
+                            }
+                            ("Upload", c)
+                        }
+                        PartKind::Text => ("String", Constraints::default()),
                     };
-                    let kind = match field.kind {
-                        PartKind::File { .. } => "Upload",
-                        PartKind::Text => "String",
-                    };
+                    constraints
+                        .0
+                        .insert("media".to_owned(), "multipart/form-data".to_owned());
                     params.push(format!(
-                        "body {id}.{}: multipart/form-data, {required}, {kind}",
-                        field.name
+                        "body {id}.{}: {kind}, {}{}",
+                        field.name,
+                        required(field.required),
+                        extras(&[], &constraints)
                     ));
                 }
             }
@@ -137,9 +160,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             ));
             continue;
         }
+        let direction = direction(api, &rust_name);
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
-                lines.push(format!("type {name}: struct"));
+                lines.push(format!(
+                    "type {name}: struct{}",
+                    extras(&direction, &Constraints::default())
+                ));
                 let mut fields = Vec::new();
                 for (property, property_schema) in &object.properties {
                     let rust_type = api
@@ -147,24 +174,22 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                         .field(&rust_name, property)
                         .map(|field| short_type(&field.ty))
                         .unwrap_or_else(|| "?".to_owned());
-                    let required = if object.required.contains(property) {
-                        "required"
-                    } else {
-                        "optional"
-                    };
                     let nullable = if is_nullable(spec, property_schema) {
                         ", nullable"
                     } else {
                         ""
                     };
                     fields.push(format!(
-                        "field {name}.{property}: {rust_type}, {required}{nullable}"
+                        "field {name}.{property}: {rust_type}, {}{nullable}{}",
+                        required(object.required.contains(property)),
+                        extras(&direction, &Constraints::of_boxed(spec, property_schema))
                     ));
                 }
                 if let Some(extra) = api.types.flattened(&rust_name) {
                     fields.push(format!(
-                        "field {name}.*: {}, unknown keys kept",
-                        short_type(&extra.ty)
+                        "field {name}.*: {}, unknown keys kept{}",
+                        short_type(&extra.ty),
+                        extras(&direction, &Constraints::default())
                     ));
                 }
                 fields.sort();
@@ -175,7 +200,10 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     Some(rust::Item::Newtype(ty)) => short_type(ty),
                     _ => "?".to_owned(),
                 };
-                lines.push(format!("type {name}: newtype of {inner}"));
+                lines.push(format!(
+                    "type {name}: newtype of {inner}{}",
+                    extras(&direction, &Constraints::of(spec, &schemas[name]))
+                ));
             }
         }
     }
@@ -186,6 +214,41 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         out.push('\n');
     }
     out
+}
+
+fn required(is: bool) -> &'static str {
+    if is { "required" } else { "optional" }
+}
+
+/// Which way a type travels: `in=request`, `in=response` or `in=request+response`.
+fn direction(api: &Api, rust_name: &str) -> Vec<String> {
+    let ways: Vec<&str> = [
+        (api.request_types.contains(rust_name), "request"),
+        (api.response_types.contains(rust_name), "response"),
+    ]
+    .into_iter()
+    .filter_map(|(is, way)| is.then_some(way))
+    .collect();
+    if ways.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("in={}", ways.join("+"))]
+    }
+}
+
+/// ` | key=value` for each extra, direction first, then constraints by key.
+fn extras(direction: &[String], constraints: &Constraints) -> String {
+    direction
+        .iter()
+        .cloned()
+        .chain(
+            constraints
+                .0
+                .iter()
+                .map(|(key, value)| format!("{key}={value}")),
+        )
+        .map(|extra| format!(" | {extra}"))
+        .collect()
 }
 
 fn param_type(ty: &ParamType) -> String {
@@ -203,6 +266,7 @@ fn param_type(ty: &ParamType) -> String {
     }
 }
 
+/// `Type | media=...` of a response, or what it has instead of a JSON schema.
 fn response_type(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> String {
     let response = match response {
         ReferenceOr::Item(response) => Some(response),
@@ -213,7 +277,13 @@ fn response_type(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) ->
     let Some(response) = response else {
         return "?".to_owned();
     };
-    match response
+    let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
+    let media = if media.is_empty() {
+        String::new()
+    } else {
+        format!(" | media={}", media.join(" "))
+    };
+    let ty = match response
         .content
         .get("application/json")
         .and_then(|m| m.schema.as_ref())
@@ -223,11 +293,9 @@ fn response_type(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) ->
         }
         Some(ReferenceOr::Item(_)) => "inline schema".to_owned(),
         None if response.content.is_empty() => "no body".to_owned(),
-        None => {
-            let types: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            format!("bytes ({})", types.join(", "))
-        }
-    }
+        None => "bytes".to_owned(),
+    };
+    format!("{ty}{media}")
 }
 
 fn string_enum(schema: &Schema) -> Option<Vec<String>> {
@@ -246,233 +314,5 @@ fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
             .strip_prefix("#/components/schemas/")
             .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item())
             .is_some_and(|schema| schema.schema_data.nullable),
-    }
-}
-
-/// Whether a change can break users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Impact {
-    /// Code or data that worked before may not work after.
-    Breaking,
-    /// Only adds: what worked before still works.
-    Additive,
-}
-
-/// One classified difference between two surfaces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiChange {
-    /// Breaking or additive.
-    pub impact: Impact,
-    /// What changed, in one line.
-    pub description: String,
-}
-
-/// Every difference between two surfaces, breaking ones first.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ChangeReport {
-    /// The changes.
-    pub changes: Vec<ApiChange>,
-}
-
-impl ChangeReport {
-    /// How many changes are breaking.
-    pub fn breaking(&self) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| c.impact == Impact::Breaking)
-            .count()
-    }
-
-    /// How many changes are additive.
-    pub fn additive(&self) -> usize {
-        self.changes.len() - self.breaking()
-    }
-
-    /// `api changes: N breaking, M additive`, or `api changes: none`.
-    pub fn summary(&self) -> String {
-        if self.changes.is_empty() {
-            "api changes: none".to_owned()
-        } else {
-            format!(
-                "api changes: {} breaking, {} additive",
-                self.breaking(),
-                self.additive()
-            )
-        }
-    }
-}
-
-impl fmt::Display for ChangeReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for change in &self.changes {
-            let impact = match change.impact {
-                Impact::Breaking => "breaking",
-                Impact::Additive => "additive",
-            };
-            writeln!(f, "{impact}: {}", change.description)?;
-        }
-        writeln!(f, "{}", self.summary())
-    }
-}
-
-/// Parses surface text into `"<kind> <name>" -> details`, skipping comments.
-fn entries(surface: &str) -> BTreeMap<&str, &str> {
-    surface
-        .lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with("//"))
-        .map(|line| line.split_once(": ").unwrap_or((line, "")))
-        .collect()
-}
-
-/// Compares two surfaces and classifies each difference.
-///
-/// Removals are breaking. Additions are additive, except a required field or a required
-/// parameter. A type change is breaking; a field or parameter becoming optional (or
-/// nullable) is additive, the reverse breaking. A new enum variant is additive: the client's
-/// enums keep values they do not know, so readers are not broken by a new server value.
-pub fn compare(old: &str, new: &str) -> ChangeReport {
-    let old = entries(old);
-    let new = entries(new);
-    let mut changes = Vec::new();
-    for (key, old_details) in &old {
-        match new.get(key) {
-            None if old_details.is_empty() => changes.push(ApiChange {
-                impact: Impact::Breaking,
-                description: format!("removed {key}"),
-            }),
-            None => changes.push(ApiChange {
-                impact: Impact::Breaking,
-                description: format!("removed {key} ({old_details})"),
-            }),
-            Some(new_details) if new_details != old_details => {
-                changes.push(classify_change(key, old_details, new_details))
-            }
-            Some(_) => {}
-        }
-    }
-    for (key, details) in &new {
-        if old.contains_key(key) {
-            continue;
-        }
-        let (kind, name) = key.split_once(' ').unwrap_or((key, ""));
-        // A required member of a type or operation that existed before breaks its users; one
-        // of a new type or operation is part of something new.
-        let owner = match kind {
-            "field" => Some(format!(
-                "type {}",
-                name.split('.').next().unwrap_or_default()
-            )),
-            "param" | "body" => Some(format!(
-                "operation {}",
-                name.split('.').next().unwrap_or_default()
-            )),
-            _ => None,
-        };
-        let required = details.split(", ").any(|part| part == "required");
-        let breaks = required && owner.is_some_and(|owner| old.contains_key(owner.as_str()));
-        let impact = if breaks {
-            Impact::Breaking
-        } else {
-            Impact::Additive
-        };
-        let what = if breaks { "added required" } else { "added" };
-        let details = if details.is_empty() {
-            String::new()
-        } else {
-            format!(" ({details})")
-        };
-        changes.push(ApiChange {
-            impact,
-            description: format!("{what} {key}{details}"),
-        });
-    }
-    changes.sort_by(|a, b| (a.impact, &a.description).cmp(&(b.impact, &b.description)));
-    ChangeReport { changes }
-}
-
-fn classify_change(key: &str, old: &str, new: &str) -> ApiChange {
-    let kind = key.split(' ').next().unwrap_or_default();
-    let breaking = |why: String| ApiChange {
-        impact: Impact::Breaking,
-        description: format!("{key}: {why} ({old} -> {new})"),
-    };
-    if kind != "field" && kind != "param" {
-        return breaking("changed".to_owned());
-    }
-    let parse = |details: &str| -> (String, bool, bool) {
-        let parts: Vec<&str> = details.split(", ").collect();
-        let required = parts.contains(&"required");
-        let nullable = parts.contains(&"nullable");
-        let shape: Vec<&str> = parts
-            .iter()
-            .copied()
-            .filter(|p| !matches!(*p, "required" | "optional" | "nullable"))
-            .map(|p| {
-                p.strip_prefix("Option<")
-                    .and_then(|t| t.strip_suffix('>'))
-                    .unwrap_or(p)
-            })
-            .collect();
-        (shape.join(", "), required, nullable)
-    };
-    let (old_shape, old_required, old_nullable) = parse(old);
-    let (new_shape, new_required, new_nullable) = parse(new);
-    if old_shape != new_shape {
-        return breaking("type changed".to_owned());
-    }
-    if new_required && !old_required {
-        return breaking("became required".to_owned());
-    }
-    if old_nullable && !new_nullable {
-        return breaking("is no longer nullable".to_owned());
-    }
-    let why = if old_required && !new_required {
-        "became optional"
-    } else {
-        "became nullable"
-    };
-    ApiChange {
-        impact: Impact::Additive,
-        description: format!("{key}: {why} ({old} -> {new})"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classification() {
-        let old = "field A.x: String, required\nfield A.y: Option<i64>, optional\nvariant E.a\n";
-        let report = compare(old, old);
-        assert_eq!(report.summary(), "api changes: none");
-
-        let new = "field A.x: Option<String>, optional\nfield A.y: Option<i64>, optional\nvariant E.a\nvariant E.b\n";
-        let report = compare(old, new);
-        assert_eq!(report.summary(), "api changes: 0 breaking, 2 additive");
-
-        let new = "field A.x: String, required\nfield A.y: Option<String>, optional\n";
-        let report = compare(old, new);
-        assert_eq!(report.summary(), "api changes: 2 breaking, 0 additive");
-        assert!(
-            report
-                .to_string()
-                .contains("breaking: field A.y: type changed"),
-            "{report}"
-        );
-        assert!(
-            report.to_string().contains("breaking: removed variant E.a"),
-            "{report}"
-        );
-
-        let old = format!("type A: struct\n{old}");
-        let new =
-            format!("{old}field A.z: String, required\nparam op.q: query, optional, String\n");
-        let report = compare(&old, &new);
-        assert_eq!(report.summary(), "api changes: 1 breaking, 1 additive");
-        // Required members of a new type are part of something new.
-        let new = format!("{new}type B: struct\nfield B.z: String, required\n");
-        let report = compare(&old, &new);
-        assert_eq!(report.summary(), "api changes: 1 breaking, 3 additive");
     }
 }

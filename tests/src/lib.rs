@@ -4,6 +4,7 @@
 //! The tests themselves live in `tests/tests/`; their insta snapshots in
 //! `tests/tests/snapshots/`.
 
+pub mod changes;
 pub mod server;
 
 use std::path::PathBuf;

@@ -285,10 +285,16 @@ fn progenitor_panic_becomes_an_error_naming_the_operation() {
 
 #[test]
 fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
-    let spec = spec_text().replacen(
-        "        secure_media:\n",
-        "        max_calls:\n          description: Concurrent call limit.\n          type: integer\n        secure_media:\n",
-        1,
+    let text = spec_text();
+    let at = text.find("    SipOptions:").unwrap();
+    let spec = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen(
+            "        secure_media:\n",
+            "        max_calls:\n          description: Concurrent call limit.\n          type: integer\n        secure_media:\n",
+            1,
+        )
     );
     let scratch = Scratch::new("stale", &spec);
     let mut diff = Vec::new();
@@ -308,8 +314,8 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
         "--- a/sip-client/src/generated.rs (checked in)",
         "+        pub max_calls: ::std::option::Option<i64>,",
         "--- a/sip-client/api-surface.txt (checked in)",
-        "+field SipOptions.max_calls: Option<i64>, optional\n",
-        "additive: added field SipOptions.max_calls (Option<i64>, optional)\n",
+        "+field SipOptions.max_calls: Option<i64>, optional | in=request+response\n",
+        "additive: added field SipOptions.max_calls (Option<i64>, optional | in=request+response)\n",
     ] {
         assert!(
             diff.contains(expected),
@@ -337,7 +343,7 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
     );
     assert_eq!(
         String::from_utf8(report_text).unwrap(),
-        "additive: added field SipOptions.max_calls (Option<i64>, optional)\n\
+        "additive: added field SipOptions.max_calls (Option<i64>, optional | in=request+response)\n\
          api changes: 0 breaking, 1 additive\n"
     );
     assert_ne!(scratch.client_now(), scratch.client_before);
