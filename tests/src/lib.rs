@@ -5,6 +5,7 @@
 //! `tests/tests/snapshots/`.
 
 pub mod changes;
+pub mod scratch;
 pub mod server;
 
 use std::path::PathBuf;

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
-use sip_client_gen::{API_PATH, CLI_PATH, CLIENT_PATH, MOCK_PATH, README_PATH, SPEC_PATH};
+use sip_client_gen::{API_PATH, CLI_PATH, CLIENT_PATH, MOCK_PATH, SPEC_PATH};
+use sip_client_tests::scratch::{ScratchWorkspace, compiler_errors};
 use sip_client_tests::server::{Reply, TestServer};
 use sip_client_tests::{TEST_API_KEY, request_view, spec_text, workspace_root};
 
@@ -37,139 +38,43 @@ fn fixture_spec() -> String {
     serde_json::to_string_pretty(&spec).unwrap()
 }
 
-/// A workspace of its own: a copy of sip-client (renamed, so that it shares the target
-/// directory's dependencies without replacing the real crate) with the files generated from
-/// the fixture spec, and the driver.
-fn scratch_workspace(generated: &sip_client_gen::Generated) -> PathBuf {
-    let root = workspace_root();
-    let scratch = std::env::temp_dir().join(format!("sip-client-proof-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&scratch);
-    copy_dir(
-        &root.join("sip-client/src"),
-        &scratch.join("sip-client/src"),
-    );
-    fs::copy(root.join(README_PATH), scratch.join(README_PATH)).unwrap();
-
-    let manifest = fs::read_to_string(root.join("sip-client/Cargo.toml")).unwrap();
-    let manifest = replace_once(
-        &manifest,
-        "name = \"sip-client\"",
-        "name = \"sip-client-proof\"",
-    );
-    let manifest = replace_once(
-        &manifest,
-        "name = \"bland-sip\"",
-        "name = \"bland-sip-proof\"",
-    );
-    let manifest = manifest.split("\n[[example]]").next().unwrap().to_owned();
-    let manifest = replace_once(
-        &manifest,
-        "[features]",
-        "[lib]\nname = \"sip_client\"\n\n[features]",
-    );
-    fs::write(scratch.join("sip-client/Cargo.toml"), manifest).unwrap();
-
-    let workspace = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let workspace: String = workspace
-        .lines()
-        .filter(|line| !line.starts_with("sip-client-gen ="))
-        .map(|line| {
-            if line.starts_with("members = ") {
-                "members = [\"sip-client\", \"driver\"]".to_owned()
-            } else if line.starts_with("sip-client = ") {
-                "sip-client = { path = \"sip-client\", package = \"sip-client-proof\", default-features = false }".to_owned()
-            } else {
-                line.to_owned()
-            }
-        })
-        .map(|line| line + "\n")
-        .collect();
-    fs::write(scratch.join("Cargo.toml"), workspace).unwrap();
-    fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
-
-    fs::create_dir_all(scratch.join("driver/src")).unwrap();
-    fs::write(
-        scratch.join("driver/Cargo.toml"),
-        "[package]\nname = \"driver\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nsip-client = { workspace = true, features = [\"rustls\"] }\n\
+/// Builds, in a scratch workspace, a copy of sip-client generated from `generated` (with
+/// its CLI) and the driver; returns the driver's executable, which outlives the workspace.
+fn build(generated: &sip_client_gen::Generated) -> PathBuf {
+    let mut scratch = ScratchWorkspace::new("proof");
+    scratch.add_client("sip-client", "sip-client-proof", generated, true);
+    scratch.use_client("sip-client", "sip-client-proof");
+    let driver =
+        fs::read_to_string(workspace_root().join("tests/fixtures/proof/driver.rs")).unwrap();
+    scratch.add_crate(
+        "driver",
+        "driver",
+        "main.rs",
+        &driver,
+        "sip-client = { workspace = true, features = [\"rustls\"] }\n\
          serde.workspace = true\nserde_json.workspace = true\n\
          tokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
-    )
-    .unwrap();
-    fs::copy(
-        root.join("tests/fixtures/proof/driver.rs"),
-        scratch.join("driver/src/main.rs"),
-    )
-    .unwrap();
-
-    for file in &generated.files {
-        if file.path.starts_with("sip-client/") {
-            fs::write(scratch.join(file.path), &file.contents).unwrap();
-        }
-    }
-    let readme = fs::read_to_string(scratch.join(README_PATH)).unwrap();
-    let readme = sip_client_gen::operations_table(&readme, &generated.operations_table).unwrap();
-    fs::write(scratch.join(README_PATH), readme).unwrap();
-    scratch
-}
-
-fn replace_once(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "{from:?} not found");
-    text.replacen(from, to, 1)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-/// Builds the scratch workspace (the driver, and the generated CLI) in the shared target
-/// directory; returns the driver's executable.
-fn build(scratch: &Path) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let output = Command::new(cargo)
-        .args([
-            "build",
-            "--offline",
-            "--message-format",
-            "json",
-            "--package",
-            "driver",
-            "--package",
-            "sip-client-proof",
-            "--features",
-            "sip-client-proof/cli,sip-client-proof/mock",
-        ])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(scratch)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    );
+    let (ok, messages, stderr) = scratch.cargo(&[
+        "build",
+        "--package",
+        "driver",
+        "--package",
+        "sip-client-proof",
+        "--features",
+        "sip-client-proof/cli,sip-client-proof/mock",
+    ]);
     assert!(
-        output.status.success(),
-        "the client generated from the fixture spec does not build:\n{}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        stdout
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter_map(|m| m["message"]["rendered"].as_str().map(str::to_owned))
+        ok,
+        "the client generated from the fixture spec does not build:\n{stderr}\n{}",
+        compiler_errors(&messages)
+            .into_iter()
+            .map(|(_, rendered)| rendered)
             .collect::<Vec<_>>()
             .join("\n")
     );
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+    messages
+        .iter()
         .filter(|message| message["target"]["name"] == "driver")
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
         .expect("cargo reported the driver's executable")
@@ -236,14 +141,9 @@ async fn generated_front_door_serves_new_operations() {
     assert!(generated.operations_table.contains(
         "| `GET /v1/gadgets/{gadget_id}` Get Gadget | `get_gadget` | `get-gadget` | safe |"
     ));
-    let scratch = scratch_workspace(&generated);
-    let driver = tokio::task::spawn_blocking(move || {
-        let driver = build(&scratch);
-        let _ = fs::remove_dir_all(&scratch);
-        driver
-    })
-    .await
-    .unwrap();
+    let driver = tokio::task::spawn_blocking(move || build(&generated))
+        .await
+        .unwrap();
 
     let server = TestServer::start(|_, request| match (request.method.as_str(), request.target.as_str()) {
         ("GET", target) if target.starts_with("/v1/gadgets?") || target == "/v1/gadgets" => {
@@ -292,7 +192,7 @@ async fn generated_front_door_serves_new_operations() {
     assert_eq!(too_many["error"]["field"], "body.tags");
     let nameless = drive(&driver, &server, &["create-without-name"]).await;
     assert_eq!(nameless["error"]["variant"], "InvalidInput");
-    assert_eq!(nameless["error"]["field"], "body");
+    assert_eq!(nameless["error"]["field"], "body.name");
     assert_eq!(server.request_count(), before, "nothing was sent");
 
     // The requests on the wire.

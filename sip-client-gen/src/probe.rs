@@ -1,0 +1,281 @@
+//! The probe: Rust that uses every item of an API the way users' code does, for the
+//! compiler to judge whether another version of the crate still serves that code.
+//!
+//! Nothing of it runs: every function is only type-checked (values come from
+//! `unimplemented!()`), so it needs no server and compiles as fast as `cargo check` allows.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::{Api, Body, Location, ParamType, PartKind, Scalar, Segment};
+use crate::rust::{self, Item};
+
+pub(crate) fn generate(api: &Api) -> TokenStream {
+    let structs = api
+        .types
+        .items
+        .iter()
+        .filter_map(|(name, item)| match item {
+            Item::Struct(fields) => Some(struct_probe(name, fields)),
+            _ => None,
+        });
+    let enums = api.enums.iter().map(|open| {
+        let name = format_ident!("{}", open.name);
+        let function = format_ident!("match_{}", rust::snake(&open.name));
+        let arms = open.variants.iter().map(|(variant, _)| {
+            let variant = format_ident!("{variant}");
+            quote!(sip_client::#name::#variant => {})
+        });
+        quote! {
+            pub fn #function(value: &sip_client::#name) {
+                match value {
+                    #(#arms)*
+                    sip_client::#name::Unknown(text) => { let _: &String = text; }
+                    _ => {}
+                }
+                let _: &str = value.as_str();
+            }
+        }
+    });
+    let operations = api.operations.iter().map(operation_probe);
+    let mocks = api.operations.iter().map(|op| {
+        let method = format_ident!("{}", op.id);
+        let function = format_ident!("mock_{}", op.id);
+        let success = format_ident!("{}", op.success.ty);
+        let example = op.success.example.is_some().then(|| {
+            quote! {
+                let _: sip_client::#success = sip_client::mock::examples::#method();
+            }
+        });
+        quote! {
+            pub fn #function(server: &sip_client::mock::MockServer) {
+                use sip_client::mock::MockServerExt as _;
+                let _mock = server.#method(|when, then| {
+                    let _ = when.into_inner();
+                    let _ = then.into_inner();
+                });
+                #example
+            }
+        }
+    });
+    quote! {
+        #![allow(unused, unreachable_code, unused_variables, deprecated, clippy::all)]
+
+        #(#structs)*
+        #(#enums)*
+        #(#operations)*
+        #(#mocks)*
+    }
+}
+
+/// A type of the generated code as the probe names it: through the crate root.
+fn qualify(ty: &syn::Type) -> syn::Type {
+    let mut ty = ty.clone();
+    qualify_in_place(&mut ty);
+    ty
+}
+
+fn qualify_in_place(ty: &mut syn::Type) {
+    let syn::Type::Path(path) = ty else { return };
+    for segment in path.path.segments.iter_mut() {
+        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+            for arg in args.args.iter_mut() {
+                if let syn::GenericArgument::Type(inner) = arg {
+                    qualify_in_place(inner);
+                }
+            }
+        }
+    }
+    if path.qself.is_some() || path.path.leading_colon.is_some() {
+        return;
+    }
+    let first = path.path.segments[0].ident.to_string();
+    if first == "crate" || first == "super" || first == "types" {
+        path.path.segments[0].ident = format_ident!("sip_client");
+        if path.path.segments.len() > 2 && path.path.segments[1].ident == "types" {
+            let mut segments: Vec<syn::PathSegment> = path.path.segments.iter().cloned().collect();
+            segments.remove(1);
+            path.path.segments = segments.into_iter().collect();
+        }
+    } else if path.path.segments.len() == 1
+        && first.starts_with(char::is_uppercase)
+        && !["Option", "Vec", "Box", "String"].contains(&first.as_str())
+    {
+        path.path
+            .segments
+            .insert(0, syn::PathSegment::from(format_ident!("sip_client")));
+    }
+}
+
+fn struct_probe(name: &str, fields: &[rust::Field]) -> TokenStream {
+    let ty = format_ident!("{name}");
+    let read = format_ident!("read_{}", rust::snake(name));
+    let build = format_ident!("build_{}", rust::snake(name));
+    let reads = fields.iter().map(|field| {
+        let ident = &field.ident;
+        let field_ty = qualify(&field.ty);
+        quote!(let _: &#field_ty = &value.#ident;)
+    });
+    let sets = fields.iter().map(|field| {
+        let ident = &field.ident;
+        let field_ty = qualify(&field.ty);
+        let setter = setter_name(ident);
+        quote!(.#setter::<#field_ty>(unimplemented!()))
+    });
+    quote! {
+        pub fn #read(value: &sip_client::#ty) {
+            #(#reads)*
+            let _ = format!("{value:?}");
+            let _: sip_client::#ty = value.clone();
+        }
+
+        pub fn #build() -> Result<sip_client::#ty, sip_client::ConversionError> {
+            sip_client::#ty::builder()
+                #(#sets)*
+                .build()
+        }
+    }
+}
+
+/// typify names a builder's setter after the field, without the raw prefix.
+fn setter_name(field: &syn::Ident) -> syn::Ident {
+    let text = field.to_string();
+    match text.strip_prefix("r#") {
+        Some(bare) => format_ident!("{bare}_"),
+        None => field.clone(),
+    }
+}
+
+fn scalar_type(scalar: &Scalar) -> TokenStream {
+    match scalar {
+        Scalar::Validated(path) => {
+            let name = format_ident!("{}", rust::short(path));
+            quote!(sip_client::#name)
+        }
+        Scalar::Text => quote!(String),
+        Scalar::Enum(name) => {
+            let name = format_ident!("{name}");
+            quote!(sip_client::#name)
+        }
+        Scalar::Integer(ty) => {
+            let ty = format_ident!("{ty}");
+            quote!(#ty)
+        }
+        Scalar::Float => quote!(f64),
+        Scalar::Bool => quote!(bool),
+    }
+}
+
+fn param_type(ty: &ParamType) -> TokenStream {
+    match ty {
+        ParamType::One(scalar) => scalar_type(scalar),
+        ParamType::Many(scalar) => {
+            let inner = scalar_type(scalar);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+fn operation_probe(op: &crate::model::Operation) -> TokenStream {
+    let method = format_ident!("{}", op.id);
+    let function = format_ident!("call_{}", op.id);
+    let mut locals = Vec::new();
+    let mut args = Vec::new();
+    let ordered = op
+        .segments
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Param(name) => op
+                .params
+                .iter()
+                .find(|p| p.location == Location::Path && &p.name == name),
+            Segment::Literal(_) => None,
+        })
+        .chain(
+            op.params
+                .iter()
+                .filter(|p| p.location != Location::Path && p.required),
+        );
+    for param in ordered {
+        let ident = format_ident!("arg_{}", param.ident);
+        let ty = param_type(&param.ty);
+        locals.push(quote!(let #ident: #ty = unimplemented!();));
+        args.push(quote!(#ident));
+    }
+    match &op.body {
+        Some(Body::Json { ty, required: true }) => {
+            let ty = format_ident!("{ty}");
+            locals.push(quote!(let body: sip_client::#ty = unimplemented!();));
+            args.push(quote!(body));
+        }
+        Some(Body::Multipart { fields }) => {
+            for field in fields.iter().filter(|f| f.required) {
+                let ident = format_ident!("arg_{}", field.ident);
+                let ty = match field.kind {
+                    PartKind::File { .. } => quote!(sip_client::Upload),
+                    PartKind::Text => quote!(String),
+                };
+                locals.push(quote!(let #ident: #ty = unimplemented!();));
+                args.push(quote!(#ident));
+            }
+        }
+        _ => {}
+    }
+    let mut setters = Vec::new();
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Path && !p.required)
+    {
+        let setter = rust::ident(&param.ident);
+        let ty = param_type(&param.ty);
+        setters
+            .push(quote!(let call = call.#setter({ let value: #ty = unimplemented!(); value });));
+    }
+    match &op.body {
+        Some(Body::Json {
+            ty,
+            required: false,
+        }) => {
+            let ty = format_ident!("{ty}");
+            setters.push(quote!(let call = call.body({ let value: sip_client::#ty = unimplemented!(); value });));
+        }
+        Some(Body::Multipart { fields }) => {
+            for field in fields.iter().filter(|f| !f.required) {
+                let setter = rust::ident(&field.ident);
+                let ty = match field.kind {
+                    PartKind::File { .. } => quote!(sip_client::Upload),
+                    PartKind::Text => quote!(String),
+                };
+                setters.push(
+                    quote!(let call = call.#setter({ let value: #ty = unimplemented!(); value });),
+                );
+            }
+        }
+        _ => {}
+    }
+    let output = match &op.success.data {
+        Some(data) => {
+            let data = qualify(data);
+            quote!(#data)
+        }
+        None => {
+            let ty = format_ident!("{}", op.success.ty);
+            quote!(sip_client::#ty)
+        }
+    };
+    quote! {
+        pub async fn #function(client: &sip_client::Client) -> Result<(), sip_client::Error> {
+            #(#locals)*
+            let call = client.#method(#(#args),*);
+            #(#setters)*
+            let _: #output = call
+                .timeout(std::time::Duration::ZERO)
+                .max_retries(0)
+                .attempt_timeout(std::time::Duration::ZERO)
+                .send()
+                .await?;
+            Ok(())
+        }
+    }
+}

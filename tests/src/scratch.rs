@@ -1,0 +1,213 @@
+//! Scratch workspaces: copies of `sip-client` with the files generated from another spec,
+//! built in the shared target directory under other package names (so that they reuse its
+//! dependencies without replacing the real crate's artifacts).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use sip_client_gen::{Generated, README_PATH};
+
+use crate::workspace_root;
+
+/// A scratch workspace in a fresh temporary directory, removed when dropped.
+pub struct ScratchWorkspace {
+    /// Its root.
+    pub root: PathBuf,
+    members: Vec<String>,
+    dependencies: Vec<String>,
+}
+
+impl ScratchWorkspace {
+    /// An empty scratch workspace named `name`.
+    pub fn new(name: &str) -> ScratchWorkspace {
+        let root = std::env::temp_dir().join(format!("sip-client-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        ScratchWorkspace {
+            root,
+            members: Vec::new(),
+            dependencies: Vec::new(),
+        }
+    }
+
+    /// Adds, in `dir`, a copy of sip-client named `package` (its library keeps the name
+    /// `sip_client`) whose generated files are `generated`. With `with_cli`, the `bland-sip`
+    /// binary comes too, as `bland-sip-<dir>`.
+    pub fn add_client(&mut self, dir: &str, package: &str, generated: &Generated, with_cli: bool) {
+        let root = workspace_root();
+        let target = self.root.join(dir);
+        copy_dir(&root.join("sip-client/src"), &target.join("src"));
+        if !with_cli {
+            // Else cargo would find the binary by itself, without its required features.
+            fs::remove_dir_all(target.join("src/bin")).unwrap();
+        }
+        fs::copy(root.join(README_PATH), target.join("README.md")).unwrap();
+        let manifest = fs::read_to_string(root.join("sip-client/Cargo.toml")).unwrap();
+        let manifest = replace_once(
+            &manifest,
+            "name = \"sip-client\"",
+            &format!("name = \"{package}\""),
+        );
+        let manifest = replace_once(
+            &manifest,
+            "[features]",
+            "[lib]\nname = \"sip_client\"\n\n[features]",
+        );
+        let mut manifest = without_section(&without_section(&manifest, "[[bin]]"), "[[example]]");
+        if with_cli {
+            manifest.push_str(&format!(
+                "\n[[bin]]\nname = \"bland-sip-{dir}\"\npath = \"src/bin/bland-sip/main.rs\"\nrequired-features = [\"cli\"]\n"
+            ));
+        }
+        fs::write(target.join("Cargo.toml"), manifest).unwrap();
+        for file in &generated.files {
+            if let Some(path) = file.path.strip_prefix("sip-client/")
+                && (with_cli || !path.starts_with("src/bin/"))
+            {
+                fs::write(target.join(path), &file.contents).unwrap();
+            }
+        }
+        let readme = fs::read_to_string(target.join("README.md")).unwrap();
+        let readme =
+            sip_client_gen::operations_table(&readme, &generated.operations_table).unwrap();
+        fs::write(target.join("README.md"), readme).unwrap();
+        self.members.push(dir.to_owned());
+    }
+
+    /// Adds a library or binary crate `package` in `dir` with `main.rs` or `lib.rs` holding
+    /// `source`, depending on `dependencies` (lines of a `[dependencies]` table).
+    pub fn add_crate(
+        &mut self,
+        dir: &str,
+        package: &str,
+        file: &str,
+        source: &str,
+        dependencies: &str,
+    ) {
+        let target = self.root.join(dir);
+        fs::create_dir_all(target.join("src")).unwrap();
+        fs::write(
+            target.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}"
+            ),
+        )
+        .unwrap();
+        fs::write(target.join("src").join(file), source).unwrap();
+        self.members.push(dir.to_owned());
+    }
+
+    /// Names `sip-client` in the workspace's dependencies as the copy in `dir`.
+    pub fn use_client(&mut self, dir: &str, package: &str) {
+        self.dependencies.push(format!(
+            "sip-client = {{ path = \"{dir}\", package = \"{package}\", default-features = false }}"
+        ));
+    }
+
+    /// Writes the workspace's manifest (our workspace's dependencies, these members) and
+    /// our lockfile.
+    fn write_manifest(&self) {
+        let root = workspace_root();
+        let ours = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let mut manifest = String::new();
+        for line in ours.lines() {
+            if line.starts_with("members = ") {
+                let members: Vec<String> =
+                    self.members.iter().map(|m| format!("\"{m}\"")).collect();
+                manifest.push_str(&format!("members = [{}]\n", members.join(", ")));
+            } else if line.starts_with("sip-client-gen =") || line.starts_with("sip-client =") {
+                continue;
+            } else {
+                manifest.push_str(line);
+                manifest.push('\n');
+            }
+            if line == "[workspace.dependencies]" {
+                for dependency in &self.dependencies {
+                    manifest.push_str(dependency);
+                    manifest.push('\n');
+                }
+            }
+        }
+        fs::write(self.root.join("Cargo.toml"), manifest).unwrap();
+        fs::copy(root.join("Cargo.lock"), self.root.join("Cargo.lock")).unwrap();
+    }
+
+    /// Runs `cargo <args>` in the workspace, in the shared target directory, with JSON
+    /// messages; returns whether it succeeded and the messages.
+    pub fn cargo(&self, args: &[&str]) -> (bool, Vec<Value>, String) {
+        self.write_manifest();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target"));
+        let output = Command::new(cargo)
+            .args(args)
+            .args(["--offline", "--message-format", "json"])
+            .env("CARGO_TARGET_DIR", target)
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        let messages = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .collect();
+        (
+            output.status.success(),
+            messages,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for ScratchWorkspace {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The rendered compiler errors among cargo's messages, with the package of each.
+pub fn compiler_errors(messages: &[Value]) -> Vec<(String, String)> {
+    messages
+        .iter()
+        .filter(|m| m["reason"] == "compiler-message" && m["message"]["level"] == "error")
+        .map(|m| {
+            (
+                m["package_id"].as_str().unwrap_or_default().to_owned(),
+                m["message"]["rendered"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `manifest` without the table that starts with the line `header`.
+fn without_section(manifest: &str, header: &str) -> String {
+    let Some(start) = manifest.find(&format!("\n{header}\n")) else {
+        return manifest.to_owned();
+    };
+    let rest = &manifest[start + 1..];
+    let end = rest[1..].find("\n[").map_or(rest.len(), |end| end + 2);
+    format!("{}\n{}", &manifest[..start], &rest[end..])
+}
+
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from:?} not found");
+    text.replacen(from, to, 1)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
