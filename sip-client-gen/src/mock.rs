@@ -11,9 +11,23 @@ use crate::rust;
 
 /// Documents progenitor's helpers and adds ours to its output.
 pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
+    file.items.push(syn::parse_quote! {
+        mod sealed {
+            /// Not nameable outside the crate: only this crate implements `MockServerExt`.
+            pub trait Sealed {}
+            impl Sealed for ::httpmock::MockServer {}
+        }
+    });
     for item in &mut file.items {
         match item {
             syn::Item::Trait(trait_) if trait_.ident == "MockServerExt" => {
+                // Sealed: only `MockServer` implements it, so that a new operation (a new
+                // method) breaks no implementation downstream.
+                trait_.supertraits.push(syn::parse_quote!(sealed::Sealed));
+                trait_.colon_token.get_or_insert_with(Default::default);
+                trait_.attrs.push(syn::parse_quote!(
+                    #[doc = " Implemented by [`MockServer`](::httpmock::MockServer) only (the trait is sealed)."]
+                ));
                 for item in &mut trait_.items {
                     if let syn::TraitItem::Fn(function) = item
                         && let Some(op) = operation(api, &function.sig.ident)

@@ -1879,7 +1879,8 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+/// Implemented by [`MockServer`](::httpmock::MockServer) only (the trait is sealed).
+pub trait MockServerExt: sealed::Sealed {
     /// Mocks `get_sip_config` (`GET /v1/sip`), Get SIP Config: `config_fn` gets what the mock matches and how it answers.
     fn get_sip_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -2155,4 +2156,9 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+mod sealed {
+    /// Not nameable outside the crate: only this crate implements `MockServerExt`.
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }

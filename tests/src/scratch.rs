@@ -99,6 +99,22 @@ impl ScratchWorkspace {
         self.members.push(dir.to_owned());
     }
 
+    /// Sets the version of the package in `dir` (a copy made by [`ScratchWorkspace::add_client`]).
+    pub fn set_version(&self, dir: &str, version: &str) {
+        let path = self.root.join(dir).join("Cargo.toml");
+        let manifest = fs::read_to_string(&path).unwrap();
+        let line = manifest
+            .lines()
+            .find(|line| line.starts_with("version = "))
+            .expect("a version line")
+            .to_owned();
+        fs::write(
+            &path,
+            manifest.replacen(&line, &format!("version = \"{version}\""), 1),
+        )
+        .unwrap();
+    }
+
     /// Names `sip-client` in the workspace's dependencies as the copy in `dir`.
     pub fn use_client(&mut self, dir: &str, package: &str) {
         self.dependencies.push(format!(
@@ -137,15 +153,31 @@ impl ScratchWorkspace {
     /// Runs `cargo <args>` in the workspace, in the shared target directory, with JSON
     /// messages; returns whether it succeeded and the messages.
     pub fn cargo(&self, args: &[&str]) -> (bool, Vec<Value>, String) {
+        self.cargo_with_env(args, &[])
+    }
+
+    /// [`ScratchWorkspace::cargo`] with more environment variables.
+    pub fn cargo_with_env(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> (bool, Vec<Value>, String) {
         self.write_manifest();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("target"));
+        // cargo's own options go before a `--` that passes the rest to the tool.
+        let split = args
+            .iter()
+            .position(|arg| *arg == "--")
+            .unwrap_or(args.len());
         let output = Command::new(cargo)
-            .args(args)
+            .args(&args[..split])
             .args(["--offline", "--message-format", "json"])
+            .args(&args[split..])
             .env("CARGO_TARGET_DIR", target)
+            .envs(env.iter().copied())
             .current_dir(&self.root)
             .output()
             .unwrap();

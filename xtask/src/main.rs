@@ -13,6 +13,10 @@ commands:
                        mock of Bland serving the spec's examples through the public client
   generate [--check]   regenerate the client from openapi/ (--check: write nothing, fail if stale)
   bench [--quick]      benchmarks against a hand-written baseline (--quick: under a minute)
+  semver [--baseline-rev REV] [--fixtures]
+                       cargo-semver-checks (pinned, installed on first use) on sip-client against
+                       REV (default: the merge base with main); --fixtures: against our change
+                       report on every spec change of the tests
   ci                   run what CI runs: fmt, clippy, spec validators, generate --check, tests
 ";
 
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         ["demo"] => demo(),
         ["bench"] => xtask::bench::run(false),
         ["bench", "--quick"] => xtask::bench::run(true),
+        ["semver", rest @ ..] => xtask::semver::run(rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS

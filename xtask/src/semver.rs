@@ -1,0 +1,159 @@
+//! `cargo xtask semver [--baseline-rev REV] [--fixtures]`: cargo-semver-checks, a judge of
+//! Rust breakage independent of our change report.
+//!
+//! - Without `--fixtures`: checks `sip-client` (features `rustls` and `mock`) against the
+//!   baseline revision (default: the merge base with `main`), from rustdoc JSON.
+//! - With `--fixtures`: runs the test that compares its verdicts with our report's on every
+//!   spec change of the test suite (`tests/tests/semver_fixtures.rs`).
+//!
+//! The tool is pinned and installed with `cargo install --locked` when missing (about 15
+//! minutes of compiling on 2 cores, once).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The version of cargo-semver-checks this project judges with.
+pub const VERSION: &str = "0.51.0";
+
+/// The features checked: what users can turn on, without a second TLS stack.
+pub const FEATURES: &str = "rustls,mock";
+
+pub fn run(args: &[&str]) -> ExitCode {
+    let root = crate::workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut baseline = None;
+    let mut fixtures = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--baseline-rev" => match rest.next() {
+                Some(rev) => baseline = Some((*rev).to_owned()),
+                None => return usage("--baseline-rev needs a revision"),
+            },
+            "--fixtures" => fixtures = true,
+            other => return usage(&format!("unknown argument {other:?}")),
+        }
+    }
+    let tool = match ensure_installed(&cargo) {
+        Ok(tool) => tool,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = tool_path(&tool);
+    let status = if fixtures {
+        Command::new(&cargo)
+            .args([
+                "test",
+                "--locked",
+                "--package",
+                "sip-client-tests",
+                "--test",
+                "semver_fixtures",
+                "--",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("PATH", path)
+            .current_dir(&root)
+            .status()
+    } else {
+        let baseline = match baseline.map_or_else(|| merge_base(&root), Ok) {
+            Ok(baseline) => baseline,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("cargo-semver-checks {VERSION}: sip-client against {baseline}");
+        Command::new(&cargo)
+            .args([
+                "semver-checks",
+                "check-release",
+                "--package",
+                "sip-client",
+                "--baseline-rev",
+                &baseline,
+                "--only-explicit-features",
+                "--features",
+                FEATURES,
+            ])
+            .env("PATH", path)
+            .current_dir(&root)
+            .status()
+    };
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: cannot run cargo: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("error: {problem}\nusage: cargo xtask semver [--baseline-rev REV] [--fixtures]");
+    ExitCode::from(2)
+}
+
+/// The merge base of `HEAD` and `main` (or `origin/main`), the default baseline.
+pub fn merge_base(root: &Path) -> Result<String, String> {
+    for main in ["origin/main", "main"] {
+        let output = Command::new("git")
+            .args(["merge-base", "HEAD", main])
+            .current_dir(root)
+            .output()
+            .map_err(|err| format!("cannot run git: {err}"))?;
+        if output.status.success() {
+            return Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned());
+        }
+    }
+    Err("no merge base with main: pass --baseline-rev".to_owned())
+}
+
+/// The directory holding the pinned `cargo-semver-checks`, installed there if missing:
+/// `target/tools/` of the workspace, so that it survives between runs and is removed with
+/// the target directory.
+fn ensure_installed(cargo: &str) -> Result<PathBuf, String> {
+    let root = crate::workspace_root().join("target").join("tools");
+    let binary = root.join("bin").join("cargo-semver-checks");
+    let installed = Command::new(&binary)
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(VERSION));
+    if !installed {
+        println!(
+            "installing cargo-semver-checks {VERSION} into {} (once; about 15 minutes on 2 cores)",
+            root.display()
+        );
+        let status = Command::new(cargo)
+            .args([
+                "install",
+                "cargo-semver-checks",
+                "--version",
+                VERSION,
+                "--locked",
+                "--root",
+            ])
+            .arg(&root)
+            .status()
+            .map_err(|err| format!("cannot run cargo install: {err}"))?;
+        if !status.success() {
+            return Err(format!(
+                "cargo install cargo-semver-checks {VERSION} failed"
+            ));
+        }
+    }
+    Ok(root.join("bin"))
+}
+
+/// `PATH` with the tool's directory first, so that `cargo semver-checks` finds it.
+fn tool_path(dir: &Path) -> std::ffi::OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(path) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
