@@ -150,6 +150,19 @@ fn envelopes(api: &Api) -> TokenStream {
                 Some(data) => (quote!(#data), quote!(self.data)),
                 None => (quote!(#ty), quote!(self)),
             };
+            // Bland's envelope: `errors`, an optional list of its error entries.
+            let errors = api
+                .types
+                .field(&op.success.ty, "errors")
+                .filter(|field| rust::short_type(&field.ty) == "Option<Vec<ApiErrorEntry>>")
+                .map(|field| {
+                    let ident = &field.ident;
+                    quote! {
+                        fn take_errors(&mut self) -> ::std::vec::Vec<ApiErrorEntry> {
+                            self.#ident.take().unwrap_or_default()
+                        }
+                    }
+                });
             quote! {
                 impl crate::decode::sealed::Sealed for #ty {}
                 impl crate::Envelope for #ty {
@@ -157,6 +170,7 @@ fn envelopes(api: &Api) -> TokenStream {
                     fn into_data(self) -> Self::Data {
                         #body
                     }
+                    #errors
                 }
             }
         });
@@ -217,9 +231,9 @@ fn type_checks(ty: &str, checks: &TypeChecks) -> TokenStream {
     let fields = checks.fields.iter().map(field_check);
     let rules = checks.rules.iter().map(rule_check);
     quote! {
-        impl crate::input::Validate for #ty {
+        impl crate::validate::Validate for #ty {
             #[allow(unused_variables)]
-            fn validate(&self, at: &crate::input::FieldPath) -> ::std::result::Result<(), crate::InvalidInput> {
+            fn validate(&self, at: &crate::validate::FieldPath) -> ::std::result::Result<(), crate::InvalidInput> {
                 #(#fields)*
                 #(#rules)*
                 Ok(())
@@ -245,7 +259,7 @@ fn field_check(check: &FieldCheck) -> TokenStream {
             (_, true) => quote!(Some(&*self.#ident)),
         };
         out.extend(quote! {
-            crate::input::check_length(&#value, #min, #max, &at.field(#json))?;
+            crate::validate::check_length(&#value, #min, #max, &at.field(#json))?;
         });
     }
     if check.min_items.is_some() || check.max_items.is_some() {
@@ -255,12 +269,12 @@ fn field_check(check: &FieldCheck) -> TokenStream {
             _ => quote!(Some(self.#ident.as_slice())),
         };
         out.extend(quote! {
-            crate::input::check_items(#value, #min, #max, &at.field(#json))?;
+            crate::validate::check_items(#value, #min, #max, &at.field(#json))?;
         });
     }
     if check.nested {
         out.extend(quote! {
-            crate::input::Validate::validate(&self.#ident, &at.field(#json))?;
+            crate::validate::Validate::validate(&self.#ident, &at.field(#json))?;
         });
     }
     out
@@ -275,7 +289,7 @@ fn rule_check(rule: &Rule) -> TokenStream {
                 quote!((#json, #set))
             });
             quote! {
-                crate::input::check_exclusive(&[#(#pairs),*], at)?;
+                crate::validate::check_exclusive(&[#(#pairs),*], at)?;
             }
         }
         Rule::E164Unless { fields, set } => {
@@ -300,7 +314,7 @@ fn rule_check(rule: &Rule) -> TokenStream {
             });
             quote! {
                 if !(#exempt) {
-                    crate::input::check_e164(::std::iter::empty()#(.chain(#numbers))*)?;
+                    crate::validate::check_e164(::std::iter::empty()#(.chain(#numbers))*)?;
                 }
             }
         }
@@ -311,14 +325,14 @@ fn rule_check(rule: &Rule) -> TokenStream {
             let condition = format!("{} = {value}", when.json);
             let holds = match shape(when) {
                 Shape::Option => quote! {
-                    self.#when_ident.as_ref().and_then(crate::input::wire_text).is_some_and(|text| text == #value)
+                    self.#when_ident.as_ref().and_then(crate::validate::wire_text).is_some_and(|text| text == #value)
                 },
                 _ => quote! {
-                    crate::input::wire_text(&self.#when_ident).is_some_and(|text| text == #value)
+                    crate::validate::wire_text(&self.#when_ident).is_some_and(|text| text == #value)
                 },
             };
             quote! {
-                crate::input::check_required_if(#set, #holds, #condition, &at.field(#json))?;
+                crate::validate::check_required_if(#set, #holds, #condition, &at.field(#json))?;
             }
         }
     }
@@ -693,7 +707,7 @@ fn request_builder(op: &Operation) -> TokenStream {
                 fields.push(quote!(body: ::std::result::Result<#ty, crate::InvalidInput>));
                 body_setup = quote! {
                     let body = body?;
-                    crate::input::Validate::validate(&body, &crate::input::FieldPath::new("body"))?;
+                    crate::validate::Validate::validate(&body, &crate::validate::FieldPath::new("body"))?;
                     let body = Some(crate::call::Body::json(&body)?);
                 };
             } else {
@@ -707,7 +721,7 @@ fn request_builder(op: &Operation) -> TokenStream {
                 });
                 body_setup = quote! {
                     let body = body.transpose()?;
-                    crate::input::Validate::validate(&body, &crate::input::FieldPath::new("body"))?;
+                    crate::validate::Validate::validate(&body, &crate::validate::FieldPath::new("body"))?;
                     let body = body.as_ref().map(crate::call::Body::json).transpose()?;
                 };
             }
@@ -763,7 +777,7 @@ fn request_builder(op: &Operation) -> TokenStream {
                         };
                         checks.push(quote! {
                             for upload in #each {
-                                crate::input::check_upload(upload, #max, &[#(#content_types),*], &crate::input::FieldPath::new(#wire))?;
+                                crate::validate::check_upload(upload, #max, &[#(#content_types),*], &crate::validate::FieldPath::new(#wire))?;
                             }
                         });
                         files.push(quote!(#each.map(|upload| (#wire, upload))));

@@ -7,7 +7,6 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 
 use crate::client::{Client, RawContext, Settings};
-use crate::error::BuildError;
 use crate::generated;
 use crate::retry::RetryPolicy;
 
@@ -330,6 +329,68 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+/// Why a client could not be built. Nothing here ever shows the API key.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No API key was given (and `BLAND_API_KEY` is unset, for `from_env`).
+    MissingApiKey,
+    /// The API key is empty or holds characters an HTTP header cannot carry.
+    InvalidApiKey,
+    /// The base URL does not parse, or is not http(s).
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The base URL is plain `http://` to a host that is not loopback: the API key would
+    /// cross the network in clear text. Opt in with `allow_insecure_http(true)`.
+    InsecureBaseUrl {
+        /// The URL as given.
+        url: String,
+    },
+    /// The user agent is not a valid header value.
+    InvalidUserAgent,
+    /// reqwest could not build its client (for example, no TLS backend could be loaded).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingApiKey => {
+                f.write_str("no API key: call `api_key(..)` or set BLAND_API_KEY")
+            }
+            BuildError::InvalidApiKey => f.write_str(
+                "the API key is empty or holds characters an HTTP header cannot carry \
+                 (control characters or non-ASCII); the key is not shown",
+            ),
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL {url:?}: {reason}")
+            }
+            BuildError::InsecureBaseUrl { url } => write!(
+                f,
+                "refusing plain-http base URL {url:?}: the API key would cross the network \
+                 unencrypted; use https, a loopback host, or `allow_insecure_http(true)`"
+            ),
+            BuildError::InvalidUserAgent => {
+                f.write_str("the user agent is not a valid header value")
+            }
+            BuildError::Http(_) => f.write_str("cannot build the HTTP client"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(err) => Some(err),
+            _ => None,
+        }
     }
 }
 

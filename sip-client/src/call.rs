@@ -17,8 +17,9 @@ use reqwest::{Method, Url};
 use crate::client::Client;
 use crate::decode::{self, BodyError, Envelope};
 use crate::error::{Error, TransportError, TransportErrorKind};
-use crate::input::{InputProblem, InvalidInput, Upload};
+use crate::input::{InputProblem, InvalidInput};
 use crate::retry::{self, RetryClass, RetryPolicy};
+use crate::upload::Upload;
 
 /// What the client knows of an operation of the API: its name, method, path and how it may
 /// be retried. Every operation is listed in [`OPERATIONS`](crate::OPERATIONS).
@@ -319,7 +320,7 @@ impl Client {
             })?;
 
         match failure_details {
-            None => decode::decode_success::<E>(status, body),
+            None => decode::decode_success::<E>(status, body, attempts),
             Some((content_type, retry_after)) => Err(decode::decode_failure(
                 status,
                 body,

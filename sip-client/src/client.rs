@@ -10,8 +10,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
-use crate::builder::ClientBuilder;
-use crate::error::BuildError;
+use crate::builder::{BuildError, ClientBuilder};
 use crate::generated;
 use crate::retry::RetryPolicy;
 

@@ -8,10 +8,13 @@ use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use std::fmt;
+
 use crate::ErrorEnvelope;
 use crate::error::{
-    ApiError, BODY_PREFIX_LIMIT, DecodeError, Error, NotRetried, UnexpectedResponse,
+    ApiError, BODY_PREFIX_LIMIT, Error, NotRetried, status_hint, write_attempts, write_not_retried,
 };
+use crate::escape::Escaped;
 
 /// The success answer of an operation, and what a call of it returns.
 ///
@@ -24,6 +27,12 @@ pub trait Envelope: DeserializeOwned + sealed::Sealed {
 
     /// The answer without its envelope.
     fn into_data(self) -> Self::Data;
+
+    /// The envelope's `errors`, taken out: Bland says they are null on success, so a
+    /// success that carries some is reported as an [`Error::Api`].
+    fn take_errors(&mut self) -> Vec<crate::ApiErrorEntry> {
+        Vec::new()
+    }
 }
 
 pub(crate) mod sealed {
@@ -94,20 +103,35 @@ pub(crate) async fn read_body(
 /// ```
 pub fn decode_response<E: Envelope>(status: StatusCode, body: Bytes) -> Result<E::Data, Error> {
     if status.is_success() {
-        decode_success::<E>(status, body)
+        decode_success::<E>(status, body, 1)
     } else {
         Err(decode_failure(status, body, None, None, 1, None))
     }
 }
 
 /// Decodes a success body. The fast path is plain serde_json; only a failure pays for a
-/// second pass that finds the JSON path of the problem.
+/// second pass that finds the JSON path of the problem. An envelope that carries errors is
+/// Bland saying the call failed, whatever the status.
 pub(crate) fn decode_success<E: Envelope>(
     status: StatusCode,
     body: Bytes,
+    attempts: u32,
 ) -> Result<E::Data, Error> {
     match serde_json::from_slice::<E>(&body) {
-        Ok(envelope) => Ok(envelope.into_data()),
+        Ok(mut envelope) => {
+            let errors = envelope.take_errors();
+            if errors.is_empty() {
+                Ok(envelope.into_data())
+            } else {
+                Err(Error::Api(ApiError {
+                    status,
+                    errors,
+                    retry_after: None,
+                    attempts,
+                    not_retried: None,
+                }))
+            }
+        }
         Err(first_error) => {
             let mut deserializer = serde_json::Deserializer::from_slice(&body);
             let (path, message) = match serde_path_to_error::deserialize::<_, E>(&mut deserializer)
@@ -154,3 +178,105 @@ pub(crate) fn decode_failure(
         }),
     }
 }
+
+/// An answer outside the API's contract: kept as status, content type and the first bytes.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UnexpectedResponse {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The first bytes of the body (at most 512).
+    pub body_prefix: Bytes,
+    /// The body's whole length in bytes.
+    pub body_len: usize,
+    /// How many attempts were made in all.
+    pub attempts: u32,
+    /// Why a retryable answer was not retried (further), when retries stopped early.
+    pub not_retried: Option<NotRetried>,
+}
+
+/// A success body that does not decode.
+///
+/// Its `Debug` shows the body's length, not the body: a success answer may carry a secret
+/// (`register_password_for_pbx`), and errors end up in logs.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Where decoding failed, as a path such as `data.inbound.created_at` (`.` for the root).
+    pub path: String,
+    /// What serde_json said.
+    pub message: String,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unexpected response, HTTP {}", self.status)?;
+        write_attempts(f, self.attempts)?;
+        if let Some(hint) = status_hint(self.status) {
+            write!(f, " ({hint})")?;
+        }
+        if self.status.is_redirection() {
+            f.write_str(" (a redirect to another origin, which the client does not follow)")?;
+        }
+        match &self.content_type {
+            Some(content_type) => {
+                write!(f, ": {} bytes of {}", self.body_len, Escaped(content_type))?
+            }
+            None => write!(f, ": {} bytes of no content type", self.body_len)?,
+        }
+        if !self.body_prefix.is_empty() {
+            let text = String::from_utf8_lossy(&self.body_prefix);
+            let ellipsis = if self.body_len > self.body_prefix.len() {
+                "..."
+            } else {
+                ""
+            };
+            write!(f, ", starting {:?}{ellipsis}", text.as_ref())?;
+        }
+        write_not_retried(f, self.not_retried)
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {}: the response body does not match the API's schema at `{}`: {}",
+            self.status,
+            Escaped(&self.path),
+            Escaped(&self.message)
+        )
+    }
+}
+
+/// Each layer's `Display` says what failed there, and `source()` gives what it does not
+/// say, so that a report of the whole chain (anyhow's `{:#}`) says each thing once. A
+/// variant's `Display` is its payload's, so the chain continues below the payload.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(err) => Some(&err.source),
+            _ => None,
+        }
+    }
+}
+
+impl std::error::Error for UnexpectedResponse {}
+impl std::error::Error for DecodeError {}

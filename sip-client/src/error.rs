@@ -8,10 +8,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::ApiErrorEntry;
+use crate::decode::{DecodeError, UnexpectedResponse};
+use crate::escape::Escaped;
 use crate::input::InvalidInput;
 use crate::retry::Stop;
 
@@ -177,52 +178,6 @@ pub struct ApiError {
     pub not_retried: Option<NotRetried>,
 }
 
-/// An answer outside the API's contract: kept as status, content type and the first bytes.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct UnexpectedResponse {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// The `Content-Type` header, if any.
-    pub content_type: Option<String>,
-    /// The first bytes of the body (at most 512).
-    pub body_prefix: Bytes,
-    /// The body's whole length in bytes.
-    pub body_len: usize,
-    /// How many attempts were made in all.
-    pub attempts: u32,
-    /// Why a retryable answer was not retried (further), when retries stopped early.
-    pub not_retried: Option<NotRetried>,
-}
-
-/// A success body that does not decode.
-///
-/// Its `Debug` shows the body's length, not the body: a success answer may carry a secret
-/// (`register_password_for_pbx`), and errors end up in logs.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct DecodeError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Where decoding failed, as a path such as `data.inbound.created_at` (`.` for the root).
-    pub path: String,
-    /// What serde_json said.
-    pub message: String,
-    /// The whole body.
-    pub body: Bytes,
-}
-
-impl fmt::Debug for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DecodeError")
-            .field("status", &self.status)
-            .field("path", &self.path)
-            .field("message", &self.message)
-            .field("body", &format_args!("<{} bytes>", self.body.len()))
-            .finish()
-    }
-}
-
 impl Error {
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
@@ -275,34 +230,8 @@ impl Error {
     }
 }
 
-/// Text from the network, displayed with every control character, ANSI escape and
-/// bidirectional control written as `\u{..}`.
-pub struct Escaped<'a>(pub &'a str);
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        while let Some(at) = rest.find(needs_escape) {
-            f.write_str(&rest[..at])?;
-            let c = rest[at..].chars().next().expect("found at a char boundary");
-            write!(f, "\\u{{{:x}}}", c as u32)?;
-            rest = &rest[at + c.len_utf8()..];
-        }
-        f.write_str(rest)
-    }
-}
-
-/// Control characters (C0, DEL, C1) and the Unicode controls that reorder or hide text.
-pub(crate) fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
-        )
-}
-
 /// A hint for the person reading an error with this status, if there is a useful one.
-fn status_hint(status: StatusCode) -> Option<&'static str> {
+pub(crate) fn status_hint(status: StatusCode) -> Option<&'static str> {
     Some(match status.as_u16() {
         401 => "check the API key (BLAND_API_KEY) and whether it is sent raw or as a Bearer token",
         403 => "the API key is valid but not allowed to do this",
@@ -323,14 +252,17 @@ fn code_hint(code: &str) -> Option<&'static str> {
     }
 }
 
-fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+pub(crate) fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
     if attempts > 1 {
         write!(f, " (after {attempts} attempts)")?;
     }
     Ok(())
 }
 
-fn write_not_retried(f: &mut fmt::Formatter<'_>, not_retried: Option<NotRetried>) -> fmt::Result {
+pub(crate) fn write_not_retried(
+    f: &mut fmt::Formatter<'_>,
+    not_retried: Option<NotRetried>,
+) -> fmt::Result {
     match not_retried {
         None => Ok(()),
         Some(NotRetried::WaitPastDeadline { wait, left }) => write!(
@@ -419,67 +351,12 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl fmt::Display for UnexpectedResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unexpected response, HTTP {}", self.status)?;
-        write_attempts(f, self.attempts)?;
-        if let Some(hint) = status_hint(self.status) {
-            write!(f, " ({hint})")?;
-        }
-        if self.status.is_redirection() {
-            f.write_str(" (a redirect to another origin, which the client does not follow)")?;
-        }
-        match &self.content_type {
-            Some(content_type) => {
-                write!(f, ": {} bytes of {}", self.body_len, Escaped(content_type))?
-            }
-            None => write!(f, ": {} bytes of no content type", self.body_len)?,
-        }
-        if !self.body_prefix.is_empty() {
-            let text = String::from_utf8_lossy(&self.body_prefix);
-            let ellipsis = if self.body_len > self.body_prefix.len() {
-                "..."
-            } else {
-                ""
-            };
-            write!(f, ", starting {:?}{ellipsis}", text.as_ref())?;
-        }
-        write_not_retried(f, self.not_retried)
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "HTTP {}: the response body does not match the API's schema at `{}`: {}",
-            self.status,
-            Escaped(&self.path),
-            Escaped(&self.message)
-        )
-    }
-}
-
-/// Each layer's `Display` says what failed there, and `source()` gives what it does not
-/// say, so that a report of the whole chain (anyhow's `{:#}`) says each thing once. A
-/// variant's `Display` is its payload's, so the chain continues below the payload.
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport(err) => Some(&err.source),
-            _ => None,
-        }
-    }
-}
-
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
     }
 }
 impl std::error::Error for ApiError {}
-impl std::error::Error for UnexpectedResponse {}
-impl std::error::Error for DecodeError {}
 
 impl From<InvalidInput> for Error {
     fn from(err: InvalidInput) -> Self {
@@ -498,84 +375,9 @@ impl From<crate::PhoneNumberError> for Error {
     }
 }
 
-/// Why a client could not be built. Nothing here ever shows the API key.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// No API key was given (and `BLAND_API_KEY` is unset, for `from_env`).
-    MissingApiKey,
-    /// The API key is empty or holds characters an HTTP header cannot carry.
-    InvalidApiKey,
-    /// The base URL does not parse, or is not http(s).
-    InvalidBaseUrl {
-        /// The URL as given.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The base URL is plain `http://` to a host that is not loopback: the API key would
-    /// cross the network in clear text. Opt in with `allow_insecure_http(true)`.
-    InsecureBaseUrl {
-        /// The URL as given.
-        url: String,
-    },
-    /// The user agent is not a valid header value.
-    InvalidUserAgent,
-    /// reqwest could not build its client (for example, no TLS backend could be loaded).
-    Http(reqwest::Error),
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::MissingApiKey => {
-                f.write_str("no API key: call `api_key(..)` or set BLAND_API_KEY")
-            }
-            BuildError::InvalidApiKey => f.write_str(
-                "the API key is empty or holds characters an HTTP header cannot carry \
-                 (control characters or non-ASCII); the key is not shown",
-            ),
-            BuildError::InvalidBaseUrl { url, reason } => {
-                write!(f, "invalid base URL {url:?}: {reason}")
-            }
-            BuildError::InsecureBaseUrl { url } => write!(
-                f,
-                "refusing plain-http base URL {url:?}: the API key would cross the network \
-                 unencrypted; use https, a loopback host, or `allow_insecure_http(true)`"
-            ),
-            BuildError::InvalidUserAgent => {
-                f.write_str("the user agent is not a valid header value")
-            }
-            BuildError::Http(_) => f.write_str("cannot build the HTTP client"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            BuildError::Http(err) => Some(err),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn network_text_is_escaped() {
-        let forged = "SIP_NOT_ENABLED\nerror: forged line\r\u{1b}[31mred\u{202e}txet\u{7f}";
-        let shown = Escaped(forged).to_string();
-        assert_eq!(
-            shown,
-            "SIP_NOT_ENABLED\\u{a}error: forged line\\u{d}\\u{1b}[31mred\\u{202e}txet\\u{7f}"
-        );
-        assert!(!shown.chars().any(needs_escape));
-        // Ordinary text, accents and emoji included, is untouched.
-        assert_eq!(Escaped("Café ☎ ok").to_string(), "Café ☎ ok");
-    }
 
     #[test]
     fn api_errors_escape_codes_and_messages() {

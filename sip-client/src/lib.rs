@@ -7,6 +7,7 @@ mod call;
 mod client;
 mod decode;
 mod error;
+mod escape;
 mod hooks;
 mod input;
 mod open_enum;
@@ -14,6 +15,8 @@ mod phone;
 mod retry;
 mod secret;
 mod timestamp;
+mod upload;
+mod validate;
 
 /// The client generated from `openapi/bland-sip.yaml` by progenitor (`cargo xtask generate`).
 ///
@@ -42,21 +45,21 @@ pub mod mock;
 pub use reqwest;
 
 pub use builder::{
-    API_KEY_ENV, AuthScheme, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT,
+    API_KEY_ENV, AuthScheme, BASE_URL_ENV, BuildError, ClientBuilder, DEFAULT_BASE_URL,
+    DEFAULT_USER_AGENT,
 };
 pub use call::Operation;
 pub use client::{Client, RawContext};
-pub use decode::{Envelope, decode_response};
-pub use error::{
-    ApiError, BuildError, DecodeError, Error, Escaped, NotRetried, SIP_NOT_ENABLED, TransportError,
-    TransportErrorKind, UnexpectedResponse,
-};
+pub use decode::{DecodeError, Envelope, UnexpectedResponse, decode_response};
+pub use error::{ApiError, Error, NotRetried, SIP_NOT_ENABLED, TransportError, TransportErrorKind};
+pub use escape::Escaped;
 pub use generated_api::*;
-pub use input::{InputProblem, IntoBody, IntoParam, InvalidInput, Upload};
+pub use input::{InputProblem, IntoBody, IntoParam, InvalidInput};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use retry::RetryClass;
 pub use secret::{REDACTED, SipCredentials, SipSecret, to_redacted_json};
 pub use timestamp::Timestamp;
+pub use upload::Upload;
 
 /// The generated client as progenitor made it, for power users.
 ///

@@ -490,3 +490,28 @@ async fn connect_timeout_bounds_a_connection_that_never_completes() {
     );
     drop((fillers, listener));
 }
+
+#[tokio::test]
+async fn a_success_that_carries_errors_is_an_api_error() {
+    // Bland's envelope says `errors` is null on success: a 200 with errors is Bland saying
+    // the call failed, and is not silently decoded as data.
+    let body = r#"{"data": {"inbound": null, "outbound": null}, "errors": [{"error": "PARTIAL", "message": "half done"}]}"#;
+    let server = TestServer::always(Reply::json(200, body)).await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.status.as_u16(), 200);
+    assert!(err.has_code("PARTIAL"));
+    assert_eq!(server.request_count(), 1, "a 200 is not retried");
+
+    // `errors: []` and `errors: null` are a success.
+    for errors in ["[]", "null"] {
+        let body =
+            format!(r#"{{"data": {{"inbound": null, "outbound": null}}, "errors": {errors}}}"#);
+        let server = TestServer::always(Reply::json(200, body)).await;
+        let client = client_for(&server).build().unwrap();
+        client.get_sip_config(number()).await.unwrap();
+    }
+}

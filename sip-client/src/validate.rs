@@ -1,0 +1,323 @@
+//! The checks of a call's input, run before anything is sent: what the spec states
+//! (lengths and item counts from its JSON Schema keywords, E.164 numbers through
+//! [`PhoneNumber`], the cross-field rules of its `x-sip-client-rules` extension, an upload's
+//! size and media type). The generated code calls these for every type a request carries;
+//! they know no operation and no type by name.
+
+use std::borrow::Cow;
+
+use crate::input::{InputProblem, InvalidInput};
+use crate::phone::PhoneNumber;
+use crate::upload::Upload;
+
+/// The place of a value inside a call's input, for messages: `body.directions[0].type`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldPath(String);
+
+impl FieldPath {
+    pub(crate) fn new(root: &str) -> FieldPath {
+        FieldPath(root.to_owned())
+    }
+
+    /// The path of a field below this one.
+    pub(crate) fn field(&self, name: &str) -> FieldPath {
+        if self.0.is_empty() {
+            FieldPath(name.to_owned())
+        } else {
+            FieldPath(format!("{}.{name}", self.0))
+        }
+    }
+
+    /// The path of an item below this one.
+    pub(crate) fn index(&self, index: usize) -> FieldPath {
+        FieldPath(format!("{}[{index}]", self.0))
+    }
+
+    pub(crate) fn error(&self, problem: InputProblem) -> InvalidInput {
+        InvalidInput::new(self.0.clone(), problem)
+    }
+}
+
+/// Checks a value of the API against the rules of its schema. Implemented by the generated
+/// code for every type a request carries.
+pub(crate) trait Validate {
+    /// Checks `self`, found at `at`.
+    fn validate(&self, at: &FieldPath) -> Result<(), InvalidInput>;
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, at: &FieldPath) -> Result<(), InvalidInput> {
+        self.as_ref().map_or(Ok(()), |value| value.validate(at))
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, at: &FieldPath) -> Result<(), InvalidInput> {
+        self.iter()
+            .enumerate()
+            .try_for_each(|(index, item)| item.validate(&at.index(index)))
+    }
+}
+
+/// Text whose length a schema may limit.
+pub(crate) trait TextLen {
+    /// The length in characters (JSON Schema counts characters, not bytes).
+    fn text_len(&self) -> usize;
+}
+
+impl TextLen for String {
+    fn text_len(&self) -> usize {
+        self.chars().count()
+    }
+}
+
+impl TextLen for crate::SipSecret {
+    fn text_len(&self) -> usize {
+        self.expose().chars().count()
+    }
+}
+
+impl TextLen for PhoneNumber {
+    fn text_len(&self) -> usize {
+        self.as_str().len()
+    }
+}
+
+impl<T: TextLen> TextLen for Option<T> {
+    fn text_len(&self) -> usize {
+        self.as_ref().map_or(0, TextLen::text_len)
+    }
+}
+
+/// `minLength` / `maxLength`; an absent optional value is not checked.
+pub(crate) fn check_length<T: TextLen>(
+    value: &Option<&T>,
+    min: Option<u64>,
+    max: Option<u64>,
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    let Some(value) = value else { return Ok(()) };
+    let len = value.text_len() as u64;
+    if let Some(min) = min.filter(|min| len < *min) {
+        return Err(at.error(InputProblem::TooShort { min }));
+    }
+    if let Some(max) = max.filter(|max| len > *max) {
+        return Err(at.error(InputProblem::TooLong { max }));
+    }
+    Ok(())
+}
+
+/// `minItems` / `maxItems`; an absent optional list is not checked.
+pub(crate) fn check_items<T>(
+    value: Option<&[T]>,
+    min: Option<u64>,
+    max: Option<u64>,
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    let Some(items) = value else { return Ok(()) };
+    let found = items.len();
+    if let Some(min) = min.filter(|min| (found as u64) < *min) {
+        return Err(at.error(InputProblem::TooFewItems { min, found }));
+    }
+    if let Some(max) = max.filter(|max| (found as u64) > *max) {
+        return Err(at.error(InputProblem::TooManyItems { max, found }));
+    }
+    Ok(())
+}
+
+/// Rule `exclusive`: at most one of the fields is set. `set` holds each field's name and
+/// whether it is set.
+pub(crate) fn check_exclusive(set: &[(&str, bool)], at: &FieldPath) -> Result<(), InvalidInput> {
+    let mut present = set
+        .iter()
+        .filter(|(_, is_set)| *is_set)
+        .map(|(name, _)| name);
+    if let (Some(first), Some(second)) = (present.next(), present.next()) {
+        return Err(at.field(second).error(InputProblem::Conflicts {
+            with: (*first).to_owned(),
+        }));
+    }
+    Ok(())
+}
+
+/// Rule `e164-unless`: unless the exempting field is set, each number must be E.164.
+pub(crate) fn check_e164<'a>(
+    numbers: impl IntoIterator<Item = (FieldPath, &'a str)>,
+) -> Result<(), InvalidInput> {
+    for (at, number) in numbers {
+        PhoneNumber::parse(number).map_err(|err| at.error(InputProblem::PhoneNumber(err)))?;
+    }
+    Ok(())
+}
+
+/// Rule `required-if`: `field` must be set when `condition` holds.
+pub(crate) fn check_required_if(
+    is_set: bool,
+    condition_holds: bool,
+    condition: &str,
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    if condition_holds && !is_set {
+        return Err(at.error(InputProblem::RequiredWhen {
+            condition: condition.to_owned(),
+        }));
+    }
+    Ok(())
+}
+
+/// The wire text of a value, for the rules that compare values (`required-if`).
+pub(crate) fn wire_text<T: serde::Serialize>(value: &T) -> Option<Cow<'static, str>> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::String(text) => Some(Cow::Owned(text)),
+        serde_json::Value::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+        serde_json::Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+/// Checks an upload against the multipart field's `maxLength` (bytes) and `encoding`
+/// content types.
+pub(crate) fn check_upload(
+    upload: &Upload,
+    max_bytes: Option<u64>,
+    allowed: &[&str],
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    let found = upload.bytes.len() as u64;
+    if let Some(max) = max_bytes.filter(|max| found > *max) {
+        return Err(at.error(InputProblem::UploadTooLarge { max, found }));
+    }
+    if !allowed.is_empty() {
+        let media = upload.media_type().map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+        if !media.as_deref().is_some_and(|m| allowed.contains(&m)) {
+            return Err(at.error(InputProblem::UploadType {
+                allowed: allowed.iter().map(|t| (*t).to_owned()).collect(),
+                found: upload.media_type().map(str::to_owned),
+            }));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::PhoneNumberError;
+
+    #[test]
+    fn paths_and_messages_name_the_field_not_the_value() {
+        let at = FieldPath::new("body")
+            .field("directions")
+            .index(0)
+            .field("password");
+        let secret = crate::SipSecret::new("short");
+        let err = check_length(&Some(&secret), Some(8), None, &at).unwrap_err();
+        assert_eq!(err.field, "body.directions[0].password");
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.directions[0].password`: must be at least 8 characters"
+        );
+        assert!(!format!("{err:?}").contains("short"));
+        let ok = crate::SipSecret::new("long enough");
+        assert!(check_length(&Some(&ok), Some(8), None, &at).is_ok());
+        // Characters, not bytes: eight accented letters are eight.
+        let accented = "éééééééé".to_owned();
+        assert!(check_length(&Some(&accented), Some(8), Some(8), &at).is_ok());
+        assert!(check_length::<String>(&None, Some(8), None, &at).is_ok());
+    }
+
+    #[test]
+    fn item_counts_are_bounded_both_ways() {
+        let at = FieldPath::new("phone_numbers");
+        let items = vec![0; 101];
+        let err = check_items(Some(&items), None, Some(100), &at).unwrap_err();
+        assert_eq!(
+            err.problem,
+            InputProblem::TooManyItems {
+                max: 100,
+                found: 101
+            }
+        );
+        assert!(check_items(Some(&items[..100]), None, Some(100), &at).is_ok());
+        let err = check_items(Some(&items[..0]), Some(1), None, &at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `phone_numbers`: must have at least 1 items, has 0"
+        );
+        assert!(check_items::<u8>(None, Some(1), None, &at).is_ok());
+    }
+
+    #[test]
+    fn exclusive_fields_name_both() {
+        let at = FieldPath::new("body");
+        let err =
+            check_exclusive(&[("phone_number", true), ("phone_numbers", true)], &at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.phone_numbers`: cannot be set together with `phone_number`; set one of them"
+        );
+        for set in [[true, false], [false, true], [false, false]] {
+            assert!(
+                check_exclusive(&[("a", set[0]), ("b", set[1])], &at).is_ok(),
+                "{set:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn required_if_holds_only_under_its_condition() {
+        let at = FieldPath::new("register_auth");
+        let err = check_required_if(false, true, "auth_mode = register", &at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `register_auth`: is required when auth_mode = register"
+        );
+        assert!(check_required_if(true, true, "c", &at).is_ok());
+        assert!(check_required_if(false, false, "c", &at).is_ok());
+    }
+
+    #[test]
+    fn e164_checks_report_the_first_bad_number_by_position() {
+        let numbers = [
+            (FieldPath::new("n").index(0), "+14150000000"),
+            (FieldPath::new("n").index(1), "4150000000"),
+        ];
+        let err = check_e164(numbers).unwrap_err();
+        assert_eq!(err.field, "n[1]");
+        assert_eq!(
+            err.problem,
+            InputProblem::PhoneNumber(PhoneNumberError::MissingPlus)
+        );
+    }
+
+    #[test]
+    fn uploads_are_checked_by_size_and_type() {
+        let at = FieldPath::new("file");
+        let pdf = Upload::new("bill.PDF", vec![0u8; 10]);
+        assert_eq!(pdf.media_type(), Some("application/pdf"));
+        assert!(check_upload(&pdf, Some(10), &["application/pdf"], &at).is_ok());
+        let err = check_upload(&pdf, Some(9), &[], &at).unwrap_err();
+        assert_eq!(
+            err.problem,
+            InputProblem::UploadTooLarge { max: 9, found: 10 }
+        );
+        let text = Upload::new("notes.txt", "hi");
+        let err = check_upload(&text, None, &["application/pdf", "image/png"], &at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `file`: has no media type; the API accepts application/pdf, image/png"
+        );
+        let typed = text.content_type("Image/PNG; charset=binary");
+        assert!(check_upload(&typed, None, &["image/png"], &at).is_ok());
+        assert_eq!(
+            format!("{typed:?}"),
+            "Upload { file_name: \"notes.txt\", content_type: Some(\"Image/PNG; charset=binary\"), len: 2 }"
+        );
+    }
+}
