@@ -28,10 +28,14 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
         };
         for item in items.iter_mut() {
             match item {
-                syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
-                    item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
-                    default_constants(item, constants);
+                syn::Item::Struct(item) => {
+                    schemars_behind_feature(&mut item.attrs);
+                    if matches!(item.fields, syn::Fields::Named(_)) {
+                        item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                        default_constants(item, constants);
+                    }
                 }
+                syn::Item::Enum(item) => schemars_behind_feature(&mut item.attrs),
                 syn::Item::Mod(builder) if builder.ident == "builder" => {
                     if let Some((_, items)) = &mut builder.content {
                         process_builders(items, constants);
@@ -40,6 +44,38 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
                 _ => {}
             }
         }
+    }
+}
+
+/// Moves `schemars::JsonSchema` out of a derive list into
+/// `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`: the JSON Schema of the
+/// API's types is opt-in, so that users who do not want it do not compile schemars.
+fn schemars_behind_feature(attrs: &mut Vec<syn::Attribute>) {
+    for index in 0..attrs.len() {
+        let attr = &mut attrs[index];
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let is_schemars = |path: &syn::Path| {
+            path.segments.len() == 2
+                && path.segments[0].ident == "schemars"
+                && path.segments[1].ident == "JsonSchema"
+        };
+        if !paths.iter().any(is_schemars) {
+            continue;
+        }
+        let kept = paths.iter().filter(|path| !is_schemars(path));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        attrs.insert(
+            index + 1,
+            syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
+        );
+        return;
     }
 }
 

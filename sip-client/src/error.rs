@@ -105,7 +105,8 @@ fn is_protocol_error(err: &reqwest::Error) -> bool {
     let mut cause = std::error::Error::source(err);
     while let Some(err) = cause {
         if let Some(hyper) = err.downcast_ref::<hyper::Error>() {
-            return hyper.is_parse() || hyper.is_parse_status() || hyper.is_parse_too_large();
+            // `is_parse` covers every parse error: the status line, the headers, their size.
+            return hyper.is_parse();
         }
         cause = err.source();
     }

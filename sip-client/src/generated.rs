@@ -9,14 +9,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///One error reported by Bland.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ApiErrorEntry {
         ///Machine-readable error code, for example `SIP_NOT_ENABLED`.
@@ -31,14 +25,8 @@ pub mod types {
         }
     }
     ///One probe of a discovery.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryAttempt {
         ///The port probed.
@@ -60,14 +48,8 @@ pub mod types {
         }
     }
     ///A discovery and what it found. Without `transport` in the request, UDP and TCP are tried.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryData {
         ///One entry per probe.
@@ -99,14 +81,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryEnvelope {
         pub data: DiscoveryData,
@@ -120,14 +96,8 @@ pub mod types {
         }
     }
     ///The recommended settings and what was detected. Keys Bland adds later are kept.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryRecommendation {
         ///Codecs offered, for example `PCMU`.
@@ -156,14 +126,8 @@ pub mod types {
         }
     }
     ///The body of POST /v1/sip/discover.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryRequest {
         ///The hostname or IP address to probe.
@@ -180,14 +144,8 @@ pub mod types {
         }
     }
     ///The envelope of an error answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorEnvelope {
         ///Always null on errors (untyped, so any value is kept).
@@ -201,14 +159,8 @@ pub mod types {
         }
     }
     ///The IP addresses and ports to allow, for your region.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FirewallIpsData {
         ///Static IP addresses to allow. Plain strings (the page's example ends with a literal `...` entry).
@@ -221,14 +173,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FirewallIpsEnvelope {
         pub data: FirewallIpsData,
@@ -242,14 +188,8 @@ pub mod types {
         }
     }
     ///The ports to allow, as text.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct FirewallPorts {
         ///The RTP media port range, for example `10000-20000 UDP`.
@@ -263,15 +203,8 @@ pub mod types {
         }
     }
     ///The account at the carrier the numbers leave. The page does not say which of these fields are required.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct LosingCarrierInformation {
         ///The account number at the losing carrier.
@@ -305,14 +238,8 @@ pub mod types {
         }
     }
     ///Bland's SIP server and PBX instructions for outbound routing.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OutboundSetupData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -330,14 +257,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OutboundSetupEnvelope {
         pub data: OutboundSetupData,
@@ -351,15 +272,8 @@ pub mod types {
         }
     }
     ///The service address of the account. The page does not say which fields are required.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortAddress {
         ///City.
@@ -387,14 +301,8 @@ pub mod types {
         }
     }
     ///The outcome of a cancellation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortCancelData {
         ///Whether the port request was cancelled.
@@ -406,14 +314,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortCancelEnvelope {
         pub data: PortCancelData,
@@ -427,14 +329,8 @@ pub mod types {
         }
     }
     ///The portability of each number checked.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortCheckData {
         ///One result per number.
@@ -446,14 +342,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortCheckEnvelope {
         pub data: PortCheckData,
@@ -467,14 +357,8 @@ pub mod types {
         }
     }
     ///The portability of one number.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortCheckResult {
         pub number_type: crate::NumberType,
@@ -491,14 +375,8 @@ pub mod types {
         }
     }
     ///The uploaded document.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortDocumentData {
         ///Identifier of the document, for `documents` of POST /v1/sip/port/initiate.
@@ -510,14 +388,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortDocumentEnvelope {
         pub data: PortDocumentData,
@@ -531,14 +403,8 @@ pub mod types {
         }
     }
     ///The multipart form of POST /v1/sip/port/document: one file, PDF, JPEG, PNG, GIF or WebP, at most 10 MB, from the last 30 days.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortDocumentUpload {
         ///The document, at most 10 MB (read as 10 MiB, 10485760 bytes, the larger reading, so that the client never refuses what Bland may accept).
@@ -550,17 +416,8 @@ pub mod types {
         }
     }
     ///The document, at most 10 MB (read as 10 MiB, 10485760 bytes, the larger reading, so that the client never refuses what Bland may accept).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct PortDocumentUploadFile(::std::string::String);
     impl ::std::ops::Deref for PortDocumentUploadFile {
@@ -614,14 +471,8 @@ pub mod types {
         }
     }
     ///A new port request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortInitiateData {
         ///The numbers being ported.
@@ -638,14 +489,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortInitiateEnvelope {
         pub data: PortInitiateData,
@@ -659,14 +504,8 @@ pub mod types {
         }
     }
     ///The body of POST /v1/sip/port/initiate. `target_port_date`, if given, must be at least 7 days ahead; without it the earliest possible date is used.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortInitiateRequest {
         ///Document SIDs returned by POST /v1/sip/port/document.
@@ -688,14 +527,8 @@ pub mod types {
         }
     }
     ///One port request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortRequest {
         ///The email address that signs the LOA (`authorized_representative_email` in the request).
@@ -718,14 +551,8 @@ pub mod types {
         }
     }
     ///The organization's port requests.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortRequestsData {
         ///The port requests.
@@ -737,14 +564,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortRequestsEnvelope {
         pub data: PortRequestsData,
@@ -758,14 +579,8 @@ pub mod types {
         }
     }
     ///One number of a port request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PortedNumber {
         ///The phone number.
@@ -779,15 +594,8 @@ pub mod types {
         }
     }
     ///The credentials of registration-based (`auth_mode: register`) inbound authentication.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RegisterAuth {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -802,14 +610,8 @@ pub mod types {
         }
     }
     ///The numbers configured and the numbers that failed. `register_password_for_pbx`, returned only with registration-based authentication, is the derived password to configure in your PBX.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipAttachData {
         ///The numbers configured successfully.
@@ -825,14 +627,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful attach. `register_password_for_pbx` is accepted here as well as in `data`, as the page does not say where it sits.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipAttachEnvelope {
         pub data: SipAttachData,
@@ -848,14 +644,8 @@ pub mod types {
         }
     }
     ///The body of POST /v1/sip/attach. Send `phone_number` or `phone_numbers`, not both; entries must be E.164 unless `trunk_id` is set. `phone_numbers` holds up to 100 numbers. `service` must be `sip`. `trunk_id` (newer version of the page only) binds the numbers to a reusable trunk, whose outbound endpoint and authentication they inherit; the format of a trunk ID is not documented.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipAttachRequest {
         ///The directions to configure, each an inbound or an outbound direction object.
@@ -878,14 +668,8 @@ pub mod types {
         }
     }
     ///One SIP call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipCall {
         ///The SIP Call-ID.
@@ -914,14 +698,8 @@ pub mod types {
         }
     }
     ///One page of calls. No cursor is returned: the next page starts `before` the last `call_id`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipCallsData {
         ///The calls.
@@ -933,14 +711,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipCallsEnvelope {
         pub data: SipCallsData,
@@ -954,14 +726,8 @@ pub mod types {
         }
     }
     ///The SIP configuration of one direction of a phone number. Sensitive fields (credentials) are redacted by Bland.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipConfig {
         ///When the configuration was created (RFC 3339).
@@ -989,15 +755,8 @@ pub mod types {
         }
     }
     ///The inbound and outbound SIP configuration of one number.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipConfigData {
         ///Inbound SIP configuration, or null if not configured.
@@ -1013,14 +772,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipConfigEnvelope {
         pub data: SipConfigData,
@@ -1034,15 +787,8 @@ pub mod types {
         }
     }
     ///The answer of POST /v1/sip/detach, for which Bland documents no body.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipDetachEnvelope {
         ///Not documented (untyped, so any value is kept).
@@ -1058,14 +804,8 @@ pub mod types {
         }
     }
     ///The body of POST /v1/sip/detach: an E.164 phone number, the directions to remove and the service, which must be `sip`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipDetachRequest {
         ///The directions to remove.
@@ -1080,14 +820,8 @@ pub mod types {
         }
     }
     ///One direction of a number's SIP configuration, as sent to attach (an item of `directions`) and to update (`updates`). `type` says which direction it configures. `auth_mode` and `register_auth` are inbound fields; `auth_mode: register` requires `register_auth`. Outbound, `sip_endpoint` must be a SIP URI such as `sip:your.provider.com`; the older attach page requires it, the newer one only when the numbers are not bound to a trunk with `trunk_id`. Inbound, `sip_endpoint` is your SIP server address for forwarding inbound calls (`sip:host` or `host`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipDirectionConfig {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1110,14 +844,8 @@ pub mod types {
         }
     }
     ///A direction to remove.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipDirectionSelector {
         #[serde(rename = "type")]
@@ -1129,15 +857,8 @@ pub mod types {
         }
     }
     ///One mapping: the SIP header `key` (matched exactly, case included) to the variable `value`. Mappings onto built-in variable names (such as `call_id`, `phone_number`, `from_number`) are ignored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipHeaderMapping {
         ///The SIP header name, for example `X-Cool-Guy`.
@@ -1155,14 +876,8 @@ pub mod types {
         }
     }
     ///Custom SIP header mappings of one direction: SIP headers mapped to call variables and vice versa. The shape comes from the attach page's example, whose end is not available. Sending the list replaces the number's mappings, and an empty list clears them, so the list is always sent (an empty one too).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipHeaderMappings {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1176,14 +891,8 @@ pub mod types {
         }
     }
     ///SIP header names mapped to call variables, or null. The GET page shows only null; Bland's attach page sends a list of mappings (at most 15 a number). Any JSON value, null included, is accepted and kept (an untyped schema: OpenAPI 3.0 forbids `nullable` without `type`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct SipHeaders(pub ::serde_json::Value);
     impl ::std::ops::Deref for SipHeaders {
@@ -1203,14 +912,8 @@ pub mod types {
         }
     }
     ///A number with SIP configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipNumberSummary {
         ///The directions configured.
@@ -1228,14 +931,8 @@ pub mod types {
         }
     }
     ///The numbers of the organization that have SIP configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipNumbersData {
         ///One entry per number with SIP configuration.
@@ -1247,14 +944,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipNumbersEnvelope {
         pub data: SipNumbersData,
@@ -1268,14 +959,8 @@ pub mod types {
         }
     }
     ///Options of a SIP configuration. Keys Bland adds later are kept (the empty schema below, unlike `true`, makes the generator keep them).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipOptions {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1312,9 +997,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SipService {
         #[serde(rename = "sip")]
         Sip,
@@ -1359,14 +1044,8 @@ pub mod types {
         }
     }
     ///The health of a number's SIP endpoint.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipStatusData {
         ///When the endpoint was checked (ISO 8601).
@@ -1382,14 +1061,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipStatusEnvelope {
         pub data: SipStatusData,
@@ -1403,14 +1076,8 @@ pub mod types {
         }
     }
     ///The `data` of an update answer sent in Bland's envelope (the page shows none): the password, if any, and any other key, kept.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipUpdateData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1424,14 +1091,8 @@ pub mod types {
         }
     }
     ///The body of POST /v1/sip/update: an E.164 phone number and a single direction object.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipUpdateRequest {
         pub phone_number: crate::PhoneNumber,
@@ -1443,14 +1104,8 @@ pub mod types {
         }
     }
     ///The answer of POST /v1/sip/update, which the page shows at the top level, without the `data` envelope. Bland's envelope is accepted too (every other endpoint answers in it), with the password in `data`; other keys are kept.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipUpdateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1469,14 +1124,8 @@ pub mod types {
         }
     }
     ///The test call started.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestCallData {
         ///Identifier of the test call, to poll with GET /v1/sip/test-call/status.
@@ -1490,14 +1139,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestCallEnvelope {
         pub data: TestCallData,
@@ -1511,14 +1154,8 @@ pub mod types {
         }
     }
     ///One event of a test call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestCallEvent {
         ///When it happened.
@@ -1534,14 +1171,8 @@ pub mod types {
         }
     }
     ///The body of POST /v1/sip/test-call: an E.164 phone number with an outbound SIP configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestCallRequest {
         pub phone_number: crate::PhoneNumber,
@@ -1552,14 +1183,8 @@ pub mod types {
         }
     }
     ///The state of a test call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestCallStatusData {
         ///Duration of the call in seconds.
@@ -1577,14 +1202,8 @@ pub mod types {
         }
     }
     ///The envelope of a successful answer.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TestCallStatusEnvelope {
         pub data: TestCallStatusData,

@@ -209,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for PhoneNumber {
     fn schema_name() -> String {
         "PhoneNumber".to_owned()

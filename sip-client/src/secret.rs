@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for SipSecret {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for SipSecret {
     fn schema_name() -> String {
         "SipSecret".to_owned()
@@ -158,6 +159,7 @@ impl<'de> Deserialize<'de> for SipCredentials {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for SipCredentials {
     fn schema_name() -> String {
         "SipCredentials".to_owned()
