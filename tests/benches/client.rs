@@ -1,9 +1,12 @@
 //! Benchmarks of sip-client against a hand-written baseline measured in the same run.
 //!
-//! `cargo xtask bench` (or `cargo bench -p sip-client-tests --bench client -- [--quick]`).
-//! Every figure is a ratio against the baseline, measured in the same process, against the
-//! same loopback server answering the seed example, in alternating rounds (the median
-//! round of each side is reported). See BENCHMARKS.md for results and what limits them.
+//! `cargo xtask bench` (or `cargo bench -p sip-client-tests --bench client -- [--quick]
+//! [--pairs N] [--only NAME]`). Every figure is measured in many short *paired* rounds: each
+//! pair runs sip-client and the baseline once each, in a random order, against the same
+//! loopback server, and gives one ratio. A figure is the median of its pairs' ratios with
+//! their interquartile range (IQR); when the IQR straddles the figure's target, the machine
+//! could not resolve it, and the figure says "not resolved" rather than pass or fail. See
+//! BENCHMARKS.md for results and what limits them.
 
 use std::hint::black_box;
 use std::process::{Command, Stdio};
@@ -47,41 +50,125 @@ struct MinimalConfig {
     options: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// How much work each round does, and how many pairs of rounds make a figure.
 struct Sizes {
+    pairs: usize,
     sequential: usize,
     concurrent: usize,
-    rounds: usize,
     decode_iterations: usize,
     audit_numbers: usize,
+    release: bool,
+}
+
+/// What a figure must meet, if anything.
+#[derive(Clone, Copy)]
+enum Target {
+    AtLeast(f64),
+    AtMost(f64),
+}
+
+/// The per-pair ratios of a figure, and its verdict.
+struct Figure {
+    name: String,
+    ratios: Vec<f64>,
+    target: Option<Target>,
+}
+
+impl Figure {
+    fn report(&self) {
+        let (q1, median, q3) = quartiles(&self.ratios);
+        let verdict = match self.target {
+            None => String::new(),
+            Some(target) => {
+                let (meets_low, meets_high, text) = match target {
+                    Target::AtLeast(t) => (q1 >= t, q3 >= t, format!(">= {t:.2}")),
+                    Target::AtMost(t) => (q3 <= t, q1 <= t, format!("<= {t:.2}")),
+                };
+                let verdict = if meets_low && meets_high {
+                    "meets it"
+                } else if !meets_low && !meets_high {
+                    "misses it"
+                } else {
+                    "not resolved (the IQR straddles it)"
+                };
+                format!("  target {text}: {verdict}")
+            }
+        };
+        println!(
+            "  {:<44} median {median:>6.3}  IQR {q1:.3}-{q3:.3}  ({} pairs){verdict}",
+            self.name,
+            self.ratios.len()
+        );
+    }
+}
+
+/// First quartile, median and third quartile (linear interpolation).
+fn quartiles(values: &[f64]) -> (f64, f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| {
+        let position = q * (sorted.len() - 1) as f64;
+        let (low, high) = (position.floor() as usize, position.ceil() as usize);
+        sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+    };
+    (at(0.25), at(0.5), at(0.75))
+}
+
+/// Runs `ours` and `theirs` once each, in a random order, `pairs` times; returns the pairs'
+/// measurements as (ours, theirs).
+fn paired<T>(
+    pairs: usize,
+    mut ours: impl FnMut() -> T,
+    mut theirs: impl FnMut() -> T,
+) -> Vec<(T, T)> {
+    (0..pairs)
+        .map(|_| {
+            if fastrand::bool() {
+                let a = ours();
+                (a, theirs())
+            } else {
+                let b = theirs();
+                (ours(), b)
+            }
+        })
+        .collect()
 }
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let option = |name: &str| args.iter().skip_while(|arg| *arg != name).nth(1).cloned();
+    let pairs = option("--pairs").and_then(|n| n.parse().ok());
+    let release = !cfg!(debug_assertions);
     let sizes = if quick {
         Sizes {
-            sequential: 2_000,
-            concurrent: 5_000,
-            rounds: 1,
-            decode_iterations: 20_000,
-            audit_numbers: 1_000,
+            pairs: pairs.unwrap_or(3),
+            sequential: 200,
+            concurrent: 1_000,
+            decode_iterations: 2_000,
+            audit_numbers: 200,
+            release,
         }
     } else {
         Sizes {
-            sequential: 20_000,
-            concurrent: 50_000,
-            rounds: 3,
-            decode_iterations: 200_000,
-            audit_numbers: 10_000,
+            pairs: pairs.unwrap_or(21),
+            sequential: 2_000,
+            concurrent: 10_000,
+            decode_iterations: 20_000,
+            audit_numbers: 5_000,
+            release,
         }
     };
     println!(
-        "sip-client benchmarks ({} mode, {} cores)\n",
+        "sip-client benchmarks ({} mode, {} build, {} cores, {} pairs a figure)\n",
         if quick { "quick" } else { "full" },
-        std::thread::available_parallelism().map_or(0, |n| n.get())
+        if release { "release" } else { "debug" },
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        sizes.pairs
     );
 
     // `--only NAME` runs one group: decode, generation, throughput or audit.
-    let only: Option<String> = std::env::args().skip_while(|arg| arg != "--only").nth(1);
+    let only = option("--only");
     let runs = |name: &str| only.as_deref().is_none_or(|only| only == name);
     if runs("decode") {
         decode(&sizes);
@@ -149,11 +236,6 @@ async fn start_server() -> String {
     url
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(|a, b| a.total_cmp(b));
-    values[values.len() / 2]
-}
-
 fn decode(sizes: &Sizes) {
     let body = fixture("seed_example.json");
     let time = |f: &dyn Fn()| {
@@ -169,37 +251,48 @@ fn decode(sizes: &Sizes) {
     let minimal = || {
         black_box(serde_json::from_slice::<MinimalEnvelope>(black_box(&body)).unwrap());
     };
-    // Warm up both, then alternate.
+    // Warm up both.
     time(&typed);
     time(&minimal);
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for _ in 0..(sizes.rounds * 2 + 1) {
-        ours.push(time(&typed));
-        theirs.push(time(&minimal));
-    }
-    let (ours, theirs) = (median(ours), median(theirs));
-    println!("decode of the {}-byte seed body", body.len());
-    println!("  sip-client typed      {ours:>8.0} ns");
-    println!("  minimal struct        {theirs:>8.0} ns");
+    let results = paired(sizes.pairs, || time(&typed), || time(&minimal));
+    let ours: Vec<f64> = results.iter().map(|(a, _)| *a).collect();
+    let theirs: Vec<f64> = results.iter().map(|(_, b)| *b).collect();
     println!(
-        "  ratio (typed/minimal) {:>8.2}  target <= 1.20\n",
-        ours / theirs
+        "decode of the {}-byte seed body: typed {:.0} ns, minimal struct {:.0} ns (medians)",
+        body.len(),
+        quartiles(&ours).1,
+        quartiles(&theirs).1
     );
+    Figure {
+        name: "decode time, typed / minimal".to_owned(),
+        ratios: results.iter().map(|(a, b)| a / b).collect(),
+        target: Some(Target::AtMost(1.20)),
+    }
+    .report();
+    println!();
 }
 
 fn generation(sizes: &Sizes) {
     let spec = spec_text();
-    let runs = if sizes.rounds == 1 { 3 } else { 10 };
+    let runs = sizes.pairs.max(3);
     let mut times = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
         black_box(sip_client_gen::generate(sip_client_gen::SPEC_PATH, &spec).unwrap());
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
+    let (q1, median, q3) = quartiles(&times);
+    let verdict = if q3 < 100.0 {
+        "meets it"
+    } else if q1 >= 100.0 {
+        "misses it"
+    } else {
+        "not resolved (the IQR straddles it)"
+    };
     println!("generation (in-process generate() of openapi/bland-sip.yaml, {runs} runs)");
     println!(
-        "  median                {:>8.1} ms  target < 100 ms\n",
-        median(times)
+        "  {:<44} median {median:>6.1} ms  IQR {q1:.1}-{q3:.1} ms  target < 100 ms: {verdict}\n",
+        "time of one generation"
     );
 }
 
@@ -260,22 +353,34 @@ async fn throughput(base_url: &str, sizes: &Sizes) {
         ("sequential", sizes.sequential, 1),
         ("concurrency 64", sizes.concurrent, 64),
     ] {
-        // Warm the pools, then alternate rounds.
-        measure(requests / 10, concurrency, ours).await;
-        measure(requests / 10, concurrency, theirs).await;
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        for _ in 0..sizes.rounds {
-            a.push(measure(requests, concurrency, ours).await);
-            b.push(measure(requests, concurrency, theirs).await);
+        // Warm the pools.
+        measure(requests / 4, concurrency, ours).await;
+        measure(requests / 4, concurrency, theirs).await;
+        let mut results = Vec::new();
+        for _ in 0..sizes.pairs {
+            let pair = if fastrand::bool() {
+                let a = measure(requests, concurrency, ours).await;
+                (a, measure(requests, concurrency, theirs).await)
+            } else {
+                let b = measure(requests, concurrency, theirs).await;
+                (measure(requests, concurrency, ours).await, b)
+            };
+            results.push(pair);
         }
-        let (a, b) = (median(a), median(b));
+        let ours_rps: Vec<f64> = results.iter().map(|(a, _)| *a).collect();
+        let theirs_rps: Vec<f64> = results.iter().map(|(_, b)| *b).collect();
         println!(
-            "requests/s, {label} ({requests} requests a round, {} rounds)",
-            sizes.rounds
+            "requests/s, {label} ({requests} requests a round): sip-client {:.0}, reqwest + serde_json {:.0} (medians)",
+            quartiles(&ours_rps).1,
+            quartiles(&theirs_rps).1
         );
-        println!("  sip-client            {a:>8.0}");
-        println!("  reqwest + serde_json  {b:>8.0}");
-        println!("  ratio                 {:>8.2}  target >= 0.95\n", a / b);
+        Figure {
+            name: format!("throughput {label}, sip-client / baseline"),
+            ratios: results.iter().map(|(a, b)| a / b).collect(),
+            target: Some(Target::AtLeast(0.95)),
+        }
+        .report();
+        println!();
     }
 }
 
@@ -298,13 +403,17 @@ fn time_process(command: &mut Command, input: &str) -> f64 {
 }
 
 async fn audit(base_url: &str, sizes: &Sizes) {
-    let binary = cargo_binary("sip-client", "bland-sip", "rustls,mock,cli", true);
+    let binary = cargo_binary(
+        "sip-client",
+        "bland-sip",
+        "rustls,mock,cli,schemars",
+        sizes.release,
+    );
+    let baseline = cargo_binary("sip-client-tests", "audit-baseline", "", sizes.release);
     let numbers: Vec<String> = (0..sizes.audit_numbers)
         .map(|i| format!("+1415{i:07}"))
         .collect();
     let input = numbers.join("\n");
-
-    let baseline = cargo_binary("sip-client-tests", "audit-baseline", "", true);
     let run_cli = || {
         time_process(
             Command::new(&binary).args([
@@ -320,23 +429,21 @@ async fn audit(base_url: &str, sizes: &Sizes) {
         )
     };
     let run_baseline = || time_process(Command::new(&baseline).arg(base_url), &input);
-
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for _ in 0..sizes.rounds {
-        a.push(tokio::task::block_in_place(run_cli));
-        b.push(tokio::task::block_in_place(run_baseline));
-    }
-    let (a, b) = (median(a), median(b));
+    let results = tokio::task::block_in_place(|| paired(sizes.pairs, run_cli, run_baseline));
     let n = sizes.audit_numbers as f64;
-    println!("audit of {} numbers at concurrency 64", sizes.audit_numbers);
+    let ours: Vec<f64> = results.iter().map(|(a, _)| n / a).collect();
+    let theirs: Vec<f64> = results.iter().map(|(_, b)| n / b).collect();
     println!(
-        "  bland-sip audit       {:>8.0} numbers/s ({a:.2} s)",
-        n / a
+        "audit of {} numbers at concurrency 64 (processes reading stdin, writing JSON lines, start-up included): bland-sip {:.0}, hand-written loop {:.0} numbers/s (medians)",
+        sizes.audit_numbers,
+        quartiles(&ours).1,
+        quartiles(&theirs).1
     );
-    println!(
-        "  hand-written loop     {:>8.0} numbers/s ({b:.2} s)",
-        n / b
-    );
-    println!("  ratio                 {:>8.2}", b / a);
-    println!("  (both are processes reading stdin and writing JSON lines; start-up included)\n");
+    Figure {
+        name: "audit numbers/s, bland-sip / hand-written".to_owned(),
+        ratios: results.iter().map(|(a, b)| b / a).collect(),
+        target: None,
+    }
+    .report();
+    println!();
 }

@@ -98,12 +98,26 @@ pub fn request_view(request: &server::RecordedRequest) -> String {
     view
 }
 
-/// A binary of this workspace, built by cargo and found through its JSON messages.
+/// A binary of this workspace.
 ///
-/// Integration tests and benches of another package get no `CARGO_BIN_EXE_*`, so this asks
-/// cargo for the binary. With the features this package already compiles `sip-client` with,
-/// nothing is rebuilt.
+/// Integration tests and benches of another package get no `CARGO_BIN_EXE_*`. `cargo xtask
+/// ci` builds every binary in its one build and names each in `SIP_CLIENT_TEST_BIN_<NAME>`
+/// (debug builds only); otherwise this asks cargo for the binary and finds it through
+/// cargo's JSON messages.
 pub fn cargo_binary(package: &str, name: &str, features: &str, release: bool) -> PathBuf {
+    let variable = format!(
+        "SIP_CLIENT_TEST_BIN_{}",
+        name.to_ascii_uppercase().replace('-', "_")
+    );
+    if !release && let Some(path) = std::env::var_os(&variable) {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "{variable} names {}, which is not a file",
+            path.display()
+        );
+        return path;
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut args = vec!["build", "--package", package, "--bin", name];
     if release {
@@ -135,6 +149,6 @@ pub fn cargo_binary(package: &str, name: &str, features: &str, release: bool) ->
 pub fn bland_sip_binary() -> PathBuf {
     static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BINARY
-        .get_or_init(|| cargo_binary("sip-client", "bland-sip", "rustls,mock,cli", false))
+        .get_or_init(|| cargo_binary("sip-client", "bland-sip", "rustls,mock,cli,schemars", false))
         .clone()
 }

@@ -11,7 +11,12 @@ use sip_client_gen::{Generated, README_PATH};
 
 use crate::workspace_root;
 
-/// A scratch workspace in a fresh temporary directory, removed when dropped.
+/// A scratch workspace in `target/scratch/<name>`, kept between runs.
+///
+/// Files are written only when their contents change, so cargo, which judges freshness by
+/// modification times, rebuilds only what a change touched: a second run of a test that
+/// builds a scratch workspace costs seconds, not a build of every copy. Members are named
+/// by each run, so what an earlier run left in the directory does not take part.
 pub struct ScratchWorkspace {
     /// Its root.
     pub root: PathBuf,
@@ -20,10 +25,9 @@ pub struct ScratchWorkspace {
 }
 
 impl ScratchWorkspace {
-    /// An empty scratch workspace named `name`.
+    /// The scratch workspace named `name`.
     pub fn new(name: &str) -> ScratchWorkspace {
-        let root = std::env::temp_dir().join(format!("sip-client-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
+        let root = target_dir().join("scratch").join(name);
         fs::create_dir_all(&root).unwrap();
         ScratchWorkspace {
             root,
@@ -38,12 +42,14 @@ impl ScratchWorkspace {
     pub fn add_client(&mut self, dir: &str, package: &str, generated: &Generated, with_cli: bool) {
         let root = workspace_root();
         let target = self.root.join(dir);
-        copy_dir(&root.join("sip-client/src"), &target.join("src"));
+        // Without the CLI, the binary is not copied: else cargo would find it by itself,
+        // without its required features.
+        copy_dir(&root.join("sip-client/src"), &target.join("src"), &|path| {
+            with_cli || !path.starts_with(root.join("sip-client/src/bin"))
+        });
         if !with_cli {
-            // Else cargo would find the binary by itself, without its required features.
-            fs::remove_dir_all(target.join("src/bin")).unwrap();
+            let _ = fs::remove_dir_all(target.join("src/bin"));
         }
-        fs::copy(root.join(README_PATH), target.join("README.md")).unwrap();
         let manifest = fs::read_to_string(root.join("sip-client/Cargo.toml")).unwrap();
         let manifest = replace_once(
             &manifest,
@@ -61,18 +67,18 @@ impl ScratchWorkspace {
                 "\n[[bin]]\nname = \"bland-sip-{dir}\"\npath = \"src/bin/bland-sip/main.rs\"\nrequired-features = [\"cli\"]\n"
             ));
         }
-        fs::write(target.join("Cargo.toml"), manifest).unwrap();
+        write(&target.join("Cargo.toml"), manifest.as_bytes());
         for file in &generated.files {
             if let Some(path) = file.path.strip_prefix("sip-client/")
                 && (with_cli || !path.starts_with("src/bin/"))
             {
-                fs::write(target.join(path), &file.contents).unwrap();
+                write(&target.join(path), file.contents.as_bytes());
             }
         }
-        let readme = fs::read_to_string(target.join("README.md")).unwrap();
+        let readme = fs::read_to_string(root.join(README_PATH)).unwrap();
         let readme =
             sip_client_gen::operations_table(&readme, &generated.operations_table).unwrap();
-        fs::write(target.join("README.md"), readme).unwrap();
+        write(&target.join("README.md"), readme.as_bytes());
         self.members.push(dir.to_owned());
     }
 
@@ -87,15 +93,14 @@ impl ScratchWorkspace {
         dependencies: &str,
     ) {
         let target = self.root.join(dir);
-        fs::create_dir_all(target.join("src")).unwrap();
-        fs::write(
-            target.join("Cargo.toml"),
+        write(
+            &target.join("Cargo.toml"),
             format!(
                 "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}"
-            ),
-        )
-        .unwrap();
-        fs::write(target.join("src").join(file), source).unwrap();
+            )
+            .as_bytes(),
+        );
+        write(&target.join("src").join(file), source.as_bytes());
         self.members.push(dir.to_owned());
     }
 
@@ -108,11 +113,12 @@ impl ScratchWorkspace {
             .find(|line| line.starts_with("version = "))
             .expect("a version line")
             .to_owned();
-        fs::write(
+        write(
             &path,
-            manifest.replacen(&line, &format!("version = \"{version}\""), 1),
-        )
-        .unwrap();
+            manifest
+                .replacen(&line, &format!("version = \"{version}\""), 1)
+                .as_bytes(),
+        );
     }
 
     /// Names `sip-client` in the workspace's dependencies as the copy in `dir`.
@@ -146,8 +152,11 @@ impl ScratchWorkspace {
                 }
             }
         }
-        fs::write(self.root.join("Cargo.toml"), manifest).unwrap();
-        fs::copy(root.join("Cargo.lock"), self.root.join("Cargo.lock")).unwrap();
+        write(&self.root.join("Cargo.toml"), manifest.as_bytes());
+        write(
+            &self.root.join("Cargo.lock"),
+            &fs::read(root.join("Cargo.lock")).unwrap(),
+        );
     }
 
     /// Runs `cargo <args>` in the workspace, in the shared target directory, with JSON
@@ -164,9 +173,6 @@ impl ScratchWorkspace {
     ) -> (bool, Vec<Value>, String) {
         self.write_manifest();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join("target"));
         // cargo's own options go before a `--` that passes the rest to the tool.
         let split = args
             .iter()
@@ -176,7 +182,11 @@ impl ScratchWorkspace {
             .args(&args[..split])
             .args(["--offline", "--message-format", "json"])
             .args(&args[split..])
-            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_TARGET_DIR", target_dir())
+            // `cargo xtask ci` compiles our workspace's crates with clippy; scratch crates
+            // (generated from other specs, and probes) are compiled, not linted.
+            .env_remove("RUSTC_WORKSPACE_WRAPPER")
+            .env_remove("CLIPPY_ARGS")
             .envs(env.iter().copied())
             .current_dir(&self.root)
             .output()
@@ -190,12 +200,6 @@ impl ScratchWorkspace {
             messages,
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
-    }
-}
-
-impl Drop for ScratchWorkspace {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 
@@ -231,15 +235,37 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
+/// The target directory shared with our workspace.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Writes `contents` to `path` unless it already holds them (keeping its modification time,
+/// which is what cargo's freshness check reads).
+fn write(path: &Path, contents: &[u8]) {
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return;
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, contents).unwrap_or_else(|err| panic!("write {}: {err}", path.display()));
+}
+
+/// Copies the files under `from` that `keep` accepts to `to`, with [`write`].
+fn copy_dir(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) {
     for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
+        let path = entry.unwrap().path();
+        if !keep(&path) {
+            continue;
+        }
+        let to = to.join(path.file_name().unwrap());
         if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
+            copy_dir(&path, &to, keep);
         } else {
-            fs::copy(&path, to.join(entry.file_name())).unwrap();
+            write(&to, &fs::read(&path).unwrap());
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod ci;
+pub mod demo;
 pub mod generate;
 pub mod review;
 pub mod semver;

@@ -20,7 +20,8 @@ commands:
   review [--base REV] [--out FILE]
                        the review page of a change (Markdown): spec changes by operation, API
                        changes, snapshots changed, the version bump they need
-  ci                   run what CI runs: fmt, clippy, spec validators, generate --check, tests
+  ci [--fast]          run what CI runs: fmt, generate --check, spec validators, clippy, tests,
+                       bench smoke test, demo (--fast: what a one-line change needs, warm < 1 min)
 ";
 
 fn main() -> ExitCode {
@@ -34,8 +35,8 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["generate"] => run_generate(Mode::Write),
         ["generate", "--check"] => run_generate(Mode::Check),
-        ["ci"] => xtask::ci::run(),
-        ["demo"] => demo(),
+        ["ci", rest @ ..] => xtask::ci::run(rest),
+        ["demo"] => xtask::demo::run(None),
         ["bench"] => xtask::bench::run(false),
         ["bench", "--quick"] => xtask::bench::run(true),
         ["semver", rest @ ..] => xtask::semver::run(rest),
@@ -75,45 +76,6 @@ fn run_generate(mode: Mode) -> ExitCode {
         }
         Err(failure) => {
             eprintln!("error: {failure}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn demo() -> ExitCode {
-    let root = xtask::workspace_root();
-    match generate::run(&root, Mode::Check, &mut std::io::stdout()) {
-        Ok(Report::UpToDate) => {
-            println!("generated client is fresh (checked against {SPEC_PATH})\n")
-        }
-        Ok(_) => {
-            eprintln!("error: the generated client is stale; run `{REGENERATE_COMMAND}` first");
-            return ExitCode::FAILURE;
-        }
-        Err(failure) => {
-            eprintln!("error: {failure}");
-            return ExitCode::FAILURE;
-        }
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = std::process::Command::new(cargo)
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "sip-client",
-            "--example",
-            "demo",
-            "--features",
-            "mock",
-        ])
-        .current_dir(&root)
-        .status();
-    match status {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(err) => {
-            eprintln!("error: cannot run the demo: {err}");
             ExitCode::FAILURE
         }
     }
