@@ -1,13 +1,47 @@
-//! `cargo xtask bench [--quick]`: the benchmarks of `tests/benches/client.rs`, and (full mode
-//! only) the build footprint of depending on sip-client.
+//! `cargo xtask bench [--quick] [--pairs N] [--build-pairs N]`: the benchmarks of
+//! `tests/benches/client.rs`, and (full mode only) the build footprint of depending on
+//! sip-client, each figure a median of paired rounds with its interquartile range.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-pub fn run(quick: bool) -> ExitCode {
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--pairs N] [--build-pairs N]";
+
+/// The cold-build ratio users of the crate should see at most.
+const COLD_BUILD_TARGET: f64 = 1.03;
+
+pub fn run(args: &[&str]) -> ExitCode {
+    let mut quick = false;
+    let mut pairs = None;
+    let mut build_pairs = 15;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--quick" => quick = true,
+            "--pairs" => match rest.next().and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n > 0 => pairs = Some(n),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--build-pairs" => match rest.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => build_pairs = n,
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let pairs_text = pairs.map(|n: usize| n.to_string());
     let mut args = vec![
         "bench",
         "--locked",
@@ -19,6 +53,9 @@ pub fn run(quick: bool) -> ExitCode {
     ];
     if quick {
         args.push("--quick");
+    }
+    if let Some(pairs) = &pairs_text {
+        args.extend(["--pairs", pairs]);
     }
     let ok = Command::new(&cargo)
         .args(&args)
@@ -33,7 +70,7 @@ pub fn run(quick: bool) -> ExitCode {
         println!("(quick mode: the cold-build footprint is measured only by `cargo xtask bench`)");
         return ExitCode::SUCCESS;
     }
-    match footprint(&root, &cargo) {
+    match footprint(&root, &cargo, build_pairs) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: footprint: {err}");
@@ -44,7 +81,7 @@ pub fn run(quick: bool) -> ExitCode {
 
 /// Cold `cargo build` of sip-client vs a throwaway crate depending only on reqwest (same
 /// features, same TLS), serde and serde_json, each in a fresh target directory.
-fn footprint(root: &Path, cargo: &str) -> Result<(), String> {
+fn footprint(root: &Path, cargo: &str, build_pairs: usize) -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("sip-client-footprint-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let baseline = scratch.join("baseline");
@@ -63,7 +100,9 @@ serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 
 [workspace]
-"#,
+"#
+        .to_owned()
+            + &profiles(&std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?),
     )
     .map_err(|e| e.to_string())?;
     std::fs::write(
@@ -75,35 +114,88 @@ serde_json = "1"
     std::fs::copy(root.join("Cargo.lock"), baseline.join("Cargo.lock"))
         .map_err(|e| e.to_string())?;
 
-    let ours = cold_build(
-        cargo,
-        root,
-        &["build", "--locked", "--package", "sip-client"],
-        &scratch.join("target-sip-client"),
-    )?;
-    let theirs = cold_build(
-        cargo,
-        &baseline,
-        &["build"],
-        &scratch.join("target-baseline"),
-    )?;
+    // Paired rounds: each pair builds both, cold, in a random order.
+    let mut pairs = Vec::new();
+    for round in 1..=build_pairs {
+        let build_ours = || {
+            cold_build(
+                cargo,
+                root,
+                &["build", "--locked", "--package", "sip-client"],
+                &scratch.join("target-sip-client"),
+            )
+        };
+        let build_theirs = || {
+            cold_build(
+                cargo,
+                &baseline,
+                &["build"],
+                &scratch.join("target-baseline"),
+            )
+        };
+        let (ours, theirs) = if fastrand::bool() {
+            (build_ours()?, build_theirs()?)
+        } else {
+            let theirs = build_theirs()?;
+            (build_ours()?, theirs)
+        };
+        println!(
+            "  pair {round:>2}/{build_pairs}: sip-client {:>5.1} s ({} crates), baseline {:>5.1} s ({} crates)",
+            ours.0, ours.1, theirs.0, theirs.1
+        );
+        pairs.push((ours, theirs));
+    }
     let _ = std::fs::remove_dir_all(&scratch);
 
-    println!("cold build (fresh target dir, dev profile)");
+    let ratios: Vec<f64> = pairs.iter().map(|(o, t)| o.0 / t.0).collect();
+    let (q1, median, q3) = quartiles(&ratios);
+    let extra = pairs[0].0.1 as i64 - pairs[0].1.1 as i64;
+    let verdict = if q3 <= COLD_BUILD_TARGET {
+        "meets it"
+    } else if q1 > COLD_BUILD_TARGET {
+        "misses it"
+    } else {
+        "not resolved (the IQR straddles it)"
+    };
+    println!("\ncold build (fresh target dir, dev profile), {build_pairs} pairs");
     println!(
-        "  sip-client                {:>6.1} s, {} crates compiled",
-        ours.0, ours.1
+        "  {:<44} median {median:>6.3}  IQR {q1:.3}-{q3:.3}  ({build_pairs} pairs)  target <= {COLD_BUILD_TARGET:.2}: {verdict}",
+        "cold build time, sip-client / baseline"
     );
     println!(
-        "  reqwest+serde+serde_json  {:>6.1} s, {} crates compiled",
-        theirs.0, theirs.1
-    );
-    println!(
-        "  ratio                     {:>6.2} (time), +{} crates",
-        ours.0 / theirs.0,
-        ours.1 as i64 - theirs.1 as i64
+        "  crates compiled: sip-client {}, reqwest+serde+serde_json {} (+{extra})",
+        pairs[0].0.1, pairs[0].1.1
     );
     Ok(())
+}
+
+/// The `[profile.*]` tables of a manifest: the baseline is built with the same profiles
+/// as our workspace, so that the ratio compares the crates, not the settings.
+fn profiles(manifest: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            inside = line.starts_with("[profile.");
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// First quartile, median and third quartile (linear interpolation).
+fn quartiles(values: &[f64]) -> (f64, f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| {
+        let position = q * (sorted.len() - 1) as f64;
+        let (low, high) = (position.floor() as usize, position.ceil() as usize);
+        sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+    };
+    (at(0.25), at(0.5), at(0.75))
 }
 
 /// Wall time and number of crates compiled by one cold build.
@@ -113,6 +205,7 @@ fn cold_build(
     args: &[&str],
     target: &Path,
 ) -> Result<(f64, usize), String> {
+    let _ = std::fs::remove_dir_all(target);
     let started = Instant::now();
     let output = Command::new(cargo)
         .args(args)
@@ -130,4 +223,25 @@ fn cold_build(
         .filter(|line| line.trim_start().starts_with("Compiling "))
         .count();
     Ok((seconds, crates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_baseline_gets_every_profile_table_and_nothing_else() {
+        let manifest = "[workspace]\nmembers = []\n\n[profile.dev]\ndebug = 1\n\n\
+                        [profile.dev.package.\"*\"]\ndebug = false\n[dependencies]\nx = 1\n";
+        assert_eq!(
+            profiles(manifest),
+            "[profile.dev]\ndebug = 1\n\n[profile.dev.package.\"*\"]\ndebug = false\n"
+        );
+    }
+
+    #[test]
+    fn quartiles_interpolate() {
+        assert_eq!(quartiles(&[4.0, 1.0, 3.0, 2.0, 5.0]), (2.0, 3.0, 4.0));
+        assert_eq!(quartiles(&[1.0, 2.0]), (1.25, 1.5, 1.75));
+    }
 }

@@ -5,8 +5,10 @@ pub mod bench;
 pub mod ci;
 pub mod demo;
 pub mod generate;
+pub mod mutants;
 pub mod review;
 pub mod semver;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 

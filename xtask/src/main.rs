@@ -12,7 +12,9 @@ commands:
   demo                 the main job, offline: check the client is fresh, then call a local
                        mock of Bland serving the spec's examples through the public client
   generate [--check]   regenerate the client from openapi/ (--check: write nothing, fail if stale)
-  bench [--quick]      benchmarks against a hand-written baseline (--quick: under a minute)
+  bench [--quick] [--pairs N] [--build-pairs N]
+                       benchmarks against a hand-written baseline, in paired rounds (--quick:
+                       a smoke test; full: also N pairs of cold builds, default 15)
   semver [--baseline-rev REV] [--fixtures]
                        cargo-semver-checks (pinned, installed on first use) on sip-client against
                        REV (default: the merge base with main); --fixtures: against our change
@@ -20,6 +22,10 @@ commands:
   review [--base REV] [--out FILE]
                        the review page of a change (Markdown): spec changes by operation, API
                        changes, snapshots changed, the version bump they need
+  mutants [--in-diff BASE] [--file GLOB]...
+                       mutation testing (cargo-mutants, pinned, installed on first use) of the
+                       hand-written code, or of the lines changed since BASE; fails on a missed
+                       mutant .cargo/mutants-survivors.txt does not explain
   ci [--fast]          run what CI runs: fmt, generate --check, spec validators, clippy, tests,
                        bench smoke test, demo (--fast: what a one-line change needs, warm < 1 min)
 ";
@@ -37,10 +43,10 @@ fn main() -> ExitCode {
         ["generate", "--check"] => run_generate(Mode::Check),
         ["ci", rest @ ..] => xtask::ci::run(rest),
         ["demo"] => xtask::demo::run(None),
-        ["bench"] => xtask::bench::run(false),
-        ["bench", "--quick"] => xtask::bench::run(true),
+        ["bench", rest @ ..] => xtask::bench::run(rest),
         ["semver", rest @ ..] => xtask::semver::run(rest),
         ["review", rest @ ..] => xtask::review::run(rest),
+        ["mutants", rest @ ..] => xtask::mutants::run(rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -9,11 +9,21 @@
 //! The tool is pinned and installed with `cargo install --locked` when missing (about 15
 //! minutes of compiling on 2 cores, once).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
+
+use crate::tools::{self, Tool};
 
 /// The version of cargo-semver-checks this project judges with.
 pub const VERSION: &str = "0.51.0";
+
+/// cargo-semver-checks, pinned.
+pub const TOOL: Tool = Tool {
+    krate: "cargo-semver-checks",
+    subcommand: "semver-checks",
+    version: VERSION,
+    install_minutes: 15,
+};
 
 /// The features checked: what users can turn on, without a second TLS stack.
 pub const FEATURES: &str = "rustls,mock";
@@ -34,14 +44,14 @@ pub fn run(args: &[&str]) -> ExitCode {
             other => return usage(&format!("unknown argument {other:?}")),
         }
     }
-    let tool = match ensure_installed(&cargo) {
+    let tool = match TOOL.ensure_installed(&cargo) {
         Ok(tool) => tool,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };
-    let path = tool_path(&tool);
+    let path = tools::path_with(&tool);
     let status = if fixtures {
         Command::new(&cargo)
             .args([
@@ -111,49 +121,4 @@ pub fn merge_base(root: &Path) -> Result<String, String> {
         }
     }
     Err("no merge base with main: pass --baseline-rev".to_owned())
-}
-
-/// The directory holding the pinned `cargo-semver-checks`, installed there if missing:
-/// `target/tools/` of the workspace, so that it survives between runs and is removed with
-/// the target directory.
-fn ensure_installed(cargo: &str) -> Result<PathBuf, String> {
-    let root = crate::workspace_root().join("target").join("tools");
-    let binary = root.join("bin").join("cargo-semver-checks");
-    let installed = Command::new(&binary)
-        .args(["semver-checks", "--version"])
-        .output()
-        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains(VERSION));
-    if !installed {
-        println!(
-            "installing cargo-semver-checks {VERSION} into {} (once; about 15 minutes on 2 cores)",
-            root.display()
-        );
-        let status = Command::new(cargo)
-            .args([
-                "install",
-                "cargo-semver-checks",
-                "--version",
-                VERSION,
-                "--locked",
-                "--root",
-            ])
-            .arg(&root)
-            .status()
-            .map_err(|err| format!("cannot run cargo install: {err}"))?;
-        if !status.success() {
-            return Err(format!(
-                "cargo install cargo-semver-checks {VERSION} failed"
-            ));
-        }
-    }
-    Ok(root.join("bin"))
-}
-
-/// `PATH` with the tool's directory first, so that `cargo semver-checks` finds it.
-fn tool_path(dir: &Path) -> std::ffi::OsString {
-    let mut paths = vec![dir.to_path_buf()];
-    if let Some(path) = std::env::var_os("PATH") {
-        paths.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(paths).unwrap_or_default()
 }

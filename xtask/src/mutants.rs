@@ -1,0 +1,290 @@
+//! `cargo xtask mutants [--in-diff BASE] [--file GLOB]...`: mutation testing with a pinned
+//! cargo-mutants.
+//!
+//! cargo-mutants breaks the hand-written code one small edit at a time and runs the tests;
+//! a mutant no test notices (missed) is code whose behaviour nothing checks. What is
+//! mutated and which tests run is in `.cargo/mutants.toml`. Mutants left alive on purpose
+//! are listed, each with why, in `.cargo/mutants-survivors.txt`; this command fails on a
+//! missed mutant that is not listed there (or on a timeout), and prints the score.
+//!
+//! - Without `--in-diff`: every mutant of the workspace (hours on 2 cores; `--file` narrows
+//!   it to some files).
+//! - `--in-diff BASE`: only the mutants on lines changed since the merge base with `BASE`
+//!   (committed or not): what a pull request job runs.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use serde_json::Value;
+
+use crate::tools::{self, Tool};
+
+/// cargo-mutants, pinned.
+pub const TOOL: Tool = Tool {
+    krate: "cargo-mutants",
+    subcommand: "mutants",
+    version: "27.1.0",
+    install_minutes: 6,
+};
+
+/// Mutants left alive on purpose, each with why (relative to the workspace root).
+pub const SURVIVORS_PATH: &str = ".cargo/mutants-survivors.txt";
+
+const USAGE: &str = "usage: cargo xtask mutants [--in-diff BASE] [--file GLOB]...";
+
+pub fn run(args: &[&str]) -> ExitCode {
+    let mut in_diff = None;
+    let mut files = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (*arg, rest.clone().next()) {
+            ("--in-diff", Some(base)) => {
+                in_diff = Some(*base);
+                rest.next();
+            }
+            ("--file", Some(glob)) => {
+                files.push(*glob);
+                rest.next();
+            }
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run_mutants(in_diff, &files) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String> {
+    let root = crate::workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let survivors = read_survivors(&root)?;
+    let tool = TOOL.ensure_installed(&cargo)?;
+    let output = root.join("target").join("mutants");
+    std::fs::create_dir_all(&output).map_err(|err| format!("{}: {err}", output.display()))?;
+
+    let mut command = Command::new(&cargo);
+    command
+        .args(["mutants", "--workspace", "--output"])
+        .arg(&output)
+        .env("PATH", tools::path_with(&tool))
+        .current_dir(&root);
+    for glob in files {
+        command.args(["--file", glob]);
+    }
+    if let Some(base) = in_diff {
+        let diff = changed_since(&root, base)?;
+        let path = output.join("changes.diff");
+        std::fs::write(&path, diff).map_err(|err| format!("{}: {err}", path.display()))?;
+        command.arg("--in-diff").arg(&path);
+    }
+    let status = command
+        .status()
+        .map_err(|err| format!("cannot run cargo mutants: {err}"))?;
+    let results = output.join("mutants.out");
+    match status.code() {
+        // All caught, or some missed: judged against the survivors below.
+        Some(0 | 2) => {}
+        // A timeout: an edit made a test hang (or the timeout is too short); look at it.
+        Some(3) => {
+            return Err(format!(
+                "some mutants made the tests time out: see {}",
+                results.join("timeout.txt").display()
+            ));
+        }
+        _ => return Err(format!("cargo mutants failed ({status})")),
+    }
+    let outcomes = read_outcomes(&results)?;
+    println!("\n{}", outcomes.score());
+    let missed = std::fs::read_to_string(results.join("missed.txt")).unwrap_or_default();
+    let unexplained: Vec<&str> = missed
+        .lines()
+        .filter(|line| !survivors.contains(&mutant_key(line)))
+        .collect();
+    if unexplained.is_empty() {
+        println!("every missed mutant is listed, with why, in {SURVIVORS_PATH}");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: {} missed mutants no test catches and {SURVIVORS_PATH} does not explain:",
+            unexplained.len()
+        );
+        for line in &unexplained {
+            eprintln!("  {line}");
+        }
+        eprintln!(
+            "write a test of the behaviour each one breaks, or (when it is equivalent) add it \
+             to {SURVIVORS_PATH} with why; diffs are in {}",
+            results.join("diff").display()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// The diff of the working tree against the merge base of `HEAD` and `base`.
+fn changed_since(root: &Path, base: &str) -> Result<String, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .map_err(|err| format!("cannot run git: {err}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    };
+    let merge_base = git(&["merge-base", "HEAD", base])?;
+    git(&["diff", merge_base.trim(), "--", "*.rs"])
+}
+
+/// The summary counts of a run.
+#[derive(Debug, PartialEq)]
+pub struct Outcomes {
+    pub caught: u64,
+    pub missed: u64,
+    pub timeout: u64,
+    pub unviable: u64,
+}
+
+impl Outcomes {
+    /// The share of viable mutants caught (a timeout counts as caught: the tests noticed).
+    pub fn score(&self) -> String {
+        let viable = self.caught + self.missed + self.timeout;
+        if viable == 0 {
+            return "no viable mutants".to_owned();
+        }
+        format!(
+            "mutation score: {} of {viable} viable mutants caught ({:.1}%); {} missed, {} \
+             timed out, {} unviable",
+            self.caught + self.timeout,
+            100.0 * (self.caught + self.timeout) as f64 / viable as f64,
+            self.missed,
+            self.timeout,
+            self.unviable
+        )
+    }
+}
+
+fn read_outcomes(results: &Path) -> Result<Outcomes, String> {
+    let path = results.join("outcomes.json");
+    let text =
+        std::fs::read_to_string(&path).map_err(|err| format!("{}: {err}", path.display()))?;
+    let json: Value =
+        serde_json::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
+    let count = |key: &str| json[key].as_u64().unwrap_or(0);
+    Ok(Outcomes {
+        caught: count("caught"),
+        missed: count("missed"),
+        timeout: count("timeout"),
+        unviable: count("unviable"),
+    })
+}
+
+/// A mutant as cargo-mutants names it (`path:line:column: description`), without the line
+/// and column, which move with every edit above it.
+pub fn mutant_key(name: &str) -> String {
+    let mut parts = name.splitn(4, ':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(path), Some(line), Some(column), Some(rest))
+            if line.parse::<u32>().is_ok() && column.parse::<u32>().is_ok() =>
+        {
+            format!("{path}:{rest}")
+        }
+        _ => name.trim().to_owned(),
+    }
+}
+
+/// The mutants of the survivors file: lines `<mutant> -- why: <reason>`, where the mutant is
+/// named as in `missed.txt`, with or without its line and column. A line without a reason
+/// is an error: every survivor says why it is left alive.
+pub fn parse_survivors(text: &str) -> Result<BTreeSet<String>, String> {
+    let mut survivors = BTreeSet::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.rsplit_once(" -- why: ") {
+            Some((mutant, why)) if !why.trim().is_empty() => {
+                survivors.insert(mutant_key(mutant.trim()));
+            }
+            _ => {
+                return Err(format!(
+                    "{SURVIVORS_PATH}:{}: expected `<mutant> -- why: <reason>`",
+                    number + 1
+                ));
+            }
+        }
+    }
+    Ok(survivors)
+}
+
+fn read_survivors(root: &Path) -> Result<BTreeSet<String>, String> {
+    let path: PathBuf = root.join(SURVIVORS_PATH);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse_survivors(&text),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
+        Err(err) => Err(format!("{}: {err}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutant_is_known_by_its_file_and_description_not_its_line() {
+        assert_eq!(
+            mutant_key("sip-client/src/retry.rs:143:33: replace + with - in execute"),
+            "sip-client/src/retry.rs: replace + with - in execute"
+        );
+        assert_eq!(
+            mutant_key("sip-client/src/retry.rs: replace + with - in execute"),
+            "sip-client/src/retry.rs: replace + with - in execute"
+        );
+    }
+
+    #[test]
+    fn every_survivor_says_why() {
+        let survivors = parse_survivors(
+            "# comment\n\n\
+             a.rs:1:2: replace || with && in f -- why: equivalent: both sides are false together\n",
+        )
+        .unwrap();
+        assert_eq!(
+            survivors.into_iter().collect::<Vec<_>>(),
+            ["a.rs: replace || with && in f"]
+        );
+        let err = parse_survivors("a.rs:1:2: replace || with && in f\n").unwrap_err();
+        assert!(err.contains(":1: expected"), "{err}");
+        assert!(parse_survivors("a.rs: x -- why: \n").is_err());
+    }
+
+    #[test]
+    fn the_score_counts_timeouts_as_caught_and_leaves_out_unviable_mutants() {
+        let outcomes = Outcomes {
+            caught: 18,
+            missed: 1,
+            timeout: 1,
+            unviable: 7,
+        };
+        assert_eq!(
+            outcomes.score(),
+            "mutation score: 19 of 20 viable mutants caught (95.0%); 1 missed, 1 timed out, \
+             7 unviable"
+        );
+    }
+}
