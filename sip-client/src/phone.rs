@@ -314,4 +314,34 @@ mod tests {
         let err = serde_json::from_str::<PhoneNumber>("\"4150000000\"").unwrap_err();
         assert!(err.to_string().contains("must start with `+`"), "{err}");
     }
+
+    #[test]
+    fn every_view_and_conversion_gives_the_number_itself() {
+        let number = PhoneNumber::parse("+14150000000").unwrap();
+        assert_eq!(format!("{number}"), "+14150000000");
+        assert_eq!(format!("{number:?}"), "PhoneNumber(+14150000000)");
+        assert_eq!(AsRef::<str>::as_ref(&number), "+14150000000");
+        assert_eq!(String::from(number.clone()), "+14150000000");
+        assert_eq!(number.clone().into_string(), "+14150000000");
+        assert_eq!(PhoneNumber::from(&number), number);
+        assert_eq!(serde_json::to_string(&number).unwrap(), "\"+14150000000\"");
+    }
+
+    #[test]
+    fn every_way_in_validates() {
+        let text = "+14150000000".to_owned();
+        let expected = PhoneNumber::parse(&text).unwrap();
+        assert_eq!(text.parse::<PhoneNumber>().unwrap(), expected);
+        assert_eq!(PhoneNumber::try_from(text.as_str()).unwrap(), expected);
+        assert_eq!(PhoneNumber::try_from(&text).unwrap(), expected);
+        assert_eq!(PhoneNumber::try_from(text).unwrap(), expected);
+        let bad = "4150000000";
+        assert_eq!(
+            bad.parse::<PhoneNumber>(),
+            Err(PhoneNumberError::MissingPlus)
+        );
+        assert!(PhoneNumber::try_from(bad).is_err());
+        assert!(PhoneNumber::try_from(&bad.to_owned()).is_err());
+        assert!(PhoneNumber::try_from(bad.to_owned()).is_err());
+    }
 }

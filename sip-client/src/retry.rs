@@ -137,7 +137,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
-/// The deadline of a call of at most `timeout` starting now. A timeout too long for the
+/// The deadline of a call of at most `timeout`, starting now. A timeout too long for the
 /// clock to represent is no deadline at all (it would never pass anyway).
 pub(crate) fn deadline_in(timeout: Option<Duration>) -> Option<Instant> {
     timeout.and_then(|timeout| Instant::now().checked_add(timeout))

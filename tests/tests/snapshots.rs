@@ -252,6 +252,62 @@ fn json_schema_of_accepted_responses() {
 }
 
 #[test]
+fn json_schema_of_hand_written_types() {
+    // The types written by hand describe themselves too (the generated ones above take
+    // theirs from the spec): a change to what one accepts shows here.
+    let schemas = json!({
+        "PhoneNumber": schemars::schema_for!(sip_client::PhoneNumber),
+        "Timestamp": schemars::schema_for!(sip_client::Timestamp),
+        "SipSecret": schemars::schema_for!(sip_client::SipSecret),
+        "SipCredentials": schemars::schema_for!(sip_client::SipCredentials),
+        "AuthMode (an open enum)": schemars::schema_for!(sip_client::AuthMode),
+    });
+    settings().bind(|| insta::assert_json_snapshot!("json_schema_hand_written_types", schemas));
+}
+
+/// Whether the JSON Schema of `PhoneNumber` accepts `input`.
+fn phone_schema_accepts(schema: &Value, input: &str) -> bool {
+    let pattern = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+    let length = input.chars().count() as u64;
+    pattern.is_match(input)
+        && schema["minLength"].as_u64().is_none_or(|min| length >= min)
+        && schema["maxLength"].as_u64().is_none_or(|max| length <= max)
+}
+
+#[test]
+fn phone_number_schema_accepts_exactly_what_the_parser_accepts() {
+    // A service that validates with the published schema and one that parses must agree.
+    let schema = serde_json::to_value(schemars::schema_for!(PhoneNumber)).unwrap();
+    for input in [
+        "+1",
+        "+14150000000",
+        "+123456789012345",
+        "+1234567890123456",
+        "+0415",
+        "14150000000",
+        "+1 415",
+        "+",
+        "",
+        "++1",
+        "+1\n",
+        "+\u{0661}\u{0662}",
+    ] {
+        assert_eq!(
+            phone_schema_accepts(&schema, input),
+            PhoneNumber::parse(input).is_ok(),
+            "{input:?}"
+        );
+    }
+    proptest::proptest!(|(input in "\\+?[0-9 ]{0,17}")| {
+        proptest::prop_assert_eq!(
+            phone_schema_accepts(&schema, &input),
+            PhoneNumber::parse(&input).is_ok(),
+            "{:?}", input
+        );
+    });
+}
+
+#[test]
 fn client_debug_redacts_the_key() {
     let client = Client::builder()
         .api_key(TEST_API_KEY)

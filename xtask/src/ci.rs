@@ -2,11 +2,11 @@
 //! pushing.
 //!
 //! Steps run in the order a failure is cheapest to find; the first failure stops the run.
-//! The workspace is compiled once: one `cargo test --no-run --all-targets` build with
-//! clippy as the compiler of the workspace's own crates (`RUSTC_WORKSPACE_WRAPPER`, as
-//! `cargo clippy` does it), so that the lints, the tests, the benchmark smoke test and the
-//! demo share one build of the dependencies. The test binaries then run two at a time, the
-//! slowest first.
+//! The workspace is compiled once: one `cargo build --all-targets` build with clippy as
+//! the compiler of the workspace's own crates (`RUSTC_WORKSPACE_WRAPPER`, as `cargo clippy`
+//! does it), so that the lints, the tests, the CLI tests' binaries, the benchmark smoke
+//! test and the demo share one build of the dependencies. The test binaries, the doc tests
+//! and the native-tls check then run a few at a time, the slowest first.
 //!
 //! `--fast` is what a one-line change needs: formatting, freshness, the lint and test build,
 //! and every test but the slow ones that build scratch crates or start Prism.
@@ -37,15 +37,21 @@ pub const GENERATOR_CRATES: &[&str] = &[
 const SLOW_FIRST: &[&str] = &[
     "verdict",
     "proof",
+    NATIVE_TLS,
     "contract_prism",
     "cli",
     "pipeline",
     "robustness",
     "api_changes",
+    DOC_TESTS,
 ];
 
 /// Test binaries `--fast` leaves out: they build scratch crates or start Prism.
 const SLOW_ONLY: &[&str] = &["verdict", "proof", "contract_prism"];
+
+/// The names of the two jobs of the test step that are not test binaries.
+const DOC_TESTS: &str = "doc tests";
+const NATIVE_TLS: &str = "native-tls handshake";
 
 /// What the build step produced, for the steps after it.
 #[derive(Default)]
@@ -145,7 +151,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         ]);
     }
     steps.push((
-        "build and lint: cargo test --no-run --all-targets, clippy -D warnings on the workspace",
+        "build and lint: cargo build --all-targets, clippy -D warnings on the workspace",
         Box::new(|| match build_and_lint(&root, &cargo, &lint_env) {
             Some(built) => {
                 *build.borrow_mut() = built;
@@ -154,29 +160,8 @@ pub fn run(args: &[&str]) -> ExitCode {
             None => false,
         }),
     ));
-    if !fast {
-        steps.push((
-            "the native-tls feature builds and speaks TLS (sip-client's unit tests)",
-            Box::new(|| {
-                command(
-                    &root,
-                    &cargo,
-                    &[
-                        "test",
-                        "--locked",
-                        "--package",
-                        "sip-client",
-                        "--no-default-features",
-                        "--features",
-                        "native-tls",
-                        "--lib",
-                    ],
-                )
-            }),
-        ));
-    }
     steps.push((
-        "tests: every test binary (two at a time) and the doc tests",
+        "tests: every test binary, the doc tests and the native-tls handshake, a few at a time",
         Box::new(|| run_tests(&root, &cargo, &build.borrow(), &lint_env, &references, fast)),
     ));
     if !fast {
@@ -265,12 +250,14 @@ fn clippy_env() -> Result<Vec<(String, String)>, String> {
 /// compiled by clippy with `-D warnings`; returns what the later steps run.
 fn build_and_lint(root: &Path, cargo: &str, lint_env: &[(String, String)]) -> Option<Build> {
     let mut child = Command::new(cargo)
+        // `cargo build --all-targets` builds what `cargo test --no-run --all-targets` builds,
+        // the same units, and the binaries' executables besides (which `cargo test` builds
+        // only for a package with integration tests of its own).
         .args([
-            "test",
+            "build",
             "--workspace",
             "--all-targets",
             "--locked",
-            "--no-run",
             "--message-format",
             "json-render-diagnostics",
         ])
@@ -330,9 +317,16 @@ fn build_and_lint(root: &Path, cargo: &str, lint_env: &[(String, String)]) -> Op
     Some(build)
 }
 
-/// Runs every test binary, two at a time, the slowest first, then the doc tests. Each
+/// One command of the test step.
+struct Job {
+    name: String,
+    command: Command,
+}
+
+/// Runs every test binary, the doc tests and (unless `fast`) the native-tls check, a few
+/// at a time (one more than the cores: many tests wait on timers), the slowest first. Each
 /// binary runs as `cargo test` would run it: in its package's directory, with
-/// `CARGO_MANIFEST_DIR` and `CARGO` set.
+/// `CARGO_MANIFEST_DIR` and `CARGO` set, and pointed at the binaries of the build.
 fn run_tests(
     root: &Path,
     cargo: &str,
@@ -343,11 +337,58 @@ fn run_tests(
 ) -> bool {
     let _ = std::fs::remove_file(references);
     let _ = std::fs::create_dir_all(references.parent().unwrap_or(root));
-    let mut queue: Vec<&(String, PathBuf, PathBuf)> = build
+    let bin_env = build.bin_env();
+    let mut jobs: Vec<Job> = build
         .tests
         .iter()
         .filter(|(name, _, _)| !(fast && SLOW_ONLY.contains(&name.as_str())))
+        .map(|(name, executable, dir)| {
+            let mut command = Command::new(executable);
+            command
+                .current_dir(dir)
+                .env("CARGO_MANIFEST_DIR", dir)
+                .env("CARGO", cargo)
+                .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
+                .envs(lint_env.iter().map(|(k, v)| (k, v)))
+                .envs(bin_env.iter().map(|(k, v)| (k, v)));
+            Job {
+                name: name.clone(),
+                command,
+            }
+        })
         .collect();
+    // rustdoc compiles the doc tests against the build above (same environment, so cargo
+    // finds it fresh).
+    let mut doc = Command::new(cargo);
+    doc.args(["test", "--workspace", "--doc", "--locked"])
+        .envs(lint_env.iter().map(|(k, v)| (k, v)))
+        .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
+        .current_dir(root);
+    jobs.push(Job {
+        name: DOC_TESTS.to_owned(),
+        command: doc,
+    });
+    if !fast {
+        // sip-client's unit tests under the other TLS stack: an `https://` URL must send a
+        // TLS ClientHello.
+        let mut native_tls = Command::new(cargo);
+        native_tls
+            .args([
+                "test",
+                "--locked",
+                "--package",
+                "sip-client",
+                "--no-default-features",
+                "--features",
+                "native-tls",
+                "--lib",
+            ])
+            .current_dir(root);
+        jobs.push(Job {
+            name: NATIVE_TLS.to_owned(),
+            command: native_tls,
+        });
+    }
     // The slowest first; workers pop from the end.
     let rank = |name: &str| {
         SLOW_FIRST
@@ -355,38 +396,28 @@ fn run_tests(
             .position(|n| *n == name)
             .unwrap_or(usize::MAX)
     };
-    queue.sort_by_key(|(name, _, _)| std::cmp::Reverse(rank(name)));
-    let queue = Mutex::new(queue);
-    let bin_env = build.bin_env();
+    jobs.sort_by_key(|job| std::cmp::Reverse(rank(&job.name)));
+    let queue = Mutex::new(jobs);
     let failures: Mutex<Vec<String>> = Mutex::default();
-    let jobs = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(2, 4);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) + 1;
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for _ in 0..workers {
             scope.spawn(|| {
                 loop {
-                    let Some((name, executable, dir)) = queue.lock().unwrap().pop() else {
+                    let Some(mut job) = queue.lock().unwrap().pop() else {
                         return;
                     };
                     let started = Instant::now();
-                    let output = Command::new(executable)
-                        .current_dir(dir)
-                        .env("CARGO_MANIFEST_DIR", dir)
-                        .env("CARGO", cargo)
-                        .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
-                        .envs(lint_env.iter().map(|(k, v)| (k, v)))
-                        .envs(bin_env.iter().map(|(k, v)| (k, v)))
-                        .output();
+                    let output = job.command.output();
                     let elapsed = started.elapsed().as_secs_f64();
+                    let name = &job.name;
                     match output {
                         Ok(output) if output.status.success() => {
-                            let summary = String::from_utf8_lossy(&output.stdout)
-                                .lines()
-                                .rfind(|line| line.starts_with("test result:"))
-                                .unwrap_or("no test result line")
-                                .to_owned();
-                            println!("  {name:<24} {elapsed:>6.1}s  {summary}");
+                            let (passed, ignored) =
+                                counts(&String::from_utf8_lossy(&output.stdout));
+                            println!(
+                                "  {name:<24} {elapsed:>6.1}s  {passed} passed, {ignored} ignored"
+                            );
                         }
                         Ok(output) => {
                             let mut out = std::io::stdout().lock();
@@ -396,7 +427,7 @@ fn run_tests(
                             failures.lock().unwrap().push(name.clone());
                         }
                         Err(err) => {
-                            eprintln!("error: cannot run {}: {err}", executable.display());
+                            eprintln!("error: cannot run {name}: {err}");
                             failures.lock().unwrap().push(name.clone());
                         }
                     }
@@ -406,51 +437,26 @@ fn run_tests(
     });
     let failures = failures.into_inner().unwrap();
     if !failures.is_empty() {
-        eprintln!("error: failing test binaries: {}", failures.join(", "));
+        eprintln!("error: failing: {}", failures.join(", "));
         return false;
     }
-    // Doc tests: rustdoc compiles them against the build above (same environment, so
-    // cargo finds it fresh).
-    let started = Instant::now();
-    let output = Command::new(cargo)
-        .args(["test", "--workspace", "--doc", "--locked"])
-        .envs(lint_env.iter().map(|(k, v)| (k, v)))
-        .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
-        .current_dir(root)
-        .output();
-    let elapsed = started.elapsed().as_secs_f64();
-    match output {
-        Ok(output) if output.status.success() => {
-            let stdout = String::from_utf8_lossy(&output.stdout);
-            let (mut passed, mut ignored) = (0, 0);
-            for line in stdout.lines().filter(|l| l.starts_with("test result:")) {
-                passed += count_before(line, " passed");
-                ignored += count_before(line, " ignored");
-            }
-            println!(
-                "  {:<24} {elapsed:>6.1}s  {passed} passed, {ignored} ignored",
-                "doc tests"
-            );
-            true
-        }
-        Ok(output) => {
-            println!("  {:<24} {elapsed:>6.1}s  FAILED", "doc tests");
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(&output.stdout);
-            let _ = out.write_all(&output.stderr);
-            false
-        }
-        Err(err) => {
-            eprintln!("error: cannot run cargo: {err}");
-            false
-        }
+    true
+}
+
+/// Tests passed and ignored, over every `test result:` line of a test run's output.
+fn counts(stdout: &str) -> (usize, usize) {
+    let (mut passed, mut ignored) = (0, 0);
+    for line in stdout.lines().filter(|l| l.starts_with("test result:")) {
+        passed += count_before(line, "passed");
+        ignored += count_before(line, "ignored");
     }
+    (passed, ignored)
 }
 
 /// The number just before `label` in a `test result:` line (`5 passed`), or 0.
 fn count_before(line: &str, label: &str) -> usize {
     line.split(';')
-        .find_map(|part| part.trim().strip_suffix(label.trim()))
+        .find_map(|part| part.trim().strip_suffix(label))
         .and_then(|n| n.trim().rsplit(' ').next()?.parse().ok())
         .unwrap_or(0)
 }
