@@ -137,9 +137,7 @@ impl Body {
     pub(crate) fn multipart(texts: &[(&str, &str)], files: &[(&str, &Upload)]) -> Body {
         // A boundary that cannot occur in the parts would need a scan of every file; a
         // random one of 120 bits does not occur by accident.
-        let boundary: String = std::iter::repeat_with(fastrand::alphanumeric)
-            .take(24)
-            .collect();
+        let boundary = crate::random::alphanumeric(24);
         let mut bytes = BytesMut::new();
         for (name, value) in texts {
             put_part_head(&mut bytes, &boundary, name, None, None);

@@ -12,6 +12,7 @@ mod hooks;
 mod input;
 mod open_enum;
 mod phone;
+mod random;
 mod retry;
 mod secret;
 mod timestamp;

@@ -109,7 +109,7 @@ impl RetryPolicy {
             .saturating_mul(1 << exponent)
             .min(self.max_backoff);
         let half = base / 2;
-        let jitter_nanos = fastrand::u64(0..=half.as_nanos().min(u64::MAX as u128) as u64);
+        let jitter_nanos = crate::random::up_to(half.as_nanos().min(u64::MAX as u128) as u64);
         half.saturating_add(Duration::from_nanos(jitter_nanos))
     }
 

@@ -403,13 +403,8 @@ fn time_process(command: &mut Command, input: &str) -> f64 {
 }
 
 async fn audit(base_url: &str, sizes: &Sizes) {
-    let binary = cargo_binary(
-        "sip-client",
-        "bland-sip",
-        "rustls,mock,cli,schemars",
-        sizes.release,
-    );
-    let baseline = cargo_binary("sip-client-tests", "audit-baseline", "", sizes.release);
+    let binary = cargo_binary("bland-sip", sizes.release);
+    let baseline = cargo_binary("audit-baseline", sizes.release);
     let numbers: Vec<String> = (0..sizes.audit_numbers)
         .map(|i| format!("+1415{i:07}"))
         .collect();

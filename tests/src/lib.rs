@@ -98,13 +98,16 @@ pub fn request_view(request: &server::RecordedRequest) -> String {
     view
 }
 
-/// A binary of this workspace.
+/// A binary of this workspace (`bland-sip`, `xtask`, `audit-baseline`).
 ///
 /// Integration tests and benches of another package get no `CARGO_BIN_EXE_*`. `cargo xtask
 /// ci` builds every binary in its one build and names each in `SIP_CLIENT_TEST_BIN_<NAME>`
-/// (debug builds only); otherwise this asks cargo for the binary and finds it through
-/// cargo's JSON messages.
-pub fn cargo_binary(package: &str, name: &str, features: &str, release: bool) -> PathBuf {
+/// (debug builds only). Otherwise this asks cargo for the binaries, in the profile this
+/// test was built with (`release`: the release profile), and finds the one named through
+/// cargo's JSON messages. It asks for every binary and example of the workspace: examples,
+/// like tests, turn the dev-dependencies on, so cargo resolves features as it did for the
+/// tests and rebuilds nothing they already have.
+pub fn cargo_binary(name: &str, release: bool) -> PathBuf {
     let variable = format!(
         "SIP_CLIENT_TEST_BIN_{}",
         name.to_ascii_uppercase().replace('-', "_")
@@ -119,16 +122,26 @@ pub fn cargo_binary(package: &str, name: &str, features: &str, release: bool) ->
         return path;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut args = vec!["build", "--package", package, "--bin", name];
-    if release {
-        args.push("--release");
+    let mut command = std::process::Command::new(cargo);
+    command.args([
+        "build",
+        "--workspace",
+        "--bins",
+        "--examples",
+        "--message-format",
+        "json",
+    ]);
+    match (release, profile_dir().as_deref()) {
+        (true, _) => {
+            command.arg("--release");
+        }
+        // `target/debug` holds the dev and test profiles: cargo's default.
+        (false, None | Some("debug")) => {}
+        (false, Some(profile)) => {
+            command.args(["--profile", profile]);
+        }
     }
-    if !features.is_empty() {
-        args.extend(["--features", features]);
-    }
-    args.extend(["--message-format", "json"]);
-    let output = std::process::Command::new(cargo)
-        .args(&args)
+    let output = command
         .current_dir(workspace_root())
         .output()
         .expect("run cargo build");
@@ -145,10 +158,21 @@ pub fn cargo_binary(package: &str, name: &str, features: &str, release: bool) ->
         .unwrap_or_else(|| panic!("cargo reported no executable for {name}"))
 }
 
+/// The name of the directory of the profile this process was built in (`target/<it>/deps/`
+/// holds test and bench executables), such as `debug`, `release` or `mutants`.
+fn profile_dir() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let deps = exe.parent()?;
+    if deps.file_name()? != "deps" {
+        return None;
+    }
+    Some(deps.parent()?.file_name()?.to_str()?.to_owned())
+}
+
 /// The `bland-sip` binary (debug), built once per test process.
 pub fn bland_sip_binary() -> PathBuf {
     static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BINARY
-        .get_or_init(|| cargo_binary("sip-client", "bland-sip", "rustls,mock,cli,schemars", false))
+        .get_or_init(|| cargo_binary("bland-sip", false))
         .clone()
 }

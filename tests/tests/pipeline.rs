@@ -362,7 +362,7 @@ fn xtask_acts_on_the_checkout_it_runs_in() {
         1,
     );
     let scratch = Scratch::new("other-checkout", &spec);
-    let xtask = sip_client_tests::cargo_binary("xtask", "xtask", "", false);
+    let xtask = sip_client_tests::cargo_binary("xtask", false);
     // As `cargo xtask` starts it in the other checkout: CARGO_MANIFEST_DIR is that
     // checkout's xtask directory.
     let output = std::process::Command::new(&xtask)
@@ -410,7 +410,7 @@ fn xtask_acts_on_the_checkout_it_runs_in() {
 
 #[test]
 fn an_up_to_date_generation_says_there_are_no_api_changes() {
-    let xtask = sip_client_tests::cargo_binary("xtask", "xtask", "", false);
+    let xtask = sip_client_tests::cargo_binary("xtask", false);
     let output = std::process::Command::new(&xtask)
         .args(["generate", "--check"])
         .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))

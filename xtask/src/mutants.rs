@@ -28,6 +28,15 @@ pub const TOOL: Tool = Tool {
     install_minutes: 6,
 };
 
+/// cargo-nextest, pinned: cargo-mutants runs each mutant's tests with it (test binaries in
+/// parallel, stopping at the first failure).
+pub const NEXTEST: Tool = Tool {
+    krate: "cargo-nextest",
+    subcommand: "nextest",
+    version: "0.9.143",
+    install_minutes: 8,
+};
+
 /// Mutants left alive on purpose, each with why (relative to the workspace root).
 pub const SURVIVORS_PATH: &str = ".cargo/mutants-survivors.txt";
 
@@ -67,6 +76,7 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let survivors = read_survivors(&root)?;
     let tool = TOOL.ensure_installed(&cargo)?;
+    NEXTEST.ensure_installed(&cargo)?;
     let output = root.join("target").join("mutants");
     std::fs::create_dir_all(&output).map_err(|err| format!("{}: {err}", output.display()))?;
 

@@ -24,14 +24,18 @@ impl Tool {
     pub fn ensure_installed(&self, cargo: &str) -> Result<PathBuf, String> {
         let root = crate::workspace_root().join("target").join("tools");
         let binary = root.join("bin").join(self.krate);
-        let installed = Command::new(&binary)
-            .args([self.subcommand, "--version"])
-            .output()
-            .is_ok_and(|output| {
-                String::from_utf8_lossy(&output.stdout)
-                    .split_whitespace()
-                    .any(|word| word == self.version)
-            });
+        let is_pinned = |program: &Path| {
+            Command::new(program)
+                .args([self.subcommand, "--version"])
+                .output()
+                .is_ok_and(|output| {
+                    String::from_utf8_lossy(&output.stdout)
+                        .split_whitespace()
+                        .any(|word| word == self.version)
+                })
+        };
+        // Ours, or the same version already on the machine's PATH.
+        let installed = is_pinned(&binary) || is_pinned(Path::new(self.krate));
         if !installed {
             println!(
                 "installing {} {} into {} (once; about {} minutes on 2 cores)",
