@@ -1,24 +1,28 @@
-//! `cargo xtask bench [--quick] [--pairs N] [--build-pairs N]`: the benchmarks of
-//! `tests/benches/client.rs`, and (full mode only) the build footprint of depending on
-//! sip-client, each figure a median of paired rounds with its interquartile range.
+//! `cargo xtask bench [--quick | --footprint] [--pairs N] [--build-pairs N]`: the
+//! benchmarks of `tests/benches/client.rs`, and (full mode only) the build footprint of
+//! depending on sip-client, each figure a median of paired rounds with its interquartile
+//! range. `--footprint` measures the cold builds alone.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--pairs N] [--build-pairs N]";
+const USAGE: &str =
+    "usage: cargo xtask bench [--quick | --footprint] [--pairs N] [--build-pairs N]";
 
 /// The cold-build ratio users of the crate should see at most.
 const COLD_BUILD_TARGET: f64 = 1.03;
 
 pub fn run(args: &[&str]) -> ExitCode {
     let mut quick = false;
+    let mut footprint_only = false;
     let mut pairs = None;
     let mut build_pairs = 15;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
             "--quick" => quick = true,
+            "--footprint" => footprint_only = true,
             "--pairs" => match rest.next().and_then(|n| n.parse::<usize>().ok()) {
                 Some(n) if n > 0 => pairs = Some(n),
                 _ => {
@@ -39,8 +43,31 @@ pub fn run(args: &[&str]) -> ExitCode {
             }
         }
     }
+    if quick && footprint_only {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    if !footprint_only && !run_benches(&root, &cargo, quick, pairs) {
+        eprintln!("error: the benchmarks failed");
+        return ExitCode::FAILURE;
+    }
+    if quick {
+        println!("(quick mode: the cold-build footprint is measured only by `cargo xtask bench`)");
+        return ExitCode::SUCCESS;
+    }
+    match footprint(&root, &cargo, build_pairs) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: footprint: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the bench binary (release build) in full or quick mode; whether it succeeded.
+fn run_benches(root: &Path, cargo: &str, quick: bool, pairs: Option<usize>) -> bool {
     let pairs_text = pairs.map(|n: usize| n.to_string());
     let mut args = vec![
         "bench",
@@ -57,26 +84,11 @@ pub fn run(args: &[&str]) -> ExitCode {
     if let Some(pairs) = &pairs_text {
         args.extend(["--pairs", pairs]);
     }
-    let ok = Command::new(&cargo)
+    Command::new(cargo)
         .args(&args)
-        .current_dir(&root)
+        .current_dir(root)
         .status()
-        .is_ok_and(|status| status.success());
-    if !ok {
-        eprintln!("error: the benchmarks failed");
-        return ExitCode::FAILURE;
-    }
-    if quick {
-        println!("(quick mode: the cold-build footprint is measured only by `cargo xtask bench`)");
-        return ExitCode::SUCCESS;
-    }
-    match footprint(&root, &cargo, build_pairs) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: footprint: {err}");
-            ExitCode::FAILURE
-        }
-    }
+        .is_ok_and(|status| status.success())
 }
 
 /// Cold `cargo build` of sip-client vs a throwaway crate depending only on reqwest (same

@@ -12,9 +12,10 @@ commands:
   demo                 the main job, offline: check the client is fresh, then call a local
                        mock of Bland serving the spec's examples through the public client
   generate [--check]   regenerate the client from openapi/ (--check: write nothing, fail if stale)
-  bench [--quick] [--pairs N] [--build-pairs N]
+  bench [--quick | --footprint] [--pairs N] [--build-pairs N]
                        benchmarks against a hand-written baseline, in paired rounds (--quick:
-                       a smoke test; full: also N pairs of cold builds, default 15)
+                       a smoke test; full: also N pairs of cold builds, default 15;
+                       --footprint: the cold builds alone)
   semver [--baseline-rev REV] [--fixtures]
                        cargo-semver-checks (pinned, installed on first use) on sip-client against
                        REV (default: the merge base with main); --fixtures: against our change

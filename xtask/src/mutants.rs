@@ -84,7 +84,12 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
     command
         // `--test-workspace` on the command line: cargo-mutants 27.1 does not apply the
         // config's `test_workspace` when `--file` narrows the mutants to one package.
-        .args(["mutants", "--workspace", "--test-workspace=true", "--output"])
+        .args([
+            "mutants",
+            "--workspace",
+            "--test-workspace=true",
+            "--output",
+        ])
         .arg(&output)
         .env("PATH", tools::path_with(&tool))
         .current_dir(&root);
