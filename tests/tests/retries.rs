@@ -249,6 +249,33 @@ async fn a_retry_whose_wait_passes_the_deadline_is_not_made() {
 }
 
 #[tokio::test]
+async fn generated_builders_keep_to_the_deadline_of_the_whole_call() {
+    // `Client::raw()`'s builders share the retry loop and the client's deadline: asked to
+    // wait a minute with 2 s left, they return the answer at once instead of waiting.
+    let server = TestServer::always(
+        Reply::json(429, fixture("rate_limited.json")).with_header("retry-after", "60"),
+    )
+    .await;
+    let client = client_for(&server)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client
+        .raw()
+        .get_sip_config()
+        .phone_number(number())
+        .send()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429), "{err:?}");
+    assert_eq!(server.request_count(), 1);
+    // Waiting would take 60 s; answering at once takes milliseconds.
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+}
+
+#[tokio::test]
 async fn config_answers_decode_after_a_retry() {
     let server = TestServer::start(|n, _| {
         if n == 0 {
