@@ -282,6 +282,18 @@ mod tests {
     }
 
     #[test]
+    fn the_committed_survivors_file_is_well_formed() {
+        // A malformed line would fail `cargo xtask mutants` only after hours of mutants.
+        let survivors = read_survivors(&crate::workspace_root()).unwrap();
+        assert!(
+            survivors
+                .iter()
+                .all(|mutant| mutant.contains(".rs: ") && mutant.contains(" with ")),
+            "{survivors:?}"
+        );
+    }
+
+    #[test]
     fn every_survivor_says_why() {
         let survivors = parse_survivors(
             "# comment\n\n\
