@@ -19,6 +19,7 @@ use sip_client::{Client, PhoneNumber, SipConfigEnvelope};
 use sip_client_tests::{cargo_binary, fixture, spec_text};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use xtask::bench::{Target, quartiles};
 
 const KEY: &str = "bench-key";
 
@@ -60,13 +61,6 @@ struct Sizes {
     release: bool,
 }
 
-/// What a figure must meet, if anything.
-#[derive(Clone, Copy)]
-enum Target {
-    AtLeast(f64),
-    AtMost(f64),
-}
-
 /// The per-pair ratios of a figure, and its verdict.
 struct Figure {
     name: String,
@@ -80,18 +74,12 @@ impl Figure {
         let verdict = match self.target {
             None => String::new(),
             Some(target) => {
-                let (meets_low, meets_high, text) = match target {
-                    Target::AtLeast(t) => (q1 >= t, q3 >= t, format!(">= {t:.2}")),
-                    Target::AtMost(t) => (q3 <= t, q1 <= t, format!("<= {t:.2}")),
+                let text = match target {
+                    Target::AtLeast(t) => format!(">= {t:.2}"),
+                    Target::AtMost(t) => format!("<= {t:.2}"),
+                    Target::Below(t) => format!("< {t:.2}"),
                 };
-                let verdict = if meets_low && meets_high {
-                    "meets it"
-                } else if !meets_low && !meets_high {
-                    "misses it"
-                } else {
-                    "not resolved (the IQR straddles it)"
-                };
-                format!("  target {text}: {verdict}")
+                format!("  target {text}: {}", target.verdict(q1, q3))
             }
         };
         println!(
@@ -100,18 +88,6 @@ impl Figure {
             self.ratios.len()
         );
     }
-}
-
-/// First quartile, median and third quartile (linear interpolation).
-fn quartiles(values: &[f64]) -> (f64, f64, f64) {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let at = |q: f64| {
-        let position = q * (sorted.len() - 1) as f64;
-        let (low, high) = (position.floor() as usize, position.ceil() as usize);
-        sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
-    };
-    (at(0.25), at(0.5), at(0.75))
 }
 
 /// Runs `ours` and `theirs` once each, in a random order, `pairs` times; returns the pairs'
@@ -282,13 +258,7 @@ fn generation(sizes: &Sizes) {
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     let (q1, median, q3) = quartiles(&times);
-    let verdict = if q3 < 100.0 {
-        "meets it"
-    } else if q1 >= 100.0 {
-        "misses it"
-    } else {
-        "not resolved (the IQR straddles it)"
-    };
+    let verdict = Target::Below(100.0).verdict(q1, q3);
     println!("generation (in-process generate() of openapi/bland-sip.yaml, {runs} runs)");
     println!(
         "  {:<44} median {median:>6.1} ms  IQR {q1:.1}-{q3:.1} ms  target < 100 ms: {verdict}\n",

@@ -162,13 +162,7 @@ serde_json = "1"
     let ratios: Vec<f64> = pairs.iter().map(|(o, t)| o.0 / t.0).collect();
     let (q1, median, q3) = quartiles(&ratios);
     let extra = pairs[0].0.1 as i64 - pairs[0].1.1 as i64;
-    let verdict = if q3 <= COLD_BUILD_TARGET {
-        "meets it"
-    } else if q1 > COLD_BUILD_TARGET {
-        "misses it"
-    } else {
-        "not resolved (the IQR straddles it)"
-    };
+    let verdict = Target::AtMost(COLD_BUILD_TARGET).verdict(q1, q3);
     println!("\ncold build (fresh target dir, dev profile), {build_pairs} pairs");
     println!(
         "  {:<44} median {median:>6.3}  IQR {q1:.3}-{q3:.3}  ({build_pairs} pairs)  target <= {COLD_BUILD_TARGET:.2}: {verdict}",
@@ -198,8 +192,9 @@ fn profiles(manifest: &str) -> String {
     out
 }
 
-/// First quartile, median and third quartile (linear interpolation).
-fn quartiles(values: &[f64]) -> (f64, f64, f64) {
+/// First quartile, median and third quartile (linear interpolation). Shared with the bench
+/// binary (`tests/benches/client.rs`).
+pub fn quartiles(values: &[f64]) -> (f64, f64, f64) {
     let mut sorted = values.to_vec();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| {
@@ -208,6 +203,34 @@ fn quartiles(values: &[f64]) -> (f64, f64, f64) {
         sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
     };
     (at(0.25), at(0.5), at(0.75))
+}
+
+/// What a benchmark figure must meet.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    AtLeast(f64),
+    AtMost(f64),
+    Below(f64),
+}
+
+impl Target {
+    fn holds(self, value: f64) -> bool {
+        match self {
+            Target::AtLeast(target) => value >= target,
+            Target::AtMost(target) => value <= target,
+            Target::Below(target) => value < target,
+        }
+    }
+
+    /// The verdict on a figure from its interquartile range: both quartiles meet the
+    /// target, neither does, or the range straddles it (this machine cannot tell).
+    pub fn verdict(self, q1: f64, q3: f64) -> &'static str {
+        match (self.holds(q1), self.holds(q3)) {
+            (true, true) => "meets it",
+            (false, false) => "misses it",
+            _ => "not resolved (the IQR straddles it)",
+        }
+    }
 }
 
 /// Wall time and number of crates compiled by one cold build.
@@ -248,6 +271,28 @@ mod tests {
         assert_eq!(
             profiles(manifest),
             "[profile.dev]\ndebug = 1\n\n[profile.dev.package.\"*\"]\ndebug = false\n"
+        );
+    }
+
+    #[test]
+    fn a_figure_meets_its_target_only_with_its_whole_iqr() {
+        assert_eq!(Target::AtLeast(0.95).verdict(0.95, 1.0), "meets it");
+        assert_eq!(Target::AtLeast(0.95).verdict(0.90, 0.94), "misses it");
+        assert_eq!(
+            Target::AtLeast(0.95).verdict(0.91, 0.99),
+            "not resolved (the IQR straddles it)"
+        );
+        assert_eq!(Target::AtMost(1.03).verdict(1.0, 1.03), "meets it");
+        assert_eq!(Target::AtMost(1.03).verdict(1.096, 1.137), "misses it");
+        assert_eq!(
+            Target::AtMost(1.03).verdict(1.0, 1.05),
+            "not resolved (the IQR straddles it)"
+        );
+        assert_eq!(Target::Below(100.0).verdict(88.4, 93.8), "meets it");
+        assert_eq!(Target::Below(100.0).verdict(100.0, 110.0), "misses it");
+        assert_eq!(
+            Target::Below(100.0).verdict(95.0, 100.0),
+            "not resolved (the IQR straddles it)"
         );
     }
 

@@ -19,13 +19,45 @@ pub struct Tool {
 }
 
 impl Tool {
-    /// The directory holding the tool's binary, installing it first when missing or at
-    /// another version.
+    /// The directory holding the tool's binary at the pinned version: ours in
+    /// `target/tools/bin`, else one on the machine's `PATH`; installed into ours when
+    /// neither is.
     pub fn ensure_installed(&self, cargo: &str) -> Result<PathBuf, String> {
         let root = crate::workspace_root().join("target").join("tools");
-        let binary = root.join("bin").join(self.krate);
-        let is_pinned = |program: &Path| {
-            Command::new(program)
+        let ours = root.join("bin");
+        let on_path = std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+            .unwrap_or_default();
+        if let Some(dir) = self.find_pinned(std::iter::once(ours.clone()).chain(on_path)) {
+            return Ok(dir);
+        }
+        println!(
+            "installing {} {} into {} (once; about {} minutes on 2 cores)",
+            self.krate,
+            self.version,
+            root.display(),
+            self.install_minutes
+        );
+        let status = Command::new(cargo)
+            .args(["install", self.krate, "--version", self.version, "--locked"])
+            .arg("--root")
+            .arg(&root)
+            .status()
+            .map_err(|err| format!("cannot run cargo install: {err}"))?;
+        if !status.success() {
+            return Err(format!(
+                "cargo install {} {} failed",
+                self.krate, self.version
+            ));
+        }
+        Ok(ours)
+    }
+
+    /// The first of `dirs` holding the tool at the pinned version (another version in an
+    /// earlier directory must not shadow it, hence the directory rather than a yes or no).
+    fn find_pinned(&self, dirs: impl IntoIterator<Item = PathBuf>) -> Option<PathBuf> {
+        dirs.into_iter().find(|dir| {
+            Command::new(dir.join(self.krate))
                 .args([self.subcommand, "--version"])
                 .output()
                 .is_ok_and(|output| {
@@ -33,31 +65,7 @@ impl Tool {
                         .split_whitespace()
                         .any(|word| word == self.version)
                 })
-        };
-        // Ours, or the same version already on the machine's PATH.
-        let installed = is_pinned(&binary) || is_pinned(Path::new(self.krate));
-        if !installed {
-            println!(
-                "installing {} {} into {} (once; about {} minutes on 2 cores)",
-                self.krate,
-                self.version,
-                root.display(),
-                self.install_minutes
-            );
-            let status = Command::new(cargo)
-                .args(["install", self.krate, "--version", self.version, "--locked"])
-                .arg("--root")
-                .arg(&root)
-                .status()
-                .map_err(|err| format!("cannot run cargo install: {err}"))?;
-            if !status.success() {
-                return Err(format!(
-                    "cargo install {} {} failed",
-                    self.krate, self.version
-                ));
-            }
-        }
-        Ok(root.join("bin"))
+        })
     }
 }
 
@@ -68,4 +76,42 @@ pub fn path_with(dir: &Path) -> OsString {
         paths.extend(std::env::split_paths(&path));
     }
     std::env::join_paths(paths).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pinned_version_is_found_behind_another() {
+        let scratch = std::env::temp_dir().join(format!("xtask-tools-{}", std::process::id()));
+        let tool = Tool {
+            krate: "cargo-pinned-probe",
+            subcommand: "pinned-probe",
+            version: "1.2.3",
+            install_minutes: 0,
+        };
+        let mut dirs = Vec::new();
+        for version in ["1.0.0", "1.2.3"] {
+            let dir = scratch.join(version);
+            std::fs::create_dir_all(&dir).unwrap();
+            let script = dir.join(tool.krate);
+            // The version only for the subcommand's `--version`, as cargo tools answer.
+            std::fs::write(
+                &script,
+                format!("#!/bin/sh\n[ \"$1 $2\" = \"pinned-probe --version\" ] && echo \"cargo-pinned-probe {version}\"\n"),
+            )
+            .unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+            dirs.push(dir);
+        }
+        let missing = scratch.join("missing");
+        assert_eq!(
+            tool.find_pinned([missing.clone(), dirs[0].clone(), dirs[1].clone()]),
+            Some(dirs[1].clone())
+        );
+        assert_eq!(tool.find_pinned([missing, dirs[0].clone()]), None);
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
 }
