@@ -39,12 +39,15 @@ const SLOW_FIRST: &[&str] = &[
     "proof",
     NATIVE_TLS,
     "contract_prism",
-    "cli",
-    "pipeline",
-    "robustness",
-    "api_changes",
+    INTEGRATION,
     DOC_TESTS,
 ];
+
+/// The test binary of the fast integration tests (`tests/tests/integration.rs`). Most of
+/// its tests wait on a local server or a timer rather than compute, so it runs with more
+/// threads than cores.
+const INTEGRATION: &str = "integration";
+const INTEGRATION_THREADS: &str = "4";
 
 /// Test binaries `--fast` leaves out: they build scratch crates or start Prism.
 const SLOW_ONLY: &[&str] = &["verdict", "proof", "contract_prism"];
@@ -344,6 +347,9 @@ fn run_tests(
         .filter(|(name, _, _)| !(fast && SLOW_ONLY.contains(&name.as_str())))
         .map(|(name, executable, dir)| {
             let mut command = Command::new(executable);
+            if name == INTEGRATION {
+                command.args(["--test-threads", INTEGRATION_THREADS]);
+            }
             command
                 .current_dir(dir)
                 .env("CARGO_MANIFEST_DIR", dir)
