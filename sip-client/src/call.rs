@@ -394,6 +394,32 @@ mod tests {
                  %PDF-1.7\r\n--{boundary}--\r\n"
             )
         );
-        assert!(!format!("{body:?}").contains("PDF-1.7"));
+        assert_eq!(
+            format!("{body:?}"),
+            format!(
+                "Body {{ content_type: \"multipart/form-data; boundary={boundary}\", len: {} }}",
+                text.len()
+            )
+        );
+    }
+
+    #[test]
+    fn query_values_are_their_wire_text() {
+        let number: crate::PhoneNumber = "+14150000000".parse().unwrap();
+        assert_eq!(number.query_text(), "+14150000000");
+        assert_eq!("abc@sip".to_owned().query_text(), "abc@sip");
+        // A date-time parameter goes in RFC 3339, in UTC like every `Timestamp`.
+        let time = crate::Timestamp::parse("2024-05-01T12:30:00.250+02:00").unwrap();
+        assert_eq!(time.query_text(), "2024-05-01T10:30:00.250Z");
+        assert_eq!(10u32.query_text(), "10");
+        assert_eq!((-3i64).query_text(), "-3");
+        assert_eq!(true.query_text(), "true");
+        assert_eq!(0.5f64.query_text(), "0.5");
+        let client = client("https://api.bland.ai");
+        let url = client.endpoint(&["v1"], &[("since", time.query_text())]);
+        assert_eq!(
+            url.as_str(),
+            "https://api.bland.ai/v1?since=2024-05-01T10%3A30%3A00.250Z"
+        );
     }
 }

@@ -371,6 +371,42 @@ async fn oversized_bodies_stop_at_the_limit() {
 }
 
 #[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read() {
+    // The limit is the largest body accepted, whether its length is announced or it comes
+    // in chunks (three here, so that the check runs on the first, a later one and the sum).
+    let body = fixture("seed_example.json");
+    let third = body.len() / 3;
+    let mut chunked = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                        transfer-encoding: chunked\r\n\r\n"
+        .to_vec();
+    for chunk in [&body[..third], &body[third..2 * third], &body[2 * third..]] {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    for reply in [Reply::json(200, body.clone()), Reply::Raw(chunked)] {
+        let server = TestServer::always(reply.clone()).await;
+        let at_limit = client_for(&server)
+            .max_body_size(body.len())
+            .build()
+            .unwrap();
+        let config = at_limit.get_sip_config(number()).await;
+        assert!(config.is_ok(), "{reply:?}: {config:?}");
+        let below = client_for(&server)
+            .max_body_size(body.len() - 1)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let err = below.get_sip_config(number()).await.unwrap_err();
+        assert!(
+            matches!(err, Error::BodyTooLarge { limit, .. } if limit == body.len() - 1),
+            "{reply:?}: {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unknown_keys_and_values_are_kept() {
     let server = TestServer::always(Reply::json(200, fixture("unknown_enum_values.json"))).await;
     let client = client_for(&server).build().unwrap();

@@ -203,17 +203,24 @@ async fn per_call_settings_override_the_client() {
     assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
 
-    // A per-call attempt timeout makes a stalled read retry within the call.
+    // A per-call attempt timeout makes a stalled read retry within the call: three
+    // attempts of 200 ms each, where the client's setting (none) would wait out each 20 s
+    // stall.
+    let started = Instant::now();
     let err = client
         .get_sip_config(number())
         .attempt_timeout(Duration::from_millis(200))
         .max_retries(2)
         .await
         .unwrap_err();
+    let elapsed = started.elapsed();
     assert!(
         matches!(&err, Error::Transport(t) if t.attempts == 3),
         "{err:?}"
     );
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
 }
 
 #[tokio::test]
