@@ -330,6 +330,12 @@ async fn malformed_answers_are_typed_errors() {
             Reply::json(200, ""),
             |e| matches!(e, Error::Decode(d) if d.path == "."),
         ),
+        // Bland's envelope with no error in it says nothing of what failed: the answer is
+        // kept whole, not made an `Error::Api` without a code.
+        (
+            Reply::json(500, r#"{"data": null, "errors": []}"#),
+            |e| matches!(e, Error::UnexpectedResponse(u) if u.status == 500 && u.body_len == 28),
+        ),
         (
             Reply::Truncated {
                 status: 200,
@@ -373,7 +379,7 @@ async fn oversized_bodies_stop_at_the_limit() {
 #[tokio::test]
 async fn a_body_of_exactly_the_limit_is_read() {
     // The limit is the largest body accepted, whether its length is announced or it comes
-    // in chunks (three here, so that the check runs on the first, a later one and the sum).
+    // in chunks: three (the check runs on the first, a later one and the sum) or one.
     let body = fixture("seed_example.json");
     let third = body.len() / 3;
     let mut chunked = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
@@ -385,7 +391,16 @@ async fn a_body_of_exactly_the_limit_is_read() {
         chunked.extend_from_slice(b"\r\n");
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
-    for reply in [Reply::json(200, body.clone()), Reply::Raw(chunked)] {
+    let mut one_chunk =
+        chunked[..chunked.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4].to_vec();
+    one_chunk.extend_from_slice(format!("{:x}\r\n", body.len()).as_bytes());
+    one_chunk.extend_from_slice(&body);
+    one_chunk.extend_from_slice(b"\r\n0\r\n\r\n");
+    for reply in [
+        Reply::json(200, body.clone()),
+        Reply::Raw(chunked),
+        Reply::Raw(one_chunk),
+    ] {
         let server = TestServer::always(reply.clone()).await;
         let at_limit = client_for(&server)
             .max_body_size(body.len())
