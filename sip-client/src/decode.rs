@@ -280,3 +280,53 @@ impl std::error::Error for Error {
 
 impl std::error::Error for UnexpectedResponse {}
 impl std::error::Error for DecodeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SipConfigEnvelope;
+
+    #[test]
+    fn an_unexpected_answer_shows_its_start_and_says_when_there_is_more() {
+        let display = |body: Vec<u8>| {
+            decode_response::<SipConfigEnvelope>(StatusCode::BAD_GATEWAY, body.into())
+                .unwrap_err()
+                .to_string()
+        };
+        let short = display(b"upstream down".to_vec());
+        assert!(short.ends_with(", starting \"upstream down\""), "{short}");
+        let exact = display(vec![b'x'; BODY_PREFIX_LIMIT]);
+        assert!(exact.ends_with("xx\""), "{exact}");
+        let long = display(vec![b'x'; BODY_PREFIX_LIMIT + 1]);
+        assert!(
+            long.contains(&format!(
+                "{} bytes of no content type",
+                BODY_PREFIX_LIMIT + 1
+            )),
+            "{long}"
+        );
+        assert!(long.ends_with("xx\"..."), "{long}");
+        let shown = long.split_once(", starting ").unwrap().1;
+        assert_eq!(shown.matches('x').count(), BODY_PREFIX_LIMIT);
+    }
+
+    #[test]
+    fn a_decode_error_shows_where_and_why_but_not_the_body() {
+        let body = br#"{"data": {"inbound": 5, "secret": "hunter22"}}"#;
+        let err =
+            decode_response::<SipConfigEnvelope>(StatusCode::OK, body.to_vec().into()).unwrap_err();
+        let Error::Decode(decode) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(decode.path, "data.inbound");
+        assert_eq!(
+            format!("{decode:?}"),
+            format!(
+                "DecodeError {{ status: 200, path: \"data.inbound\", message: {:?}, body: <{} bytes> }}",
+                decode.message,
+                body.len()
+            )
+        );
+        assert!(!format!("{err:?}").contains("hunter22"));
+    }
+}
