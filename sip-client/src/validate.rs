@@ -61,43 +61,47 @@ impl<T: Validate> Validate for Vec<T> {
 
 /// Text whose length a schema may limit.
 pub(crate) trait TextLen {
-    /// The length in characters (JSON Schema counts characters, not bytes).
-    fn text_len(&self) -> usize;
+    /// The length in characters (JSON Schema counts characters, not bytes); `None` for a
+    /// null, which is not text: length rules apply to strings only.
+    fn text_len(&self) -> Option<usize>;
 }
 
 impl TextLen for String {
-    fn text_len(&self) -> usize {
-        self.chars().count()
+    fn text_len(&self) -> Option<usize> {
+        Some(self.chars().count())
     }
 }
 
 impl TextLen for crate::SipSecret {
-    fn text_len(&self) -> usize {
-        self.expose().chars().count()
+    fn text_len(&self) -> Option<usize> {
+        Some(self.expose().chars().count())
     }
 }
 
 impl TextLen for PhoneNumber {
-    fn text_len(&self) -> usize {
-        self.as_str().len()
+    fn text_len(&self) -> Option<usize> {
+        Some(self.as_str().len())
     }
 }
 
+/// A required field that may be null.
 impl<T: TextLen> TextLen for Option<T> {
-    fn text_len(&self) -> usize {
-        self.as_ref().map_or(0, TextLen::text_len)
+    fn text_len(&self) -> Option<usize> {
+        self.as_ref().and_then(TextLen::text_len)
     }
 }
 
-/// `minLength` / `maxLength`; an absent optional value is not checked.
+/// `minLength` / `maxLength`; an absent optional value and a null are not checked.
 pub(crate) fn check_length<T: TextLen>(
     value: &Option<&T>,
     min: Option<u64>,
     max: Option<u64>,
     at: &FieldPath,
 ) -> Result<(), InvalidInput> {
-    let Some(value) = value else { return Ok(()) };
-    let len = value.text_len() as u64;
+    let Some(len) = value.and_then(TextLen::text_len) else {
+        return Ok(());
+    };
+    let len = len as u64;
     if let Some(min) = min.filter(|min| len < *min) {
         return Err(at.error(InputProblem::TooShort { min }));
     }
@@ -209,6 +213,24 @@ pub(crate) fn check_upload(
 mod tests {
     use super::*;
     use crate::phone::PhoneNumberError;
+
+    #[test]
+    fn a_null_is_not_text_and_no_length_rule_applies_to_it() {
+        // A required field that may be null (`type: [string, "null"]`) is an `Option`
+        // checked as present: JSON Schema's `minLength` applies to strings only, so null
+        // passes where the empty string does not.
+        let at = FieldPath::new("body").field("note");
+        let null: Option<String> = None;
+        assert_eq!(check_length(&Some(&null), Some(1), Some(3), &at), Ok(()));
+        let empty = Some(String::new());
+        let err = check_length(&Some(&empty), Some(1), Some(3), &at).unwrap_err();
+        assert_eq!(err.problem, InputProblem::TooShort { min: 1 });
+        let long = Some("four".to_owned());
+        let err = check_length(&Some(&long), Some(1), Some(3), &at).unwrap_err();
+        assert_eq!(err.problem, InputProblem::TooLong { max: 3 });
+        let fits = Some("abc".to_owned());
+        assert_eq!(check_length(&Some(&fits), Some(1), Some(3), &at), Ok(()));
+    }
 
     #[test]
     fn paths_and_messages_name_the_field_not_the_value() {
