@@ -272,6 +272,9 @@ mod tests {
             err.to_string(),
             "invalid `phone_numbers`: must have at least 1 items, has 0"
         );
+        // Both bounds are inclusive.
+        assert!(check_items(Some(&items[..1]), Some(1), None, &at).is_ok());
+        assert!(check_items(Some(&items[..100]), Some(100), Some(100), &at).is_ok());
         assert!(check_items::<u8>(None, Some(1), None, &at).is_ok());
     }
 
