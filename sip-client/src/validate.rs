@@ -279,6 +279,23 @@ mod tests {
     }
 
     #[test]
+    fn values_compare_by_their_wire_text() {
+        // `required-if` compares a field with the text of a value in the spec: a string
+        // (an enum's wire name), a boolean or a number; anything else matches nothing.
+        assert_eq!(wire_text(&"register").as_deref(), Some("register"));
+        assert_eq!(wire_text(&true).as_deref(), Some("true"));
+        assert_eq!(wire_text(&false).as_deref(), Some("false"));
+        assert_eq!(wire_text(&5060u16).as_deref(), Some("5060"));
+        assert_eq!(wire_text(&1.5f64).as_deref(), Some("1.5"));
+        assert_eq!(
+            wire_text(&crate::AuthMode::Register).as_deref(),
+            Some("register")
+        );
+        assert_eq!(wire_text(&vec![1]), None);
+        assert_eq!(wire_text(&None::<String>), None);
+    }
+
+    #[test]
     fn exclusive_fields_name_both() {
         let at = FieldPath::new("body");
         let err =
