@@ -402,6 +402,49 @@ mod tests {
         );
     }
 
+    fn api_error(status: StatusCode, codes: &[&str]) -> Error {
+        Error::Api(ApiError {
+            status,
+            errors: codes
+                .iter()
+                .map(|code| ApiErrorEntry::builder().error(*code).try_into().unwrap())
+                .collect(),
+            retry_after: None,
+            attempts: 1,
+            not_retried: None,
+        })
+    }
+
+    #[test]
+    fn codes_are_found_among_every_entry_and_only_there() {
+        let err = api_error(
+            StatusCode::BAD_REQUEST,
+            &["INVALID_NUMBER", SIP_NOT_ENABLED],
+        );
+        assert!(err.has_code(SIP_NOT_ENABLED));
+        assert!(err.has_code("INVALID_NUMBER"));
+        assert!(
+            !err.has_code("sip_not_enabled"),
+            "codes are compared exactly"
+        );
+        assert_eq!(err.api_errors().len(), 2);
+        let other = api_error(StatusCode::BAD_REQUEST, &["INVALID_NUMBER"]);
+        assert!(!other.has_code(SIP_NOT_ENABLED));
+        let not_api = Error::BodyTooLarge {
+            status: StatusCode::OK,
+            limit: 1,
+        };
+        assert!(!not_api.has_code(SIP_NOT_ENABLED));
+        assert!(not_api.api_errors().is_empty());
+        // Entries are joined by `;`, and the hint of the documented code wins over the
+        // status's.
+        assert_eq!(
+            err.to_string(),
+            "Bland API error, HTTP 400 Bad Request: INVALID_NUMBER; SIP_NOT_ENABLED; SIP must be \
+             enabled for the organization (ask Bland to enable it)"
+        );
+    }
+
     #[test]
     fn a_wait_past_the_deadline_is_said_with_the_capped_figure() {
         let err = ApiError {
