@@ -257,6 +257,7 @@ async fn a_stall_ends_within_the_timeout() {
     let err = client.get_sip_config(number()).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(err.is_timeout(), "{err:?}");
+    assert!(!err.is_connect(), "connected, then timed out: {err:?}");
     assert!(err.is_retryable());
     // Exactly no earlier than the timeout; the upper bound is generous (a loaded machine),
     // yet far below the 10 s stall.
@@ -276,6 +277,7 @@ async fn connection_refused_is_a_connect_error_after_retries() {
         .unwrap();
     let err = client.get_sip_config(number()).await.unwrap_err();
     assert!(err.is_connect(), "{err:?}");
+    assert!(!err.is_timeout(), "refused at once, not timed out: {err:?}");
     let Error::Transport(transport) = &err else {
         unreachable!()
     };
@@ -292,6 +294,10 @@ async fn connection_refused_is_a_connect_error_after_retries() {
 async fn typed_api_errors() {
     let err = error_for(Reply::json(400, fixture("sip_not_enabled.json")), |b| b).await;
     assert!(err.has_code(SIP_NOT_ENABLED));
+    assert!(
+        !err.is_timeout() && !err.is_connect(),
+        "Bland answered: {err:?}"
+    );
     assert_eq!(
         err.api_errors()[0].message.as_deref(),
         Some("SIP is not enabled for this organization")
