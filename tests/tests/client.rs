@@ -283,6 +283,12 @@ async fn connection_refused_is_a_connect_error_after_retries() {
     };
     assert_eq!(transport.kind, TransportErrorKind::Connect);
     assert_eq!(transport.attempts, 3);
+    // The chain goes on below this layer, to reqwest's error and what it says of the cause,
+    // whether it is walked from the `Error` or from the `TransportError`.
+    let below = std::error::Error::source(transport).expect("reqwest's error");
+    assert!(below.is::<sip_client::reqwest::Error>(), "{below:?}");
+    let from_top = std::error::Error::source(&err).expect("reqwest's error");
+    assert!(from_top.is::<sip_client::reqwest::Error>(), "{from_top:?}");
     assert!(
         err.to_string()
             .starts_with("could not connect to the API (after 3 attempts)"),
