@@ -96,6 +96,51 @@ async fn get_prints_data_as_pretty_json_keeping_unknowns() {
 }
 
 #[tokio::test]
+async fn request_bodies_come_from_a_file_or_from_stdin() {
+    let server = TestServer::always(Reply::json(200, fixture("ops/send_test_call.json"))).await;
+    let url = server.url();
+    let request = fixture("ops/request_send_test_call.json");
+    let path =
+        sip_client_tests::workspace_root().join("tests/fixtures/ops/request_send_test_call.json");
+    let path = path.to_str().unwrap();
+    let from_file = bland_sip(
+        &["send-test-call", "--body", path, "--base-url", &url],
+        None,
+    )
+    .await;
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    let from_stdin = bland_sip(
+        &["send-test-call", "--body", "-", "--base-url", &url],
+        Some(std::str::from_utf8(&request).unwrap()),
+    )
+    .await;
+    assert_eq!(
+        from_stdin.status.code(),
+        Some(0),
+        "{}",
+        text(&from_stdin.stderr)
+    );
+    let expected: Value = serde_json::from_slice(&request).unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for sent in &requests {
+        assert_eq!(sent.method, "POST");
+        let body: Value = serde_json::from_slice(&sent.body).unwrap();
+        assert_eq!(body, expected, "the documented request, as read");
+    }
+    let answer: Value = serde_json::from_slice(&from_stdin.stdout).unwrap();
+    assert_eq!(
+        answer,
+        serde_json::from_slice::<Value>(&from_file.stdout).unwrap()
+    );
+}
+
+#[tokio::test]
 async fn get_with_bearer_and_options() {
     let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
     let url = server.url();

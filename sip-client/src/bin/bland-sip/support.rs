@@ -240,5 +240,11 @@ mod tests {
             ))),
         );
         assert_eq!(describe(&err), "request timed out: error sending request");
+        // A layer that already ends with what its cause says is not followed by it again.
+        let err = Layer(
+            "cannot connect: connection refused",
+            Some(Box::new(Layer("connection refused", None))),
+        );
+        assert_eq!(describe(&err), "cannot connect: connection refused");
     }
 }
