@@ -98,10 +98,9 @@ pub(crate) fn check_length<T: TextLen>(
     max: Option<u64>,
     at: &FieldPath,
 ) -> Result<(), InvalidInput> {
-    let Some(len) = value.and_then(TextLen::text_len) else {
+    let Some(len) = value.and_then(TextLen::text_len).map(|len| len as u64) else {
         return Ok(());
     };
-    let len = len as u64;
     if let Some(min) = min.filter(|min| len < *min) {
         return Err(at.error(InputProblem::TooShort { min }));
     }

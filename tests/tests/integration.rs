@@ -41,3 +41,27 @@ mod retries;
 mod robustness;
 #[path = "snapshots.rs"]
 mod snapshots;
+
+/// With `autotests = false`, a new file in this directory is compiled by nothing until it is
+/// named here or in `tests/Cargo.toml`: its tests would silently never run.
+#[test]
+fn every_test_file_is_built() {
+    let root = sip_client_tests::workspace_root().join("tests");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let (modules, manifest) = (read("tests/integration.rs"), read("Cargo.toml"));
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let built = name == "integration.rs"
+            || modules.contains(&format!("#[path = \"{name}\"]"))
+            || manifest.contains(&format!("path = \"tests/{name}\""));
+        if name.ends_with(".rs") && !built {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "test files no target builds (add them as modules above or as [[test]] targets): \
+         {orphans:?}"
+    );
+}
