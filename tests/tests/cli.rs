@@ -353,6 +353,44 @@ async fn audit_of_only_invalid_lines_exits_2_without_requests() {
     assert_eq!(server.request_count(), 0);
 }
 
+#[tokio::test]
+async fn audit_input_that_cannot_be_read_is_a_usage_error_before_any_request() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    // A directory opens but does not read.
+    let dir = std::env::temp_dir();
+    let output = bland_sip(
+        &[
+            "audit",
+            "--numbers",
+            dir.to_str().unwrap(),
+            "--base-url",
+            &url,
+        ],
+        None,
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot read the numbers: "),
+        "{stderr}"
+    );
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn no_command_shows_the_commands_and_exits_2() {
+    let output = bland_sip(&[], None).await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    // clap's own message (it holds no argument): the commands to choose from.
+    assert!(stderr.contains("requires a subcommand"), "{stderr}");
+    for command in ["get", "audit", "get-sip-config", "attach-sip"] {
+        assert!(stderr.contains(command), "{command} missing: {stderr}");
+    }
+}
+
 /// Control characters, ANSI escapes and bidirectional controls: none may reach a terminal.
 fn assert_terminal_safe(bytes: &[u8]) {
     let text = text(bytes);
