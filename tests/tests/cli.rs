@@ -731,3 +731,61 @@ async fn audit_streams_its_input_and_strips_bom_and_cr() {
         ]
     );
 }
+
+#[tokio::test]
+async fn audit_input_that_fails_after_lookups_keeps_their_lines_and_exits_1() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    // The numbers come over a TCP connection that the other end resets after the first
+    // line: the input fails mid-way, as a network file system or a pipe of a crashed
+    // producer can.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let input = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut producer, _) = listener.accept().unwrap();
+    producer.write_all(b"+14150000001\n").unwrap();
+    let args: Vec<String> = ["audit", "--numbers", "-", "--base-url", &url]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let mut child = command(&args, &[])
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(input)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first_line = tokio::task::spawn_blocking(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+        (line, reader)
+    });
+    let (line, mut reader) = tokio::time::timeout(std::time::Duration::from_secs(60), first_line)
+        .await
+        .expect("the first number was looked up")
+        .unwrap();
+    let first: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(first["phone_number"], "+14150000001");
+
+    // A reset (not a close, which would be a clean end of input).
+    producer.set_nonblocking(true).unwrap();
+    let producer = tokio::net::TcpStream::from_std(producer).unwrap();
+    producer.set_zero_linger().unwrap();
+    drop(producer);
+    let (rest, output) = tokio::task::spawn_blocking(move || {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+        (rest, child.wait_with_output().unwrap())
+    })
+    .await
+    .unwrap();
+    let stderr = text(&output.stderr);
+    // Not a usage error: a number was looked up and its line printed.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(rest, "", "nothing after the failure");
+    assert!(
+        stderr.contains("error: cannot read the numbers: "),
+        "{stderr}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
