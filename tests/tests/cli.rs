@@ -734,7 +734,16 @@ async fn audit_streams_its_input_and_strips_bom_and_cr() {
 
 #[tokio::test]
 async fn audit_input_that_fails_after_lookups_keeps_their_lines_and_exits_1() {
-    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    // Whether the number looked up passed or failed, it was looked up.
+    let found = Reply::json(200, fixture("seed_example.json"));
+    let not_enabled = Reply::json(400, fixture("sip_not_enabled.json"));
+    for (reply, passed) in [(found, true), (not_enabled, false)] {
+        audit_input_fails_after_one_lookup(reply, passed).await;
+    }
+}
+
+async fn audit_input_fails_after_one_lookup(reply: Reply, passed: bool) {
+    let server = TestServer::always(reply).await;
     let url = server.url();
     // The numbers come over a TCP connection that the other end resets after the first
     // line: the input fails mid-way, as a network file system or a pipe of a crashed
@@ -766,6 +775,7 @@ async fn audit_input_that_fails_after_lookups_keeps_their_lines_and_exits_1() {
         .unwrap();
     let first: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(first["phone_number"], "+14150000001");
+    assert_eq!(first.get("error").is_none(), passed, "{first}");
 
     // A reset (not a close, which would be a clean end of input).
     producer.set_nonblocking(true).unwrap();
