@@ -799,3 +799,101 @@ async fn audit_input_fails_after_one_lookup(reply: Reply, passed: bool) {
     );
     assert_eq!(server.request_count(), 1);
 }
+
+/// One number per kind of failure, by the last two digits. (The stall outlasts the
+/// `--timeout` of the test, which is long enough for the other answers on a loaded machine.)
+fn failing_script(_: usize, request: &sip_client_tests::server::RecordedRequest) -> Reply {
+    let stall = std::time::Duration::from_secs(120);
+    match &request.target[request.target.len() - 2..] {
+        "01" => Reply::json(200, fixture("seed_example.json")),
+        "02" => Reply::json(400, fixture("sip_not_enabled.json")),
+        "03" => Reply::Respond {
+            status: 418,
+            headers: vec![("content-type".into(), "text/plain".into())],
+            body: b"teapot".to_vec(),
+        },
+        "04" => Reply::json(200, fixture("wrong_type.json")),
+        "05" => Reply::Huge { len: 2 << 20 },
+        "06" => Reply::Stall(stall),
+        _ => Reply::Close,
+    }
+}
+
+#[tokio::test]
+async fn audit_names_the_kind_of_every_failure() {
+    let server = TestServer::start(failing_script).await;
+    let url = server.url();
+    let numbers: String = (1..=7)
+        .map(|n| format!("+141500000{n:02}\nx{n}\n"))
+        .collect();
+    let output = bland_sip(
+        &[
+            "audit",
+            "--numbers",
+            "-",
+            "--base-url",
+            &url,
+            "--retries",
+            "0",
+            "--timeout",
+            "10",
+        ],
+        Some(&numbers),
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let lines: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let kinds: Vec<&str> = lines
+        .iter()
+        .map(|line| line["error"]["kind"].as_str().unwrap_or("ok"))
+        .collect();
+    let invalid = "invalid_phone_number";
+    assert_eq!(
+        kinds,
+        [
+            "ok",
+            invalid,
+            "api",
+            invalid,
+            "unexpected_response",
+            invalid,
+            "decode",
+            invalid,
+            "body_too_large",
+            invalid,
+            "timeout",
+            invalid,
+            "transport",
+            invalid,
+        ],
+        "{stderr}"
+    );
+    assert_eq!(lines[4]["error"]["status"], 418);
+    assert!(
+        stderr.contains("audited 14 numbers: 1 ok, 6 failed, 7 invalid (7 looked up)"),
+        "{stderr}"
+    );
+
+    let refusing = RefusingPort::new();
+    let url = refusing.url();
+    let output = bland_sip(
+        &[
+            "audit",
+            "--numbers",
+            "-",
+            "--base-url",
+            &url,
+            "--retries",
+            "0",
+        ],
+        Some("+14150000001\n"),
+    )
+    .await;
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["error"]["kind"], "connect", "{line}");
+    assert_eq!(output.status.code(), Some(1));
+}
