@@ -354,6 +354,26 @@ async fn audit_of_only_invalid_lines_exits_2_without_requests() {
 }
 
 #[tokio::test]
+async fn audit_with_invalid_lines_among_good_numbers_exits_1_after_looking_them_up() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    let output = bland_sip(
+        &["audit", "--numbers", "-", "--base-url", &url],
+        Some("+14150000001\n415\n+14150000002\n"),
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    // Not a usage error (requests were sent), not a success (a line did not pass).
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with("error: 1 of 3 numbers did not pass\n"),
+        "{stderr}"
+    );
+    assert_eq!(text(&output.stdout).lines().count(), 3);
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
 async fn audit_input_that_cannot_be_read_is_a_usage_error_before_any_request() {
     let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
     let url = server.url();

@@ -324,6 +324,19 @@ mod tests {
                 Some("+14150000003".to_owned()),
             ]
         );
+        // The limit is inclusive: a number padded to exactly MAX_LINE bytes is read.
+        let mut padded = b"+14150000004".to_vec();
+        padded.resize(MAX_LINE, b' ');
+        let mut over = padded.clone();
+        over.push(b' ');
+        let input = [padded, b"\n".to_vec(), over].concat();
+        assert_eq!(
+            lines(&input).await,
+            [
+                Some("+14150000004".to_owned()),
+                Some(format!("invalid: (a line of more than {MAX_LINE} bytes)")),
+            ]
+        );
         // A byte-order mark is not skipped on later lines.
         assert_eq!(
             lines(b"+1\n\xef\xbb\xbf+2\n").await[1],
