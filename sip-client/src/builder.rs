@@ -546,6 +546,31 @@ mod tests {
     }
 
     #[test]
+    fn debug_lists_every_setting_but_the_key() {
+        let builder = Client::builder()
+            .api_key("sk-very-secret-0123456789")
+            .max_body_size(4096)
+            .http_client(reqwest::Client::new());
+        assert_eq!(
+            format!("{builder:?}"),
+            format!(
+                "ClientBuilder {{ api_key: Some(\"<redacted>\"), auth_scheme: Raw, \
+                 base_url: \"https://api.bland.ai\", timeout: Some(60s), \
+                 connect_timeout: 10s, retry: {:?}, max_body_size: 4096, \
+                 user_agent: \"{DEFAULT_USER_AGENT}\", allow_insecure_http: false, \
+                 http_client: Some(\"custom\") }}",
+                RetryPolicy::default()
+            )
+        );
+        let unset = format!("{:?}", Client::builder());
+        assert!(
+            unset.starts_with("ClientBuilder { api_key: None,"),
+            "{unset}"
+        );
+        assert!(unset.ends_with("http_client: None }"), "{unset}");
+    }
+
+    #[test]
     fn debug_never_shows_the_key() {
         let key = "sk-very-secret-0123456789";
         let builder = Client::builder().api_key(key).bearer_auth();

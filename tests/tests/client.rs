@@ -266,6 +266,43 @@ async fn a_stall_ends_within_the_timeout() {
 }
 
 #[tokio::test]
+async fn no_timeout_lifts_an_earlier_timeout() {
+    let delay = Duration::from_millis(600);
+    let server = TestServer::always(Reply::After(delay, Box::new(seed()))).await;
+    let client = client_for(&server)
+        .timeout(Duration::from_millis(100))
+        .no_timeout()
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.get_sip_config(number()).await.unwrap();
+    assert!(started.elapsed() >= delay);
+    assert_eq!(server.request_count(), 1, "no attempt was cut short");
+}
+
+#[tokio::test]
+async fn a_custom_http_client_carries_our_key_and_user_agent() {
+    let server = TestServer::always(seed()).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-proxy-tag", "team-a".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client = client_for(&server).http_client(http).build().unwrap();
+    client.get_sip_config(number()).await.unwrap();
+    let request = &server.requests()[0];
+    // The custom client's own settings apply ...
+    assert_eq!(request.header("x-proxy-tag"), Some("team-a"));
+    // ... and so do the key and user agent of ours.
+    assert_eq!(request.header("authorization"), Some(TEST_API_KEY));
+    assert_eq!(
+        request.header("user-agent"),
+        Some(sip_client::DEFAULT_USER_AGENT)
+    );
+}
+
+#[tokio::test]
 async fn connection_refused_is_a_connect_error_after_retries() {
     // A port bound without a listener, kept for the whole test: connections are refused.
     let refusing = RefusingPort::new();
