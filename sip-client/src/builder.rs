@@ -480,6 +480,8 @@ mod tests {
             "api.bland.ai",
             "ftp://api.bland.ai",
             "https://api.bland.ai?x=1",
+            "https://api.bland.ai#top",
+            "https://api.bland.ai?x=1#top",
             "https://user:pw@api.bland.ai",
             "",
         ] {
@@ -543,6 +545,17 @@ mod tests {
         assert_eq!(bytes[0], 0x16, "TLS handshake record");
         assert_eq!(bytes[1], 0x03, "TLS major version");
         assert!(matches!(err, crate::Error::Transport(_)), "{err:?}");
+    }
+
+    #[test]
+    fn an_http_failure_keeps_reqwest_error_as_its_source() {
+        use std::error::Error as _;
+        let reqwest_error = reqwest::Client::new().get("no url").build().unwrap_err();
+        let text = reqwest_error.to_string();
+        let err = BuildError::Http(reqwest_error);
+        assert_eq!(err.to_string(), "cannot build the HTTP client");
+        assert_eq!(err.source().map(ToString::to_string), Some(text));
+        assert!(BuildError::MissingApiKey.source().is_none());
     }
 
     #[test]

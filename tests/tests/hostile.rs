@@ -184,6 +184,47 @@ async fn redirects_within_the_origin_are_followed() {
     assert_eq!(requests[1].header("authorization"), Some(TEST_API_KEY));
 }
 
+/// A server whose first `hops` answers redirect within its origin, one hop further each.
+async fn redirect_chain(hops: usize) -> TestServer {
+    TestServer::start(move |n, _| {
+        if n < hops {
+            Reply::Respond {
+                status: 307,
+                headers: vec![(
+                    "location".into(),
+                    format!("/hop/{}/v1/sip?phone_number=%2B14150000000", n + 1),
+                )],
+                body: Vec::new(),
+            }
+        } else {
+            seed()
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn five_redirects_are_followed_and_a_sixth_is_the_answer() {
+    let server = redirect_chain(5).await;
+    let client = client_for(&server).build().unwrap();
+    client.get_sip_config(number()).await.unwrap();
+    assert_eq!(server.request_count(), 6);
+    assert!(server.requests()[5].target.starts_with("/hop/5/"));
+
+    let server = redirect_chain(6).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::UnexpectedResponse(unexpected) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(unexpected.status.as_u16(), 307);
+    assert_eq!(
+        server.request_count(),
+        6,
+        "the sixth redirect is not followed"
+    );
+}
+
 #[tokio::test]
 async fn server_text_in_errors_is_escaped() {
     let body = serde_json::json!({
