@@ -186,6 +186,9 @@ mod tests {
             "2026-03-09T00:00:00.000000001-11:30",
             "1970-01-01T00:00:00Z",
             "2024-02-29T23:59:59.999999999Z",
+            // The widest offsets RFC 3339 allows.
+            "2026-03-09T12:00:00+23:59",
+            "2026-03-09T12:00:00-23:59",
         ] {
             assert_eq!(parse_fixed(text.as_bytes()), chrono(text), "{text}");
             assert!(
@@ -205,6 +208,15 @@ mod tests {
             "2026-03-09T12:00:00",
             "2026-03-09T12:00:00.Z",
             "2026-03-09T12:00:00.1234567890Z",
+            // Each separator wrong on its own.
+            "2026/03-09T12:00:00Z",
+            "2026-03/09T12:00:00Z",
+            "2026-03-09T12-00:00Z",
+            "2026-03-09T12:00-00Z",
+            // Shorter than the shortest timestamp, with the separators in place.
+            "2026-03-09",
+            "2026-03-09T12:00Z",
+            "",
             "2026-03-09T24:00:00Z",
             "not a date at all, really",
         ] {
