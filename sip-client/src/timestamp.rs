@@ -230,6 +230,22 @@ mod tests {
     }
 
     #[test]
+    fn conversions_and_comparisons_agree_with_chrono() {
+        let t: Timestamp = "2026-03-09T14:30:00.5+02:00".parse().unwrap();
+        let utc = Utc.with_ymd_and_hms(2026, 3, 9, 12, 30, 0).unwrap()
+            + chrono::Duration::milliseconds(500);
+        let later = utc + chrono::Duration::seconds(1);
+        assert_eq!(DateTime::<Utc>::from(t), utc);
+        assert_eq!(t.as_datetime(), utc);
+        assert_eq!(t.timestamp_millis(), utc.timestamp_millis(), "through Deref");
+        assert_eq!(Timestamp::from(utc), t);
+        assert!(t == utc);
+        assert!(t != later);
+        assert!(t < Timestamp::from(later));
+        assert_eq!(t.to_string(), "2026-03-09T12:30:00.500Z");
+    }
+
+    #[test]
     fn serde_round_trip() {
         let t: Timestamp = serde_json::from_str("\"2026-03-09T14:30:00.5+02:00\"").unwrap();
         assert_eq!(
