@@ -483,6 +483,8 @@ mod tests {
             "https://api.bland.ai#top",
             "https://api.bland.ai?x=1#top",
             "https://user:pw@api.bland.ai",
+            "https://user@api.bland.ai",
+            "https://:pw@api.bland.ai",
             "",
         ] {
             let err = Client::builder()
