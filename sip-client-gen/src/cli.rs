@@ -194,25 +194,8 @@ fn function(op: &Operation) -> TokenStream {
     let mut positional = Vec::new();
     let mut optional = Vec::new();
 
-    // Arguments in the front door's order: path parameters in path order, then required
-    // query parameters, then the body or the required form fields.
-    let mut ordered: Vec<&crate::model::Param> = op
-        .segments
-        .iter()
-        .filter_map(|segment| match segment {
-            crate::model::Segment::Param(name) => op
-                .params
-                .iter()
-                .find(|p| p.location == Location::Path && &p.name == name),
-            crate::model::Segment::Literal(_) => None,
-        })
-        .collect();
-    ordered.extend(
-        op.params
-            .iter()
-            .filter(|p| p.location != Location::Path && p.required),
-    );
-    for param in ordered {
+    // Arguments in the front door's order, then the body or the required form fields.
+    for param in op.positional() {
         let id = &param.ident;
         let var = format_ident!("{}", param.ident);
         match &param.ty {
@@ -232,11 +215,7 @@ fn function(op: &Operation) -> TokenStream {
             }
         }
     }
-    for param in op
-        .params
-        .iter()
-        .filter(|p| p.location != Location::Path && !p.required)
-    {
+    for param in op.optional() {
         let id = &param.ident;
         let setter = rust::ident(&param.ident);
         match &param.ty {

@@ -452,28 +452,6 @@ fn retry_doc(retry: Retry) -> &'static str {
     }
 }
 
-/// The arguments of an operation's method, in order: path parameters in path order, then
-/// required query parameters, then the body (or the required form fields).
-fn positional(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op
-        .segments
-        .iter()
-        .filter_map(|segment| match segment {
-            Segment::Param(name) => op
-                .params
-                .iter()
-                .find(|p| p.location == Location::Path && &p.name == name),
-            Segment::Literal(_) => None,
-        })
-        .collect();
-    out.extend(
-        op.params
-            .iter()
-            .filter(|p| p.location != Location::Path && p.required),
-    );
-    out
-}
-
 fn client_method(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.id);
     let request = request_name(op);
@@ -490,12 +468,8 @@ fn client_method(op: &Operation) -> TokenStream {
         op.path,
         retry_doc(op.retry)
     ));
-    let positional = positional(op);
-    let optional: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.location != Location::Path && !p.required)
-        .collect();
+    let positional = op.positional();
+    let optional: Vec<&Param> = op.optional().collect();
     if !positional.is_empty() || op.body.is_some() {
         text.push_str("\n# Arguments\n\n");
         for param in &positional {

@@ -123,6 +123,41 @@ pub(crate) enum Segment {
     Param(String),
 }
 
+impl Operation {
+    /// The parameters that are arguments of the operation's method, in order: path
+    /// parameters in path order, then required query parameters. (The body, or the
+    /// required form fields, come after them.) The front door, the CLI and the probe all
+    /// follow this order.
+    pub(crate) fn positional(&self) -> Vec<&Param> {
+        positional(&self.segments, &self.params)
+    }
+
+    /// The optional query parameters: setters of the operation's request.
+    pub(crate) fn optional(&self) -> impl Iterator<Item = &Param> {
+        optional(&self.params)
+    }
+}
+
+fn optional(params: &[Param]) -> impl Iterator<Item = &Param> {
+    params
+        .iter()
+        .filter(|p| p.location != Location::Path && !p.required)
+}
+
+fn positional<'a>(segments: &[Segment], params: &'a [Param]) -> Vec<&'a Param> {
+    let path = segments.iter().filter_map(|segment| match segment {
+        // A query parameter may share a path parameter's name: both must match.
+        Segment::Param(name) => params
+            .iter()
+            .find(|p| p.location == Location::Path && &p.name == name),
+        Segment::Literal(_) => None,
+    });
+    let query = params
+        .iter()
+        .filter(|p| p.location != Location::Path && p.required);
+    path.chain(query).collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Location {
     Path,
@@ -1184,6 +1219,52 @@ fn parse_rules(api: &Api, ty: &str, at: &str, rules: &Value) -> Result<Vec<Rule>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn param(name: &str, location: Location, required: bool) -> Param {
+        Param {
+            name: name.to_owned(),
+            ident: name.to_owned(),
+            location,
+            required,
+            ty: ParamType::One(Scalar::Text),
+            description: None,
+            constraints: Constraints::default(),
+        }
+    }
+
+    #[test]
+    fn arguments_are_path_parameters_in_path_order_then_required_query_parameters() {
+        // `/v1/{a}/x/{b}`, the parameters declared in another order, and a query parameter
+        // named like a path parameter.
+        let segments = [
+            Segment::Literal("v1".to_owned()),
+            Segment::Param("a".to_owned()),
+            Segment::Literal("x".to_owned()),
+            Segment::Param("b".to_owned()),
+        ];
+        let params = [
+            param("limit", Location::Query, false),
+            param("a", Location::Query, true),
+            param("b", Location::Path, true),
+            param("a", Location::Path, true),
+            param("q", Location::Query, true),
+        ];
+        let order: Vec<(&str, Location)> = positional(&segments, &params)
+            .into_iter()
+            .map(|p| (p.name.as_str(), p.location))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("a", Location::Path),
+                ("b", Location::Path),
+                ("a", Location::Query),
+                ("q", Location::Query),
+            ]
+        );
+        let setters: Vec<&str> = optional(&params).map(|p| p.name.as_str()).collect();
+        assert_eq!(setters, ["limit"]);
+    }
 
     #[test]
     fn inline_enums_are_refused_with_where_they_are() {

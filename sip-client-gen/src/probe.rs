@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Api, Body, Location, ParamType, PartKind, Scalar, Segment};
+use crate::model::{Api, Body, ParamType, PartKind, Scalar};
 use crate::rust::{self, Item};
 
 pub(crate) fn generate(api: &Api) -> TokenStream {
@@ -181,22 +181,7 @@ fn operation_probe(op: &crate::model::Operation) -> TokenStream {
     let function = format_ident!("call_{}", op.id);
     let mut locals = Vec::new();
     let mut args = Vec::new();
-    let ordered = op
-        .segments
-        .iter()
-        .filter_map(|segment| match segment {
-            Segment::Param(name) => op
-                .params
-                .iter()
-                .find(|p| p.location == Location::Path && &p.name == name),
-            Segment::Literal(_) => None,
-        })
-        .chain(
-            op.params
-                .iter()
-                .filter(|p| p.location != Location::Path && p.required),
-        );
-    for param in ordered {
+    for param in op.positional() {
         let ident = format_ident!("arg_{}", param.ident);
         let ty = param_type(&param.ty);
         locals.push(quote!(let #ident: #ty = unimplemented!();));
@@ -222,11 +207,7 @@ fn operation_probe(op: &crate::model::Operation) -> TokenStream {
         _ => {}
     }
     let mut setters = Vec::new();
-    for param in op
-        .params
-        .iter()
-        .filter(|p| p.location != Location::Path && !p.required)
-    {
+    for param in op.optional() {
         let setter = rust::ident(&param.ident);
         let ty = param_type(&param.ty);
         setters

@@ -237,7 +237,11 @@ mod tests {
         let later = utc + chrono::Duration::seconds(1);
         assert_eq!(DateTime::<Utc>::from(t), utc);
         assert_eq!(t.as_datetime(), utc);
-        assert_eq!(t.timestamp_millis(), utc.timestamp_millis(), "through Deref");
+        assert_eq!(
+            t.timestamp_millis(),
+            utc.timestamp_millis(),
+            "through Deref"
+        );
         assert_eq!(Timestamp::from(utc), t);
         assert!(t == utc);
         assert!(t != later);
