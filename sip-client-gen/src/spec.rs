@@ -184,3 +184,56 @@ pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> 
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unresolved(spec: &str) -> Error {
+        load(spec).expect_err("a dangling $ref")
+    }
+
+    #[test]
+    fn a_dangling_ref_is_found_anywhere_with_its_json_pointer() {
+        // Inside an array (`allOf`), named by its index.
+        let in_array = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A:
+      allOf:
+        - type: object
+        - $ref: '#/components/schemas/Missing'
+";
+        assert_eq!(
+            unresolved(in_array),
+            Error::UnresolvedRef {
+                reference: "#/components/schemas/Missing".to_owned(),
+                at: "/components/schemas/A/allOf/1".to_owned(),
+            }
+        );
+        // Under a path, whose `/` and `~` are escaped as RFC 6901 says.
+        let under_path = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/a~b:
+    get:
+      responses:
+        '200': {$ref: '#/components/responses/Nope'}
+";
+        assert_eq!(
+            unresolved(under_path),
+            Error::UnresolvedRef {
+                reference: "#/components/responses/Nope".to_owned(),
+                at: "/paths/~1v1~1a~0b/get/responses/200".to_owned(),
+            }
+        );
+        // A reference to another document is not followed: it does not resolve here.
+        let elsewhere = under_path.replace("'#/components/responses/Nope'", "'other.yaml#/x'");
+        assert!(matches!(
+            unresolved(&elsewhere),
+            Error::UnresolvedRef { reference, .. } if reference == "other.yaml#/x"
+        ));
+    }
+}
