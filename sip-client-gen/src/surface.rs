@@ -318,3 +318,47 @@ fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
             .is_some_and(|schema| schema.schema_data.nullable),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_response_is_named_by_its_schema_or_by_what_it_has_instead() {
+        let spec: OpenAPI = serde_yaml_ng::from_str(
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  responses:
+    Failed:
+      description: x
+      content:
+        application/json: {schema: {$ref: '#/components/schemas/ErrorEnvelope'}}
+",
+        )
+        .unwrap();
+        let response = |yaml: &str| -> ReferenceOr<openapiv3::Response> {
+            serde_yaml_ng::from_str(yaml).unwrap()
+        };
+        let cases = [
+            (
+                "$ref: '#/components/responses/Failed'",
+                "ErrorEnvelope | media=application/json",
+            ),
+            ("description: none", "no body"),
+            (
+                "{description: x, content: {text/plain: {}}}",
+                "bytes | media=text/plain",
+            ),
+            (
+                "{description: x, content: {application/json: {schema: {type: object}}}}",
+                "inline schema | media=application/json",
+            ),
+            ("$ref: '#/components/responses/Missing'", "?"),
+        ];
+        for (yaml, expected) in cases {
+            assert_eq!(response_type(&spec, &response(yaml)), expected, "{yaml}");
+        }
+    }
+}
