@@ -154,7 +154,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             continue;
         }
         if api.constants.contains(&rust_name) {
-            let value = string_enum(schema).unwrap_or_default().join("");
+            let value = enum_values(schema).join("");
             lines.push(format!(
                 "type {name}: constant {value:?}, set by the client"
             ));
@@ -300,12 +300,13 @@ fn response_type(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) ->
     format!("{ty}{media}")
 }
 
-fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+/// The values of a string enum (none for any other schema).
+fn enum_values(schema: &Schema) -> Vec<String> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-            Some(string.enumeration.iter().flatten().cloned().collect())
+        SchemaKind::Type(Type::String(string)) => {
+            string.enumeration.iter().flatten().cloned().collect()
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 
