@@ -699,48 +699,21 @@ async fn secrets_of_answers_print_redacted_unless_asked_for() {
 #[tokio::test]
 async fn audit_streams_its_input_and_strips_bom_and_cr() {
     let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
-    let url = server.url();
-    let args: Vec<String> = ["audit", "--numbers", "-", "--base-url", &url]
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-    let mut child = command(&args, &[])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = start_audit(&server.url(), Stdio::piped());
     let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
     // The first number, with a byte-order mark and a CRLF, and the input kept open.
     stdin.write_all(b"\xef\xbb\xbf+14150000001\r\n").unwrap();
     stdin.flush().unwrap();
-    let first_line = tokio::task::spawn_blocking(move || {
-        let mut reader = std::io::BufReader::new(stdout);
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
-        (line, reader)
-    });
     // Its answer is printed while the input is still open: nothing waits for the end.
-    let (line, mut reader) = tokio::time::timeout(std::time::Duration::from_secs(30), first_line)
-        .await
-        .expect("the first line came before the input ended")
-        .unwrap();
-    let first: Value = serde_json::from_str(&line).unwrap();
+    let (first, reader) =
+        first_line(&mut child, "the first line came before the input ended").await;
     assert_eq!(first["phone_number"], "+14150000001");
     assert_eq!(first["outbound"]["id"], "def789");
     stdin.write_all(b"+14150000002\r\n").unwrap();
     drop(stdin);
-    let rest = tokio::task::spawn_blocking(move || {
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
-        let status = child.wait().unwrap();
-        (rest, status)
-    })
-    .await
-    .unwrap();
-    assert_eq!(rest.1.code(), Some(0));
-    let second: Value = serde_json::from_str(rest.0.trim()).unwrap();
+    let (rest, output) = rest_of_output(reader, child).await;
+    assert_eq!(output.status.code(), Some(0));
+    let second: Value = serde_json::from_str(rest.trim()).unwrap();
     assert_eq!(second["phone_number"], "+14150000002");
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(
@@ -750,6 +723,54 @@ async fn audit_streams_its_input_and_strips_bom_and_cr() {
             "/v1/sip?phone_number=%2B14150000002"
         ]
     );
+}
+
+/// `bland-sip audit --numbers -` against `url`, reading `stdin`; stdout and stderr piped.
+fn start_audit(url: &str, stdin: Stdio) -> std::process::Child {
+    let args: Vec<String> = ["audit", "--numbers", "-", "--base-url", url]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    command(&args, &[])
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The first line `child` prints, as JSON (waited for at most a generous minute, `what`
+/// says what it proves), and its stdout to read on.
+async fn first_line(
+    child: &mut std::process::Child,
+    what: &str,
+) -> (Value, std::io::BufReader<std::process::ChildStdout>) {
+    let stdout = child.stdout.take().unwrap();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+        (line, reader)
+    });
+    let (line, reader) = tokio::time::timeout(std::time::Duration::from_secs(60), read)
+        .await
+        .unwrap_or_else(|_| panic!("no line within a minute: {what}"))
+        .unwrap();
+    (serde_json::from_str(&line).unwrap(), reader)
+}
+
+/// What `child` prints after the lines already read from `reader`, and how it ended.
+async fn rest_of_output(
+    mut reader: std::io::BufReader<std::process::ChildStdout>,
+    child: std::process::Child,
+) -> (String, Output) {
+    tokio::task::spawn_blocking(move || {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+        (rest, child.wait_with_output().unwrap())
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -772,28 +793,8 @@ async fn audit_input_fails_after_one_lookup(reply: Reply, passed: bool) {
     let input = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (mut producer, _) = listener.accept().unwrap();
     producer.write_all(b"+14150000001\n").unwrap();
-    let args: Vec<String> = ["audit", "--numbers", "-", "--base-url", &url]
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-    let mut child = command(&args, &[])
-        .stdin(Stdio::from(std::os::fd::OwnedFd::from(input)))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let first_line = tokio::task::spawn_blocking(move || {
-        let mut reader = std::io::BufReader::new(stdout);
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
-        (line, reader)
-    });
-    let (line, mut reader) = tokio::time::timeout(std::time::Duration::from_secs(60), first_line)
-        .await
-        .expect("the first number was looked up")
-        .unwrap();
-    let first: Value = serde_json::from_str(&line).unwrap();
+    let mut child = start_audit(&url, Stdio::from(std::os::fd::OwnedFd::from(input)));
+    let (first, reader) = first_line(&mut child, "the first number was looked up").await;
     assert_eq!(first["phone_number"], "+14150000001");
     assert_eq!(first.get("error").is_none(), passed, "{first}");
 
@@ -802,13 +803,7 @@ async fn audit_input_fails_after_one_lookup(reply: Reply, passed: bool) {
     let producer = tokio::net::TcpStream::from_std(producer).unwrap();
     producer.set_zero_linger().unwrap();
     drop(producer);
-    let (rest, output) = tokio::task::spawn_blocking(move || {
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
-        (rest, child.wait_with_output().unwrap())
-    })
-    .await
-    .unwrap();
+    let (rest, output) = rest_of_output(reader, child).await;
     let stderr = text(&output.stderr);
     // Not a usage error: a number was looked up and its line printed.
     assert_eq!(output.status.code(), Some(1), "{stderr}");
