@@ -492,3 +492,68 @@ fn the_probe_calls_every_operation() {
         );
     }
 }
+
+/// progenitor refuses some specs with an error rather than a panic (a query parameter of
+/// a style other than `form`, for one): the error names the operation at fault, not a
+/// schema that generates fine.
+#[test]
+fn progenitor_error_names_the_operation() {
+    let text = spec_text();
+    let at = text.find("operationId: list_sip_numbers").unwrap();
+    let (before, after) = text.split_at(at);
+    let after = after.replacen(
+        "operationId: list_sip_numbers\n",
+        "operationId: list_sip_numbers\n      parameters:\n        - name: tags\n          in: query\n          style: pipeDelimited\n          schema:\n            type: array\n            items:\n              type: string\n",
+        1,
+    );
+    let spec = format!("{before}{after}");
+    assert_ne!(spec, text, "the replacement applied");
+    let scratch = Scratch::new("progenitor-error", &spec);
+    let err = scratch.generate_fails();
+    match &err {
+        Error::Progenitor {
+            culprit: Some(Culprit::Operation { operation_id, .. }),
+            message,
+        } => {
+            assert_eq!(operation_id.as_deref(), Some("list_sip_numbers"));
+            assert!(message.contains("PipeDelimited"), "{message}");
+            assert!(!message.contains("panicked"), "{message}");
+        }
+        other => panic!("expected a progenitor error naming the operation, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("operation `list_sip_numbers` (GET /v1/sip/numbers)"),
+        "{err}"
+    );
+    scratch.assert_client_untouched();
+}
+
+/// Types built around a phone number can be printed and parsed like one; types built
+/// around a secret never gain `Display` (typify derives both from what it is told of the
+/// hand-written type inside).
+#[test]
+fn only_phone_numbers_lend_display_to_the_types_around_them() {
+    let text = spec_text();
+    let spec = text.replacen(
+        "  schemas:\n",
+        "  schemas:\n    NumberOrExtension:\n      oneOf:\n        - $ref: '#/components/schemas/PhoneNumber'\n        - type: integer\n    SecretOrPin:\n      oneOf:\n        - $ref: '#/components/schemas/SipSecret'\n        - type: integer\n",
+        1,
+    );
+    assert_ne!(spec, text, "the replacement applied");
+    let generated = sip_client_gen::generate(SPEC_PATH, &spec).unwrap();
+    let client = &generated
+        .files
+        .iter()
+        .find(|file| file.path == CLIENT_PATH)
+        .unwrap()
+        .contents;
+    let implemented =
+        |name: &str, r#trait: &str| client.contains(&format!("impl ::std::{trait} for {name} {{"));
+    assert!(client.contains("pub enum NumberOrExtension"), "generated");
+    assert!(client.contains("pub enum SecretOrPin"), "generated");
+    assert!(implemented("NumberOrExtension", "fmt::Display"));
+    assert!(implemented("NumberOrExtension", "str::FromStr"));
+    assert!(!implemented("SecretOrPin", "fmt::Display"));
+    assert!(!implemented("SecretOrPin", "str::FromStr"));
+}
