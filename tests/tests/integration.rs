@@ -37,6 +37,8 @@ mod mock;
 mod pipeline;
 #[path = "retries.rs"]
 mod retries;
+#[path = "review.rs"]
+mod review;
 #[path = "robustness.rs"]
 mod robustness;
 #[path = "snapshots.rs"]

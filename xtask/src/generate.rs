@@ -164,7 +164,11 @@ fn print_change_report(
 
 /// The `version` of `sip-client/Cargo.toml`'s `[package]`.
 pub fn crate_version(root: &Path) -> Option<String> {
-    let manifest = fs::read_to_string(root.join(CLIENT_MANIFEST)).ok()?;
+    manifest_version(&fs::read_to_string(root.join(CLIENT_MANIFEST)).ok()?)
+}
+
+/// The `version` of a manifest's `[package]` (the table before the first other one).
+pub fn manifest_version(manifest: &str) -> Option<String> {
     let package = manifest.split("\n[").next()?;
     package.lines().find_map(|line| {
         let value = line

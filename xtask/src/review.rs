@@ -13,7 +13,7 @@ use std::process::{Command, ExitCode};
 use serde_json::Value;
 use sip_client_gen::{SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
 
-use crate::generate::{CLIENT_MANIFEST, crate_version};
+use crate::generate::{CLIENT_MANIFEST, crate_version, manifest_version};
 
 /// The bump a change requires, by SemVer (for 0.x, a breaking change needs the minor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -150,7 +150,7 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         Bump::Minor
     };
     let old_version = at_revision(root, base, CLIENT_MANIFEST)?
-        .and_then(|manifest| version_of(&manifest))
+        .and_then(|manifest| manifest_version(&manifest))
         .unwrap_or_else(|| "0.0.0".to_owned());
     let new_version = crate_version(root).unwrap_or_default();
     let done = bump_between(&old_version, &new_version);
@@ -225,18 +225,6 @@ fn parse(version: &str) -> (u64, u64, u64) {
         parts.next().unwrap_or(0),
         parts.next().unwrap_or(0),
     )
-}
-
-fn version_of(manifest: &str) -> Option<String> {
-    let package = manifest.split("\n[").next()?;
-    package.lines().find_map(|line| {
-        let value = line
-            .trim()
-            .strip_prefix("version")?
-            .trim_start()
-            .strip_prefix('=')?;
-        Some(value.trim().trim_matches('"').to_owned())
-    })
 }
 
 /// Operations added, removed or changed, and the schemas likewise.

@@ -1,0 +1,297 @@
+//! `cargo xtask review`: the review page of a change, read from scratch git repositories
+//! that hold this checkout's spec, surface and manifest.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use sip_client_gen::{SPEC_PATH, SURFACE_PATH};
+use sip_client_tests::workspace_root;
+use xtask::generate::CLIENT_MANIFEST;
+use xtask::review::{self, Bump};
+
+const SNAPSHOT: &str = "tests/snapshots/a.snap";
+
+/// A scratch git repository, removed when dropped.
+struct Repo {
+    root: PathBuf,
+}
+
+impl Repo {
+    /// An empty repository with one commit (a README).
+    fn empty(name: &str) -> Repo {
+        let root =
+            std::env::temp_dir().join(format!("sip-client-review-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        let repo = Repo { root };
+        repo.git(&["init", "-q"]);
+        repo.write("README.md", "scratch\n");
+        repo.commit("start");
+        repo
+    }
+
+    /// A repository whose last commit holds this checkout's spec, surface and manifest, and
+    /// one snapshot.
+    fn with_sources(name: &str) -> Repo {
+        let repo = Repo::empty(name);
+        repo.add_sources();
+        repo.commit("sources");
+        repo
+    }
+
+    fn add_sources(&self) {
+        for path in [SPEC_PATH, SURFACE_PATH, CLIENT_MANIFEST] {
+            self.write(
+                path,
+                &fs::read_to_string(workspace_root().join(path)).unwrap(),
+            );
+        }
+        self.write(SNAPSHOT, "one\ntwo\n");
+    }
+
+    fn path(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+
+    fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.path(path)).unwrap()
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.path(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// Replaces `from` (which must occur) with `to` in `path`.
+    fn edit(&self, path: &str, from: &str, to: &str) {
+        let text = self.read(path);
+        assert!(text.contains(from), "{path} holds {from:?}");
+        self.write(path, &text.replacen(from, to, 1));
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "."]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args([
+                "-c",
+                "user.name=review test",
+                "-c",
+                "user.email=review@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(&self.root)
+            // A test run from a git hook must not act on the outer repository.
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    fn review(&self, base: &str) -> review::Review {
+        review::review(&self.root, base).unwrap()
+    }
+
+    /// The crate's version raised by one minor (0.x) with its build metadata kept.
+    fn bump_minor(&self) -> String {
+        let old = version(&self.root);
+        let (core, build) = old.split_once('+').unwrap_or((&old, ""));
+        let parts: Vec<u64> = core.split('.').map(|p| p.parse().unwrap()).collect();
+        let new = format!("{}.{}.0+{build}", parts[0], parts[1] + 1);
+        self.edit(
+            CLIENT_MANIFEST,
+            &format!("version = \"{old}\""),
+            &format!("version = \"{new}\""),
+        );
+        new
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn version(root: &Path) -> String {
+    xtask::generate::crate_version(root).unwrap()
+}
+
+/// The lines of one operation in the surface (`operation NAME: ...`, `param NAME.x: ...`).
+fn operation_lines(surface: &str, operation: &str) -> Vec<String> {
+    surface
+        .lines()
+        .filter(|line| {
+            line.split_once(' ').is_some_and(|(_, rest)| {
+                rest.starts_with(&format!("{operation}:"))
+                    || rest.starts_with(&format!("{operation}."))
+            })
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_unchanged_tree_needs_a_patch_release_at_most() {
+    let repo = Repo::with_sources("unchanged");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let review = repo.review(&head);
+    assert_eq!(review.base, head);
+    assert_eq!(review.required, Bump::Patch);
+    assert!(review.satisfied);
+    assert_eq!(review.breaking, 0);
+    let v = version(&repo.root);
+    let page = &review.page;
+    assert!(
+        page.starts_with(&format!(
+            "# Review of the change\n\nFrom `{}` to the working tree of `",
+            &head[..12]
+        )),
+        "{page}"
+    );
+    for part in [
+        "## The spec, by operation\n\nNo operation changed.\n\nNo schema changed.\n",
+        "## API changes\n\nNone.\n",
+        "## Snapshots changed\n\nNone.\n",
+        &format!(
+            "The changes require a patch release (no API change); `sip-client` goes from `{v}` to `{v}`, a patch release: enough."
+        ),
+    ] {
+        assert!(page.contains(part), "{part:?} in\n{page}");
+    }
+    assert!(!page.contains("changed `"), "{page}");
+}
+
+#[test]
+fn a_breaking_change_needs_its_bump() {
+    let repo = Repo::with_sources("breaking");
+    let old_version = version(&repo.root);
+    // Remove an operation from the API, change another in the spec and its server, change
+    // a snapshot and add one.
+    let surface = repo.read(SURFACE_PATH);
+    let removed = operation_lines(&surface, "cancel_port_request");
+    assert!(removed.len() > 3, "{removed:?}");
+    let kept: Vec<&str> = surface
+        .lines()
+        .filter(|line| !removed.iter().any(|r| r == line))
+        .collect();
+    repo.write(SURFACE_PATH, &(kept.join("\n") + "\n"));
+    repo.edit(
+        SPEC_PATH,
+        "      summary: List SIP Numbers\n",
+        "      summary: List the SIP numbers\n",
+    );
+    repo.edit(
+        SPEC_PATH,
+        "url: https://api.bland.ai",
+        "url: https://api.bland.example",
+    );
+    repo.write(SNAPSHOT, "one\nthree\n");
+    repo.write("tests/snapshots/b.snap", "new\n");
+
+    let review = repo.review("HEAD");
+    assert_eq!(review.required, Bump::Major);
+    assert!(review.breaking > 0);
+    assert!(!review.satisfied);
+    let page = &review.page;
+    for part in [
+        "## The spec, by operation\n\n- changed operation `list_sip_numbers` (`GET /v1/sip/numbers`)\n\nNo schema changed.\n- changed `servers`\n",
+        "## API changes\n\n```text\nbreaking: ",
+        "## Snapshots changed\n\n2 files:\n\n- `tests/snapshots/a.snap`: +1 -1\n- `tests/snapshots/b.snap`: new, not committed\n",
+        &format!(
+            "The changes require a minor release (breaking changes); `sip-client` goes from `{old_version}` to `{old_version}`, a patch release: **not enough**: raise the version in sip-client/Cargo.toml."
+        ),
+    ] {
+        assert!(page.contains(part), "{part:?} in\n{page}");
+    }
+    assert!(page.contains("cancel_port_request"), "{page}");
+
+    // Before 1.0 the minor is the breaking bump (cargo treats 0.x.y and 0.x.z as compatible).
+    let new_version = repo.bump_minor();
+    let review = repo.review("HEAD");
+    assert!(review.satisfied);
+    assert!(
+        review.page.contains(&format!(
+            "goes from `{old_version}` to `{new_version}`, a minor release: enough."
+        )),
+        "{}",
+        review.page
+    );
+}
+
+#[test]
+fn additions_need_a_minor_release() {
+    let repo = Repo::with_sources("additive");
+    let surface = repo.read(SURFACE_PATH);
+    let copy: Vec<String> = operation_lines(&surface, "cancel_port_request")
+        .iter()
+        .map(|line| line.replace("cancel_port_request", "cancel_port_request_again"))
+        .collect();
+    repo.write(SURFACE_PATH, &format!("{surface}{}\n", copy.join("\n")));
+    let review = repo.review("HEAD");
+    assert_eq!(review.required, Bump::Minor);
+    assert_eq!(review.breaking, 0);
+    assert!(!review.satisfied);
+    assert!(
+        review.page.contains("a minor release (additions only)"),
+        "{}",
+        review.page
+    );
+    assert!(review.page.contains("additive: "), "{}", review.page);
+    repo.bump_minor();
+    assert!(repo.review("HEAD").satisfied);
+}
+
+#[test]
+fn files_missing_at_the_base_count_as_empty() {
+    let repo = Repo::empty("new-files");
+    let base = repo.git(&["rev-parse", "HEAD"]);
+    repo.add_sources();
+    repo.commit("sources");
+    let review = repo.review(&base);
+    let v = version(&repo.root);
+    let page = &review.page;
+    for part in [
+        "- added operation `get_sip_config` (`GET /v1/sip`)",
+        "- added schema `PhoneNumber`",
+        "- changed `servers`",
+        "- changed `security`",
+        "- changed `info`",
+        &format!("`sip-client` goes from `0.0.0` to `{v}`"),
+    ] {
+        assert!(page.contains(part), "{part:?} in\n{page}");
+    }
+    assert!(!page.contains("removed"), "{page}");
+}
+
+#[test]
+fn an_unknown_base_is_an_error() {
+    let repo = Repo::with_sources("unknown-base");
+    let err = review::review(&repo.root, "no-such-revision")
+        .err()
+        .expect("an unknown base is refused");
+    assert_eq!(err, "no-such-revision is not a revision of this repository");
+}
+
+#[test]
+fn review_arguments_come_in_pairs() {
+    for args in [&["--base"][..], &["--out"], &["--bogus", "x"], &["x"]] {
+        assert_eq!(review::run(args), ExitCode::from(2), "{args:?}");
+    }
+}
