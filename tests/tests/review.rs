@@ -108,6 +108,18 @@ impl Repo {
         review::review(&self.root, base).unwrap()
     }
 
+    /// Removes every line of `operation` from the surface.
+    fn remove_operation(&self, operation: &str) {
+        let surface = self.read(SURFACE_PATH);
+        let removed = operation_lines(&surface, operation);
+        assert!(removed.len() > 3, "{removed:?}");
+        let kept: Vec<&str> = surface
+            .lines()
+            .filter(|line| !removed.iter().any(|r| r == line))
+            .collect();
+        self.write(SURFACE_PATH, &(kept.join("\n") + "\n"));
+    }
+
     /// The crate's version raised by one minor (0.x) with its build metadata kept.
     fn bump_minor(&self) -> String {
         let old = version(&self.root);
@@ -184,14 +196,7 @@ fn a_breaking_change_needs_its_bump() {
     let old_version = version(&repo.root);
     // Remove an operation from the API, change another in the spec and its server, change
     // a snapshot and add one.
-    let surface = repo.read(SURFACE_PATH);
-    let removed = operation_lines(&surface, "cancel_port_request");
-    assert!(removed.len() > 3, "{removed:?}");
-    let kept: Vec<&str> = surface
-        .lines()
-        .filter(|line| !removed.iter().any(|r| r == line))
-        .collect();
-    repo.write(SURFACE_PATH, &(kept.join("\n") + "\n"));
+    repo.remove_operation("cancel_port_request");
     repo.edit(
         SPEC_PATH,
         "      summary: List SIP Numbers\n",
@@ -293,5 +298,49 @@ fn an_unknown_base_is_an_error() {
 fn review_arguments_come_in_pairs() {
     for args in [&["--base"][..], &["--out"], &["--bogus", "x"], &["x"]] {
         assert_eq!(review::run(args), ExitCode::from(2), "{args:?}");
+    }
+}
+
+#[test]
+fn the_baseline_is_where_the_branch_left_main() {
+    let repo = Repo::with_sources("merge-base");
+    let main = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(xtask::semver::merge_base(&repo.root).unwrap(), main);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("README.md", "changed on the branch\n");
+    repo.commit("on the branch");
+    assert_ne!(repo.git(&["rev-parse", "HEAD"]), main);
+    assert_eq!(xtask::semver::merge_base(&repo.root).unwrap(), main);
+
+    repo.git(&["branch", "-q", "-m", "main", "trunk"]);
+    assert_eq!(
+        xtask::semver::merge_base(&repo.root).unwrap_err(),
+        "no merge base with main: pass --baseline-rev"
+    );
+}
+
+/// `cargo xtask ci` fails a branch whose breaking change comes without its version bump.
+#[test]
+fn ci_wants_the_bump_of_a_breaking_branch() {
+    let repo = Repo::with_sources("ci-bump");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    assert!(xtask::ci::check_version_bump(&repo.root), "nothing changed");
+    repo.remove_operation("cancel_port_request");
+    repo.commit("remove an operation");
+    assert!(!xtask::ci::check_version_bump(&repo.root));
+    repo.bump_minor();
+    assert!(xtask::ci::check_version_bump(&repo.root));
+
+    repo.git(&["branch", "-q", "-m", "main", "trunk"]);
+    assert!(
+        !xtask::ci::check_version_bump(&repo.root),
+        "no baseline is a failure"
+    );
+}
+
+#[test]
+fn semver_arguments_are_checked_before_anything_runs() {
+    for args in [&["--baseline-rev"][..], &["--bogus"], &["HEAD"]] {
+        assert_eq!(xtask::semver::run(args), ExitCode::from(2), "{args:?}");
     }
 }

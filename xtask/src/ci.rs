@@ -513,7 +513,7 @@ fn check_generated(root: &Path) -> bool {
 
 /// A breaking change of the API needs its version bump: compared with the merge base with
 /// `main` (on `main` itself, the working tree against `HEAD`).
-fn check_version_bump(root: &Path) -> bool {
+pub fn check_version_bump(root: &Path) -> bool {
     let base = match crate::semver::merge_base(root) {
         Ok(base) => base,
         Err(err) => {
@@ -684,4 +684,103 @@ pub fn generator_crates_in(tree: &str) -> Vec<&'static str> {
                 .any(|line| line.split_whitespace().next() == Some(name))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_counts_add_up_every_result_line() {
+        let stdout = "running 3 tests\n\
+            test a ... ok\n\
+            test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out\n\
+            test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 5 filtered out\n\
+            not a result: 7 passed; 2 ignored\n";
+        assert_eq!(counts(stdout), (15, 1));
+        assert_eq!(counts(""), (0, 0));
+        assert_eq!(count_before("test result: ok. 4 passed", "ignored"), 0);
+        assert_eq!(
+            count_before("test result: FAILED. 0 passed; 2 failed", "failed"),
+            2
+        );
+    }
+
+    #[test]
+    fn binaries_are_named_in_the_environment_of_the_tests() {
+        let build = Build {
+            bins: vec![
+                ("bland-sip".to_owned(), PathBuf::from("/t/debug/bland-sip")),
+                ("xtask".to_owned(), PathBuf::from("/t/debug/xtask")),
+            ],
+            ..Build::default()
+        };
+        assert_eq!(
+            build.bin_env(),
+            [
+                (
+                    "SIP_CLIENT_TEST_BIN_BLAND_SIP".to_owned(),
+                    "/t/debug/bland-sip".to_owned()
+                ),
+                (
+                    "SIP_CLIENT_TEST_BIN_XTASK".to_owned(),
+                    "/t/debug/xtask".to_owned()
+                ),
+            ]
+        );
+    }
+
+    /// A scratch workspace with snapshot files; removed when dropped.
+    struct Snapshots(PathBuf);
+
+    impl Snapshots {
+        fn new(name: &str, files: &[&str]) -> Snapshots {
+            let root = std::env::temp_dir()
+                .join(format!("xtask-ci-snapshots-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            std::fs::create_dir_all(&root).unwrap();
+            for file in files {
+                let path = root.join(file);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "snapshot\n").unwrap();
+            }
+            Snapshots(root)
+        }
+
+        /// Runs the check with `referenced` as the files the tests asserted.
+        fn check(&self, referenced: &[&str]) -> bool {
+            let list = self.0.join("referenced.txt");
+            let lines: Vec<String> = referenced
+                .iter()
+                .map(|file| self.0.join(file).to_string_lossy().into_owned())
+                .collect();
+            std::fs::write(&list, lines.join("\n")).unwrap();
+            check_snapshots(&self.0, &list)
+        }
+    }
+
+    impl Drop for Snapshots {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn every_snapshot_must_be_asserted_and_reviewed() {
+        let a = "tests/tests/snapshots/a.snap";
+        let b = "sip-client/src/snapshots/deep/b.snap";
+        let snapshots =
+            Snapshots::new("asserted", &[a, b, "tests/tests/notes.txt", "other/c.snap"]);
+        // Outside the four crates' directories a file is not looked at.
+        assert!(snapshots.check(&[a, b]));
+        assert!(!snapshots.check(&[a]), "b is referenced by no test");
+        assert!(!snapshots.check(&[]));
+
+        for unreviewed in ["xtask/x.snap.new", "sip-client-gen/.y.pending-snap"] {
+            let snapshots = Snapshots::new("unreviewed", &[a, unreviewed]);
+            assert!(!snapshots.check(&[a, unreviewed]), "{unreviewed}");
+        }
+        let none = Snapshots::new("none", &[]);
+        assert!(none.check(&[]));
+    }
 }
