@@ -112,35 +112,29 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
         Some(0 | 2 | 3) => {}
         _ => return Err(format!("cargo mutants failed ({status})")),
     }
-    let outcomes = read_outcomes(&results)?;
-    println!("\n{}", outcomes.score());
+    let judgement = judge(&results, &survivors)?;
+    println!("\n{}", judgement.score);
     // A mutant that made a test hang (an endless loop, a wait that never ends) was noticed:
     // it counts as caught, and is listed so that a timeout that is only a slow machine
     // (which would hide a missed mutant) can be told apart by reading its log.
-    let timeouts = std::fs::read_to_string(results.join("timeout.txt")).unwrap_or_default();
-    if !timeouts.trim().is_empty() {
+    if !judgement.timeouts.is_empty() {
         println!(
             "caught by the test timeout (logs in {}):",
             results.join("log").display()
         );
-        for line in timeouts.lines() {
+        for line in &judgement.timeouts {
             println!("  {line}");
         }
     }
-    let missed = std::fs::read_to_string(results.join("missed.txt")).unwrap_or_default();
-    let unexplained: Vec<&str> = missed
-        .lines()
-        .filter(|line| !survivors.contains(&mutant_key(line)))
-        .collect();
-    if unexplained.is_empty() {
+    if judgement.unexplained.is_empty() {
         println!("every missed mutant is listed, with why, in {SURVIVORS_PATH}");
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(
             "error: {} missed mutants no test catches and {SURVIVORS_PATH} does not explain:",
-            unexplained.len()
+            judgement.unexplained.len()
         );
-        for line in &unexplained {
+        for line in &judgement.unexplained {
             eprintln!("  {line}");
         }
         eprintln!(
@@ -150,6 +144,37 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// What a run found, read from its results directory (`mutants.out`).
+#[derive(Debug, PartialEq)]
+pub struct Judgement {
+    /// The score line ([`Outcomes::score`]).
+    pub score: String,
+    /// Mutants caught by the test timeout, to check by their logs.
+    pub timeouts: Vec<String>,
+    /// Missed mutants that the survivors file does not list: the run fails on any.
+    pub unexplained: Vec<String>,
+}
+
+/// Judges the results of a run against the listed survivors.
+pub fn judge(results: &Path, survivors: &BTreeSet<String>) -> Result<Judgement, String> {
+    let lines = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(results.join(name))
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    Ok(Judgement {
+        score: read_outcomes(results)?.score(),
+        timeouts: lines("timeout.txt"),
+        unexplained: lines("missed.txt")
+            .into_iter()
+            .filter(|line| !survivors.contains(&mutant_key(line)))
+            .collect(),
+    })
 }
 
 /// The diff of the working tree against the merge base of `HEAD` and `base`.
@@ -322,5 +347,130 @@ mod tests {
             "mutation score: 19 of 20 viable mutants caught (95.0%); 1 missed, 1 timed out, \
              7 unviable"
         );
+    }
+
+    /// A scratch directory, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let dir =
+                std::env::temp_dir().join(format!("xtask-mutants-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Scratch(dir)
+        }
+
+        fn write(&self, name: &str, text: &str) {
+            let path = self.0.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        fn git(&self, args: &[&str]) -> String {
+            let output = Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+                .args([
+                    "-c",
+                    "commit.gpgsign=false",
+                    "-c",
+                    "init.defaultBranch=main",
+                ])
+                .args(args)
+                .current_dir(&self.0)
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .env_remove("GIT_INDEX_FILE")
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "git {args:?}");
+            String::from_utf8(output.stdout).unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_run_fails_on_missed_mutants_the_survivors_file_does_not_explain() {
+        let results = Scratch::new("judge");
+        results.write(
+            "outcomes.json",
+            r#"{"caught": 8, "missed": 2, "timeout": 1, "unviable": 3, "total_mutants": 14}"#,
+        );
+        results.write(
+            "missed.txt",
+            "a.rs:3:4: replace f -> bool with true\nb.rs:9:1: replace g with ()\n",
+        );
+        results.write("timeout.txt", "c.rs:1:1: replace h with ()\n\n");
+        let listed =
+            parse_survivors("a.rs: replace f -> bool with true -- why: equivalent\n").unwrap();
+        let judgement = judge(&results.0, &listed).unwrap();
+        assert_eq!(
+            judgement,
+            Judgement {
+                score: "mutation score: 9 of 11 viable mutants caught (81.8%); 2 missed, 1 \
+                        timed out, 3 unviable"
+                    .to_owned(),
+                timeouts: vec!["c.rs:1:1: replace h with ()".to_owned()],
+                unexplained: vec!["b.rs:9:1: replace g with ()".to_owned()],
+            }
+        );
+
+        // Nothing missed, nothing timed out: the files may be absent.
+        std::fs::remove_file(results.0.join("missed.txt")).unwrap();
+        std::fs::remove_file(results.0.join("timeout.txt")).unwrap();
+        let judgement = judge(&results.0, &BTreeSet::new()).unwrap();
+        assert!(judgement.timeouts.is_empty() && judgement.unexplained.is_empty());
+
+        // Without outcomes there is no run to judge.
+        std::fs::remove_file(results.0.join("outcomes.json")).unwrap();
+        let err = judge(&results.0, &listed).unwrap_err();
+        assert!(err.contains("outcomes.json"), "{err}");
+        results.write("outcomes.json", "{not json");
+        assert!(judge(&results.0, &listed).is_err());
+    }
+
+    #[test]
+    fn a_missing_survivors_file_lists_none_and_an_unreadable_one_is_an_error() {
+        let root = Scratch::new("survivors");
+        assert!(read_survivors(&root.0).unwrap().is_empty());
+        // A directory where the file should be cannot be read.
+        std::fs::create_dir_all(root.0.join(SURVIVORS_PATH)).unwrap();
+        assert!(read_survivors(&root.0).is_err());
+    }
+
+    #[test]
+    fn the_lines_a_branch_changed_are_its_rust_files_since_the_merge_base() {
+        let repo = Scratch::new("in-diff");
+        repo.git(&["init", "-q"]);
+        repo.write("src/a.rs", "fn a() {}\n");
+        repo.write("notes.md", "notes\n");
+        repo.git(&["add", "."]);
+        repo.git(&["commit", "-q", "-m", "base"]);
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        repo.write("src/a.rs", "fn a() {}\nfn b() {}\n");
+        repo.write("notes.md", "more notes\n");
+        repo.git(&["commit", "-q", "-am", "feature"]);
+        // Uncommitted edits count too.
+        repo.write("src/a.rs", "fn a() {}\nfn b() {}\nfn c() {}\n");
+        let diff = changed_since(&repo.0, "main").unwrap();
+        assert!(diff.contains("+fn b() {}\n+fn c() {}\n"), "{diff}");
+        assert!(!diff.contains("notes"), "{diff}");
+        let err = changed_since(&repo.0, "no-such-branch").unwrap_err();
+        assert!(
+            err.starts_with("git merge-base HEAD no-such-branch failed: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn arguments_are_checked_before_anything_runs() {
+        for args in [&["--file"][..], &["--in-diff"], &["--bogus"], &["x.rs"]] {
+            assert_eq!(run(args), ExitCode::from(2), "{args:?}");
+        }
     }
 }
