@@ -557,3 +557,70 @@ fn only_phone_numbers_lend_display_to_the_types_around_them() {
     assert!(!implemented("SecretOrPin", "fmt::Display"));
     assert!(!implemented("SecretOrPin", "str::FromStr"));
 }
+
+#[test]
+fn xtask_says_how_it_is_used() {
+    let xtask = sip_client_tests::cargo_binary("xtask", false);
+    let run = |args: &[&str]| {
+        std::process::Command::new(&xtask)
+            .args(args)
+            .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))
+            .output()
+            .unwrap()
+    };
+    let help = run(&["help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let usage = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        usage.starts_with("usage: cargo xtask <command>\n"),
+        "{usage}"
+    );
+    for command in [
+        "demo", "generate", "bench", "semver", "review", "mutants", "ci",
+    ] {
+        assert!(
+            usage.contains(&format!("\n  {command} ")),
+            "{command}: {usage}"
+        );
+    }
+    for args in [
+        &[][..],
+        &["generate", "--bogus"],
+        &["deploy"],
+        &["demo", "now"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert_eq!(String::from_utf8(output.stderr).unwrap(), usage, "{args:?}");
+    }
+}
+
+#[test]
+fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
+    let spec = spec_text().replacen(
+        "        secure_media:\n",
+        "        max_calls:\n          description: Concurrent call limit.\n          type: integer\n        secure_media:\n",
+        1,
+    );
+    let scratch = Scratch::new("xtask-write", &spec);
+    let output = std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+        .arg("generate")
+        .env("CARGO_MANIFEST_DIR", scratch.root.join("xtask"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(&format!("wrote {CLIENT_PATH}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("wrote {SURFACE_PATH}\n")),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&scratch.client_now()).contains("pub max_calls:"),
+        "the client was written"
+    );
+}
