@@ -3,6 +3,7 @@
 //! depending on sip-client, each figure a median of paired rounds with its interquartile
 //! range. `--footprint` measures the cold builds alone.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -57,7 +58,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         println!("(quick mode: the cold-build footprint is measured only by `cargo xtask bench`)");
         return ExitCode::SUCCESS;
     }
-    match footprint(&root, &cargo, build_pairs) {
+    match footprint(&root, &cargo, build_pairs, &mut std::io::stdout()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: footprint: {err}");
@@ -93,7 +94,13 @@ fn run_benches(root: &Path, cargo: &str, quick: bool, pairs: Option<usize>) -> b
 
 /// Cold `cargo build` of sip-client vs a throwaway crate depending only on reqwest (same
 /// features, same TLS), serde and serde_json, each in a fresh target directory.
-fn footprint(root: &Path, cargo: &str, build_pairs: usize) -> Result<(), String> {
+/// The report goes to `out`, a line per pair as it ends.
+fn footprint(
+    root: &Path,
+    cargo: &str,
+    build_pairs: usize,
+    out: &mut dyn Write,
+) -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("sip-client-footprint-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let baseline = scratch.join("baseline");
@@ -151,10 +158,12 @@ serde_json = "1"
             let theirs = build_theirs()?;
             (build_ours()?, theirs)
         };
-        println!(
+        writeln!(
+            out,
             "  pair {round:>2}/{build_pairs}: sip-client {:>5.1} s ({} crates), baseline {:>5.1} s ({} crates)",
             ours.0, ours.1, theirs.0, theirs.1
-        );
+        )
+        .map_err(|e| e.to_string())?;
         pairs.push((ours, theirs));
     }
     let _ = std::fs::remove_dir_all(&scratch);
@@ -163,16 +172,15 @@ serde_json = "1"
     let (q1, median, q3) = quartiles(&ratios);
     let extra = pairs[0].0.1 as i64 - pairs[0].1.1 as i64;
     let verdict = Target::AtMost(COLD_BUILD_TARGET).verdict(q1, q3);
-    println!("\ncold build (fresh target dir, dev profile), {build_pairs} pairs");
-    println!(
-        "  {:<44} median {median:>6.3}  IQR {q1:.3}-{q3:.3}  ({build_pairs} pairs)  target <= {COLD_BUILD_TARGET:.2}: {verdict}",
-        "cold build time, sip-client / baseline"
-    );
-    println!(
-        "  crates compiled: sip-client {}, reqwest+serde+serde_json {} (+{extra})",
-        pairs[0].0.1, pairs[0].1.1
-    );
-    Ok(())
+    writeln!(
+        out,
+        "\ncold build (fresh target dir, dev profile), {build_pairs} pairs\n  {:<44} median \
+         {median:>6.3}  IQR {q1:.3}-{q3:.3}  ({build_pairs} pairs)  target <= \
+         {COLD_BUILD_TARGET:.2}: {verdict}\n  crates compiled: sip-client {}, \
+         reqwest+serde+serde_json {} (+{extra})",
+        "cold build time, sip-client / baseline", pairs[0].0.1, pairs[0].1.1
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The `[profile.*]` tables of a manifest: the baseline is built with the same profiles
@@ -300,5 +308,176 @@ mod tests {
     fn quartiles_interpolate() {
         assert_eq!(quartiles(&[4.0, 1.0, 3.0, 2.0, 5.0]), (2.0, 3.0, 4.0));
         assert_eq!(quartiles(&[1.0, 2.0]), (1.25, 1.5, 1.75));
+    }
+
+    /// A stand-in for cargo in a scratch directory: it appends `dir|CARGO_TARGET_DIR|args`
+    /// to `calls.log`, keeps the baseline's manifest, and "compiles" 5 crates in our
+    /// workspace and 2 in the baseline; or fails, when `fails`.
+    struct FakeCargo {
+        dir: std::path::PathBuf,
+    }
+
+    impl FakeCargo {
+        fn new(name: &str, fails: bool) -> FakeCargo {
+            use std::os::unix::fs::PermissionsExt;
+            let dir =
+                std::env::temp_dir().join(format!("xtask-bench-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let log = dir.join("calls.log");
+            let body = if fails {
+                "echo 'broken build' >&2\nexit 101\n".to_owned()
+            } else {
+                format!(
+                    "if grep -q footprint-baseline Cargo.toml; then cp Cargo.toml '{}'; n=2; else n=5; fi\n\
+                     i=0\nwhile [ $i -lt $n ]; do echo \"   Compiling c$i v0.1.0\" >&2; i=$((i+1)); done\n\
+                     echo '    Finished' >&2\n",
+                    dir.join("baseline.toml").display()
+                )
+            };
+            let script = dir.join("cargo");
+            std::fs::write(
+                &script,
+                format!(
+                    "#!/bin/sh\necho \"$PWD|$CARGO_TARGET_DIR|$*\" >> '{}'\n{body}",
+                    log.display()
+                ),
+            )
+            .unwrap();
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+            FakeCargo { dir }
+        }
+
+        fn program(&self) -> String {
+            self.dir.join("cargo").to_string_lossy().into_owned()
+        }
+
+        fn calls(&self) -> Vec<String> {
+            std::fs::read_to_string(self.dir.join("calls.log"))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        }
+    }
+
+    impl Drop for FakeCargo {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    #[test]
+    fn the_footprint_builds_both_sides_cold_in_pairs_and_reports_the_crates() {
+        let cargo = FakeCargo::new("footprint", false);
+        let root = crate::workspace_root();
+        let mut out = Vec::new();
+        footprint(&root, &cargo.program(), 3, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+
+        let calls = cargo.calls();
+        assert_eq!(calls.len(), 6, "{calls:?}");
+        let ours: Vec<&String> = calls
+            .iter()
+            .filter(|c| c.ends_with("|build --locked --package sip-client"))
+            .collect();
+        let theirs: Vec<&String> = calls.iter().filter(|c| c.ends_with("|build")).collect();
+        assert_eq!((ours.len(), theirs.len()), (3, 3), "{calls:?}");
+        assert!(
+            ours.iter()
+                .all(|c| c.starts_with(&format!("{}|", root.display()))
+                    && c.contains("target-sip-client|")),
+            "{calls:?}"
+        );
+        assert!(
+            theirs
+                .iter()
+                .all(|c| c.contains("/baseline|") && c.contains("target-baseline|")),
+            "{calls:?}"
+        );
+
+        // The baseline has our profiles and lockfile, and reqwest, serde and serde_json alone.
+        let manifest = std::fs::read_to_string(cargo.dir.join("baseline.toml")).unwrap();
+        let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        assert!(manifest.ends_with(&profiles(&workspace)), "{manifest}");
+        assert!(
+            manifest.contains("\n[dependencies]\nreqwest = "),
+            "{manifest}"
+        );
+
+        for round in 1..=3 {
+            assert!(
+                out.contains(&format!("  pair  {round}/3: sip-client ")),
+                "{out}"
+            );
+        }
+        assert!(out.contains("(5 crates), baseline "), "{out}");
+        assert!(
+            out.contains("cold build (fresh target dir, dev profile), 3 pairs\n"),
+            "{out}"
+        );
+        assert!(out.contains("(3 pairs)  target <= 1.03: "), "{out}");
+        assert!(
+            out.ends_with("crates compiled: sip-client 5, reqwest+serde+serde_json 2 (+3)\n"),
+            "{out}"
+        );
+        let scratch =
+            std::env::temp_dir().join(format!("sip-client-footprint-{}", std::process::id()));
+        assert!(!scratch.exists(), "the scratch builds are removed");
+    }
+
+    #[test]
+    fn a_failing_build_is_reported_with_what_cargo_said() {
+        let cargo = FakeCargo::new("failing", true);
+        let err = cold_build(
+            &cargo.program(),
+            &cargo.dir,
+            &["build", "--package", "x"],
+            &cargo.dir.join("target"),
+        )
+        .unwrap_err();
+        assert_eq!(err, "cargo build --package x failed:\nbroken build\n");
+        assert!(!run_benches(&cargo.dir, &cargo.program(), true, None));
+    }
+
+    #[test]
+    fn the_benches_run_in_the_mode_asked_for() {
+        let cargo = FakeCargo::new("benches", false);
+        let root = crate::workspace_root();
+        assert!(run_benches(&root, &cargo.program(), true, Some(4)));
+        assert!(run_benches(&root, &cargo.program(), false, None));
+        let bench = "bench --locked --package sip-client-tests --bench client --";
+        // Each call as (directory, arguments): the target directory is cargo's own.
+        let calls: Vec<(String, String)> = cargo
+            .calls()
+            .iter()
+            .map(|call| {
+                let fields: Vec<&str> = call.split('|').collect();
+                (fields[0].to_owned(), fields[2].to_owned())
+            })
+            .collect();
+        let root = root.display().to_string();
+        assert_eq!(
+            calls,
+            [
+                (root.clone(), format!("{bench} --quick --pairs 4")),
+                (root, bench.to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn bench_arguments_are_checked_before_anything_runs() {
+        for args in [
+            &["--pairs"][..],
+            &["--pairs", "0"],
+            &["--pairs", "x"],
+            &["--build-pairs", "0"],
+            &["--build-pairs"],
+            &["--quick", "--footprint"],
+            &["--slow"],
+        ] {
+            assert_eq!(run(args), ExitCode::from(2), "{args:?}");
+        }
     }
 }
