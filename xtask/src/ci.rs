@@ -72,6 +72,45 @@ struct Build {
 }
 
 impl Build {
+    /// Records the executable of one line of cargo's JSON messages, if it has one: the
+    /// bench, the demo example, a test binary (with its package's directory) or a binary.
+    fn add_artifact(&mut self, root: &Path, line: &str) {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            return;
+        };
+        if message["reason"] != "compiler-artifact" {
+            return;
+        }
+        let Some(executable) = message["executable"].as_str() else {
+            return;
+        };
+        let executable = PathBuf::from(executable);
+        let name = message["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let kinds: Vec<&str> = message["target"]["kind"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let package_dir = message["manifest_path"]
+            .as_str()
+            .and_then(|p| Path::new(p).parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.to_path_buf());
+        if kinds.contains(&"bench") {
+            self.bench = Some(executable);
+        } else if kinds.contains(&"example") && name == "demo" {
+            self.demo = Some(executable);
+        } else if message["profile"]["test"] == true {
+            self.tests.push((name, executable, package_dir));
+        } else if kinds.contains(&"bin") {
+            self.bins.push((name, executable));
+        }
+    }
+
     /// The environment that points the tests at the binaries of this build.
     fn bin_env(&self) -> Vec<(String, String)> {
         self.bins
@@ -273,41 +312,7 @@ fn build_and_lint(root: &Path, cargo: &str, lint_env: &[(String, String)]) -> Op
     let stdout = child.stdout.take()?;
     let mut build = Build::default();
     for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
-        let Ok(message) = serde_json::from_str::<Value>(&line) else {
-            continue;
-        };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
-        let Some(executable) = message["executable"].as_str() else {
-            continue;
-        };
-        let executable = PathBuf::from(executable);
-        let name = message["target"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let kinds: Vec<&str> = message["target"]["kind"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let package_dir = message["manifest_path"]
-            .as_str()
-            .and_then(|p| Path::new(p).parent())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| root.to_path_buf());
-        let is_test = message["profile"]["test"] == true;
-        if kinds.contains(&"bench") {
-            build.bench = Some(executable);
-        } else if kinds.contains(&"example") && name == "demo" {
-            build.demo = Some(executable);
-        } else if is_test {
-            build.tests.push((name, executable, package_dir));
-        } else if kinds.contains(&"bin") {
-            build.bins.push((name, executable));
-        }
+        build.add_artifact(root, &line);
     }
     let ok = child.wait().map(|status| status.success()).unwrap_or(false);
     if !ok {
@@ -395,14 +400,7 @@ fn run_tests(
             command: native_tls,
         });
     }
-    // The slowest first; workers pop from the end.
-    let rank = |name: &str| {
-        SLOW_FIRST
-            .iter()
-            .position(|n| *n == name)
-            .unwrap_or(usize::MAX)
-    };
-    jobs.sort_by_key(|job| std::cmp::Reverse(rank(&job.name)));
+    slowest_last(&mut jobs);
     let queue = Mutex::new(jobs);
     let failures: Mutex<Vec<String>> = Mutex::default();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) + 1;
@@ -447,6 +445,18 @@ fn run_tests(
         return false;
     }
     true
+}
+
+/// Orders the jobs for workers that pop from the end: the slowest (by [`SLOW_FIRST`]) last,
+/// so that they start first.
+fn slowest_last(jobs: &mut [Job]) {
+    let rank = |name: &str| {
+        SLOW_FIRST
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(usize::MAX)
+    };
+    jobs.sort_by_key(|job| std::cmp::Reverse(rank(&job.name)));
 }
 
 /// Tests passed and ignored, over every `test result:` line of a test run's output.
@@ -782,5 +792,295 @@ mod tests {
         }
         let none = Snapshots::new("none", &[]);
         assert!(none.check(&[]));
+    }
+
+    /// A scratch directory for stand-in programs, removed when dropped.
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str) -> Dir {
+            let dir = std::env::temp_dir().join(format!("xtask-ci-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Dir(dir)
+        }
+
+        /// An executable shell script `name` with `body`.
+        fn script(&self, name: &str, body: &str) -> PathBuf {
+            use std::os::unix::fs::PermissionsExt;
+            let path = self.0.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path
+        }
+
+        /// The lines of `name`, sorted (jobs run in parallel).
+        fn lines(&self, name: &str) -> Vec<String> {
+            let mut lines: Vec<String> = std::fs::read_to_string(self.0.join(name))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            lines.sort();
+            lines
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn the_build_keeps_the_executables_the_later_steps_run() {
+        let artifact = |name: &str, kind: &str, test: bool, executable: Option<&str>| {
+            serde_json::json!({
+                "reason": "compiler-artifact",
+                "manifest_path": format!("/w/{name}-pkg/Cargo.toml"),
+                "target": {"name": name, "kind": [kind]},
+                "profile": {"test": test},
+                "executable": executable,
+            })
+            .to_string()
+        };
+        let mut build = Build::default();
+        for line in [
+            "not json".to_owned(),
+            serde_json::json!({"reason": "build-finished", "success": true}).to_string(),
+            serde_json::json!({"reason": "compiler-message", "executable": "/t/x"}).to_string(),
+            artifact("sip_client", "lib", false, None),
+            artifact("client", "bench", true, Some("/t/client-1")),
+            artifact("demo", "example", false, Some("/t/demo")),
+            artifact("other", "example", false, Some("/t/other")),
+            artifact("integration", "test", true, Some("/t/integration-2")),
+            artifact("bland-sip", "bin", false, Some("/t/bland-sip")),
+            serde_json::json!({
+                "reason": "compiler-artifact",
+                "target": {"name": "loose", "kind": ["test"]},
+                "profile": {"test": true},
+                "executable": "/t/loose",
+            })
+            .to_string(),
+        ] {
+            build.add_artifact(Path::new("/w"), &line);
+        }
+        assert_eq!(build.bench, Some(PathBuf::from("/t/client-1")));
+        assert_eq!(build.demo, Some(PathBuf::from("/t/demo")));
+        assert_eq!(
+            build.tests,
+            [
+                (
+                    "integration".to_owned(),
+                    PathBuf::from("/t/integration-2"),
+                    PathBuf::from("/w/integration-pkg")
+                ),
+                (
+                    "loose".to_owned(),
+                    PathBuf::from("/t/loose"),
+                    PathBuf::from("/w")
+                ),
+            ]
+        );
+        assert_eq!(
+            build.bins,
+            [("bland-sip".to_owned(), PathBuf::from("/t/bland-sip"))]
+        );
+    }
+
+    #[test]
+    fn the_slowest_jobs_start_first() {
+        let job = |name: &str| Job {
+            name: name.to_owned(),
+            command: Command::new("true"),
+        };
+        let mut jobs = vec![
+            job("a"),
+            job(INTEGRATION),
+            job("verdict"),
+            job(DOC_TESTS),
+            job("b"),
+            job(NATIVE_TLS),
+        ];
+        slowest_last(&mut jobs);
+        let names: Vec<&str> = jobs.iter().map(|job| job.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["a", "b", DOC_TESTS, INTEGRATION, NATIVE_TLS, "verdict"]
+        );
+    }
+
+    #[test]
+    fn every_test_binary_runs_in_its_package_with_the_build_around_it() {
+        let dir = Dir::new("run-tests");
+        let log = dir.0.join("log");
+        let record = format!(
+            "echo \"$(basename $0) [$*] $(pwd) $CARGO_MANIFEST_DIR $CARGO $INSTA_SNAPSHOT_REFERENCES_FILE \
+             $SIP_CLIENT_TEST_BIN_BLAND_SIP $LINT\" >> '{}'\n",
+            log.display()
+        );
+        let result = "echo 'test result: ok. 2 passed; 0 failed; 1 ignored'\n";
+        let package = dir.0.join("package");
+        std::fs::create_dir_all(&package).unwrap();
+        let test = |name: &str, body: &str| {
+            (
+                name.to_owned(),
+                dir.script(name, &format!("{record}{body}")),
+                package.clone(),
+            )
+        };
+        let cargo = dir.script(
+            "cargo",
+            &format!(
+                "echo \"cargo [$*] $(pwd) $LINT\" >> '{}'\n{result}",
+                log.display()
+            ),
+        );
+        let cargo = cargo.to_string_lossy().into_owned();
+        let mut build = Build {
+            tests: vec![
+                test("unit", result),
+                test(INTEGRATION, result),
+                test("verdict", result),
+            ],
+            bins: vec![("bland-sip".to_owned(), PathBuf::from("/t/bland-sip"))],
+            ..Build::default()
+        };
+        let references = dir.0.join("refs").join("references.txt");
+        std::fs::create_dir_all(references.parent().unwrap()).unwrap();
+        std::fs::write(&references, "from an earlier run\n").unwrap();
+        let lint = [("LINT".to_owned(), "clippy".to_owned())];
+
+        assert!(run_tests(&dir.0, &cargo, &build, &lint, &references, false));
+        assert!(
+            !references.exists(),
+            "the references of an earlier run are removed"
+        );
+        let (p, r, root) = (package.display(), references.display(), dir.0.display());
+        assert_eq!(
+            dir.lines("log"),
+            [
+                format!(
+                    "cargo [test --locked --package sip-client --no-default-features --features native-tls --lib] {root} "
+                ),
+                format!("cargo [test --workspace --doc --locked] {root} clippy"),
+                format!("integration [--test-threads 4] {p} {p} {cargo} {r} /t/bland-sip clippy"),
+                format!("unit [] {p} {p} {cargo} {r} /t/bland-sip clippy"),
+                format!("verdict [] {p} {p} {cargo} {r} /t/bland-sip clippy"),
+            ]
+        );
+
+        // --fast: neither the slow binaries nor the native-tls build.
+        std::fs::remove_file(&log).unwrap();
+        assert!(run_tests(&dir.0, &cargo, &build, &lint, &references, true));
+        let ran: Vec<String> = dir
+            .lines("log")
+            .iter()
+            .map(|line| line.split(" [").next().unwrap().to_owned())
+            .collect();
+        assert_eq!(ran, ["cargo", "integration", "unit"]);
+
+        // One failing binary, or one that cannot start, fails the step; the others still run.
+        std::fs::remove_file(&log).unwrap();
+        build.tests.push(test("failing", "exit 1\n"));
+        assert!(!run_tests(&dir.0, &cargo, &build, &lint, &references, true));
+        assert_eq!(dir.lines("log").len(), 4);
+        build.tests.pop();
+        build.tests.push((
+            "missing".to_owned(),
+            dir.0.join("no-such-binary"),
+            package.clone(),
+        ));
+        assert!(!run_tests(&dir.0, &cargo, &build, &lint, &references, true));
+    }
+
+    #[test]
+    fn a_command_passes_only_when_it_runs_and_succeeds() {
+        let dir = std::env::temp_dir();
+        assert!(command(&dir, "true", &[]));
+        assert!(!command(&dir, "false", &[]));
+        assert!(!command(&dir, "/no/such/program", &[]));
+        assert!(command_env(
+            &dir,
+            Path::new("sh"),
+            &["-c", "test \"$X\" = 1"],
+            &[("X".to_owned(), "1".to_owned())]
+        ));
+        assert!(!command_env(
+            &dir,
+            Path::new("sh"),
+            &["-c", "test \"$X\" = 1"],
+            &[]
+        ));
+        assert!(!run_built(&dir, None, &[], &[]));
+        assert!(run_built(&dir, Some(Path::new("true")), &[], &[]));
+    }
+
+    #[test]
+    fn clippy_lints_through_its_driver_with_warnings_denied() {
+        let env = clippy_env().unwrap();
+        assert_eq!(env.len(), 2);
+        assert_eq!(env[0].0, "RUSTC_WORKSPACE_WRAPPER");
+        assert!(env[0].1.ends_with("/bin/clippy-driver"), "{env:?}");
+        assert!(Path::new(&env[0].1).exists());
+        assert_eq!(
+            env[1],
+            (
+                "CLIPPY_ARGS".to_owned(),
+                "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn the_dependency_tree_of_users_holds_no_generator() {
+        let dir = Dir::new("tree");
+        let log = dir.0.join("log");
+        let tree = |name: &str, crates: &str| {
+            dir.script(
+                name,
+                &format!("echo \"$*\" >> '{}'\nprintf '{crates}'\n", log.display()),
+            )
+            .to_string_lossy()
+            .into_owned()
+        };
+        let clean = tree(
+            "clean",
+            "sip-client v0.2.0\\nreqwest v0.13.5\\nserde v1.0.0\\n",
+        );
+        assert!(check_no_generator(&dir.0, &clean));
+        assert_eq!(
+            dir.lines("log"),
+            ["tree --locked -p sip-client -e normal --prefix none"]
+        );
+        let generator = tree("generator", "sip-client v0.2.0\\ntypify v0.8.0\\n");
+        assert!(!check_no_generator(&dir.0, &generator));
+        let failing = dir.script("failing", "echo 'no lockfile' >&2\nexit 101\n");
+        let failing = failing.to_string_lossy();
+        assert_eq!(
+            sip_client_tree(&dir.0, &failing).unwrap_err(),
+            "cargo tree failed: no lockfile\n"
+        );
+        assert!(!check_no_generator(&dir.0, &failing));
+        assert!(sip_client_tree(&dir.0, "/no/such/cargo").is_err());
+    }
+
+    #[test]
+    fn npm_ci_is_skipped_only_when_node_modules_matches_the_lockfile() {
+        let dir = Dir::new("npm");
+        std::fs::write(dir.0.join("package-lock.json"), "{}").unwrap();
+        std::fs::create_dir_all(dir.0.join("node_modules")).unwrap();
+        std::fs::write(dir.0.join("node_modules/.sip-client-lock"), "{}").unwrap();
+        assert!(npm_ci(&dir.0), "matching: npm is not run");
+        // Without a lockfile there is nothing to match: npm ci runs (and fails here, with
+        // no package.json).
+        let empty = Dir::new("npm-empty");
+        assert!(!npm_ci(&empty.0));
+    }
+
+    #[test]
+    fn a_spec_that_cannot_be_read_fails_the_freshness_check() {
+        let dir = Dir::new("generated");
+        assert!(!check_generated(&dir.0));
     }
 }
