@@ -52,3 +52,16 @@ pub fn run(prebuilt: Option<PathBuf>) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With a fresh client, the demo's own exit decides.
+    #[test]
+    fn the_demo_passes_when_the_demo_does() {
+        assert_eq!(run(Some(PathBuf::from("true"))), ExitCode::SUCCESS);
+        assert_eq!(run(Some(PathBuf::from("false"))), ExitCode::FAILURE);
+        assert_eq!(run(Some(PathBuf::from("/no/such/demo"))), ExitCode::FAILURE);
+    }
+}

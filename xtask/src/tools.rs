@@ -114,4 +114,66 @@ mod tests {
         assert_eq!(tool.find_pinned([missing, dirs[0].clone()]), None);
         let _ = std::fs::remove_dir_all(&scratch);
     }
+
+    #[test]
+    fn a_missing_tool_is_installed_into_the_workspace_at_its_pinned_version() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-tools-install-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch).unwrap();
+        let log = scratch.join("log");
+        let cargo = |name: &str, exit: u8| {
+            let path = scratch.join(name);
+            std::fs::write(
+                &path,
+                format!(
+                    "#!/bin/sh\necho \"$*\" >> '{}'\nexit {exit}\n",
+                    log.display()
+                ),
+            )
+            .unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path.to_string_lossy().into_owned()
+        };
+        let tool = Tool {
+            krate: "cargo-never-installed-probe",
+            subcommand: "never-installed-probe",
+            version: "0.0.1",
+            install_minutes: 1,
+        };
+        let tools = crate::workspace_root().join("target").join("tools");
+        assert_eq!(
+            tool.ensure_installed(&cargo("installs", 0)),
+            Ok(tools.join("bin"))
+        );
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            format!(
+                "install cargo-never-installed-probe --version 0.0.1 --locked --root {}\n",
+                tools.display()
+            )
+        );
+        assert_eq!(
+            tool.ensure_installed(&cargo("fails", 101)),
+            Err("cargo install cargo-never-installed-probe 0.0.1 failed".to_owned())
+        );
+        assert!(
+            tool.ensure_installed("/no/such/cargo")
+                .unwrap_err()
+                .starts_with("cannot run cargo install: ")
+        );
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+
+    #[test]
+    fn the_pinned_tools_come_first_on_the_path() {
+        let dir = Path::new("/opt/pinned/bin");
+        let path = path_with(dir);
+        let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+        assert_eq!(dirs[0], dir);
+        let inherited: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).collect())
+            .unwrap_or_default();
+        assert_eq!(dirs[1..], inherited[..]);
+    }
 }
