@@ -326,6 +326,7 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
         diff.ends_with("api changes: 0 breaking, 1 additive\n"),
         "{diff}"
     );
+    assert!(!diff.contains("note: breaking"), "{diff}");
     scratch.assert_client_untouched();
 
     // Writing then brings it up to date, and a second write changes nothing.
@@ -623,4 +624,35 @@ fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
         String::from_utf8_lossy(&scratch.client_now()).contains("pub max_calls:"),
         "the client was written"
     );
+}
+
+#[test]
+fn a_breaking_change_says_the_version_must_move() {
+    let text = spec_text();
+    let at = text.find("    SipOptions:").unwrap();
+    let spec = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen(
+            "        secure_media:\n          description: Whether media is encrypted (SRTP).\n          type: boolean\n",
+            "",
+            1,
+        )
+    );
+    assert_ne!(spec, text, "the replacement applied");
+    let scratch = Scratch::new("breaking", &spec);
+    let mut out = Vec::new();
+    let report = generate::run(&scratch.root, Mode::Check, &mut out).unwrap();
+    assert!(matches!(report, Report::Stale(_)), "{report:?}");
+    let out = String::from_utf8(out).unwrap();
+    let version = generate::crate_version(&workspace_root()).unwrap();
+    assert!(
+        out.ends_with(&format!(
+            "api changes: 1 breaking, 0 additive\nnote: breaking changes mean sip-client's \
+             version ({version}) must move: its minor version while it is 0.x, its major \
+             version from 1.0 on\n"
+        )),
+        "{out}"
+    );
+    scratch.assert_client_untouched();
 }

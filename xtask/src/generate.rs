@@ -213,3 +213,52 @@ fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("xtask-atomic-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("a-directory")).unwrap();
+        let file = dir.join("generated.rs");
+        fs::write(&file, "old").unwrap();
+
+        write_atomically(&file, "new contents").unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new contents");
+        assert_eq!(entries(&dir), ["a-directory", "generated.rs"]);
+
+        // A rename onto a directory fails: the error is returned and no temp file is left.
+        assert!(write_atomically(&dir.join("a-directory"), "x").is_err());
+        assert_eq!(entries(&dir), ["a-directory", "generated.rs"]);
+        assert!(write_atomically(&dir.join("missing/generated.rs"), "x").is_err());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_version_is_read_from_the_package_table_only() {
+        let manifest = "[package]\nname = \"sip-client\"\nversion = \"0.2.0+1.1.0\"\n\n\
+                        [dependencies]\nversion = \"9\"\n";
+        assert_eq!(manifest_version(manifest).as_deref(), Some("0.2.0+1.1.0"));
+        assert_eq!(
+            manifest_version("[package]\nversion=\"1.0.0\"\n").as_deref(),
+            Some("1.0.0")
+        );
+        assert_eq!(
+            manifest_version("[package]\nname = \"x\"\n\n[dependencies]\nversion = \"9\"\n"),
+            None
+        );
+        assert_eq!(manifest_version("[package]\nversioning = \"x\"\n"), None);
+    }
+}
