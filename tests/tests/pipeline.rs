@@ -624,6 +624,39 @@ fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
         String::from_utf8_lossy(&scratch.client_now()).contains("pub max_calls:"),
         "the client was written"
     );
+
+    // Written once, the files are up to date.
+    let again = std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+        .arg("generate")
+        .env("CARGO_MANIFEST_DIR", scratch.root.join("xtask"))
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        format!("generated files are up to date with {SPEC_PATH}\napi changes: none\n")
+    );
+
+    // A spec that does not generate: exit 1, the error, nothing written.
+    let before = scratch.client_now();
+    write(&scratch.root.join(SPEC_PATH), b"openapi: 3.0.3\ninfo: [\n");
+    let broken = std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+        .arg("generate")
+        .env("CARGO_MANIFEST_DIR", scratch.root.join("xtask"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert_eq!(broken.status.code(), Some(1), "{stderr}");
+    assert!(broken.stdout.is_empty());
+    assert!(
+        stderr.starts_with(&format!("error: {SPEC_PATH}: ")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("nothing was written: the generated files are unchanged\n"),
+        "{stderr}"
+    );
+    assert!(scratch.client_now() == before, "nothing was written");
 }
 
 #[test]
