@@ -344,3 +344,40 @@ fn semver_arguments_are_checked_before_anything_runs() {
         assert_eq!(xtask::semver::run(args), ExitCode::from(2), "{args:?}");
     }
 }
+
+#[test]
+fn the_page_goes_to_the_file_asked_for() {
+    let repo = Repo::with_sources("out");
+    repo.remove_operation("cancel_port_request");
+    let page = repo.path("page.md");
+    let out = page.to_string_lossy().into_owned();
+    assert_eq!(
+        review::run_in(&repo.root, &["--base", "HEAD", "--out", &out]),
+        ExitCode::SUCCESS
+    );
+    assert_eq!(repo.read("page.md"), repo.review("HEAD").page);
+    // Without --base: the merge base with main, here HEAD itself.
+    fs::remove_file(&page).unwrap();
+    assert_eq!(
+        review::run_in(&repo.root, &["--out", &out]),
+        ExitCode::SUCCESS
+    );
+    assert!(repo.read("page.md").contains("cancel_port_request"));
+
+    let nowhere = repo.path("no/such/dir/page.md");
+    let nowhere = nowhere.to_string_lossy();
+    assert_eq!(
+        review::run_in(&repo.root, &["--base", "HEAD", "--out", &nowhere]),
+        ExitCode::FAILURE
+    );
+    assert_eq!(
+        review::run_in(&repo.root, &["--base", "no-such-revision"]),
+        ExitCode::FAILURE
+    );
+    repo.git(&["branch", "-q", "-m", "main", "trunk"]);
+    assert_eq!(
+        review::run_in(&repo.root, &["--out", &out]),
+        ExitCode::FAILURE,
+        "no merge base"
+    );
+}

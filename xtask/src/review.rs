@@ -36,7 +36,11 @@ pub struct Review {
 }
 
 pub fn run(args: &[&str]) -> ExitCode {
-    let root = crate::workspace_root();
+    run_in(&crate::workspace_root(), args)
+}
+
+/// [`run`] on the checkout at `root`.
+pub fn run_in(root: &Path, args: &[&str]) -> ExitCode {
     let mut base = None;
     let mut out = None;
     let mut rest = args.iter();
@@ -50,14 +54,14 @@ pub fn run(args: &[&str]) -> ExitCode {
             }
         }
     }
-    let base = match base.map_or_else(|| crate::semver::merge_base(&root), Ok) {
+    let base = match base.map_or_else(|| crate::semver::merge_base(root), Ok) {
         Ok(base) => base,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };
-    match review(&root, &base) {
+    match review(root, &base) {
         Ok(review) => {
             match out {
                 Some(path) => {
