@@ -572,6 +572,17 @@ mod tests {
         assert!(report(old, new).starts_with("additive:"));
     }
 
+    /// Comment lines and blank lines are not part of the API: surfaces that differ only
+    /// in them (a generation header, spacing) compare equal.
+    #[test]
+    fn comments_and_blank_lines_are_not_compared() {
+        let old = "// @generated from spec sha256 aaaa\n\noperation op: GET /x\n";
+        let new =
+            "// @generated from spec sha256 bbbb\n// run the generator\noperation op: GET /x\n\n\n";
+        assert_eq!(report(old, new), "api changes: none\n");
+        assert_eq!(report(new, old), "api changes: none\n");
+    }
+
     #[test]
     fn statuses_media_security_and_servers() {
         let old = "operation op: GET /x\nresponse op.200: A | media=application/json\nresponse op.404: E | media=application/json\n";
@@ -595,6 +606,11 @@ mod tests {
         assert!(
             report(old, "operation op: GET /x\nsecurity op: none\n")
                 .starts_with("additive: security op: no longer required")
+        );
+        // A security requirement gone is one thing fewer callers must do.
+        assert_eq!(
+            report(old, "operation op: GET /x\n"),
+            "additive: removed security op (apiKey)\napi changes: 0 breaking, 1 additive\n"
         );
         assert!(
             report("server: https://a\n", "server: https://b\n")
