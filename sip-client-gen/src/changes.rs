@@ -5,8 +5,9 @@
 //! - **the compiler**: what Rust code written against the old crate does with the new one.
 //!   Every struct is `#[non_exhaustive]` and built through its builder, every enum of the API
 //!   is open, so a new optional field, variant or operation breaks no code; a removal, a type
-//!   change or a new required argument does. (The verdict test checks this against a probe
-//!   crate that uses the whole API.)
+//!   change or a new required argument does, and so does a type that becomes
+//!   `#[non_exhaustive]` (its literals stop compiling; the reverse is additive). (The verdict
+//!   test checks this against a probe crate that uses the whole API.)
 //! - **the wire**, after oasdiff's breaking-change rules: changes that leave the Rust types
 //!   alone but break callers or readers. A request constraint tightened (pattern added or
 //!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a request
@@ -310,11 +311,21 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         "type" if before.core == after.core => {
             vec![change(Impact::Additive, says("travels another way"))]
         }
-        "type" if after.has("non_exhaustive") && !before.has("non_exhaustive") => {
-            vec![change(
-                Impact::Breaking,
-                says("became non_exhaustive: it is built through its builder, not as a literal"),
-            )]
+        // The same kind of type, only `#[non_exhaustive]` added or removed.
+        "type" if kind_of_type(before) == kind_of_type(after) => {
+            if after.has("non_exhaustive") {
+                vec![change(
+                    Impact::Breaking,
+                    says(
+                        "became non_exhaustive: it is built through its builder, not as a literal",
+                    ),
+                )]
+            } else {
+                vec![change(
+                    Impact::Additive,
+                    says("no longer non_exhaustive: it can also be built as a literal"),
+                )]
+            }
         }
         "response" if before.core == after.core => media_changed(key, before, after),
         "response" if status_of(before.name).is_some_and(|s| s >= 400) => {
@@ -325,6 +336,15 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         }
         _ => vec![change(Impact::Breaking, says("changed"))],
     }
+}
+
+/// A type line's core without `non_exhaustive`: what kind of type it is.
+fn kind_of_type<'a>(line: &Line<'a>) -> Vec<&'a str> {
+    line.core
+        .iter()
+        .copied()
+        .filter(|word| *word != "non_exhaustive")
+        .collect()
 }
 
 fn media_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
@@ -581,6 +601,65 @@ mod tests {
             "// @generated from spec sha256 bbbb\n// run the generator\noperation op: GET /x\n\n\n";
         assert_eq!(report(old, new), "api changes: none\n");
         assert_eq!(report(new, old), "api changes: none\n");
+    }
+
+    #[test]
+    fn types_retries_and_answers_that_changed() {
+        let r = |old: &str, new: &str| report(old, new);
+        // Retries are behaviour: what worked still works.
+        assert_eq!(
+            r("retry op: safe\n", "retry op: not idempotent\n"),
+            "additive: retry op: retries changed (safe -> not idempotent)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        // The same type travelling another way; becoming non_exhaustive; anything else.
+        assert_eq!(
+            r(
+                "type X: struct | in=response\n",
+                "type X: struct | in=request+response\n"
+            ),
+            "additive: type X: travels another way (struct | in=response -> struct | \
+             in=request+response)\napi changes: 0 breaking, 1 additive\n"
+        );
+        assert_eq!(
+            r(
+                "type X: struct | in=response\n",
+                "type X: struct, non_exhaustive | in=response\n"
+            ),
+            "breaking: type X: became non_exhaustive: it is built through its builder, not as \
+             a literal (struct | in=response -> struct, non_exhaustive | in=response)\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        assert_eq!(
+            r(
+                "type X: struct, non_exhaustive\n",
+                "type X: enum, non_exhaustive\n"
+            ),
+            "breaking: type X: changed (struct, non_exhaustive -> enum, non_exhaustive)\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        // Literals that compiled before still do, and more of them.
+        assert_eq!(
+            r("type X: struct, non_exhaustive\n", "type X: struct\n"),
+            "additive: type X: no longer non_exhaustive: it can also be built as a literal \
+             (struct, non_exhaustive -> struct)\napi changes: 0 breaking, 1 additive\n"
+        );
+        // Another kind of type: changed, whatever happened to `non_exhaustive`.
+        assert_eq!(
+            r("type X: struct\n", "type X: enum, non_exhaustive\n"),
+            "breaking: type X: changed (struct -> enum, non_exhaustive)\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        // Every error answer is `Error`, whatever its schema; a success answer is the output.
+        assert_eq!(
+            r("response op.404: E\n", "response op.404: F\n"),
+            "additive: response op.404: error answer changed (E -> F)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        assert_eq!(
+            r("response op.200: A\n", "response op.200: B\n"),
+            "breaking: response op.200: changed (A -> B)\napi changes: 1 breaking, 0 additive\n"
+        );
     }
 
     #[test]
