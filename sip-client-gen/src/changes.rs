@@ -662,6 +662,34 @@ mod tests {
         );
     }
 
+    /// Parameters and bodies are only sent: what makes a response field break readers does
+    /// not apply to them.
+    #[test]
+    fn parameters_travel_one_way() {
+        assert_eq!(
+            report(
+                "param op.q: query, required, String\n",
+                "param op.q: query, String\n"
+            ),
+            "additive: param op.q: became optional (query, required, String -> query, String)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        assert_eq!(
+            report("body op: B, required\n", "body op: B, required, nullable\n"),
+            "additive: body op: became nullable (B, required -> B, required, nullable)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        // A field whose type now also travels the other way: nothing else changed.
+        assert_eq!(
+            report(
+                "field T.f: String, required | in=response\n",
+                "field T.f: String, required | in=request+response\n"
+            ),
+            "additive: field T.f: travels another way (String, required | in=response -> \
+             String, required | in=request+response)\napi changes: 0 breaking, 1 additive\n"
+        );
+    }
+
     #[test]
     fn statuses_media_security_and_servers() {
         let old = "operation op: GET /x\nresponse op.200: A | media=application/json\nresponse op.404: E | media=application/json\n";
