@@ -592,6 +592,67 @@ mod tests {
         assert!(report(old, new).starts_with("additive:"));
     }
 
+    #[test]
+    fn each_constraint_tightens_one_way() {
+        let body = |extras: &str| format!("body op.file: Upload, required{extras}\n");
+        let verdict = |old: &str, new: &str| {
+            let text = report(&body(old), &body(new));
+            text.lines().next().unwrap_or_default().to_owned()
+        };
+        let r =
+            |what: &str, impact: &str, why: &str| format!("{impact}: body op.file: {what} {why}");
+        // Upload types: one no longer accepted tightens; only new ones relax.
+        let jpeg_png = " | contentType=image/jpeg image/png";
+        assert!(
+            verdict(jpeg_png, " | contentType=image/png").starts_with(&r(
+                "contentType image/jpeg image/png -> image/png",
+                "breaking",
+                "tightened"
+            )),
+        );
+        assert!(
+            verdict(jpeg_png, " | contentType=image/png image/jpeg image/gif").starts_with(&r(
+                "contentType image/jpeg image/png -> image/png image/jpeg image/gif",
+                "additive",
+                "relaxed"
+            )),
+        );
+        assert!(verdict("", jpeg_png).starts_with(&r(
+            "contentType added (image/jpeg image/png)",
+            "breaking",
+            "tightened"
+        )));
+        assert!(verdict(jpeg_png, "").starts_with(&r(
+            "contentType removed (was image/jpeg image/png)",
+            "additive",
+            "relaxed"
+        )));
+        // Bounds: a maximum lowered or added, a minimum raised or added, tighten.
+        for (key, looser, tighter) in [
+            ("maxLength", "20", "10"),
+            ("maxItems", "20", "10"),
+            ("maximum", "20", "10"),
+            ("minLength", "10", "20"),
+            ("minItems", "10", "20"),
+            ("minimum", "10", "20"),
+        ] {
+            let (looser, tighter) = (format!(" | {key}={looser}"), format!(" | {key}={tighter}"));
+            assert!(
+                verdict(&looser, &tighter).starts_with("breaking: "),
+                "{key}"
+            );
+            assert!(
+                verdict(&tighter, &looser).starts_with("additive: "),
+                "{key}"
+            );
+            assert!(verdict("", &tighter).starts_with("breaking: "), "{key}");
+            assert!(verdict(&tighter, "").starts_with("additive: "), "{key}");
+            // The same bound written another way is not tighter.
+            let same = format!("{tighter}.0");
+            assert!(verdict(&tighter, &same).starts_with("additive: "), "{key}");
+        }
+    }
+
     /// Comment lines and blank lines are not part of the API: surfaces that differ only
     /// in them (a generation header, spacing) compare equal.
     #[test]
