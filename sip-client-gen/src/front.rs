@@ -848,3 +848,50 @@ fn request_builder(op: &Operation) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The check of field `xs` of type `ty`, without spaces: lengths (`items` false) or
+    /// items.
+    fn check(ty: &str, items: bool, newtype: bool) -> String {
+        let check = FieldCheck {
+            field: Field {
+                json: "xs".to_owned(),
+                ident: syn::parse_str("xs").unwrap(),
+                ty: syn::parse_str(ty).unwrap(),
+                flatten: false,
+            },
+            min_length: (!items).then_some(1),
+            max_length: None,
+            min_items: items.then_some(1),
+            max_items: items.then_some(3),
+            nested: false,
+            newtype,
+        };
+        field_check(&check).to_string().replace(' ', "")
+    }
+
+    /// An absent optional field passes (`None`), a present one is checked like a required
+    /// one; a constrained string newtype is checked through its text.
+    #[test]
+    fn each_shape_of_field_is_checked_through_its_value() {
+        let at = ",&at.field(\"xs\"))?;";
+        for (ty, items, newtype, value) in [
+            ("Option<Vec<String>>", true, false, "self.xs.as_deref()"),
+            ("Vec<String>", true, false, "Some(self.xs.as_slice())"),
+            ("Option<String>", false, false, "self.xs.as_ref()"),
+            ("Option<Name>", false, true, "self.xs.as_deref()"),
+            ("String", false, false, "Some(&self.xs)"),
+            ("Name", false, true, "Some(&*self.xs)"),
+        ] {
+            let expected = if items {
+                format!("crate::validate::check_items({value},Some(1u64),Some(3u64){at}")
+            } else {
+                format!("crate::validate::check_length(&{value},Some(1u64),None{at}")
+            };
+            assert_eq!(check(ty, items, newtype), expected, "{ty}");
+        }
+    }
+}
