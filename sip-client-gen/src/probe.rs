@@ -260,3 +260,56 @@ fn operation_probe(op: &crate::model::Operation) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qualified(ty: &str) -> String {
+        let ty: syn::Type = syn::parse_str(ty).unwrap();
+        let ty = qualify(&ty);
+        quote!(#ty).to_string().replace(' ', "")
+    }
+
+    /// The probe is a crate of its own: the generated code's paths to its own types go
+    /// through `sip_client` (whose root re-exports `types`), and nothing else moves.
+    #[test]
+    fn paths_of_the_generated_code_go_through_the_crate_root() {
+        for (ty, expected) in [
+            ("crate::types::SipConfig", "sip_client::SipConfig"),
+            (
+                "crate::types::builder::SipConfig",
+                "sip_client::builder::SipConfig",
+            ),
+            (
+                "crate::builder::SipConfig",
+                "sip_client::builder::SipConfig",
+            ),
+            ("crate::PhoneNumber", "sip_client::PhoneNumber"),
+            ("super::SipConfig", "sip_client::SipConfig"),
+            ("types::SipConfig", "sip_client::SipConfig"),
+            ("SipConfig", "sip_client::SipConfig"),
+            (
+                "Option<Vec<SipConfig>>",
+                "Option<Vec<sip_client::SipConfig>>",
+            ),
+            (
+                "std::collections::BTreeMap<String, crate::types::Transport>",
+                "std::collections::BTreeMap<String,sip_client::Transport>",
+            ),
+            // Left alone: std's names, primitives, absolute paths, qualified paths.
+            ("String", "String"),
+            ("Box<i64>", "Box<i64>"),
+            ("i64", "i64"),
+            ("::std::string::String", "::std::string::String"),
+            ("::SipConfig", "::SipConfig"),
+            (
+                "<SipConfig as crate::Trait>::Item",
+                "<SipConfigascrate::Trait>::Item",
+            ),
+            ("&str", "&str"),
+        ] {
+            assert_eq!(qualified(ty), expected, "{ty}");
+        }
+    }
+}

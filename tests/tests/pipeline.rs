@@ -689,3 +689,40 @@ fn a_breaking_change_says_the_version_must_move() {
     );
     scratch.assert_client_untouched();
 }
+
+/// Each path segment is filled from its own parameter, whatever the order of the
+/// parameters' declarations (our spec has one path parameter).
+#[test]
+fn every_path_parameter_fills_its_own_segment() {
+    let text = spec_text();
+    let operation = "  /v1/sip/pair/{first}/{second}:\n    delete:\n      operationId: cancel_pair\n      \
+        parameters:\n        - name: second\n          in: path\n          required: true\n          \
+        schema:\n            type: string\n        - name: first\n          in: path\n          \
+        required: true\n          schema:\n            type: string\n      responses:\n        \
+        '200':\n          description: done\n          content:\n            application/json:\n              \
+        schema:\n                $ref: '#/components/schemas/PortCancelEnvelope'\n        \
+        '400':\n          $ref: '#/components/responses/ApiError'\n";
+    let spec = text.replacen(
+        "  /v1/sip/port/{id}:\n",
+        &format!("{operation}  /v1/sip/port/{{id}}:\n"),
+        1,
+    );
+    assert_ne!(spec, text, "the replacement applied");
+    let generated = sip_client_gen::generate(SPEC_PATH, &spec).unwrap();
+    let api = &generated
+        .files
+        .iter()
+        .find(|file| file.path == API_PATH)
+        .unwrap()
+        .contents;
+    for name in ["first", "second"] {
+        let segment = format!(
+            "let {name}_segment = {name}.query_text();\n            let {name}_segment = crate::call::path_segment(\"{name}\", &{name}_segment)?;"
+        );
+        assert!(api.contains(&segment), "{segment}");
+    }
+    assert!(
+        api.contains(r#"&["v1", "sip", "pair", first_segment, second_segment]"#),
+        "the segments in the path's order"
+    );
+}
