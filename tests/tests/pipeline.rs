@@ -467,6 +467,17 @@ fn checked_in_crate_version_carries_the_spec_version() {
 
 /// The probe of the verdict test (slow, so it runs in `cargo xtask ci` only) calls every
 /// operation of the spec; this checks it quickly, from the surface's list of operations.
+/// The probe of our spec, as the reviewer reads it: how code written against this API
+/// looks (every builder, field, enum and operation). The verdict test compiles it against
+/// every fixture change; this snapshot pins what it says.
+#[test]
+fn the_probe_of_our_spec() {
+    let probe = sip_client_gen::generate_probe(&spec_text()).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("probe", probe));
+}
+
 #[test]
 fn the_probe_calls_every_operation() {
     let spec = spec_text();
