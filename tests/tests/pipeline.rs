@@ -737,3 +737,27 @@ fn every_path_parameter_fills_its_own_segment() {
         "the segments in the path's order"
     );
 }
+
+/// In a builder, only the map of unknown keys (`extra`) and constants start with a value: a
+/// required map of the spec's own must be set, like any other required field.
+#[test]
+fn a_builder_starts_empty_but_for_unknown_keys_and_constants() {
+    let text = spec_text();
+    let spec = text.replacen(
+        "  schemas:\n",
+        "  schemas:\n    Tagged:\n      type: object\n      required:\n        - labels\n      properties:\n        labels:\n          type: object\n          additionalProperties: {}\n",
+        1,
+    );
+    assert_ne!(spec, text, "the replacement applied");
+    let generated = sip_client_gen::generate(SPEC_PATH, &spec).unwrap();
+    let client = &generated
+        .files
+        .iter()
+        .find(|file| file.path == CLIENT_PATH)
+        .unwrap()
+        .contents;
+    let labels = "labels: Err(\"no value supplied for labels\".to_string()),";
+    assert!(client.contains(labels), "{labels}");
+    // Bland's open objects keep their unknown keys in `extra`, which starts empty.
+    assert!(client.contains("extra: Ok(::std::default::Default::default()),"));
+}
