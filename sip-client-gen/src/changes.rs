@@ -617,6 +617,14 @@ mod tests {
                 "relaxed"
             )),
         );
+        // Every type replaced: each old one is lost.
+        assert!(
+            verdict(jpeg_png, " | contentType=image/gif").starts_with(&r(
+                "contentType image/jpeg image/png -> image/gif",
+                "breaking",
+                "tightened"
+            )),
+        );
         assert!(verdict("", jpeg_png).starts_with(&r(
             "contentType added (image/jpeg image/png)",
             "breaking",
