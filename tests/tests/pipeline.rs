@@ -389,6 +389,20 @@ fn xtask_acts_on_the_checkout_it_runs_in() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
+    // An empty CARGO_MANIFEST_DIR is no directory: the search starts where it runs.
+    let output = std::process::Command::new(&xtask)
+        .args(["generate", "--check"])
+        .env("CARGO_MANIFEST_DIR", "")
+        .current_dir(scratch.root.join("sip-client"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is stale"));
     scratch.assert_client_untouched();
 
     // Outside any workspace: an error, not a guess.
@@ -760,4 +774,42 @@ fn a_builder_starts_empty_but_for_unknown_keys_and_constants() {
     assert!(client.contains(labels), "{labels}");
     // Bland's open objects keep their unknown keys in `extra`, which starts empty.
     assert!(client.contains("extra: Ok(::std::default::Default::default()),"));
+}
+
+/// What our spec does not have, the probe still covers: an optional JSON body, an optional
+/// part of a multipart form and an optional query parameter are each set through their
+/// setter.
+#[test]
+fn the_probe_sets_optional_bodies_parts_and_parameters() {
+    let mut spec = spec_text();
+    for (from, to) in [
+        (
+            "        description: The numbers, the directions to configure and the service.\n        required: true\n",
+            "        description: The numbers, the directions to configure and the service.\n        required: false\n",
+        ),
+        (
+            "          maxLength: 10485760\n",
+            "          maxLength: 10485760\n        note:\n          type: string\n",
+        ),
+        (
+            "operationId: list_sip_numbers\n",
+            "operationId: list_sip_numbers\n      parameters:\n        - name: limit\n          in: query\n          schema:\n            type: integer\n",
+        ),
+    ] {
+        assert!(spec.contains(from), "{from}");
+        spec = spec.replacen(from, to, 1);
+    }
+    let probe: String = sip_client_gen::generate_probe(&spec)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for setter in [
+        "letcall=call.body({letvalue:sip_client::SipAttachRequest=unimplemented!();value});",
+        "letcall=call.note({letvalue:String=unimplemented!();value});",
+        "letcall=call.limit({letvalue:i64=unimplemented!();value});",
+    ] {
+        assert!(probe.contains(setter), "{setter}");
+    }
+    assert!(!probe.contains("letbody:sip_client::SipAttachRequest"));
 }
