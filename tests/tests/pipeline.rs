@@ -609,6 +609,22 @@ fn xtask_says_how_it_is_used() {
             "{command}: {usage}"
         );
     }
+    // Each command parses its own arguments.
+    for (command, usage) in [
+        ("ci", "usage: cargo xtask ci [--fast]\n"),
+        ("bench", "usage: cargo xtask bench "),
+        (
+            "semver",
+            "error: unknown argument \"--bogus\"\nusage: cargo xtask semver ",
+        ),
+        ("review", "usage: cargo xtask review "),
+        ("mutants", "usage: cargo xtask mutants "),
+    ] {
+        let output = run(&[command, "--bogus"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.starts_with(usage), "{command}: {stderr}");
+    }
     for args in [
         &[][..],
         &["generate", "--bogus"],
@@ -620,6 +636,30 @@ fn xtask_says_how_it_is_used() {
         assert!(output.stdout.is_empty(), "{args:?}");
         assert_eq!(String::from_utf8(output.stderr).unwrap(), usage, "{args:?}");
     }
+}
+
+/// `cargo xtask demo` checks the client is fresh, then runs the demo with cargo (here a
+/// stand-in that succeeds, then one that fails).
+#[test]
+fn xtask_demo_checks_freshness_then_runs_the_demo() {
+    let demo = |cargo: &str| {
+        std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+            .arg("demo")
+            .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))
+            .env("CARGO", cargo)
+            .output()
+            .unwrap()
+    };
+    let output = demo("true");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "generated client is fresh (checked against {SPEC_PATH})"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(demo("false").status.code(), Some(1));
 }
 
 #[test]
