@@ -14,40 +14,52 @@ const USAGE: &str =
 /// The cold-build ratio users of the crate should see at most.
 const COLD_BUILD_TARGET: f64 = 1.03;
 
-pub fn run(args: &[&str]) -> ExitCode {
-    let mut quick = false;
-    let mut footprint_only = false;
-    let mut pairs = None;
-    let mut build_pairs = 15;
+/// What `cargo xtask bench` was asked for.
+#[derive(Debug, PartialEq)]
+struct Options {
+    quick: bool,
+    footprint_only: bool,
+    pairs: Option<usize>,
+    build_pairs: usize,
+}
+
+/// The options of `args`, or `None` for a usage error.
+fn parse_args(args: &[&str]) -> Option<Options> {
+    let mut options = Options {
+        quick: false,
+        footprint_only: false,
+        pairs: None,
+        build_pairs: 15,
+    };
+    let count = |value: Option<&&str>| {
+        value
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+    };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
-            "--quick" => quick = true,
-            "--footprint" => footprint_only = true,
-            "--pairs" => match rest.next().and_then(|n| n.parse::<usize>().ok()) {
-                Some(n) if n > 0 => pairs = Some(n),
-                _ => {
-                    eprintln!("{USAGE}");
-                    return ExitCode::from(2);
-                }
-            },
-            "--build-pairs" => match rest.next().and_then(|n| n.parse().ok()) {
-                Some(n) if n > 0 => build_pairs = n,
-                _ => {
-                    eprintln!("{USAGE}");
-                    return ExitCode::from(2);
-                }
-            },
-            _ => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
-            }
+            "--quick" => options.quick = true,
+            "--footprint" => options.footprint_only = true,
+            "--pairs" => options.pairs = Some(count(rest.next())?),
+            "--build-pairs" => options.build_pairs = count(rest.next())?,
+            _ => return None,
         }
     }
-    if quick && footprint_only {
+    (!(options.quick && options.footprint_only)).then_some(options)
+}
+
+pub fn run(args: &[&str]) -> ExitCode {
+    let Some(Options {
+        quick,
+        footprint_only,
+        pairs,
+        build_pairs,
+    }) = parse_args(args)
+    else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
-    }
+    };
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     if !footprint_only && !run_benches(&root, &cargo, quick, pairs) {
@@ -463,6 +475,32 @@ mod tests {
                 (root.clone(), format!("{bench} --quick --pairs 4")),
                 (root, bench.to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn bench_options() {
+        let options = |quick, footprint_only, pairs, build_pairs| {
+            Some(Options {
+                quick,
+                footprint_only,
+                pairs,
+                build_pairs,
+            })
+        };
+        assert_eq!(parse_args(&[]), options(false, false, None, 15));
+        assert_eq!(parse_args(&["--quick"]), options(true, false, None, 15));
+        assert_eq!(
+            parse_args(&["--quick", "--pairs", "3"]),
+            options(true, false, Some(3), 15)
+        );
+        assert_eq!(
+            parse_args(&["--footprint", "--build-pairs", "1"]),
+            options(false, true, None, 1)
+        );
+        assert_eq!(
+            parse_args(&["--pairs", "1", "--build-pairs", "2"]),
+            options(false, false, Some(1), 2)
         );
     }
 
