@@ -662,6 +662,61 @@ fn xtask_demo_checks_freshness_then_runs_the_demo() {
     assert_eq!(demo("false").status.code(), Some(1));
 }
 
+/// `cargo xtask bench` in each mode, with stand-ins for cargo (`true` builds nothing and
+/// succeeds, `false` fails): which steps run, what they report, the exit code.
+#[test]
+fn xtask_bench_runs_the_steps_of_its_mode() {
+    let bench = |cargo: &str, args: &[&str]| {
+        let output = std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+            .arg("bench")
+            .args(args)
+            .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))
+            .env("CARGO", cargo)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let quick_note =
+        "(quick mode: the cold-build footprint is measured only by `cargo xtask bench`)";
+    let cold = "cold build (fresh target dir, dev profile), 1 pairs";
+
+    let (code, stdout, _) = bench("true", &["--quick"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains(quick_note) && !stdout.contains(cold),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = bench("true", &["--footprint", "--build-pairs", "1"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains(cold) && !stdout.contains(quick_note),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("crates compiled: sip-client 0, reqwest+serde+serde_json 0 (+0)"),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = bench("true", &["--build-pairs", "1"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains(cold), "{stdout}");
+
+    let (code, _, stderr) = bench("false", &["--quick"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(stderr, "error: the benchmarks failed\n");
+    let (code, _, stderr) = bench("false", &["--footprint", "--build-pairs", "1"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.starts_with("error: footprint: cargo build"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
     let spec = spec_text().replacen(
