@@ -674,16 +674,15 @@ mod tests {
 
     #[test]
     fn types_retries_and_answers_that_changed() {
-        let r = |old: &str, new: &str| report(old, new);
         // Retries are behaviour: what worked still works.
         assert_eq!(
-            r("retry op: safe\n", "retry op: not idempotent\n"),
+            report("retry op: safe\n", "retry op: not idempotent\n"),
             "additive: retry op: retries changed (safe -> not idempotent)\n\
              api changes: 0 breaking, 1 additive\n"
         );
         // The same type travelling another way; becoming non_exhaustive; anything else.
         assert_eq!(
-            r(
+            report(
                 "type X: struct | in=response\n",
                 "type X: struct | in=request+response\n"
             ),
@@ -691,7 +690,7 @@ mod tests {
              in=request+response)\napi changes: 0 breaking, 1 additive\n"
         );
         assert_eq!(
-            r(
+            report(
                 "type X: struct | in=response\n",
                 "type X: struct, non_exhaustive | in=response\n"
             ),
@@ -700,7 +699,7 @@ mod tests {
              api changes: 1 breaking, 0 additive\n"
         );
         assert_eq!(
-            r(
+            report(
                 "type X: struct, non_exhaustive\n",
                 "type X: enum, non_exhaustive\n"
             ),
@@ -709,24 +708,24 @@ mod tests {
         );
         // Literals that compiled before still do, and more of them.
         assert_eq!(
-            r("type X: struct, non_exhaustive\n", "type X: struct\n"),
+            report("type X: struct, non_exhaustive\n", "type X: struct\n"),
             "additive: type X: no longer non_exhaustive: it can also be built as a literal \
              (struct, non_exhaustive -> struct)\napi changes: 0 breaking, 1 additive\n"
         );
         // Another kind of type: changed, whatever happened to `non_exhaustive`.
         assert_eq!(
-            r("type X: struct\n", "type X: enum, non_exhaustive\n"),
+            report("type X: struct\n", "type X: enum, non_exhaustive\n"),
             "breaking: type X: changed (struct -> enum, non_exhaustive)\n\
              api changes: 1 breaking, 0 additive\n"
         );
         // Every error answer is `Error`, whatever its schema; a success answer is the output.
         assert_eq!(
-            r("response op.404: E\n", "response op.404: F\n"),
+            report("response op.404: E\n", "response op.404: F\n"),
             "additive: response op.404: error answer changed (E -> F)\n\
              api changes: 0 breaking, 1 additive\n"
         );
         assert_eq!(
-            r("response op.200: A\n", "response op.200: B\n"),
+            report("response op.200: A\n", "response op.200: B\n"),
             "breaking: response op.200: changed (A -> B)\napi changes: 1 breaking, 0 additive\n"
         );
     }

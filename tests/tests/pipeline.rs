@@ -193,6 +193,22 @@ fn write(path: &Path, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
+/// Our spec with each `(from, to)` applied once; each `from` must occur in it.
+fn spec_with(edits: &[(&str, &str)]) -> String {
+    let mut spec = spec_text();
+    for (from, to) in edits {
+        assert!(spec.contains(from), "the spec holds {from:?}");
+        spec = spec.replacen(from, to, 1);
+    }
+    spec
+}
+
+/// The file at `path` as the generator writes it for `spec`.
+fn generated_file(spec: &str, path: &str) -> String {
+    let generated = sip_client_gen::generate(SPEC_PATH, spec).unwrap();
+    generated.file(path).unwrap().contents.clone()
+}
+
 #[test]
 fn yaml_syntax_error_names_line_and_column_and_writes_nothing() {
     // Line 3 gets a second `: ` (YAML reads it as a nested mapping where none may start).
@@ -524,16 +540,10 @@ fn the_probe_calls_every_operation() {
 /// schema that generates fine.
 #[test]
 fn progenitor_error_names_the_operation() {
-    let text = spec_text();
-    let at = text.find("operationId: list_sip_numbers").unwrap();
-    let (before, after) = text.split_at(at);
-    let after = after.replacen(
+    let spec = spec_with(&[(
         "operationId: list_sip_numbers\n",
         "operationId: list_sip_numbers\n      parameters:\n        - name: tags\n          in: query\n          style: pipeDelimited\n          schema:\n            type: array\n            items:\n              type: string\n",
-        1,
-    );
-    let spec = format!("{before}{after}");
-    assert_ne!(spec, text, "the replacement applied");
+    )]);
     let scratch = Scratch::new("progenitor-error", &spec);
     let err = scratch.generate_fails();
     match &err {
@@ -560,20 +570,11 @@ fn progenitor_error_names_the_operation() {
 /// hand-written type inside).
 #[test]
 fn only_phone_numbers_lend_display_to_the_types_around_them() {
-    let text = spec_text();
-    let spec = text.replacen(
+    let spec = spec_with(&[(
         "  schemas:\n",
         "  schemas:\n    NumberOrExtension:\n      oneOf:\n        - $ref: '#/components/schemas/PhoneNumber'\n        - type: integer\n    SecretOrPin:\n      oneOf:\n        - $ref: '#/components/schemas/SipSecret'\n        - type: integer\n",
-        1,
-    );
-    assert_ne!(spec, text, "the replacement applied");
-    let generated = sip_client_gen::generate(SPEC_PATH, &spec).unwrap();
-    let client = &generated
-        .files
-        .iter()
-        .find(|file| file.path == CLIENT_PATH)
-        .unwrap()
-        .contents;
+    )]);
+    let client = generated_file(&spec, CLIENT_PATH);
     let implemented =
         |name: &str, r#trait: &str| client.contains(&format!("impl ::std::{trait} for {name} {{"));
     assert!(client.contains("pub enum NumberOrExtension"), "generated");
@@ -781,18 +782,10 @@ fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
 
 #[test]
 fn a_breaking_change_says_the_version_must_move() {
-    let text = spec_text();
-    let at = text.find("    SipOptions:").unwrap();
-    let spec = format!(
-        "{}{}",
-        &text[..at],
-        text[at..].replacen(
-            "        secure_media:\n          description: Whether media is encrypted (SRTP).\n          type: boolean\n",
-            "",
-            1,
-        )
-    );
-    assert_ne!(spec, text, "the replacement applied");
+    let spec = spec_with(&[(
+        "        secure_media:\n          description: Whether media is encrypted (SRTP).\n          type: boolean\n",
+        "",
+    )]);
     let scratch = Scratch::new("breaking", &spec);
     let mut out = Vec::new();
     let report = generate::run(&scratch.root, Mode::Check, &mut out).unwrap();
@@ -814,7 +807,6 @@ fn a_breaking_change_says_the_version_must_move() {
 /// parameters' declarations (our spec has one path parameter).
 #[test]
 fn every_path_parameter_fills_its_own_segment() {
-    let text = spec_text();
     let operation = "  /v1/sip/pair/{first}/{second}:\n    delete:\n      operationId: cancel_pair\n      \
         parameters:\n        - name: second\n          in: path\n          required: true\n          \
         schema:\n            type: string\n        - name: first\n          in: path\n          \
@@ -822,19 +814,11 @@ fn every_path_parameter_fills_its_own_segment() {
         '200':\n          description: done\n          content:\n            application/json:\n              \
         schema:\n                $ref: '#/components/schemas/PortCancelEnvelope'\n        \
         '400':\n          $ref: '#/components/responses/ApiError'\n";
-    let spec = text.replacen(
+    let spec = spec_with(&[(
         "  /v1/sip/port/{id}:\n",
         &format!("{operation}  /v1/sip/port/{{id}}:\n"),
-        1,
-    );
-    assert_ne!(spec, text, "the replacement applied");
-    let generated = sip_client_gen::generate(SPEC_PATH, &spec).unwrap();
-    let api = &generated
-        .files
-        .iter()
-        .find(|file| file.path == API_PATH)
-        .unwrap()
-        .contents;
+    )]);
+    let api = generated_file(&spec, API_PATH);
     for name in ["first", "second"] {
         let segment = format!(
             "let {name}_segment = {name}.query_text();\n            let {name}_segment = crate::call::path_segment(\"{name}\", &{name}_segment)?;"
@@ -851,20 +835,13 @@ fn every_path_parameter_fills_its_own_segment() {
 /// required map of the spec's own must be set, like any other required field.
 #[test]
 fn a_builder_starts_empty_but_for_unknown_keys_and_constants() {
-    let text = spec_text();
-    let spec = text.replacen(
-        "  schemas:\n",
-        "  schemas:\n    Tagged:\n      type: object\n      required:\n        - labels\n      properties:\n        labels:\n          type: object\n          additionalProperties: {}\n",
-        1,
+    let client = generated_file(
+        &spec_with(&[(
+            "  schemas:\n",
+            "  schemas:\n    Tagged:\n      type: object\n      required:\n        - labels\n      properties:\n        labels:\n          type: object\n          additionalProperties: {}\n",
+        )]),
+        CLIENT_PATH,
     );
-    assert_ne!(spec, text, "the replacement applied");
-    let generated = sip_client_gen::generate(SPEC_PATH, &spec).unwrap();
-    let client = &generated
-        .files
-        .iter()
-        .find(|file| file.path == CLIENT_PATH)
-        .unwrap()
-        .contents;
     let labels = "labels: Err(\"no value supplied for labels\".to_string()),";
     assert!(client.contains(labels), "{labels}");
     // Bland's open objects keep their unknown keys in `extra`, which starts empty.
@@ -876,8 +853,7 @@ fn a_builder_starts_empty_but_for_unknown_keys_and_constants() {
 /// setter.
 #[test]
 fn the_probe_sets_optional_bodies_parts_and_parameters() {
-    let mut spec = spec_text();
-    for (from, to) in [
+    let spec = spec_with(&[
         (
             "        description: The numbers, the directions to configure and the service.\n        required: true\n",
             "        description: The numbers, the directions to configure and the service.\n        required: false\n",
@@ -890,10 +866,7 @@ fn the_probe_sets_optional_bodies_parts_and_parameters() {
             "operationId: list_sip_numbers\n",
             "operationId: list_sip_numbers\n      parameters:\n        - name: limit\n          in: query\n          schema:\n            type: integer\n",
         ),
-    ] {
-        assert!(spec.contains(from), "{from}");
-        spec = spec.replacen(from, to, 1);
-    }
+    ]);
     let probe: String = sip_client_gen::generate_probe(&spec)
         .unwrap()
         .chars()

@@ -741,37 +741,29 @@ mod tests {
     }
 
     /// A scratch workspace with snapshot files; removed when dropped.
-    struct Snapshots(PathBuf);
+    struct Snapshots(Dir);
 
     impl Snapshots {
         fn new(name: &str, files: &[&str]) -> Snapshots {
-            let root = std::env::temp_dir()
-                .join(format!("xtask-ci-snapshots-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&root);
-            std::fs::create_dir_all(&root).unwrap();
+            let dir = Dir::new(&format!("snapshots-{name}"));
             for file in files {
-                let path = root.join(file);
+                let path = dir.0.join(file);
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(path, "snapshot\n").unwrap();
             }
-            Snapshots(root)
+            Snapshots(dir)
         }
 
         /// Runs the check with `referenced` as the files the tests asserted.
         fn check(&self, referenced: &[&str]) -> bool {
-            let list = self.0.join("referenced.txt");
+            let root = &self.0.0;
+            let list = root.join("referenced.txt");
             let lines: Vec<String> = referenced
                 .iter()
-                .map(|file| self.0.join(file).to_string_lossy().into_owned())
+                .map(|file| root.join(file).to_string_lossy().into_owned())
                 .collect();
             std::fs::write(&list, lines.join("\n")).unwrap();
-            check_snapshots(&self.0, &list)
-        }
-    }
-
-    impl Drop for Snapshots {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
+            check_snapshots(root, &list)
         }
     }
 
