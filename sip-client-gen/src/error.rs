@@ -31,7 +31,7 @@ pub enum Error {
     },
     /// The document is not a valid OpenAPI 3.0 document.
     Shape {
-        /// Path of the offending value, for example `paths./v1/sip.get.responses`.
+        /// JSON pointer of the offending value, for example `/paths/~1v1~1sip/get/responses`.
         at: String,
         /// What is wrong there.
         message: String,

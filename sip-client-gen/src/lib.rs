@@ -40,6 +40,8 @@ mod front;
 mod mock;
 mod model;
 mod probe;
+#[cfg(test)]
+mod refusals;
 mod rust;
 mod spec;
 mod surface;
@@ -336,14 +338,7 @@ thread_local! {
 /// `catch_panic`, and passes every other panic to the hook it replaced, is installed once.
 fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !CATCHING.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
+    INSTALL.call_once(|| panic::set_hook(quiet_while_catching(panic::take_hook())));
     let was_catching = CATCHING.with(|flag| flag.replace(true));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     CATCHING.with(|flag| flag.set(was_catching));
@@ -353,6 +348,18 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "(no message)".to_owned())
+    })
+}
+
+type PanicHook = Box<dyn Fn(&panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// A panic hook that stays quiet for the panics of a thread inside `catch_panic` and passes
+/// every other panic to `previous`.
+fn quiet_while_catching(previous: PanicHook) -> PanicHook {
+    Box::new(move |info| {
+        if !CATCHING.with(Cell::get) {
+            previous(info);
+        }
     })
 }
 
@@ -387,13 +394,16 @@ mod tests {
     /// never swapped for a silent one.
     #[test]
     fn panics_of_other_threads_are_reported_during_a_generation() {
+        // The hook `catch_panic` installs once per process (other tests of this process
+        // may have run a generation already), then ours under a quiet hook of its own.
+        catch_panic(|| ()).unwrap();
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let record = seen.clone();
-        let default = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
+        let installed = panic::take_hook();
+        panic::set_hook(quiet_while_catching(Box::new(move |info| {
             record.lock().unwrap().push(info.to_string());
-            default(info);
-        }));
+            installed(info);
+        })));
         let caught = catch_panic(|| {
             let other = std::thread::spawn(|| panic!("another thread's panic"));
             assert!(other.join().is_err());

@@ -451,7 +451,7 @@ pub(crate) fn check_no_inline_enums(json: &Value) -> Result<(), Error> {
                     }
                     let len = at.len();
                     at.push('/');
-                    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    at.push_str(&crate::spec::pointer_token(key));
                     let is_component =
                         at.starts_with("/components/schemas/") && at.matches('/').count() == 3;
                     walk(child, at, is_component)?;
@@ -473,6 +473,11 @@ pub(crate) fn check_no_inline_enums(json: &Value) -> Result<(), Error> {
         }
     }
     walk(json, &mut String::new(), false)
+}
+
+/// The JSON pointer of a path item.
+fn path_pointer(path: &str) -> String {
+    format!("/paths/{}", crate::spec::pointer_token(path))
 }
 
 fn invalid(at: String, message: String) -> Error {
@@ -551,7 +556,7 @@ pub(crate) fn build(
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             return Err(invalid(
-                format!("/paths/{path}"),
+                path_pointer(path),
                 "a $ref path item is not supported".to_owned(),
             ));
         };
@@ -559,7 +564,7 @@ pub(crate) fn build(
             let op = build_operation(spec, &api, path, method, &item.parameters, operation)?;
             if !ids.insert(op.id.clone()) {
                 return Err(invalid(
-                    format!("/paths/{path}/{method}/operationId"),
+                    format!("{}/{method}/operationId", path_pointer(path)),
                     format!("operationId {:?} is used twice", op.id),
                 ));
             }
@@ -613,10 +618,7 @@ fn build_operation(
     path_params: &[ReferenceOr<Parameter>],
     operation: &openapiv3::Operation,
 ) -> Result<Operation, Error> {
-    let at = format!(
-        "/paths/{}/{method}",
-        path.replace('~', "~0").replace('/', "~1")
-    );
+    let at = format!("{}/{method}", path_pointer(path));
     let id = operation.operation_id.clone().ok_or_else(|| {
         invalid(
             at.clone(),

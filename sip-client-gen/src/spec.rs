@@ -42,9 +42,32 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
     crate::model::check_no_inline_enums(&json)?;
 
     serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
-        at: err.path().to_string(),
+        at: pointer(err.path()),
         message: err.inner().to_string(),
     })
+}
+
+/// A key as one token of a JSON pointer: `~` and `/` escaped as RFC 6901 says.
+pub(crate) fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// serde's path to a value as a JSON pointer, like every other place an error names. A
+/// segment serde could not name ends the pointer there (at the value holding it).
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        let token = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => pointer_token(key),
+            Segment::Enum { variant } => pointer_token(variant),
+            Segment::Unknown => break,
+        };
+        out.push('/');
+        out.push_str(&token);
+    }
+    out
 }
 
 /// Checks that every `$ref` in `value` resolves inside `root`; `at` is `value`'s JSON pointer.
@@ -69,8 +92,7 @@ fn check_refs(root: &Value, value: &Value, at: &mut String) -> Result<(), Error>
             for (key, child) in map {
                 let len = at.len();
                 at.push('/');
-                // JSON pointer escaping (RFC 6901).
-                at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                at.push_str(&pointer_token(key));
                 check_refs(root, child, at)?;
                 at.truncate(len);
             }
