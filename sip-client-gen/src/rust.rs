@@ -219,7 +219,7 @@ pub(crate) fn snake(name: &str) -> String {
     let mut previous_lower = false;
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && previous_lower && !out.ends_with('_') {
+            if c.is_ascii_uppercase() && previous_lower {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());

@@ -350,13 +350,18 @@ mod tests {
 
     #[test]
     fn spec_changes_name_operations_and_schemas() {
-        let old = "paths:\n  /a:\n    get:\n      operationId: a\n  /b:\n    get:\n      operationId: b\ncomponents:\n  schemas:\n    X: {type: string}\n";
-        let new = "paths:\n  /a:\n    get:\n      operationId: a\n      summary: changed\n  /c:\n    post:\n      operationId: c\ncomponents:\n  schemas:\n    Y: {type: string}\n";
+        let old = "servers: [{url: 'https://a'}]\ninfo: {version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n  /b:\n    get:\n      operationId: b\n  /s:\n    get:\n      operationId: same\ncomponents:\n  schemas:\n    X: {type: string}\n    Same: {type: string}\n";
+        let new = "servers: [{url: 'https://b'}]\ninfo: {version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      summary: changed\n  /c:\n    post:\n      operationId: c\n  /s:\n    get:\n      operationId: same\ncomponents:\n  schemas:\n    Y: {type: string}\n    Same: {type: string}\n";
         let text = spec_changes(old, new);
         assert_eq!(
             text,
             "- changed operation `a` (`GET /a`)\n- added operation `c` (`POST /c`)\n- removed operation `b` (`GET /b`)\n\n\
-             - added schema `Y`\n- removed schema `X`\n"
+             - added schema `Y`\n- removed schema `X`\n- changed `servers`\n"
+        );
+        // Nothing changed: each list says so.
+        assert_eq!(
+            spec_changes(old, old),
+            "No operation changed.\n\nNo schema changed.\n"
         );
     }
 }
