@@ -179,26 +179,15 @@ fn method_doc(op: &Operation) -> String {
     )
 }
 
-/// The method name progenitor gives an answer of `status`: its reason phrase in snake case.
+/// The method name progenitor gives an answer of `status`: the snake case of its reason
+/// phrase as the `http` crate knows it (`im_a_teapot` for 418). progenitor cannot generate a
+/// status without one; our helpers call it `status_<code>`.
 fn status_method(status: u16) -> String {
-    let reason = match status {
-        200 => "ok",
-        201 => "created",
-        202 => "accepted",
-        204 => "no_content",
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        409 => "conflict",
-        422 => "unprocessable_entity",
-        429 => "too_many_requests",
-        500 => "internal_server_error",
-        502 => "bad_gateway",
-        503 => "service_unavailable",
-        _ => return format!("status_{status}"),
-    };
-    reason.to_owned()
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .map(|reason| rust::snake(&reason.replace('\'', "")))
+        .unwrap_or_else(|| format!("status_{status}"))
 }
 
 /// `When` and `Then` of an operation progenitor did not generate.
@@ -360,4 +349,61 @@ fn regex_escape(text: &str) -> String {
             escape.then_some('\\').into_iter().chain(std::iter::once(c))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The answers of an operation progenitor does not generate (a multipart upload) are
+    /// named as progenitor names those of the others: one name per status, whichever
+    /// generated the helper. (Each has one success answer, its first 2xx, and every error.)
+    #[test]
+    fn answers_are_named_as_progenitor_names_them() {
+        // Every status with a reason phrase that Bland or a proxy in front of it may answer.
+        let errors = [
+            400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416,
+            417, 418, 421, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505,
+            506, 507, 508, 510, 511,
+        ];
+        for success in [200, 201, 202, 203, 204, 205, 206, 207, 208, 226] {
+            let mut spec = crate::refusals::base();
+            for path in [
+                "/paths/~1v1~1things~1{id}/get/responses",
+                "/paths/~1v1~1things~1{id}~1document/post/responses",
+            ] {
+                let responses = spec.pointer_mut(path).unwrap().as_object_mut().unwrap();
+                let answer = responses.remove("200").unwrap();
+                for status in std::iter::once(success).chain(errors) {
+                    responses.insert(status.to_string(), answer.clone());
+                }
+            }
+            let generated = crate::generate("things.json", &spec.to_string()).unwrap();
+            let mock = &generated.file(crate::MOCK_PATH).unwrap().contents;
+            let answers = |then: &str| -> Vec<String> {
+                let start = mock
+                    .find(&format!("impl {then} {{"))
+                    .unwrap_or_else(|| panic!("{then} in\n{mock}"));
+                let body = &mock[start..];
+                let body = &body[..body.find("\n    }\n").unwrap()];
+                let mut names: Vec<String> = body
+                    .lines()
+                    .filter_map(|line| line.trim().strip_prefix("pub fn "))
+                    .map(|rest| rest[..rest.find(['(', '<']).unwrap()].to_owned())
+                    .filter(|name| !["new", "into_inner"].contains(&name.as_str()))
+                    .collect();
+                names.sort();
+                names
+            };
+            let mut expected: Vec<String> = std::iter::once(success)
+                .chain(errors)
+                .map(status_method)
+                .collect();
+            expected.sort();
+            // progenitor's, of the operation it generates; ours, of the upload.
+            assert_eq!(answers("GetThingThen"), expected, "{success}");
+            assert_eq!(answers("UploadDocumentThen"), expected, "{success}");
+        }
+        assert_eq!(status_method(299), "status_299");
+    }
 }

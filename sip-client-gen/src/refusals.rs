@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::{Error, generate};
 
 /// A small spec the generator accepts: every case below breaks one thing of it.
-fn base() -> Value {
+pub(crate) fn base() -> Value {
     let thing = json!({"description": "the thing", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/ThingEnvelope"}}}});
     json!({
