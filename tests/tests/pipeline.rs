@@ -718,6 +718,40 @@ fn xtask_bench_runs_the_steps_of_its_mode() {
     );
 }
 
+/// `cargo xtask ci` and `ci --fast` run their steps in order and stop at the first that
+/// fails: here the first, with a stand-in for cargo that fails.
+#[test]
+fn xtask_ci_stops_at_the_first_failing_step() {
+    let ci = |args: &[&str]| {
+        let output = std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+            .arg("ci")
+            .args(args)
+            .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))
+            .env("CARGO", "false")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // The whole suite has 13 steps; --fast has format, freshness, build and tests.
+    for (args, steps) in [(&[][..], 13), (&["--fast"][..], 4)] {
+        let (code, stdout, stderr) = ci(args);
+        assert_eq!(code, Some(1), "{args:?}: {stdout}{stderr}");
+        assert_eq!(
+            stdout,
+            format!("\n==> [1/{steps}] cargo fmt --check\n"),
+            "{args:?}"
+        );
+        assert!(
+            stderr.starts_with("==> FAILED: cargo fmt --check ("),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
     let spec = spec_text().replacen(
