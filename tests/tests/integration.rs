@@ -33,6 +33,8 @@ mod faults;
 mod hostile;
 #[path = "mock.rs"]
 mod mock;
+#[path = "mutation.rs"]
+mod mutation;
 #[path = "pipeline.rs"]
 mod pipeline;
 #[path = "retries.rs"]

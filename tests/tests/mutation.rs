@@ -1,0 +1,268 @@
+//! `cargo xtask mutants` end to end, with stand-ins for cargo and the pinned tools in a
+//! scratch workspace: the arguments it gives cargo-mutants, how it judges the results, what
+//! it says and its exit code.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// A scratch workspace whose `cargo` is a stand-in: `cargo mutants` records its arguments
+/// and `PATH`, writes the results this test gives it, and exits with the code given.
+struct Workspace {
+    root: PathBuf,
+}
+
+impl Workspace {
+    fn new(name: &str) -> Workspace {
+        let root = std::env::temp_dir().join(format!(
+            "sip-client-xtask-mutants-{name}-{}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&root);
+        let workspace = Workspace { root };
+        workspace.write("Cargo.toml", "[workspace]\nmembers = []\n");
+        workspace.write("src/lib.rs", "pub fn a() {}\n");
+        // The pinned tools, where `cargo xtask` installs them: each answers `--version`.
+        for (krate, subcommand, version) in [
+            ("cargo-mutants", "mutants", "27.1.0"),
+            ("cargo-nextest", "nextest", "0.9.143"),
+        ] {
+            workspace.script(
+                &format!("target/tools/bin/{krate}"),
+                &format!(
+                    "#!/bin/sh\n[ \"$1 $2\" = \"{subcommand} --version\" ] && echo \"{krate} {version}\"\n"
+                ),
+            );
+        }
+        workspace.script(
+            "fake-cargo",
+            "#!/bin/sh\n\
+             [ \"$1\" = mutants ] || exit 101\n\
+             printf '%s\\n' \"$@\" > \"$FAKE_DIR/args\"\n\
+             printf '%s\\n' \"$PATH\" > \"$FAKE_DIR/path\"\n\
+             out=\n\
+             prev=\n\
+             for arg in \"$@\"; do [ \"$prev\" = --output ] && out=$arg; prev=$arg; done\n\
+             mkdir -p \"$out/mutants.out\"\n\
+             cp \"$FAKE_DIR\"/results/* \"$out/mutants.out/\"\n\
+             exit \"$FAKE_EXIT\"\n",
+        );
+        workspace
+    }
+
+    fn path(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.path(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn script(&self, path: &str, text: &str) {
+        self.write(path, text);
+        fs::set_permissions(self.path(path), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// What cargo-mutants "found": its counts and the mutants it missed and timed out on.
+    fn results(&self, counts: [u64; 4], missed: &[&str], timeouts: &[&str]) {
+        let [caught, missed_count, timeout, unviable] = counts;
+        self.write(
+            "fake/results/outcomes.json",
+            &format!(
+                "{{\"caught\": {caught}, \"missed\": {missed_count}, \"timeout\": {timeout}, \
+                 \"unviable\": {unviable}, \"total_mutants\": 99}}"
+            ),
+        );
+        let lines = |names: &[&str]| names.iter().map(|n| format!("{n}\n")).collect::<String>();
+        self.write("fake/results/missed.txt", &lines(missed));
+        self.write("fake/results/timeout.txt", &lines(timeouts));
+    }
+
+    /// Runs `cargo xtask mutants <args>`, cargo-mutants exiting with `exit`.
+    fn run(&self, args: &[&str], exit: i32) -> (Option<i32>, String, String) {
+        let output = Command::new(sip_client_tests::cargo_binary("xtask", false))
+            .arg("mutants")
+            .args(args)
+            .current_dir(&self.root)
+            .env("CARGO_MANIFEST_DIR", &self.root)
+            .env("CARGO", self.path("fake-cargo"))
+            .env("FAKE_DIR", self.path("fake"))
+            .env("FAKE_EXIT", exit.to_string())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    fn recorded(&self, what: &str) -> String {
+        fs::read_to_string(self.path("fake").join(what)).unwrap()
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+const MISSED: &str = "src/lib.rs:1:14: replace a with ()";
+
+#[test]
+fn every_mutant_caught_passes_with_the_score() {
+    let workspace = Workspace::new("caught");
+    workspace.results([7, 0, 0, 2], &[], &[]);
+    let (code, stdout, stderr) = workspace.run(&["--file", "src/*.rs"], 0);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        "\nmutation score: 7 of 7 viable mutants caught (100.0%); 0 missed, 0 timed out, 2 \
+         unviable\nevery missed mutant is listed, with why, in .cargo/mutants-survivors.txt\n"
+    );
+    // The whole workspace's tests, the results in target/mutants, each --file passed on.
+    let output = workspace.path("target/mutants");
+    assert_eq!(
+        workspace.recorded("args"),
+        format!(
+            "mutants\n--workspace\n--test-workspace=true\n--output\n{}\n--file\nsrc/*.rs\n",
+            output.display()
+        )
+    );
+    // The pinned cargo-mutants first on its PATH.
+    let path = workspace.recorded("path");
+    assert!(
+        path.starts_with(&format!(
+            "{}:",
+            workspace.path("target/tools/bin").display()
+        )),
+        "{path}"
+    );
+}
+
+#[test]
+fn a_missed_mutant_fails_unless_the_survivors_file_says_why() {
+    let workspace = Workspace::new("missed");
+    workspace.results([5, 1, 0, 0], &[MISSED], &[]);
+    let (code, stdout, stderr) = workspace.run(&[], 2);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("mutation score: 5 of 6 viable mutants caught (83.3%); 1 missed"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.starts_with(&format!(
+            "error: 1 missed mutants no test catches and .cargo/mutants-survivors.txt does not \
+             explain:\n  {MISSED}\n"
+        )),
+        "{stderr}"
+    );
+
+    // Listed with why (under another line number: lines move), it passes.
+    workspace.write(
+        ".cargo/mutants-survivors.txt",
+        "# equivalent mutants\nsrc/lib.rs:9:14: replace a with () -- why: a does nothing\n",
+    );
+    let (code, stdout, stderr) = workspace.run(&[], 2);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.ends_with(
+            "every missed mutant is listed, with why, in .cargo/mutants-survivors.txt\n"
+        ),
+        "{stdout}"
+    );
+
+    // Listed without why, it is refused before cargo-mutants runs.
+    workspace.write(".cargo/mutants-survivors.txt", &format!("{MISSED}\n"));
+    fs::remove_file(workspace.path("fake/args")).unwrap();
+    let (code, _, stderr) = workspace.run(&[], 2);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        "error: .cargo/mutants-survivors.txt:1: expected `<mutant> -- why: <reason>`\n"
+    );
+    assert!(!workspace.path("fake/args").exists(), "cargo-mutants ran");
+}
+
+#[test]
+fn a_timeout_counts_as_caught_and_is_listed_to_check() {
+    let workspace = Workspace::new("timeout");
+    let hang = "src/lib.rs:1:1: replace a with loop {}";
+    workspace.results([3, 0, 1, 0], &[], &[hang]);
+    let (code, stdout, stderr) = workspace.run(&[], 3);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "mutation score: 4 of 4 viable mutants caught (100.0%); 0 missed, 1 timed out\
+             , 0 unviable\ncaught by the test timeout (logs in {}):\n  {hang}\n",
+            workspace.path("target/mutants/mutants.out/log").display()
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_failure_of_cargo_mutants_itself_is_an_error() {
+    let workspace = Workspace::new("failure");
+    workspace.results([0, 0, 0, 0], &[], &[]);
+    // 1: usage; 4: the unmutated tree fails its tests.
+    for exit in [1, 4] {
+        let (code, stdout, stderr) = workspace.run(&[], exit);
+        assert_eq!(code, Some(1), "{stdout}{stderr}");
+        assert_eq!(
+            stderr,
+            format!("error: cargo mutants failed (exit status: {exit})\n")
+        );
+    }
+}
+
+#[test]
+fn in_diff_mutates_the_lines_changed_since_the_merge_base() {
+    let workspace = Workspace::new("in-diff");
+    workspace.results([1, 0, 0, 0], &[], &[]);
+    workspace.git(&["init", "-q", "-b", "main"]);
+    workspace.git(&["add", "src", "Cargo.toml"]);
+    workspace.git(&["commit", "-q", "-m", "base"]);
+    workspace.write("src/lib.rs", "pub fn a() {}\npub fn b() {}\n");
+    let (code, stdout, stderr) = workspace.run(&["--in-diff", "main", "--file", "src/lib.rs"], 0);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let diff_path = workspace.path("target/mutants/changes.diff");
+    let diff = fs::read_to_string(&diff_path).unwrap();
+    assert!(diff.contains("+pub fn b() {}\n"), "{diff}");
+    let args = workspace.recorded("args");
+    assert!(
+        args.ends_with(&format!(
+            "--file\nsrc/lib.rs\n--in-diff\n{}\n",
+            diff_path.display()
+        )),
+        "{args}"
+    );
+
+    let (code, _, stderr) = workspace.run(&["--in-diff", "no-such-branch"], 0);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.starts_with("error: git merge-base HEAD no-such-branch failed: "),
+        "{stderr}"
+    );
+}
