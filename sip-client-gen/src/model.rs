@@ -1268,6 +1268,93 @@ mod tests {
         assert_eq!(setters, ["limit"]);
     }
 
+    /// Each schema a query parameter may have becomes the type of its setter on the
+    /// operation's request (arrays: one value per item, repeated in the query).
+    #[test]
+    fn each_parameter_schema_becomes_its_rust_type() {
+        let mut spec = crate::refusals::base();
+        let params = spec
+            .pointer_mut("/paths/~1v1~1things~1{id}/get/parameters")
+            .unwrap()
+            .as_array_mut()
+            .unwrap();
+        for (name, schema) in [
+            (
+                "count",
+                serde_json::json!({"type": "integer", "format": "int32"}),
+            ),
+            (
+                "since",
+                serde_json::json!({"type": "integer", "format": "int64"}),
+            ),
+            ("offset", serde_json::json!({"type": "integer"})),
+            ("ratio", serde_json::json!({"type": "number"})),
+            (
+                "kind",
+                serde_json::json!({"$ref": "#/components/schemas/Kind"}),
+            ),
+            ("note", serde_json::json!({"type": "string"})),
+            (
+                "tags",
+                serde_json::json!({"type": "array", "items": {"type": "string"}}),
+            ),
+            (
+                "sizes",
+                serde_json::json!({"type": "array", "items": {"type": "integer", "format": "int32"}}),
+            ),
+            (
+                "kinds",
+                serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}),
+            ),
+        ] {
+            params.push(serde_json::json!({"name": name, "in": "query", "schema": schema}));
+        }
+        let generated = crate::generate("things.json", &spec.to_string()).unwrap();
+        let api = &generated.file(crate::API_PATH).unwrap().contents;
+        let setter = |name: &str| -> String {
+            let start = api
+                .find(&format!("pub fn {name}("))
+                .unwrap_or_else(|| panic!("a setter {name} in\n{api}"));
+            let end = start + api[start..].find(") -> Self").unwrap();
+            let text = api[start..end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            text.replace("( ", "(").trim_end_matches(',').to_owned()
+        };
+        let into = |ty: &str| format!("impl ::std::convert::Into<{ty}>");
+        let text = "::std::string::String";
+        let kind = "Kind";
+        for (name, ty) in [
+            ("verbose", "bool".to_owned()),
+            ("count", "i32".to_owned()),
+            ("since", "i64".to_owned()),
+            ("offset", "i64".to_owned()),
+            ("ratio", "f64".to_owned()),
+            ("kind", into(kind)),
+            ("note", into(text)),
+        ] {
+            assert_eq!(
+                setter(name),
+                format!("pub fn {name}(mut self, value: {ty}"),
+                "{name}"
+            );
+        }
+        let many = |item: &str| format!("impl ::std::iter::IntoIterator<Item = {item}>");
+        for (name, ty) in [
+            ("tags", many(&into(text))),
+            ("sizes", many("i32")),
+            ("kinds", many(&into(kind))),
+        ] {
+            let found = setter(name).replace("< ", "<").replace(", >", ">");
+            assert_eq!(
+                found,
+                format!("pub fn {name}(mut self, value: {ty}"),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn inline_enums_are_refused_with_where_they_are() {
         let spec = serde_json::json!({
