@@ -355,6 +355,38 @@ fn regex_escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `ok_data`'s parameter is written from inside the mock module: bare names of
+    /// generated types go through `types`, inside generics too; nothing else moves.
+    #[test]
+    fn bare_generated_types_are_named_through_types() {
+        let qualified = |ty: &str| {
+            let ty = qualify(&syn::parse_str(ty).unwrap());
+            quote!(#ty).to_string().replace(' ', "")
+        };
+        for (ty, expected) in [
+            ("SipConfig", "types::SipConfig"),
+            ("Vec<SipNumber>", "Vec<types::SipNumber>"),
+            (
+                "::std::option::Option<Box<SipConfig>>",
+                "::std::option::Option<Box<types::SipConfig>>",
+            ),
+            (
+                "::std::collections::BTreeMap<String, Transport>",
+                "::std::collections::BTreeMap<String,types::Transport>",
+            ),
+            // Left alone: std's names, primitives, paths of more than one segment,
+            // absolute and qualified paths.
+            ("String", "String"),
+            ("Option<i64>", "Option<i64>"),
+            ("crate::PhoneNumber", "crate::PhoneNumber"),
+            ("SipConfig::Builder", "SipConfig::Builder"),
+            ("::SipConfig", "::SipConfig"),
+            ("<SipConfig as Trait>::Item", "<SipConfigasTrait>::Item"),
+        ] {
+            assert_eq!(qualified(ty), expected, "{ty}");
+        }
+    }
+
     /// The answers of an operation progenitor does not generate (a multipart upload) are
     /// named as progenitor names those of the others: one name per status, whichever
     /// generated the helper. (Each has one success answer, its first 2xx, and every error.)
