@@ -1355,6 +1355,63 @@ mod tests {
         }
     }
 
+    /// Every keyword that constrains a parameter's value (and its items') is named in the
+    /// surface, where the change report compares them.
+    #[test]
+    fn the_constraints_of_each_kind_of_parameter_are_in_the_surface() {
+        let mut spec = crate::refusals::base();
+        let params = spec
+            .pointer_mut("/paths/~1v1~1things~1{id}/get/parameters")
+            .unwrap()
+            .as_array_mut()
+            .unwrap();
+        for (name, schema) in [
+            (
+                "count",
+                serde_json::json!({"type": "integer", "minimum": 1, "maximum": 100}),
+            ),
+            (
+                "ratio",
+                serde_json::json!({"type": "number", "minimum": 0.5, "maximum": 2}),
+            ),
+            (
+                "note",
+                serde_json::json!({"type": "string", "pattern": "^[a-z]+$", "minLength": 1, "maxLength": 9}),
+            ),
+            (
+                "tags",
+                serde_json::json!({"type": "array", "minItems": 1, "maxItems": 3,
+                                        "items": {"type": "string", "maxLength": 5}}),
+            ),
+            ("flag", serde_json::json!({"type": "boolean"})),
+        ] {
+            params.push(serde_json::json!({"name": name, "in": "query", "schema": schema}));
+        }
+        let generated = crate::generate("things.json", &spec.to_string()).unwrap();
+        let surface = &generated.file(crate::SURFACE_PATH).unwrap().contents;
+        let line = |name: &str| -> &str {
+            let start = surface
+                .find(&format!("param get_thing.{name}: "))
+                .unwrap_or_else(|| panic!("{name} in\n{surface}"));
+            surface[start..].lines().next().unwrap()
+        };
+        for (name, expected) in [
+            ("count", "query, optional, i64 | maximum=100 | minimum=1"),
+            ("ratio", "query, optional, f64 | maximum=2 | minimum=0.5"),
+            (
+                "note",
+                "query, optional, String | maxLength=9 | minLength=1 | pattern=^[a-z]+$",
+            ),
+            (
+                "tags",
+                "query, optional, Vec<String> | items.maxLength=5 | maxItems=3 | minItems=1",
+            ),
+            ("flag", "query, optional, bool"),
+        ] {
+            assert_eq!(line(name), format!("param get_thing.{name}: {expected}"));
+        }
+    }
+
     #[test]
     fn inline_enums_are_refused_with_where_they_are() {
         let spec = serde_json::json!({
