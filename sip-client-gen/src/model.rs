@@ -1431,7 +1431,34 @@ mod tests {
                     .to_owned()
             }
         );
-        let fine = serde_json::json!({"components": {"schemas": {"Ok": {"type": "string", "enum": ["a"]}}}});
-        assert!(check_no_inline_enums(&fine).is_ok());
+        // In a list (a parameter's schema), named by its index.
+        let in_list = serde_json::json!({"paths": {"/x": {"get": {"parameters": [
+            {"name": "a", "in": "query", "schema": {"type": "string"}},
+            {"name": "b", "in": "query", "schema": {"enum": ["x", "y"]}}
+        ]}}}});
+        assert_eq!(
+            check_no_inline_enums(&in_list).unwrap_err(),
+            Error::Shape {
+                at: "/paths/~1x/get/parameters/1/schema".to_owned(),
+                message: "an inline string enum: move it to components/schemas and $ref it, \
+                          so that the client can keep values Bland adds later"
+                    .to_owned()
+            }
+        );
+        // Examples are data: an `enum` key in one is not a schema. Enums of other types
+        // than strings are typify's business.
+        let fine = serde_json::json!({
+            "components": {"schemas": {
+                "Ok": {"type": "string", "enum": ["a"]},
+                "Obj": {"type": "object", "properties": {
+                    "level": {"type": "integer", "enum": [1, 2]}
+                }}
+            }},
+            "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {
+                "example": {"enum": ["fine"]},
+                "examples": {"one": {"value": {"enum": ["fine"]}}}
+            }}}}}}}
+        });
+        assert_eq!(check_no_inline_enums(&fine), Ok(()));
     }
 }
