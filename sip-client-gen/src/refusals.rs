@@ -340,6 +340,12 @@ fn shapes_progenitor_refuses_first() {
         "duplicate operation ID: get_thing",
     );
     refused_by_progenitor(GET, remove("parameters"), "missing path name mapping id");
+    // A query parameter of the path parameter's name does not declare it.
+    refused_by_progenitor(
+        &format!("{GET}/parameters/0/in"),
+        set(json!("query")),
+        "missing path name mapping id",
+    );
     refused_by_progenitor(
         &format!("{POST}/requestBody/content"),
         insert("text/plain", json!({"schema": {"type": "string"}})),
