@@ -935,7 +935,7 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
                 let (property, _) = resolve_boxed(spec, property).ok_or_else(|| {
                     invalid(
                         format!("{at}/requestBody"),
-                        format!("field {name:?} does not resolve"),
+                        format!("field {name:?} is not a schema"),
                     )
                 })?;
                 let kind = match &property.schema_kind {
@@ -1014,7 +1014,7 @@ fn success(
             .ok_or_else(|| {
                 invalid(
                     format!("{at}/responses"),
-                    format!("{reference} does not resolve"),
+                    format!("{reference} is not in components/responses"),
                 )
             })?,
     };

@@ -403,3 +403,77 @@ fn a_document_that_is_not_openapi_is_named_by_json_pointer() {
         }
     }
 }
+
+/// A `$ref` that resolves, to a component of another kind than its place needs.
+#[test]
+fn references_to_the_wrong_kind_of_component() {
+    let mut spec = base();
+    spec["components"]["responses"] = json!({"Thing": {"description": "the thing",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingEnvelope"}}}}});
+    let refused = |pointer: &str, reference: &str, at: &str, says: &str| {
+        let mut spec = spec.clone();
+        *spec.pointer_mut(pointer).unwrap() = json!({ "$ref": reference });
+        assert_eq!(
+            generate("things.json", &spec.to_string()).map(|_| ()),
+            Err(Error::Shape {
+                at: at.to_owned(),
+                message: says.to_owned()
+            }),
+            "{pointer}"
+        );
+    };
+    refused(
+        &format!("{GET}/responses/200"),
+        "#/components/schemas/Thing",
+        &format!("{GET}/responses"),
+        "#/components/schemas/Thing is not in components/responses",
+    );
+    refused(
+        &format!("{GET}/responses/200/content/application~1json/schema"),
+        "#/components/responses/Thing",
+        &format!("{GET}/responses/200"),
+        "#/components/responses/Thing is not a schema",
+    );
+    refused(
+        &format!("{POST}/requestBody/content/application~1json/schema"),
+        "#/components/responses/Thing",
+        &format!("{POST}/requestBody"),
+        "#/components/responses/Thing is not a schema",
+    );
+    refused(
+        "/components/schemas/Document/properties/note",
+        "#/components/responses/Thing",
+        &format!("{UPLOAD}/requestBody"),
+        "field \"note\" is not a schema",
+    );
+}
+
+/// Parameters, bodies and answers may be `$ref`s to `components`: the client is the same
+/// as with them written in place.
+#[test]
+fn references_to_components_are_followed() {
+    let mut spec = base();
+    let mut components = |kind: &str, name: &str, pointer: &str| {
+        let value = spec.pointer(pointer).unwrap().clone();
+        spec["components"][kind][name] = value;
+        *spec.pointer_mut(pointer).unwrap() =
+            json!({ "$ref": format!("#/components/{kind}/{name}") });
+    };
+    components("parameters", "Id", &format!("{GET}/parameters/0"));
+    components("requestBodies", "NewThing", &format!("{POST}/requestBody"));
+    components("responses", "Thing", &format!("{GET}/responses/200"));
+    let body = |spec: &Value| -> Vec<String> {
+        let generated = generate("things.json", &spec.to_string()).unwrap();
+        [
+            crate::CLIENT_PATH,
+            crate::API_PATH,
+            crate::MOCK_PATH,
+            crate::CLI_PATH,
+            crate::SURFACE_PATH,
+        ]
+        .iter()
+        .map(|path| crate::surface_body(&generated.file(path).unwrap().contents).to_owned())
+        .collect()
+    };
+    assert!(body(&spec) == body(&base()), "the same client");
+}
