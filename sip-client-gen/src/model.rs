@@ -1306,9 +1306,16 @@ mod tests {
                 "kinds",
                 serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}),
             ),
+            (
+                "label",
+                serde_json::json!({"$ref": "#/components/schemas/Label"}),
+            ),
         ] {
             params.push(serde_json::json!({"name": name, "in": "query", "schema": schema}));
         }
+        // A string of the spec's own, not an enum: text.
+        spec["components"]["schemas"]["Label"] =
+            serde_json::json!({"type": "string", "maxLength": 9});
         let generated = crate::generate("things.json", &spec.to_string()).unwrap();
         let api = &generated.file(crate::API_PATH).unwrap().contents;
         let setter = |name: &str| -> String {
@@ -1333,6 +1340,7 @@ mod tests {
             ("ratio", "f64".to_owned()),
             ("kind", into(kind)),
             ("note", into(text)),
+            ("label", into(text)),
         ] {
             assert_eq!(
                 setter(name),
@@ -1410,6 +1418,30 @@ mod tests {
         ] {
             assert_eq!(line(name), format!("param get_thing.{name}: {expected}"));
         }
+    }
+
+    /// Reads are retried; a write only when the spec marks it idempotent (`x-idempotent`),
+    /// else only when it was provably not sent.
+    #[test]
+    fn retries_follow_the_method_and_x_idempotent() {
+        let retried = |idempotent: Option<bool>| -> String {
+            let mut spec = crate::refusals::base();
+            if let Some(idempotent) = idempotent {
+                spec["paths"]["/v1/things"]["post"]["x-idempotent"] = idempotent.into();
+            }
+            let generated = crate::generate("things.json", &spec.to_string()).unwrap();
+            generated
+                .operations_table
+                .lines()
+                .filter(|line| line.contains("`get_thing`") || line.contains("`create_thing`"))
+                .map(|line| line.rsplit('|').nth(1).unwrap().trim().to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // The table lists operations by name: create_thing, then get_thing.
+        assert_eq!(retried(None), "only if not sent, safe");
+        assert_eq!(retried(Some(false)), "only if not sent, safe");
+        assert_eq!(retried(Some(true)), "idempotent, safe");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub(crate) fn base() -> Value {
                 "kind": {"$ref": "#/components/schemas/Kind"}
             }},
             "Kind": {"type": "string", "enum": ["big", "small"]},
+            // A secret (never a parameter: it would be in URLs and logs) and a constant.
+            "Secret": {"type": "string", "x-sip-client-type": "SipSecret"},
+            "Service": {"type": "string", "enum": ["sip"], "default": "sip"},
             "NewThing": {
                 "type": "object",
                 "properties": {
@@ -195,6 +198,16 @@ fn parameters_the_client_cannot_take() {
         (
             json!({"name": "filter", "in": "query", "schema": {"type": "object"}}),
             "parameter \"filter\": only strings, numbers, booleans, enums",
+        ),
+        (
+            json!({"name": "password", "in": "query",
+                   "schema": {"$ref": "#/components/schemas/Secret"}}),
+            "parameter \"password\": only strings, numbers, booleans, enums",
+        ),
+        (
+            json!({"name": "service", "in": "query",
+                   "schema": {"$ref": "#/components/schemas/Service"}}),
+            "parameter \"service\": only strings, numbers, booleans, enums",
         ),
         (
             json!({"name": "body", "in": "query", "schema": {"type": "string"}}),
