@@ -1444,6 +1444,44 @@ mod tests {
         assert_eq!(retried(Some(true)), "idempotent, safe");
     }
 
+    /// A call returns the `data` of Bland's envelope (an object of `data` and, optionally,
+    /// `errors`, and nothing else); any other answer is returned whole.
+    #[test]
+    fn a_call_returns_the_data_of_an_envelope_and_anything_else_whole() {
+        let data = serde_json::json!({"$ref": "#/components/schemas/Thing"});
+        let errors = serde_json::json!({"type": "array", "items": {"type": "string"}});
+        let text = serde_json::json!({"type": "string"});
+        let output = |envelope: serde_json::Value| -> String {
+            let mut spec = crate::refusals::base();
+            spec["components"]["schemas"]["ThingEnvelope"] = envelope;
+            let generated = crate::generate("things.json", &spec.to_string()).unwrap();
+            let surface = &generated.file(crate::SURFACE_PATH).unwrap().contents;
+            let start = surface.find("output get_thing: ").unwrap();
+            surface[start..].lines().next().unwrap().to_owned()
+        };
+        let object = |properties: serde_json::Value| serde_json::json!({"type": "object", "properties": properties});
+        // `data` is not required in these schemas: an `Option`.
+        let data_of = "output get_thing: Option<Thing> (data of ThingEnvelope)";
+        let whole = "output get_thing: ThingEnvelope";
+        assert_eq!(
+            output(object(serde_json::json!({"data": data, "errors": errors}))),
+            data_of
+        );
+        assert_eq!(output(object(serde_json::json!({"data": data}))), data_of);
+        assert_eq!(output(object(serde_json::json!({"errors": errors}))), whole);
+        assert_eq!(
+            output(object(
+                serde_json::json!({"data": data, "errors": errors, "count": text})
+            )),
+            whole
+        );
+        assert_eq!(output(object(serde_json::json!({"name": text}))), whole);
+        // Keys the schema does not name are kept (a flattened map): not an envelope either.
+        let mut open = object(serde_json::json!({"data": data, "errors": errors}));
+        open["additionalProperties"] = text;
+        assert_eq!(output(open), whole);
+    }
+
     #[test]
     fn inline_enums_are_refused_with_where_they_are() {
         let spec = serde_json::json!({
