@@ -262,6 +262,8 @@ mod tests {
         assert_eq!(snake("callID"), "call_id");
         assert_eq!(snake("X-Request-Id"), "x_request_id");
         assert_eq!(snake("2fa"), "_2fa");
+        // Runs of other characters, at the start, inside or at the end, are one `_` or none.
+        assert_eq!(snake("--phone--number--"), "phone_number");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("phone").to_string(), "phone");
     }
