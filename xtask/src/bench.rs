@@ -320,6 +320,8 @@ mod tests {
     fn quartiles_interpolate() {
         assert_eq!(quartiles(&[4.0, 1.0, 3.0, 2.0, 5.0]), (2.0, 3.0, 4.0));
         assert_eq!(quartiles(&[1.0, 2.0]), (1.25, 1.5, 1.75));
+        // Between the second and third values, and the third and fourth.
+        assert_eq!(quartiles(&[4.0, 1.0, 3.0, 2.0]), (1.75, 2.5, 3.25));
     }
 
     /// A stand-in for cargo in a scratch directory: it appends `dir|CARGO_TARGET_DIR|args`
@@ -341,7 +343,8 @@ mod tests {
                 "echo 'broken build' >&2\nexit 101\n".to_owned()
             } else {
                 format!(
-                    "if grep -q footprint-baseline Cargo.toml; then cp Cargo.toml '{}'; n=2; else n=5; fi\n\
+                    // Our side takes half a second longer than the baseline.
+                    "if grep -q footprint-baseline Cargo.toml; then cp Cargo.toml '{}'; n=2; else n=5; sleep 0.5; fi\n\
                      i=0\nwhile [ $i -lt $n ]; do echo \"   Compiling c$i v0.1.0\" >&2; i=$((i+1)); done\n\
                      echo '    Finished' >&2\n",
                     dir.join("baseline.toml").display()
@@ -428,7 +431,18 @@ mod tests {
             out.contains("cold build (fresh target dir, dev profile), 3 pairs\n"),
             "{out}"
         );
-        assert!(out.contains("(3 pairs)  target <= 1.03: "), "{out}");
+        // Each pair's ratio is ours over the baseline's: above 1 here, the target missed.
+        assert!(
+            out.contains("(3 pairs)  target <= 1.03: misses it\n"),
+            "{out}"
+        );
+        let median: f64 = out
+            .split("median")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|figure| figure.parse().ok())
+            .unwrap_or_else(|| panic!("a median in {out}"));
+        assert!(median > 1.0, "{out}");
         assert!(
             out.ends_with("crates compiled: sip-client 5, reqwest+serde+serde_json 2 (+3)\n"),
             "{out}"
