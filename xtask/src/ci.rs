@@ -880,6 +880,43 @@ mod tests {
         );
     }
 
+    /// The build step runs cargo with clippy's environment in the workspace, keeps the
+    /// executables of its JSON messages, and fails when cargo does.
+    #[test]
+    fn the_build_step_reads_what_cargo_built_and_fails_with_it() {
+        let dir = Dir::new("build");
+        let demo = serde_json::json!({
+            "reason": "compiler-artifact",
+            "manifest_path": "/w/sip-client/Cargo.toml",
+            "target": {"name": "demo", "kind": ["example"]},
+            "profile": {"test": false},
+            "executable": "/t/demo",
+        });
+        let cargo = |exit: u8| {
+            dir.script(
+                &format!("cargo-{exit}"),
+                &format!(
+                    "echo \"$PWD|$RUSTC_WORKSPACE_WRAPPER|$*\" > '{}'\necho '{demo}'\nexit {exit}\n",
+                    dir.0.join("call").display()
+                ),
+            )
+        };
+        let env = [("RUSTC_WORKSPACE_WRAPPER".to_owned(), "clippy".to_owned())];
+        let built = build_and_lint(&dir.0, cargo(0).to_str().unwrap(), &env).unwrap();
+        assert_eq!(built.demo, Some(PathBuf::from("/t/demo")));
+        assert_eq!(
+            dir.lines("call"),
+            [format!(
+                "{}|clippy|build --workspace --all-targets --locked --message-format \
+                 json-render-diagnostics",
+                dir.0.display()
+            )]
+        );
+        assert!(build_and_lint(&dir.0, cargo(1).to_str().unwrap(), &env).is_none());
+        let missing = dir.0.join("no-such-cargo");
+        assert!(build_and_lint(&dir.0, missing.to_str().unwrap(), &env).is_none());
+    }
+
     #[test]
     fn the_slowest_jobs_start_first() {
         let job = |name: &str| Job {
