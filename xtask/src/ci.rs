@@ -580,6 +580,23 @@ fn npm_ci(openapi: &Path) -> bool {
 /// cargo-insta: every `.snap` file must have been asserted by the test run, and no
 /// `.snap.new` or `.pending-snap` file may exist.
 fn check_snapshots(root: &Path, references: &Path) -> bool {
+    match snapshot_problems(root, references) {
+        Ok(count) => {
+            println!("{count} snapshots, each asserted by a test");
+            true
+        }
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("error: {problem}");
+            }
+            false
+        }
+    }
+}
+
+/// The number of snapshot files, each asserted by a test (listed in `references`) and
+/// reviewed; or what is wrong with them.
+fn snapshot_problems(root: &Path, references: &Path) -> Result<usize, Vec<String>> {
     let referenced: std::collections::BTreeSet<PathBuf> = std::fs::read_to_string(references)
         .unwrap_or_default()
         .lines()
@@ -589,26 +606,29 @@ fn check_snapshots(root: &Path, references: &Path) -> bool {
     for dir in ["sip-client", "sip-client-gen", "xtask", "tests"] {
         collect_snapshot_files(&root.join(dir), &mut files);
     }
-    let mut ok = true;
+    let mut problems = Vec::new();
     let mut count = 0;
     for file in files {
         let name = file.to_string_lossy().into_owned();
         if name.ends_with(".snap.new") || name.ends_with(".pending-snap") {
-            eprintln!("error: unreviewed snapshot {name}: run `cargo insta review`");
-            ok = false;
+            problems.push(format!(
+                "unreviewed snapshot {name}: run `cargo insta review`"
+            ));
         } else if name.ends_with(".snap") {
             count += 1;
             let canonical = std::fs::canonicalize(&file).unwrap_or(file);
             if !referenced.contains(&canonical) {
-                eprintln!("error: snapshot {name} is referenced by no test: delete it");
-                ok = false;
+                problems.push(format!(
+                    "snapshot {name} is referenced by no test: delete it"
+                ));
             }
         }
     }
-    if ok {
-        println!("{count} snapshots, each asserted by a test");
+    if problems.is_empty() {
+        Ok(count)
+    } else {
+        Err(problems)
     }
-    ok
 }
 
 fn collect_snapshot_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -755,7 +775,7 @@ mod tests {
         }
 
         /// Runs the check with `referenced` as the files the tests asserted.
-        fn check(&self, referenced: &[&str]) -> bool {
+        fn check(&self, referenced: &[&str]) -> Result<usize, Vec<String>> {
             let root = &self.0.0;
             let list = root.join("referenced.txt");
             let lines: Vec<String> = referenced
@@ -763,7 +783,13 @@ mod tests {
                 .map(|file| root.join(file).to_string_lossy().into_owned())
                 .collect();
             std::fs::write(&list, lines.join("\n")).unwrap();
-            check_snapshots(root, &list)
+            let problems = snapshot_problems(root, &list);
+            assert_eq!(check_snapshots(root, &list), problems.is_ok());
+            problems.map_err(|problems| {
+                // Named relative to the scratch root, to compare.
+                let prefix = format!("{}/", root.display());
+                problems.iter().map(|p| p.replace(&prefix, "")).collect()
+            })
         }
     }
 
@@ -774,16 +800,26 @@ mod tests {
         let snapshots =
             Snapshots::new("asserted", &[a, b, "tests/tests/notes.txt", "other/c.snap"]);
         // Outside the four crates' directories a file is not looked at.
-        assert!(snapshots.check(&[a, b]));
-        assert!(!snapshots.check(&[a]), "b is referenced by no test");
-        assert!(!snapshots.check(&[]));
+        assert_eq!(snapshots.check(&[a, b]), Ok(2));
+        let unreferenced =
+            |name: &str| format!("snapshot {name} is referenced by no test: delete it");
+        assert_eq!(snapshots.check(&[a]), Err(vec![unreferenced(b)]));
+        assert_eq!(
+            snapshots.check(&[]),
+            Err(vec![unreferenced(b), unreferenced(a)])
+        );
 
         for unreviewed in ["xtask/x.snap.new", "sip-client-gen/.y.pending-snap"] {
             let snapshots = Snapshots::new("unreviewed", &[a, unreviewed]);
-            assert!(!snapshots.check(&[a, unreviewed]), "{unreviewed}");
+            assert_eq!(
+                snapshots.check(&[a, unreviewed]),
+                Err(vec![format!(
+                    "unreviewed snapshot {unreviewed}: run `cargo insta review`"
+                )]),
+            );
         }
         let none = Snapshots::new("none", &[]);
-        assert!(none.check(&[]));
+        assert_eq!(none.check(&[]), Ok(0));
     }
 
     /// A scratch directory for stand-in programs, removed when dropped.
@@ -1105,6 +1141,28 @@ mod tests {
         // no package.json).
         let empty = Dir::new("npm-empty");
         assert!(!npm_ci(&empty.0));
+    }
+
+    /// This checkout's generated files are committed fresh (as `pipeline::` also checks):
+    /// the freshness step passes on it.
+    #[test]
+    fn the_freshness_step_passes_on_this_checkout() {
+        assert!(check_generated(&crate::workspace_root()));
+    }
+
+    /// A lint step is an npm script of `openapi/package.json`: it passes when the script
+    /// does.
+    #[test]
+    fn an_npm_step_passes_when_its_script_does() {
+        let dir = Dir::new("npm-run");
+        std::fs::write(
+            dir.0.join("package.json"),
+            r#"{"name": "probe", "private": true, "scripts": {"good": "exit 0", "bad": "exit 3"}}"#,
+        )
+        .unwrap();
+        assert!(npm_run(&dir.0, "good"));
+        assert!(!npm_run(&dir.0, "bad"));
+        assert!(!npm_run(&dir.0, "missing"));
     }
 
     #[test]
