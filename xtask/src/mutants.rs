@@ -304,6 +304,15 @@ mod tests {
             mutant_key("sip-client/src/retry.rs: replace + with - in execute"),
             "sip-client/src/retry.rs: replace + with - in execute"
         );
+        // Only a line and a column are left out: a name with a line alone (not a name
+        // cargo-mutants writes) is kept whole, colons of Rust paths and all.
+        let line_only = "sip-client/src/client.rs:12: replace Client::builder -> ClientBuilder";
+        assert_eq!(mutant_key(line_only), line_only);
+        let with_paths = "sip-client/src/x.rs:7:5: replace <impl std::fmt::Display for X>::fmt";
+        assert_eq!(
+            mutant_key(with_paths),
+            "sip-client/src/x.rs: replace <impl std::fmt::Display for X>::fmt"
+        );
     }
 
     #[test]
