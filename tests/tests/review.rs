@@ -381,3 +381,66 @@ fn the_page_goes_to_the_file_asked_for() {
         "no merge base"
     );
 }
+
+/// `cargo xtask semver` runs the pinned cargo-semver-checks on sip-client against the
+/// baseline (or the fixtures' test), and fails when it does: here in a scratch workspace
+/// whose pinned tool and cargo are stand-ins.
+#[test]
+fn semver_runs_the_pinned_tool_and_fails_with_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = std::env::temp_dir().join(format!("sip-client-semver-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    let script = |path: &Path, body: &str| {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
+    script(
+        &root.join("target/tools/bin/cargo-semver-checks"),
+        &format!(
+            "[ \"$1 $2\" = \"semver-checks --version\" ] && echo \"cargo-semver-checks {}\"\n",
+            xtask::semver::VERSION
+        ),
+    );
+    let calls = root.join("calls");
+    script(
+        &root.join("fake-cargo"),
+        &format!(
+            "echo \"$*\" >> '{}'\nexit \"$FAKE_EXIT\"\n",
+            calls.display()
+        ),
+    );
+    let semver = |args: &[&str], exit: u8| {
+        let _ = fs::remove_file(&calls);
+        let status = Command::new(sip_client_tests::cargo_binary("xtask", false))
+            .arg("semver")
+            .args(args)
+            .env("CARGO_MANIFEST_DIR", &root)
+            .env("CARGO", root.join("fake-cargo"))
+            .env("FAKE_EXIT", exit.to_string())
+            .output()
+            .unwrap()
+            .status;
+        (
+            status.code(),
+            fs::read_to_string(&calls).unwrap_or_default(),
+        )
+    };
+    let check = format!(
+        "semver-checks check-release --package sip-client --baseline-rev v0.1.0 \
+         --only-explicit-features --features {}\n",
+        xtask::semver::FEATURES
+    );
+    assert_eq!(
+        semver(&["--baseline-rev", "v0.1.0"], 0),
+        (Some(0), check.clone())
+    );
+    assert_eq!(semver(&["--baseline-rev", "v0.1.0"], 1), (Some(1), check));
+    let fixtures = "test --locked --package sip-client-tests --test semver_fixtures -- \
+                    --ignored --nocapture\n";
+    assert_eq!(semver(&["--fixtures"], 0), (Some(0), fixtures.to_owned()));
+    assert_eq!(semver(&["--fixtures"], 1), (Some(1), fixtures.to_owned()));
+    let _ = fs::remove_dir_all(&root);
+}
