@@ -29,7 +29,8 @@ pub enum Error {
         /// JSON pointer of the object holding the `$ref`.
         at: String,
     },
-    /// The document is not a valid OpenAPI 3.0 document.
+    /// The document is not a valid OpenAPI 3.0 document, or has a shape the client cannot be
+    /// generated from.
     Shape {
         /// JSON pointer of the offending value, for example `/paths/~1v1~1sip/get/responses`.
         at: String,

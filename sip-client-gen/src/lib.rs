@@ -45,6 +45,8 @@ mod refusals;
 mod rust;
 mod spec;
 mod surface;
+#[cfg(test)]
+mod test_spec;
 mod types;
 
 use std::cell::Cell;

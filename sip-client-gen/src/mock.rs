@@ -354,6 +354,7 @@ fn regex_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_spec::{GET, UPLOAD, base, generated_file};
 
     /// `ok_data`'s parameter is written from inside the mock module: bare names of
     /// generated types go through `types`, inside generics too; nothing else moves.
@@ -399,19 +400,18 @@ mod tests {
             506, 507, 508, 510, 511,
         ];
         for success in [200, 201, 202, 203, 204, 205, 206, 207, 208, 226] {
-            let mut spec = crate::refusals::base();
-            for path in [
-                "/paths/~1v1~1things~1{id}/get/responses",
-                "/paths/~1v1~1things~1{id}~1document/post/responses",
-            ] {
-                let responses = spec.pointer_mut(path).unwrap().as_object_mut().unwrap();
+            let mut spec = base();
+            for operation in [GET, UPLOAD] {
+                let responses = spec
+                    .pointer_mut(&format!("{operation}/responses"))
+                    .and_then(serde_json::Value::as_object_mut)
+                    .unwrap();
                 let answer = responses.remove("200").unwrap();
                 for status in std::iter::once(success).chain(errors) {
                     responses.insert(status.to_string(), answer.clone());
                 }
             }
-            let generated = crate::generate("things.json", &spec.to_string()).unwrap();
-            let mock = &generated.file(crate::MOCK_PATH).unwrap().contents;
+            let mock = &generated_file(&spec, crate::MOCK_PATH);
             let answers = |then: &str| -> Vec<String> {
                 let start = mock
                     .find(&format!("impl {then} {{"))

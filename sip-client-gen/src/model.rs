@@ -1221,6 +1221,7 @@ fn parse_rules(api: &Api, ty: &str, at: &str, rules: &Value) -> Result<Vec<Rule>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_spec::{base, generated_file, line_starting, with_query_parameters};
 
     fn param(name: &str, location: Location, required: bool) -> Param {
         Param {
@@ -1272,13 +1273,7 @@ mod tests {
     /// operation's request (arrays: one value per item, repeated in the query).
     #[test]
     fn each_parameter_schema_becomes_its_rust_type() {
-        let mut spec = crate::refusals::base();
-        let params = spec
-            .pointer_mut("/paths/~1v1~1things~1{id}/get/parameters")
-            .unwrap()
-            .as_array_mut()
-            .unwrap();
-        for (name, schema) in [
+        let mut spec = with_query_parameters([
             (
                 "count",
                 serde_json::json!({"type": "integer", "format": "int32"}),
@@ -1310,14 +1305,11 @@ mod tests {
                 "label",
                 serde_json::json!({"$ref": "#/components/schemas/Label"}),
             ),
-        ] {
-            params.push(serde_json::json!({"name": name, "in": "query", "schema": schema}));
-        }
+        ]);
         // A string of the spec's own, not an enum: text.
         spec["components"]["schemas"]["Label"] =
             serde_json::json!({"type": "string", "maxLength": 9});
-        let generated = crate::generate("things.json", &spec.to_string()).unwrap();
-        let api = &generated.file(crate::API_PATH).unwrap().contents;
+        let api = &generated_file(&spec, crate::API_PATH);
         let setter = |name: &str| -> String {
             let start = api
                 .find(&format!("pub fn {name}("))
@@ -1367,13 +1359,7 @@ mod tests {
     /// surface, where the change report compares them.
     #[test]
     fn the_constraints_of_each_kind_of_parameter_are_in_the_surface() {
-        let mut spec = crate::refusals::base();
-        let params = spec
-            .pointer_mut("/paths/~1v1~1things~1{id}/get/parameters")
-            .unwrap()
-            .as_array_mut()
-            .unwrap();
-        for (name, schema) in [
+        let spec = with_query_parameters([
             (
                 "count",
                 serde_json::json!({"type": "integer", "minimum": 1, "maximum": 100}),
@@ -1392,17 +1378,9 @@ mod tests {
                                         "items": {"type": "string", "maxLength": 5}}),
             ),
             ("flag", serde_json::json!({"type": "boolean"})),
-        ] {
-            params.push(serde_json::json!({"name": name, "in": "query", "schema": schema}));
-        }
-        let generated = crate::generate("things.json", &spec.to_string()).unwrap();
-        let surface = &generated.file(crate::SURFACE_PATH).unwrap().contents;
-        let line = |name: &str| -> &str {
-            let start = surface
-                .find(&format!("param get_thing.{name}: "))
-                .unwrap_or_else(|| panic!("{name} in\n{surface}"));
-            surface[start..].lines().next().unwrap()
-        };
+        ]);
+        let surface = generated_file(&spec, crate::SURFACE_PATH);
+        let line = |name: &str| line_starting(&surface, &format!("param get_thing.{name}: "));
         for (name, expected) in [
             ("count", "query, optional, i64 | maximum=100 | minimum=1"),
             ("ratio", "query, optional, f64 | maximum=2 | minimum=0.5"),
@@ -1425,7 +1403,7 @@ mod tests {
     #[test]
     fn retries_follow_the_method_and_x_idempotent() {
         let retried = |idempotent: Option<bool>| -> String {
-            let mut spec = crate::refusals::base();
+            let mut spec = base();
             if let Some(idempotent) = idempotent {
                 spec["paths"]["/v1/things"]["post"]["x-idempotent"] = idempotent.into();
             }
@@ -1452,12 +1430,10 @@ mod tests {
         let errors = serde_json::json!({"type": "array", "items": {"type": "string"}});
         let text = serde_json::json!({"type": "string"});
         let output = |envelope: serde_json::Value| -> String {
-            let mut spec = crate::refusals::base();
+            let mut spec = base();
             spec["components"]["schemas"]["ThingEnvelope"] = envelope;
-            let generated = crate::generate("things.json", &spec.to_string()).unwrap();
-            let surface = &generated.file(crate::SURFACE_PATH).unwrap().contents;
-            let start = surface.find("output get_thing: ").unwrap();
-            surface[start..].lines().next().unwrap().to_owned()
+            let surface = generated_file(&spec, crate::SURFACE_PATH);
+            line_starting(&surface, "output get_thing: ").to_owned()
         };
         let object = |properties: serde_json::Value| serde_json::json!({"type": "object", "properties": properties});
         // `data` is not required in these schemas: an `Option`.

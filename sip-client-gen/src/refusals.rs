@@ -1,74 +1,12 @@
 //! Every shape of spec the generator refuses: each refusal says what is wrong and where (a
 //! JSON pointer into the spec), and nothing is generated.
 //!
-//! Each case edits one small valid spec (a GET with a path parameter, a POST with a JSON
-//! body, a multipart upload, an open enum and cross-field rules) and generates it.
+//! Each case edits the small valid spec of `test_spec` and generates it.
 
 use serde_json::{Value, json};
 
+use crate::test_spec::{GET, POST, UPLOAD, base};
 use crate::{Error, generate};
-
-/// A small spec the generator accepts: every case below breaks one thing of it.
-pub(crate) fn base() -> Value {
-    let thing = json!({"description": "the thing", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/ThingEnvelope"}}}});
-    json!({
-        "openapi": "3.0.3",
-        "info": {"title": "things", "version": "1.0.0"},
-        "paths": {
-            "/v1/things/{id}": {"get": {
-                "operationId": "get_thing",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-                    {"name": "verbose", "in": "query", "schema": {"type": "boolean"}}
-                ],
-                "responses": {"200": thing}
-            }},
-            "/v1/things": {"post": {
-                "operationId": "create_thing",
-                "requestBody": {"required": true, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/NewThing"}}}},
-                "responses": {"200": thing}
-            }},
-            "/v1/things/{id}/document": {"post": {
-                "operationId": "upload_document",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
-                ],
-                "requestBody": {"required": true, "content": {"multipart/form-data": {
-                    "schema": {"$ref": "#/components/schemas/Document"}}}},
-                "responses": {"200": thing}
-            }}
-        },
-        "components": {"schemas": {
-            "ThingEnvelope": {"type": "object", "properties": {
-                "data": {"$ref": "#/components/schemas/Thing"},
-                "errors": {"type": "array", "items": {"type": "string"}}
-            }},
-            "Thing": {"type": "object", "properties": {
-                "name": {"type": "string"},
-                "kind": {"$ref": "#/components/schemas/Kind"}
-            }},
-            "Kind": {"type": "string", "enum": ["big", "small"]},
-            // A secret (never a parameter: it would be in URLs and logs) and a constant.
-            "Secret": {"type": "string", "x-sip-client-type": "SipSecret"},
-            "Service": {"type": "string", "enum": ["sip"], "default": "sip"},
-            "NewThing": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "alias": {"type": "string"},
-                    "kind": {"$ref": "#/components/schemas/Kind"}
-                },
-                "x-sip-client-rules": [{"exclusive": ["name", "alias"]}]
-            },
-            "Document": {"type": "object", "required": ["file"], "properties": {
-                "file": {"type": "string", "format": "binary"},
-                "note": {"type": "string"}
-            }}
-        }}
-    })
-}
 
 /// The generator's answer for the base spec with `edit` applied at `pointer`.
 fn generate_with(pointer: &str, edit: impl FnOnce(&mut Value)) -> Result<(), Error> {
@@ -112,10 +50,6 @@ fn remove(key: &str) -> impl FnOnce(&mut Value) {
         slot.as_object_mut().unwrap().remove(&key).unwrap();
     }
 }
-
-const GET: &str = "/paths/~1v1~1things~1{id}/get";
-const POST: &str = "/paths/~1v1~1things/post";
-const UPLOAD: &str = "/paths/~1v1~1things~1{id}~1document/post";
 
 #[test]
 fn the_base_spec_generates() {

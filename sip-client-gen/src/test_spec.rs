@@ -1,0 +1,104 @@
+//! A small spec the generator accepts (a GET with a path parameter, a POST with a JSON
+//! body, a multipart upload, an open enum and cross-field rules), for the generator's tests
+//! to vary, and ways to read what it generates.
+
+use serde_json::{Value, json};
+
+/// JSON pointers of its three operations.
+pub(crate) const GET: &str = "/paths/~1v1~1things~1{id}/get";
+pub(crate) const POST: &str = "/paths/~1v1~1things/post";
+pub(crate) const UPLOAD: &str = "/paths/~1v1~1things~1{id}~1document/post";
+
+/// A small spec the generator accepts: every case below breaks one thing of it.
+pub(crate) fn base() -> Value {
+    let thing = json!({"description": "the thing", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ThingEnvelope"}}}});
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "things", "version": "1.0.0"},
+        "paths": {
+            "/v1/things/{id}": {"get": {
+                "operationId": "get_thing",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "verbose", "in": "query", "schema": {"type": "boolean"}}
+                ],
+                "responses": {"200": thing}
+            }},
+            "/v1/things": {"post": {
+                "operationId": "create_thing",
+                "requestBody": {"required": true, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/NewThing"}}}},
+                "responses": {"200": thing}
+            }},
+            "/v1/things/{id}/document": {"post": {
+                "operationId": "upload_document",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+                ],
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"$ref": "#/components/schemas/Document"}}}},
+                "responses": {"200": thing}
+            }}
+        },
+        "components": {"schemas": {
+            "ThingEnvelope": {"type": "object", "properties": {
+                "data": {"$ref": "#/components/schemas/Thing"},
+                "errors": {"type": "array", "items": {"type": "string"}}
+            }},
+            "Thing": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "kind": {"$ref": "#/components/schemas/Kind"}
+            }},
+            "Kind": {"type": "string", "enum": ["big", "small"]},
+            // A secret (never a parameter: it would be in URLs and logs) and a constant.
+            "Secret": {"type": "string", "x-sip-client-type": "SipSecret"},
+            "Service": {"type": "string", "enum": ["sip"], "default": "sip"},
+            "NewThing": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "alias": {"type": "string"},
+                    "kind": {"$ref": "#/components/schemas/Kind"}
+                },
+                "x-sip-client-rules": [{"exclusive": ["name", "alias"]}]
+            },
+            "Document": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "note": {"type": "string"}
+            }}
+        }}
+    })
+}
+
+/// The base spec with query parameters of `get_thing` added: `(name, schema)`.
+pub(crate) fn with_query_parameters(
+    parameters: impl IntoIterator<Item = (&'static str, Value)>,
+) -> Value {
+    let mut spec = base();
+    let list = spec
+        .pointer_mut(&format!("{GET}/parameters"))
+        .and_then(Value::as_array_mut)
+        .expect("get_thing has parameters");
+    for (name, schema) in parameters {
+        list.push(json!({"name": name, "in": "query", "schema": schema}));
+    }
+    spec
+}
+
+/// The file at `path` the generator writes for `spec`.
+pub(crate) fn generated_file(spec: &Value, path: &str) -> String {
+    let generated = crate::generate("things.json", &spec.to_string()).expect("the spec generates");
+    generated
+        .file(path)
+        .expect("a generated file")
+        .contents
+        .clone()
+}
+
+/// The line of `text` that starts with `start`.
+pub(crate) fn line_starting<'a>(text: &'a str, start: &str) -> &'a str {
+    text.lines()
+        .find(|line| line.starts_with(start))
+        .unwrap_or_else(|| panic!("a line starting {start:?} in\n{text}"))
+}
