@@ -176,3 +176,24 @@ pub fn bland_sip_binary() -> PathBuf {
         .get_or_init(|| cargo_binary("bland-sip", false))
         .clone()
 }
+
+/// Writes an executable shell script at `path` (its directory created) running `body`: a
+/// stand-in for a program a command under test runs.
+pub fn write_script(path: &std::path::Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().expect("a file in a directory")).unwrap();
+    std::fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A stand-in for the pinned `tool` in `root`'s `target/tools/bin`, where `cargo xtask`
+/// looks first: it answers `cargo <subcommand> --version` with the pinned version.
+pub fn pinned_tool_stand_in(root: &std::path::Path, tool: &xtask::tools::Tool) {
+    write_script(
+        &root.join("target/tools/bin").join(tool.krate),
+        &format!(
+            "[ \"$1 $2\" = \"{} --version\" ] && echo \"{} {}\"\n",
+            tool.subcommand, tool.krate, tool.version
+        ),
+    );
+}

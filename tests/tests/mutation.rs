@@ -3,7 +3,6 @@
 //! it says and its exit code.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -23,21 +22,13 @@ impl Workspace {
         let workspace = Workspace { root };
         workspace.write("Cargo.toml", "[workspace]\nmembers = []\n");
         workspace.write("src/lib.rs", "pub fn a() {}\n");
-        // The pinned tools, where `cargo xtask` installs them: each answers `--version`.
-        for (krate, subcommand, version) in [
-            ("cargo-mutants", "mutants", "27.1.0"),
-            ("cargo-nextest", "nextest", "0.9.143"),
-        ] {
-            workspace.script(
-                &format!("target/tools/bin/{krate}"),
-                &format!(
-                    "#!/bin/sh\n[ \"$1 $2\" = \"{subcommand} --version\" ] && echo \"{krate} {version}\"\n"
-                ),
-            );
+        // The pinned tools, where `cargo xtask` installs them.
+        for tool in [xtask::mutants::TOOL, xtask::mutants::NEXTEST] {
+            sip_client_tests::pinned_tool_stand_in(&workspace.root, &tool);
         }
         workspace.script(
             "fake-cargo",
-            "#!/bin/sh\n\
+            "\
              [ \"$1\" = mutants ] || exit 101\n\
              printf '%s\\n' \"$@\" > \"$FAKE_DIR/args\"\n\
              printf '%s\\n' \"$PATH\" > \"$FAKE_DIR/path\"\n\
@@ -61,9 +52,8 @@ impl Workspace {
         fs::write(path, text).unwrap();
     }
 
-    fn script(&self, path: &str, text: &str) {
-        self.write(path, text);
-        fs::set_permissions(self.path(path), fs::Permissions::from_mode(0o755)).unwrap();
+    fn script(&self, path: &str, body: &str) {
+        sip_client_tests::write_script(&self.path(path), body);
     }
 
     /// What cargo-mutants "found": its counts and the mutants it missed and timed out on.

@@ -387,25 +387,13 @@ fn the_page_goes_to_the_file_asked_for() {
 /// whose pinned tool and cargo are stand-ins.
 #[test]
 fn semver_runs_the_pinned_tool_and_fails_with_it() {
-    use std::os::unix::fs::PermissionsExt;
     let root = std::env::temp_dir().join(format!("sip-client-semver-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
-    let script = |path: &Path, body: &str| {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
-        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
-    };
     fs::create_dir_all(&root).unwrap();
     fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
-    script(
-        &root.join("target/tools/bin/cargo-semver-checks"),
-        &format!(
-            "[ \"$1 $2\" = \"semver-checks --version\" ] && echo \"cargo-semver-checks {}\"\n",
-            xtask::semver::VERSION
-        ),
-    );
+    sip_client_tests::pinned_tool_stand_in(&root, &xtask::semver::TOOL);
     let calls = root.join("calls");
-    script(
+    sip_client_tests::write_script(
         &root.join("fake-cargo"),
         &format!(
             "echo \"$*\" >> '{}'\nexit \"$FAKE_EXIT\"\n",
