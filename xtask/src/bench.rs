@@ -333,7 +333,6 @@ mod tests {
 
     impl FakeCargo {
         fn new(name: &str, fails: bool) -> FakeCargo {
-            use std::os::unix::fs::PermissionsExt;
             let dir =
                 std::env::temp_dir().join(format!("xtask-bench-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
@@ -350,16 +349,13 @@ mod tests {
                     dir.join("baseline.toml").display()
                 )
             };
-            let script = dir.join("cargo");
-            std::fs::write(
-                &script,
-                format!(
-                    "#!/bin/sh\necho \"$PWD|$CARGO_TARGET_DIR|$*\" >> '{}'\n{body}",
+            crate::test_support::write_script(
+                &dir.join("cargo"),
+                &format!(
+                    "echo \"$PWD|$CARGO_TARGET_DIR|$*\" >> '{}'\n{body}",
                     log.display()
                 ),
-            )
-            .unwrap();
-            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+            );
             FakeCargo { dir }
         }
 

@@ -835,10 +835,8 @@ mod tests {
 
         /// An executable shell script `name` with `body`.
         fn script(&self, name: &str, body: &str) -> PathBuf {
-            use std::os::unix::fs::PermissionsExt;
             let path = self.0.join(name);
-            std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            crate::test_support::write_script(&path, body);
             path
         }
 

@@ -55,6 +55,17 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
     })
 }
 
+/// Helpers shared by the commands' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// Writes `#!/bin/sh` and `body` to `path`, executable: a stand-in for a program.
+    pub(crate) fn write_script(path: &std::path::Path, body: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,15 +95,13 @@ mod tests {
         for version in ["1.0.0", "1.2.3"] {
             let dir = scratch.join(version);
             std::fs::create_dir_all(&dir).unwrap();
-            let script = dir.join(tool.krate);
             // The version only for the subcommand's `--version`, as cargo tools answer.
-            std::fs::write(
-                &script,
-                format!("#!/bin/sh\n[ \"$1 $2\" = \"pinned-probe --version\" ] && echo \"cargo-pinned-probe {version}\"\n"),
-            )
-            .unwrap();
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+            crate::test_support::write_script(
+                &dir.join(tool.krate),
+                &format!(
+                    "[ \"$1 $2\" = \"pinned-probe --version\" ] && echo \"cargo-pinned-probe {version}\"\n"
+                ),
+            );
             dirs.push(dir);
         }
         let missing = scratch.join("missing");
@@ -117,22 +115,16 @@ mod tests {
 
     #[test]
     fn a_missing_tool_is_installed_into_the_workspace_at_its_pinned_version() {
-        use std::os::unix::fs::PermissionsExt;
         let scratch =
             std::env::temp_dir().join(format!("xtask-tools-install-{}", std::process::id()));
         std::fs::create_dir_all(&scratch).unwrap();
         let log = scratch.join("log");
         let cargo = |name: &str, exit: u8| {
             let path = scratch.join(name);
-            std::fs::write(
+            crate::test_support::write_script(
                 &path,
-                format!(
-                    "#!/bin/sh\necho \"$*\" >> '{}'\nexit {exit}\n",
-                    log.display()
-                ),
-            )
-            .unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+                &format!("echo \"$*\" >> '{}'\nexit {exit}\n", log.display()),
+            );
             path.to_string_lossy().into_owned()
         };
         let tool = Tool {
