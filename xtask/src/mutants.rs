@@ -266,7 +266,9 @@ pub fn parse_survivors(text: &str) -> Result<BTreeSet<String>, String> {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        match line.rsplit_once(" -- why: ") {
+        // Split before the space after the colon: the line is trimmed, so an empty reason
+        // has none.
+        match line.rsplit_once(" -- why:") {
             Some((mutant, why)) if !why.trim().is_empty() => {
                 survivors.insert(mutant_key(mutant.trim()));
             }
