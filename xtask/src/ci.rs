@@ -403,7 +403,7 @@ fn run_tests(
     slowest_last(&mut jobs);
     let queue = Mutex::new(jobs);
     let failures: Mutex<Vec<String>> = Mutex::default();
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()) + 1;
+    let workers = test_workers(std::thread::available_parallelism().map_or(2, |n| n.get()));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -445,6 +445,12 @@ fn run_tests(
         return false;
     }
     true
+}
+
+/// How many test jobs run at once on `cores`: one more than the cores, so that a job's
+/// start-up overlaps the others' work; never none, or no job would run.
+fn test_workers(cores: usize) -> usize {
+    cores + 1
 }
 
 /// Orders the jobs for workers that pop from the end: the slowest (by [`SLOW_FIRST`]) last,
@@ -719,6 +725,15 @@ pub fn generator_crates_in(tree: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_jobs_keep_every_core_busy_without_crowding_them() {
+        for cores in 1..=16 {
+            let workers = test_workers(cores);
+            assert!(workers > cores, "{cores} cores: {workers} workers");
+            assert!(workers <= 2 * cores, "{cores} cores: {workers} workers");
+        }
+    }
 
     #[test]
     fn test_counts_add_up_every_result_line() {
