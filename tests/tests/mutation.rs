@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// A scratch workspace whose `cargo` is a stand-in: `cargo mutants` records its arguments
-/// and `PATH`, writes the results this test gives it, and exits with the code given.
+/// and `PATH`, writes the results this test gives it (none when it gives none, as
+/// cargo-mutants when it finds nothing to mutate), and exits with the code given.
 struct Workspace {
     root: PathBuf,
 }
@@ -35,8 +36,10 @@ impl Workspace {
              out=\n\
              prev=\n\
              for arg in \"$@\"; do [ \"$prev\" = --output ] && out=$arg; prev=$arg; done\n\
-             mkdir -p \"$out/mutants.out\"\n\
-             cp \"$FAKE_DIR\"/results/* \"$out/mutants.out/\"\n\
+             if [ -d \"$FAKE_DIR/results\" ]; then\n\
+               mkdir -p \"$out/mutants.out\"\n\
+               cp \"$FAKE_DIR\"/results/* \"$out/mutants.out/\"\n\
+             fi\n\
              exit \"$FAKE_EXIT\"\n",
         );
         workspace
@@ -225,6 +228,37 @@ fn a_failure_of_cargo_mutants_itself_is_an_error() {
             format!("error: cargo mutants failed (exit status: {exit})\n")
         );
     }
+}
+
+/// cargo-mutants exits at once, successfully and without results, when a diff changes no
+/// Rust source: that passes, and an earlier run's results (kept in `target`, which CI
+/// caches) are set aside rather than judged again.
+#[test]
+fn a_diff_with_nothing_to_mutate_passes_without_judging_an_earlier_run() {
+    let workspace = Workspace::new("nothing-to-mutate");
+    workspace.results([0, 1, 0, 0], &[MISSED], &[]);
+    let (code, _, stderr) = workspace.run(&[], 2);
+    assert_eq!(code, Some(1), "{stderr}");
+
+    fs::remove_dir_all(workspace.path("fake/results")).unwrap();
+    workspace.git(&["init", "-q", "-b", "main"]);
+    workspace.git(&["add", "src", "Cargo.toml"]);
+    workspace.git(&["commit", "-q", "-m", "base"]);
+    let (code, stdout, stderr) = workspace.run(&["--in-diff", "main"], 0);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (
+            Some(0),
+            "no mutants in the lines changed since main: nothing to test\n",
+            ""
+        )
+    );
+    let old = workspace.path("target/mutants/mutants.out.old/missed.txt");
+    assert_eq!(fs::read_to_string(old).unwrap(), format!("{MISSED}\n"));
+    assert!(!workspace.path("target/mutants/mutants.out").exists());
+
+    let (code, stdout, _) = workspace.run(&[], 0);
+    assert_eq!((code, stdout.as_str()), (Some(0), "no mutants to test\n"));
 }
 
 #[test]

@@ -77,9 +77,11 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let survivors = read_survivors(&root)?;
     let tool = TOOL.ensure_installed(&cargo)?;
-    NEXTEST.ensure_installed(&cargo)?;
+    let nextest = NEXTEST.ensure_installed(&cargo)?;
     let output = root.join("target").join("mutants");
     std::fs::create_dir_all(&output).map_err(|err| format!("{}: {err}", output.display()))?;
+    let results = output.join("mutants.out");
+    set_aside(&results)?;
 
     let mut command = Command::new(&cargo);
     command
@@ -92,7 +94,7 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
             "--output",
         ])
         .arg(&output)
-        .env("PATH", tools::path_with(&tool))
+        .env("PATH", tools::path_with(&[&tool, &nextest]))
         .current_dir(&root);
     for glob in files {
         command.args(["--file", glob]);
@@ -106,11 +108,19 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
     let status = command
         .status()
         .map_err(|err| format!("cannot run cargo mutants: {err}"))?;
-    let results = output.join("mutants.out");
     match status.code() {
         // All caught (0), some missed (2), some made the tests time out (3): judged below.
         Some(0 | 2 | 3) => {}
         _ => return Err(format!("cargo mutants failed ({status})")),
+    }
+    // cargo-mutants succeeds without writing results when it finds nothing to mutate: an
+    // empty diff, or one that changes no Rust source it mutates.
+    if status.success() && !results.join("outcomes.json").exists() {
+        match in_diff {
+            Some(base) => println!("no mutants in the lines changed since {base}: nothing to test"),
+            None => println!("no mutants to test"),
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let judgement = judge(&results, &survivors)?;
     println!("\n{}", judgement.score);
@@ -144,6 +154,18 @@ fn run_mutants(in_diff: Option<&str>, files: &[&str]) -> Result<ExitCode, String
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Moves an earlier run's results to `mutants.out.old`, as cargo-mutants does when it
+/// starts, because it does not when it finds nothing to mutate: they must never be judged
+/// as this run's.
+fn set_aside(results: &Path) -> Result<(), String> {
+    if !results.exists() {
+        return Ok(());
+    }
+    let old = results.with_extension("out.old");
+    let _ = std::fs::remove_dir_all(&old);
+    std::fs::rename(results, &old).map_err(|err| format!("{}: {err}", results.display()))
 }
 
 /// What a run found, read from its results directory (`mutants.out`).

@@ -51,7 +51,7 @@ pub fn run(args: &[&str]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let path = tools::path_with(&tool);
+    let path = tools::path_with(&[&tool]);
     let status = if fixtures {
         Command::new(&cargo)
             .args([

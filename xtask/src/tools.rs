@@ -69,9 +69,15 @@ impl Tool {
     }
 }
 
-/// `PATH` with `dir` first, so that `cargo <subcommand>` finds the pinned tool.
-pub fn path_with(dir: &Path) -> OsString {
-    let mut paths = vec![dir.to_path_buf()];
+/// `PATH` with `dirs` first, in order and each once, so that `cargo <subcommand>` finds
+/// the pinned tools (each may have been found in a different directory).
+pub fn path_with(dirs: &[&Path]) -> OsString {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        if !paths.iter().any(|known| known == dir) {
+            paths.push(dir.to_path_buf());
+        }
+    }
     if let Some(path) = std::env::var_os("PATH") {
         paths.extend(std::env::split_paths(&path));
     }
@@ -159,13 +165,14 @@ mod tests {
 
     #[test]
     fn the_pinned_tools_come_first_on_the_path() {
-        let dir = Path::new("/opt/pinned/bin");
-        let path = path_with(dir);
-        let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-        assert_eq!(dirs[0], dir);
+        let first = Path::new("/opt/pinned/bin");
+        let second = Path::new("/home/someone/.cargo/bin");
         let inherited: Vec<PathBuf> = std::env::var_os("PATH")
             .map(|path| std::env::split_paths(&path).collect())
             .unwrap_or_default();
-        assert_eq!(dirs[1..], inherited[..]);
+        let path = path_with(&[first, second, first]);
+        let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+        assert_eq!(dirs[..2], [first, second]);
+        assert_eq!(dirs[2..], inherited[..]);
     }
 }
