@@ -74,7 +74,8 @@ pub(crate) async fn read_body(
     let mut next = Some(second);
     body.extend_from_slice(&first);
     while let Some(chunk) = next {
-        if body.len() + chunk.len() > limit {
+        // `body` never holds more than `limit`, so the room left cannot underflow.
+        if chunk.len() > limit - body.len() {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);
