@@ -388,6 +388,53 @@ mod tests {
         }
     }
 
+    /// Only `MockServerExt` and its impl for `MockServer` are sealed and given the helpers
+    /// of operations progenitor does not generate (the upload); any other trait or impl
+    /// in its output is left as it is.
+    #[test]
+    fn only_mock_server_ext_is_sealed_and_extended() {
+        let (.., api) = crate::client_and_model(&base().to_string()).unwrap();
+        let mut file: syn::File = syn::parse_quote! {
+            pub trait MockServerExt {}
+            impl MockServerExt for ::httpmock::MockServer {}
+            pub trait Other {}
+            impl Other for ::httpmock::MockServer {}
+            impl ::httpmock::MockServer {}
+        };
+        post_process(&mut file, &api);
+        let mut seen = Vec::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Trait(trait_) => {
+                    let sealed = !trait_.supertraits.is_empty();
+                    let methods = trait_.items.len();
+                    seen.push(format!(
+                        "trait {}: sealed {sealed}, {methods} methods",
+                        trait_.ident
+                    ));
+                }
+                syn::Item::Impl(imp) => {
+                    let of = imp
+                        .trait_
+                        .as_ref()
+                        .map_or("inherent".to_owned(), |(path, _)| quote!(#path).to_string());
+                    seen.push(format!("impl {of}: {} methods", imp.items.len()));
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(
+            seen,
+            [
+                "trait MockServerExt: sealed true, 1 methods",
+                "impl MockServerExt: 1 methods",
+                "trait Other: sealed false, 0 methods",
+                "impl Other: 0 methods",
+                "impl inherent: 0 methods",
+            ]
+        );
+    }
+
     /// The answers of an operation progenitor does not generate (a multipart upload) are
     /// named as progenitor names those of the others: one name per status, whichever
     /// generated the helper. (Each has one success answer, its first 2xx, and every error.)
