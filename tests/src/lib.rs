@@ -177,14 +177,7 @@ pub fn bland_sip_binary() -> PathBuf {
         .clone()
 }
 
-/// Writes an executable shell script at `path` (its directory created) running `body`: a
-/// stand-in for a program a command under test runs.
-pub fn write_script(path: &std::path::Path, body: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().expect("a file in a directory")).unwrap();
-    std::fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
+pub use xtask::test_support::write_script;
 
 /// A stand-in for the pinned `tool` in `root`'s `target/tools/bin`, where `cargo xtask`
 /// looks first: it answers `cargo <subcommand> --version` with the pinned version.

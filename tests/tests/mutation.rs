@@ -97,6 +97,13 @@ impl Workspace {
         fs::read_to_string(self.path("fake").join(what)).unwrap()
     }
 
+    /// Makes the workspace a git repository whose `main` holds its sources.
+    fn commit_on_main(&self) {
+        self.git(&["init", "-q", "-b", "main"]);
+        self.git(&["add", "src", "Cargo.toml"]);
+        self.git(&["commit", "-q", "-m", "base"]);
+    }
+
     fn git(&self, args: &[&str]) {
         let status = Command::new("git")
             .args([
@@ -241,9 +248,7 @@ fn a_diff_with_nothing_to_mutate_passes_without_judging_an_earlier_run() {
     assert_eq!(code, Some(1), "{stderr}");
 
     fs::remove_dir_all(workspace.path("fake/results")).unwrap();
-    workspace.git(&["init", "-q", "-b", "main"]);
-    workspace.git(&["add", "src", "Cargo.toml"]);
-    workspace.git(&["commit", "-q", "-m", "base"]);
+    workspace.commit_on_main();
     let (code, stdout, stderr) = workspace.run(&["--in-diff", "main"], 0);
     assert_eq!(
         (code, stdout.as_str(), stderr.as_str()),
@@ -265,9 +270,7 @@ fn a_diff_with_nothing_to_mutate_passes_without_judging_an_earlier_run() {
 fn in_diff_mutates_the_lines_changed_since_the_merge_base() {
     let workspace = Workspace::new("in-diff");
     workspace.results([1, 0, 0, 0], &[], &[]);
-    workspace.git(&["init", "-q", "-b", "main"]);
-    workspace.git(&["add", "src", "Cargo.toml"]);
-    workspace.git(&["commit", "-q", "-m", "base"]);
+    workspace.commit_on_main();
     workspace.write("src/lib.rs", "pub fn a() {}\npub fn b() {}\n");
     let (code, stdout, stderr) = workspace.run(&["--in-diff", "main", "--file", "src/lib.rs"], 0);
     assert_eq!(code, Some(0), "{stdout}{stderr}");

@@ -55,12 +55,14 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
     })
 }
 
-/// Helpers shared by the commands' unit tests.
-#[cfg(test)]
-pub(crate) mod test_support {
-    /// Writes `#!/bin/sh` and `body` to `path`, executable: a stand-in for a program.
-    pub(crate) fn write_script(path: &std::path::Path, body: &str) {
+/// Helpers for the tests of these commands, here and in the workspace's `tests` package.
+#[doc(hidden)]
+pub mod test_support {
+    /// Writes an executable shell script at `path` (its directory created) running `body`:
+    /// a stand-in for a program a command under test runs.
+    pub fn write_script(path: &std::path::Path, body: &str) {
         use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(path.parent().expect("a file in a directory")).unwrap();
         std::fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
