@@ -2,6 +2,7 @@
 //! built in the shared target directory under other package names (so that they reuse its
 //! dependencies without replacing the real crate's artifacts).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -128,6 +129,46 @@ impl ScratchWorkspace {
         ));
     }
 
+    /// Adds a member, `feature-mirror`, that depends on what our workspace's members depend
+    /// on, with the same features, and on the copy of sip-client in `dir` (package `package`)
+    /// with the features our workspace turns on for sip-client.
+    ///
+    /// Cargo turns on a dependency's features for the packages it builds, so a scratch build
+    /// alone turns on fewer than our workspace's build does (its tests and the generator ask
+    /// for more) and compiles every dependency again, differently; with the mirror in the
+    /// build, each dependency is the one our workspace's build already compiled. Only a
+    /// `cargo build` reuses them: `cargo check` compiles metadata-only copies of its own.
+    pub fn mirror_workspace_features(&mut self, dir: &str, package: &str) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let output = Command::new(cargo)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .current_dir(workspace_root())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "cargo metadata: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let manifest = mirror_manifest(&metadata, dir, package);
+        write(
+            &self.root.join(MIRROR).join("Cargo.toml"),
+            manifest.as_bytes(),
+        );
+        write(
+            &self.root.join(MIRROR).join("src/lib.rs"),
+            b"//! Compiles nothing: its dependencies turn on our workspace's features.\n",
+        );
+        self.members.push(MIRROR.to_owned());
+    }
+
     /// Writes the workspace's manifest (our workspace's dependencies, these members) and
     /// our lockfile.
     fn write_manifest(&self) {
@@ -203,6 +244,124 @@ impl ScratchWorkspace {
     }
 }
 
+/// The directory and package name of the member that [`ScratchWorkspace::mirror_workspace_features`] adds.
+pub const MIRROR: &str = "feature-mirror";
+
+/// The manifest of the feature mirror, from `cargo metadata --no-deps` of our workspace
+/// (`metadata`): each dependency of a member on a package outside the workspace, normal or
+/// dev (tests turn the dev-dependencies on), as a normal dependency with the same version
+/// requirement, default features and features, one entry per package and requirement with
+/// their union; and sip-client, every member's dependency on it as one on the copy in `dir`
+/// (package `package`), with its default features, as a member has them. Left out: optional
+/// dependencies (features turn them on: sip-client's through the copy, and no other member
+/// has any) and build dependencies (there are none; leaving one out would cost time, not
+/// change what a test sees).
+pub fn mirror_manifest(metadata: &Value, dir: &str, package: &str) -> String {
+    let packages = metadata["packages"].as_array().expect("packages");
+    let members: Vec<&str> = packages.iter().filter_map(|p| p["name"].as_str()).collect();
+    // (platform, name, requirement) -> (default features, features)
+    let mut dependencies: BTreeMap<(String, String, String), (bool, BTreeSet<String>)> =
+        BTreeMap::new();
+    let mut client_features = BTreeSet::new();
+    for dependency in packages
+        .iter()
+        .flat_map(|p| p["dependencies"].as_array().into_iter().flatten())
+    {
+        let name = dependency["name"].as_str().unwrap_or_default();
+        let features = dependency["features"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_owned));
+        if name == "sip-client" {
+            client_features.extend(features);
+            continue;
+        }
+        if members.contains(&name)
+            || dependency["optional"] == true
+            || dependency["kind"] == "build"
+        {
+            continue;
+        }
+        let key = (
+            dependency["target"].as_str().unwrap_or_default().to_owned(),
+            name.to_owned(),
+            dependency["req"].as_str().unwrap_or("*").to_owned(),
+        );
+        let entry = dependencies.entry(key).or_default();
+        entry.0 |= dependency["uses_default_features"] != false;
+        entry.1.extend(features);
+    }
+    let list = |features: &BTreeSet<String>| {
+        features
+            .iter()
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    tables.entry(String::new()).or_default().push(format!(
+        "sip-client = {{ path = \"../{dir}\", package = \"{package}\", features = [{}] }}",
+        list(&client_features)
+    ));
+    let mut names_used: BTreeMap<String, usize> = BTreeMap::new();
+    for ((platform, name, requirement), (default_features, features)) in &dependencies {
+        // A second requirement on a package (another major version) needs a name of its own.
+        let count = names_used.entry(name.clone()).or_default();
+        let key = match *count {
+            0 => name.clone(),
+            n => format!("{name}-{n}"),
+        };
+        *count += 1;
+        tables.entry(platform.clone()).or_default().push(format!(
+            "{key} = {{ package = \"{name}\", version = \"{requirement}\", default-features = {default_features}, features = [{}] }}",
+            list(features)
+        ));
+    }
+    let mut manifest = format!(
+        "[package]\nname = \"{MIRROR}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n"
+    );
+    for (platform, lines) in &tables {
+        match platform.as_str() {
+            "" => manifest.push_str("\n[dependencies]\n"),
+            platform => manifest.push_str(&format!("\n[target.'{platform}'.dependencies]\n")),
+        }
+        for line in lines {
+            manifest.push_str(line);
+            manifest.push('\n');
+        }
+    }
+    manifest
+}
+
+/// The packages from a registry that a scratch build compiled (rather than found fresh),
+/// by cargo's messages.
+pub fn dependencies_compiled(messages: &[Value]) -> Vec<String> {
+    messages
+        .iter()
+        .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
+        .filter_map(|m| m["package_id"].as_str())
+        .filter(|id| id.starts_with("registry+"))
+        .map(|id| id.rsplit('#').next().unwrap_or(id).to_owned())
+        .collect()
+}
+
+/// Under `cargo xtask ci`, which builds the whole workspace before any test runs, that a
+/// scratch build with the feature mirror compiled no dependency again: what keeps the tests
+/// that build scratch crates from compiling the dependency graph twice. (Elsewhere, our
+/// workspace may have been built with other features, or not at all.)
+pub fn assert_dependencies_reused(messages: &[Value]) {
+    if std::env::var_os("SIP_CLIENT_TEST_BIN_BLAND_SIP").is_none() {
+        return;
+    }
+    let compiled = dependencies_compiled(messages);
+    assert!(
+        compiled.is_empty(),
+        "the scratch build compiled dependencies that our workspace's build already has, with \
+         other features (is the feature mirror missing a dependency?): {compiled:?}"
+    );
+}
+
 /// The rendered compiler errors among cargo's messages, with the package of each.
 pub fn compiler_errors(messages: &[Value]) -> Vec<(String, String)> {
     messages
@@ -267,5 +426,59 @@ fn copy_dir(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) {
         } else {
             write(&to, &fs::read(&path).unwrap());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::mirror_manifest;
+
+    fn dependency(name: &str, req: &str, kind: Option<&str>, features: &[&str]) -> Value {
+        json!({
+            "name": name, "req": req, "kind": kind, "optional": false,
+            "uses_default_features": true, "features": features, "target": null,
+        })
+    }
+
+    #[test]
+    fn the_mirror_asks_for_what_the_members_ask_for() {
+        let mut no_defaults = dependency("serde", "^1.0.226", Some("dev"), &["alloc"]);
+        no_defaults["uses_default_features"] = json!(false);
+        let mut optional = dependency("httpmock", "^0.8", None, &[]);
+        optional["optional"] = json!(true);
+        let mut unix = dependency("libc", "^0.2", None, &["extra_traits"]);
+        unix["target"] = json!("cfg(unix)");
+        let metadata = json!({ "packages": [
+            { "name": "sip-client", "dependencies": [
+                dependency("serde", "^1.0.226", None, &["derive"]),
+                optional,
+                dependency("cc", "^1", Some("build"), &[]),
+            ]},
+            { "name": "sip-client-tests", "dependencies": [
+                { "name": "sip-client", "req": "^0.2.0", "kind": null, "optional": false,
+                  "uses_default_features": false, "features": ["mock", "cli"], "target": null },
+                no_defaults,
+                dependency("xtask", "*", None, &[]),
+                dependency("syn", "^2", None, &["full"]),
+                dependency("syn", "^3", None, &[]),
+                unix,
+            ]},
+            { "name": "xtask", "dependencies": [
+                dependency("sip-client", "^0.2.0", None, &["schemars"]),
+            ]},
+        ]});
+        assert_eq!(
+            mirror_manifest(&metadata, "case-a", "sip-client-case-a"),
+            "[package]\nname = \"feature-mirror\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
+             \n[dependencies]\n\
+             sip-client = { path = \"../case-a\", package = \"sip-client-case-a\", features = [\"cli\", \"mock\", \"schemars\"] }\n\
+             serde = { package = \"serde\", version = \"^1.0.226\", default-features = true, features = [\"alloc\", \"derive\"] }\n\
+             syn = { package = \"syn\", version = \"^2\", default-features = true, features = [\"full\"] }\n\
+             syn-1 = { package = \"syn\", version = \"^3\", default-features = true, features = [] }\n\
+             \n[target.'cfg(unix)'.dependencies]\n\
+             libc = { package = \"libc\", version = \"^0.2\", default-features = true, features = [\"extra_traits\"] }\n"
+        );
     }
 }

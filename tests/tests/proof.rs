@@ -12,7 +12,9 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 use sip_client_gen::{API_PATH, CLI_PATH, CLIENT_PATH, MOCK_PATH, SPEC_PATH};
-use sip_client_tests::scratch::{ScratchWorkspace, compiler_errors};
+use sip_client_tests::scratch::{
+    MIRROR, ScratchWorkspace, assert_dependencies_reused, compiler_errors,
+};
 use sip_client_tests::server::{Reply, TestServer};
 use sip_client_tests::{TEST_API_KEY, request_view, spec_text, workspace_root};
 
@@ -44,6 +46,7 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
     let mut scratch = ScratchWorkspace::new("proof");
     scratch.add_client("sip-client", "sip-client-proof", generated, true);
     scratch.use_client("sip-client", "sip-client-proof");
+    scratch.mirror_workspace_features("sip-client", "sip-client-proof");
     let driver =
         fs::read_to_string(workspace_root().join("tests/fixtures/proof/driver.rs")).unwrap();
     scratch.add_crate(
@@ -61,6 +64,8 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
         "driver",
         "--package",
         "sip-client-proof",
+        "--package",
+        MIRROR,
         "--features",
         "sip-client-proof/cli,sip-client-proof/mock",
     ]);
@@ -73,6 +78,7 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    assert_dependencies_reused(&messages);
     messages
         .iter()
         .filter(|message| message["target"]["name"] == "driver")
