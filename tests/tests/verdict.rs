@@ -6,14 +6,13 @@
 //! compiling. Where the report says breaking and the compiler does not mind, the case is
 //! named below with the reason: a change that breaks callers on the wire or at run time.
 //!
-//! All cases are compiled in one `cargo build` of one scratch workspace (a copy of sip-client
-//! and a probe per case, and the feature mirror, which makes the dependencies those of our
-//! workspace's build), so that the cases share the dependencies and both cores. The case
+//! All cases are checked in one `cargo check` of one scratch workspace (a copy of sip-client
+//! and a probe per case), so that the cases share the dependencies and both cores. The case
 //! `unchanged` shows that the probe compiles against the crate of the spec it came from.
 
 use sip_client_gen::{SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
 use sip_client_tests::changes;
-use sip_client_tests::scratch::{ScratchWorkspace, assert_dependencies_reused, compiler_errors};
+use sip_client_tests::scratch::{ScratchWorkspace, compiler_errors};
 use sip_client_tests::spec_text;
 
 /// Cases the report calls breaking although the probe compiles, and why that is right.
@@ -64,11 +63,10 @@ fn every_additive_change_leaves_users_code_compiling() {
         );
         verdicts.push((case.name, report));
     }
-    // Built, not checked: with the feature mirror, the dependencies are those of our
-    // workspace's build, where a check would compile metadata-only copies of them all.
-    scratch.mirror_workspace_features("case-unchanged", "sip-client-case-unchanged");
-    let (_, messages, stderr) = scratch.cargo(&["build", "--workspace", "--keep-going"]);
-    assert_dependencies_reused(&messages);
+    // Checked, not built: a build could reuse our workspace's dependencies (with the feature
+    // mirror, as `proof` does), but compiling the fourteen crates costs more than checking
+    // the dependencies once more (measured: see CONTRIBUTING.md, the test loop).
+    let (_, messages, stderr) = scratch.cargo(&["check", "--workspace", "--keep-going"]);
     let errors = compiler_errors(&messages);
     assert!(
         !stderr.contains("error: failed to load manifest")

