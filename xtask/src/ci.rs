@@ -13,7 +13,7 @@
 //! `--fast` is what a one-line change needs: formatting, freshness, the lint and test build,
 //! and every test but the slow ones that build scratch crates or start Prism.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -71,6 +71,8 @@ struct Build {
     /// run them: `SIP_CLIENT_TEST_BIN_<NAME>` tells `sip_client_tests::cargo_binary` where
     /// they are, so no test runs `cargo build` again.
     bins: Vec<(String, PathBuf)>,
+    /// The files of every crate from a registry that the build used.
+    dependencies: BTreeSet<String>,
 }
 
 impl Build {
@@ -83,6 +85,7 @@ impl Build {
         if message["reason"] != "compiler-artifact" {
             return;
         }
+        self.dependencies.extend(registry_files(&message));
         let Some(executable) = message["executable"].as_str() else {
             return;
         };
@@ -128,6 +131,82 @@ impl Build {
             })
             .collect()
     }
+}
+
+/// The files of a `compiler-artifact` message of a crate from a registry (the hash in their
+/// paths tells the features and dependencies it was compiled with); none for our crates.
+fn registry_files(message: &Value) -> Vec<String> {
+    if !message["package_id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("registry+"))
+    {
+        return Vec::new();
+    }
+    message["filenames"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The crates (package ids) that cargo's JSON messages `xtask_alone` (a build of xtask by
+/// itself, as `cargo xtask` does it) compiled other than as `workspace` (the files of the
+/// workspace's build) has them: each was compiled twice.
+fn compiled_twice(xtask_alone: &str, workspace: &BTreeSet<String>) -> Vec<String> {
+    let mut twice: Vec<String> = xtask_alone
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| registry_files(m).iter().any(|f| !workspace.contains(f)))
+        .filter_map(|m| m["package_id"].as_str().map(str::to_owned))
+        .map(|id| id.rsplit('#').next().unwrap_or(&id).to_owned())
+        .collect();
+    twice.dedup();
+    twice
+}
+
+/// Whether `cargo xtask` (a build of xtask alone) compiled its dependencies as the
+/// workspace's build did, so that the build step compiled none of them a second time.
+/// Cargo turns on features for the packages it builds; `xtask/Cargo.toml` asks for the
+/// workspace's, and this says when that list has drifted.
+fn check_xtask_shares_the_build(root: &Path, cargo: &str, build: &Build) -> bool {
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--package",
+            "xtask",
+            "--locked",
+            "--message-format",
+            "json",
+        ])
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output();
+    let output = match output {
+        Ok(output) if output.status.success() => output,
+        Ok(_) => return false,
+        Err(err) => {
+            eprintln!("error: cannot run cargo: {err}");
+            return false;
+        }
+    };
+    let twice = compiled_twice(
+        &String::from_utf8_lossy(&output.stdout),
+        &build.dependencies,
+    );
+    if twice.is_empty() {
+        println!("xtask's dependencies are the build's");
+        return true;
+    }
+    eprintln!(
+        "error: built alone, xtask compiles these crates with other features than the \
+         workspace's build, so each is compiled twice: {}. Ask for the workspace's features \
+         in xtask/Cargo.toml (`cargo tree -e features -i CRATE` says who turns them on).",
+        twice.join(", ")
+    );
+    false
 }
 
 /// One CI step: runs, reports on the terminal, says whether it passed.
@@ -195,6 +274,10 @@ pub fn run(args: &[&str]) -> ExitCode {
     ));
     if !fast {
         steps.extend::<Vec<(&str, Step)>>(vec![
+            (
+                "cargo xtask compiled its dependencies as the build did (none compiled twice)",
+                Box::new(|| check_xtask_shares_the_build(&root, &cargo, &build.borrow())),
+            ),
             (
                 "the pinned tools of openapi/package-lock.json (npm ci, run during the build)",
                 Box::new(|| npm.borrow_mut().as_mut().is_some_and(NpmCi::finish)),
@@ -1053,6 +1136,76 @@ mod tests {
         assert!(build_and_lint(&dir.0, cargo(1).to_str().unwrap(), &env).is_none());
         let missing = dir.0.join("no-such-cargo");
         assert!(build_and_lint(&dir.0, missing.to_str().unwrap(), &env).is_none());
+    }
+
+    #[test]
+    fn xtask_built_alone_must_compile_its_dependencies_as_the_build_did() {
+        let artifact = |id: &str, file: &str| {
+            serde_json::json!({
+                "reason": "compiler-artifact", "package_id": id, "filenames": [file],
+                "target": {"name": "x", "kind": ["lib"]}, "profile": {"test": false},
+            })
+            .to_string()
+        };
+        let serde = "registry+https://github.com/rust-lang/crates.io-index#serde@1.0.229";
+        let memchr = "registry+https://github.com/rust-lang/crates.io-index#memchr@2.8.3";
+        let ours = "path+file:///w/xtask#0.1.0";
+        let mut build = Build::default();
+        for line in [
+            artifact(serde, "/t/deps/libserde-aaa.rlib"),
+            artifact(memchr, "/t/deps/libmemchr-bbb.rlib"),
+            artifact(ours, "/t/deps/libxtask-ccc.rlib"),
+        ] {
+            build.add_artifact(Path::new("/w"), &line);
+        }
+        // Our own crates are compiled by clippy in the build: only dependencies count.
+        assert_eq!(
+            build.dependencies,
+            BTreeSet::from([
+                "/t/deps/libserde-aaa.rlib".to_owned(),
+                "/t/deps/libmemchr-bbb.rlib".to_owned()
+            ])
+        );
+        let same = [
+            artifact(serde, "/t/deps/libserde-aaa.rlib"),
+            artifact(ours, "/t/deps/libxtask-ddd.rlib"),
+        ]
+        .join("\n");
+        assert!(compiled_twice(&same, &build.dependencies).is_empty());
+        let other = [
+            artifact(serde, "/t/deps/libserde-aaa.rlib"),
+            artifact(memchr, "/t/deps/libmemchr-eee.rlib"),
+        ]
+        .join("\n");
+        assert_eq!(
+            compiled_twice(&other, &build.dependencies),
+            ["memchr@2.8.3"]
+        );
+
+        // The step asks cargo for xtask alone, as `cargo xtask` builds it.
+        let dir = Dir::new("xtask-alone");
+        let cargo = |name: &str, lines: &str, exit: u8| {
+            dir.script(
+                name,
+                &format!(
+                    "echo \"$PWD|$*\" > '{}'\ncat <<'EOF'\n{lines}\nEOF\nexit {exit}\n",
+                    dir.0.join("call").display()
+                ),
+            )
+        };
+        let check =
+            |cargo: PathBuf| check_xtask_shares_the_build(&dir.0, cargo.to_str().unwrap(), &build);
+        assert!(check(cargo("same", &same, 0)));
+        assert_eq!(
+            dir.lines("call"),
+            [format!(
+                "{}|build --package xtask --locked --message-format json",
+                dir.0.display()
+            )]
+        );
+        assert!(!check(cargo("other", &other, 0)));
+        assert!(!check(cargo("failing", &same, 1)));
+        assert!(!check(dir.0.join("no-such-cargo")));
     }
 
     #[test]
