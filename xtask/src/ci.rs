@@ -234,11 +234,9 @@ pub fn run(args: &[&str]) -> ExitCode {
         }
     };
     let build = std::cell::RefCell::new(Build::default());
-    // The pinned npm tools install while cargo compiles: on a fresh clone, that is half a
-    // minute the run does not wait for.
-    let npm = std::cell::RefCell::new(
-        (!fast).then(|| NpmCi::start(&openapi, &root.join("target").join("npm-ci.log"))),
-    );
+    // The pinned npm tools install while cargo compiles (on a fresh clone, half a minute the
+    // run does not wait for): started by the build step, waited for by the step after it.
+    let npm: std::cell::RefCell<Option<NpmCi>> = std::cell::RefCell::default();
 
     let mut steps: Vec<(&str, Step)> = vec![
         (
@@ -264,12 +262,18 @@ pub fn run(args: &[&str]) -> ExitCode {
     }
     steps.push((
         "build and lint: cargo build --all-targets, clippy -D warnings on the workspace",
-        Box::new(|| match build_and_lint(&root, &cargo, &lint_env) {
-            Some(built) => {
-                *build.borrow_mut() = built;
-                true
+        Box::new(|| {
+            if !fast {
+                let log = root.join("target").join("npm-ci.log");
+                *npm.borrow_mut() = Some(NpmCi::start(&openapi, &log));
             }
-            None => false,
+            match build_and_lint(&root, &cargo, &lint_env) {
+                Some(built) => {
+                    *build.borrow_mut() = built;
+                    true
+                }
+                None => false,
+            }
         }),
     ));
     if !fast {
@@ -676,6 +680,11 @@ enum NpmState {
 
 impl NpmCi {
     fn start(openapi: &Path, log: &Path) -> NpmCi {
+        NpmCi::start_with("npm", openapi, log)
+    }
+
+    /// [`NpmCi::start`] with `npm` the program to run.
+    fn start_with(npm: &str, openapi: &Path, log: &Path) -> NpmCi {
         let lock = std::fs::read(openapi.join("package-lock.json")).ok();
         let installed = std::fs::read(openapi.join("node_modules/.sip-client-lock")).ok();
         let state = if lock.is_some() && lock == installed {
@@ -687,7 +696,7 @@ impl NpmCi {
                 .and_then(|(out, err)| {
                     // Telemetry scripts of dependencies are not run: this machine has no
                     // network but the registry, and CI must not depend on them.
-                    Command::new("npm")
+                    Command::new(npm)
                         .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
                         .current_dir(openapi)
                         .stdin(Stdio::null())
@@ -1404,6 +1413,64 @@ mod tests {
         assert!(matches!(npm.state, NpmState::Running(..)));
         assert!(!npm.finish());
         assert!(!empty.0.join("node_modules/.sip-client-lock").exists());
+    }
+
+    #[test]
+    fn npm_ci_prints_what_npm_printed_and_records_the_lockfile_it_installed() {
+        let dir = Dir::new("npm-ok");
+        std::fs::write(dir.0.join("package-lock.json"), "{\"v\": 1}").unwrap();
+        let npm = dir.script(
+            "npm",
+            "echo \"$*\" > args\nmkdir -p node_modules\necho installed\necho warned >&2\n",
+        );
+        let log = dir.0.join("logs/npm.log");
+        let mut install = NpmCi::start_with(npm.to_str().unwrap(), &dir.0, &log);
+        assert!(install.finish());
+        assert_eq!(
+            dir.lines("args"),
+            ["ci --no-audit --no-fund --ignore-scripts"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            "installed\nwarned\n"
+        );
+        assert_eq!(
+            std::fs::read(dir.0.join("node_modules/.sip-client-lock")).unwrap(),
+            b"{\"v\": 1}"
+        );
+        // Installed: the next run does not start npm.
+        let install = NpmCi::start_with("/no/such/npm", &dir.0, &log);
+        assert!(matches!(install.state, NpmState::Current));
+        // A program that cannot start is a failure, with no lockfile recorded.
+        let fresh = Dir::new("npm-missing");
+        std::fs::write(fresh.0.join("package-lock.json"), "{}").unwrap();
+        let mut missing = NpmCi::start_with("/no/such/npm", &fresh.0, &fresh.0.join("log"));
+        assert!(matches!(missing.state, NpmState::Failed(_)));
+        assert!(!missing.finish());
+    }
+
+    /// A run that stops before waiting for npm (an earlier step failed) stops npm too.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn npm_ci_left_unfinished_is_stopped() {
+        let dir = Dir::new("npm-stop");
+        let npm = dir.script("npm", "echo $$ > pid\nexec sleep 600\n");
+        let install = NpmCi::start_with(npm.to_str().unwrap(), &dir.0, &dir.0.join("log"));
+        let pid_file = dir.0.join("pid");
+        let started = Instant::now();
+        let pid = loop {
+            match std::fs::read_to_string(&pid_file) {
+                Ok(pid) if pid.ends_with('\n') => break pid.trim().to_owned(),
+                _ if started.elapsed().as_secs() > 60 => panic!("the stand-in npm never started"),
+                _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+            }
+        };
+        assert!(Path::new("/proc").join(&pid).exists(), "npm runs");
+        drop(install);
+        assert!(
+            !Path::new("/proc").join(&pid).exists(),
+            "npm was stopped and reaped"
+        );
     }
 
     /// This checkout's generated files are committed fresh (as `pipeline::` also checks):
