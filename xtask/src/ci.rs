@@ -235,7 +235,7 @@ pub fn run(args: &[&str]) -> ExitCode {
     };
     let build = std::cell::RefCell::new(Build::default());
     // The pinned npm tools install while cargo compiles (on a fresh clone, half a minute the
-    // run does not wait for): started by the build step, waited for by the step after it.
+    // run does not wait for): started by the step before the build, waited for after it.
     let npm: std::cell::RefCell<Option<NpmCi>> = std::cell::RefCell::default();
 
     let mut steps: Vec<(&str, Step)> = vec![
@@ -258,22 +258,24 @@ pub fn run(args: &[&str]) -> ExitCode {
                 "sip-client's dependency tree holds no code generator",
                 Box::new(|| check_no_generator(&root, &cargo)),
             ),
+            (
+                "start npm ci of openapi/package-lock.json's pinned tools, in the background",
+                Box::new(|| {
+                    let log = root.join("target").join("npm-ci.log");
+                    *npm.borrow_mut() = Some(NpmCi::start(&openapi, &log));
+                    true
+                }),
+            ),
         ]);
     }
     steps.push((
         "build and lint: cargo build --all-targets, clippy -D warnings on the workspace",
-        Box::new(|| {
-            if !fast {
-                let log = root.join("target").join("npm-ci.log");
-                *npm.borrow_mut() = Some(NpmCi::start(&openapi, &log));
+        Box::new(|| match build_and_lint(&root, &cargo, &lint_env) {
+            Some(built) => {
+                *build.borrow_mut() = built;
+                true
             }
-            match build_and_lint(&root, &cargo, &lint_env) {
-                Some(built) => {
-                    *build.borrow_mut() = built;
-                    true
-                }
-                None => false,
-            }
+            None => false,
         }),
     ));
     if !fast {
@@ -283,7 +285,7 @@ pub fn run(args: &[&str]) -> ExitCode {
                 Box::new(|| check_xtask_shares_the_build(&root, &cargo, &build.borrow())),
             ),
             (
-                "the pinned tools of openapi/package-lock.json (npm ci, run during the build)",
+                "npm ci of the pinned tools finished (it ran during the build)",
                 Box::new(|| npm.borrow_mut().as_mut().is_some_and(NpmCi::finish)),
             ),
             (
