@@ -139,25 +139,7 @@ impl ScratchWorkspace {
     /// build, each dependency is the one our workspace's build already compiled. Only a
     /// `cargo build` reuses them: `cargo check` compiles metadata-only copies of its own.
     pub fn mirror_workspace_features(&mut self, dir: &str, package: &str) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let output = Command::new(cargo)
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--no-deps",
-                "--offline",
-            ])
-            .current_dir(workspace_root())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "cargo metadata: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
-        let manifest = mirror_manifest(&metadata, dir, package);
+        let manifest = mirror_manifest(&workspace_metadata(), dir, package);
         write(
             &self.root.join(MIRROR).join("Cargo.toml"),
             manifest.as_bytes(),
@@ -248,20 +230,19 @@ impl ScratchWorkspace {
 pub const MIRROR: &str = "feature-mirror";
 
 /// The manifest of the feature mirror, from `cargo metadata --no-deps` of our workspace
-/// (`metadata`): each dependency of a member on a package outside the workspace, normal or
-/// dev (tests turn the dev-dependencies on), as a normal dependency with the same version
-/// requirement, default features and features, one entry per package and requirement with
-/// their union; and sip-client, every member's dependency on it as one on the copy in `dir`
-/// (package `package`), with its default features, as a member has them. Left out: optional
-/// dependencies (features turn them on: sip-client's through the copy, and no other member
-/// has any) and build dependencies (there are none; leaving one out would cost time, not
-/// change what a test sees).
+/// (`metadata`): each dependency of a member on a package outside the workspace, normal and
+/// dev (tests turn the dev-dependencies on) as a normal dependency, build as a build
+/// dependency (they take part in feature resolution without a build script, which is how
+/// `xtask/Cargo.toml` asks for proc-macros' features), with the default features and
+/// features asked for; one entry per package, table and semver-compatible requirement, with
+/// their union (cargo refuses two names for one package); and sip-client, every member's
+/// dependency on it as one on the copy in `dir` (package `package`), with its default
+/// features, as a member has them. Optional dependencies are left out: features turn them
+/// on, sip-client's through the copy, and no other member has any.
 pub fn mirror_manifest(metadata: &Value, dir: &str, package: &str) -> String {
     let packages = metadata["packages"].as_array().expect("packages");
     let members: Vec<&str> = packages.iter().filter_map(|p| p["name"].as_str()).collect();
-    // (platform, name, requirement) -> (default features, features)
-    let mut dependencies: BTreeMap<(String, String, String), (bool, BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut dependencies: BTreeMap<MirrorKey, MirrorEntry> = BTreeMap::new();
     let mut client_features = BTreeSet::new();
     for dependency in packages
         .iter()
@@ -277,20 +258,26 @@ pub fn mirror_manifest(metadata: &Value, dir: &str, package: &str) -> String {
             client_features.extend(features);
             continue;
         }
-        if members.contains(&name)
-            || dependency["optional"] == true
-            || dependency["kind"] == "build"
-        {
+        if members.contains(&name) || dependency["optional"] == true {
             continue;
         }
-        let key = (
-            dependency["target"].as_str().unwrap_or_default().to_owned(),
-            name.to_owned(),
-            dependency["req"].as_str().unwrap_or("*").to_owned(),
-        );
-        let entry = dependencies.entry(key).or_default();
-        entry.0 |= dependency["uses_default_features"] != false;
-        entry.1.extend(features);
+        let kind = match dependency["kind"].as_str() {
+            Some("build") => "build-dependencies",
+            _ => "dependencies",
+        };
+        let table = match dependency["target"].as_str() {
+            Some(platform) => format!("target.'{platform}'.{kind}"),
+            None => kind.to_owned(),
+        };
+        let requirement = dependency["req"].as_str().unwrap_or("*");
+        let entry = dependencies
+            .entry((table, name.to_owned(), compatible_class(requirement)))
+            .or_insert_with(|| (requirement.to_owned(), false, BTreeSet::new()));
+        if version_of(requirement) > version_of(&entry.0) {
+            entry.0 = requirement.to_owned();
+        }
+        entry.1 |= dependency["uses_default_features"] != false;
+        entry.2.extend(features);
     }
     let list = |features: &BTreeSet<String>| {
         features
@@ -300,20 +287,27 @@ pub fn mirror_manifest(metadata: &Value, dir: &str, package: &str) -> String {
             .join(", ")
     };
     let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    tables.entry(String::new()).or_default().push(format!(
-        "sip-client = {{ path = \"../{dir}\", package = \"{package}\", features = [{}] }}",
-        list(&client_features)
-    ));
-    let mut names_used: BTreeMap<String, usize> = BTreeMap::new();
-    for ((platform, name, requirement), (default_features, features)) in &dependencies {
-        // A second requirement on a package (another major version) needs a name of its own.
-        let count = names_used.entry(name.clone()).or_default();
-        let key = match *count {
-            0 => name.clone(),
-            n => format!("{name}-{n}"),
-        };
-        *count += 1;
-        tables.entry(platform.clone()).or_default().push(format!(
+    tables
+        .entry("dependencies".to_owned())
+        .or_default()
+        .push(format!(
+            "sip-client = {{ path = \"../{dir}\", package = \"{package}\", features = [{}] }}",
+            list(&client_features)
+        ));
+    // One name per package and compatible class, the same in every table; another major
+    // version of a package gets a name of its own.
+    let mut keys: BTreeMap<(String, String), String> = BTreeMap::new();
+    for (_, name, class) in dependencies.keys() {
+        let taken = keys.keys().filter(|(n, _)| n == name).count();
+        keys.entry((name.clone(), class.clone()))
+            .or_insert(match taken {
+                0 => name.clone(),
+                n => format!("{name}-{n}"),
+            });
+    }
+    for ((table, name, class), (requirement, default_features, features)) in &dependencies {
+        let key = &keys[&(name.clone(), class.clone())];
+        tables.entry(table.clone()).or_default().push(format!(
             "{key} = {{ package = \"{name}\", version = \"{requirement}\", default-features = {default_features}, features = [{}] }}",
             list(features)
         ));
@@ -321,17 +315,39 @@ pub fn mirror_manifest(metadata: &Value, dir: &str, package: &str) -> String {
     let mut manifest = format!(
         "[package]\nname = \"{MIRROR}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n"
     );
-    for (platform, lines) in &tables {
-        match platform.as_str() {
-            "" => manifest.push_str("\n[dependencies]\n"),
-            platform => manifest.push_str(&format!("\n[target.'{platform}'.dependencies]\n")),
-        }
+    for (table, lines) in &tables {
+        manifest.push_str(&format!("\n[{table}]\n"));
         for line in lines {
             manifest.push_str(line);
             manifest.push('\n');
         }
     }
     manifest
+}
+
+/// A dependency of the mirror: its table, package name and compatible class.
+type MirrorKey = (String, String, String);
+/// What the mirror asks of it: the highest requirement, default features, features.
+type MirrorEntry = (String, bool, BTreeSet<String>);
+
+/// The numbers of a version requirement (`^1.0.226`, `2.8`, `=0.2.19`, `*`), missing ones 0.
+fn version_of(requirement: &str) -> Vec<u64> {
+    requirement
+        .trim_start_matches(['^', '=', '~', '>', '<', ' '])
+        .split('.')
+        .map_while(|part| part.parse().ok())
+        .collect()
+}
+
+/// The versions a requirement's are compatible with, in cargo's sense: the major version,
+/// or for 0.x the minor (`^1.0.226` and `1`: "1"; `0.2.19`: "0.2"; `*`: "*").
+fn compatible_class(requirement: &str) -> String {
+    match version_of(requirement).as_slice() {
+        [] => "*".to_owned(),
+        [0] => "0".to_owned(),
+        [0, minor, ..] => format!("0.{minor}"),
+        [major, ..] => major.to_string(),
+    }
 }
 
 /// The packages from a registry that a scratch build compiled (rather than found fresh),
@@ -394,11 +410,42 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-/// The target directory shared with our workspace.
+/// The target directory shared with our workspace, as cargo finds it (`CARGO_TARGET_DIR`,
+/// `build.target-dir` in a config file, or `target`): asked of `cargo metadata` once.
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
+    static TARGET_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TARGET_DIR
+        .get_or_init(|| {
+            let metadata = workspace_metadata();
+            PathBuf::from(
+                metadata["target_directory"]
+                    .as_str()
+                    .expect("cargo metadata names the target directory"),
+            )
+        })
+        .clone()
+}
+
+/// `cargo metadata --no-deps` of our workspace.
+fn workspace_metadata() -> Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(workspace_root())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// Writes `contents` to `path` unless it already holds them (keeping its modification time,
@@ -433,7 +480,7 @@ fn copy_dir(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::mirror_manifest;
+    use super::{compatible_class, mirror_manifest, version_of};
 
     fn dependency(name: &str, req: &str, kind: Option<&str>, features: &[&str]) -> Value {
         json!({
@@ -450,11 +497,13 @@ mod tests {
         optional["optional"] = json!(true);
         let mut unix = dependency("libc", "^0.2", None, &["extra_traits"]);
         unix["target"] = json!("cfg(unix)");
+        let mut unix_memchr = dependency("memchr", "^2.8", None, &["std"]);
+        unix_memchr["target"] = json!("cfg(unix)");
         let metadata = json!({ "packages": [
             { "name": "sip-client", "dependencies": [
                 dependency("serde", "^1.0.226", None, &["derive"]),
                 optional,
-                dependency("cc", "^1", Some("build"), &[]),
+                dependency("memchr", "^2.7", Some("build"), &[]),
             ]},
             { "name": "sip-client-tests", "dependencies": [
                 { "name": "sip-client", "req": "^0.2.0", "kind": null, "optional": false,
@@ -464,6 +513,12 @@ mod tests {
                 dependency("syn", "^2", None, &["full"]),
                 dependency("syn", "^3", None, &[]),
                 unix,
+                // Compatible requirements of one package, in two tables: one name.
+                dependency("memchr", "^2.8", None, &[]),
+                dependency("memchr", "^2", None, &["alloc"]),
+                unix_memchr,
+                dependency("num-traits", "^0.2.19", None, &[]),
+                dependency("num-traits", "^0.1", None, &[]),
             ]},
             { "name": "xtask", "dependencies": [
                 dependency("sip-client", "^0.2.0", None, &["schemars"]),
@@ -472,13 +527,37 @@ mod tests {
         assert_eq!(
             mirror_manifest(&metadata, "case-a", "sip-client-case-a"),
             "[package]\nname = \"feature-mirror\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
+             \n[build-dependencies]\n\
+             memchr = { package = \"memchr\", version = \"^2.7\", default-features = true, features = [] }\n\
              \n[dependencies]\n\
              sip-client = { path = \"../case-a\", package = \"sip-client-case-a\", features = [\"cli\", \"mock\", \"schemars\"] }\n\
+             memchr = { package = \"memchr\", version = \"^2.8\", default-features = true, features = [\"alloc\"] }\n\
+             num-traits = { package = \"num-traits\", version = \"^0.1\", default-features = true, features = [] }\n\
+             num-traits-1 = { package = \"num-traits\", version = \"^0.2.19\", default-features = true, features = [] }\n\
              serde = { package = \"serde\", version = \"^1.0.226\", default-features = true, features = [\"alloc\", \"derive\"] }\n\
              syn = { package = \"syn\", version = \"^2\", default-features = true, features = [\"full\"] }\n\
              syn-1 = { package = \"syn\", version = \"^3\", default-features = true, features = [] }\n\
              \n[target.'cfg(unix)'.dependencies]\n\
-             libc = { package = \"libc\", version = \"^0.2\", default-features = true, features = [\"extra_traits\"] }\n"
+             libc = { package = \"libc\", version = \"^0.2\", default-features = true, features = [\"extra_traits\"] }\n\
+             memchr = { package = \"memchr\", version = \"^2.8\", default-features = true, features = [\"std\"] }\n"
         );
+    }
+
+    #[test]
+    fn requirements_are_grouped_as_cargo_deems_them_compatible() {
+        for (requirement, class) in [
+            ("^1.0.226", "1"),
+            ("1", "1"),
+            ("2.8", "2"),
+            ("=0.2.19", "0.2"),
+            ("~0.2", "0.2"),
+            ("^0.0.3", "0.0"),
+            ("0", "0"),
+            ("*", "*"),
+        ] {
+            assert_eq!(compatible_class(requirement), class, "{requirement}");
+        }
+        assert!(version_of("^2.8") > version_of("^2"));
+        assert!(version_of("^1.0.226") > version_of("1.0.9"));
     }
 }

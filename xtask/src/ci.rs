@@ -155,7 +155,7 @@ fn registry_files(message: &Value) -> Vec<String> {
 /// itself, as `cargo xtask` does it) compiled other than as `workspace` (the files of the
 /// workspace's build) has them: each was compiled twice.
 fn compiled_twice(xtask_alone: &str, workspace: &BTreeSet<String>) -> Vec<String> {
-    let mut twice: Vec<String> = xtask_alone
+    let twice: BTreeSet<String> = xtask_alone
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
@@ -163,8 +163,7 @@ fn compiled_twice(xtask_alone: &str, workspace: &BTreeSet<String>) -> Vec<String
         .filter_map(|m| m["package_id"].as_str().map(str::to_owned))
         .map(|id| id.rsplit('#').next().unwrap_or(&id).to_owned())
         .collect();
-    twice.dedup();
-    twice
+    twice.into_iter().collect()
 }
 
 /// Whether `cargo xtask` (a build of xtask alone) compiled its dependencies as the
@@ -661,7 +660,7 @@ pub fn check_version_bump(root: &Path) -> bool {
     }
 }
 
-/// `npm ci` of the pinned tools, started at the beginning of the run so that it installs
+/// `npm ci` of the pinned tools, started by the step before the build so that it installs
 /// while cargo compiles; [`NpmCi::finish`] waits for it. Skipped when `node_modules` already
 /// matches the lockfile. Dropped before it is finished (an earlier step failed), it stops npm.
 struct NpmCi {
@@ -708,7 +707,10 @@ impl NpmCi {
                 });
             match spawned {
                 Ok(child) => NpmState::Running(child, log.to_path_buf()),
-                Err(err) => NpmState::Failed(format!("cannot run npm: {err}")),
+                Err(err) => NpmState::Failed(format!(
+                    "cannot run npm (its output to {}): {err}",
+                    log.display()
+                )),
             }
         };
         NpmCi {
@@ -1408,10 +1410,15 @@ mod tests {
             "matching: npm is not run"
         );
         assert!(npm.finish());
-        // Without a lockfile there is nothing to match: npm ci runs (and fails here, with
-        // no package.json).
+        // Without a lockfile there is nothing to match: npm ci runs (here a stand-in that
+        // fails).
         let empty = Dir::new("npm-empty");
-        let mut npm = NpmCi::start(&empty.0, &empty.0.join("npm.log"));
+        let failing = empty.script("npm", "exit 1\n");
+        let mut npm = NpmCi::start_with(
+            failing.to_str().unwrap(),
+            &empty.0,
+            &empty.0.join("npm.log"),
+        );
         assert!(matches!(npm.state, NpmState::Running(..)));
         assert!(!npm.finish());
         assert!(!empty.0.join("node_modules/.sip-client-lock").exists());
