@@ -352,7 +352,7 @@ fn compatible_class(requirement: &str) -> String {
 
 /// The packages from a registry that a scratch build compiled (rather than found fresh),
 /// by cargo's messages.
-pub fn dependencies_compiled(messages: &[Value]) -> Vec<String> {
+fn dependencies_compiled(messages: &[Value]) -> Vec<String> {
     messages
         .iter()
         .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
@@ -480,7 +480,7 @@ fn copy_dir(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::{compatible_class, mirror_manifest, version_of};
+    use super::{compatible_class, dependencies_compiled, mirror_manifest, version_of};
 
     fn dependency(name: &str, req: &str, kind: Option<&str>, features: &[&str]) -> Value {
         json!({
@@ -541,6 +541,21 @@ mod tests {
              libc = { package = \"libc\", version = \"^0.2\", default-features = true, features = [\"extra_traits\"] }\n\
              memchr = { package = \"memchr\", version = \"^2.8\", default-features = true, features = [\"std\"] }\n"
         );
+    }
+
+    #[test]
+    fn only_dependencies_compiled_again_are_reported() {
+        let artifact = |id: &str, fresh: bool| json!({ "reason": "compiler-artifact", "package_id": id, "fresh": fresh });
+        let registry = "registry+https://github.com/rust-lang/crates.io-index";
+        let messages = [
+            artifact(&format!("{registry}#serde@1.0.229"), true),
+            artifact(&format!("{registry}#memchr@2.8.3"), false),
+            // Our own crates are always compiled by a scratch build.
+            artifact("path+file:///w/target/scratch/proof/driver#0.0.0", false),
+            json!({ "reason": "build-finished", "success": true }),
+        ];
+        assert_eq!(dependencies_compiled(&messages), ["memchr@2.8.3"]);
+        assert!(dependencies_compiled(&messages[..1]).is_empty());
     }
 
     #[test]

@@ -285,7 +285,7 @@ pub fn run(args: &[&str]) -> ExitCode {
             ),
             (
                 "npm ci of the pinned tools finished (it ran during the build)",
-                Box::new(|| npm.borrow_mut().as_mut().is_some_and(NpmCi::finish)),
+                Box::new(|| npm.borrow_mut().take().is_some_and(NpmCi::finish)),
             ),
             (
                 "Spectral (spectral:oas), warnings fail",
@@ -675,7 +675,7 @@ enum NpmState {
     Running(std::process::Child, PathBuf),
     /// npm could not be started.
     Failed(String),
-    /// Waited for.
+    /// Taken by [`NpmCi::finish`] (so that dropping it afterwards stops nothing).
     Finished,
 }
 
@@ -720,7 +720,7 @@ impl NpmCi {
     }
 
     /// Waits for npm, prints what it printed, and records the lockfile it installed.
-    fn finish(&mut self) -> bool {
+    fn finish(mut self) -> bool {
         match std::mem::replace(&mut self.state, NpmState::Finished) {
             NpmState::Current => {
                 println!("node_modules matches package-lock.json; skipping npm ci");
@@ -730,7 +730,7 @@ impl NpmCi {
                 eprintln!("error: {message}");
                 false
             }
-            NpmState::Finished => true,
+            NpmState::Finished => unreachable!("an install is finished once, by value"),
             NpmState::Running(mut child, log) => {
                 let status = child.wait();
                 let _ = std::io::stdout().write_all(&std::fs::read(&log).unwrap_or_default());
@@ -1404,7 +1404,7 @@ mod tests {
         std::fs::write(dir.0.join("package-lock.json"), "{}").unwrap();
         std::fs::create_dir_all(dir.0.join("node_modules")).unwrap();
         std::fs::write(dir.0.join("node_modules/.sip-client-lock"), "{}").unwrap();
-        let mut npm = NpmCi::start(&dir.0, &dir.0.join("npm.log"));
+        let npm = NpmCi::start(&dir.0, &dir.0.join("npm.log"));
         assert!(
             matches!(npm.state, NpmState::Current),
             "matching: npm is not run"
@@ -1414,7 +1414,7 @@ mod tests {
         // fails).
         let empty = Dir::new("npm-empty");
         let failing = empty.script("npm", "exit 1\n");
-        let mut npm = NpmCi::start_with(
+        let npm = NpmCi::start_with(
             failing.to_str().unwrap(),
             &empty.0,
             &empty.0.join("npm.log"),
@@ -1433,7 +1433,7 @@ mod tests {
             "echo \"$*\" > args\nmkdir -p node_modules\necho installed\necho warned >&2\n",
         );
         let log = dir.0.join("logs/npm.log");
-        let mut install = NpmCi::start_with(npm.to_str().unwrap(), &dir.0, &log);
+        let install = NpmCi::start_with(npm.to_str().unwrap(), &dir.0, &log);
         assert!(install.finish());
         assert_eq!(
             dir.lines("args"),
@@ -1453,7 +1453,7 @@ mod tests {
         // A program that cannot start is a failure, with no lockfile recorded.
         let fresh = Dir::new("npm-missing");
         std::fs::write(fresh.0.join("package-lock.json"), "{}").unwrap();
-        let mut missing = NpmCi::start_with("/no/such/npm", &fresh.0, &fresh.0.join("log"));
+        let missing = NpmCi::start_with("/no/such/npm", &fresh.0, &fresh.0.join("log"));
         assert!(matches!(missing.state, NpmState::Failed(_)));
         assert!(!missing.finish());
     }
