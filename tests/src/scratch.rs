@@ -229,6 +229,9 @@ impl ScratchWorkspace {
 /// The directory and package name of the member that [`ScratchWorkspace::mirror_workspace_features`] adds.
 pub const MIRROR: &str = "feature-mirror";
 
+/// The source cargo metadata gives a dependency from crates.io.
+const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
+
 /// The manifest of the feature mirror, from `cargo metadata --no-deps` of our workspace
 /// (`metadata`): each dependency of a member on a package outside the workspace, normal and
 /// dev (tests turn the dev-dependencies on) as a normal dependency, build as a build
@@ -261,6 +264,13 @@ pub fn mirror_manifest(metadata: &Value, dir: &str, package: &str) -> String {
         if members.contains(&name) || dependency["optional"] == true {
             continue;
         }
+        // The mirror asks crates.io; a dependency from elsewhere (git, a path, another
+        // registry) would be mirrored as another crate of the same name.
+        let source = dependency["source"].as_str().unwrap_or("a path");
+        assert_eq!(
+            source, CRATES_IO,
+            "the feature mirror knows crates.io dependencies only; {name} comes from {source}"
+        );
         let kind = match dependency["kind"].as_str() {
             Some("build") => "build-dependencies",
             _ => "dependencies",
@@ -362,12 +372,13 @@ fn dependencies_compiled(messages: &[Value]) -> Vec<String> {
         .collect()
 }
 
-/// Under `cargo xtask ci`, which builds the whole workspace before any test runs, that a
-/// scratch build with the feature mirror compiled no dependency again: what keeps the tests
-/// that build scratch crates from compiling the dependency graph twice. (Elsewhere, our
-/// workspace may have been built with other features, or not at all.)
+/// Under `cargo xtask ci`, which builds the whole workspace before any test runs (and says
+/// so with `SIP_CLIENT_TEST_WORKSPACE_BUILT`), that a scratch build with the feature mirror
+/// compiled no dependency again: what keeps the tests that build scratch crates from
+/// compiling the dependency graph twice. (Elsewhere, our workspace may have been built
+/// with other features, or not at all.)
 pub fn assert_dependencies_reused(messages: &[Value]) {
-    if std::env::var_os("SIP_CLIENT_TEST_BIN_BLAND_SIP").is_none() {
+    if std::env::var_os("SIP_CLIENT_TEST_WORKSPACE_BUILT").is_none() {
         return;
     }
     let compiled = dependencies_compiled(messages);
@@ -480,13 +491,25 @@ fn copy_dir(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::{compatible_class, dependencies_compiled, mirror_manifest, version_of};
+    use super::{CRATES_IO, compatible_class, dependencies_compiled, mirror_manifest, version_of};
 
     fn dependency(name: &str, req: &str, kind: Option<&str>, features: &[&str]) -> Value {
         json!({
             "name": name, "req": req, "kind": kind, "optional": false,
             "uses_default_features": true, "features": features, "target": null,
+            "source": CRATES_IO,
         })
+    }
+
+    #[test]
+    #[should_panic(expected = "crates.io dependencies only; tokio comes from git+https://")]
+    fn the_mirror_refuses_a_dependency_it_would_take_from_crates_io_by_mistake() {
+        let mut from_git = dependency("tokio", "^1", None, &["rt"]);
+        from_git["source"] = json!("git+https://example.invalid/tokio");
+        let metadata = json!({ "packages": [
+            { "name": "sip-client", "dependencies": [from_git] },
+        ]});
+        mirror_manifest(&metadata, "sip-client", "sip-client");
     }
 
     #[test]
@@ -546,7 +569,7 @@ mod tests {
     #[test]
     fn only_dependencies_compiled_again_are_reported() {
         let artifact = |id: &str, fresh: bool| json!({ "reason": "compiler-artifact", "package_id": id, "fresh": fresh });
-        let registry = "registry+https://github.com/rust-lang/crates.io-index";
+        let registry = CRATES_IO;
         let messages = [
             artifact(&format!("{registry}#serde@1.0.229"), true),
             artifact(&format!("{registry}#memchr@2.8.3"), false),

@@ -55,6 +55,8 @@ const INTEGRATION_THREADS: &str = "4";
 const SLOW_ONLY: &[&str] = &["verdict", "proof", "contract_prism"];
 
 /// The names of the two jobs of the test step that are not test binaries.
+/// Set for the tests `cargo xtask ci` runs, after it has built the whole workspace.
+const WORKSPACE_BUILT: &str = "SIP_CLIENT_TEST_WORKSPACE_BUILT";
 const DOC_TESTS: &str = "doc tests";
 const NATIVE_TLS: &str = "native-tls handshake";
 
@@ -116,8 +118,10 @@ impl Build {
         }
     }
 
-    /// The environment that points the tests at the binaries of this build.
-    fn bin_env(&self) -> Vec<(String, String)> {
+    /// The environment of the tests run on this build: where its binaries are, and that
+    /// the whole workspace is built (the scratch builds then check they compile no
+    /// dependency again).
+    fn test_env(&self) -> Vec<(String, String)> {
         self.bins
             .iter()
             .map(|(name, path)| {
@@ -129,6 +133,7 @@ impl Build {
                     path.to_string_lossy().into_owned(),
                 )
             })
+            .chain([(WORKSPACE_BUILT.to_owned(), "1".to_owned())])
             .collect()
     }
 }
@@ -315,7 +320,7 @@ pub fn run(args: &[&str]) -> ExitCode {
                 "benchmarks run (the bench in the test build, --quick: a smoke test, not a judge of numbers)",
                 Box::new(|| {
                     let build = build.borrow();
-                    let env: Vec<_> = lint_env.iter().cloned().chain(build.bin_env()).collect();
+                    let env: Vec<_> = lint_env.iter().cloned().chain(build.test_env()).collect();
                     run_built(&root, build.bench.as_deref(), &["--quick"], &env)
                 }),
             ),
@@ -444,7 +449,7 @@ fn run_tests(
 ) -> bool {
     let _ = std::fs::remove_file(references);
     let _ = std::fs::create_dir_all(references.parent().unwrap_or(root));
-    let bin_env = build.bin_env();
+    let test_env = build.test_env();
     let mut jobs: Vec<Job> = build
         .tests
         .iter()
@@ -460,7 +465,7 @@ fn run_tests(
                 .env("CARGO", cargo)
                 .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
                 .envs(lint_env.iter().map(|(k, v)| (k, v)))
-                .envs(bin_env.iter().map(|(k, v)| (k, v)));
+                .envs(test_env.iter().map(|(k, v)| (k, v)));
             Job {
                 name: name.clone(),
                 command,
@@ -937,7 +942,7 @@ mod tests {
     }
 
     #[test]
-    fn binaries_are_named_in_the_environment_of_the_tests() {
+    fn the_tests_are_told_the_binaries_and_that_the_workspace_is_built() {
         let build = Build {
             bins: vec![
                 ("bland-sip".to_owned(), PathBuf::from("/t/debug/bland-sip")),
@@ -946,7 +951,7 @@ mod tests {
             ..Build::default()
         };
         assert_eq!(
-            build.bin_env(),
+            build.test_env(),
             [
                 (
                     "SIP_CLIENT_TEST_BIN_BLAND_SIP".to_owned(),
@@ -956,6 +961,7 @@ mod tests {
                     "SIP_CLIENT_TEST_BIN_XTASK".to_owned(),
                     "/t/debug/xtask".to_owned()
                 ),
+                ("SIP_CLIENT_TEST_WORKSPACE_BUILT".to_owned(), "1".to_owned()),
             ]
         );
     }
