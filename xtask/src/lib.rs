@@ -60,11 +60,30 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
 pub mod test_support {
     /// Writes an executable shell script at `path` (its directory created) running `body`:
     /// a stand-in for a program a command under test runs.
+    ///
+    /// A child process writes it: a file this process held open for writing would be
+    /// inherited by any process another thread starts meanwhile, and running the script
+    /// while such a process still holds it fails with "Text file busy" (ETXTBSY).
     pub fn write_script(path: &std::path::Path, body: &str) {
-        use std::os::unix::fs::PermissionsExt;
+        use std::io::Write;
         std::fs::create_dir_all(path.parent().expect("a file in a directory")).unwrap();
-        std::fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut writer = std::process::Command::new("sh")
+            .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+            .arg(path)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("sh starts");
+        let mut stdin = writer.stdin.take().expect("piped");
+        stdin
+            .write_all(format!("#!/bin/sh\n{body}").as_bytes())
+            .unwrap();
+        drop(stdin);
+        let status = writer.wait().unwrap();
+        assert!(
+            status.success(),
+            "cannot write {}: {status}",
+            path.display()
+        );
     }
 }
 
@@ -94,5 +113,36 @@ mod tests {
         );
         std::fs::remove_dir_all(&scratch).unwrap();
         assert_eq!(find_workspace_root(Path::new("/")), None);
+    }
+
+    /// A script written while other threads start processes runs at once: no process
+    /// started meanwhile holds it open for writing (which makes running it fail with
+    /// "Text file busy", ETXTBSY).
+    #[test]
+    fn a_script_runs_as_soon_as_it_is_written_while_processes_start() {
+        let scratch = std::env::temp_dir().join(format!("xtask-script-{}", std::process::id()));
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = std::process::Command::new("true").status();
+                    }
+                });
+            }
+            let busy = (0..300)
+                .filter(|i| {
+                    let path = scratch.join(format!("script-{i}"));
+                    test_support::write_script(&path, "exit 0\n");
+                    match std::process::Command::new(&path).status() {
+                        Ok(status) => !status.success(),
+                        Err(err) => err.raw_os_error() == Some(26), // ETXTBSY
+                    }
+                })
+                .count();
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(busy, 0, "scripts that could not run as soon as written");
+        });
+        std::fs::remove_dir_all(&scratch).unwrap();
     }
 }
