@@ -366,9 +366,8 @@ fn dependencies_compiled(messages: &[Value]) -> Vec<String> {
     messages
         .iter()
         .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
-        .filter_map(|m| m["package_id"].as_str())
-        .filter(|id| id.starts_with("registry+"))
-        .map(|id| id.rsplit('#').next().unwrap_or(id).to_owned())
+        .filter_map(xtask::registry_crate)
+        .map(str::to_owned)
         .collect()
 }
 

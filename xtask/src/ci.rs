@@ -141,10 +141,7 @@ impl Build {
 /// The files of a `compiler-artifact` message of a crate from a registry (the hash in their
 /// paths tells the features and dependencies it was compiled with); none for our crates.
 fn registry_files(message: &Value) -> Vec<String> {
-    if !message["package_id"]
-        .as_str()
-        .is_some_and(|id| id.starts_with("registry+"))
-    {
+    if crate::registry_crate(message).is_none() {
         return Vec::new();
     }
     message["filenames"]
@@ -165,8 +162,7 @@ fn compiled_twice(xtask_alone: &str, workspace: &BTreeSet<String>) -> Vec<String
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
         .filter(|m| registry_files(m).iter().any(|f| !workspace.contains(f)))
-        .filter_map(|m| m["package_id"].as_str().map(str::to_owned))
-        .map(|id| id.rsplit('#').next().unwrap_or(&id).to_owned())
+        .filter_map(|m| crate::registry_crate(&m).map(str::to_owned))
         .collect();
     twice.into_iter().collect()
 }

@@ -55,6 +55,14 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
     })
 }
 
+/// The crate (`name@version`) of one of cargo's JSON messages about a package from a
+/// registry; none for our own packages (a path) and for messages about no package.
+pub fn registry_crate(message: &serde_json::Value) -> Option<&str> {
+    let id = message["package_id"].as_str()?;
+    id.starts_with("registry+")
+        .then(|| id.rsplit('#').next().unwrap_or(id))
+}
+
 /// Helpers for the tests of these commands, here and in the workspace's `tests` package.
 #[doc(hidden)]
 pub mod test_support {
@@ -113,6 +121,26 @@ mod tests {
         );
         std::fs::remove_dir_all(&scratch).unwrap();
         assert_eq!(find_workspace_root(Path::new("/")), None);
+    }
+
+    #[test]
+    fn a_registry_crate_is_named_by_its_package_id() {
+        let message =
+            |id: &str| serde_json::json!({ "reason": "compiler-artifact", "package_id": id });
+        assert_eq!(
+            registry_crate(&message(
+                "registry+https://github.com/rust-lang/crates.io-index#serde@1.0.229"
+            )),
+            Some("serde@1.0.229")
+        );
+        assert_eq!(
+            registry_crate(&message("path+file:///w/sip-client#0.2.0+1.1.0")),
+            None
+        );
+        assert_eq!(
+            registry_crate(&serde_json::json!({ "reason": "build-finished" })),
+            None
+        );
     }
 
     /// A script written while other threads start processes runs at once: no process
