@@ -256,21 +256,24 @@ fn removed(key: &str, line: &Line) -> ApiChange {
     } else {
         format!("removed {key} ({})", line.details)
     };
-    // What callers no longer face: an error status (every error is `Error`, whatever its
-    // status), a security requirement.
-    let harmless = match line.kind {
-        "response" => status_of(line.name).is_some_and(|status| status >= 400),
-        "security" => true,
-        _ => false,
-    };
-    change(
-        if harmless {
-            Impact::Additive
-        } else {
-            Impact::Breaking
-        },
-        what,
-    )
+    // What callers no longer face: a security requirement. (An error status is no longer
+    // faced either, since every error is `Error` whatever its status, but the mock's
+    // responder of that status goes with it.)
+    if line.kind == "security" {
+        return change(Impact::Additive, what);
+    }
+    if line.kind == "response"
+        && let Some(status) = status_of(line.name).filter(|status| *status >= 400)
+    {
+        return change(
+            Impact::Breaking,
+            format!(
+                "{what}: the mock's responder of status {status} (`then.{}`) is gone",
+                crate::mock::status_method(status)
+            ),
+        );
+    }
+    change(Impact::Breaking, what)
 }
 
 fn status_of(name: &str) -> Option<u16> {
@@ -328,9 +331,14 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
             }
         }
         "response" if before.core == after.core => media_changed(key, before, after),
-        "response" if status_of(before.name).is_some_and(|s| s >= 400) => {
-            vec![change(Impact::Additive, says("error answer changed"))]
-        }
+        // Every error is `Error` through the front door, but the raw client's error type
+        // and the mock's responder take the error's schema.
+        "response" if status_of(before.name).is_some_and(|s| s >= 400) => vec![change(
+            Impact::Breaking,
+            says(
+                "error answer changed: the raw client's error type and the mock's responder take another type",
+            ),
+        )],
         "security" if after.core.contains(&"none") => {
             vec![change(Impact::Additive, says("no longer required"))]
         }
@@ -718,11 +726,13 @@ mod tests {
             "breaking: type X: changed (struct -> enum, non_exhaustive)\n\
              api changes: 1 breaking, 0 additive\n"
         );
-        // Every error answer is `Error`, whatever its schema; a success answer is the output.
+        // An error answer's schema is the raw client's error type and what the mock's
+        // responder takes; a success answer is the output.
         assert_eq!(
             report("response op.404: E\n", "response op.404: F\n"),
-            "additive: response op.404: error answer changed (E -> F)\n\
-             api changes: 0 breaking, 1 additive\n"
+            "breaking: response op.404: error answer changed: the raw client's error type and \
+             the mock's responder take another type (E -> F)\n\
+             api changes: 1 breaking, 0 additive\n"
         );
         assert_eq!(
             report("response op.200: A\n", "response op.200: B\n"),
@@ -762,9 +772,12 @@ mod tests {
     fn statuses_media_security_and_servers() {
         let old = "operation op: GET /x\nresponse op.200: A | media=application/json\nresponse op.404: E | media=application/json\n";
         let new = "operation op: GET /x\nresponse op.200: A | media=application/json\n";
+        // Every error is `Error`, whatever its status, but the mock's responder goes.
         assert_eq!(
             report(old, new),
-            "additive: removed response op.404 (E | media=application/json)\napi changes: 0 breaking, 1 additive\n"
+            "breaking: removed response op.404 (E | media=application/json): the mock's \
+             responder of status 404 (`then.not_found`) is gone\n\
+             api changes: 1 breaking, 0 additive\n"
         );
         let new = "operation op: GET /x\nresponse op.404: E | media=application/json\n";
         assert!(report(old, new).starts_with("breaking: removed response op.200"));

@@ -182,7 +182,7 @@ fn method_doc(op: &Operation) -> String {
 /// The method name progenitor gives an answer of `status`: the snake case of its reason
 /// phrase as the `http` crate knows it (`im_a_teapot` for 418). progenitor cannot generate a
 /// status without one; our helpers call it `status_<code>`.
-fn status_method(status: u16) -> String {
+pub(crate) fn status_method(status: u16) -> String {
     http::StatusCode::from_u16(status)
         .ok()
         .and_then(|status| status.canonical_reason())
