@@ -6,6 +6,8 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::HeaderValue;
 
+pub use crate::build_error::BuildError;
+use crate::build_error::shown_url;
 use crate::client::{Client, RawContext, Settings};
 use crate::generated;
 use crate::retry::RetryPolicy;
@@ -62,6 +64,10 @@ pub struct ClientBuilder {
     user_agent: String,
     allow_insecure_http: bool,
     http_client: Option<reqwest::Client>,
+    /// The variables `from_env` found set but not valid Unicode (which `build` refuses
+    /// rather than ignore: an unreadable `BLAND_BASE_URL` must not send calls to Bland's
+    /// production).
+    unreadable: Vec<&'static str>,
 }
 
 impl Default for ClientBuilder {
@@ -77,6 +83,7 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             allow_insecure_http: false,
             http_client: None,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -86,7 +93,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("auth_scheme", &self.auth_scheme)
-            .field("base_url", &self.base_url)
+            .field("base_url", &shown_url(&self.base_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -100,27 +107,38 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// A builder from the environment: `BLAND_API_KEY` and, when set and not empty,
-    /// `BLAND_BASE_URL`.
+    /// `BLAND_BASE_URL`. A variable that is set but not valid Unicode makes `build` fail
+    /// ([`BuildError::UnreadableEnv`]) unless the setting is given another way.
     pub fn from_env() -> ClientBuilder {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(|name| std::env::var_os(name))
     }
 
     /// `from_env` with the environment given as a function, so tests need not change the
     /// process environment.
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> ClientBuilder {
-        let defaults = ClientBuilder::default();
-        ClientBuilder {
-            api_key: lookup(API_KEY_ENV),
-            base_url: lookup(BASE_URL_ENV)
-                .filter(|url| !url.trim().is_empty())
-                .unwrap_or(defaults.base_url.clone()),
-            ..defaults
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> ClientBuilder {
+        let mut builder = ClientBuilder::default();
+        let mut read = |name: &'static str| match lookup(name)?.into_string() {
+            Ok(value) => Some(value),
+            Err(_) => {
+                builder.unreadable.push(name);
+                None
+            }
+        };
+        let api_key = read(API_KEY_ENV);
+        let base_url = read(BASE_URL_ENV).filter(|url| !url.trim().is_empty());
+        builder.api_key = api_key;
+        if let Some(url) = base_url {
+            builder.base_url = url;
         }
+        builder
     }
 
     /// The API key (required).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self.unreadable.retain(|name| *name != API_KEY_ENV);
         self
     }
 
@@ -139,6 +157,7 @@ impl ClientBuilder {
     /// `https://proxy.example/bland` sends to `https://proxy.example/bland/v1/sip`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self.unreadable.retain(|name| *name != BASE_URL_ENV);
         self
     }
 
@@ -226,6 +245,9 @@ impl ClientBuilder {
 
     /// Checks every setting and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
+        if let Some(variable) = self.unreadable.first() {
+            return Err(BuildError::UnreadableEnv { variable });
+        }
         let key = self.api_key.as_deref().ok_or(BuildError::MissingApiKey)?;
         // Header values may carry obs-text (bytes above 127), but no API key does: such a
         // key is a copy-paste accident, refused here rather than sent.
@@ -275,7 +297,7 @@ impl ClientBuilder {
     /// The base URL without a trailing `/`, as text and parsed.
     fn checked_base_url(&self) -> Result<(String, Url), BuildError> {
         let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-            url: self.base_url.clone(),
+            url: shown_url(&self.base_url),
             reason: reason.to_owned(),
         };
         let trimmed = self.base_url.trim().trim_end_matches('/');
@@ -285,7 +307,7 @@ impl ClientBuilder {
             "http" if self.allow_insecure_http || is_loopback(&url) => {}
             "http" => {
                 return Err(BuildError::InsecureBaseUrl {
-                    url: self.base_url.clone(),
+                    url: shown_url(&self.base_url),
                 });
             }
             _ => {
@@ -332,78 +354,75 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// Why a client could not be built. Nothing here ever shows the API key.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// No API key was given (and `BLAND_API_KEY` is unset, for `from_env`).
-    MissingApiKey,
-    /// The API key is empty or holds characters an HTTP header cannot carry.
-    InvalidApiKey,
-    /// The base URL does not parse, or is not http(s).
-    InvalidBaseUrl {
-        /// The URL as given.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The base URL is plain `http://` to a host that is not loopback: the API key would
-    /// cross the network in clear text. Opt in with `allow_insecure_http(true)`.
-    InsecureBaseUrl {
-        /// The URL as given.
-        url: String,
-    },
-    /// The user agent is not a valid header value.
-    InvalidUserAgent,
-    /// reqwest could not build its client (for example, no TLS backend could be loaded).
-    Http(reqwest::Error),
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::MissingApiKey => {
-                f.write_str("no API key: call `api_key(..)` or set BLAND_API_KEY")
-            }
-            BuildError::InvalidApiKey => f.write_str(
-                "the API key is empty or holds characters an HTTP header cannot carry \
-                 (control characters or non-ASCII); the key is not shown",
-            ),
-            BuildError::InvalidBaseUrl { url, reason } => {
-                write!(f, "invalid base URL {url:?}: {reason}")
-            }
-            BuildError::InsecureBaseUrl { url } => write!(
-                f,
-                "refusing plain-http base URL {url:?}: the API key would cross the network \
-                 unencrypted; use https, a loopback host, or `allow_insecure_http(true)`"
-            ),
-            BuildError::InvalidUserAgent => {
-                f.write_str("the user agent is not a valid header value")
-            }
-            BuildError::Http(_) => f.write_str("cannot build the HTTP client"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            BuildError::Http(err) => Some(err),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<std::ffi::OsString> {
         let vars: Vec<(String, String)> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
+    }
+
+    /// A variable set to bytes that are not UTF-8 is an error naming it, not "unset": an
+    /// unreadable base URL would otherwise send the call to Bland's production.
+    #[test]
+    fn a_variable_that_is_not_unicode_is_refused_by_name() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        fn not_unicode() -> OsString {
+            OsString::from_vec(b"http://127.0.0.1:9/\xff".to_vec())
+        }
+        fn env(name: &str) -> Option<OsString> {
+            match name {
+                BASE_URL_ENV => Some(not_unicode()),
+                API_KEY_ENV => Some("k".into()),
+                _ => None,
+            }
+        }
+        let err = ClientBuilder::from_lookup(env).build().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                BuildError::UnreadableEnv {
+                    variable: BASE_URL_ENV
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "BLAND_BASE_URL is set but is not valid Unicode; fix or unset it (its value is not shown)"
+        );
+        // Given another way, the setting no longer depends on the variable.
+        let client = ClientBuilder::from_lookup(env)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9");
+
+        fn key_env(name: &str) -> Option<OsString> {
+            (name == API_KEY_ENV).then(not_unicode)
+        }
+        let err = ClientBuilder::from_lookup(key_env).build().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                BuildError::UnreadableEnv {
+                    variable: API_KEY_ENV
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(!format!("{err:?}").contains("127.0.0.1"), "{err:?}");
+        assert!(
+            ClientBuilder::from_lookup(key_env)
+                .api_key("k")
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
@@ -497,6 +516,55 @@ mod tests {
                 "{url}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_refused_base_url_is_shown_without_what_may_be_a_secret() {
+        for (url, shown) in [
+            (
+                "https://user:sk-PASSWORD@api.bland.ai",
+                "https://<redacted>@api.bland.ai",
+            ),
+            (
+                "https://sk-USER@api.bland.ai/v1",
+                "https://<redacted>@api.bland.ai/v1",
+            ),
+            (
+                "https://api.bland.ai?api_key=sk-QUERY",
+                "https://api.bland.ai?<redacted>",
+            ),
+            (
+                "https://api.bland.ai/#sk-FRAGMENT",
+                "https://api.bland.ai/#<redacted>",
+            ),
+            // Not a URL at all: the same rules on the text.
+            (
+                "https://u:sk-PASSWORD@host:99999",
+                "https://<redacted>@host:99999",
+            ),
+            (
+                "http://a:sk-PASSWORD@example.com",
+                "http://<redacted>@example.com",
+            ),
+        ] {
+            let builder = Client::builder().api_key("k").base_url(url);
+            let debug = format!("{builder:?}");
+            let err = builder.build().unwrap_err();
+            for text in [err.to_string(), format!("{err:?}"), debug] {
+                assert!(text.contains(shown), "{url}: {text}");
+                assert!(!text.contains("sk-"), "{url}: {text}");
+            }
+        }
+        // What holds no secret is shown as given.
+        let err = Client::builder()
+            .api_key("k")
+            .base_url("ftp://api.bland.ai/x")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("\"ftp://api.bland.ai/x\""),
+            "{err}"
+        );
     }
 
     #[test]

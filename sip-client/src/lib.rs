@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod build_error;
 mod builder;
 mod call;
 mod client;

@@ -1,0 +1,102 @@
+//! Why a client could not be built, said without the API key or what a base URL may hide.
+
+use std::fmt;
+
+use crate::secret::REDACTED;
+
+/// Why a client could not be built. Nothing here ever shows the API key.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No API key was given (and `BLAND_API_KEY` is unset, for `from_env`).
+    MissingApiKey,
+    /// The API key is empty or holds characters an HTTP header cannot carry.
+    InvalidApiKey,
+    /// The base URL does not parse, or is not http(s).
+    InvalidBaseUrl {
+        /// The URL as given, with its user information, query and fragment (which may hold
+        /// a secret) replaced by `<redacted>`.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The base URL is plain `http://` to a host that is not loopback: the API key would
+    /// cross the network in clear text. Opt in with `allow_insecure_http(true)`.
+    InsecureBaseUrl {
+        /// The URL as given, with its user information, query and fragment (which may hold
+        /// a secret) replaced by `<redacted>`.
+        url: String,
+    },
+    /// The user agent is not a valid header value.
+    InvalidUserAgent,
+    /// An environment variable `from_env` reads is set but not valid Unicode (its value
+    /// is not shown: it may be the key).
+    UnreadableEnv {
+        /// The variable's name.
+        variable: &'static str,
+    },
+    /// reqwest could not build its client (for example, no TLS backend could be loaded).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingApiKey => {
+                f.write_str("no API key: call `api_key(..)` or set BLAND_API_KEY")
+            }
+            BuildError::InvalidApiKey => f.write_str(
+                "the API key is empty or holds characters an HTTP header cannot carry \
+                 (control characters or non-ASCII); the key is not shown",
+            ),
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL {url:?}: {reason}")
+            }
+            BuildError::InsecureBaseUrl { url } => write!(
+                f,
+                "refusing plain-http base URL {url:?}: the API key would cross the network \
+                 unencrypted; use https, a loopback host, or `allow_insecure_http(true)`"
+            ),
+            BuildError::InvalidUserAgent => {
+                f.write_str("the user agent is not a valid header value")
+            }
+            BuildError::UnreadableEnv { variable } => write!(
+                f,
+                "{variable} is set but is not valid Unicode; fix or unset it (its value is not shown)"
+            ),
+            BuildError::Http(_) => f.write_str("cannot build the HTTP client"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// A base URL as errors and `Debug` show it: without what may be a secret, the user
+/// information (`user:password@`) and the query and fragment (`?api_key=...`), each
+/// replaced by `<redacted>`. Works on the text, so a URL that does not parse is shown the
+/// same way.
+pub(crate) fn shown_url(url: &str) -> String {
+    let (rest, tail) = match url.find(['?', '#']) {
+        Some(at) => (&url[..at], format!("{}{REDACTED}", &url[at..=at])),
+        None => (url, String::new()),
+    };
+    let authority_start = rest.find("://").map_or(0, |at| at + 3);
+    let authority_end = rest[authority_start..]
+        .find('/')
+        .map_or(rest.len(), |at| authority_start + at);
+    match rest[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}{REDACTED}{}{tail}",
+            &rest[..authority_start],
+            &rest[authority_start + at..]
+        ),
+        None => format!("{rest}{tail}"),
+    }
+}
