@@ -124,10 +124,12 @@ impl RetryPolicy {
 }
 
 /// Reads `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3). A date in the past
-/// means "now".
+/// means "now"; delay-seconds too large for a `u64` mean the longest wait there is (the
+/// server asked for a very long wait, not for none).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
         return Some(Duration::from_secs(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
@@ -333,6 +335,17 @@ mod tests {
             HeaderValue::from_static("18446744073709551615"),
         );
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(u64::MAX)));
+        // Longer than a u64 of seconds: the longest wait, not "no Retry-After".
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("99999999999999999999999"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(u64::MAX)));
+        // Not delay-seconds: a sign, a fraction.
+        for value in ["+7", "-7", "7.5"] {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            assert_eq!(retry_after(&headers), None, "{value}");
+        }
     }
 
     #[test]
