@@ -14,7 +14,6 @@ use crate::ApiErrorEntry;
 use crate::decode::{DecodeError, UnexpectedResponse};
 use crate::escape::Escaped;
 use crate::input::InvalidInput;
-use crate::retry::Stop;
 
 /// How many bytes of an unexpected body an error keeps.
 pub(crate) const BODY_PREFIX_LIMIT: usize = 512;
@@ -89,15 +88,6 @@ impl TransportErrorKind {
             TransportErrorKind::Other
         }
     }
-
-    /// Whether a failure of this kind is transient: the same request may succeed if sent
-    /// again. A server that does not speak HTTP will not start to on a second try.
-    pub fn is_retryable(self) -> bool {
-        !matches!(
-            self,
-            TransportErrorKind::Other | TransportErrorKind::Protocol
-        )
-    }
 }
 
 /// Whether hyper, somewhere below reqwest, could not parse the answer.
@@ -127,15 +117,6 @@ pub enum NotRetried {
     /// The request may have reached the server and the operation is not idempotent:
     /// repeating it could apply it twice.
     MayHaveBeenApplied,
-}
-
-impl From<Stop> for NotRetried {
-    fn from(stop: Stop) -> Self {
-        match stop {
-            Stop::WaitPastDeadline { wait, left } => NotRetried::WaitPastDeadline { wait, left },
-            Stop::NotRepeatable => NotRetried::MayHaveBeenApplied,
-        }
-    }
 }
 
 /// A transport failure, after every retry allowed.
@@ -189,21 +170,6 @@ impl Error {
             Error::UnexpectedResponse(err) => Some(err.status),
             Error::Decode(err) => Some(err.status),
             Error::BodyTooLarge { status, .. } => Some(*status),
-        }
-    }
-
-    /// Whether the failure is transient, so that the same call may succeed later: timeouts,
-    /// connection failures, 408, 429 and 5xx. The client already retried as far as its
-    /// settings and the operation allow; for an operation that is not idempotent, a
-    /// transient failure after the request was sent may still mean it was applied.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport(err) => err.kind.is_retryable(),
-            Error::Api(ApiError { status, .. })
-            | Error::UnexpectedResponse(UnexpectedResponse { status, .. }) => {
-                crate::retry::is_retryable_status(*status)
-            }
-            Error::InvalidInput(_) | Error::Decode(_) | Error::BodyTooLarge { .. } => false,
         }
     }
 

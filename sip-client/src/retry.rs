@@ -19,7 +19,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::error::TransportErrorKind;
+use crate::decode::UnexpectedResponse;
+use crate::error::{ApiError, Error, NotRetried, TransportErrorKind};
 
 /// When and how often to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +67,37 @@ impl RetryClass {
     /// Whether a request that may have reached the server may be sent again.
     pub fn may_repeat(self) -> bool {
         !matches!(self, RetryClass::NotIdempotent)
+    }
+}
+
+// What is transient, said here with the rest of retry classification (the error types
+// know nothing of retries).
+
+impl TransportErrorKind {
+    /// Whether a failure of this kind is transient: the same request may succeed if sent
+    /// again. A server that does not speak HTTP will not start to on a second try.
+    pub fn is_retryable(self) -> bool {
+        !matches!(
+            self,
+            TransportErrorKind::Other | TransportErrorKind::Protocol
+        )
+    }
+}
+
+impl Error {
+    /// Whether the failure is transient, so that the same call may succeed later: timeouts,
+    /// connection failures, 408, 429 and 5xx. The client already retried as far as its
+    /// settings and the operation allow; for an operation that is not idempotent, a
+    /// transient failure after the request was sent may still mean it was applied.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(err) => err.kind.is_retryable(),
+            Error::Api(ApiError { status, .. })
+            | Error::UnexpectedResponse(UnexpectedResponse { status, .. }) => {
+                is_retryable_status(*status)
+            }
+            Error::InvalidInput(_) | Error::Decode(_) | Error::BodyTooLarge { .. } => false,
+        }
     }
 }
 
@@ -157,6 +189,15 @@ pub(crate) enum Stop {
     },
     /// The request may have reached the server, and the operation is not idempotent.
     NotRepeatable,
+}
+
+impl From<Stop> for NotRetried {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::WaitPastDeadline { wait, left } => NotRetried::WaitPastDeadline { wait, left },
+            Stop::NotRepeatable => NotRetried::MayHaveBeenApplied,
+        }
+    }
 }
 
 /// The last answer of a retried call, how many attempts it took, and why retries stopped
@@ -274,6 +315,18 @@ pub(crate) async fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Retry classification lives here alone: the error types do not call into retries
+    /// (no error.rs <-> retry.rs cycle).
+    #[test]
+    fn the_error_types_know_nothing_of_retries() {
+        let error = include_str!("error.rs");
+        assert!(!error.contains("retry::"), "error.rs uses the retry module");
+        assert!(
+            !error.contains("is_retryable"),
+            "error.rs classifies retries"
+        );
+    }
     use reqwest::header::HeaderValue;
 
     #[test]
