@@ -775,6 +775,11 @@ fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
         stdout.contains(&format!("wrote {SURFACE_PATH}\n")),
         "{stdout}"
     );
+    // The run ends with its verdict, after the files it wrote.
+    assert!(
+        stdout.ends_with("api changes: 0 breaking, 1 additive\n"),
+        "{stdout}"
+    );
     assert!(
         String::from_utf8_lossy(&scratch.client_now()).contains("pub max_calls:"),
         "the client was written"

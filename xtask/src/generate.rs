@@ -123,14 +123,24 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
             print_diff(out, file, on_disk);
         }
     }
-    print_change_report(root, &generated, &crate_version, out);
+    // The report compares with the surface on disk, so it is made before anything is
+    // written, and printed last: what a run ends with is its verdict.
+    let mut report = Vec::new();
+    print_change_report(root, &generated, &crate_version, &mut report);
     match mode {
-        Mode::Check => Ok(Report::Stale(paths)),
+        Mode::Check => {
+            let _ = out.write_all(&report);
+            Ok(Report::Stale(paths))
+        }
         Mode::Write => {
             for (file, _) in &stale {
                 write_atomically(&root.join(file.path), &file.contents)
                     .map_err(|err| Failure::Write(file.path, err))?;
             }
+            for path in &paths {
+                let _ = writeln!(out, "wrote {path}");
+            }
+            let _ = out.write_all(&report);
             Ok(Report::Written(paths))
         }
     }
