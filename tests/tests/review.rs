@@ -190,7 +190,7 @@ fn an_unchanged_tree_needs_a_patch_release_at_most() {
         "{page}"
     );
     for part in [
-        "## The spec, by operation\n\nNo operation changed.\n\nNo schema changed.\n",
+        "## The spec, by operation\n\nNo operation changed.\n\nNo component changed.\n",
         "## API changes\n\nNone.\n",
         "## Snapshots changed\n\nNone.\n",
         &format!(
@@ -228,9 +228,9 @@ fn a_breaking_change_needs_its_bump() {
     assert!(!review.satisfied);
     let page = &review.page;
     for part in [
-        "## The spec, by operation\n\n- changed operation `list_sip_numbers` (`GET /v1/sip/numbers`)\n\nNo schema changed.\n- changed `servers`\n",
+        "## The spec, by operation\n\n- changed operation `list_sip_numbers` (`GET /v1/sip/numbers`)\n\nNo component changed.\n- changed `servers`\n",
         "## API changes\n\n```text\nbreaking: ",
-        "## Snapshots changed\n\n2 files:\n\n- `tests/snapshots/a.snap`: +1 -1\n- `tests/snapshots/b.snap`: new, not committed\n",
+        "## Snapshots changed\n\n2 files:\n\n- `tests/snapshots/a.snap`: +1 -1\n- `tests/snapshots/b.snap`: +1, new, not committed\n",
         &format!(
             "The changes require a minor release (breaking changes); `sip-client` goes from `{old_version}` to `{old_version}`, a patch release: **not enough**: raise the version in sip-client/Cargo.toml."
         ),
@@ -451,4 +451,206 @@ fn semver_runs_the_pinned_tool_and_fails_with_it() {
     assert_eq!(semver(&["--fixtures"], 0), (Some(0), fixtures.to_owned()));
     assert_eq!(semver(&["--fixtures"], 1), (Some(1), fixtures.to_owned()));
     let _ = fs::remove_dir_all(&root);
+}
+
+/// A change of shared components shows on every operation that reaches them: here a new
+/// optional property of `SipConfigData` (reached by `get_sip_config` through its envelope)
+/// and a media type added to the shared response `ApiError` (every operation's errors).
+#[test]
+fn component_changes_show_on_the_operations_that_reach_them() {
+    let repo = Repo::with_sources("components");
+    repo.edit(
+        SPEC_PATH,
+        "    SipConfigData:\n      description: The inbound and outbound SIP configuration of one number.\n      type: object\n      properties:\n",
+        "    SipConfigData:\n      description: The inbound and outbound SIP configuration of one number.\n      type: object\n      properties:\n        note:\n          type: string\n",
+    );
+    repo.edit(
+        SPEC_PATH,
+        "                message: SIP is not enabled for this organization\n  schemas:\n",
+        "                message: SIP is not enabled for this organization\n        text/plain:\n          schema:\n            type: string\n  schemas:\n",
+    );
+    let page = repo.review("HEAD").page;
+    for part in [
+        "- changed operation `get_sip_config` (`GET /v1/sip`) through schema `SipConfigData`, response `ApiError`\n",
+        "- changed operation `list_sip_numbers` (`GET /v1/sip/numbers`) through response `ApiError`\n",
+        "\n- changed schema `SipConfigData`\n- changed response `ApiError`\n",
+    ] {
+        assert!(page.contains(part), "{part:?} in\n{page}");
+    }
+    assert!(!page.contains("No operation changed"), "{page}");
+    // Every operation answers errors with `ApiError`.
+    let operations = fs::read_to_string(workspace_root().join(SPEC_PATH))
+        .unwrap()
+        .matches("operationId:")
+        .count();
+    assert_eq!(
+        page.matches("- changed operation ").count(),
+        operations,
+        "{page}"
+    );
+}
+
+/// New snapshots not committed yet are counted like committed ones: their lines.
+#[test]
+fn new_snapshots_give_their_line_count() {
+    let repo = Repo::with_sources("new-snapshots");
+    repo.write("tests/snapshots/b.snap", "one\ntwo\nthree\n");
+    repo.write("tests/snapshots/c.snap", "one\ntwo");
+    repo.write("tests/snapshots/empty.snap", "");
+    let page = repo.review("HEAD").page;
+    assert!(
+        page.contains(
+            "## Snapshots changed\n\n3 files:\n\n\
+             - `tests/snapshots/b.snap`: +3, new, not committed\n\
+             - `tests/snapshots/c.snap`: +2, new, not committed\n\
+             - `tests/snapshots/empty.snap`: +0, new, not committed\n"
+        ),
+        "{page}"
+    );
+}
+
+/// The workflow runs the README's test command (`.ci/run`), and on pull requests a step that
+/// runs even after it failed writes the review page into the job summary: a breaking change
+/// without its bump fails `.ci/run`, which is when the reviewer needs the page most.
+#[test]
+fn the_workflow_shows_the_review_page_even_after_a_failure() {
+    let path = workspace_root().join(".github/workflows/ci.yml");
+    let workflow: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let checks = workflow_review_checks(&workflow);
+    assert_eq!(checks, Ok(()), "{}", path.display());
+
+    // The step calls xtask through cargo's alias, which builds it when `.ci/run` failed
+    // before building it.
+    let config = fs::read_to_string(workspace_root().join(".cargo/config.toml")).unwrap();
+    assert!(
+        config.contains("xtask = \"run --package xtask --\""),
+        "{config}"
+    );
+}
+
+/// The checker above refuses the workflows it is there to refuse.
+#[test]
+fn the_workflow_check_refuses_a_review_step_skipped_after_a_failure() {
+    let workflow = |test_step: &str, review_if: &str, review_run: &str| -> serde_yaml_ng::Value {
+        let text = format!(
+            "on: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n\
+             \x20     - uses: actions/checkout@v4\n\
+             \x20     - run: {test_step}\n\
+             \x20     - if: {review_if}\n\
+             \x20       run: {review_run}\n"
+        );
+        serde_yaml_ng::from_str(&text).unwrap()
+    };
+    let run = "|\n          cargo xtask review --out review.md\n          cat review.md >> \"$GITHUB_STEP_SUMMARY\"";
+    let pr = "github.event_name == 'pull_request'";
+    for good in [
+        format!("${{{{ !cancelled() && {pr} }}}}"),
+        format!("always() && {pr}"),
+        format!("\"{pr} && !cancelled()\""),
+    ] {
+        assert_eq!(
+            workflow_review_checks(&workflow("bash .ci/run", &good, run)),
+            Ok(()),
+            "{good}"
+        );
+    }
+    assert_eq!(
+        workflow_review_checks(&workflow("bash .ci/run", pr, run)),
+        Err("no step writes the review page into $GITHUB_STEP_SUMMARY on pull requests after a failure".to_owned())
+    );
+    for bad_if in [
+        "always()".to_owned(),
+        "always() && github.event_name == 'push'".to_owned(),
+        format!("failure() && {pr}"),
+        format!("always() || {pr}"),
+    ] {
+        assert!(
+            workflow_review_checks(&workflow("bash .ci/run", &bad_if, run)).is_err(),
+            "{bad_if}"
+        );
+    }
+    assert!(
+        workflow_review_checks(&workflow(
+            "bash .ci/run",
+            &format!("always() && {pr}"),
+            "cargo xtask review --out review.md"
+        ))
+        .is_err(),
+        "the page must reach the summary"
+    );
+    assert_eq!(
+        workflow_review_checks(&workflow("cargo test", &format!("always() && {pr}"), run)),
+        Err("no job runs .ci/run".to_owned())
+    );
+}
+
+/// Whether `workflow` has a job that runs `.ci/run` and then, on pull requests, a step that
+/// runs even after a failure and appends the review page to `$GITHUB_STEP_SUMMARY`.
+fn workflow_review_checks(workflow: &serde_yaml_ng::Value) -> Result<(), String> {
+    let jobs = workflow["jobs"]
+        .as_mapping()
+        .ok_or("the workflow has no jobs")?;
+    let mut ran_tests = false;
+    for (_, job) in jobs {
+        // A job-level condition would keep the job from pull requests, or skip it.
+        if !job["if"].is_null() {
+            continue;
+        }
+        let steps = job["steps"].as_sequence().map(Vec::as_slice).unwrap_or(&[]);
+        let Some(test) = steps.iter().position(|step| {
+            step["run"]
+                .as_str()
+                .is_some_and(|run| run.contains(".ci/run"))
+        }) else {
+            continue;
+        };
+        ran_tests = true;
+        let review = steps[test + 1..].iter().any(|step| {
+            let run = step["run"].as_str().unwrap_or_default();
+            let condition = step["if"].as_str().unwrap_or_default();
+            run.contains("cargo xtask review")
+                && (run.contains(">> \"$GITHUB_STEP_SUMMARY\"")
+                    || run.contains(">> $GITHUB_STEP_SUMMARY"))
+                && runs_after_failure_on_pull_requests(condition)
+        });
+        if review {
+            return Ok(());
+        }
+    }
+    Err(if ran_tests {
+        "no step writes the review page into $GITHUB_STEP_SUMMARY on pull requests after a failure"
+    } else {
+        "no job runs .ci/run"
+    }
+    .to_owned())
+}
+
+/// Whether a step's `if` is a conjunction of a status function that lets the step run after
+/// a failed step (`always()`, `!cancelled()`), the test for pull requests, and nothing else.
+fn runs_after_failure_on_pull_requests(condition: &str) -> bool {
+    let condition = condition.trim();
+    let condition = condition
+        .strip_prefix("${{")
+        .and_then(|c| c.strip_suffix("}}"))
+        .unwrap_or(condition);
+    if condition.contains("||") {
+        return false;
+    }
+    let terms: Vec<&str> = condition.split("&&").map(str::trim).collect();
+    let after_failure = terms
+        .iter()
+        .filter(|t| ["always()", "!cancelled()"].contains(t))
+        .count();
+    let pull_request = terms
+        .iter()
+        .filter(|t| {
+            [
+                "github.event_name == 'pull_request'",
+                "'pull_request' == github.event_name",
+            ]
+            .contains(t)
+        })
+        .count();
+    after_failure >= 1 && pull_request >= 1 && after_failure + pull_request == terms.len()
 }

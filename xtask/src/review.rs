@@ -5,7 +5,7 @@
 //! changes require with whether `sip-client`'s version already has it. `cargo xtask ci`
 //! fails when a breaking change comes without its bump.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -231,61 +231,217 @@ fn parse(version: &str) -> (u64, u64, u64) {
     )
 }
 
-/// Operations added, removed or changed, and the schemas likewise.
+/// The kinds of `components`, in the order the page lists them, with their singular names.
+const COMPONENT_KINDS: &[(&str, &str)] = &[
+    ("schemas", "schema"),
+    ("responses", "response"),
+    ("parameters", "parameter"),
+    ("requestBodies", "request body"),
+    ("headers", "header"),
+    ("securitySchemes", "security scheme"),
+    ("examples", "example"),
+    ("links", "link"),
+    ("callbacks", "callback"),
+    ("pathItems", "path item"),
+];
+
+/// One component: its kind's place in [`COMPONENT_KINDS`] (unknown kinds last), its kind
+/// (`schemas`) and its name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Component {
+    rank: usize,
+    kind: String,
+    name: String,
+}
+
+impl Component {
+    fn new(kind: &str, name: &str) -> Component {
+        Component {
+            rank: COMPONENT_KINDS
+                .iter()
+                .position(|(k, _)| *k == kind)
+                .unwrap_or(COMPONENT_KINDS.len()),
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    /// The component a `$ref` points into (`#/components/schemas/X`, or a part of it).
+    fn of_ref(reference: &str) -> Option<Component> {
+        let mut parts = reference.strip_prefix("#/components/")?.split('/');
+        let (kind, name) = (parts.next()?, parts.next()?);
+        let unescape = |part: &str| part.replace("~1", "/").replace("~0", "~");
+        Some(Component::new(&unescape(kind), &unescape(name)))
+    }
+
+    fn value<'a>(&self, spec: &'a Value) -> &'a Value {
+        &spec["components"][&self.kind][&self.name]
+    }
+}
+
+impl std::fmt::Display for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = COMPONENT_KINDS
+            .get(self.rank)
+            .map_or(self.kind.as_str(), |(_, singular)| singular);
+        write!(f, "{kind} `{}`", self.name)
+    }
+}
+
+/// Every component of `spec`, of every kind.
+fn components(spec: &Value) -> BTreeMap<Component, Value> {
+    let mut out = BTreeMap::new();
+    for (kind, members) in spec["components"].as_object().into_iter().flatten() {
+        for (name, value) in members.as_object().into_iter().flatten() {
+            out.insert(Component::new(kind, name), value.clone());
+        }
+    }
+    out
+}
+
+/// The operations of `spec` by `operationId`, each with its method and path in `x-path` and
+/// its path item's parameters, if any, in `x-path-parameters`.
+fn operations(spec: &Value) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if let Some(id) = operation["operationId"].as_str() {
+                let mut operation = operation.clone();
+                operation["x-path"] = Value::String(format!("{} {path}", method.to_uppercase()));
+                if !item["parameters"].is_null() {
+                    operation["x-path-parameters"] = item["parameters"].clone();
+                }
+                out.insert(id.to_owned(), operation);
+            }
+        }
+    }
+    out
+}
+
+/// The components `operation` of `spec` reaches: through `$ref`s, transitively, and the
+/// security schemes of its security requirements (its own, or else the top-level ones).
+fn reached(spec: &Value, operation: &Value) -> BTreeSet<Component> {
+    let mut seen = BTreeSet::new();
+    let mut todo = Vec::new();
+    refs(operation, &mut todo);
+    let security = match operation.get("security") {
+        Some(own) => own,
+        None => &spec["security"],
+    };
+    for requirement in security.as_array().into_iter().flatten() {
+        for scheme in requirement
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            todo.push(Component::new("securitySchemes", scheme));
+        }
+    }
+    while let Some(component) = todo.pop() {
+        if !seen.contains(&component) {
+            refs(component.value(spec), &mut todo);
+            seen.insert(component);
+        }
+    }
+    seen
+}
+
+/// The components `value` refers to with `$ref`, anywhere in it.
+fn refs(value: &Value, out: &mut Vec<Component>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) => out.extend(Component::of_ref(reference)),
+                    _ => refs(value, out),
+                }
+            }
+        }
+        Value::Array(values) => values.iter().for_each(|value| refs(value, out)),
+        _ => {}
+    }
+}
+
+/// Operations added, removed or changed (by their own definition or through the components
+/// they reach), then the components added, removed or changed, then the top-level keys.
 fn spec_changes(old: &str, new: &str) -> String {
     let parse = |text: &str| -> Value { serde_yaml_ng::from_str(text).unwrap_or(Value::Null) };
     let (old, new) = (parse(old), parse(new));
-    let operations = |spec: &Value| -> BTreeMap<String, Value> {
-        let mut out = BTreeMap::new();
-        if let Some(paths) = spec["paths"].as_object() {
-            for (path, item) in paths {
-                for (method, operation) in item.as_object().into_iter().flatten() {
-                    if let Some(id) = operation["operationId"].as_str() {
-                        let mut operation = operation.clone();
-                        operation["x-path"] =
-                            Value::String(format!("{} {path}", method.to_uppercase()));
-                        out.insert(id.to_owned(), operation);
-                    }
-                }
+    let (old_components, new_components) = (components(&old), components(&new));
+    let mut changed_components = BTreeMap::new();
+    for (component, value) in &new_components {
+        match old_components.get(component) {
+            None => {
+                changed_components.insert(component.clone(), "added");
             }
+            Some(before) if before != value => {
+                changed_components.insert(component.clone(), "changed");
+            }
+            Some(_) => {}
         }
-        out
-    };
-    let schemas = |spec: &Value| -> BTreeMap<String, Value> {
-        spec["components"]["schemas"]
-            .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
-    };
+    }
+    for component in old_components.keys() {
+        if !new_components.contains_key(component) {
+            changed_components.insert(component.clone(), "removed");
+        }
+    }
+    let top_security_changed = old["security"] != new["security"];
+
     let mut out = String::new();
-    let list = |out: &mut String,
-                what: &str,
-                old: &BTreeMap<String, Value>,
-                new: &BTreeMap<String, Value>| {
-        let mut lines = Vec::new();
-        for (name, value) in new {
-            match old.get(name) {
-                None => lines.push(format!("- added {what} `{name}`{}", path_of(value))),
-                Some(before) if before != value => {
-                    lines.push(format!("- changed {what} `{name}`{}", path_of(value)))
-                }
-                Some(_) => {}
-            }
+    let (old_operations, new_operations) = (operations(&old), operations(&new));
+    let mut lines = Vec::new();
+    for (id, operation) in &new_operations {
+        let Some(before) = old_operations.get(id) else {
+            lines.push(format!("- added operation `{id}`{}", path_of(operation)));
+            continue;
+        };
+        let mut through = Vec::new();
+        if top_security_changed
+            && (before.get("security").is_none() || operation.get("security").is_none())
+        {
+            through.push("the top-level `security`".to_owned());
         }
-        for (name, value) in old {
-            if !new.contains_key(name) {
-                lines.push(format!("- removed {what} `{name}`{}", path_of(value)));
-            }
+        let reach = reached(&old, before)
+            .into_iter()
+            .chain(reached(&new, operation))
+            .collect::<BTreeSet<_>>();
+        through.extend(
+            reach
+                .iter()
+                .filter(|component| changed_components.contains_key(*component))
+                .map(Component::to_string),
+        );
+        let itself = before != operation;
+        let how = match (itself, through.is_empty()) {
+            (false, true) => continue,
+            (true, true) => String::new(),
+            (true, false) => format!(" itself and through {}", through.join(", ")),
+            (false, false) => format!(" through {}", through.join(", ")),
+        };
+        lines.push(format!(
+            "- changed operation `{id}`{}{how}",
+            path_of(operation)
+        ));
+    }
+    for (id, operation) in &old_operations {
+        if !new_operations.contains_key(id) {
+            lines.push(format!("- removed operation `{id}`{}", path_of(operation)));
         }
-        if lines.is_empty() {
-            let _ = writeln!(out, "No {what} changed.");
-        } else {
-            let _ = writeln!(out, "{}", lines.join("\n"));
-        }
-    };
-    list(&mut out, "operation", &operations(&old), &operations(&new));
+    }
+    if lines.is_empty() {
+        out.push_str("No operation changed.\n");
+    } else {
+        let _ = writeln!(out, "{}", lines.join("\n"));
+    }
     out.push('\n');
-    list(&mut out, "schema", &schemas(&old), &schemas(&new));
+    if changed_components.is_empty() {
+        out.push_str("No component changed.\n");
+    } else {
+        for (component, how) in &changed_components {
+            let _ = writeln!(out, "- {how} {component}");
+        }
+    }
     for key in ["servers", "security", "info"] {
         if old[key] != new[key] {
             let _ = writeln!(out, "- changed `{key}`");
@@ -318,12 +474,23 @@ fn snapshots_changed(root: &Path, base: &str) -> Result<String, String> {
         lines.push(format!("- `{path}`: +{added} -{removed}"));
     }
     let untracked = Command::new("git")
-        .args(["ls-files", "--others", "--exclude-standard", "--", "*.snap"])
+        .args([
+            "ls-files",
+            "-z",
+            "--others",
+            "--exclude-standard",
+            "--",
+            "*.snap",
+        ])
         .current_dir(root)
         .output()
         .map_err(|err| format!("cannot run git: {err}"))?;
-    for path in String::from_utf8_lossy(&untracked.stdout).lines() {
-        lines.push(format!("- `{path}`: new, not committed"));
+    for path in String::from_utf8_lossy(&untracked.stdout).split_terminator('\0') {
+        // Its lines, all added, counted as `git diff --numstat` counts them.
+        let text =
+            std::fs::read(root.join(path)).map_err(|err| format!("cannot read {path}: {err}"))?;
+        let added = String::from_utf8_lossy(&text).lines().count();
+        lines.push(format!("- `{path}`: +{added}, new, not committed"));
     }
     Ok(if lines.is_empty() {
         "None.\n".to_owned()
@@ -356,12 +523,186 @@ mod tests {
         assert_eq!(
             text,
             "- changed operation `a` (`GET /a`)\n- added operation `c` (`POST /c`)\n- removed operation `b` (`GET /b`)\n\n\
-             - added schema `Y`\n- removed schema `X`\n- changed `servers`\n"
+             - removed schema `X`\n- added schema `Y`\n- changed `servers`\n"
         );
         // Nothing changed: each list says so.
         assert_eq!(
             spec_changes(old, old),
-            "No operation changed.\n\nNo schema changed.\n"
+            "No operation changed.\n\nNo component changed.\n"
+        );
+    }
+
+    /// Operations reaching components of every kind: `config` a schema through another and
+    /// the shared error response, `numbers` a parameter and the response, `attach` a request
+    /// body and a security scheme of its own, `open` no security; the top-level security
+    /// covers `config` and `numbers`.
+    const BASE: &str = "\
+openapi: 3.0.3
+security: [{key: []}]
+paths:
+  /config:
+    get:
+      operationId: config
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Envelope'}}}}
+        '400': {$ref: '#/components/responses/ApiError'}
+  /numbers/{id}:
+    parameters: [{$ref: '#/components/parameters/Id'}]
+    get:
+      operationId: numbers
+      parameters: [{$ref: '#/components/parameters/Limit'}]
+      responses:
+        '400': {$ref: '#/components/responses/ApiError'}
+  /attach:
+    post:
+      operationId: attach
+      security: [{basic: []}]
+      requestBody: {$ref: '#/components/requestBodies/Attach'}
+      responses: {'204': {description: ok}}
+  /open:
+    get:
+      operationId: open
+      security: []
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: authorization}
+    basic: {type: http, scheme: basic}
+  parameters:
+    Id: {name: id, in: path, required: true, schema: {type: string}}
+    Limit: {name: limit, in: query, schema: {type: integer}}
+  requestBodies:
+    Attach: {content: {application/json: {schema: {$ref: '#/components/schemas/Data'}}}}
+  responses:
+    ApiError: {description: error, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
+  schemas:
+    Envelope: {type: object, properties: {data: {$ref: '#/components/schemas/Data'}}}
+    Data: {type: object, properties: {a: {type: string}, next: {$ref: '#/components/schemas/Data'}}}
+    Error: {type: object}
+    Unused: {type: string}
+";
+
+    /// [`BASE`] with `from` (which must occur) replaced by `to`.
+    fn edited(from: &str, to: &str) -> String {
+        assert!(BASE.contains(from), "{from:?}");
+        BASE.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn operations_change_through_the_components_they_reach() {
+        // The audit's case: a new optional property of a schema, a media type added to a
+        // shared response.
+        let new = edited(
+            "properties: {a: {type: string}, next",
+            "properties: {a: {type: string}, b: {type: string}, next",
+        )
+        .replace(
+            "ApiError: {description: error, content: {",
+            "ApiError: {description: error, content: {text/plain: {schema: {type: string}}, ",
+        );
+        assert_eq!(
+            spec_changes(BASE, &new),
+            "- changed operation `attach` (`POST /attach`) through schema `Data`\n\
+             - changed operation `config` (`GET /config`) through schema `Data`, response `ApiError`\n\
+             - changed operation `numbers` (`GET /numbers/{id}`) through response `ApiError`\n\
+             \n\
+             - changed schema `Data`\n\
+             - changed response `ApiError`\n"
+        );
+    }
+
+    #[test]
+    fn parameters_request_bodies_and_path_parameters_reach_their_operations() {
+        let limit = edited(
+            "schema: {type: integer}",
+            "schema: {type: integer, maximum: 9}",
+        );
+        assert_eq!(
+            spec_changes(BASE, &limit),
+            "- changed operation `numbers` (`GET /numbers/{id}`) through parameter `Limit`\n\n\
+             - changed parameter `Limit`\n"
+        );
+        // A parameter of the path item, not of the operation.
+        let id = edited(
+            "required: true, schema: {type: string}",
+            "required: true, schema: {type: string, maxLength: 9}",
+        );
+        assert_eq!(
+            spec_changes(BASE, &id),
+            "- changed operation `numbers` (`GET /numbers/{id}`) through parameter `Id`\n\n\
+             - changed parameter `Id`\n"
+        );
+        let body = edited("Attach: {content: {", "Attach: {required: true, content: {");
+        assert_eq!(
+            spec_changes(BASE, &body),
+            "- changed operation `attach` (`POST /attach`) through request body `Attach`\n\n\
+             - changed request body `Attach`\n"
+        );
+        // A path item's own parameters changed: its operations changed.
+        let own = edited(
+            "parameters: [{$ref: '#/components/parameters/Id'}]",
+            "parameters: [{$ref: '#/components/parameters/Id'}, {name: x, in: query}]",
+        );
+        assert_eq!(
+            spec_changes(BASE, &own),
+            "- changed operation `numbers` (`GET /numbers/{id}`)\n\nNo component changed.\n"
+        );
+    }
+
+    #[test]
+    fn security_schemes_reach_the_operations_they_secure() {
+        // `key` secures the operations without security of their own.
+        let key = edited("name: authorization}", "name: x-api-key}");
+        assert_eq!(
+            spec_changes(BASE, &key),
+            "- changed operation `config` (`GET /config`) through security scheme `key`\n\
+             - changed operation `numbers` (`GET /numbers/{id}`) through security scheme `key`\n\n\
+             - changed security scheme `key`\n"
+        );
+        let basic = edited("scheme: basic}", "scheme: bearer}");
+        assert_eq!(
+            spec_changes(BASE, &basic),
+            "- changed operation `attach` (`POST /attach`) through security scheme `basic`\n\n\
+             - changed security scheme `basic`\n"
+        );
+        // The top-level requirement changed: the operations it covers changed with it.
+        let top = edited("security: [{key: []}]", "security: [{basic: []}]");
+        assert_eq!(
+            spec_changes(BASE, &top),
+            "- changed operation `config` (`GET /config`) through the top-level `security`\n\
+             - changed operation `numbers` (`GET /numbers/{id}`) through the top-level `security`\n\n\
+             No component changed.\n- changed `security`\n"
+        );
+    }
+
+    #[test]
+    fn added_and_removed_components_are_listed_and_reach_operations() {
+        // The error response drops its schema, which is removed; a new schema is unused.
+        let new = edited(
+            "ApiError: {description: error, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}",
+            "ApiError: {description: error}\n  headers:\n    Trace: {schema: {type: string}}",
+        )
+        .replace("    Error: {type: object}\n", "")
+        .replace("    Unused: {type: string}\n", "    Unused: {type: string}\n    Fresh: {type: string}\n");
+        assert_eq!(
+            spec_changes(BASE, &new),
+            "- changed operation `config` (`GET /config`) through schema `Error`, response `ApiError`\n\
+             - changed operation `numbers` (`GET /numbers/{id}`) through schema `Error`, response `ApiError`\n\n\
+             - removed schema `Error`\n\
+             - added schema `Fresh`\n\
+             - changed response `ApiError`\n\
+             - added header `Trace`\n"
+        );
+        // An operation changed itself and through a component says both.
+        let both = edited(
+            "operationId: attach\n",
+            "operationId: attach\n      summary: now\n",
+        )
+        .replace("scheme: basic}", "scheme: bearer}");
+        assert_eq!(
+            spec_changes(BASE, &both),
+            "- changed operation `attach` (`POST /attach`) itself and through security scheme `basic`\n\n\
+             - changed security scheme `basic`\n"
         );
     }
 }
