@@ -215,10 +215,14 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
             .intersection(&kinds_of(&new))
             .cloned()
             .collect();
+        // Format 1 had no extras.
+        let no_extras = old_format.min(new_format) < 2;
         for lines in [&mut old, &mut new] {
             lines.retain(|_, line| common.contains(line.kind));
-            for line in lines.values_mut() {
-                line.extras.clear();
+            if no_extras {
+                for line in lines.values_mut() {
+                    line.extras.clear();
+                }
             }
         }
     }
@@ -530,7 +534,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    const FORMAT: &str = "surface-format: 2\n";
+    const FORMAT: &str = "surface-format: 3\n";
 
     fn report(old: &str, new: &str) -> String {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()
@@ -822,6 +826,38 @@ mod tests {
         let old = "operation op: GET /x\nparam op.p: query, required, String\nfield A.x: String, required\n";
         let new = "surface-format: 2\nserver: https://a\noperation op: GET /x\nsecurity op: apiKey\nparam op.p: query, required, String | pattern=^a$\nfield A.x: String, required | in=response\n";
         assert_eq!(compare(old, new).to_string(), "api changes: none\n");
+        // From format 2 on, both have extras: a tightened pattern still counts, and the
+        // scheme lines format 3 added are left out.
+        let old = "surface-format: 2\nparam op.p: query, required, String | pattern=^a\n";
+        let new = "surface-format: 3\nscheme apiKey: apiKey, header authorization\nparam op.p: query, required, String | pattern=^a$\n";
+        assert!(
+            compare(old, new)
+                .to_string()
+                .starts_with("breaking: param op.p: pattern"),
+            "{}",
+            compare(old, new)
+        );
+    }
+
+    /// How the key is sent is the contract of every call: a scheme that changed or went
+    /// breaks callers, a new one (no operation requires it yet) does not.
+    #[test]
+    fn security_schemes() {
+        let old = "scheme apiKey: apiKey, header authorization\n";
+        assert_eq!(
+            report(old, "scheme apiKey: apiKey, header x-api-key\n"),
+            "breaking: scheme apiKey: changed (apiKey, header authorization -> apiKey, header \
+             x-api-key)\napi changes: 1 breaking, 0 additive\n"
+        );
+        assert!(report(old, "scheme apiKey: http bearer\n").starts_with("breaking: scheme apiKey"));
+        assert!(report(old, "").starts_with("breaking: removed scheme apiKey"));
+        assert!(
+            report(
+                old,
+                "scheme apiKey: apiKey, header authorization\nscheme bearer: http bearer\n"
+            )
+            .starts_with("additive: added scheme bearer")
+        );
     }
 
     #[test]

@@ -484,6 +484,39 @@ fn invalid(at: String, message: String) -> Error {
     Error::Shape { at, message }
 }
 
+/// The client sends the API key one way: in the `authorization` header, raw or as
+/// `Bearer <key>` (`AuthScheme`). A scheme that asks for anything else would be generated
+/// and then not honoured, so it is refused.
+fn check_security_schemes(spec: &OpenAPI) -> Result<(), Error> {
+    for (name, scheme) in spec
+        .components
+        .iter()
+        .flat_map(|components| components.security_schemes.iter())
+    {
+        let at = format!(
+            "/components/securitySchemes/{}",
+            crate::spec::pointer_token(name)
+        );
+        let ReferenceOr::Item(scheme) = scheme else {
+            return Err(invalid(
+                at,
+                "a $ref security scheme is not supported".to_owned(),
+            ));
+        };
+        let text = crate::surface::scheme_text(scheme);
+        if text != "apiKey, header authorization" && text != "http bearer" {
+            return Err(invalid(
+                at,
+                format!(
+                    "the client sends the API key in the authorization header (raw, or as \
+                     `Bearer <key>`), not as {text}"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn schemas(spec: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
     spec.components
         .iter()
@@ -525,6 +558,7 @@ pub(crate) fn build(
     types: Types,
     skipped: &BTreeSet<String>,
 ) -> Result<Api, Error> {
+    check_security_schemes(spec)?;
     let hand_written = hand_written(spec)?;
     let (enums, constants) = enums(spec, &hand_written)?;
     for name in types.items.keys().chain(enums.iter().map(|e| &e.name)) {

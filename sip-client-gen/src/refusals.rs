@@ -424,3 +424,39 @@ fn references_to_components_are_followed() {
     };
     assert!(body(&spec) == body(&base()), "the same client");
 }
+
+/// The client sends the key in the `authorization` header, raw or as `Bearer <key>`: a
+/// scheme asking for another place would be generated and not honoured.
+#[test]
+fn security_schemes_the_client_cannot_honour() {
+    let with_scheme = |scheme: Value| insert("securitySchemes", json!({ "key": scheme }));
+    for scheme in [
+        json!({ "type": "apiKey", "in": "header", "name": "authorization" }),
+        json!({ "type": "apiKey", "in": "header", "name": "Authorization" }),
+        json!({ "type": "http", "scheme": "bearer" }),
+    ] {
+        generate_with("/components", with_scheme(scheme.clone()))
+            .unwrap_or_else(|err| panic!("{scheme}: {err}"));
+    }
+    for (scheme, says) in [
+        (
+            json!({ "type": "apiKey", "in": "header", "name": "x-api-key" }),
+            "not as apiKey, header x-api-key",
+        ),
+        (
+            json!({ "type": "apiKey", "in": "query", "name": "api_key" }),
+            "not as apiKey, query api_key",
+        ),
+        (
+            json!({ "type": "http", "scheme": "basic" }),
+            "not as http basic",
+        ),
+    ] {
+        refused(
+            "/components",
+            with_scheme(scheme),
+            "/components/securitySchemes/key",
+            says,
+        );
+    }
+}

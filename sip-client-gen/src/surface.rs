@@ -1,7 +1,7 @@
 //! The API surface: a compact, line-per-item text view of the generated public API and of
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per server, operation, security requirement, parameter, body, output, retry
+//! One line per server, security scheme, operation, security requirement, parameter, body, output, retry
 //! class, response, type, field and enum variant, so that a one-field change in the spec is a
 //! one-line change in the surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
@@ -11,20 +11,54 @@
 //! Requiredness and nullability come from the spec (in Rust both are `Option`); Rust types
 //! come from the generated code, so the surface shows what users actually compile against.
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
+use openapiv3::{
+    APIKeyLocation, OpenAPI, ReferenceOr, Schema, SchemaKind, SecurityScheme, StatusCode, Type,
+};
 
 use crate::model::{Api, Body, Constraints, Location, ParamType, PartKind, Retry, Scalar};
 use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
-/// compares what both say.
-pub const FORMAT: u32 = 2;
+/// compares what both say. Format 2 added the extras; format 3 the `scheme` lines.
+pub const FORMAT: u32 = 3;
+
+/// How a security scheme asks for the key: where it goes and under which name (header
+/// names in lower case, as HTTP compares them).
+pub(crate) fn scheme_text(scheme: &SecurityScheme) -> String {
+    match scheme {
+        SecurityScheme::APIKey { location, name, .. } => {
+            let location = match location {
+                APIKeyLocation::Header => "header",
+                APIKeyLocation::Query => "query",
+                APIKeyLocation::Cookie => "cookie",
+            };
+            let name = if location == "header" {
+                name.to_ascii_lowercase()
+            } else {
+                name.clone()
+            };
+            format!("apiKey, {location} {name}")
+        }
+        SecurityScheme::HTTP { scheme, .. } => format!("http {}", scheme.to_ascii_lowercase()),
+        SecurityScheme::OAuth2 { .. } => "oauth2".to_owned(),
+        SecurityScheme::OpenIDConnect { .. } => "openIdConnect".to_owned(),
+    }
+}
 
 /// Renders the surface of a spec and the client generated from it.
 pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
     let mut lines = vec![format!("surface-format: {FORMAT}")];
     let servers: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
     lines.push(format!("server: {}", servers.join(", ")));
+    for (name, scheme) in spec
+        .components
+        .iter()
+        .flat_map(|components| components.security_schemes.iter())
+    {
+        if let ReferenceOr::Item(scheme) = scheme {
+            lines.push(format!("scheme {name}: {}", scheme_text(scheme)));
+        }
+    }
 
     for op in &api.operations {
         let id = &op.id;

@@ -358,10 +358,15 @@ fn check_mode_reports_stale_with_a_diff_and_writes_nothing() {
             SURFACE_PATH
         ])
     );
+    // The files written, then the verdict.
     assert_eq!(
         String::from_utf8(report_text).unwrap(),
-        "additive: added field SipOptions.max_calls (Option<i64>, optional | in=request+response)\n\
-         api changes: 0 breaking, 1 additive\n"
+        format!(
+            "wrote {CLIENT_PATH}\nwrote {API_PATH}\nwrote {MOCK_PATH}\nwrote {CLI_PATH}\n\
+             wrote {SURFACE_PATH}\n\
+             additive: added field SipOptions.max_calls (Option<i64>, optional | in=request+response)\n\
+             api changes: 0 breaking, 1 additive\n"
+        )
     );
     assert_ne!(scratch.client_now(), scratch.client_before);
     let report = generate::run(&scratch.root, Mode::Write, &mut Vec::new()).unwrap();
