@@ -231,18 +231,19 @@ fn parse(version: &str) -> (u64, u64, u64) {
     )
 }
 
-/// The kinds of `components`, in the order the page lists them, with their singular names.
-const COMPONENT_KINDS: &[(&str, &str)] = &[
-    ("schemas", "schema"),
-    ("responses", "response"),
-    ("parameters", "parameter"),
-    ("requestBodies", "request body"),
-    ("headers", "header"),
-    ("securitySchemes", "security scheme"),
-    ("examples", "example"),
-    ("links", "link"),
-    ("callbacks", "callback"),
-    ("pathItems", "path item"),
+/// The kinds of `components`, in the order the page lists them, with their names in the
+/// singular and the plural.
+const COMPONENT_KINDS: &[(&str, &str, &str)] = &[
+    ("schemas", "schema", "schemas"),
+    ("responses", "response", "responses"),
+    ("parameters", "parameter", "parameters"),
+    ("requestBodies", "request body", "request bodies"),
+    ("headers", "header", "headers"),
+    ("securitySchemes", "security scheme", "security schemes"),
+    ("examples", "example", "examples"),
+    ("links", "link", "links"),
+    ("callbacks", "callback", "callbacks"),
+    ("pathItems", "path item", "path items"),
 ];
 
 /// One component: its kind's place in [`COMPONENT_KINDS`] (unknown kinds last), its kind
@@ -259,7 +260,7 @@ impl Component {
         Component {
             rank: COMPONENT_KINDS
                 .iter()
-                .position(|(k, _)| *k == kind)
+                .position(|(k, _, _)| *k == kind)
                 .unwrap_or(COMPONENT_KINDS.len()),
             kind: kind.to_owned(),
             name: name.to_owned(),
@@ -277,15 +278,38 @@ impl Component {
     fn value<'a>(&self, spec: &'a Value) -> &'a Value {
         &spec["components"][&self.kind][&self.name]
     }
+
+    /// The name of its kind, for `count` components of it.
+    fn kind_name(&self, count: usize) -> &str {
+        COMPONENT_KINDS.get(self.rank).map_or(
+            &self.kind,
+            |(_, one, many)| if count == 1 { one } else { many },
+        )
+    }
 }
 
 impl std::fmt::Display for Component {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = COMPONENT_KINDS
-            .get(self.rank)
-            .map_or(self.kind.as_str(), |(_, singular)| singular);
-        write!(f, "{kind} `{}`", self.name)
+        write!(f, "{} `{}`", self.kind_name(1), self.name)
     }
+}
+
+/// `components` (in order) by kind: `schemas `A`, `B`, response `C``.
+fn by_kind<'a>(components: impl IntoIterator<Item = &'a Component>) -> Vec<String> {
+    let mut groups: Vec<(&Component, Vec<&str>)> = Vec::new();
+    for component in components {
+        match groups.last_mut() {
+            Some((first, names)) if first.kind == component.kind => names.push(&component.name),
+            _ => groups.push((component, vec![&component.name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(first, names)| {
+            let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            format!("{} {}", first.kind_name(names.len()), names.join(", "))
+        })
+        .collect()
 }
 
 /// Every component of `spec`, of every kind.
@@ -406,12 +430,11 @@ fn spec_changes(old: &str, new: &str) -> String {
             .into_iter()
             .chain(reached(&new, operation))
             .collect::<BTreeSet<_>>();
-        through.extend(
+        through.extend(by_kind(
             reach
                 .iter()
-                .filter(|component| changed_components.contains_key(*component))
-                .map(Component::to_string),
-        );
+                .filter(|component| changed_components.contains_key(*component)),
+        ));
         let itself = before != operation;
         let how = match (itself, through.is_empty()) {
             (false, true) => continue,
@@ -608,6 +631,46 @@ components:
              \n\
              - changed schema `Data`\n\
              - changed response `ApiError`\n"
+        );
+    }
+
+    #[test]
+    fn refs_name_their_component() {
+        let component = Component::of_ref("#/components/schemas/a~1b~0c/properties/x").unwrap();
+        assert_eq!(component, Component::new("schemas", "a/b~c"));
+        assert_eq!(component.to_string(), "schema `a/b~c`");
+        let unknown = Component::of_ref("#/components/x-things/T").unwrap();
+        assert_eq!(unknown.to_string(), "x-things `T`");
+        assert!(
+            unknown > Component::new("pathItems", "Z"),
+            "unknown kinds come last"
+        );
+        for elsewhere in [
+            "#/paths/~1a",
+            "other.yaml#/components/schemas/X",
+            "#/components/schemas",
+        ] {
+            assert_eq!(Component::of_ref(elsewhere), None, "{elsewhere}");
+        }
+    }
+
+    #[test]
+    fn components_of_one_kind_are_named_together() {
+        let new = edited(
+            "properties: {a: {type: string}, next",
+            "properties: {a: {type: integer}, next",
+        )
+        .replace(
+            "Envelope: {type: object, ",
+            "Envelope: {type: object, required: [data], ",
+        );
+        assert_eq!(
+            spec_changes(BASE, &new),
+            "- changed operation `attach` (`POST /attach`) through schema `Data`\n\
+             - changed operation `config` (`GET /config`) through schemas `Data`, `Envelope`\n\
+             \n\
+             - changed schema `Data`\n\
+             - changed schema `Envelope`\n"
         );
     }
 
