@@ -22,12 +22,32 @@ thread_local! {
 /// Serializes `value` to JSON with every secret in it (passwords, credentials) written as
 /// `"<redacted>"`: for printing or logging a request or an answer.
 ///
+/// Two rules decide what is secret:
+///
+/// - every value the schema types as a secret ([`SipSecret`], [`SipCredentials`]);
+/// - every value under a key that looks like one, anywhere in the output: a key that
+///   contains, ignoring case, `password`, `passwd`, `secret`, `token`, `credential`,
+///   `api_key`, `api-key`, `apikey`, `private_key` or `privatekey`. Free-form maps (the
+///   `options` of a direction keep keys the schema does not know) may carry passwords the
+///   schema cannot type, such as `"register_auth": {"password": ...}` or a future
+///   `"..._password"`. Under such a key, every string, number and boolean at any depth is
+///   written as `"<redacted>"`; objects and arrays keep their shape and `null` stays
+///   `null` (it says only that there is no value).
+///
+/// A key itself is never redacted.
+///
 /// ```
 /// use sip_client::{SipSecret, to_redacted_json};
 ///
 /// let secret = SipSecret::new("hunter2hunter2");
 /// assert_eq!(to_redacted_json(&secret)?, "<redacted>");
 /// assert_eq!(serde_json::to_value(&secret)?, "hunter2hunter2");
+///
+/// let options = serde_json::json!({"port": 5061, "register_auth": {"password": "pw123456"}});
+/// assert_eq!(
+///     to_redacted_json(&options)?,
+///     serde_json::json!({"port": 5061, "register_auth": {"password": "<redacted>"}})
+/// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn to_redacted_json<T: Serialize + ?Sized>(
@@ -40,7 +60,51 @@ pub fn to_redacted_json<T: Serialize + ?Sized>(
         }
     }
     let _restore = Restore(REDACTING.with(|flag| flag.replace(true)));
-    serde_json::to_value(value)
+    let mut json = serde_json::to_value(value)?;
+    redact_secret_keys(&mut json, false);
+    Ok(json)
+}
+
+/// Whether a key names a secret (the rule of [`to_redacted_json`]).
+fn looks_secret(key: &str) -> bool {
+    const WORDS: [&str; 10] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "credential",
+        "api_key",
+        "api-key",
+        "apikey",
+        "private_key",
+        "privatekey",
+    ];
+    let key = key.to_lowercase();
+    WORDS.iter().any(|word| key.contains(word))
+}
+
+/// Redacts every scalar under a key that looks secret; `secret` says that `value` is
+/// under one already.
+fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                redact_secret_keys(value, secret || looks_secret(key));
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                redact_secret_keys(item, secret);
+            }
+        }
+        Value::Null => {}
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            if secret {
+                *value = Value::String(REDACTED.to_owned());
+            }
+        }
+    }
 }
 
 fn redacting() -> bool {
@@ -199,6 +263,46 @@ mod tests {
         assert_eq!(back["password"], "p4ssw0rd!");
         assert_eq!(to_redacted_json(&credentials).unwrap(), REDACTED);
         assert!(serde_json::from_str::<SipCredentials>("\"text\"").is_err());
+    }
+
+    #[test]
+    fn keys_that_look_secret_are_redacted_whatever_their_case() {
+        for key in [
+            "password",
+            "SIP_PASSWORD",
+            "passwd",
+            "client_secret",
+            "Session-Token",
+            "credentials",
+            "api_key",
+            "x-api-key",
+            "apiKey",
+            "private_key",
+        ] {
+            assert!(looks_secret(key), "{key}");
+        }
+        for key in [
+            "username",
+            "auth_mode",
+            "port",
+            "sip_endpoint",
+            "pin_required",
+        ] {
+            assert!(!looks_secret(key), "{key}");
+        }
+        let value = serde_json::json!({
+            "username": "u",
+            "Token": 5,
+            "deep": [{"secret_flag": true, "list": {"api_key": ["a", null]}}],
+        });
+        assert_eq!(
+            to_redacted_json(&value).unwrap(),
+            serde_json::json!({
+                "username": "u",
+                "Token": REDACTED,
+                "deep": [{"secret_flag": REDACTED, "list": {"api_key": [REDACTED, null]}}],
+            })
+        );
     }
 
     #[test]

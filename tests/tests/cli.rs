@@ -18,7 +18,14 @@ async fn bland_sip(args: &[&str], stdin: Option<&str>) -> Output {
 /// environment of the test run.
 fn command(args: &[String], env: &[(String, String)]) -> Command {
     let mut command = Command::new(bland_sip_binary());
-    command.args(args).env("BLAND_API_KEY", KEY);
+    command.args(args);
+    with_test_env(&mut command, env);
+    command
+}
+
+/// The environment of [`command`]: the key, and no base URL or proxy of the test run.
+fn with_test_env(command: &mut Command, env: &[(String, String)]) {
+    command.env("BLAND_API_KEY", KEY);
     for name in [
         "BLAND_BASE_URL",
         "HTTP_PROXY",
@@ -35,7 +42,6 @@ fn command(args: &[String], env: &[(String, String)]) -> Command {
     for (name, value) in env {
         command.env(name, value);
     }
-    command
 }
 
 /// [`bland_sip`] with more environment variables.
@@ -911,4 +917,303 @@ async fn audit_names_the_kind_of_every_failure() {
     let line: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(line["error"]["kind"], "connect", "{line}");
     assert_eq!(output.status.code(), Some(1));
+}
+
+/// A file of the temporary directory holding `bytes`, named for the test that writes it.
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("bland-sip-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value() {
+    let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;
+    let url = server.url();
+    let body = serde_json::json!({
+        "phone_number": "+14150000000",
+        "service": "sip",
+        "directions": [{
+            "type": "inbound",
+            "auth_mode": "register",
+            "register_auth": {"username": "u", "password": 73194628}
+        }]
+    });
+    let path = temp_file("undecodable-body.json", body.to_string().as_bytes());
+    let stdin = body.to_string();
+    for (source, stdin) in [(path.to_str().unwrap(), None), ("-", Some(stdin.as_str()))] {
+        let output = bland_sip(&["attach-sip", "--body", source, "--base-url", &url], stdin).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(!stderr.contains("73194628"), "{stderr}");
+        assert!(
+            stderr.starts_with(
+                "error: the body is not a valid request at \
+                 `directions[0].register_auth.password`: invalid type: integer, expected a string"
+            ),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_file(path).unwrap();
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn values_under_keys_that_look_secret_print_redacted_unless_asked_for() {
+    let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();
+    let options = &mut answer["data"]["inbound"]["options"];
+    options["register_auth"] = serde_json::json!({"username": "u", "password": "REGPW-SECRET-2"});
+    options["future_secret_password"] = "FUTURE-SECRET-3".into();
+    options["Api_Key"] = serde_json::json!(["KEY-SECRET-4"]);
+    options["session_token"] = serde_json::json!(12345678987_u64);
+    options["credentials"] = serde_json::json!({"user": "CRED-SECRET-5", "pin": null});
+    let server = TestServer::always(Reply::json(200, serde_json::to_vec(&answer).unwrap())).await;
+    let url = server.url();
+    let secrets = [
+        "REGPW-SECRET-2",
+        "FUTURE-SECRET-3",
+        "KEY-SECRET-4",
+        "12345678987",
+        "CRED-SECRET-5",
+    ];
+
+    let output = bland_sip(&["get", "+14150000000", "--base-url", &url], None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for secret in secrets {
+        assert!(!stdout.contains(secret), "{secret}: {stdout}");
+    }
+    let printed: Value = serde_json::from_str(&stdout).unwrap();
+    let options = &printed["inbound"]["options"];
+    assert_eq!(
+        options["register_auth"],
+        serde_json::json!({"username": "u", "password": "<redacted>"})
+    );
+    assert_eq!(options["future_secret_password"], "<redacted>");
+    assert_eq!(options["Api_Key"], serde_json::json!(["<redacted>"]));
+    assert_eq!(options["session_token"], "<redacted>");
+    assert_eq!(
+        options["credentials"],
+        serde_json::json!({"user": "<redacted>", "pin": null}),
+        "every value under a secret key; null says nothing"
+    );
+    assert_eq!(options["auth_mode"], "ip", "other keys are kept");
+
+    let output = bland_sip(
+        &["audit", "--numbers", "-", "--base-url", &url],
+        Some("+14150000000\n"),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for secret in secrets {
+        assert!(!stdout.contains(secret), "{secret}: {stdout}");
+    }
+    assert!(stdout.contains("<redacted>"), "{stdout}");
+
+    let output = bland_sip(
+        &["get", "+14150000000", "--base-url", &url, "--show-secrets"],
+        None,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for secret in secrets {
+        assert!(stdout.contains(secret), "{secret}: {stdout}");
+    }
+}
+
+/// The largest body and upload read, as the CLI documents it.
+const READ_LIMIT: u64 = 10 * 1024 * 1024;
+
+#[tokio::test]
+async fn an_endless_body_on_stdin_is_refused_after_the_limit() {
+    let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;
+    let url = server.url();
+    let args: Vec<String> = ["attach-sip", "--body", "-", "--base-url", &url]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    // `yes '{"a":1}'`, up to a bound far past the limit so that the test ends either way.
+    let bound: u64 = 8 * READ_LIMIT;
+    let (output, written) = tokio::task::spawn_blocking(move || {
+        let mut child = command(&args, &[])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let block = "{\"a\":1}\n".repeat(8192);
+            let mut written = 0u64;
+            while written < bound {
+                match pipe.write_all(block.as_bytes()) {
+                    Ok(()) => written += block.len() as u64,
+                    Err(_) => break,
+                }
+            }
+            written
+        });
+        let output = child.wait_with_output().unwrap();
+        (output, writer.join().unwrap())
+    })
+    .await
+    .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: the body from stdin is larger than 10485760 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        written < 2 * READ_LIMIT,
+        "{written} bytes were taken: the input was read past the limit"
+    );
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn bodies_and_uploads_up_to_the_limit_are_read_and_larger_ones_refused() {
+    let server =
+        TestServer::always(Reply::json(200, fixture("ops/upload_port_document.json"))).await;
+    let url = server.url();
+
+    // A body file one byte over the limit (spaces: valid JSON whitespace around `{}`).
+    let mut body = b"{}".to_vec();
+    body.resize(READ_LIMIT as usize + 1, b' ');
+    let path = temp_file("big-body.json", &body);
+    let output = bland_sip(
+        &[
+            "attach-sip",
+            "--body",
+            path.to_str().unwrap(),
+            "--base-url",
+            &url,
+        ],
+        None,
+    )
+    .await;
+    std::fs::remove_file(&path).unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: the body in "), "{stderr}");
+    assert!(stderr.contains("is larger than 10485760 bytes"), "{stderr}");
+
+    // An upload of exactly the limit is sent.
+    let path = temp_file("document.pdf", &vec![b'%'; READ_LIMIT as usize]);
+    let output = bland_sip(
+        &[
+            "upload-port-document",
+            "--file",
+            path.to_str().unwrap(),
+            "--base-url",
+            &url,
+        ],
+        None,
+    )
+    .await;
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(server.request_count(), 1);
+
+    // An endless file is refused after the limit, within bounded memory. The address space
+    // is limited so that a CLI that reads on aborts instead of exhausting the machine.
+    let script = format!(
+        "ulimit -v 4194304 && exec \"$0\" upload-port-document --file /dev/zero --base-url {url}"
+    );
+    let args = vec![
+        "-c".to_owned(),
+        script,
+        bland_sip_binary().to_str().unwrap().to_owned(),
+    ];
+    let output = tokio::task::spawn_blocking(move || {
+        let mut shell = Command::new("sh");
+        shell.args(&args);
+        with_test_env(&mut shell, &[]);
+        shell.stdin(Stdio::null()).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: \"/dev/zero\" is larger than 10485760 bytes (10 MiB), the most Bland accepts\n"
+    );
+    assert_eq!(server.request_count(), 1, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn timeouts_below_a_millisecond_are_usage_errors() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    for bad in ["1e-10", "1e-300", "4.9e-324", "0.0009", "0.0000000001"] {
+        let flag = format!("--timeout={bad}");
+        let output = bland_sip(&["get", "+14150000000", "--base-url", &url, &flag], None).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.starts_with("error: invalid value for --timeout <SECS>: at least 0.001 seconds"),
+            "{bad}: {stderr}"
+        );
+        assert!(!stderr.contains(bad), "{bad}: {stderr}");
+    }
+    assert_eq!(server.request_count(), 0);
+    let output = bland_sip(
+        &[
+            "get",
+            "+14150000000",
+            "--base-url",
+            &url,
+            "--timeout",
+            "0.001",
+        ],
+        None,
+    )
+    .await;
+    // One millisecond is accepted (whether the call fits in it depends on the machine).
+    assert!(
+        !text(&output.stderr).contains("--timeout"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn help_and_version_that_cannot_be_written_are_reported() {
+    for (args, what) in [
+        (&["--help"][..], "help"),
+        (&["-h"][..], "help"),
+        (&["get", "--help"][..], "help"),
+        (&["help", "audit"][..], "help"),
+        (&["--version"][..], "version"),
+    ] {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let child_args = args.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            command(&child_args, &[])
+                .stdout(full)
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: cannot write the {what} to stdout: ")),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+    // Written, they still succeed.
+    let output = bland_sip(&["--version"], None).await;
+    assert_eq!(output.status.code(), Some(0));
+    assert!(text(&output.stdout).starts_with("bland-sip "));
 }

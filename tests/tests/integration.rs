@@ -31,6 +31,8 @@ mod family_validation;
 mod faults;
 #[path = "hostile.rs"]
 mod hostile;
+#[path = "leaks.rs"]
+mod leaks;
 #[path = "mock.rs"]
 mod mock;
 #[path = "mutation.rs"]

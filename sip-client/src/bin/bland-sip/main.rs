@@ -7,7 +7,10 @@
 //! network, decode or output failure. Errors go to stderr as one line beginning `error:`,
 //! with every character a terminal could act on escaped. The API key never appears in any
 //! output, usage errors included; secrets of answers print as `<redacted>` unless
-//! `--show-secrets` is given.
+//! `--show-secrets` is given (see `sip_client::to_redacted_json` for what is secret).
+//! Inputs are read up to a limit, never further: a request body (`--body`) up to 10 MiB, a
+//! file to upload (`--file`) up to 10 MiB, Bland's limit of documents; a larger one is a
+//! usage error. A `--timeout` shorter than 1 ms is a usage error.
 
 mod audit;
 /// The subcommands generated from the spec, one per operation.
@@ -54,8 +57,12 @@ struct Connection {
     show_secrets: bool,
 }
 
-/// A positive number of seconds that a `Duration` can hold. The value is not repeated in
-/// the message.
+/// The shortest timeout accepted: anything shorter (`1e-10` rounds to no time at all) would
+/// make every call time out at once.
+const MIN_TIMEOUT: Duration = Duration::from_millis(1);
+
+/// A number of seconds, at least [`MIN_TIMEOUT`], that a `Duration` can hold. The value is
+/// not repeated in the message.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .trim()
@@ -64,8 +71,15 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     if !(seconds.is_finite() && seconds > 0.0) {
         return Err("expected a positive number of seconds".to_owned());
     }
-    Duration::try_from_secs_f64(seconds)
-        .map_err(|_| format!("at most {} seconds", Duration::MAX.as_secs()))
+    let timeout = Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("at most {} seconds", Duration::MAX.as_secs()))?;
+    if timeout < MIN_TIMEOUT {
+        return Err(format!(
+            "at least {} seconds (1 ms)",
+            MIN_TIMEOUT.as_secs_f64()
+        ));
+    }
+    Ok(timeout)
 }
 
 fn command() -> Command {
@@ -131,9 +145,16 @@ fn clap_failure(err: &clap::Error) -> ExitCode {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             // Help and version text hold no argument of the command line.
+            let what = if err.kind() == ErrorKind::DisplayHelp {
+                "help"
+            } else {
+                "version"
+            };
             return match err.print() {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(_) => ExitCode::from(1),
+                Err(write) => report(Failure::Call(format!(
+                    "cannot write the {what} to stdout: {write}"
+                ))),
             };
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
@@ -357,6 +378,14 @@ mod tests {
         assert!(parse_timeout("1e19").is_ok());
         for bad in ["0", "-1", "NaN", "inf", "1e20", "soon", ""] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_timeout("0.001"), Ok(MIN_TIMEOUT));
+        for tiny in ["1e-10", "1e-300", "4.9e-324", "0.000999"] {
+            assert_eq!(
+                parse_timeout(tiny),
+                Err("at least 0.001 seconds (1 ms)".to_owned()),
+                "{tiny}"
+            );
         }
     }
 }

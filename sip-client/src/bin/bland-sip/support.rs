@@ -28,35 +28,94 @@ pub(crate) fn required<'a, T: Clone + Send + Sync + 'static>(
         .ok_or_else(|| Failure::Usage(format!("missing the argument {id}")))
 }
 
-/// Reads a JSON body from a file, or from stdin for `-`. A body that does not decode is a
-/// usage error naming the JSON path at fault.
+/// The largest request body read (`--body`), in bytes: 10 MiB. The API's request bodies are
+/// small JSON documents; the limit only stops an endless input (`yes | bland-sip ... --body
+/// -`) from taking all memory.
+pub(crate) const MAX_BODY: u64 = 10 * 1024 * 1024;
+
+/// The largest file uploaded (`--file`), in bytes: Bland documents at most 10 MB, read as
+/// 10 MiB (the larger reading, as the library's check of uploads does).
+pub(crate) const MAX_UPLOAD: u64 = 10 * 1024 * 1024;
+
+/// Reads `reader` to its end, or `None` as soon as it is known to hold more than `limit`
+/// bytes: at most `limit + 1` bytes are ever read.
+async fn read_capped(
+    reader: impl tokio::io::AsyncRead + Unpin,
+    limit: u64,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(
+        &mut tokio::io::AsyncReadExt::take(reader, limit + 1),
+        &mut bytes,
+    )
+    .await?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// How a limit is said: `10485760 bytes (10 MiB)`.
+fn limit_text(limit: u64) -> String {
+    format!("{limit} bytes ({} MiB)", limit / (1024 * 1024))
+}
+
+/// Reads a JSON body from a file, or from stdin for `-`, of at most [`MAX_BODY`] bytes. A
+/// body that does not decode is a usage error naming the JSON path at fault and the kind
+/// of value found, never the value (it may be a password).
 pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Failure> {
-    let bytes = if source == "-" {
-        let mut bytes = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut bytes)
-            .await
-            .map_err(|err| Failure::Usage(format!("cannot read the body from stdin: {err}")))?;
-        bytes
+    let (read, whence) = if source == "-" {
+        (
+            read_capped(tokio::io::stdin(), MAX_BODY).await,
+            "from stdin".to_owned(),
+        )
     } else {
-        tokio::fs::read(source)
-            .await
-            .map_err(|err| Failure::Usage(format!("cannot read the body from {source:?}: {err}")))?
+        let read = match tokio::fs::File::open(source).await {
+            Ok(file) => read_capped(file, MAX_BODY).await,
+            Err(err) => Err(err),
+        };
+        (read, format!("in {source:?}"))
+    };
+    let bytes = match read {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(Failure::Usage(format!(
+                "the body {whence} is larger than {}",
+                limit_text(MAX_BODY)
+            )));
+        }
+        Err(err) if source == "-" => {
+            return Err(Failure::Usage(format!(
+                "cannot read the body from stdin: {err}"
+            )));
+        }
+        Err(err) => {
+            return Err(Failure::Usage(format!(
+                "cannot read the body from {source:?}: {err}"
+            )));
+        }
     };
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         Failure::Usage(format!(
             "the body is not a valid request at `{}`: {}",
             err.path(),
-            err.inner()
+            sip_client::redacted_json_error(err.inner())
         ))
     })
 }
 
-/// Reads a file to upload.
+/// Reads a file to upload, of at most [`MAX_UPLOAD`] bytes.
 pub(crate) async fn upload(path: &str) -> Result<Upload, Failure> {
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|err| Failure::Usage(format!("cannot read {path:?}: {err}")))?;
+    let read = match tokio::fs::File::open(path).await {
+        Ok(file) => read_capped(file, MAX_UPLOAD).await,
+        Err(err) => Err(err),
+    };
+    let bytes = read
+        .map_err(|err| Failure::Usage(format!("cannot read {path:?}: {err}")))?
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "{path:?} is larger than {}, the most Bland accepts",
+                limit_text(MAX_UPLOAD)
+            ))
+        })?;
     let name = std::path::Path::new(path)
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())

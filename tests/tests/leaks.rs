@@ -1,0 +1,175 @@
+//! What the library's errors say about an answer: never a value it quotes from the body
+//! (which may be a secret), and nothing that is not known to be true.
+
+use serde_json::json;
+use sip_client::{Error, SipUpdateRequest};
+use sip_client_tests::client_for;
+use sip_client_tests::server::{Reply, TestServer};
+
+/// A value that must appear in no error, whatever its type in the body.
+const LEAKED: &str = "73194628";
+
+/// The error of an update-sip call answered with `answer`.
+async fn update_error(answer: serde_json::Value) -> Error {
+    let server = TestServer::always(Reply::json(200, answer.to_string())).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let body: SipUpdateRequest =
+        serde_json::from_slice(&sip_client_tests::fixture("ops/request_update_sip.json")).unwrap();
+    client.update_sip(body).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_decode_error_does_not_quote_the_value_of_a_secret_field() {
+    for (answer, kind) in [
+        (json!({"register_password_for_pbx": 73194628}), "integer"),
+        (
+            json!({"register_password_for_pbx": 73194628.5}),
+            "floating point",
+        ),
+        (json!({"register_password_for_pbx": true}), "boolean"),
+    ] {
+        let err = update_error(answer.clone()).await;
+        let Error::Decode(decode) = &err else {
+            panic!("{answer}: {err:?}")
+        };
+        assert_eq!(decode.path, "register_password_for_pbx", "{answer}");
+        for view in [
+            err.to_string(),
+            format!("{err:?}"),
+            format!("{err:#?}"),
+            decode.message.clone(),
+        ] {
+            assert!(!view.contains(LEAKED), "{answer}: {view}");
+            assert!(!view.contains("true"), "{answer}: {view}");
+            assert!(
+                view.contains(&format!("invalid type: {kind}, expected a string")),
+                "{answer}: {view}"
+            );
+            assert!(view.contains(" at line 1 column "), "{answer}: {view}");
+        }
+    }
+}
+
+#[test]
+fn serde_messages_keep_the_kind_and_the_location_but_not_the_value() {
+    use serde::de::{Error as _, Unexpected};
+    let error = |unexpected: Unexpected<'_>| {
+        sip_client::redacted_json_error(&serde_json::Error::invalid_type(unexpected, &"a string"))
+    };
+    assert_eq!(
+        error(Unexpected::Unsigned(73194628)),
+        "invalid type: integer, expected a string"
+    );
+    assert_eq!(
+        error(Unexpected::Signed(-73194628)),
+        "invalid type: integer, expected a string"
+    );
+    assert_eq!(
+        error(Unexpected::Float(7319.4628)),
+        "invalid type: floating point, expected a string"
+    );
+    assert_eq!(
+        error(Unexpected::Char('`')),
+        "invalid type: character, expected a string"
+    );
+    assert_eq!(
+        error(Unexpected::Map),
+        "invalid type: map, expected a string"
+    );
+    // A string that imitates the rest of the message is still dropped whole.
+    let tricky = "pw\", expected x `73194628` \\\"";
+    let invalid =
+        serde_json::Error::invalid_value(Unexpected::Str(tricky), &"a string of 8 characters");
+    assert_eq!(
+        sip_client::redacted_json_error(&invalid),
+        "invalid value: string, expected a string of 8 characters"
+    );
+    let variant =
+        serde_json::Error::unknown_variant("7319`, expected 4628", &["inbound", "outbound"]);
+    assert_eq!(
+        sip_client::redacted_json_error(&variant),
+        "unknown variant, expected `inbound` or `outbound`"
+    );
+    let none = serde_json::Error::unknown_variant("73194628", &[]);
+    assert_eq!(
+        sip_client::redacted_json_error(&none),
+        "unknown variant, there are no variants"
+    );
+
+    // From serde_json itself: the location is kept.
+    let parsed = serde_json::from_str::<Vec<String>>("[\n \"a\", 73194628]").unwrap_err();
+    assert_eq!(
+        sip_client::redacted_json_error(&parsed),
+        "invalid type: integer, expected a string at line 2 column 14"
+    );
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    enum Direction {
+        Inbound,
+    }
+    let parsed = serde_json::from_str::<Direction>("\"secret-73194628\"").unwrap_err();
+    assert_eq!(
+        sip_client::redacted_json_error(&parsed),
+        "unknown variant, expected `Inbound` at line 1 column 17"
+    );
+    // What quotes no value is left as it is.
+    let syntax = serde_json::from_str::<Vec<String>>("[\"a\",").unwrap_err();
+    assert_eq!(sip_client::redacted_json_error(&syntax), syntax.to_string());
+}
+
+/// The UnexpectedResponse of one lookup against a server that answers as `reply` says.
+async fn redirect_error(
+    reply: impl Fn(&str) -> Reply + Send + Sync + 'static,
+) -> (Error, TestServer) {
+    let server = TestServer::start(move |_, request| reply(&request.target)).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let number: sip_client::PhoneNumber = "+14150000000".parse().unwrap();
+    let err = client.get_sip_config(&number).await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    (err, server)
+}
+
+const WRONG_CLAIM: &str = "(a redirect to another origin, which the client does not follow)";
+
+#[tokio::test]
+async fn a_redirect_that_stays_in_the_origin_is_not_said_to_leave_it() {
+    // Forever within the origin: the client gives up after a few hops.
+    let (err, server) = redirect_error(|target| Reply::Respond {
+        status: 307,
+        headers: vec![("location".into(), target.to_owned())],
+        body: Vec::new(),
+    })
+    .await;
+    assert!(server.request_count() > 1, "the same origin is followed");
+    let text = err.to_string();
+    assert!(!text.contains(WRONG_CLAIM), "{text}");
+    assert!(text.contains("not followed"), "{text}");
+
+    // No Location at all.
+    let (err, server) = redirect_error(|_| Reply::Respond {
+        status: 302,
+        headers: Vec::new(),
+        body: Vec::new(),
+    })
+    .await;
+    assert_eq!(server.request_count(), 1);
+    let text = err.to_string();
+    assert!(!text.contains(WRONG_CLAIM), "{text}");
+    assert!(text.contains("not followed"), "{text}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_still_names_that_reason() {
+    let elsewhere = TestServer::always(Reply::json(200, "{}")).await;
+    let target = format!("{}/v1/sip", elsewhere.url());
+    let (err, _server) = redirect_error(move |_| Reply::Respond {
+        status: 302,
+        headers: vec![("location".into(), target.clone())],
+        body: Vec::new(),
+    })
+    .await;
+    let text = err.to_string();
+    assert!(text.contains("a redirect to another origin"), "{text}");
+    assert!(text.contains("not followed"), "{text}");
+    assert_eq!(elsewhere.request_count(), 0);
+}
