@@ -2,11 +2,13 @@
 //! fixtures by name, and paths into the workspace.
 //!
 //! The tests themselves live in `tests/tests/`; their insta snapshots in
-//! `tests/tests/snapshots/`.
+//! `tests/tests/snapshots/`, asserted through this crate's [`assert_snapshot!`] and its
+//! siblings (see [`snapshot`]), which find them in the workspace at run time.
 
 pub mod changes;
 pub mod scratch;
 pub mod server;
+pub mod snapshot;
 
 use std::path::PathBuf;
 

@@ -18,7 +18,7 @@ fn report_for(name: &str) -> String {
     let report = compare_surfaces(&ours, &theirs).to_string();
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(format!("report_{name}"), report));
+    settings.bind(|| sip_client_tests::assert_snapshot!(format!("report_{name}"), report));
     report
 }
 

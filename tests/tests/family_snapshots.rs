@@ -96,7 +96,7 @@ fn assert_wire(id: &str, server: &TestServer, secrets: &[&str]) {
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "exactly one request was sent");
     let view = wire_view(&requests[0], secrets);
-    settings().bind(|| insta::assert_snapshot!(format!("wire_{id}"), view));
+    settings().bind(|| sip_client_tests::assert_snapshot!(format!("wire_{id}"), view));
 }
 
 fn options(port: u16) -> sip_client::builders::SipOptions {
@@ -403,7 +403,7 @@ macro_rules! decoded_snapshots {
                         assert!(view.contains("<redacted>"));
                     }
                     settings().bind(|| {
-                        insta::assert_debug_snapshot!(concat!("decoded_", stringify!($id)), decoded)
+                        sip_client_tests::assert_debug_snapshot!(concat!("decoded_", stringify!($id)), decoded)
                     });
                 }
             )+
@@ -438,7 +438,7 @@ fn decoded_error_envelope() {
         .expect("the spec documents an error example")
         .clone();
     let decoded: sip_client::ErrorEnvelope = serde_json::from_value(example).unwrap();
-    settings().bind(|| insta::assert_debug_snapshot!("decoded_error_envelope", decoded));
+    settings().bind(|| sip_client_tests::assert_debug_snapshot!("decoded_error_envelope", decoded));
 }
 
 // Secrets.

@@ -510,7 +510,114 @@ fn the_probe_of_our_spec() {
     let probe = sip_client_gen::generate_probe(&spec_text()).unwrap();
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!("probe", probe));
+    settings.bind(|| sip_client_tests::assert_snapshot!("probe", probe));
+}
+
+/// With a target directory shared between checkouts, one test binary serves them all: its
+/// snapshot assertions must compare against (and leave pending snapshots in) the checkout it
+/// runs in, found at run time as its fixtures are, never the one it was compiled in. This
+/// binary runs one of its snapshot tests, alone, in a copy whose snapshot differs.
+#[test]
+fn snapshot_assertions_use_the_checkout_the_tests_run_in() {
+    const TEST: &str = "snapshots::client_debug_redacts_the_key";
+    const SNAPSHOT: &str = "tests/tests/snapshots/client_debug.snap";
+    let ours = fs::read_to_string(workspace_root().join(SNAPSHOT)).unwrap();
+    assert!(ours.contains("max_retries: 2,"), "{ours}");
+    let root = std::env::temp_dir().join(format!(
+        "sip-client-snapshot-checkout-{}",
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&root);
+    // A workspace of its own (the test reads nothing else), its snapshot another one.
+    write(
+        &root.join("Cargo.toml"),
+        b"[workspace]\nmembers = [\"tests\"]\n",
+    );
+    let theirs = root.join(SNAPSHOT);
+    write(
+        &theirs,
+        ours.replacen("max_retries: 2,", "max_retries: 777,", 1)
+            .as_bytes(),
+    );
+    let pending = theirs.with_extension("snap.new");
+    let ours_pending = workspace_root().join(SNAPSHOT).with_extension("snap.new");
+    let ours_pending_before = ours_pending.exists();
+    let run = |update: &str| {
+        // As cargo starts it in the other checkout; only the one test (no recursion).
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", TEST, "--test-threads", "1"])
+            .env("CARGO_MANIFEST_DIR", root.join("tests"))
+            .current_dir(root.join("tests"))
+            .env("INSTA_UPDATE", update)
+            .env("INSTA_OUTPUT", "diff")
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("INSTA_FORCE_PASS")
+            .env_remove("INSTA_WORKSPACE_ROOT")
+            .env_remove("INSTA_PENDING_DIR")
+            .env_remove("INSTA_SNAPSHOT_REFERENCES_FILE")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    };
+
+    let (passed, output) = run("no");
+    assert!(
+        !passed,
+        "compared against the snapshot of the checkout it was built in: {output}"
+    );
+    assert!(
+        output.contains("snapshot assertion for 'client_debug' failed")
+            && output.contains(&format!("Snapshot file: {}", theirs.display()))
+            && output.contains("max_retries: 777,"),
+        "the copy's snapshot is the one compared: {output}"
+    );
+    assert!(!pending.exists(), "INSTA_UPDATE=no writes nothing");
+
+    // A pending snapshot goes next to the copy's.
+    let (passed, output) = run("new");
+    let written = fs::read_to_string(&pending);
+    let _ = fs::remove_dir_all(&root);
+    assert!(!passed, "{output}");
+    assert!(
+        written.is_ok_and(|text| text.contains("max_retries: 2,")),
+        "no pending snapshot in the copy: {output}"
+    );
+    assert_eq!(
+        ours_pending.exists(),
+        ours_pending_before,
+        "a pending snapshot was written into this checkout"
+    );
+}
+
+/// Every snapshot assertion of the tests goes through `sip_client_tests`'s macros, which
+/// find the snapshot in the workspace at run time; insta's own would find it in the
+/// workspace the binary was compiled in.
+#[test]
+fn no_test_asserts_a_snapshot_with_insta_directly() {
+    let direct = ["insta", "::assert_"].concat();
+    let dir = workspace_root().join("tests/tests");
+    let mut offenders = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "rs") {
+            let text = fs::read_to_string(&path).unwrap();
+            for (number, line) in text.lines().enumerate() {
+                if line.contains(&direct) {
+                    offenders.push(format!("{}:{}", path.display(), number + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "use sip_client_tests::assert_*snapshot! instead: {offenders:?}"
+    );
 }
 
 #[test]

@@ -211,9 +211,9 @@ async fn generated_front_door_serves_new_operations() {
     );
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        insta::assert_snapshot!("proof_wire_list_gadgets", request_view(&requests[0]));
-        insta::assert_snapshot!("proof_wire_create_gadget", request_view(&requests[2]));
-        insta::assert_snapshot!("proof_wire_get_gadget", request_view(&requests[3]));
+        sip_client_tests::assert_snapshot!("proof_wire_list_gadgets", request_view(&requests[0]));
+        sip_client_tests::assert_snapshot!("proof_wire_create_gadget", request_view(&requests[2]));
+        sip_client_tests::assert_snapshot!("proof_wire_get_gadget", request_view(&requests[3]));
     });
 
     // Retries by the operation's nature: a stalled POST is not repeated, a stalled GET is.

@@ -46,20 +46,20 @@ async fn request_raw_key() {
         view.contains("authorization: [api-key]\n"),
         "the key was redacted"
     );
-    settings().bind(|| insta::assert_snapshot!("request_raw_key", view));
+    settings().bind(|| sip_client_tests::assert_snapshot!("request_raw_key", view));
 }
 
 #[tokio::test]
 async fn request_bearer_key() {
     let view = request_with(|b| b.bearer_auth()).await;
-    settings().bind(|| insta::assert_snapshot!("request_bearer_key", view));
+    settings().bind(|| sip_client_tests::assert_snapshot!("request_bearer_key", view));
 }
 
 #[tokio::test]
 async fn request_custom_user_agent() {
     let user_agent = format!("{} billing-audit/2.1", sip_client::DEFAULT_USER_AGENT);
     let view = request_with(move |b| b.user_agent(user_agent)).await;
-    settings().bind(|| insta::assert_snapshot!("request_custom_user_agent", view));
+    settings().bind(|| sip_client_tests::assert_snapshot!("request_custom_user_agent", view));
 }
 
 async fn decoded(fixture_name: &str) -> sip_client::SipConfigData {
@@ -75,7 +75,7 @@ macro_rules! response_snapshots {
             async fn $case() {
                 let data = decoded(concat!(stringify!($case), ".json")).await;
                 settings().bind(|| {
-                    insta::assert_debug_snapshot!(concat!("response_", stringify!($case)), data)
+                    sip_client_tests::assert_debug_snapshot!(concat!("response_", stringify!($case)), data)
                 });
             }
         )+
@@ -146,7 +146,7 @@ fn error_view(err: &Error) -> Value {
 
 fn assert_error_snapshot(name: &str, err: &Error) {
     let view = error_view(err);
-    settings().bind(|| insta::assert_yaml_snapshot!(name, view));
+    settings().bind(|| sip_client_tests::assert_yaml_snapshot!(name, view));
 }
 
 macro_rules! json_error_snapshots {
@@ -246,8 +246,8 @@ fn json_schema_of_accepted_responses() {
     let success = schemars::schema_for!(sip_client::SipConfigEnvelope);
     let failure = schemars::schema_for!(sip_client::ErrorEnvelope);
     settings().bind(|| {
-        insta::assert_json_snapshot!("json_schema_sip_config_envelope", success);
-        insta::assert_json_snapshot!("json_schema_error_envelope", failure);
+        sip_client_tests::assert_json_snapshot!("json_schema_sip_config_envelope", success);
+        sip_client_tests::assert_json_snapshot!("json_schema_error_envelope", failure);
     });
 }
 
@@ -262,7 +262,9 @@ fn json_schema_of_hand_written_types() {
         "SipCredentials": schemars::schema_for!(sip_client::SipCredentials),
         "AuthMode (an open enum)": schemars::schema_for!(sip_client::AuthMode),
     });
-    settings().bind(|| insta::assert_json_snapshot!("json_schema_hand_written_types", schemas));
+    settings().bind(|| {
+        sip_client_tests::assert_json_snapshot!("json_schema_hand_written_types", schemas)
+    });
 }
 
 /// Whether the JSON Schema of `PhoneNumber` accepts `input`.
@@ -316,5 +318,5 @@ fn client_debug_redacts_the_key() {
         .unwrap();
     let view = format!("{client:#?}");
     assert!(!view.contains(TEST_API_KEY));
-    settings().bind(|| insta::assert_snapshot!("client_debug", view));
+    settings().bind(|| sip_client_tests::assert_snapshot!("client_debug", view));
 }

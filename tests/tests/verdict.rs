@@ -128,7 +128,7 @@ fn every_additive_change_leaves_users_code_compiling() {
     // The reviewer's view: each case's two verdicts.
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!("verdict_report_and_compiler", table));
+    settings.bind(|| sip_client_tests::assert_snapshot!("verdict_report_and_compiler", table));
 }
 
 /// Whether cargo's `package_id` is the package in directory `dir` of the scratch workspace:
