@@ -10,7 +10,8 @@ use quote::{format_ident, quote};
 use crate::model::{Api, Body, ParamType, PartKind, Scalar};
 use crate::rust::{self, Item};
 
-pub(crate) fn generate(api: &Api) -> TokenStream {
+pub(crate) fn generate(api: &Api, mock: &syn::File) -> TokenStream {
+    let mock_methods = mock_methods(mock);
     let structs = api
         .types
         .items
@@ -41,6 +42,18 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
     let mocks = api.operations.iter().map(|op| {
         let method = format_ident!("{}", op.id);
         let function = format_ident!("mock_{}", op.id);
+        let camel = rust::upper_camel(&op.id);
+        let calls = |of: &str, name: &str| -> Vec<TokenStream> {
+            let var = format_ident!("{of}");
+            mock_methods
+                .get(&format!("{camel}{name}"))
+                .into_iter()
+                .flatten()
+                .map(|(method, argument)| quote!(let #var = #var.#method(#argument);))
+                .collect()
+        };
+        let matchers = calls("when", "When");
+        let responders = calls("then", "Then");
         let success = format_ident!("{}", op.success.ty);
         let example = op.success.example.is_some().then(|| {
             quote! {
@@ -51,6 +64,8 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
             pub fn #function(server: &sip_client::mock::MockServer) {
                 use sip_client::mock::MockServerExt as _;
                 let _mock = server.#method(|when, then| {
+                    #(#matchers)*
+                    #(#responders)*
                     let _ = when.into_inner();
                     let _ = then.into_inner();
                 });
@@ -65,6 +80,132 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
         #(#enums)*
         #(#operations)*
         #(#mocks)*
+    }
+}
+
+/// The methods of each `When` and `Then` of the mocks (by the struct's name) that take one
+/// value, with an expression of the type each takes: what a test using the mocks calls.
+/// A method generic over `T: Into<Option<U>>` gets a `U`; a reference is `'static`.
+fn mock_methods(
+    mock: &syn::File,
+) -> std::collections::BTreeMap<String, Vec<(syn::Ident, TokenStream)>> {
+    fn walk(
+        items: &[syn::Item],
+        out: &mut std::collections::BTreeMap<String, Vec<(syn::Ident, TokenStream)>>,
+    ) {
+        for item in items {
+            match item {
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        walk(items, out);
+                    }
+                }
+                syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                    let syn::Type::Path(path) = &*imp.self_ty else {
+                        continue;
+                    };
+                    let name = path.path.segments.last().map(|s| s.ident.to_string());
+                    let Some(name) = name.filter(|n| n.ends_with("When") || n.ends_with("Then"))
+                    else {
+                        continue;
+                    };
+                    for method in imp.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(method) => Some(&method.sig),
+                        _ => None,
+                    }) {
+                        if let Some(argument) = mock_argument(method) {
+                            out.entry(name.clone())
+                                .or_default()
+                                .push((method.ident.clone(), argument));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(&mock.items, &mut out);
+    out
+}
+
+/// A value of the type the method takes after `self`, when it takes exactly one.
+fn mock_argument(method: &syn::Signature) -> Option<TokenStream> {
+    let mut inputs = method.inputs.iter();
+    if !matches!(inputs.next(), Some(syn::FnArg::Receiver(_))) {
+        return None;
+    }
+    let (Some(syn::FnArg::Typed(argument)), None) = (inputs.next(), inputs.next()) else {
+        return None;
+    };
+    let ty = generic_option_bound(method, &argument.ty).unwrap_or_else(|| (*argument.ty).clone());
+    let ty = qualify_static(&ty);
+    Some(quote!({ let value: #ty = unimplemented!(); value }))
+}
+
+/// `U` when `ty` is a type parameter of `method` bounded by `Into<Option<U>>`.
+fn generic_option_bound(method: &syn::Signature, ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let param = path.path.get_ident()?;
+    let from_params = method
+        .generics
+        .type_params()
+        .filter(|p| p.ident == *param)
+        .flat_map(|p| p.bounds.iter());
+    let from_where = method
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|clause| clause.predicates.iter())
+        .filter_map(|predicate| match predicate {
+            syn::WherePredicate::Type(predicate) => Some(predicate),
+            _ => None,
+        })
+        .filter(|predicate| matches!(&predicate.bounded_ty, syn::Type::Path(p) if p.path.get_ident() == Some(param)))
+        .flat_map(|predicate| predicate.bounds.iter());
+    from_params.chain(from_where).find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let into = bound.path.segments.last().filter(|s| s.ident == "Into")?;
+        let option = single_type_argument(&into.arguments)?;
+        let syn::Type::Path(option) = option else {
+            return None;
+        };
+        let option = option
+            .path
+            .segments
+            .last()
+            .filter(|s| s.ident == "Option")?;
+        single_type_argument(&option.arguments).cloned()
+    })
+}
+
+fn single_type_argument(arguments: &syn::PathArguments) -> Option<&syn::Type> {
+    let syn::PathArguments::AngleBracketed(arguments) = arguments else {
+        return None;
+    };
+    match arguments.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(ty)] => Some(ty),
+        _ => None,
+    }
+}
+
+/// [`qualify`], and every reference `'static` (a probe's values come from nowhere).
+fn qualify_static(ty: &syn::Type) -> syn::Type {
+    match ty {
+        syn::Type::Reference(reference) => {
+            let mut reference = reference.clone();
+            reference.lifetime = Some(syn::Lifetime::new(
+                "'static",
+                proc_macro2::Span::call_site(),
+            ));
+            *reference.elem = qualify_static(&reference.elem);
+            syn::Type::Reference(reference)
+        }
+        _ => qualify(ty),
     }
 }
 
