@@ -13,7 +13,8 @@
 //!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a request
 //!   field or parameter that became required or not nullable, a response field that became
 //!   optional or nullable, a success status or media type removed, a security requirement
-//!   added or changed, the server URL or a path changed.
+//!   added or changed, the server URL or a path changed; and a cross-field rule the client
+//!   checks before sending that was added to a type (it refuses what it sent before).
 //!
 //! Which way a type travels (`in=request`, `in=response`) decides which rules apply to its
 //! fields: a type that travels both ways gets both.
@@ -129,7 +130,7 @@ impl<'a> Line<'a> {
     fn owner(&self) -> Option<String> {
         let first = self.name.split('.').next().unwrap_or_default();
         match self.kind {
-            "field" => Some(format!("type {first}")),
+            "field" | "rule" => Some(format!("type {first}")),
             "param" | "body" | "security" | "output" | "retry" | "response" => {
                 Some(format!("operation {first}"))
             }
@@ -260,10 +261,10 @@ fn removed(key: &str, line: &Line) -> ApiChange {
     } else {
         format!("removed {key} ({})", line.details)
     };
-    // What callers no longer face: a security requirement. (An error status is no longer
-    // faced either, since every error is `Error` whatever its status, but the mock's
-    // responder of that status goes with it.)
-    if line.kind == "security" {
+    // What callers no longer face: a security requirement, a rule checked before sending.
+    // (An error status is no longer faced either, since every error is `Error` whatever its
+    // status, but the mock's responder of that status goes with it.)
+    if line.kind == "security" || line.kind == "rule" {
         return change(Impact::Additive, what);
     }
     if line.kind == "response"
@@ -293,15 +294,19 @@ fn added(key: &str, line: &Line, old: &BTreeMap<String, Line>) -> ApiChange {
     let owner_existed = line.owner().is_some_and(|owner| old.contains_key(&owner));
     let required = line.has("required");
     // A new member of something that existed: required parameters and bodies break callers,
-    // a required field breaks those who send the type, a security requirement all callers.
+    // a required field breaks those who send the type, a security requirement all callers,
+    // a rule those who send what it now refuses.
     let breaks = owner_existed
         && match line.kind {
+            "rule" => true,
             "param" | "body" => required,
             "field" => required && line.direction().is_none_or(|way| way.request),
             "security" => !line.core.contains(&"none"),
             _ => false,
         };
-    let (impact, verb) = if breaks {
+    let (impact, verb) = if breaks && line.kind == "rule" {
+        (Impact::Breaking, "added")
+    } else if breaks {
         (Impact::Breaking, "added required")
     } else {
         (Impact::Additive, "added")
@@ -837,6 +842,22 @@ mod tests {
             "{}",
             compare(old, new)
         );
+    }
+
+    /// A cross-field rule is checked before sending: a new one refuses requests that were
+    /// sent before, one gone refuses fewer.
+    #[test]
+    fn cross_field_rules() {
+        let old = "type T: struct\nrule T.exclusive(a,b): checked before sending\n";
+        let new = "type T: struct\nrule T.one-of(a,b): checked before sending\n";
+        assert_eq!(
+            report(old, new),
+            "breaking: added rule T.one-of(a,b) (checked before sending)\n\
+             additive: removed rule T.exclusive(a,b) (checked before sending)\n\
+             api changes: 1 breaking, 1 additive\n"
+        );
+        // The rules of a new type come with it.
+        assert!(report("", new).starts_with("additive: added rule T.one-of(a,b)"));
     }
 
     /// How the key is sent is the contract of every call: a scheme that changed or went

@@ -292,6 +292,16 @@ fn rule_check(rule: &Rule) -> TokenStream {
                 crate::validate::check_exclusive(&[#(#pairs),*], at)?;
             }
         }
+        Rule::OneOf(fields) => {
+            let pairs = fields.iter().map(|field| {
+                let json = &field.json;
+                let set = is_set(field);
+                quote!((#json, #set))
+            });
+            quote! {
+                crate::validate::check_one_of(&[#(#pairs),*], at)?;
+            }
+        }
         Rule::E164Unless { fields, set } => {
             let exempt = is_set(set);
             let numbers = fields.iter().map(|field| {

@@ -324,7 +324,10 @@ pub(crate) struct FieldCheck {
 
 #[derive(Clone)]
 pub(crate) enum Rule {
+    /// At most one of the fields is set.
     Exclusive(Vec<rust::Field>),
+    /// Exactly one of the fields is set.
+    OneOf(Vec<rust::Field>),
     E164Unless {
         fields: Vec<rust::Field>,
         set: Box<rust::Field>,
@@ -1212,11 +1215,12 @@ fn parse_rules(api: &Api, ty: &str, at: &str, rules: &Value) -> Result<Vec<Rule>
         else {
             return Err(invalid(
                 at.to_owned(),
-                format!("each rule is one of exclusive, e164-unless, required-if: {rule}"),
+                format!("each rule is one of exclusive, one-of, e164-unless, required-if: {rule}"),
             ));
         };
         out.push(match kind.as_str() {
             "exclusive" => Rule::Exclusive(fields(args)?),
+            "one-of" => Rule::OneOf(fields(args)?),
             "e164-unless" => Rule::E164Unless {
                 fields: fields(&args["fields"])?,
                 set: Box::new(field(&args["set"])?),
@@ -1244,7 +1248,9 @@ fn parse_rules(api: &Api, ty: &str, at: &str, rules: &Value) -> Result<Vec<Rule>
             other => {
                 return Err(invalid(
                     at.to_owned(),
-                    format!("unknown rule {other:?}: one of exclusive, e164-unless, required-if"),
+                    format!(
+                        "unknown rule {other:?}: one of exclusive, one-of, e164-unless, required-if"
+                    ),
                 ));
             }
         });

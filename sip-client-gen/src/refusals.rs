@@ -234,11 +234,11 @@ fn rules_the_client_cannot_check() {
         (json!({"exclusive": ["name"]}), "must be a list of rules"),
         (
             json!([{"exclusive": ["name", "alias"], "required-if": {}}]),
-            "each rule is one of exclusive, e164-unless, required-if: {",
+            "each rule is one of exclusive, one-of, e164-unless, required-if: {",
         ),
         (
-            json!([{"one-of": ["name", "alias"]}]),
-            "unknown rule \"one-of\": one of exclusive, e164-unless, required-if",
+            json!([{"any-of": ["name", "alias"]}]),
+            "unknown rule \"any-of\": one of exclusive, one-of, e164-unless, required-if",
         ),
         (
             json!([{"exclusive": "name"}]),

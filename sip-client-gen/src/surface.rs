@@ -1,7 +1,7 @@
 //! The API surface: a compact, line-per-item text view of the generated public API and of
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per server, security scheme, operation, security requirement, parameter, body, output, retry
+//! One line per server, security scheme, operation, security requirement, cross-field rule, parameter, body, output, retry
 //! class, response, type, field and enum variant, so that a one-field change in the spec is a
 //! one-line change in the surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
@@ -15,11 +15,12 @@ use openapiv3::{
     APIKeyLocation, OpenAPI, ReferenceOr, Schema, SchemaKind, SecurityScheme, StatusCode, Type,
 };
 
-use crate::model::{Api, Body, Constraints, Location, ParamType, PartKind, Retry, Scalar};
+use crate::model::{Api, Body, Constraints, Location, ParamType, PartKind, Retry, Rule, Scalar};
 use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
-/// compares what both say. Format 2 added the extras; format 3 the `scheme` lines.
+/// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
+/// lines.
 pub const FORMAT: u32 = 3;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
@@ -228,6 +229,15 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                         extras(&direction, &Constraints::default())
                     ));
                 }
+                fields.extend(
+                    api.checks
+                        .get(&rust_name)
+                        .into_iter()
+                        .flat_map(|checks| checks.rules.iter())
+                        .map(|rule| {
+                            format!("rule {name}.{}: checked before sending", rule_text(rule))
+                        }),
+                );
                 fields.sort();
                 lines.extend(fields);
             }
@@ -273,6 +283,27 @@ fn direction(api: &Api, rust_name: &str) -> Vec<String> {
 }
 
 /// ` | key=value` for each extra, direction first, then constraints by key.
+/// A cross-field rule as the surface names it: its kind and fields, without spaces.
+fn rule_text(rule: &Rule) -> String {
+    let names = |fields: &[crate::rust::Field]| {
+        fields
+            .iter()
+            .map(|field| field.json.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    match rule {
+        Rule::Exclusive(fields) => format!("exclusive({})", names(fields)),
+        Rule::OneOf(fields) => format!("one-of({})", names(fields)),
+        Rule::E164Unless { fields, set } => {
+            format!("e164-unless({};set={})", names(fields), set.json)
+        }
+        Rule::RequiredIf { field, when, value } => {
+            format!("required-if({};{}={value})", field.json, when.json)
+        }
+    }
+}
+
 fn extras(direction: &[String], constraints: &Constraints) -> String {
     direction
         .iter()

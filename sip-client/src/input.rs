@@ -55,6 +55,11 @@ pub enum InputProblem {
         /// The other field.
         with: String,
     },
+    /// Required unless one of the other fields is set (exactly one must be).
+    MissingOneOf {
+        /// The other fields, any one of which could be set instead.
+        others: Vec<String>,
+    },
     /// Required by the value of another field.
     RequiredWhen {
         /// The condition, as `field = value`.
@@ -109,6 +114,10 @@ impl fmt::Display for InputProblem {
             }
             InputProblem::Conflicts { with } => {
                 write!(f, "cannot be set together with `{with}`; set one of them")
+            }
+            InputProblem::MissingOneOf { others } => {
+                let others: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+                write!(f, "is required, or {} instead", others.join(" or "))
             }
             InputProblem::RequiredWhen { condition } => {
                 write!(f, "is required when {condition}")

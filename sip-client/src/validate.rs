@@ -143,6 +143,20 @@ pub(crate) fn check_exclusive(set: &[(&str, bool)], at: &FieldPath) -> Result<()
     Ok(())
 }
 
+/// Rule `one-of`: exactly one of the fields is set. `set` holds each field's name and
+/// whether it is set.
+pub(crate) fn check_one_of(set: &[(&str, bool)], at: &FieldPath) -> Result<(), InvalidInput> {
+    check_exclusive(set, at)?;
+    match set.split_first() {
+        Some(((first, _), others)) if set.iter().all(|(_, is_set)| !is_set) => {
+            Err(at.field(first).error(InputProblem::MissingOneOf {
+                others: others.iter().map(|(name, _)| (*name).to_owned()).collect(),
+            }))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Rule `e164-unless`: unless the exempting field is set, each number must be E.164.
 pub(crate) fn check_e164<'a>(
     numbers: impl IntoIterator<Item = (FieldPath, &'a str)>,
@@ -292,6 +306,31 @@ mod tests {
         );
         assert_eq!(wire_text(&vec![1]), None);
         assert_eq!(wire_text(&None::<String>), None);
+    }
+
+    #[test]
+    fn one_of_the_fields_exactly() {
+        let at = FieldPath::root();
+        let none =
+            check_one_of(&[("phone_number", false), ("phone_numbers", false)], &at).unwrap_err();
+        assert_eq!(
+            none.to_string(),
+            "invalid `phone_number`: is required, or `phone_numbers` instead"
+        );
+        assert_eq!(
+            none.problem,
+            InputProblem::MissingOneOf {
+                others: vec!["phone_numbers".to_owned()]
+            }
+        );
+        let both =
+            check_one_of(&[("phone_number", true), ("phone_numbers", true)], &at).unwrap_err();
+        assert!(
+            matches!(both.problem, InputProblem::Conflicts { .. }),
+            "{both}"
+        );
+        assert!(check_one_of(&[("phone_number", true), ("phone_numbers", false)], &at).is_ok());
+        assert!(check_one_of(&[("phone_number", false), ("phone_numbers", true)], &at).is_ok());
     }
 
     #[test]

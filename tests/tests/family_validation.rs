@@ -176,6 +176,34 @@ async fn attach_refuses_phone_number_together_with_phone_numbers() {
     assert!(bodies[1].get("phone_number").is_none());
 }
 
+/// ATT: "send `phone_number` or `phone_numbers`": an attach names what it attaches, so a
+/// request with neither (or an empty list) is refused before it is sent.
+#[tokio::test]
+async fn attach_refuses_a_request_with_neither_phone_number_nor_phone_numbers() {
+    let server = server_for("attach_sip").await;
+    let client = client_of(&server);
+    for neither in [
+        SipAttachRequest::builder().directions(vec![outbound()]),
+        SipAttachRequest::builder()
+            .phone_numbers(Vec::new())
+            .directions(vec![outbound()]),
+    ] {
+        let err = refusal(client.attach_sip(neither).await);
+        assert_eq!(err.field, "body.phone_number");
+        assert_eq!(
+            err.problem,
+            InputProblem::MissingOneOf {
+                others: vec!["phone_numbers".to_owned()]
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.phone_number`: is required, or `phone_numbers` instead"
+        );
+    }
+    assert_nothing_sent(&server);
+}
+
 #[tokio::test]
 async fn attach_refuses_101_numbers_and_sends_100() {
     let server = server_for("attach_sip").await;
