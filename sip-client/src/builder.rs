@@ -25,7 +25,7 @@ pub const BASE_URL_ENV: &str = "BLAND_BASE_URL";
 pub const DEFAULT_USER_AGENT: &str = concat!("sip-client/", env!("CARGO_PKG_VERSION"));
 
 /// How many redirects within one origin are followed before the answer is returned as is.
-const MAX_REDIRECTS: usize = 5;
+pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// How the API key goes into the `authorization` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -11,11 +11,11 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 
 use crate::client::Client;
-use crate::decode::{self, BodyError, Envelope};
+use crate::decode::{self, BodyError, Envelope, RedirectNotFollowed};
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::input::{InputProblem, InvalidInput};
 use crate::retry::{self, RetryClass, RetryPolicy};
@@ -307,7 +307,10 @@ impl Client {
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            (content_type, retry::retry_after(headers))
+            let redirect = status
+                .is_redirection()
+                .then(|| Box::new(redirect_not_followed(response.url(), headers.get(LOCATION))));
+            (content_type, retry::retry_after(headers), redirect)
         });
         let limit = context.max_body_size();
         let body = decode::read_body(response, limit)
@@ -319,21 +322,69 @@ impl Client {
 
         match failure_details {
             None => decode::decode_success::<E>(status, body, attempts),
-            Some((content_type, retry_after)) => Err(decode::decode_failure(
+            Some((content_type, retry_after, redirect)) => Err(decode::decode_failure(
                 status,
                 body,
                 content_type,
                 retry_after,
                 attempts,
                 not_retried,
+                redirect,
             )),
         }
+    }
+}
+
+/// Why the client returned a redirect rather than follow it (see the redirect policy of
+/// `builder.rs`): `url` is where the answer came from, `location` its `Location`.
+fn redirect_not_followed(url: &Url, location: Option<&HeaderValue>) -> RedirectNotFollowed {
+    let target = location
+        .and_then(|location| location.to_str().ok())
+        .and_then(|location| url.join(location).ok());
+    match target {
+        None => RedirectNotFollowed::NoLocation,
+        Some(target) if target.origin() != url.origin() => {
+            RedirectNotFollowed::OtherOrigin(target.origin().ascii_serialization())
+        }
+        Some(_) => RedirectNotFollowed::TooMany,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_not_followed_says_why() {
+        let url = Url::parse("https://api.bland.ai/v1/sip?x=1").unwrap();
+        let location = |text: &'static str| HeaderValue::from_static(text);
+        assert_eq!(
+            redirect_not_followed(&url, None),
+            RedirectNotFollowed::NoLocation
+        );
+        assert_eq!(
+            redirect_not_followed(&url, Some(&location("http://[::1"))),
+            RedirectNotFollowed::NoLocation
+        );
+        for same in ["/v1/other", "https://api.bland.ai:443/x", "other"] {
+            assert_eq!(
+                redirect_not_followed(&url, Some(&location(same))),
+                RedirectNotFollowed::TooMany,
+                "{same}"
+            );
+        }
+        for (elsewhere, origin) in [
+            ("http://api.bland.ai/v1/sip", "http://api.bland.ai"),
+            ("https://api.bland.ai:8443/", "https://api.bland.ai:8443"),
+            ("//evil.example/x", "https://evil.example"),
+        ] {
+            assert_eq!(
+                redirect_not_followed(&url, Some(&location(elsewhere))),
+                RedirectNotFollowed::OtherOrigin(origin.to_owned()),
+                "{elsewhere}"
+            );
+        }
+    }
 
     fn client(base: &str) -> Client {
         Client::builder()

@@ -106,7 +106,7 @@ pub fn decode_response<E: Envelope>(status: StatusCode, body: Bytes) -> Result<E
     if status.is_success() {
         decode_success::<E>(status, body, 1)
     } else {
-        Err(decode_failure(status, body, None, None, 1, None))
+        Err(decode_failure(status, body, None, None, 1, None, None))
     }
 }
 
@@ -254,6 +254,7 @@ pub(crate) fn decode_failure(
     retry_after: Option<Duration>,
     attempts: u32,
     not_retried: Option<NotRetried>,
+    redirect: Option<Box<RedirectNotFollowed>>,
 ) -> Error {
     match serde_json::from_slice::<ErrorEnvelope>(&body) {
         Ok(envelope) if !envelope.errors.is_empty() => Error::Api(ApiError {
@@ -270,7 +271,44 @@ pub(crate) fn decode_failure(
             body_len: body.len(),
             attempts,
             not_retried,
+            redirect,
         }),
+    }
+}
+
+/// Why the client answered with a redirect instead of following it. It follows a redirect
+/// only within the origin it called (scheme, host and port), with a `Location`, and only a
+/// few in a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectNotFollowed {
+    /// The redirect leads to another origin, given here (as sent by the server: escape it
+    /// before printing it).
+    OtherOrigin(String),
+    /// The redirect has no `Location`, or one that is not a URL.
+    NoLocation,
+    /// The redirect stays in the origin, but came after as many redirects in a row as the
+    /// client follows.
+    TooMany,
+}
+
+impl fmt::Display for RedirectNotFollowed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedirectNotFollowed::OtherOrigin(origin) => write!(
+                f,
+                "a redirect to another origin, {}, which the client does not follow",
+                Escaped(origin)
+            ),
+            RedirectNotFollowed::NoLocation => {
+                f.write_str("a redirect without a usable Location, which cannot be followed")
+            }
+            RedirectNotFollowed::TooMany => write!(
+                f,
+                "one redirect too many: the client follows at most {} in a row",
+                crate::builder::MAX_REDIRECTS
+            ),
+        }
     }
 }
 
@@ -290,6 +328,9 @@ pub struct UnexpectedResponse {
     pub attempts: u32,
     /// Why a retryable answer was not retried (further), when retries stopped early.
     pub not_retried: Option<NotRetried>,
+    /// For a redirect (3xx) through the front door, why the client did not follow it
+    /// (boxed: a rare case should not grow every `Error`).
+    pub redirect: Option<Box<RedirectNotFollowed>>,
 }
 
 /// A success body that does not decode.
@@ -328,14 +369,8 @@ impl fmt::Display for UnexpectedResponse {
         if let Some(hint) = status_hint(self.status) {
             write!(f, " ({hint})")?;
         }
-        if self.status.is_redirection() {
-            // Which of the reasons it was is not known here (the answer's `Location` is not
-            // kept), so all are named.
-            f.write_str(
-                " (a redirect not followed: the client follows one only within the origin it \
-                 called, with a Location, and only a few in a row; this is a redirect to \
-                 another origin, one without a Location, or one too many)",
-            )?;
+        if let Some(redirect) = &self.redirect {
+            write!(f, " ({redirect})")?;
         }
         match &self.content_type {
             Some(content_type) => {

@@ -53,7 +53,7 @@ pub use builder::{
 pub use call::Operation;
 pub use client::{Client, RawContext};
 pub use decode::redacted_json_error;
-pub use decode::{DecodeError, Envelope, UnexpectedResponse, decode_response};
+pub use decode::{DecodeError, Envelope, RedirectNotFollowed, UnexpectedResponse, decode_response};
 pub use error::{ApiError, Error, NotRetried, SIP_NOT_ENABLED, TransportError, TransportErrorKind};
 pub use escape::Escaped;
 pub use generated_api::*;

@@ -310,7 +310,7 @@ mod tests {
 
     #[test]
     fn one_of_the_fields_exactly() {
-        let at = FieldPath::root();
+        let at = FieldPath::new("");
         let none =
             check_one_of(&[("phone_number", false), ("phone_numbers", false)], &at).unwrap_err();
         assert_eq!(

@@ -2,7 +2,7 @@
 //! (which may be a secret), and nothing that is not known to be true.
 
 use serde_json::json;
-use sip_client::{Error, SipUpdateRequest};
+use sip_client::{Error, RedirectNotFollowed, SipUpdateRequest};
 use sip_client_tests::client_for;
 use sip_client_tests::server::{Reply, TestServer};
 
@@ -129,7 +129,18 @@ async fn redirect_error(
     (err, server)
 }
 
-const WRONG_CLAIM: &str = "(a redirect to another origin, which the client does not follow)";
+/// Why the client did not follow the redirect it returned, as the error keeps it.
+fn redirect_of(err: &Error) -> RedirectNotFollowed {
+    let Error::UnexpectedResponse(unexpected) = err else {
+        panic!("{err:?}")
+    };
+    *unexpected
+        .redirect
+        .clone()
+        .expect("a redirect says why it was not followed")
+}
+
+const WRONG_CLAIM: &str = "a redirect to another origin";
 
 #[tokio::test]
 async fn a_redirect_that_stays_in_the_origin_is_not_said_to_leave_it() {
@@ -141,25 +152,38 @@ async fn a_redirect_that_stays_in_the_origin_is_not_said_to_leave_it() {
     })
     .await;
     assert!(server.request_count() > 1, "the same origin is followed");
+    assert_eq!(redirect_of(&err), RedirectNotFollowed::TooMany);
     let text = err.to_string();
     assert!(!text.contains(WRONG_CLAIM), "{text}");
-    assert!(text.contains("not followed"), "{text}");
+    assert!(
+        text.contains("(one redirect too many: the client follows at most 5 in a row)"),
+        "{text}"
+    );
 
-    // No Location at all.
-    let (err, server) = redirect_error(|_| Reply::Respond {
-        status: 302,
-        headers: Vec::new(),
-        body: Vec::new(),
-    })
-    .await;
-    assert_eq!(server.request_count(), 1);
-    let text = err.to_string();
-    assert!(!text.contains(WRONG_CLAIM), "{text}");
-    assert!(text.contains("not followed"), "{text}");
+    // No Location at all, and one that is not a URL.
+    for headers in [
+        Vec::new(),
+        vec![("location".to_owned(), "http://[::1".to_owned())],
+    ] {
+        let (err, server) = redirect_error(move |_| Reply::Respond {
+            status: 302,
+            headers: headers.clone(),
+            body: Vec::new(),
+        })
+        .await;
+        assert_eq!(server.request_count(), 1);
+        assert_eq!(redirect_of(&err), RedirectNotFollowed::NoLocation);
+        let text = err.to_string();
+        assert!(!text.contains(WRONG_CLAIM), "{text}");
+        assert!(
+            text.contains("(a redirect without a usable Location, which cannot be followed)"),
+            "{text}"
+        );
+    }
 }
 
 #[tokio::test]
-async fn a_redirect_to_another_origin_still_names_that_reason() {
+async fn a_redirect_to_another_origin_names_that_origin() {
     let elsewhere = TestServer::always(Reply::json(200, "{}")).await;
     let target = format!("{}/v1/sip", elsewhere.url());
     let (err, _server) = redirect_error(move |_| Reply::Respond {
@@ -168,8 +192,17 @@ async fn a_redirect_to_another_origin_still_names_that_reason() {
         body: Vec::new(),
     })
     .await;
+    let origin = elsewhere.url().trim_end_matches('/').to_owned();
+    assert_eq!(
+        redirect_of(&err),
+        RedirectNotFollowed::OtherOrigin(origin.clone())
+    );
     let text = err.to_string();
-    assert!(text.contains("a redirect to another origin"), "{text}");
-    assert!(text.contains("not followed"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "(a redirect to another origin, {origin}, which the client does not follow)"
+        )),
+        "{text}"
+    );
     assert_eq!(elsewhere.request_count(), 0);
 }
