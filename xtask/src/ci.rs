@@ -460,6 +460,8 @@ fn run_tests(
                 .env("CARGO_MANIFEST_DIR", dir)
                 .env("CARGO", cargo)
                 .env("INSTA_SNAPSHOT_REFERENCES_FILE", references)
+                // insta's own idea of the workspace (its configuration), at run time too.
+                .env("INSTA_WORKSPACE_ROOT", root)
                 .envs(lint_env.iter().map(|(k, v)| (k, v)))
                 .envs(test_env.iter().map(|(k, v)| (k, v)));
             Job {
