@@ -782,8 +782,10 @@ fn request_builder(op: &Operation) -> TokenStream {
     }
 
     let docs = doc(&format!(
-        "A call of [`Client::{id}`](crate::Client::{id}) being prepared. Send it with `.await` \
-         (or [`send`](Self::send)); set optional parameters and per-call settings first."
+        "A call of [`Client::{id}`](crate::Client::{id}) being prepared. Send it with `.await`; \
+         set optional parameters and per-call settings first. It is `IntoFuture`, not a \
+         `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), \
+         [`send`](Self::send) gives one."
     ));
     let query_decl = if query.is_empty() {
         quote!(let query: [(&str, Cow<'_, str>); 0] = [];)

@@ -1009,7 +1009,7 @@ pub mod calls {
     use super::*;
     #[allow(unused_imports)]
     use crate::call::QueryValue as _;
-    /// A call of [`Client::attach_sip`](crate::Client::attach_sip) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::attach_sip`](crate::Client::attach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct AttachSip<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1072,7 +1072,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::cancel_port_request`](crate::Client::cancel_port_request) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::cancel_port_request`](crate::Client::cancel_port_request) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct CancelPortRequest<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1132,7 +1132,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::check_port_eligibility`](crate::Client::check_port_eligibility) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::check_port_eligibility`](crate::Client::check_port_eligibility) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct CheckPortEligibility<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1197,7 +1197,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::detach_sip`](crate::Client::detach_sip) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::detach_sip`](crate::Client::detach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct DetachSip<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1266,7 +1266,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::discover_sip_endpoint`](crate::Client::discover_sip_endpoint) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::discover_sip_endpoint`](crate::Client::discover_sip_endpoint) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct DiscoverSipEndpoint<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1329,7 +1329,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_firewall_ips`](crate::Client::get_firewall_ips) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::get_firewall_ips`](crate::Client::get_firewall_ips) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct GetFirewallIps<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1386,7 +1386,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_outbound_setup`](crate::Client::get_outbound_setup) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::get_outbound_setup`](crate::Client::get_outbound_setup) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct GetOutboundSetup<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1457,7 +1457,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_sip_config`](crate::Client::get_sip_config) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::get_sip_config`](crate::Client::get_sip_config) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct GetSipConfig<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1520,7 +1520,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_sip_status`](crate::Client::get_sip_status) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::get_sip_status`](crate::Client::get_sip_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct GetSipStatus<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1583,7 +1583,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_test_call_status`](crate::Client::get_test_call_status) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::get_test_call_status`](crate::Client::get_test_call_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct GetTestCallStatus<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1644,7 +1644,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::initiate_port`](crate::Client::initiate_port) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::initiate_port`](crate::Client::initiate_port) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct InitiatePort<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1709,7 +1709,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::list_port_requests`](crate::Client::list_port_requests) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::list_port_requests`](crate::Client::list_port_requests) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct ListPortRequests<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1768,7 +1768,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::list_sip_calls`](crate::Client::list_sip_calls) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::list_sip_calls`](crate::Client::list_sip_calls) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct ListSipCalls<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1852,7 +1852,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::list_sip_numbers`](crate::Client::list_sip_numbers) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::list_sip_numbers`](crate::Client::list_sip_numbers) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct ListSipNumbers<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1909,7 +1909,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::send_test_call`](crate::Client::send_test_call) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::send_test_call`](crate::Client::send_test_call) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct SendTestCall<'a> {
         pub(crate) client: &'a crate::Client,
@@ -1972,7 +1972,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::update_sip`](crate::Client::update_sip) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::update_sip`](crate::Client::update_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct UpdateSip<'a> {
         pub(crate) client: &'a crate::Client,
@@ -2035,7 +2035,7 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::upload_port_document`](crate::Client::upload_port_document) being prepared. Send it with `.await` (or [`send`](Self::send)); set optional parameters and per-call settings first.
+    /// A call of [`Client::upload_port_document`](crate::Client::upload_port_document) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct UploadPortDocument<'a> {
         pub(crate) client: &'a crate::Client,

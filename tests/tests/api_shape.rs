@@ -45,6 +45,15 @@ async fn call_shape(client: &Client) -> Result<(), Error> {
         .max_retries(0)
         .send()
         .await?;
+    // A request is `IntoFuture` (`.await` it); where a `Future` value is needed (join_all,
+    // select!, boxing), `send()` gives one.
+    let numbers = [number.clone(), number.clone()];
+    let _: Vec<Result<SipConfigData, Error>> =
+        futures_util::future::join_all(numbers.iter().map(|n| client.get_sip_config(n).send()))
+            .await;
+    let _: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<SipConfigData, Error>> + Send + '_>,
+    > = std::future::IntoFuture::into_future(client.get_sip_config(&number));
     let configs: [Option<SipConfig>; 2] = [data.inbound, data.outbound];
     for config in configs.into_iter().flatten() {
         let SipConfig {
