@@ -342,6 +342,18 @@ impl From<crate::PhoneNumberError> for Error {
     }
 }
 
+/// Each layer's `Display` says what failed there, and `source()` gives what it does not
+/// say, so that a report of the whole chain (anyhow's `{:#}`) says each thing once. A
+/// variant's `Display` is its payload's, so the chain continues below the payload.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(err) => Some(&err.source),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

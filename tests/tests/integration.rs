@@ -47,6 +47,8 @@ mod review;
 mod robustness;
 #[path = "snapshots.rs"]
 mod snapshots;
+#[path = "tidy.rs"]
+mod tidy;
 
 /// With `autotests = false`, a new file in this directory is compiled by nothing until it is
 /// named here or in `tests/Cargo.toml`: its tests would silently never run.
