@@ -881,6 +881,35 @@ mod tests {
         );
     }
 
+    /// A new operation comes with its parameters and body: all additive. A body added to
+    /// an operation that had none is required of its callers: breaking, unless optional.
+    #[test]
+    fn operations_come_with_their_parameters_and_bodies() {
+        let new = "operation op: POST /x\nparam op.q: query, required, String\nbody op: B, required | media=application/json\n";
+        assert_eq!(
+            report("", new),
+            "additive: added body op (B, required | media=application/json)\n\
+             additive: added operation op (POST /x)\n\
+             additive: added param op.q (query, required, String)\n\
+             api changes: 0 breaking, 3 additive\n"
+        );
+        let old = "operation op: POST /x\n";
+        assert!(
+            report(
+                old,
+                "operation op: POST /x\nbody op: B, required | media=application/json\n"
+            )
+            .starts_with("breaking: added required body op")
+        );
+        assert!(
+            report(
+                old,
+                "operation op: POST /x\nbody op: B, optional | media=application/json\n"
+            )
+            .starts_with("additive: added body op")
+        );
+    }
+
     #[test]
     fn additions_and_removals() {
         let old =

@@ -865,6 +865,49 @@ fn request_builder(op: &Operation) -> TokenStream {
 mod tests {
     use super::*;
 
+    /// The retry class each operation's calls get: safe for a GET, idempotent for an
+    /// operation the spec marks `x-idempotent: true`, not idempotent for any other.
+    #[test]
+    fn the_spec_decides_each_operations_retry_class() {
+        let retry_of = |spec: &serde_json::Value, id: &str| -> String {
+            let api = crate::test_spec::generated_file(spec, crate::API_PATH);
+            let at = api
+                .find(&format!("id: \"{id}\""))
+                .unwrap_or_else(|| panic!("{id} in\n{api}"));
+            crate::test_spec::line_starting(
+                &api[at..]
+                    .lines()
+                    .map(str::trim_start)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                "retry: ",
+            )
+            .to_owned()
+        };
+        let mut spec = crate::test_spec::base();
+        assert_eq!(
+            retry_of(&spec, "get_thing"),
+            "retry: crate::RetryClass::Safe,"
+        );
+        assert_eq!(
+            retry_of(&spec, "create_thing"),
+            "retry: crate::RetryClass::NotIdempotent,"
+        );
+        spec.pointer_mut(crate::test_spec::POST)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert("x-idempotent".to_owned(), serde_json::json!(true));
+        assert_eq!(
+            retry_of(&spec, "create_thing"),
+            "retry: crate::RetryClass::Idempotent,"
+        );
+        assert_eq!(
+            retry_of(&spec, "upload_document"),
+            "retry: crate::RetryClass::NotIdempotent,"
+        );
+    }
+
     /// The check of field `xs` of type `ty`, without spaces: lengths (`items` false) or
     /// items.
     fn check(ty: &str, items: bool, newtype: bool) -> String {
