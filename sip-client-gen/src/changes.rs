@@ -311,7 +311,15 @@ fn added(key: &str, line: &Line, old: &BTreeMap<String, Line>) -> ApiChange {
     } else {
         (Impact::Additive, "added")
     };
-    change(impact, format!("{verb} {key}{details}"))
+    // A required field of a type only read breaks no code and no reader; but its builder,
+    // which tests use to make answers for mocks, now fails at run time without it. Said, not
+    // counted: only test code is affected, and only when it runs.
+    let note = if !breaks && owner_existed && line.kind == "field" && required {
+        "; values built with the builder (answers for mocks) must now set it"
+    } else {
+        ""
+    };
+    change(impact, format!("{verb} {key}{details}{note}"))
 }
 
 fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
@@ -932,7 +940,19 @@ mod tests {
         // non_exhaustive, and readers get more.
         let old = "type B: struct | in=response\n";
         let new = "type B: struct | in=response\nfield B.z: String, required | in=response\n";
-        assert!(report(old, new).starts_with("additive: added field B.z"));
+        assert_eq!(
+            report(old, new),
+            "additive: added field B.z (String, required | in=response); values built with \
+             the builder (answers for mocks) must now set it\napi changes: 0 breaking, 1 additive\n"
+        );
+        // An optional one needs no note.
+        let new =
+            "type B: struct | in=response\nfield B.z: Option<String>, optional | in=response\n";
+        assert_eq!(
+            report(old, new),
+            "additive: added field B.z (Option<String>, optional | in=response)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
         assert_eq!(report(old, old), "api changes: none\n");
     }
 }

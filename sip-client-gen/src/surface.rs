@@ -389,6 +389,56 @@ fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
 mod tests {
     use super::*;
 
+    /// The surface says which types are `#[non_exhaustive]` (the change report's rules for
+    /// literals rest on it): what it says is what the generated code has.
+    #[test]
+    fn the_surface_says_non_exhaustive_of_exactly_the_structs_that_are() {
+        let spec = crate::test_spec::base();
+        let client: syn::File =
+            syn::parse_str(&crate::test_spec::generated_file(&spec, crate::CLIENT_PATH)).unwrap();
+        let types = client
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+                _ => None,
+            })
+            .expect("mod types")
+            .1
+            .iter();
+        let mut in_code: Vec<String> = types
+            .filter_map(|item| match item {
+                syn::Item::Struct(item)
+                    if item
+                        .attrs
+                        .iter()
+                        .any(|a| a.path().is_ident("non_exhaustive")) =>
+                {
+                    Some(item.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        in_code.sort();
+        let surface = crate::test_spec::generated_file(&spec, crate::SURFACE_PATH);
+        let mut in_surface: Vec<String> = surface
+            .lines()
+            .filter_map(|line| line.strip_prefix("type "))
+            .filter_map(|line| line.split_once(": "))
+            .filter(|(_, details)| {
+                details
+                    .split(" | ")
+                    .next()
+                    .unwrap_or_default()
+                    .contains("non_exhaustive")
+            })
+            .map(|(name, _)| rust::upper_camel(name))
+            .collect();
+        in_surface.sort();
+        assert!(!in_code.is_empty());
+        assert_eq!(in_surface, in_code);
+    }
+
     #[test]
     fn a_response_is_named_by_its_schema_or_by_what_it_has_instead() {
         let spec: OpenAPI = serde_yaml_ng::from_str(
