@@ -1417,8 +1417,8 @@ const DYNAMIC_ROUNDS: usize = 25;
 /// Operations whose dynamic answers do not decode, each with its own `#[ignore = "why"]`
 /// test (`dynamic_answers_decode(|id| id == "...")`) so that the others keep running: a
 /// schema that allows what the type refuses (a spec problem) or a client bug, found with
-/// the body and the path this test prints. None today (17 operations, 300 answers each,
-/// all decoded when this was written).
+/// the body and the path this test prints. None today (17 operations, `DYNAMIC_ROUNDS`
+/// answers each, all decoded when this was written).
 const DYNAMIC_KNOWN_FAILURES: &[&str] = &[];
 
 /// One dynamic answer of `operation`, decoded by the client, as its `Debug` text (to count

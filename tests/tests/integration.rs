@@ -37,6 +37,8 @@ mod leaks;
 mod mock;
 #[path = "mutation.rs"]
 mod mutation;
+#[path = "open_values.rs"]
+mod open_values;
 #[path = "pipeline.rs"]
 mod pipeline;
 #[path = "retries.rs"]
