@@ -1217,3 +1217,26 @@ async fn help_and_version_that_cannot_be_written_are_reported() {
     assert_eq!(output.status.code(), Some(0));
     assert!(text(&output.stdout).starts_with("bland-sip "));
 }
+
+/// A BLAND_BASE_URL that is not valid UTF-8 is named, not taken for unset: unset, the call
+/// would go to Bland's production.
+#[tokio::test]
+async fn a_base_url_variable_that_is_not_unicode_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = TestServer::always(Reply::json(200, "{}")).await;
+    let mut url = server.url().into_bytes();
+    url.push(0xff);
+    let output = tokio::task::spawn_blocking(move || {
+        let mut command = command(&["get".to_owned(), "+14150000000".to_owned()], &[]);
+        command.env("BLAND_BASE_URL", std::ffi::OsStr::from_bytes(&url));
+        command.output().expect("run bland-sip")
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stderr),
+        "error: BLAND_BASE_URL is set but is not valid Unicode; fix or unset it (its value is not shown)\n"
+    );
+    assert_eq!(server.request_count(), 0);
+}
