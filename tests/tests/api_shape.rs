@@ -51,9 +51,10 @@ async fn call_shape(client: &Client) -> Result<(), Error> {
     let _: Vec<Result<SipConfigData, Error>> =
         futures_util::future::join_all(numbers.iter().map(|n| client.get_sip_config(n).send()))
             .await;
-    let _: std::pin::Pin<
+    let boxed: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<SipConfigData, Error>> + Send + '_>,
     > = std::future::IntoFuture::into_future(client.get_sip_config(&number));
+    let _: SipConfigData = boxed.await?;
     let configs: [Option<SipConfig>; 2] = [data.inbound, data.outbound];
     for config in configs.into_iter().flatten() {
         let SipConfig {
