@@ -134,6 +134,20 @@ pub(crate) fn decode_success<E: Envelope>(
                 }))
             }
         }
+        // Bland's error envelope under a success status, `data` null: the call failed, as
+        // when an envelope that decodes carries errors.
+        Err(_)
+            if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(&body)
+                && !envelope.errors.is_empty() =>
+        {
+            Err(Error::Api(ApiError {
+                status,
+                errors: envelope.errors,
+                retry_after: None,
+                attempts,
+                not_retried: None,
+            }))
+        }
         Err(first_error) => {
             let mut deserializer = serde_json::Deserializer::from_slice(&body);
             let (path, message) = match serde_path_to_error::deserialize::<_, E>(&mut deserializer)
@@ -318,6 +332,32 @@ impl std::error::Error for DecodeError {}
 mod tests {
     use super::*;
     use crate::SipConfigEnvelope;
+
+    /// A success status with Bland's error envelope is the error it carries, whether its
+    /// `data` would decode (an empty config) or not (`null`, which the type does not allow).
+    #[test]
+    fn errors_under_a_success_status_are_an_api_error() {
+        for data in [r#"{}"#, "null"] {
+            let body = format!(
+                r#"{{"data": {data}, "errors": [{{"error": "SIP_NOT_ENABLED", "message": "m"}}]}}"#
+            );
+            let err =
+                decode_response::<SipConfigEnvelope>(StatusCode::OK, body.into_bytes().into())
+                    .unwrap_err();
+            assert!(err.has_code(crate::SIP_NOT_ENABLED), "{data}: {err:?}");
+            assert_eq!(err.status(), Some(StatusCode::OK), "{data}");
+        }
+        // `null` data without errors is still a body that does not match the schema.
+        let err = decode_response::<SipConfigEnvelope>(
+            StatusCode::OK,
+            br#"{"data": null, "errors": null}"#.to_vec().into(),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::Decode(ref e) if e.path == "data"),
+            "{err:?}"
+        );
+    }
 
     #[test]
     fn an_unexpected_answer_shows_its_start_and_says_when_there_is_more() {
