@@ -4,6 +4,14 @@
 //!
 //! The commands call the front door, so the client's retries, errors and body cap apply.
 //! Printing, exit codes and the rules for secrets are the hand-written `support` module's.
+//!
+//! Not progenitor's `Generator::cli` (which oxide.rs builds on): its commands drive
+//! progenitor's raw builders, so they would bypass what the front door adds (input checks,
+//! retries by the operation's nature, the one `Error` type, the body cap), they know
+//! nothing of our `PhoneNumber`, secrets or multipart upload, and their output goes through
+//! a trait of progenitor's rather than the `error:` line and exit codes every `bland-sip`
+//! command shares. What it would give (a clap command per operation with a flag per
+//! parameter) is the small part written here.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
