@@ -21,6 +21,8 @@ mod api_shape;
 mod cli;
 #[path = "client.rs"]
 mod client;
+#[path = "every_operation.rs"]
+mod every_operation;
 #[path = "family_examples.rs"]
 mod family_examples;
 #[path = "family_snapshots.rs"]
