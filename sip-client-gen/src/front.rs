@@ -216,11 +216,18 @@ fn shape(field: &Field) -> Shape {
     }
 }
 
-/// An expression saying whether `field` is set (a present `Option`, a non-empty list).
+/// An expression saying whether `field` is set (a present `Option`, a non-empty list). An
+/// empty string is not set: `trunk_id: ""` names no trunk, and must not exempt a number
+/// from its check.
 fn is_set(field: &Field) -> TokenStream {
     let ident = &field.ident;
+    let is_string = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"));
     match shape(field) {
+        Shape::Plain if is_string(&field.ty) => quote!(!self.#ident.is_empty()),
         Shape::Plain => quote!(true),
+        Shape::Option if rust::option_inner(&field.ty).is_some_and(is_string) => {
+            quote!(self.#ident.as_deref().is_some_and(|text| !text.is_empty()))
+        }
         Shape::Option => quote!(self.#ident.is_some()),
         Shape::Vec => quote!(!self.#ident.is_empty()),
     }

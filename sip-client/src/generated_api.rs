@@ -500,12 +500,15 @@ impl crate::validate::Validate for SipAttachRequest {
         )?;
         crate::validate::check_one_of(
             &[
-                ("phone_number", self.phone_number.is_some()),
+                (
+                    "phone_number",
+                    self.phone_number.as_deref().is_some_and(|text| !text.is_empty()),
+                ),
                 ("phone_numbers", !self.phone_numbers.is_empty()),
             ],
             at,
         )?;
-        if !(self.trunk_id.is_some()) {
+        if !(self.trunk_id.as_deref().is_some_and(|text| !text.is_empty())) {
             crate::validate::check_e164(
                 ::std::iter::empty()
                     .chain(

@@ -230,6 +230,40 @@ async fn attach_refuses_101_numbers_and_sends_100() {
     assert_eq!(body["phone_numbers"], json!(numbers(100)));
 }
 
+/// An empty `trunk_id` names no trunk: it does not exempt a number from E.164, and an
+/// empty `phone_number` is no number.
+#[tokio::test]
+async fn an_empty_trunk_id_exempts_nothing() {
+    let server = server_for("attach_sip").await;
+    let client = client_of(&server);
+    let did = |trunk: &str| {
+        SipAttachRequest::builder()
+            .phone_number("1001".to_owned())
+            .trunk_id(trunk.to_owned())
+            .directions(vec![outbound()])
+    };
+    let err = refusal(client.attach_sip(did("")).await);
+    assert_eq!(err.field, "body.phone_number");
+    assert_eq!(
+        err.problem,
+        InputProblem::PhoneNumber(PhoneNumberError::MissingPlus)
+    );
+    let empty = SipAttachRequest::builder()
+        .phone_number(String::new())
+        .trunk_id(String::new())
+        .directions(vec![outbound()]);
+    let err = refusal(client.attach_sip(empty).await);
+    assert_eq!(err.field, "body.phone_number");
+    assert!(
+        matches!(err.problem, InputProblem::MissingOneOf { .. }),
+        "{err}"
+    );
+    assert_nothing_sent(&server);
+    // A trunk named: the DID is sent as given.
+    client.attach_sip(did("trunk_1")).await.unwrap();
+    assert_eq!(sent_body(&server)["phone_number"], "1001");
+}
+
 #[tokio::test]
 async fn attach_refuses_a_non_e164_number_without_a_trunk() {
     let server = server_for("attach_sip").await;
