@@ -289,24 +289,18 @@ fn field_check(check: &FieldCheck) -> TokenStream {
 
 fn rule_check(rule: &Rule) -> TokenStream {
     match rule {
-        Rule::Exclusive(fields) => {
+        Rule::Exclusive(fields) | Rule::OneOf(fields) => {
+            let check = match rule {
+                Rule::OneOf(_) => quote!(check_one_of),
+                _ => quote!(check_exclusive),
+            };
             let pairs = fields.iter().map(|field| {
                 let json = &field.json;
                 let set = is_set(field);
                 quote!((#json, #set))
             });
             quote! {
-                crate::validate::check_exclusive(&[#(#pairs),*], at)?;
-            }
-        }
-        Rule::OneOf(fields) => {
-            let pairs = fields.iter().map(|field| {
-                let json = &field.json;
-                let set = is_set(field);
-                quote!((#json, #set))
-            });
-            quote! {
-                crate::validate::check_one_of(&[#(#pairs),*], at)?;
+                crate::validate::#check(&[#(#pairs),*], at)?;
             }
         }
         Rule::E164Unless { fields, set } => {

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod scratch;
 pub mod server;
 pub mod snapshot;
+pub mod spec;
 
 use std::path::PathBuf;
 
@@ -191,4 +192,24 @@ pub fn pinned_tool_stand_in(root: &std::path::Path, tool: &xtask::tools::Tool) {
             tool.subcommand, tool.krate, tool.version
         ),
     );
+}
+
+/// Removes from `command`'s environment what the client reads from the environment of the
+/// test run: the key, the base URL and the proxies (a child must see only what its test
+/// gives it).
+pub fn without_client_env(command: &mut std::process::Command) {
+    for name in [
+        "BLAND_API_KEY",
+        "BLAND_BASE_URL",
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        command.env_remove(name);
+    }
 }

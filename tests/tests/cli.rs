@@ -25,20 +25,8 @@ fn command(args: &[String], env: &[(String, String)]) -> Command {
 
 /// The environment of [`command`]: the key, and no base URL or proxy of the test run.
 fn with_test_env(command: &mut Command, env: &[(String, String)]) {
+    sip_client_tests::without_client_env(command);
     command.env("BLAND_API_KEY", KEY);
-    for name in [
-        "BLAND_BASE_URL",
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        command.env_remove(name);
-    }
     for (name, value) in env {
         command.env(name, value);
     }

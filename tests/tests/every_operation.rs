@@ -23,7 +23,8 @@ use sip_client::{
     Upload,
 };
 use sip_client_tests::server::{RefusingPort, Reply, TestServer};
-use sip_client_tests::{TEST_API_KEY, bland_sip_binary, fixture, spec_text};
+use sip_client_tests::spec::{SpecOperation, spec_operations};
+use sip_client_tests::{TEST_API_KEY, bland_sip_binary, fixture};
 
 /// The number every row uses.
 const NUMBER: &str = "+14150000000";
@@ -513,56 +514,16 @@ fn cases() -> Vec<Case> {
 
 // The spec, read independently of the client.
 
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
-
-/// One operation of the spec: its id, method (upper case), path and definition.
-struct SpecOperation {
-    id: String,
-    method: String,
-    path: String,
-    definition: Value,
-}
-
-impl SpecOperation {
-    /// What the rules of `openapi/README.md` make of the operation: GET, HEAD and OPTIONS
-    /// are safe; others are idempotent only when the spec says `x-idempotent: true`.
-    fn nature(&self) -> RetryClass {
-        if ["GET", "HEAD", "OPTIONS"].contains(&self.method.as_str()) {
-            RetryClass::Safe
-        } else if self.definition["x-idempotent"] == Value::Bool(true) {
-            RetryClass::Idempotent
-        } else {
-            RetryClass::NotIdempotent
-        }
+/// What the rules of `openapi/README.md` make of an operation: GET, HEAD and OPTIONS are
+/// safe; others are idempotent only when the spec says `x-idempotent: true`.
+fn nature(operation: &SpecOperation) -> RetryClass {
+    if ["GET", "HEAD", "OPTIONS"].contains(&operation.method.as_str()) {
+        RetryClass::Safe
+    } else if operation.definition["x-idempotent"] == Value::Bool(true) {
+        RetryClass::Idempotent
+    } else {
+        RetryClass::NotIdempotent
     }
-
-    fn request_example(&self) -> Option<&Value> {
-        self.definition
-            .pointer("/requestBody/content/application~1json/example")
-    }
-}
-
-fn spec_operations() -> Vec<SpecOperation> {
-    let spec: Value = serde_yaml_ng::from_str(&spec_text()).expect("the spec is YAML");
-    let mut operations = Vec::new();
-    for (path, item) in spec["paths"].as_object().expect("the spec has paths") {
-        for (method, definition) in item.as_object().expect("a path item is a map") {
-            if !HTTP_METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            operations.push(SpecOperation {
-                id: definition["operationId"]
-                    .as_str()
-                    .expect("every operation has an id")
-                    .to_owned(),
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                definition: definition.clone(),
-            });
-        }
-    }
-    operations.sort_by(|a, b| a.id.cmp(&b.id));
-    operations
 }
 
 /// Each row with its spec operation and its JSON body (`Value::Null` when it sends none).
@@ -639,7 +600,7 @@ fn every_operation_retries_as_its_nature_in_the_spec_says() {
             .unwrap_or_else(|| panic!("{}: not an operation of the client", op.id));
         assert_eq!(client.method().as_str(), op.method, "{}", op.id);
         assert_eq!(client.path(), op.path, "{}", op.id);
-        assert_eq!(client.retry_class(), op.nature(), "{}", op.id);
+        assert_eq!(client.retry_class(), nature(&op), "{}", op.id);
     }
 }
 
@@ -651,20 +612,7 @@ async fn bland_sip(args: Vec<String>, env: Vec<(&'static str, &'static str)>) ->
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(bland_sip_binary());
         command.args(&args);
-        for name in [
-            "BLAND_API_KEY",
-            "BLAND_BASE_URL",
-            "HTTP_PROXY",
-            "http_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-            "NO_PROXY",
-            "no_proxy",
-        ] {
-            command.env_remove(name);
-        }
+        sip_client_tests::without_client_env(&mut command);
         command.envs(env);
         command
             .stdin(Stdio::null())
@@ -910,10 +858,10 @@ fn quick_client(url: String, attempt: Duration) -> Client {
 }
 
 /// The rows of operations of this nature (by the spec), with their bodies.
-fn rows_of(nature: fn(RetryClass) -> bool) -> Vec<(Case, SpecOperation, Value)> {
+fn rows_of(of_nature: fn(RetryClass) -> bool) -> Vec<(Case, SpecOperation, Value)> {
     rows()
         .into_iter()
-        .filter(|(_, op, _)| nature(op.nature()))
+        .filter(|(_, op, _)| of_nature(nature(op)))
         .collect()
 }
 

@@ -21,7 +21,8 @@ use sip_client::{
     PhoneNumber, PortRequestStatus, TestCallResult, TestCallStatus, Timestamp, Transport, Upload,
 };
 use sip_client_tests::server::{RecordedRequest, Reply, TestServer};
-use sip_client_tests::{client_for, fixture, spec_text, workspace_root};
+use sip_client_tests::spec::{spec, spec_operations};
+use sip_client_tests::{client_for, fixture, workspace_root};
 
 /// Operations whose 200 answer Bland does not document: no example in the spec, so no
 /// fixture. Any other operation without an example fails `every_documented_answer_is_its_fixture`.
@@ -30,60 +31,6 @@ const NO_DOCUMENTED_ANSWER: &[&str] = &["detach_sip"];
 /// What a server answers detach with in these tests: Bland documents no body, and the spec
 /// reads an envelope if one is sent.
 const DETACH_ANSWER: &str = r#"{"data":null,"errors":null}"#;
-
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
-
-/// One operation as the spec declares it.
-struct SpecOperation {
-    id: String,
-    method: String,
-    path: String,
-    definition: Value,
-}
-
-impl SpecOperation {
-    /// The example of the 200 answer, if the spec gives one.
-    fn answer_example(&self) -> Option<&Value> {
-        self.definition
-            .pointer("/responses/200/content/application~1json/example")
-    }
-
-    /// The example of the JSON request body, if the spec gives one.
-    fn request_example(&self) -> Option<&Value> {
-        self.definition
-            .pointer("/requestBody/content/application~1json/example")
-    }
-}
-
-fn spec() -> Value {
-    serde_yaml_ng::from_str(&spec_text()).expect("the spec is YAML that maps to JSON")
-}
-
-fn spec_operations() -> Vec<SpecOperation> {
-    let spec = spec();
-    let paths = spec["paths"].as_object().expect("the spec has paths");
-    let mut operations = Vec::new();
-    for (path, item) in paths {
-        let item = item.as_object().expect("a path item is an object");
-        for (method, definition) in item {
-            if !HTTP_METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let id = definition["operationId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{method} {path} has no operationId"))
-                .to_owned();
-            operations.push(SpecOperation {
-                id,
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                definition: definition.clone(),
-            });
-        }
-    }
-    operations.sort_by(|a, b| a.id.cmp(&b.id));
-    operations
-}
 
 fn ops_dir() -> PathBuf {
     workspace_root().join("tests").join("fixtures").join("ops")
