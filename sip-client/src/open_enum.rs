@@ -3,7 +3,8 @@
 //! typify generates closed enums: a new `transport` value such as `wss` would make the whole
 //! response fail to decode. The generator instead defines every string enum of the spec with
 //! the [`open_enum!`] macro below, which keeps an unknown value in `Unknown(String)` and
-//! serializes it back unchanged.
+//! serializes it back unchanged. (A single-value enum with that value as its default, such
+//! as `SipService`, is a constant the client sets and stays typify's closed enum.)
 
 /// Defines an open string enum: known variants, plus `Unknown(String)` for everything else.
 macro_rules! open_enum {

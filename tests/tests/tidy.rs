@@ -60,3 +60,67 @@ fn code_lines_stop_at_the_tests() {
     assert_eq!(code_lines("a\nb\n"), 2);
     assert_eq!(code_lines(""), 0);
 }
+
+/// Whether `.gitattributes` (its text, as checked in) marks each of `paths`
+/// `linguist-generated`, as git itself reads it: asked of a scratch repository holding only
+/// that file, so that the answer does not depend on the checkout being a git repository.
+fn marked_generated(paths: &[&str]) -> Vec<(String, bool)> {
+    let attributes =
+        std::fs::read_to_string(sip_client_tests::workspace_root().join(".gitattributes")).unwrap();
+    let dir = std::env::temp_dir().join(format!("sip-client-tidy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".gitattributes"), attributes).unwrap();
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    let mut args = vec!["check-attr", "linguist-generated", "--"];
+    args.extend_from_slice(paths);
+    let answer = git(&args);
+    let _ = std::fs::remove_dir_all(&dir);
+    // One line per path: "<path>: linguist-generated: <true|unspecified|...>".
+    answer
+        .lines()
+        .map(|line| {
+            let (path, value) = line.split_once(": linguist-generated: ").unwrap();
+            (path.to_owned(), value == "true")
+        })
+        .collect()
+}
+
+#[test]
+fn review_tools_fold_every_generated_file_and_no_hand_written_one() {
+    let generated = [
+        sip_client_gen::CLIENT_PATH,
+        sip_client_gen::API_PATH,
+        sip_client_gen::MOCK_PATH,
+        sip_client_gen::CLI_PATH,
+        sip_client_gen::SURFACE_PATH,
+    ];
+    let answer = marked_generated(&generated);
+    assert_eq!(answer.len(), generated.len(), "{answer:?}");
+    let unmarked: Vec<_> = answer.iter().filter(|(_, marked)| !marked).collect();
+    assert!(
+        unmarked.is_empty(),
+        "mark these in .gitattributes: {unmarked:?}"
+    );
+
+    // The hand-written files beside them stay unfolded: a reviewer reads them.
+    let hand_written = [
+        "sip-client/src/lib.rs",
+        "sip-client/src/call.rs",
+        "sip-client/src/bin/bland-sip/main.rs",
+        "sip-client/README.md",
+    ];
+    let answer = marked_generated(&hand_written);
+    assert_eq!(answer.len(), hand_written.len(), "{answer:?}");
+    let folded: Vec<_> = answer.iter().filter(|(_, marked)| *marked).collect();
+    assert!(folded.is_empty(), "hand-written, yet folded: {folded:?}");
+}
