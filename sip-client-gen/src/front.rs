@@ -950,4 +950,37 @@ mod tests {
             assert_eq!(check(ty, items, newtype), expected, "{ty}");
         }
     }
+
+    /// What counts as set in a cross-field rule, for each shape of field: text only when it
+    /// is not empty (also inside an `Option`), any other `Option` when present, a list when
+    /// it has an item, and any other required field always (a required number or flag has
+    /// no empty form; `.is_empty()` on it would not compile).
+    #[test]
+    fn each_shape_of_field_is_set_by_its_own_test() {
+        for (ty, expected) in [
+            ("String", "!self.xs.is_empty()"),
+            ("i64", "true"),
+            ("bool", "true"),
+            ("Thing", "true"),
+            (
+                "Option<String>",
+                "self.xs.as_deref().is_some_and(|text|!text.is_empty())",
+            ),
+            ("Option<i64>", "self.xs.is_some()"),
+            ("Option<Thing>", "self.xs.is_some()"),
+            ("Vec<String>", "!self.xs.is_empty()"),
+        ] {
+            let field = Field {
+                json: "xs".to_owned(),
+                ident: syn::parse_str("xs").unwrap(),
+                ty: syn::parse_str(ty).unwrap(),
+                flatten: false,
+            };
+            assert_eq!(
+                is_set(&field).to_string().replace(' ', ""),
+                expected,
+                "{ty}"
+            );
+        }
+    }
 }

@@ -453,4 +453,64 @@ mod tests {
             assert_eq!(qualified(ty), expected, "{ty}");
         }
     }
+
+    /// The methods a test calls on the mocks' `When` and `Then` builders, found in any
+    /// module: inherent methods taking one value, with the type each takes (the `U` of a
+    /// `T: Into<Option<U>>`, wherever the bound is written); trait methods, other structs,
+    /// and methods taking no value or two are no part of it.
+    #[test]
+    fn mock_methods_are_the_builders_inherent_one_value_methods() {
+        let mock: syn::File = syn::parse_str(
+            r#"
+            pub mod operations {
+                pub struct GetThingWhen(u8);
+                impl GetThingWhen {
+                    pub fn limit<T>(self, value: T) -> Self where T: Into<Option<i64>> { self }
+                    pub fn name<T: Into<Option<&'a str>>>(self, value: T) -> Self { self }
+                    pub fn status(self, value: u16) -> Self { self }
+                    pub fn body(self, value: &crate::types::Thing) -> Self { self }
+                    pub fn nothing(self) -> Self { self }
+                    pub fn two(self, a: u16, b: u16) -> Self { self }
+                    pub fn new(value: u16) -> Self { todo!() }
+                }
+                impl PartialEq<u16> for GetThingWhen {
+                    fn eq(&self, other: &u16) -> bool { false }
+                }
+                pub struct GetThingThen(u8);
+                impl GetThingThen {
+                    pub fn ok(self, value: &types::Thing) -> Self { self }
+                }
+                pub struct Helper(u8);
+                impl Helper {
+                    pub fn help(self, value: u16) -> Self { self }
+                }
+            }
+            "#,
+        )
+        .unwrap();
+        let found: Vec<(String, String, String)> = mock_methods(&mock)
+            .into_iter()
+            .flat_map(|(name, methods)| {
+                methods.into_iter().map(move |(method, argument)| {
+                    (
+                        name.clone(),
+                        method.to_string(),
+                        argument.to_string().replace(' ', ""),
+                    )
+                })
+            })
+            .collect();
+        let value = |ty: &str| format!("{{letvalue:{ty}=unimplemented!();value}}");
+        let expected: Vec<(String, String, String)> = [
+            ("GetThingThen", "ok", value("&'staticsip_client::Thing")),
+            ("GetThingWhen", "limit", value("i64")),
+            ("GetThingWhen", "name", value("&'staticstr")),
+            ("GetThingWhen", "status", value("u16")),
+            ("GetThingWhen", "body", value("&'staticsip_client::Thing")),
+        ]
+        .into_iter()
+        .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c))
+        .collect();
+        assert_eq!(found, expected);
+    }
 }
