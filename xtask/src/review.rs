@@ -736,6 +736,16 @@ components:
              - changed operation `numbers` (`GET /numbers/{id}`) through the top-level `security`\n\n\
              No component changed.\n- changed `security`\n"
         );
+        // An operation that stops naming its own requirement falls under the top-level one:
+        // when that changed too, it changed through it as well as itself.
+        let fallen = top.replacen("      security: [{basic: []}]\n", "", 1);
+        assert_eq!(
+            spec_changes(BASE, &fallen),
+            "- changed operation `attach` (`POST /attach`) itself and through the top-level `security`\n\
+             - changed operation `config` (`GET /config`) through the top-level `security`\n\
+             - changed operation `numbers` (`GET /numbers/{id}`) through the top-level `security`\n\n\
+             No component changed.\n- changed `security`\n"
+        );
     }
 
     #[test]
