@@ -208,8 +208,18 @@ fn quoted(text: &str) -> Cow<'_, str> {
 
 /// A path parameter's value as one segment of the path. Empty, `.` and `..` are refused:
 /// URL parsers drop or resolve them, so `DELETE /v1/sip/port/..` would reach another
-/// resource than the one named.
+/// resource than the one named. So are control characters: URL parsers drop tab, CR and
+/// LF, which would make `"..\t"` a `..` again.
 pub(crate) fn path_segment<'a>(field: &str, value: &'a str) -> Result<&'a str, InvalidInput> {
+    if let Some(at) = value.chars().position(char::is_control) {
+        return Err(InvalidInput::new(
+            field,
+            InputProblem::Other(format!(
+                "holds a control character at position {} (it would change the path)",
+                at + 1
+            )),
+        ));
+    }
     match value {
         "" => Err(InvalidInput::new(
             field,
@@ -413,6 +423,20 @@ mod tests {
         }
         assert_eq!(path_segment("id", "port_xyz789"), Ok("port_xyz789"));
         assert_eq!(path_segment("id", "..."), Ok("..."));
+        // A parser would drop these and climb anyway.
+        for hidden in ["..\t", ".\n.", "\t", "\r", "a\u{7f}b"] {
+            let err = path_segment("id", hidden).unwrap_err();
+            assert!(
+                err.to_string().contains("control character"),
+                "{hidden:?}: {err}"
+            );
+        }
+        assert!(
+            path_segment("id", "..\t")
+                .unwrap_err()
+                .to_string()
+                .contains("position 3")
+        );
         let url = client.endpoint(
             &["v1"],
             &[

@@ -946,6 +946,74 @@ async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value()
     assert_eq!(server.request_count(), 0);
 }
 
+/// A body is one JSON value: anything after it (a second document, a stray bracket) means
+/// the file is not what its author thinks, and nothing is sent.
+#[tokio::test]
+async fn a_body_with_anything_after_its_json_value_is_refused() {
+    let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;
+    let url = server.url();
+    let body = r#"{"phone_number":"+14150000000","directions":[{"type":"outbound","sip_endpoint":"sip:a.b"}]}"#;
+    for (name, trailing) in [
+        ("garbage", " garbage"),
+        ("second", "\n{\"phone_number\":\"+14150000001\"}"),
+        ("bracket", "]}}"),
+        ("comma", ","),
+    ] {
+        let text_of_body = format!("{body}{trailing}");
+        let path = temp_file(&format!("trailing-{name}.json"), text_of_body.as_bytes());
+        for (source, stdin) in [
+            (path.to_str().unwrap(), None),
+            ("-", Some(text_of_body.as_str())),
+        ] {
+            let output =
+                bland_sip(&["attach-sip", "--body", source, "--base-url", &url], stdin).await;
+            let stderr = text(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+            assert!(
+                stderr.starts_with("error: the body is not one JSON value: trailing characters"),
+                "{name}: {stderr}"
+            );
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+    // Trailing whitespace is no content.
+    let path = temp_file("trailing-space.json", format!("{body}\n \t\n").as_bytes());
+    let output = bland_sip(
+        &[
+            "attach-sip",
+            "--body",
+            path.to_str().unwrap(),
+            "--base-url",
+            &url,
+        ],
+        None,
+    )
+    .await;
+    std::fs::remove_file(path).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(server.request_count(), 1);
+}
+
+/// URL parsers drop tab, CR and LF, so an id holding them could still climb the path
+/// (`..\t` becomes `..`): refused, nothing sent.
+#[tokio::test]
+async fn a_path_parameter_with_a_control_character_is_refused() {
+    let server =
+        TestServer::always(Reply::json(200, fixture("ops/cancel_port_request.json"))).await;
+    let url = server.url();
+    for id in ["..\t", ".\n.", "\t", "\r", "port_1\n"] {
+        let output = bland_sip(
+            &["cancel-port-request", "--id", id, "--base-url", &url],
+            None,
+        )
+        .await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{id:?}: {stderr}");
+        assert!(stderr.contains("control character"), "{id:?}: {stderr}");
+    }
+    assert_eq!(server.request_count(), 0);
+}
+
 #[tokio::test]
 async fn values_under_keys_that_look_secret_print_redacted_unless_asked_for() {
     let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();

@@ -93,13 +93,22 @@ pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Fa
         }
     };
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         Failure::Usage(format!(
             "the body is not a valid request at `{}`: {}",
             err.path(),
             sip_client::redacted_json_error(err.inner())
         ))
-    })
+    })?;
+    // One JSON value and nothing after it but whitespace: a second document or a stray
+    // bracket means the file is not what its author thinks, so nothing is sent.
+    deserializer.end().map_err(|err| {
+        Failure::Usage(format!(
+            "the body is not one JSON value: {}",
+            sip_client::redacted_json_error(&err)
+        ))
+    })?;
+    Ok(value)
 }
 
 /// Reads a file to upload, of at most [`MAX_UPLOAD`] bytes.
