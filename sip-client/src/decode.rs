@@ -113,13 +113,16 @@ pub fn decode_response<E: Envelope>(status: StatusCode, body: Bytes) -> Result<E
 
 /// Decodes a success body. The fast path is plain serde_json; only a failure pays for a
 /// second pass that finds the JSON path of the problem. An envelope that carries errors is
-/// Bland saying the call failed, whatever the status.
+/// Bland saying the call failed, whatever the status. An empty body (a 204, or a 200 where
+/// Bland documents none, as for detach) is read as the empty object: an envelope whose
+/// fields are all optional decodes, one that needs `data` says `data` is missing.
 pub(crate) fn decode_success<E: Envelope>(
     status: StatusCode,
     body: Bytes,
     attempts: u32,
 ) -> Result<E::Data, Error> {
-    match serde_json::from_slice::<E>(&body) {
+    let json: &[u8] = if body.is_empty() { b"{}" } else { &body };
+    match serde_json::from_slice::<E>(json) {
         Ok(mut envelope) => {
             let errors = envelope.take_errors();
             if errors.is_empty() {
@@ -137,7 +140,7 @@ pub(crate) fn decode_success<E: Envelope>(
         // Bland's error envelope under a success status, `data` null: the call failed, as
         // when an envelope that decodes carries errors.
         Err(_)
-            if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(&body)
+            if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(json)
                 && !envelope.errors.is_empty() =>
         {
             Err(Error::Api(ApiError {
@@ -149,7 +152,7 @@ pub(crate) fn decode_success<E: Envelope>(
             }))
         }
         Err(first_error) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(&body);
+            let mut deserializer = serde_json::Deserializer::from_slice(json);
             let (path, message) = match serde_path_to_error::deserialize::<_, E>(&mut deserializer)
             {
                 Err(err) => (err.path().to_string(), redacted_json_error(err.inner())),
