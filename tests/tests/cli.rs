@@ -994,6 +994,50 @@ async fn a_body_with_anything_after_its_json_value_is_refused() {
     assert_eq!(server.request_count(), 1);
 }
 
+/// The key typed where a file or a URL was expected, or echoed by a server in its error
+/// text, is masked in the `error:` line; the rest of the message stays.
+#[tokio::test]
+async fn the_key_is_masked_wherever_an_error_line_would_repeat_it() {
+    let key = KEY;
+    let echo = format!(
+        r#"{{"errors":[{{"error":"INVALID_API_KEY","message":"The key {key} is not valid"}}]}}"#
+    );
+    let server = TestServer::always(Reply::json(401, echo)).await;
+    let url = server.url();
+    let bad_base = format!("http://{key}");
+    for args in [
+        vec!["attach-sip", "--body", key, "--base-url", &url],
+        vec!["audit", "--numbers", key, "--base-url", &url],
+        vec!["get", "+14150000000", "--base-url", key],
+        vec!["get", "+14150000000", "--base-url", &bad_base],
+        vec!["get", "+14150000000", "--base-url", &url],
+    ] {
+        let output = bland_sip(&args, None).await;
+        let stderr = text(&output.stderr);
+        assert!(!stderr.contains(key), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("<api key>"), "{args:?}: {stderr}");
+    }
+    // The key given as an option is masked too.
+    let other = "sk-another-key-0042";
+    let output = bland_sip(
+        &[
+            "--api-key",
+            other,
+            "attach-sip",
+            "--body",
+            other,
+            "--base-url",
+            &url,
+        ],
+        None,
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains(other), "{stderr}");
+}
+
 /// URL parsers drop tab, CR and LF, so an id holding them could still climb the path
 /// (`..\t` becomes `..`): refused, nothing sent.
 #[tokio::test]

@@ -235,7 +235,7 @@ async fn an_empty_success_body_is_a_detach_and_not_a_configuration() {
         assert_eq!(data, None, "{status}");
         assert_eq!(server.request_count(), 1);
 
-        let err = client.get_sip_config(&number()).await.unwrap_err();
+        let err = client.get_sip_config(number()).await.unwrap_err();
         match &err {
             sip_client::Error::Decode(decode) => {
                 assert_eq!(decode.path, ".", "{err}");

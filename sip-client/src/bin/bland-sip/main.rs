@@ -124,7 +124,30 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(failure),
+        Err(failure) => {
+            let key = matches
+                .get_one::<String>("api_key")
+                .cloned()
+                .or_else(|| std::env::var("BLAND_API_KEY").ok());
+            report(mask_key(failure, key.as_deref()))
+        }
+    }
+}
+
+/// The shortest key masked in error lines: a shorter one is no real key, and masking it
+/// would garble the message around it.
+const MIN_MASKED_KEY: usize = 8;
+
+/// The failure with every occurrence of the key replaced by `<api key>`: the key typed where
+/// a file or URL was expected (`--body sk-...`), or echoed back by a server in its error
+/// text, never reaches the terminal.
+fn mask_key(failure: Failure, key: Option<&str>) -> Failure {
+    let Some(key) = key.map(str::trim).filter(|key| key.len() >= MIN_MASKED_KEY) else {
+        return failure;
+    };
+    match failure {
+        Failure::Usage(message) => Failure::Usage(message.replace(key, "<api key>")),
+        Failure::Call(message) => Failure::Call(message.replace(key, "<api key>")),
     }
 }
 
