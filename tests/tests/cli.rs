@@ -914,6 +914,11 @@ fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     path
 }
 
+/// `bland-sip attach-sip --body <source>` against `url`, `stdin` fed when the source is `-`.
+async fn attach_with_body(source: &str, url: &str, stdin: Option<&str>) -> Output {
+    bland_sip(&["attach-sip", "--body", source, "--base-url", url], stdin).await
+}
+
 #[tokio::test]
 async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value() {
     let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;
@@ -930,7 +935,7 @@ async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value()
     let path = temp_file("undecodable-body.json", body.to_string().as_bytes());
     let stdin = body.to_string();
     for (source, stdin) in [(path.to_str().unwrap(), None), ("-", Some(stdin.as_str()))] {
-        let output = bland_sip(&["attach-sip", "--body", source, "--base-url", &url], stdin).await;
+        let output = attach_with_body(source, &url, stdin).await;
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(!stderr.contains("73194628"), "{stderr}");
@@ -965,8 +970,7 @@ async fn a_body_with_anything_after_its_json_value_is_refused() {
             (path.to_str().unwrap(), None),
             ("-", Some(text_of_body.as_str())),
         ] {
-            let output =
-                bland_sip(&["attach-sip", "--body", source, "--base-url", &url], stdin).await;
+            let output = attach_with_body(source, &url, stdin).await;
             let stderr = text(&output.stderr);
             assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
             assert!(
@@ -978,17 +982,7 @@ async fn a_body_with_anything_after_its_json_value_is_refused() {
     }
     // Trailing whitespace is no content.
     let path = temp_file("trailing-space.json", format!("{body}\n \t\n").as_bytes());
-    let output = bland_sip(
-        &[
-            "attach-sip",
-            "--body",
-            path.to_str().unwrap(),
-            "--base-url",
-            &url,
-        ],
-        None,
-    )
-    .await;
+    let output = attach_with_body(path.to_str().unwrap(), &url, None).await;
     std::fs::remove_file(path).unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(server.request_count(), 1);
@@ -1183,17 +1177,7 @@ async fn bodies_and_uploads_up_to_the_limit_are_read_and_larger_ones_refused() {
     let mut body = b"{}".to_vec();
     body.resize(READ_LIMIT as usize + 1, b' ');
     let path = temp_file("big-body.json", &body);
-    let output = bland_sip(
-        &[
-            "attach-sip",
-            "--body",
-            path.to_str().unwrap(),
-            "--base-url",
-            &url,
-        ],
-        None,
-    )
-    .await;
+    let output = attach_with_body(path.to_str().unwrap(), &url, None).await;
     std::fs::remove_file(&path).unwrap();
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");

@@ -575,26 +575,57 @@ async fn check_port_eligibility_returns_one_result_per_number() {
     );
 }
 
-#[tokio::test]
-async fn detach_sip_reads_an_envelope_without_data() {
-    let server = server_answering("detach_sip").await;
-    let client = client_of(&server);
+/// The detach of the documented request: the outbound direction of [`number`].
+fn detach_outbound() -> sip_client::builders::SipDetachRequest {
     let selector = sip_client::SipDirectionSelector::builder()
         .type_(Direction::Outbound)
         .build()
         .unwrap();
-    let answer = client
-        .detach_sip(
-            sip_client::SipDetachRequest::builder()
-                .phone_number(number())
-                .directions(vec![selector]),
-        )
-        .await
-        .unwrap();
+    sip_client::SipDetachRequest::builder()
+        .phone_number(number())
+        .directions(vec![selector])
+}
+
+#[tokio::test]
+async fn detach_sip_reads_an_envelope_without_data() {
+    let server = server_answering("detach_sip").await;
+    let client = client_of(&server);
+    let answer = client.detach_sip(detach_outbound()).await.unwrap();
     assert_eq!(answer, None);
     let request = only_request(&server);
     assert_target(&request, "POST", "/v1/sip/detach");
     assert_eq!(json_body(&request), ops_fixture("request_detach_sip"));
+}
+
+/// Bland documents no body for detach: an empty 200 or a 204 is its success, while an
+/// empty body where `data` is required stays a typed decode error naming `data`.
+#[tokio::test]
+async fn an_empty_success_body_is_a_detach_and_not_a_configuration() {
+    for status in [200, 204] {
+        let server = TestServer::always(Reply::Respond {
+            status,
+            headers: vec![],
+            body: vec![],
+        })
+        .await;
+        let client = client_of(&server);
+        let data = client
+            .detach_sip(detach_outbound())
+            .await
+            .unwrap_or_else(|err| panic!("{status}: {err}"));
+        assert_eq!(data, None, "{status}");
+        assert_eq!(server.request_count(), 1);
+
+        let err = client.get_sip_config(number()).await.unwrap_err();
+        match &err {
+            sip_client::Error::Decode(decode) => {
+                assert_eq!(decode.path, ".", "{err}");
+                assert!(decode.message.contains("missing field `data`"), "{err}");
+                assert!(decode.body.is_empty(), "the body as it came: {err}");
+            }
+            other => panic!("{status}: {other}"),
+        }
+    }
 }
 
 #[tokio::test]

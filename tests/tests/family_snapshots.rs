@@ -208,45 +208,6 @@ async fn wire_detach_sip() {
     assert_wire("detach_sip", &server, &[]);
 }
 
-/// Bland documents no body for detach: an empty 200 or a 204 is its success, while an
-/// empty body where `data` is required stays a typed decode error naming `data`.
-#[tokio::test]
-async fn an_empty_success_body_is_a_detach_and_not_a_configuration() {
-    for status in [200, 204] {
-        let server = TestServer::always(Reply::Respond {
-            status,
-            headers: vec![],
-            body: vec![],
-        })
-        .await;
-        let client = client_for(&server).build().unwrap();
-        let selector = sip_client::SipDirectionSelector::builder()
-            .type_(Direction::Outbound)
-            .build()
-            .unwrap();
-        let data = client
-            .detach_sip(
-                sip_client::SipDetachRequest::builder()
-                    .phone_number(number())
-                    .directions(vec![selector]),
-            )
-            .await
-            .unwrap_or_else(|err| panic!("{status}: {err}"));
-        assert_eq!(data, None, "{status}");
-        assert_eq!(server.request_count(), 1);
-
-        let err = client.get_sip_config(number()).await.unwrap_err();
-        match &err {
-            sip_client::Error::Decode(decode) => {
-                assert_eq!(decode.path, ".", "{err}");
-                assert!(decode.message.contains("missing field `data`"), "{err}");
-                assert!(decode.body.is_empty(), "the body as it came: {err}");
-            }
-            other => panic!("{status}: {other}"),
-        }
-    }
-}
-
 #[tokio::test]
 async fn wire_discover_sip_endpoint() {
     let (server, client) = serve("discover_sip_endpoint").await;

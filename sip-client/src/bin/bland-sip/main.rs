@@ -125,10 +125,11 @@ fn main() -> ExitCode {
     match runtime.block_on(run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let key = matches
-                .get_one::<String>("api_key")
-                .cloned()
-                .or_else(|| std::env::var("BLAND_API_KEY").ok());
+            // The key `client` would use: the option, else the environment.
+            let key = Connection::from_arg_matches(&matches)
+                .ok()
+                .and_then(|connection| connection.api_key)
+                .or_else(|| std::env::var(sip_client::API_KEY_ENV).ok());
             report(mask_key(failure, key.as_deref()))
         }
     }
