@@ -16,6 +16,7 @@ use crate::error::{
 };
 use crate::escape::Escaped;
 use crate::json_error::redacted_json_error;
+use crate::secret::redact_json_text;
 
 /// The success answer of an operation, and what a call of it returns.
 ///
@@ -237,7 +238,12 @@ impl fmt::Display for RedirectNotFollowed {
 }
 
 /// An answer outside the API's contract: kept as status, content type and the first bytes.
-#[derive(Debug, Clone)]
+///
+/// Its `Display` and `Debug` show the first bytes as text with the values of keys that look
+/// secret written as `"<redacted>"` (the rule of [`to_redacted_json`](crate::to_redacted_json)):
+/// a server that echoes a request's password in an error page does not put it in logs.
+/// The field [`body_prefix`](Self::body_prefix) keeps the bytes as they came.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
     /// HTTP status.
@@ -287,6 +293,27 @@ impl fmt::Debug for DecodeError {
     }
 }
 
+impl UnexpectedResponse {
+    /// The first bytes as text, secrets redacted.
+    fn shown_prefix(&self) -> String {
+        redact_json_text(&String::from_utf8_lossy(&self.body_prefix)).into_owned()
+    }
+}
+
+impl fmt::Debug for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnexpectedResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_prefix", &self.shown_prefix())
+            .field("body_len", &self.body_len)
+            .field("attempts", &self.attempts)
+            .field("not_retried", &self.not_retried)
+            .field("redirect", &self.redirect)
+            .finish()
+    }
+}
+
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unexpected response, HTTP {}", self.status)?;
@@ -304,13 +331,13 @@ impl fmt::Display for UnexpectedResponse {
             None => write!(f, ": {} bytes of no content type", self.body_len)?,
         }
         if !self.body_prefix.is_empty() {
-            let text = String::from_utf8_lossy(&self.body_prefix);
+            let text = self.shown_prefix();
             let ellipsis = if self.body_len > self.body_prefix.len() {
                 "..."
             } else {
                 ""
             };
-            write!(f, ", starting {:?}{ellipsis}", text.as_ref())?;
+            write!(f, ", starting {text:?}{ellipsis}")?;
         }
         write_not_retried(f, self.not_retried)
     }

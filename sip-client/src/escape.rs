@@ -1,18 +1,65 @@
 //! Text that came from the network, made safe for a terminal: Bland's error codes and
-//! messages, a content type, the keys of a decode path. Control characters, ANSI escapes and
-//! bidirectional overrides appear as `\u{..}`, so that an answer cannot forge lines or drive
-//! the terminal of whoever reads an error.
+//! messages, a content type, the keys of a decode path. Every character a terminal acts on
+//! or that hides or reorders text appears as `\u{..}`, so that an answer cannot forge lines,
+//! drive the terminal of whoever reads an error, or show one thing and be another.
 
 use std::fmt;
 
-/// Text from the network, displayed with every control character, ANSI escape and
-/// bidirectional control written as `\u{..}`.
+/// Text from the network, displayed with every character of [`Escaped::escapes`] written as
+/// `\u{..}` (its code point in hex).
+///
+/// ```
+/// use sip_client::Escaped;
+///
+/// let forged = "SIP_NOT_ENABLED\nerror: forged\u{2028}line";
+/// assert_eq!(
+///     Escaped(forged).to_string(),
+///     "SIP_NOT_ENABLED\\u{a}error: forged\\u{2028}line"
+/// );
+/// ```
 pub struct Escaped<'a>(pub &'a str);
+
+impl Escaped<'_> {
+    /// Whether `c` is written escaped: the controls (Unicode's general category Cc: C0,
+    /// DEL, C1), the format characters (Cf: bidirectional controls, zero-width characters,
+    /// the soft hyphen, the byte-order mark, invisible operators, tag characters, ...), the
+    /// line and paragraph separators (Zl, Zp), and the blank Hangul fillers that render as
+    /// nothing. Letters, marks, symbols, spaces and emoji (variation selectors included)
+    /// are kept. The table follows Unicode 16.0.
+    pub fn escapes(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{0600}'..='\u{0605}'
+                    | '\u{061C}'
+                    | '\u{06DD}'
+                    | '\u{070F}'
+                    | '\u{0890}'..='\u{0891}'
+                    | '\u{08E2}'
+                    | '\u{115F}'..='\u{1160}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{2028}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+                    | '\u{FFF9}'..='\u{FFFB}'
+                    | '\u{110BD}'
+                    | '\u{110CD}'
+                    | '\u{13430}'..='\u{1343F}'
+                    | '\u{1BCA0}'..='\u{1BCA3}'
+                    | '\u{1D173}'..='\u{1D17A}'
+                    | '\u{E0000}'..='\u{E007F}'
+            )
+    }
+}
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut rest = self.0;
-        while let Some(at) = rest.find(needs_escape) {
+        while let Some(at) = rest.find(Escaped::escapes) {
             f.write_str(&rest[..at])?;
             let c = rest[at..].chars().next().expect("found at a char boundary");
             write!(f, "\\u{{{:x}}}", c as u32)?;
@@ -20,15 +67,6 @@ impl fmt::Display for Escaped<'_> {
         }
         f.write_str(rest)
     }
-}
-
-/// Control characters (C0, DEL, C1) and the Unicode controls that reorder or hide text.
-pub(crate) fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
-        )
 }
 
 #[cfg(test)]
@@ -43,8 +81,93 @@ mod tests {
             shown,
             "SIP_NOT_ENABLED\\u{a}error: forged line\\u{d}\\u{1b}[31mred\\u{202e}txet\\u{7f}"
         );
-        assert!(!shown.chars().any(needs_escape));
-        // Ordinary text, accents and emoji included, is untouched.
-        assert_eq!(Escaped("Café ☎ ok").to_string(), "Café ☎ ok");
+        assert!(!shown.chars().any(Escaped::escapes));
+        // Ordinary text, accents, emoji with a variation selector and a non-breaking space
+        // included, is untouched.
+        let plain = "Café ☎\u{fe0f} ok\u{a0}Ω 東京 שלום";
+        assert_eq!(Escaped(plain).to_string(), plain);
+    }
+
+    /// The invisible characters a terminal shows as nothing or that break a line: each is
+    /// escaped, at both ends of each range of the table.
+    #[test]
+    fn invisible_and_line_breaking_characters_are_escaped() {
+        for c in [
+            '\u{0}',
+            '\u{1f}',
+            '\u{7f}',
+            '\u{80}',
+            '\u{9f}',
+            '\u{ad}',
+            '\u{600}',
+            '\u{605}',
+            '\u{61c}',
+            '\u{6dd}',
+            '\u{70f}',
+            '\u{890}',
+            '\u{891}',
+            '\u{8e2}',
+            '\u{115f}',
+            '\u{1160}',
+            '\u{180e}',
+            '\u{200b}',
+            '\u{200f}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{2066}',
+            '\u{206f}',
+            '\u{3164}',
+            '\u{feff}',
+            '\u{ffa0}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{110bd}',
+            '\u{110cd}',
+            '\u{13430}',
+            '\u{1343f}',
+            '\u{1bca0}',
+            '\u{1bca3}',
+            '\u{1d173}',
+            '\u{1d17a}',
+            '\u{e0000}',
+            '\u{e0001}',
+            '\u{e0020}',
+            '\u{e007f}',
+        ] {
+            assert!(Escaped::escapes(c), "U+{:04X}", c as u32);
+            let text = format!("a{c}b");
+            assert_eq!(
+                Escaped(&text).to_string(),
+                format!("a\\u{{{:x}}}b", c as u32)
+            );
+        }
+        // Their neighbours are ordinary characters.
+        for c in [
+            ' ',
+            '~',
+            '\u{a0}',
+            '\u{ac}',
+            '\u{ae}',
+            '\u{5ff}',
+            '\u{606}',
+            '\u{200a}',
+            '\u{2027}',
+            '\u{202f}',
+            '\u{205f}',
+            '\u{2070}',
+            '\u{fe0f}',
+            '\u{fefe}',
+            '\u{fff8}',
+            '\u{fffc}',
+            '\u{1d172}',
+            '\u{1d17b}',
+            '\u{e0080}',
+        ] {
+            assert!(!Escaped::escapes(c), "U+{:04X}", c as u32);
+        }
     }
 }

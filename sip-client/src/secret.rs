@@ -107,6 +107,112 @@ fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
     }
 }
 
+/// JSON text, possibly cut short or not JSON at all (the first bytes of an unexpected
+/// answer), with the values under keys that look secret (the rule of [`to_redacted_json`])
+/// written as `"<redacted>"`: a string, a number or a boolean directly, and every such
+/// value inside an object or array. Everything else is kept byte for byte; a value cut off
+/// by the end of the text is redacted as far as it goes. Text that is not JSON passes
+/// through unchanged unless it holds a quoted key that looks secret followed by `:`.
+pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    // Up to where `text` has been copied to `out`; `out` stays empty while nothing changed.
+    let mut copied = 0;
+    let mut changed = false;
+    let mut depth = 0usize;
+    // The depth of the container that a secret key opened, while inside it.
+    let mut secret_container: Option<usize> = None;
+    // A secret key and its `:` were read: the next value is secret.
+    let mut secret_value = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        let redact = match bytes[at] {
+            b'"' => {
+                at = string_end(bytes, at);
+                let colon = bytes[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|offset| bytes[at + offset] == b':');
+                if colon {
+                    // A key: never redacted itself; it decides the value after it.
+                    let key = serde_json::from_str::<String>(&text[start..at])
+                        .unwrap_or_else(|_| text[start..at].to_owned());
+                    secret_value = secret_container.is_none() && looks_secret(&key);
+                    false
+                } else {
+                    std::mem::take(&mut secret_value) || secret_container.is_some()
+                }
+            }
+            b'{' | b'[' => {
+                if std::mem::take(&mut secret_value) && secret_container.is_none() {
+                    secret_container = Some(depth);
+                }
+                depth += 1;
+                at += 1;
+                false
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if secret_container == Some(depth) {
+                    secret_container = None;
+                }
+                at += 1;
+                false
+            }
+            b',' => {
+                secret_value = false;
+                at += 1;
+                false
+            }
+            b':' => {
+                at += 1;
+                false
+            }
+            b if b.is_ascii_whitespace() => {
+                at += 1;
+                false
+            }
+            _ => {
+                // A bare token: a number, `true`, `false`, `null`, or text that is not JSON.
+                at += bytes[at..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
+                    .unwrap_or(bytes.len() - at);
+                let secret = std::mem::take(&mut secret_value) || secret_container.is_some();
+                secret && &text[start..at] != "null"
+            }
+        };
+        if redact {
+            out.push_str(&text[copied..start]);
+            out.push('"');
+            out.push_str(REDACTED);
+            out.push('"');
+            copied = at;
+            changed = true;
+        }
+    }
+    if !changed {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Where the JSON string opening at `open` ends (just after its closing quote), or the end
+/// of `bytes` when it is cut short.
+fn string_end(bytes: &[u8], open: usize) -> usize {
+    let mut at = open + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
 fn redacting() -> bool {
     REDACTING.with(Cell::get)
 }
@@ -328,5 +434,71 @@ mod tests {
         let plain = serde_json::to_value(&nested).unwrap();
         assert_eq!(plain["password"], "one");
         assert_eq!(plain["list"][0], "two");
+    }
+
+    #[test]
+    fn text_redaction_agrees_with_value_redaction_on_whole_json() {
+        let text = r#"{"errors": [{"error": "BAD_AUTH", "message": "password rejected"}],
+            "request": {"sip_username": "u", "sip_password": "hunter2!x", "port": 5061,
+            "register_auth": {"username": "u", "Password": "pw\"123456"},
+            "API_KEY": 12345678, "token": null, "enabled": true,
+            "credentials": {"user": "a", "list": ["b", 7, false, null, {"c": "d"}]},
+            "after": "kept", "numbers": [1, 2]}}"#;
+        let redacted = redact_json_text(text);
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&redacted).unwrap(),
+            to_redacted_json(&value).unwrap(),
+            "{redacted}"
+        );
+        for secret in ["hunter2", "123456", "12345678", "\"b\"", "\"d\"", "false"] {
+            assert!(!redacted.contains(secret), "{secret} in {redacted}");
+        }
+        // Layout and whatever is not secret are kept byte for byte.
+        assert!(
+            redacted.starts_with(
+                r#"{"errors": [{"error": "BAD_AUTH", "message": "password rejected"}],"#
+            )
+        );
+        assert!(
+            redacted.contains(r#""token": null, "enabled": true,"#),
+            "{redacted}"
+        );
+        assert!(
+            redacted.ends_with(r#""after": "kept", "numbers": [1, 2]}}"#),
+            "{redacted}"
+        );
+    }
+
+    #[test]
+    fn text_redaction_handles_cut_and_foreign_text() {
+        // Cut inside a secret string, inside a secret container, or inside a key.
+        assert_eq!(
+            redact_json_text(r#"{"a": 1, "sip_password": "hunt"#),
+            r#"{"a": 1, "sip_password": "<redacted>""#
+        );
+        assert_eq!(
+            redact_json_text(r#"{"credentials": {"u": "a", "p": ["x"#),
+            r#"{"credentials": {"u": "<redacted>", "p": ["<redacted>""#
+        );
+        assert_eq!(redact_json_text(r#"{"sip_pass"#), r#"{"sip_pass"#);
+        // An escaped key is read as JSON reads it; an escaped quote does not end a value.
+        assert_eq!(
+            redact_json_text(r#"{"pass\u0077ord": "a\"b", "x": "y"}"#),
+            r#"{"pass\u0077ord": "<redacted>", "x": "y"}"#
+        );
+        // Text that is not JSON, or JSON without secrets, is returned as it is, borrowed.
+        for text in [
+            "<html><a href=\"x\">password</a> token: 5</html>",
+            r#"{"message": "wrong password", "user": "x"#,
+            "",
+            r#"{"message": "Invalid password", "passwords": null}"#,
+            "é☎ \\ \"",
+        ] {
+            assert!(
+                matches!(redact_json_text(text), std::borrow::Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
+        }
     }
 }

@@ -1012,6 +1012,22 @@ async fn the_key_is_masked_wherever_an_error_line_would_repeat_it() {
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
         assert!(stderr.contains("<api key>"), "{args:?}: {stderr}");
     }
+    // In audit's JSON lines too, where each failure's message is printed.
+    let output = bland_sip(
+        &["audit", "--numbers", "-", "--base-url", &url],
+        Some("+14150000001\n"),
+    )
+    .await;
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(!stdout.contains(key), "{stdout}");
+    let line: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        line["error"]["message"],
+        "Bland API error, HTTP 401 Unauthorized: INVALID_API_KEY (The key <api key> is not valid); \
+         check the API key (BLAND_API_KEY) and whether it is sent raw or as a Bearer token",
+        "{line}"
+    );
     // The key given as an option is masked too.
     let other = "sk-another-key-0042";
     let output = bland_sip(

@@ -274,6 +274,32 @@ async fn server_text_in_errors_is_escaped() {
     assert!(!text.contains('\u{1b}'), "{text:?}");
 }
 
+/// A server that echoes a request's password in an error body that is not Bland's envelope
+/// (a proxy's or framework's error page): the excerpt in `Display` and `Debug` shows the
+/// value redacted, while the field keeps the bytes as they came.
+#[tokio::test]
+async fn a_password_echoed_in_an_unexpected_answer_is_redacted_where_it_is_shown() {
+    let body = br#"{"detail": "validation failed", "input": {"phone_number": "+14150000000", "sip_password": "s3cret-pa55word", "credentials": {"user": "u", "pin": 4321}}}"#;
+    let server = TestServer::always(Reply::Respond {
+        status: 422,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.to_vec(),
+    })
+    .await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::UnexpectedResponse(unexpected) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(&unexpected.body_prefix[..], &body[..]);
+    for shown in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!shown.contains("4321"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(shown.contains("validation failed"), "{shown}");
+    }
+}
+
 #[test]
 fn no_error_display_repeats_its_cause() {
     // A transport error says its own layer; the cause is its source, said once.

@@ -59,6 +59,7 @@ pub(crate) async fn run(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
+    api_key: Option<&str>,
 ) -> Result<(), Failure> {
     let source = support::required::<String>(matches, "numbers")?;
     let concurrency = *support::required::<u32>(matches, "concurrency")? as usize;
@@ -145,7 +146,7 @@ pub(crate) async fn run(
                 } else {
                     failed += 1;
                 }
-                json!({ "phone_number": number, "error": error_json(&err) })
+                json!({ "phone_number": number, "error": error_json(&err, api_key) })
             }
         };
         support::write_json(&mut out, &line, false)
@@ -267,7 +268,8 @@ fn entry(line: RawLine, first: bool) -> Option<Entry> {
 }
 
 /// The error object of an output line: a stable kind, the status, and the message.
-fn error_json(err: &Error) -> Value {
+/// A failure as JSON; the key is masked in its message (a server may echo it).
+fn error_json(err: &Error, api_key: Option<&str>) -> Value {
     let kind = match err {
         Error::InvalidInput(_) => "invalid_phone_number",
         Error::Api(_) => "api",
@@ -284,7 +286,7 @@ fn error_json(err: &Error) -> Value {
         "kind": kind,
         "status": err.status().map(|s| s.as_u16()),
         "code": code,
-        "message": support::describe(err),
+        "message": support::mask_key(&support::describe(err), api_key),
     })
 }
 

@@ -124,31 +124,15 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            // The key `client` would use: the option, else the environment.
-            let key = Connection::from_arg_matches(&matches)
-                .ok()
-                .and_then(|connection| connection.api_key)
-                .or_else(|| std::env::var(sip_client::API_KEY_ENV).ok());
-            report(mask_key(failure, key.as_deref()))
-        }
+        Err(failure) => report(mask_failure(failure, api_key(&matches).as_deref())),
     }
 }
 
-/// The shortest key masked in error lines: a shorter one is no real key, and masking it
-/// would garble the message around it.
-const MIN_MASKED_KEY: usize = 8;
-
-/// The failure with every occurrence of the key replaced by `<api key>`: the key typed where
-/// a file or URL was expected (`--body sk-...`), or echoed back by a server in its error
-/// text, never reaches the terminal.
-fn mask_key(failure: Failure, key: Option<&str>) -> Failure {
-    let Some(key) = key.map(str::trim).filter(|key| key.len() >= MIN_MASKED_KEY) else {
-        return failure;
-    };
+/// The failure with the key masked (see [`support::mask_key`]).
+fn mask_failure(failure: Failure, key: Option<&str>) -> Failure {
     match failure {
-        Failure::Usage(message) => Failure::Usage(message.replace(key, "<api key>")),
-        Failure::Call(message) => Failure::Call(message.replace(key, "<api key>")),
+        Failure::Usage(message) => Failure::Usage(support::mask_key(&message, key)),
+        Failure::Call(message) => Failure::Call(support::mask_key(&message, key)),
     }
 }
 
@@ -251,6 +235,14 @@ fn usage_message(err: &clap::Error, args: impl Iterator<Item = std::ffi::OsStrin
     }
 }
 
+/// The key the client uses: the option, else the environment (whether or not it is valid).
+fn api_key(matches: &ArgMatches) -> Option<String> {
+    Connection::from_arg_matches(matches)
+        .ok()
+        .and_then(|connection| connection.api_key)
+        .or_else(|| std::env::var(sip_client::API_KEY_ENV).ok())
+}
+
 async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let connection = Connection::from_arg_matches(matches)
         .map_err(|err| Failure::Usage(format!("invalid options: {}", err.kind())))?;
@@ -267,7 +259,10 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
                 show_secrets,
             )?
         }
-        "audit" => return audit::run(&client, sub, show_secrets).await,
+        "audit" => {
+            let key = api_key(matches);
+            return audit::run(&client, sub, show_secrets, key.as_deref()).await;
+        }
         name => match generated_cli::run(&client, name, sub, show_secrets).await {
             Some(result) => result?,
             None => return Err(Failure::Usage(format!("unknown command {name}"))),

@@ -184,8 +184,10 @@ pub(crate) fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
 }
 
 /// Writes JSON (pretty or on one line) in which every character a terminal could act on is
-/// escaped: serde_json escapes C0 controls, and this formatter also DEL, C1 controls and
-/// the bidirectional controls, so that an answer cannot drive the terminal that shows it.
+/// escaped: serde_json escapes C0 controls, and this formatter every other character that
+/// `sip_client::Escaped` escapes (DEL, C1 controls, bidirectional and other invisible format
+/// characters, line separators), so that an answer cannot drive or deceive the terminal that
+/// shows it. The output is the same JSON value.
 pub(crate) fn write_json(
     out: &mut impl Write,
     value: &serde_json::Value,
@@ -235,27 +237,34 @@ impl Formatter for SafeFormatter<'_> {
         fragment: &str,
     ) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some(at) = rest.find(terminal_sensitive) {
+        while let Some(at) = rest.find(sip_client::Escaped::escapes) {
             writer.write_all(&rest.as_bytes()[..at])?;
             let c = rest[at..].chars().next().expect("found at a char boundary");
-            write!(writer, "\\u{:04x}", c as u32)?;
+            // JSON escapes a character beyond U+FFFF as its UTF-16 surrogate pair.
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(writer, "\\u{:04x}", unit)?;
+            }
             rest = &rest[at + c.len_utf8()..];
         }
         writer.write_all(rest.as_bytes())
     }
 }
 
-/// What serde_json leaves raw but a terminal may act on (C0 controls it escapes itself).
-fn terminal_sensitive(c: char) -> bool {
-    c == '\u{7f}'
-        || ('\u{80}'..='\u{9f}').contains(&c)
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+/// The shortest key masked: a shorter one is no real key, and masking it would garble the
+/// message around it.
+const MIN_MASKED_KEY: usize = 8;
+
+/// `text` with every occurrence of the key replaced by `<api key>`: the key typed where a
+/// file or URL was expected (`--body sk-...`), or echoed back by a server in its error text,
+/// never reaches the terminal.
+pub(crate) fn mask_key(text: &str, key: Option<&str>) -> String {
+    match key.map(str::trim).filter(|key| key.len() >= MIN_MASKED_KEY) {
+        Some(key) => text.replace(key, "<api key>"),
+        None => text.to_owned(),
+    }
 }
 
-/// Text for the terminal: control characters and bidirectional controls as `\u{..}`.
+/// Text for the terminal: what `sip_client::Escaped` escapes, as `\u{..}`.
 pub(crate) fn escape(text: &str) -> String {
     sip_client::Escaped(text).to_string()
 }
@@ -266,14 +275,22 @@ mod tests {
 
     #[test]
     fn json_output_escapes_what_a_terminal_acts_on() {
-        let value = serde_json::json!({"a": "x\u{1b}[2J\u{9b}31m\u{202e}z\u{7f}", "b": [1, "ok"]});
+        let value = serde_json::json!({
+            "a": "x\u{1b}[2J\u{9b}31m\u{202e}z\u{7f}",
+            "b": [1, "ok"],
+            "c": "\u{feff}line\u{2028}tag\u{e0041}\u{ad}é☎",
+        });
         let mut out = Vec::new();
         write_json(&mut out, &value, false).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            r#"{"a":"x\u001b[2J\u009b31m\u202ez\u007f","b":[1,"ok"]}"#
+            concat!(
+                r#"{"a":"x\u001b[2J\u009b31m\u202ez\u007f","b":[1,"ok"],"#,
+                r#""c":"\ufeffline\u2028tag\udb40\udc41\u00adé☎"}"#
+            )
         );
+        assert!(!text.chars().any(sip_client::Escaped::escapes), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value, "still the same JSON value");
         let mut pretty = Vec::new();
