@@ -53,7 +53,7 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
             #[allow(unused_imports)]
             use super::*;
             #[allow(unused_imports)]
-            use crate::call::QueryValue as _;
+            use crate::endpoint::QueryValue as _;
 
             #(#requests)*
         }
@@ -676,7 +676,7 @@ fn request_builder(op: &Operation) -> TokenStream {
                 let text = format_ident!("{}_segment", param.ident);
                 path_texts.push(quote! {
                     let #text = #ident.query_text();
-                    let #text = crate::call::path_segment(#name, &#text)?;
+                    let #text = crate::endpoint::path_segment(#name, &#text)?;
                 });
                 quote!(#text)
             }

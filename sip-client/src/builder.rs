@@ -106,8 +106,9 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder from the environment: `BLAND_API_KEY` and, when set and not empty,
-    /// `BLAND_BASE_URL`. A variable that is set but not valid Unicode makes `build` fail
+    /// A builder from the environment: `BLAND_API_KEY` and `BLAND_BASE_URL`, each read
+    /// only when set and not empty (an empty or blank variable is unset: no key is
+    /// [`BuildError::MissingApiKey`], no base URL is Bland's). A variable that is set but not valid Unicode makes `build` fail
     /// ([`BuildError::UnreadableEnv`]) unless the setting is given another way.
     pub fn from_env() -> ClientBuilder {
         Self::from_lookup(|name| std::env::var_os(name))
@@ -126,7 +127,7 @@ impl ClientBuilder {
                 None
             }
         };
-        let api_key = read(API_KEY_ENV);
+        let api_key = read(API_KEY_ENV).filter(|key| !key.trim().is_empty());
         let base_url = read(BASE_URL_ENV).filter(|url| !url.trim().is_empty());
         builder.api_key = api_key;
         if let Some(url) = base_url {
@@ -447,9 +448,17 @@ mod tests {
 
     #[test]
     fn from_env_without_key_says_so() {
-        let err = ClientBuilder::from_lookup(lookup(&[])).build().unwrap_err();
-        assert!(matches!(err, BuildError::MissingApiKey));
-        assert!(err.to_string().contains("BLAND_API_KEY"), "{err}");
+        // Unset, empty and blank are the same: no key (as for the base URL).
+        for vars in [&[][..], &[(API_KEY_ENV, "")], &[(API_KEY_ENV, " \t")]] {
+            let err = ClientBuilder::from_lookup(lookup(vars))
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(err, BuildError::MissingApiKey),
+                "{vars:?}: {err:?}"
+            );
+            assert!(err.to_string().contains("BLAND_API_KEY"), "{err}");
+        }
     }
 
     #[test]

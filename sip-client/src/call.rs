@@ -2,7 +2,8 @@
 //! method.
 //!
 //! It knows no operation by name. The generated code describes each operation with an
-//! [`Operation`], builds its URL with [`Client::endpoint`] and its body with [`Body`], and
+//! [`Operation`], builds its URL with `Client::endpoint` (`endpoint.rs`) and its body with
+//! [`Body`], and
 //! hands them to [`Client::call`], which authenticates, retries by the operation's
 //! [`RetryClass`], keeps to the deadline, caps the body and decodes the answer.
 
@@ -65,41 +66,6 @@ pub(crate) struct CallOptions {
     /// The time one attempt may take.
     pub(crate) attempt_timeout: Option<Duration>,
 }
-
-/// The text of a query parameter's value.
-pub(crate) trait QueryValue {
-    fn query_text(&self) -> Cow<'_, str>;
-}
-
-impl QueryValue for String {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl QueryValue for crate::PhoneNumber {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
-}
-
-impl QueryValue for crate::Timestamp {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_string())
-    }
-}
-
-macro_rules! query_value_by_display {
-    ($($t:ty),+) => {
-        $(impl QueryValue for $t {
-            fn query_text(&self) -> Cow<'_, str> {
-                Cow::Owned(self.to_string())
-            }
-        })+
-    };
-}
-
-query_value_by_display!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
 
 /// A request body, serialized once: a retry sends the same bytes.
 #[derive(Clone)]
@@ -206,55 +172,7 @@ fn quoted(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// A path parameter's value as one segment of the path. Empty, `.` and `..` are refused:
-/// URL parsers drop or resolve them, so `DELETE /v1/sip/port/..` would reach another
-/// resource than the one named. So are control characters: URL parsers drop tab, CR and
-/// LF, which would make `"..\t"` a `..` again.
-pub(crate) fn path_segment<'a>(field: &str, value: &'a str) -> Result<&'a str, InvalidInput> {
-    if let Some(at) = value.chars().position(char::is_control) {
-        return Err(InvalidInput::new(
-            field,
-            InputProblem::Other(format!(
-                "holds a control character at position {} (it would change the path)",
-                at + 1
-            )),
-        ));
-    }
-    match value {
-        "" => Err(InvalidInput::new(
-            field,
-            InputProblem::Other("is empty".to_owned()),
-        )),
-        "." | ".." => Err(InvalidInput::new(
-            field,
-            InputProblem::Other(format!("cannot be `{value}` (it would change the path)")),
-        )),
-        _ => Ok(value),
-    }
-}
-
 impl Client {
-    /// The URL of a path below the base URL: each segment percent-encoded (so a value with
-    /// `/`, `?` or `#` stays one segment), then the query, form-encoded (a `+` becomes
-    /// `%2B`, as Bland's examples send it; a raw `+` would be read as a space).
-    pub(crate) fn endpoint(&self, segments: &[&str], query: &[(&str, Cow<'_, str>)]) -> Url {
-        let mut url = self.base.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .expect("the base URL is checked to be http(s)");
-            path.pop_if_empty();
-            // Path parameters went through `path_segment`: none is empty, `.` or `..`,
-            // which the URL parser would drop or resolve.
-            path.extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(name, value)| (*name, value.as_ref())));
-        }
-        url
-    }
-
     /// Makes one call of `operation`: sends the request (retrying as the operation and the
     /// options allow), reads the answer under the body cap, and decodes it.
     pub(crate) async fn call<E: Envelope>(
@@ -264,6 +182,7 @@ impl Client {
         body: Option<Body>,
         options: &CallOptions,
     ) -> Result<E::Data, Error> {
+        crate::endpoint::check_url_length(operation, &url)?;
         let context = &self.raw.inner;
         let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
         let policy = if options.max_retries.is_some() || options.attempt_timeout.is_some() {
@@ -317,8 +236,7 @@ impl Client {
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let redirect = status
-                .is_redirection()
+            let redirect = is_redirect(status)
                 .then(|| Box::new(redirect_not_followed(response.url(), headers.get(LOCATION))));
             (content_type, retry::retry_after(headers), redirect)
         });
@@ -343,6 +261,13 @@ impl Client {
             )),
         }
     }
+}
+
+/// The statuses that redirect a request, which the client follows within its origin: not
+/// every 3xx (300 offers choices, 304 answers a conditional request, 305 and 306 are
+/// obsolete; none of them is followed by any client, so none is a redirect not followed).
+fn is_redirect(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
 
 /// Why the client returned a redirect rather than follow it (see the redirect policy of
@@ -396,60 +321,6 @@ mod tests {
         }
     }
 
-    fn client(base: &str) -> Client {
-        Client::builder()
-            .api_key("k")
-            .base_url(base)
-            .build()
-            .unwrap()
-    }
-
-    #[test]
-    fn endpoints_encode_segments_and_queries() {
-        let client = client("https://proxy.example/bland/");
-        let url = client.endpoint(&["v1", "sip"], &[("phone_number", "+1415".into())]);
-        assert_eq!(
-            url.as_str(),
-            "https://proxy.example/bland/v1/sip?phone_number=%2B1415"
-        );
-        let url = client.endpoint(&["v1", "sip", "port", "a/b?c#d"], &[]);
-        assert_eq!(
-            url.as_str(),
-            "https://proxy.example/bland/v1/sip/port/a%2Fb%3Fc%23d"
-        );
-        for climb in ["..", ".", ""] {
-            let err = path_segment("id", climb).unwrap_err();
-            assert_eq!(err.field, "id");
-        }
-        assert_eq!(path_segment("id", "port_xyz789"), Ok("port_xyz789"));
-        assert_eq!(path_segment("id", "..."), Ok("..."));
-        // A parser would drop these and climb anyway.
-        for hidden in ["..\t", ".\n.", "\t", "\r", "a\u{7f}b"] {
-            let err = path_segment("id", hidden).unwrap_err();
-            assert!(
-                err.to_string().contains("control character"),
-                "{hidden:?}: {err}"
-            );
-        }
-        assert!(
-            path_segment("id", "..\t")
-                .unwrap_err()
-                .to_string()
-                .contains("position 3")
-        );
-        let url = client.endpoint(
-            &["v1"],
-            &[
-                ("phone_numbers[]", "+1".into()),
-                ("phone_numbers[]", "+2".into()),
-            ],
-        );
-        assert_eq!(
-            url.as_str(),
-            "https://proxy.example/bland/v1?phone_numbers%5B%5D=%2B1&phone_numbers%5B%5D=%2B2"
-        );
-    }
-
     #[test]
     fn multipart_bodies_follow_rfc_7578() {
         let upload = Upload::new("bill \"march\".pdf", &b"%PDF-1.7"[..]);
@@ -475,26 +346,6 @@ mod tests {
                 "Body {{ content_type: \"multipart/form-data; boundary={boundary}\", len: {} }}",
                 text.len()
             )
-        );
-    }
-
-    #[test]
-    fn query_values_are_their_wire_text() {
-        let number: crate::PhoneNumber = "+14150000000".parse().unwrap();
-        assert_eq!(number.query_text(), "+14150000000");
-        assert_eq!("abc@sip".to_owned().query_text(), "abc@sip");
-        // A date-time parameter goes in RFC 3339, in UTC like every `Timestamp`.
-        let time = crate::Timestamp::parse("2024-05-01T12:30:00.250+02:00").unwrap();
-        assert_eq!(time.query_text(), "2024-05-01T10:30:00.250Z");
-        assert_eq!(10u32.query_text(), "10");
-        assert_eq!((-3i64).query_text(), "-3");
-        assert_eq!(true.query_text(), "true");
-        assert_eq!(0.5f64.query_text(), "0.5");
-        let client = client("https://api.bland.ai");
-        let url = client.endpoint(&["v1"], &[("since", time.query_text())]);
-        assert_eq!(
-            url.as_str(),
-            "https://api.bland.ai/v1?since=2024-05-01T10%3A30%3A00.250Z"
         );
     }
 }

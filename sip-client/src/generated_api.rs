@@ -1011,7 +1011,7 @@ pub mod calls {
     #[allow(unused_imports)]
     use super::*;
     #[allow(unused_imports)]
-    use crate::call::QueryValue as _;
+    use crate::endpoint::QueryValue as _;
     /// A call of [`Client::attach_sip`](crate::Client::attach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
     pub struct AttachSip<'a> {
@@ -1107,7 +1107,7 @@ pub mod calls {
             let Self { client, id, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let id_segment = id.query_text();
-            let id_segment = crate::call::path_segment("id", &id_segment)?;
+            let id_segment = crate::endpoint::path_segment("id", &id_segment)?;
             let body = None;
             let url = client.endpoint(&["v1", "sip", "port", id_segment], &query);
             client

@@ -7,6 +7,7 @@ mod builder;
 mod call;
 mod client;
 mod decode;
+mod endpoint;
 mod error;
 mod escape;
 mod hooks;
@@ -62,7 +63,7 @@ pub use json_error::redacted_json_error;
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use retry::RetryClass;
 pub use secret::{REDACTED, SipCredentials, SipSecret, to_redacted_json};
-pub use timestamp::Timestamp;
+pub use timestamp::{Timestamp, TimestampOutOfRange};
 pub use upload::Upload;
 
 /// The generated client as progenitor made it, for power users.

@@ -70,7 +70,7 @@ macro_rules! open_enum {
             }
         }
 
-        impl crate::call::QueryValue for $name {
+        impl crate::endpoint::QueryValue for $name {
             fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }

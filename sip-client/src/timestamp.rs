@@ -4,7 +4,14 @@
 //! 160 ns a timestamp here: a quarter of the time of decoding a whole answer. Bland's
 //! timestamps have one shape, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, which this module
 //! reads by position; anything else falls back to chrono's RFC 3339 parser, so what is
-//! accepted is exactly what chrono accepts (a property test checks the two agree).
+//! accepted is exactly what chrono accepts (a property test checks the two agree), except an
+//! instant that RFC 3339 cannot write in UTC.
+//!
+//! A `Timestamp` is always in the years 0000 to 9999 in UTC, so that it is always written
+//! back as RFC 3339 (`Display`, JSON, a query): `9999-12-31T23:00:00-02:00` is a valid RFC
+//! 3339 text, but its instant is in the year 10000, which no RFC 3339 text in UTC can say.
+//! Parsing refuses such an instant, and a `DateTime<Utc>` becomes a `Timestamp` through
+//! `TryFrom`.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,9 +19,23 @@ use std::ops::Deref;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, TimeZone, Utc};
 
-/// A point in time from Bland, in UTC. Dereferences to `chrono::DateTime<Utc>`.
+/// A point in time from Bland, in UTC, in the years 0000 to 9999. Dereferences to
+/// `chrono::DateTime<Utc>`.
 ///
-/// An offset other than `Z` in the answer is converted to UTC.
+/// An offset other than `Z` in the answer is converted to UTC. `Display` and serialization
+/// write RFC 3339 in UTC (`2026-03-09T12:30:00.500Z`), which [`Timestamp::parse`] reads back
+/// to the same instant.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use sip_client::Timestamp;
+///
+/// let noon = Timestamp::try_from(Utc.with_ymd_and_hms(2026, 3, 9, 12, 0, 0).unwrap())?;
+/// assert_eq!(noon.to_string(), "2026-03-09T12:00:00Z");
+/// assert!(Timestamp::try_from(Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap()).is_err());
+/// assert!(Timestamp::parse("9999-12-31T23:00:00-02:00").is_err());
+/// # Ok::<(), sip_client::TimestampOutOfRange>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(DateTime<Utc>);
 
@@ -25,13 +46,40 @@ impl Timestamp {
     }
 
     /// Parses RFC 3339 text (the fast path for Bland's shape, chrono's parser otherwise).
+    /// An instant outside the years 0000 to 9999 in UTC (reached through the offset) is
+    /// refused with chrono's `OutOfRange` error.
     pub fn parse(text: &str) -> Result<Timestamp, chrono::ParseError> {
-        if let Some(fast) = parse_fixed(text.as_bytes()) {
-            return Ok(Timestamp(fast));
-        }
-        DateTime::parse_from_rfc3339(text).map(|t| Timestamp(t.with_timezone(&Utc)))
+        let time = match parse_fixed(text.as_bytes()) {
+            Some(fast) => fast,
+            None => DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc),
+        };
+        Timestamp::try_from(time).map_err(|_| out_of_range())
     }
 }
+
+/// The years RFC 3339 writes: four digits.
+const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// chrono's `OutOfRange` parse error, which chrono makes no other way public: its
+/// `Parsed::set_year` documents it for a year beyond `i32`.
+fn out_of_range() -> chrono::ParseError {
+    match chrono::format::Parsed::new().set_year(i64::MAX) {
+        Err(err) => err,
+        Ok(()) => unreachable!("chrono documents OUT_OF_RANGE for a year beyond i32"),
+    }
+}
+
+/// A `DateTime<Utc>` outside the years 0000 to 9999, which RFC 3339 cannot write in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampOutOfRange;
+
+impl fmt::Display for TimestampOutOfRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the time is outside the years 0000 to 9999 (UTC) that RFC 3339 can write")
+    }
+}
+
+impl std::error::Error for TimestampOutOfRange {}
 
 /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`, read by position; `None` for anything else
 /// (including values chrono would reject), which then goes to chrono.
@@ -98,9 +146,16 @@ impl Deref for Timestamp {
     }
 }
 
-impl From<DateTime<Utc>> for Timestamp {
-    fn from(value: DateTime<Utc>) -> Self {
-        Timestamp(value)
+impl TryFrom<DateTime<Utc>> for Timestamp {
+    type Error = TimestampOutOfRange;
+
+    fn try_from(value: DateTime<Utc>) -> Result<Self, TimestampOutOfRange> {
+        use chrono::Datelike;
+        if YEARS.contains(&value.year()) {
+            Ok(Timestamp(value))
+        } else {
+            Err(TimestampOutOfRange)
+        }
     }
 }
 
@@ -242,10 +297,10 @@ mod tests {
             utc.timestamp_millis(),
             "through Deref"
         );
-        assert_eq!(Timestamp::from(utc), t);
+        assert_eq!(Timestamp::try_from(utc), Ok(t));
         assert!(t == utc);
         assert!(t != later);
-        assert!(t < Timestamp::from(later));
+        assert!(t < Timestamp::try_from(later).unwrap());
         assert_eq!(t.to_string(), "2026-03-09T12:30:00.500Z");
     }
 
@@ -262,6 +317,51 @@ mod tests {
             err.to_string()
                 .contains("invalid RFC 3339 timestamp \"yesterday\""),
             "{err}"
+        );
+    }
+
+    /// An offset can carry a valid RFC 3339 text out of the years RFC 3339 writes in UTC:
+    /// refused (it would print as `+10000-...`, which nothing parses), while the last and
+    /// first instants inside them are kept and written back to themselves.
+    #[test]
+    fn only_instants_that_rfc_3339_can_write_in_utc_are_timestamps() {
+        for text in [
+            "9999-12-31T23:00:00-02:00",
+            "9999-12-31T23:59:59.999999999-00:01",
+            "0000-01-01T00:00:00+00:01",
+            "0000-01-01T00:30:00.5+23:59",
+        ] {
+            let err = Timestamp::parse(text).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                chrono::format::ParseErrorKind::OutOfRange,
+                "{text}"
+            );
+            assert!(chrono(text).is_some(), "chrono reads {text}");
+            let json = format!("\"{text}\"");
+            assert!(serde_json::from_str::<Timestamp>(&json).is_err(), "{text}");
+        }
+        for (text, utc) in [
+            (
+                "9999-12-31T23:59:59.999999999Z",
+                "9999-12-31T23:59:59.999999999Z",
+            ),
+            ("9999-12-31T22:59:59-01:00", "9999-12-31T23:59:59Z"),
+            ("0000-01-01T00:00:00Z", "0000-01-01T00:00:00Z"),
+            ("0000-01-01T23:59:00+23:59", "0000-01-01T00:00:00Z"),
+        ] {
+            let t = Timestamp::parse(text).unwrap();
+            assert_eq!(t.to_string(), utc, "{text}");
+            assert_eq!(Timestamp::parse(&t.to_string()), Ok(t), "{text}");
+        }
+        let year = |y| Utc.with_ymd_and_hms(y, 6, 1, 0, 0, 0).unwrap();
+        assert_eq!(Timestamp::try_from(year(10000)), Err(TimestampOutOfRange));
+        assert_eq!(Timestamp::try_from(year(-1)), Err(TimestampOutOfRange));
+        assert!(Timestamp::try_from(year(9999)).is_ok());
+        assert!(Timestamp::try_from(year(0)).is_ok());
+        assert_eq!(
+            TimestampOutOfRange.to_string(),
+            "the time is outside the years 0000 to 9999 (UTC) that RFC 3339 can write"
         );
     }
 }

@@ -1068,6 +1068,59 @@ async fn a_path_parameter_with_a_control_character_is_refused() {
     assert_eq!(server.request_count(), 0);
 }
 
+/// An empty or blank `BLAND_API_KEY` is no key, as an empty `BLAND_BASE_URL` is no base
+/// URL: the message says so (it said the key was empty or held bad characters).
+#[tokio::test]
+async fn an_empty_or_blank_key_in_the_environment_is_no_key() {
+    for empty in ["", "  "] {
+        let output = bland_sip_env(
+            &["get", "+14150000000", "--base-url", "http://127.0.0.1:9"],
+            None,
+            &[("BLAND_API_KEY", empty)],
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            text(&output.stderr),
+            "error: no API key: pass --api-key or set BLAND_API_KEY\n",
+            "{empty:?}"
+        );
+    }
+}
+
+/// A parameter too long for any URL is invalid input (exit 2, nothing sent), said in one
+/// short line that names it: it was a transport failure (exit 1) that printed the whole
+/// 100 KB URL.
+#[tokio::test]
+async fn a_parameter_too_long_for_a_url_is_a_short_usage_error() {
+    let server =
+        TestServer::always(Reply::json(200, fixture("ops/cancel_port_request.json"))).await;
+    let url = server.url();
+    let id = "p".repeat(100_000);
+    let output = bland_sip(
+        &["cancel-port-request", "--id", &id, "--base-url", &url],
+        None,
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        &stderr[..stderr.len().min(300)]
+    );
+    assert!(stderr.len() < 200, "{}", &stderr[..300]);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: invalid `id`: is too long: the request URL would be {} bytes, and at most \
+             65534 can be sent; no request was sent",
+            url.len() + "/v1/sip/port/".len() + id.len()
+        )
+    );
+    assert_eq!(server.request_count(), 0);
+}
+
 #[tokio::test]
 async fn values_under_keys_that_look_secret_print_redacted_unless_asked_for() {
     let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();

@@ -184,6 +184,30 @@ async fn redirects_within_the_origin_are_followed() {
     assert_eq!(requests[1].header("authorization"), Some(TEST_API_KEY));
 }
 
+/// A 3xx that is no redirect (300 offers choices, 304 answers a conditional request) is an
+/// unexpected answer, not "a redirect ... not followed": with a Location in the same origin
+/// it was said to come "after as many redirects in a row as the client follows".
+#[tokio::test]
+async fn a_3xx_that_is_no_redirect_is_not_reported_as_one() {
+    for status in [300, 304, 305] {
+        let server = TestServer::always(Reply::Respond {
+            status,
+            headers: vec![("location".into(), "/v1/sip/elsewhere".into())],
+            body: Vec::new(),
+        })
+        .await;
+        let client = client_for(&server).max_retries(0).build().unwrap();
+        let err = client.get_sip_config(number()).await.unwrap_err();
+        let Error::UnexpectedResponse(unexpected) = &err else {
+            panic!("{status}: {err:?}")
+        };
+        assert_eq!(unexpected.status.as_u16(), status);
+        assert_eq!(unexpected.redirect, None, "{status}");
+        assert!(!err.to_string().contains("redirect"), "{status}: {err}");
+        assert_eq!(server.request_count(), 1, "{status}: not followed");
+    }
+}
+
 /// A server whose first `hops` answers redirect within its origin, one hop further each.
 async fn redirect_chain(hops: usize) -> TestServer {
     TestServer::start(move |n, _| {
@@ -298,6 +322,28 @@ async fn a_password_echoed_in_an_unexpected_answer_is_redacted_where_it_is_shown
         assert!(shown.contains("<redacted>"), "{shown}");
         assert!(shown.contains("validation failed"), "{shown}");
     }
+}
+
+/// A timestamp whose offset carries it past the year 9999 in UTC is a decode error at its
+/// path: kept, it printed as `+10000-01-01T...`, which no RFC 3339 reader (ours included)
+/// takes back.
+#[tokio::test]
+async fn a_timestamp_past_the_years_rfc_3339_writes_is_a_decode_error() {
+    let mut answer: serde_json::Value =
+        serde_json::from_slice(&fixture("seed_example.json")).unwrap();
+    answer["data"]["inbound"]["created_at"] = "9999-12-31T23:00:00-02:00".into();
+    let server = TestServer::always(Reply::json(200, serde_json::to_vec(&answer).unwrap())).await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path, "data.inbound.created_at");
+    assert!(
+        decode.message.contains("out of range"),
+        "{}",
+        decode.message
+    );
 }
 
 #[test]

@@ -109,13 +109,18 @@ proptest! {
     }
 
     #[test]
-    fn timestamps_parse_exactly_as_chrono_does(
-        text in "[0-9]{4}-[0-1][0-9]-[0-3][0-9][Tt ][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{0,10})?([Zz]|[+-][0-2][0-9]:[0-6][0-9])?",
+    /// As chrono does, but for an instant that an offset carries out of the years RFC 3339
+    /// writes in UTC (see `Timestamp`): the years 0000 and 9999 are made likelier, so that
+    /// such instants occur.
+    fn timestamps_parse_as_chrono_does_within_the_years_rfc_3339_writes(
+        text in "(0000|9999|[0-9]{4})-[0-1][0-9]-[0-3][0-9][Tt ][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{0,10})?([Zz]|[+-][0-2][0-9]:[0-6][0-9])?",
     ) {
+        use chrono::Datelike;
         let ours = Timestamp::parse(&text).ok().map(|t| t.as_datetime());
         let chrono = chrono::DateTime::parse_from_rfc3339(&text)
             .ok()
-            .map(|t| t.with_timezone(&chrono::Utc));
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .filter(|t| (0..=9999).contains(&t.year()));
         prop_assert_eq!(ours, chrono, "{}", text);
     }
 
