@@ -24,8 +24,10 @@ impl Escaped<'_> {
     /// DEL, C1), the format characters (Cf: bidirectional controls, zero-width characters,
     /// the soft hyphen, the byte-order mark, invisible operators, tag characters, ...), the
     /// line and paragraph separators (Zl, Zp), and the blank Hangul fillers that render as
-    /// nothing. Letters, marks, symbols, spaces and emoji (variation selectors included)
-    /// are kept. The table follows Unicode 16.0.
+    /// nothing, together with the unassigned code points among them (U+2065, U+E0000,
+    /// U+E0002–E001F: invisible by Unicode's default-ignorable rule if ever assigned).
+    /// Letters, marks, symbols, spaces and emoji (variation selectors included) are kept.
+    /// The table follows Unicode 16.0.
     pub fn escapes(c: char) -> bool {
         c.is_control()
             || matches!(

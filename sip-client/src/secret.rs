@@ -27,7 +27,8 @@ thread_local! {
 /// - every value the schema types as a secret ([`SipSecret`], [`SipCredentials`]);
 /// - every value under a key that looks like one, anywhere in the output: a key that
 ///   contains, ignoring case, `password`, `passwd`, `secret`, `token`, `credential`,
-///   `api_key`, `api-key`, `apikey`, `private_key` or `privatekey`. Free-form maps (the
+///   `api_key`, `api-key`, `apikey`, `private_key`, `privatekey` or `authorization` (an
+///   echoed header carries the API key). Free-form maps (the
 ///   `options` of a direction keep keys the schema does not know) may carry passwords the
 ///   schema cannot type, such as `"register_auth": {"password": ...}` or a future
 ///   `"..._password"`. Under such a key, every string, number and boolean at any depth is
@@ -67,7 +68,7 @@ pub fn to_redacted_json<T: Serialize + ?Sized>(
 
 /// Whether a key names a secret (the rule of [`to_redacted_json`]).
 fn looks_secret(key: &str) -> bool {
-    const WORDS: [&str; 10] = [
+    const WORDS: [&str; 11] = [
         "password",
         "passwd",
         "secret",
@@ -78,6 +79,7 @@ fn looks_secret(key: &str) -> bool {
         "apikey",
         "private_key",
         "privatekey",
+        "authorization",
     ];
     let key = key.to_lowercase();
     WORDS.iter().any(|word| key.contains(word))
@@ -111,8 +113,12 @@ fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
 /// answer), with the values under keys that look secret (the rule of [`to_redacted_json`])
 /// written as `"<redacted>"`: a string, a number or a boolean directly, and every such
 /// value inside an object or array. Everything else is kept byte for byte; a value cut off
-/// by the end of the text is redacted as far as it goes. Text that is not JSON passes
-/// through unchanged unless it holds a quoted key that looks secret followed by `:`.
+/// by the end of the text is redacted as far as it goes. A string that quotes JSON (an
+/// error message repeating the request) is redacted inside the same way.
+///
+/// Text that is not JSON passes through unchanged unless it holds a double-quoted key that
+/// looks secret followed by `:`: single-quoted keys, `key=value` and `key: value` lines are
+/// not recognised.
 pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
@@ -129,7 +135,8 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
         let start = at;
         let redact = match bytes[at] {
             b'"' => {
-                at = string_end(bytes, at);
+                let closed;
+                (at, closed) = string_end(bytes, at);
                 let colon = bytes[at..]
                     .iter()
                     .position(|b| !b.is_ascii_whitespace())
@@ -140,8 +147,16 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
                         .unwrap_or_else(|_| text[start..at].to_owned());
                     secret_value = secret_container.is_none() && looks_secret(&key);
                     false
+                } else if std::mem::take(&mut secret_value) || secret_container.is_some() {
+                    true
+                } else if let Some(nested) = redact_nested(&text[start..at], closed) {
+                    out.push_str(&text[copied..start]);
+                    out.push_str(&nested);
+                    copied = at;
+                    changed = true;
+                    false
                 } else {
-                    std::mem::take(&mut secret_value) || secret_container.is_some()
+                    false
                 }
             }
             b'{' | b'[' => {
@@ -199,18 +214,41 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Where the JSON string opening at `open` ends (just after its closing quote), or the end
-/// of `bytes` when it is cut short.
-fn string_end(bytes: &[u8], open: usize) -> usize {
+/// Where the JSON string opening at `open` ends (just after its closing quote), and
+/// whether it is closed; the end of `bytes` when it is cut short.
+fn string_end(bytes: &[u8], open: usize) -> (usize, bool) {
     let mut at = open + 1;
     while at < bytes.len() {
         match bytes[at] {
             b'\\' => at += 2,
-            b'"' => return at + 1,
+            b'"' => return (at + 1, true),
             _ => at += 1,
         }
     }
-    bytes.len()
+    (bytes.len(), false)
+}
+
+/// A JSON string that quotes JSON (an error message that repeats the request:
+/// `"upstream said: {\"sip_password\": \"...\"}"`): its text redacted the same way and
+/// written back as a JSON string (still open if it was cut short); `None` when it quotes
+/// nothing secret.
+fn redact_nested(token: &str, closed: bool) -> Option<String> {
+    if !token.contains("\\\"") {
+        return None;
+    }
+    let text: String = if closed {
+        serde_json::from_str(token).ok()?
+    } else {
+        serde_json::from_str(&format!("{token}\"")).ok()?
+    };
+    let std::borrow::Cow::Owned(redacted) = redact_json_text(&text) else {
+        return None;
+    };
+    let mut written = serde_json::to_string(&redacted).ok()?;
+    if !closed {
+        written.pop();
+    }
+    Some(written)
 }
 
 fn redacting() -> bool {
@@ -443,6 +481,7 @@ mod tests {
             "register_auth": {"username": "u", "Password": "pw\"123456"},
             "API_KEY": 12345678, "token": null, "enabled": true,
             "credentials": {"user": "a", "list": ["b", 7, false, null, {"c": "d"}]},
+            "secret": {"inner": {"x": [1, {"y": 2}]}, "then": "e-after-inner"},
             "after": "kept", "numbers": [1, 2]}}"#;
         let redacted = redact_json_text(text);
         let value: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -451,7 +490,15 @@ mod tests {
             to_redacted_json(&value).unwrap(),
             "{redacted}"
         );
-        for secret in ["hunter2", "123456", "12345678", "\"b\"", "\"d\"", "false"] {
+        for secret in [
+            "hunter2",
+            "123456",
+            "12345678",
+            "\"b\"",
+            "\"d\"",
+            "false",
+            "e-after-inner",
+        ] {
             assert!(!redacted.contains(secret), "{secret} in {redacted}");
         }
         // Layout and whatever is not secret are kept byte for byte.
@@ -482,6 +529,34 @@ mod tests {
             r#"{"credentials": {"u": "<redacted>", "p": ["<redacted>""#
         );
         assert_eq!(redact_json_text(r#"{"sip_pass"#), r#"{"sip_pass"#);
+        // Cut inside a secret number, and inside one that is not secret.
+        assert_eq!(
+            redact_json_text(r#"{"token": 1234"#),
+            r#"{"token": "<redacted>""#
+        );
+        assert_eq!(redact_json_text(r#"{"port": 506"#), r#"{"port": 506"#);
+        // JSON quoted in a string (an error repeating the request) is redacted inside,
+        // closed or cut short; a string that quotes nothing secret is kept as it is.
+        assert_eq!(
+            redact_json_text(
+                r#"{"error": "upstream said: {\"sip_password\":\"hunter2\"}", "n": 1}"#
+            ),
+            r#"{"error": "upstream said: {\"sip_password\":\"<redacted>\"}", "n": 1}"#
+        );
+        assert_eq!(
+            redact_json_text(r#"{"error": "said: {\"headers\": {\"Authorization\": \"sk-1"#),
+            r#"{"error": "said: {\"headers\": {\"Authorization\": \"<redacted>\""#
+        );
+        let plain = r#"{"error": "said: {\"port\": 5061}"}"#;
+        assert!(matches!(
+            redact_json_text(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // Whitespace may stand between a key and its colon, as between any JSON tokens.
+        assert_eq!(
+            redact_json_text("{\"sip_password\" \n\t: \"x\", \"a\"  :  1}"),
+            "{\"sip_password\" \n\t: \"<redacted>\", \"a\"  :  1}"
+        );
         // An escaped key is read as JSON reads it; an escaped quote does not end a value.
         assert_eq!(
             redact_json_text(r#"{"pass\u0077ord": "a\"b", "x": "y"}"#),

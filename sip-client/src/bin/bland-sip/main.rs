@@ -62,8 +62,8 @@ struct Connection {
 const MIN_TIMEOUT: Duration = Duration::from_millis(1);
 
 /// The longest timeout accepted, in seconds: a round figure that a `Duration` holds (its
-/// limit, 2^64 seconds, is not a number one can type exactly: `18446744073709551615` reads
-/// as 2^64 once a float).
+/// limit, just under 2^64 seconds, is no figure one can type: `18446744073709551615`
+/// reads as 2^64 once a float, and is refused).
 const MAX_TIMEOUT_SECS: f64 = 1e19;
 
 /// A number of seconds, from [`MIN_TIMEOUT`] to [`MAX_TIMEOUT_SECS`]. The value is not
