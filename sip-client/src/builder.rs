@@ -108,8 +108,9 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// A builder from the environment: `BLAND_API_KEY` and `BLAND_BASE_URL`, each read
     /// only when set and not empty (an empty or blank variable is unset: no key is
-    /// [`BuildError::MissingApiKey`], no base URL is Bland's). A variable that is set but not valid Unicode makes `build` fail
-    /// ([`BuildError::UnreadableEnv`]) unless the setting is given another way.
+    /// [`BuildError::MissingApiKey`], no base URL is Bland's). A variable that is set but
+    /// not valid Unicode makes `build` fail ([`BuildError::UnreadableEnv`]) unless the
+    /// setting is given another way.
     pub fn from_env() -> ClientBuilder {
         Self::from_lookup(|name| std::env::var_os(name))
     }

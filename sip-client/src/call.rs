@@ -3,9 +3,9 @@
 //!
 //! It knows no operation by name. The generated code describes each operation with an
 //! [`Operation`], builds its URL with `Client::endpoint` (`endpoint.rs`) and its body with
-//! [`Body`], and
-//! hands them to [`Client::call`], which authenticates, retries by the operation's
-//! [`RetryClass`], keeps to the deadline, caps the body and decodes the answer.
+//! [`Body`], and hands them to [`Client::call`], which refuses a URL too long to send,
+//! authenticates, retries by the operation's [`RetryClass`], keeps to the deadline, caps the
+//! body and decodes the answer.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -259,8 +259,7 @@ pub struct UnexpectedResponse {
     /// Why a retryable answer was not retried (further), when retries stopped early.
     pub not_retried: Option<NotRetried>,
     /// For a redirect (301, 302, 303, 307 or 308) through the front door, why the client
-    /// did not follow it
-    /// (boxed: a rare case should not grow every `Error`).
+    /// did not follow it (boxed: a rare case should not grow every `Error`).
     pub redirect: Option<Box<RedirectNotFollowed>>,
 }
 

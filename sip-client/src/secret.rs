@@ -5,6 +5,7 @@
 //! They serialize unchanged, so that a configuration round-trips and a request carries the
 //! password; [`to_redacted_json`] serializes with every secret replaced, for printing.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
@@ -119,12 +120,11 @@ fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
 /// Text that is not JSON passes through unchanged unless it holds a double-quoted key that
 /// looks secret followed by `:`: single-quoted keys, `key=value` and `key: value` lines are
 /// not recognised.
-pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
-    // Up to where `text` has been copied to `out`; `out` stays empty while nothing changed.
+    // Up to where `text` has been copied to `out`: 0 while nothing was replaced.
     let mut copied = 0;
-    let mut changed = false;
     let mut depth = 0usize;
     // The depth of the container that a secret key opened, while inside it.
     let mut secret_container: Option<usize> = None;
@@ -133,7 +133,8 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
     let mut at = 0;
     while at < bytes.len() {
         let start = at;
-        let redact = match bytes[at] {
+        // What the token from `start` to `at` is written as, when not as it is.
+        let replacement: Option<String> = match bytes[at] {
             b'"' => {
                 let closed;
                 (at, closed) = string_end(bytes, at);
@@ -146,17 +147,11 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
                     let key = serde_json::from_str::<String>(&text[start..at])
                         .unwrap_or_else(|_| text[start..at].to_owned());
                     secret_value = secret_container.is_none() && looks_secret(&key);
-                    false
+                    None
                 } else if std::mem::take(&mut secret_value) || secret_container.is_some() {
-                    true
-                } else if let Some(nested) = redact_nested(&text[start..at], closed) {
-                    out.push_str(&text[copied..start]);
-                    out.push_str(&nested);
-                    copied = at;
-                    changed = true;
-                    false
+                    Some(redacted_token())
                 } else {
-                    false
+                    redact_nested(&text[start..at], closed)
                 }
             }
             b'{' | b'[' => {
@@ -165,7 +160,7 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
                 }
                 depth += 1;
                 at += 1;
-                false
+                None
             }
             b'}' | b']' => {
                 depth = depth.saturating_sub(1);
@@ -173,20 +168,20 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
                     secret_container = None;
                 }
                 at += 1;
-                false
+                None
             }
             b',' => {
                 secret_value = false;
                 at += 1;
-                false
+                None
             }
             b':' => {
                 at += 1;
-                false
+                None
             }
             b if b.is_ascii_whitespace() => {
                 at += 1;
-                false
+                None
             }
             _ => {
                 // A bare token: a number, `true`, `false`, `null`, or text that is not JSON.
@@ -195,23 +190,25 @@ pub(crate) fn redact_json_text(text: &str) -> std::borrow::Cow<'_, str> {
                     .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
                     .unwrap_or(bytes.len() - at);
                 let secret = std::mem::take(&mut secret_value) || secret_container.is_some();
-                secret && &text[start..at] != "null"
+                (secret && &text[start..at] != "null").then(redacted_token)
             }
         };
-        if redact {
+        if let Some(replacement) = replacement {
             out.push_str(&text[copied..start]);
-            out.push('"');
-            out.push_str(REDACTED);
-            out.push('"');
+            out.push_str(&replacement);
             copied = at;
-            changed = true;
         }
     }
-    if !changed {
-        return std::borrow::Cow::Borrowed(text);
+    if copied == 0 {
+        return Cow::Borrowed(text);
     }
     out.push_str(&text[copied..]);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
+}
+
+/// A redacted value as a JSON token: `"<redacted>"`.
+fn redacted_token() -> String {
+    format!("\"{REDACTED}\"")
 }
 
 /// Where the JSON string opening at `open` ends (just after its closing quote), and
@@ -241,7 +238,7 @@ fn redact_nested(token: &str, closed: bool) -> Option<String> {
     } else {
         serde_json::from_str(&format!("{token}\"")).ok()?
     };
-    let std::borrow::Cow::Owned(redacted) = redact_json_text(&text) else {
+    let Cow::Owned(redacted) = redact_json_text(&text) else {
         return None;
     };
     let mut written = serde_json::to_string(&redacted).ok()?;

@@ -132,7 +132,12 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(mask_failure(failure, api_key(&matches).as_deref())),
+        Err(failure) => {
+            let key = Connection::from_arg_matches(&matches)
+                .ok()
+                .and_then(|connection| connection.key());
+            report(mask_failure(failure, key.as_deref()))
+        }
     }
 }
 
@@ -243,12 +248,14 @@ fn usage_message(err: &clap::Error, args: impl Iterator<Item = std::ffi::OsStrin
     }
 }
 
-/// The key the client uses: the option, else the environment (whether or not it is valid).
-fn api_key(matches: &ArgMatches) -> Option<String> {
-    Connection::from_arg_matches(matches)
-        .ok()
-        .and_then(|connection| connection.api_key)
-        .or_else(|| std::env::var(sip_client::API_KEY_ENV).ok())
+impl Connection {
+    /// The key the client uses: the option, else the environment (whether or not it is
+    /// valid), for masking it wherever a message would repeat it.
+    fn key(&self) -> Option<String> {
+        self.api_key
+            .clone()
+            .or_else(|| std::env::var(sip_client::API_KEY_ENV).ok())
+    }
 }
 
 async fn run(matches: &ArgMatches) -> Result<(), Failure> {
@@ -268,7 +275,7 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
             )?
         }
         "audit" => {
-            let key = api_key(matches);
+            let key = connection.key();
             return audit::run(&client, sub, show_secrets, key.as_deref()).await;
         }
         name => match generated_cli::run(&client, name, sub, show_secrets).await {
