@@ -216,32 +216,81 @@ fn shape(field: &Field) -> Shape {
     }
 }
 
-/// An expression saying whether `field` is set (a present `Option`, a non-empty list). An
-/// empty string is not set: `trunk_id: ""` names no trunk, and must not exempt a number
-/// from its check.
+/// An expression saying whether `field` is set: sent at all (a present `Option`, a
+/// non-empty list). Text in a rule is checked first to name something
+/// ([`text_checks`]), so that `trunk_id: " "` is refused rather than counted as a trunk,
+/// and `phone_number: ""` beside `phone_numbers` as a second number.
 fn is_set(field: &Field) -> TokenStream {
     let ident = &field.ident;
-    let is_string = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"));
     match shape(field) {
-        Shape::Plain if is_string(&field.ty) => quote!(!self.#ident.is_empty()),
         Shape::Plain => quote!(true),
-        Shape::Option if rust::option_inner(&field.ty).is_some_and(is_string) => {
-            quote!(self.#ident.as_deref().is_some_and(|text| !text.is_empty()))
-        }
         Shape::Option => quote!(self.#ident.is_some()),
         Shape::Vec => quote!(!self.#ident.is_empty()),
+    }
+}
+
+fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
+}
+
+/// The check that every text field taking part in a cross-field rule names something (not
+/// blank, no control characters), each field once, before the rules run: a rule decides by
+/// whether a field is sent, and blank text sent names nothing.
+fn text_checks(rules: &[Rule]) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut texts = Vec::new();
+    for field in rules.iter().flat_map(rule_fields) {
+        if !seen.insert(field.ident.to_string()) {
+            continue;
+        }
+        let ident = &field.ident;
+        let json = &field.json;
+        match shape(field) {
+            Shape::Plain if is_string(&field.ty) => texts.push(quote! {
+                ::std::iter::once((at.field(#json), self.#ident.as_str()))
+            }),
+            Shape::Option if rust::option_inner(&field.ty).is_some_and(is_string) => {
+                texts.push(quote! {
+                    self.#ident.iter().map(|value| (at.field(#json), value.as_str()))
+                })
+            }
+            Shape::Vec if rust::vec_inner(&field.ty).is_some_and(is_string) => texts.push(quote! {
+                self.#ident
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| (at.field(#json).index(index), value.as_str()))
+            }),
+            _ => {}
+        }
+    }
+    if texts.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        crate::validate::check_names_something(::std::iter::empty()#(.chain(#texts))*)?;
+    }
+}
+
+/// The fields a rule reads, in the order it names them.
+fn rule_fields(rule: &Rule) -> Vec<&Field> {
+    match rule {
+        Rule::Exclusive(fields) | Rule::OneOf(fields) => fields.iter().collect(),
+        Rule::E164Unless { fields, set } => fields.iter().chain([&**set]).collect(),
+        Rule::RequiredIf { field, when, .. } => vec![&**field, &**when],
     }
 }
 
 fn type_checks(ty: &str, checks: &TypeChecks) -> TokenStream {
     let ty = format_ident!("{ty}");
     let fields = checks.fields.iter().map(field_check);
+    let texts = text_checks(&checks.rules);
     let rules = checks.rules.iter().map(rule_check);
     quote! {
         impl crate::validate::Validate for #ty {
             #[allow(unused_variables)]
             fn validate(&self, at: &crate::validate::FieldPath) -> ::std::result::Result<(), crate::InvalidInput> {
                 #(#fields)*
+                #texts
                 #(#rules)*
                 Ok(())
             }
@@ -637,6 +686,7 @@ fn request_builder(op: &Operation) -> TokenStream {
     for param in op.params.iter().filter(|p| p.location == Location::Query) {
         let ident = rust::ident(&param.ident);
         let wire = &param.name;
+        let name = &param.ident;
         let optional = !param.required;
         query.push(match (&param.ty, optional) {
             (ParamType::One(_), false) => quote! {
@@ -648,6 +698,8 @@ fn request_builder(op: &Operation) -> TokenStream {
                 }
             },
             (ParamType::Many(_), false) => quote! {
+                // An exploded array without items is no parameter at all on the wire.
+                crate::validate::check_items(Some(#ident.as_slice()), Some(1), None, &crate::validate::FieldPath::new(#name))?;
                 for value in &#ident {
                     query.push((#wire, value.query_text()));
                 }
@@ -951,21 +1003,18 @@ mod tests {
         }
     }
 
-    /// What counts as set in a cross-field rule, for each shape of field: text only when it
-    /// is not empty (also inside an `Option`), any other `Option` when present, a list when
-    /// it has an item, and any other required field always (a required number or flag has
-    /// no empty form; `.is_empty()` on it would not compile).
+    /// What counts as set in a cross-field rule, for each shape of field: what is sent (an
+    /// `Option` when present, a list when it has an item), and any required field always
+    /// (`.is_empty()` on a number would not compile). Blank text is refused before the rules
+    /// by `text_checks`, so it is not "set but empty".
     #[test]
     fn each_shape_of_field_is_set_by_its_own_test() {
         for (ty, expected) in [
-            ("String", "!self.xs.is_empty()"),
+            ("String", "true"),
             ("i64", "true"),
             ("bool", "true"),
             ("Thing", "true"),
-            (
-                "Option<String>",
-                "self.xs.as_deref().is_some_and(|text|!text.is_empty())",
-            ),
+            ("Option<String>", "self.xs.is_some()"),
             ("Option<i64>", "self.xs.is_some()"),
             ("Option<Thing>", "self.xs.is_some()"),
             ("Vec<String>", "!self.xs.is_empty()"),
@@ -982,5 +1031,47 @@ mod tests {
                 "{ty}"
             );
         }
+    }
+
+    /// Every text field a rule reads is checked to name something, once, in the order the
+    /// rules name them; fields of other types are not.
+    #[test]
+    fn text_checks_cover_each_text_field_of_the_rules_once() {
+        let field = |name: &str, ty: &str| Field {
+            json: name.to_owned(),
+            ident: syn::parse_str(name).unwrap(),
+            ty: syn::parse_str(ty).unwrap(),
+            flatten: false,
+        };
+        let rules = [
+            Rule::OneOf(vec![
+                field("one", "Option<String>"),
+                field("many", "Vec<String>"),
+            ]),
+            Rule::E164Unless {
+                fields: vec![field("one", "Option<String>")],
+                set: Box::new(field("trunk", "String")),
+            },
+            Rule::RequiredIf {
+                field: Box::new(field("auth", "Option<Thing>")),
+                when: Box::new(field("mode", "Option<i64>")),
+                value: "x".to_owned(),
+            },
+        ];
+        let code = text_checks(&rules).to_string().replace(' ', "");
+        let order: Vec<usize> = ["\"one\"", "\"many\"", "\"trunk\""]
+            .iter()
+            .map(|name| code.find(name).unwrap_or_else(|| panic!("{name}: {code}")))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{code}");
+        assert_eq!(code.matches("\"one\"").count(), 1, "{code}");
+        for other in ["\"auth\"", "\"mode\""] {
+            assert!(!code.contains(other), "{code}");
+        }
+        assert!(
+            code.starts_with("crate::validate::check_names_something("),
+            "{code}"
+        );
+        assert!(text_checks(&rules[2..]).is_empty());
     }
 }

@@ -8,10 +8,14 @@
 //!   `service: sip`) defaults to it in the builder and when decoding, so that callers never
 //!   set it;
 //! - the map of unknown keys (`extra`) starts empty in the builder instead of being a
-//!   required field.
+//!   required field;
+//! - a type (or builder) that holds raw JSON (unknown keys, untyped items) gets a `Debug`
+//!   that redacts the values under keys that look secret in it, as the CLI does: the schema
+//!   cannot type a password Bland adds under a new key.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Applies the changes to a generated client file.
@@ -26,6 +30,7 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
         let Some((_, items)) = &mut types.content else {
             continue;
         };
+        let mut debug_impls = Vec::new();
         for item in items.iter_mut() {
             match item {
                 syn::Item::Struct(item) => {
@@ -34,6 +39,7 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
                         item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
                         default_constants(item, constants);
                     }
+                    debug_impls.extend(redacting_debug(item));
                 }
                 syn::Item::Enum(item) => schemars_behind_feature(&mut item.attrs),
                 syn::Item::Mod(builder) if builder.ident == "builder" => {
@@ -44,6 +50,7 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
                 _ => {}
             }
         }
+        items.extend(debug_impls);
     }
 }
 
@@ -89,6 +96,75 @@ fn default_constants(item: &mut syn::ItemStruct, constants: &BTreeSet<String>) {
             field.attrs.push(syn::parse_quote!(#[serde(default)]));
         }
     }
+}
+
+/// For a struct with a field of raw JSON (`serde_json::Value`, or a map, list or option of
+/// it), `Debug` leaves its derive list and this `Debug` impl takes its place: the same
+/// output, with those fields written through `DebugRedacted`.
+fn redacting_debug(item: &mut syn::ItemStruct) -> Option<syn::Item> {
+    use syn::ext::IdentExt;
+    let holds_json = |ty: &syn::Type| quote!(#ty).to_string().contains("serde_json");
+    if !item.fields.iter().any(|field| holds_json(&field.ty)) || !remove_debug(&mut item.attrs) {
+        return None;
+    }
+    let shown = |field: &syn::Field, member: TokenStream| {
+        if holds_json(&field.ty) {
+            quote!(&crate::redact::DebugRedacted(&self.#member))
+        } else {
+            quote!(&self.#member)
+        }
+    };
+    let name = &item.ident;
+    let text = name.to_string();
+    let body = match &item.fields {
+        syn::Fields::Named(fields) => {
+            let entries = fields.named.iter().filter_map(|field| {
+                let ident = field.ident.as_ref()?;
+                let key = ident.unraw().to_string();
+                let value = shown(field, quote!(#ident));
+                Some(quote!(.field(#key, #value)))
+            });
+            quote!(f.debug_struct(#text)#(#entries)*.finish())
+        }
+        syn::Fields::Unnamed(fields) => {
+            let entries = fields.unnamed.iter().enumerate().map(|(index, field)| {
+                let index = syn::Index::from(index);
+                let value = shown(field, quote!(#index));
+                quote!(.field(#value))
+            });
+            quote!(f.debug_tuple(#text)#(#entries)*.finish())
+        }
+        syn::Fields::Unit => return None,
+    };
+    Some(syn::parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #body
+            }
+        }
+    })
+}
+
+/// Takes `Debug` out of the derive list; whether it was there.
+fn remove_debug(attrs: &mut [syn::Attribute]) -> bool {
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let is_debug = |path: &syn::Path| path.segments.last().is_some_and(|s| s.ident == "Debug");
+        if !paths.iter().any(is_debug) {
+            continue;
+        }
+        let kept = paths.iter().filter(|path| !is_debug(path));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        return true;
+    }
+    false
 }
 
 fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
@@ -138,6 +214,14 @@ fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
             default_constant_fields(imp, fields);
         }
     }
+    let debug_impls: Vec<syn::Item> = items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => redacting_debug(item),
+            _ => None,
+        })
+        .collect();
+    items.extend(debug_impls);
     for ident in builders {
         let doc = format!(
             " The [`{ident}`](super::{ident}), or which required field is missing or invalid."
@@ -195,5 +279,46 @@ fn default_constant_fields(imp: &mut syn::ItemImpl, fields: &BTreeSet<String>) {
             field.expr = syn::parse2(quote!(Ok(::std::default::Default::default())))
                 .expect("a valid expression");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn debug_of(code: &str) -> (String, Option<String>) {
+        let mut item: syn::ItemStruct = syn::parse_str(code).unwrap();
+        let imp = redacting_debug(&mut item);
+        (
+            quote!(#item).to_string().replace(' ', ""),
+            imp.map(|imp| quote!(#imp).to_string().replace(' ', "")),
+        )
+    }
+
+    /// Only a struct holding raw JSON trades its derived `Debug` for one that writes the JSON
+    /// fields (and only them) through `DebugRedacted`, with the derived output's names.
+    #[test]
+    fn raw_json_fields_are_written_through_the_redacting_debug() {
+        let (item, imp) = debug_of(
+            "#[derive(Clone, Debug, PartialEq)] pub struct A { pub r#type: Option<String>, \
+             pub extra: ::serde_json::Map<String, ::serde_json::Value> }",
+        );
+        assert!(item.starts_with("#[derive(Clone,PartialEq)]"), "{item}");
+        assert_eq!(
+            imp.unwrap(),
+            "impl::std::fmt::DebugforA{fnfmt(&self,f:&mut::std::fmt::Formatter<'_>)\
+             ->::std::fmt::Result{f.debug_struct(\"A\").field(\"type\",&self.r#type)\
+             .field(\"extra\",&crate::redact::DebugRedacted(&self.extra)).finish()}}"
+        );
+        let (_, imp) = debug_of("#[derive(Debug)] pub struct H(pub ::serde_json::Value);");
+        assert!(imp.unwrap().contains(
+            "f.debug_tuple(\"H\").field(&crate::redact::DebugRedacted(&self.0)).finish()"
+        ));
+        // No raw JSON, or no derived Debug to replace: nothing changes.
+        let (item, imp) = debug_of("#[derive(Clone, Debug)] pub struct B { pub port: u16 }");
+        assert!(item.contains("Debug"), "{item}");
+        assert_eq!(imp, None);
+        let (_, imp) = debug_of("#[derive(Clone)] pub struct C { pub v: ::serde_json::Value }");
+        assert_eq!(imp, None);
     }
 }

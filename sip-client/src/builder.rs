@@ -285,6 +285,7 @@ impl ClientBuilder {
         };
         let context = RawContext::new(Settings {
             authorization,
+            masked_key: crate::redact::maskable_key(key),
             user_agent,
             retry: self.retry,
             timeout: self.timeout,

@@ -207,52 +207,76 @@ impl Client {
             }
             request
         };
-        let outcome = retry::execute(
-            &self.raw.client,
-            request(),
-            || Some(request()),
-            &policy,
-            operation.retry,
-            deadline,
-            operation.id,
-        )
-        .await;
-        let attempts = outcome.attempts;
-        let not_retried = outcome.stop.map(Into::into);
-        let transport_error = |source: reqwest::Error| {
-            Error::Transport(TransportError {
-                kind: TransportErrorKind::of(&source),
-                attempts,
-                not_retried,
-                source,
-            })
+        // The answer's body is read inside the retries: an answer that breaks off while its
+        // body is read is a failed attempt like any other.
+        let mut attempts_before = 0;
+        let (status, failure_details, body, attempts, not_retried) = loop {
+            let outcome = retry::execute(
+                &self.raw.client,
+                request(),
+                || Some(request()),
+                &policy,
+                operation.retry,
+                deadline,
+                operation.id,
+                attempts_before,
+            )
+            .await;
+            let attempts = outcome.attempts;
+            let not_retried = outcome.stop.map(Into::into);
+            let response = outcome
+                .result
+                .map_err(|source| transport_error(source, attempts, not_retried))?;
+            let status = response.status();
+            // Only a failure needs these; a success does not pay for them.
+            let failure_details = (!status.is_success()).then(|| {
+                let headers = response.headers();
+                let content_type = headers
+                    .get(CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let redirect = is_redirect(status).then(|| {
+                    Box::new(redirect_not_followed(response.url(), headers.get(LOCATION)))
+                });
+                (content_type, retry::retry_after(headers), redirect)
+            });
+            let limit = context.max_body_size();
+            match decode::read_body(response, limit).await {
+                Ok(body) => break (status, failure_details, body, attempts, not_retried),
+                Err(BodyError::TooLarge) => return Err(Error::BodyTooLarge { status, limit }),
+                Err(BodyError::Transport(err)) => {
+                    match retry::wait_after_broken_body(
+                        &policy,
+                        operation.retry,
+                        &err,
+                        attempts,
+                        deadline,
+                    ) {
+                        Ok(wait) => {
+                            tracing::debug!(?wait, "retrying: the answer broke off");
+                            tokio::time::sleep(wait).await;
+                            attempts_before = attempts;
+                        }
+                        Err(stop) => {
+                            return Err(transport_error(err, attempts, stop.map(Into::into)));
+                        }
+                    }
+                }
+            }
         };
-        let response = outcome.result.map_err(transport_error)?;
-        let status = response.status();
-        // Only a failure needs these; a success does not pay for them.
-        let failure_details = (!status.is_success()).then(|| {
-            let headers = response.headers();
-            let content_type = headers
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let redirect = is_redirect(status)
-                .then(|| Box::new(redirect_not_followed(response.url(), headers.get(LOCATION))));
-            (content_type, retry::retry_after(headers), redirect)
-        });
-        let limit = context.max_body_size();
-        let body = decode::read_body(response, limit)
-            .await
-            .map_err(|err| match err {
-                BodyError::TooLarge => Error::BodyTooLarge { status, limit },
-                BodyError::Transport(err) => transport_error(err),
-            })?;
 
+        // A server may echo the key in an error: it is masked in every error built from the
+        // answer (a success does not pay for the scan).
         match failure_details {
-            None => decode::decode_success::<E>(status, body, attempts),
+            None => match decode::decode_success::<E>(status, body.clone(), attempts) {
+                Err(Error::Api(_)) => {
+                    decode::decode_success::<E>(status, context.mask_key(body), attempts)
+                }
+                decoded => decoded,
+            },
             Some((content_type, retry_after, redirect)) => Err(decode::decode_failure(
                 status,
-                body,
+                context.mask_key(body),
                 content_type,
                 retry_after,
                 attempts,
@@ -261,6 +285,19 @@ impl Client {
             )),
         }
     }
+}
+
+fn transport_error(
+    source: reqwest::Error,
+    attempts: u32,
+    not_retried: Option<crate::NotRetried>,
+) -> Error {
+    Error::Transport(TransportError {
+        kind: TransportErrorKind::of(&source),
+        attempts,
+        not_retried,
+        source,
+    })
 }
 
 /// The statuses that redirect a request, which the client follows within its origin: not

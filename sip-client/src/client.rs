@@ -54,6 +54,9 @@ pub struct RawContext(Arc<Settings>);
 
 pub(crate) struct Settings {
     pub(crate) authorization: HeaderValue,
+    /// The key as it is masked in error answers that echo it (see
+    /// [`secret::mask_key`](crate::redact::mask_key)); `None` when too short to mask.
+    pub(crate) masked_key: Option<Box<str>>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
@@ -78,6 +81,14 @@ impl RawContext {
     /// The largest response body read.
     pub(crate) fn max_body_size(&self) -> usize {
         self.0.max_body_size
+    }
+
+    /// `body` with the API key masked, for an error built from it.
+    pub(crate) fn mask_key(&self, body: bytes::Bytes) -> bytes::Bytes {
+        match &self.0.masked_key {
+            Some(key) => crate::redact::mask_key(body, key),
+            None => body,
+        }
     }
 
     /// The time a whole call may take, if limited.

@@ -16,7 +16,7 @@ use crate::error::{
 };
 use crate::escape::Escaped;
 use crate::json_error::redacted_json_error;
-use crate::secret::redact_json_text;
+use crate::redact::redact_json_text;
 
 /// The success answer of an operation, and what a call of it returns.
 ///

@@ -48,7 +48,7 @@ pub mod types {
         }
     }
     ///A discovery and what it found. Without `transport` in the request, UDP and TCP are tried.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryData {
@@ -96,7 +96,7 @@ pub mod types {
         }
     }
     ///The recommended settings and what was detected. Keys Bland adds later are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct DiscoveryRecommendation {
@@ -144,7 +144,7 @@ pub mod types {
         }
     }
     ///The envelope of an error answer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorEnvelope {
@@ -610,7 +610,7 @@ pub mod types {
         }
     }
     ///The numbers configured and the numbers that failed. `register_password_for_pbx`, returned only with registration-based authentication, is the derived password to configure in your PBX.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipAttachData {
@@ -787,7 +787,7 @@ pub mod types {
         }
     }
     ///The answer of POST /v1/sip/detach, for which Bland documents no body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipDetachEnvelope {
@@ -891,7 +891,7 @@ pub mod types {
         }
     }
     ///SIP header names mapped to call variables, or null. The GET page shows only null; Bland's attach page sends a list of mappings (at most 15 a number). Any JSON value, null included, is accepted and kept (an untyped schema: OpenAPI 3.0 forbids `nullable` without `type`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct SipHeaders(pub ::serde_json::Value);
@@ -959,7 +959,7 @@ pub mod types {
         }
     }
     ///Options of a SIP configuration. Keys Bland adds later are kept (the empty schema below, unlike `true`, makes the generator keep them).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipOptions {
@@ -1076,7 +1076,7 @@ pub mod types {
         }
     }
     ///The `data` of an update answer sent in Bland's envelope (the page shows none): the password, if any, and any other key, kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipUpdateData {
@@ -1104,7 +1104,7 @@ pub mod types {
         }
     }
     ///The answer of POST /v1/sip/update, which the page shows at the top level, without the `data` envelope. Bland's envelope is accepted too (every other endpoint answers in it), with the password in `data`; other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SipUpdateResponse {
@@ -1398,7 +1398,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`DiscoveryData`](super::DiscoveryData): set fields with its methods, then call [`build`](Self::build).
         pub struct DiscoveryData {
             attempts: ::std::result::Result<
@@ -1658,7 +1658,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`DiscoveryRecommendation`](super::DiscoveryRecommendation): set fields with its methods, then call [`build`](Self::build).
         pub struct DiscoveryRecommendation {
             codecs: ::std::result::Result<
@@ -1905,7 +1905,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`ErrorEnvelope`](super::ErrorEnvelope): set fields with its methods, then call [`build`](Self::build).
         pub struct ErrorEnvelope {
             data: ::std::result::Result<
@@ -3812,7 +3812,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`SipAttachData`](super::SipAttachData): set fields with its methods, then call [`build`](Self::build).
         pub struct SipAttachData {
             configured: ::std::result::Result<
@@ -4707,7 +4707,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`SipDetachEnvelope`](super::SipDetachEnvelope): set fields with its methods, then call [`build`](Self::build).
         pub struct SipDetachEnvelope {
             data: ::std::result::Result<
@@ -5397,7 +5397,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`SipOptions`](super::SipOptions): set fields with its methods, then call [`build`](Self::build).
         pub struct SipOptions {
             auth_mode: ::std::result::Result<
@@ -5705,7 +5705,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`SipUpdateData`](super::SipUpdateData): set fields with its methods, then call [`build`](Self::build).
         pub struct SipUpdateData {
             register_password_for_pbx: ::std::result::Result<
@@ -5839,7 +5839,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         /// Builds a [`SipUpdateResponse`](super::SipUpdateResponse): set fields with its methods, then call [`build`](Self::build).
         pub struct SipUpdateResponse {
             data: ::std::result::Result<
@@ -6356,6 +6356,93 @@ pub mod types {
                     data: Ok(value.data),
                     errors: Ok(value.errors),
                 }
+            }
+        }
+        impl ::std::fmt::Debug for DiscoveryData {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("DiscoveryData")
+                    .field("attempts", &self.attempts)
+                    .field("completed_at", &self.completed_at)
+                    .field("discovery_id", &self.discovery_id)
+                    .field("host", &self.host)
+                    .field("recommended", &self.recommended)
+                    .field("resolved_addresses", &self.resolved_addresses)
+                    .field(
+                        "srv_records",
+                        &crate::redact::DebugRedacted(&self.srv_records),
+                    )
+                    .field("started_at", &self.started_at)
+                    .field("status", &self.status)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for DiscoveryRecommendation {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("DiscoveryRecommendation")
+                    .field("codecs", &self.codecs)
+                    .field("detected_system", &self.detected_system)
+                    .field("methods", &self.methods)
+                    .field("port", &self.port)
+                    .field("transport", &self.transport)
+                    .field("user_agent", &self.user_agent)
+                    .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for ErrorEnvelope {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ErrorEnvelope")
+                    .field("data", &crate::redact::DebugRedacted(&self.data))
+                    .field("errors", &self.errors)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for SipAttachData {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("SipAttachData")
+                    .field("configured", &self.configured)
+                    .field("failed", &crate::redact::DebugRedacted(&self.failed))
+                    .field("register_password_for_pbx", &self.register_password_for_pbx)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for SipDetachEnvelope {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("SipDetachEnvelope")
+                    .field("data", &crate::redact::DebugRedacted(&self.data))
+                    .field("errors", &self.errors)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for SipOptions {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("SipOptions")
+                    .field("auth_mode", &self.auth_mode)
+                    .field("port", &self.port)
+                    .field("secure_media", &self.secure_media)
+                    .field("sip_password", &self.sip_password)
+                    .field("sip_username", &self.sip_username)
+                    .field("transport", &self.transport)
+                    .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for SipUpdateData {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("SipUpdateData")
+                    .field("register_password_for_pbx", &self.register_password_for_pbx)
+                    .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for SipUpdateResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("SipUpdateResponse")
+                    .field("data", &self.data)
+                    .field("errors", &self.errors)
+                    .field("register_password_for_pbx", &self.register_password_for_pbx)
+                    .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                    .finish()
             }
         }
         impl ApiErrorEntry {
@@ -7043,6 +7130,97 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::std::fmt::Debug for DiscoveryData {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DiscoveryData")
+                .field("attempts", &self.attempts)
+                .field("completed_at", &self.completed_at)
+                .field("discovery_id", &self.discovery_id)
+                .field("host", &self.host)
+                .field("recommended", &self.recommended)
+                .field("resolved_addresses", &self.resolved_addresses)
+                .field("srv_records", &crate::redact::DebugRedacted(&self.srv_records))
+                .field("started_at", &self.started_at)
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for DiscoveryRecommendation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DiscoveryRecommendation")
+                .field("codecs", &self.codecs)
+                .field("detected_system", &self.detected_system)
+                .field("methods", &self.methods)
+                .field("port", &self.port)
+                .field("transport", &self.transport)
+                .field("user_agent", &self.user_agent)
+                .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for ErrorEnvelope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ErrorEnvelope")
+                .field("data", &crate::redact::DebugRedacted(&self.data))
+                .field("errors", &self.errors)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SipAttachData {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SipAttachData")
+                .field("configured", &self.configured)
+                .field("failed", &crate::redact::DebugRedacted(&self.failed))
+                .field("register_password_for_pbx", &self.register_password_for_pbx)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SipDetachEnvelope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SipDetachEnvelope")
+                .field("data", &crate::redact::DebugRedacted(&self.data))
+                .field("errors", &self.errors)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SipHeaders {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("SipHeaders")
+                .field(&crate::redact::DebugRedacted(&self.0))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SipOptions {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SipOptions")
+                .field("auth_mode", &self.auth_mode)
+                .field("port", &self.port)
+                .field("secure_media", &self.secure_media)
+                .field("sip_password", &self.sip_password)
+                .field("sip_username", &self.sip_username)
+                .field("transport", &self.transport)
+                .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SipUpdateData {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SipUpdateData")
+                .field("register_password_for_pbx", &self.register_password_for_pbx)
+                .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SipUpdateResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SipUpdateResponse")
+                .field("data", &self.data)
+                .field("errors", &self.errors)
+                .field("register_password_for_pbx", &self.register_password_for_pbx)
+                .field("extra", &crate::redact::DebugRedacted(&self.extra))
+                .finish()
         }
     }
 }

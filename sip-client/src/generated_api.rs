@@ -498,17 +498,39 @@ impl crate::validate::Validate for SipAttachRequest {
             Some(100u64),
             &at.field("phone_numbers"),
         )?;
+        crate::validate::check_names_something(
+            ::std::iter::empty()
+                .chain(
+                    self
+                        .phone_number
+                        .iter()
+                        .map(|value| (at.field("phone_number"), value.as_str())),
+                )
+                .chain(
+                    self
+                        .phone_numbers
+                        .iter()
+                        .enumerate()
+                        .map(|(index, value)| (
+                            at.field("phone_numbers").index(index),
+                            value.as_str(),
+                        )),
+                )
+                .chain(
+                    self
+                        .trunk_id
+                        .iter()
+                        .map(|value| (at.field("trunk_id"), value.as_str())),
+                ),
+        )?;
         crate::validate::check_one_of(
             &[
-                (
-                    "phone_number",
-                    self.phone_number.as_deref().is_some_and(|text| !text.is_empty()),
-                ),
+                ("phone_number", self.phone_number.is_some()),
                 ("phone_numbers", !self.phone_numbers.is_empty()),
             ],
             at,
         )?;
-        if !(self.trunk_id.as_deref().is_some_and(|text| !text.is_empty())) {
+        if !(self.trunk_id.is_some()) {
             crate::validate::check_e164(
                 ::std::iter::empty()
                     .chain(
@@ -1170,6 +1192,12 @@ pub mod calls {
             let Self { client, phone_numbers, options } = self;
             let phone_numbers = phone_numbers?;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
+            crate::validate::check_items(
+                Some(phone_numbers.as_slice()),
+                Some(1),
+                None,
+                &crate::validate::FieldPath::new("phone_numbers"),
+            )?;
             for value in &phone_numbers {
                 query.push(("phone_numbers[]", value.query_text()));
             }

@@ -48,6 +48,7 @@ impl ClientHooks<RawContext> for Client {
             class,
             retry::deadline_in(context.timeout()),
             info.operation_id,
+            0,
         )
         .await
         .result

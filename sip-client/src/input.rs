@@ -79,6 +79,12 @@ pub enum InputProblem {
         /// The upload's media type, if it has one.
         found: Option<String>,
     },
+    /// Text that names nothing: empty or only white space, where the field takes part in a
+    /// rule that asks whether it is set (`trunk_id: " "` is no trunk).
+    Blank,
+    /// Text holding a control character (a line break, a NUL, an escape), where the API
+    /// expects a name or a number.
+    ControlCharacter,
     /// Anything else, said in words.
     Other(String),
 }
@@ -107,10 +113,10 @@ impl fmt::Display for InputProblem {
             InputProblem::TooShort { min } => write!(f, "must be at least {min} characters"),
             InputProblem::TooLong { max } => write!(f, "must be at most {max} characters"),
             InputProblem::TooFewItems { min, found } => {
-                write!(f, "must have at least {min} items, has {found}")
+                write!(f, "must have at least {min} {}, has {found}", items(*min))
             }
             InputProblem::TooManyItems { max, found } => {
-                write!(f, "must have at most {max} items, has {found}")
+                write!(f, "must have at most {max} {}, has {found}", items(*max))
             }
             InputProblem::Conflicts { with } => {
                 write!(f, "cannot be set together with `{with}`; set one of them")
@@ -132,9 +138,15 @@ impl fmt::Display for InputProblem {
                 }
                 write!(f, "; the API accepts {}", allowed.join(", "))
             }
+            InputProblem::Blank => f.write_str("is blank; leave it out or give a value"),
+            InputProblem::ControlCharacter => f.write_str("holds a control character"),
             InputProblem::Other(text) => f.write_str(text),
         }
     }
+}
+
+fn items(count: u64) -> &'static str {
+    if count == 1 { "item" } else { "items" }
 }
 
 /// The problem is part of the message (and typed in [`InvalidInput::problem`]), so it is not

@@ -16,6 +16,7 @@ mod json_error;
 mod open_enum;
 mod phone;
 mod random;
+mod redact;
 mod retry;
 mod secret;
 mod timestamp;

@@ -218,6 +218,10 @@ pub(crate) struct Outcome {
 /// shorter) as its reqwest timeout, which covers connecting, sending and reading the whole
 /// body; a retry whose wait would end past the deadline is not made, and the last answer is
 /// returned at once instead.
+///
+/// `attempts_before` counts the attempts already made for this call (when its last answer
+/// broke off while its body was read: [`wait_after_broken_body`]).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn execute(
     http: &reqwest::Client,
     first: reqwest::Request,
@@ -226,8 +230,9 @@ pub(crate) async fn execute(
     class: RetryClass,
     deadline: Option<Instant>,
     operation: &'static str,
+    attempts_before: u32,
 ) -> Outcome {
-    let mut attempts = 0;
+    let mut attempts = attempts_before;
     let mut request = first;
     loop {
         attempts += 1;
@@ -258,45 +263,23 @@ pub(crate) async fn execute(
             }
             Err(err) => TransportErrorKind::of(err).is_retryable(),
         };
-        if !transient || attempts > policy.max_retries {
-            return Outcome {
-                result,
-                attempts,
-                stop: None,
-            };
-        }
-        let retryable = match &result {
+        let repeatable = || match &result {
             Ok(response) => answer_is_retryable(class, response.status(), response.headers()),
             Err(err) => failure_is_retryable(class, err),
         };
-        if !retryable {
-            span.in_scope(|| {
-                tracing::debug!("not retrying: the request may have reached the server")
-            });
-            return Outcome {
-                result,
-                attempts,
-                stop: Some(Stop::NotRepeatable),
-            };
-        }
-        let wait = policy.delay_after(attempts, result.as_ref().ok().map(|r| r.headers()));
-        if let Some(deadline) = deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if wait >= left {
-                span.in_scope(|| {
-                    tracing::debug!(
-                        ?wait,
-                        ?left,
-                        "not retrying: the wait would pass the deadline"
-                    )
-                });
+        let headers = result.as_ref().ok().map(|r| r.headers());
+        let wait = match span
+            .in_scope(|| next_attempt(policy, attempts, deadline, transient, repeatable, headers))
+        {
+            Ok(wait) => wait,
+            Err(stop) => {
                 return Outcome {
                     result,
                     attempts,
-                    stop: Some(Stop::WaitPastDeadline { wait, left }),
+                    stop,
                 };
             }
-        }
+        };
         let Some(next) = again() else {
             return Outcome {
                 result,
@@ -310,6 +293,61 @@ pub(crate) async fn execute(
         tokio::time::sleep(wait).await;
         request = next;
     }
+}
+
+/// What follows attempt number `attempts` that failed: the wait before the next one, or why
+/// there is none (`None`: the failure is final, or the retries are spent). `repeatable`
+/// says whether the operation allows sending this request again after this failure.
+fn next_attempt(
+    policy: &RetryPolicy,
+    attempts: u32,
+    deadline: Option<Instant>,
+    transient: bool,
+    repeatable: impl FnOnce() -> bool,
+    headers: Option<&HeaderMap>,
+) -> Result<Duration, Option<Stop>> {
+    if !transient || attempts > policy.max_retries {
+        return Err(None);
+    }
+    if !repeatable() {
+        tracing::debug!("not retrying: the request may have reached the server");
+        return Err(Some(Stop::NotRepeatable));
+    }
+    let wait = policy.delay_after(attempts, headers);
+    if let Some(deadline) = deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if wait >= left {
+            tracing::debug!(
+                ?wait,
+                ?left,
+                "not retrying: the wait would pass the deadline"
+            );
+            return Err(Some(Stop::WaitPastDeadline { wait, left }));
+        }
+    }
+    Ok(wait)
+}
+
+/// After attempt number `attempts` got an answer whose body broke off while it was read (a
+/// connection cut, the attempt's timeout): the wait before the call is made again, by the
+/// rules of [`execute`], or why it is not. The request reached the server, so only an
+/// operation that may repeat it is made again.
+pub(crate) fn wait_after_broken_body(
+    policy: &RetryPolicy,
+    class: RetryClass,
+    err: &reqwest::Error,
+    attempts: u32,
+    deadline: Option<Instant>,
+) -> Result<Duration, Option<Stop>> {
+    let transient = TransportErrorKind::of(err).is_retryable();
+    next_attempt(
+        policy,
+        attempts,
+        deadline,
+        transient,
+        || class.may_repeat(),
+        None,
+    )
 }
 
 #[cfg(test)]

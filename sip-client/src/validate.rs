@@ -157,6 +157,23 @@ pub(crate) fn check_one_of(set: &[(&str, bool)], at: &FieldPath) -> Result<(), I
     }
 }
 
+/// Text that takes part in a cross-field rule must name something: not blank (a rule asks
+/// whether a field is sent, and `trunk_id: " "` sent is no trunk) and without control
+/// characters (no trunk ID or number holds one).
+pub(crate) fn check_names_something<'a>(
+    texts: impl IntoIterator<Item = (FieldPath, &'a str)>,
+) -> Result<(), InvalidInput> {
+    for (at, text) in texts {
+        if text.trim().is_empty() {
+            return Err(at.error(InputProblem::Blank));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(at.error(InputProblem::ControlCharacter));
+        }
+    }
+    Ok(())
+}
+
 /// Rule `e164-unless`: unless the exempting field is set, each number must be E.164.
 pub(crate) fn check_e164<'a>(
     numbers: impl IntoIterator<Item = (FieldPath, &'a str)>,
@@ -283,7 +300,7 @@ mod tests {
         let err = check_items(Some(&items[..0]), Some(1), None, &at).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid `phone_numbers`: must have at least 1 items, has 0"
+            "invalid `phone_numbers`: must have at least 1 item, has 0"
         );
         // Both bounds are inclusive.
         assert!(check_items(Some(&items[..1]), Some(1), None, &at).is_ok());

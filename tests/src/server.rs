@@ -56,6 +56,16 @@ pub enum Reply {
         /// The bytes actually sent.
         body: Vec<u8>,
     },
+    /// Announces `declared_len` bytes, sends `body` (shorter), then waits `stall` before
+    /// closing: an answer that stops in the middle of its body.
+    StallInBody {
+        /// The `Content-Length` announced.
+        declared_len: usize,
+        /// The bytes sent before the stall.
+        body: Vec<u8>,
+        /// How long the answer stalls.
+        stall: Duration,
+    },
     /// A chunked answer of `chunks` chunks of `chunk_size` bytes each (for size limits).
     Chunked {
         /// Status code.
@@ -357,6 +367,18 @@ async fn answer(
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(&body).await?;
             stream.shutdown().await?;
+            return Ok(false);
+        }
+        Reply::StallInBody {
+            declared_len,
+            body,
+            stall,
+        } => {
+            let head = json_head(200, &format!("content-length: {declared_len}"));
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.flush().await?;
+            tokio::time::sleep(stall).await;
             return Ok(false);
         }
         Reply::Chunked {

@@ -230,10 +230,11 @@ async fn attach_refuses_101_numbers_and_sends_100() {
     assert_eq!(body["phone_numbers"], json!(numbers(100)));
 }
 
-/// An empty `trunk_id` names no trunk: it does not exempt a number from E.164, and an
-/// empty `phone_number` is no number.
+/// Blank text names nothing: a blank `trunk_id` is refused rather than taken as a trunk
+/// that exempts the numbers from E.164, and a blank `phone_number` is refused rather than
+/// counted as absent (and sent beside `phone_numbers`) or as a number.
 #[tokio::test]
-async fn an_empty_trunk_id_exempts_nothing() {
+async fn blank_numbers_and_trunk_ids_are_refused() {
     let server = server_for("attach_sip").await;
     let client = client_of(&server);
     let did = |trunk: &str| {
@@ -242,21 +243,53 @@ async fn an_empty_trunk_id_exempts_nothing() {
             .trunk_id(trunk.to_owned())
             .directions(vec![outbound()])
     };
-    let err = refusal(client.attach_sip(did("")).await);
-    assert_eq!(err.field, "body.phone_number");
+    for blank in ["", " ", "\t"] {
+        let err = refusal(client.attach_sip(did(blank)).await);
+        assert_eq!(err.field, "body.trunk_id", "{blank:?}");
+        assert_eq!(err.problem, InputProblem::Blank, "{blank:?}");
+    }
+    let err = refusal(client.attach_sip(did("trunk\n1")).await);
     assert_eq!(
-        err.problem,
-        InputProblem::PhoneNumber(PhoneNumberError::MissingPlus)
+        (err.field.as_str(), err.problem),
+        ("body.trunk_id", InputProblem::ControlCharacter)
     );
-    let empty = SipAttachRequest::builder()
+    // The probe's case: a blank `phone_number` beside `phone_numbers`, under a trunk.
+    let both = SipAttachRequest::builder()
         .phone_number(String::new())
-        .trunk_id(String::new())
+        .phone_numbers(vec!["+14150000000".to_owned()])
+        .trunk_id("trunk_1".to_owned())
         .directions(vec![outbound()]);
-    let err = refusal(client.attach_sip(empty).await);
-    assert_eq!(err.field, "body.phone_number");
-    assert!(
-        matches!(err.problem, InputProblem::MissingOneOf { .. }),
-        "{err}"
+    let err = refusal(client.attach_sip(both).await);
+    assert_eq!(
+        (err.field.as_str(), err.problem),
+        ("body.phone_number", InputProblem::Blank)
+    );
+    for (list, field, problem) in [
+        (
+            vec!["1001", ""],
+            "body.phone_numbers[1]",
+            InputProblem::Blank,
+        ),
+        (
+            vec!["10\u{0}01"],
+            "body.phone_numbers[0]",
+            InputProblem::ControlCharacter,
+        ),
+    ] {
+        let request = SipAttachRequest::builder()
+            .phone_numbers(list.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())
+            .trunk_id("trunk_1".to_owned())
+            .directions(vec![outbound()]);
+        let err = refusal(client.attach_sip(request).await);
+        assert_eq!(
+            (err.field.as_str(), err.problem),
+            (field, problem),
+            "{list:?}"
+        );
+    }
+    assert_eq!(
+        InvalidInput::new("body.trunk_id", InputProblem::Blank).to_string(),
+        "invalid `body.trunk_id`: is blank; leave it out or give a value"
     );
     assert_nothing_sent(&server);
     // A trunk named: the DID is sent as given.
@@ -587,6 +620,23 @@ async fn an_invalid_number_in_the_port_check_array_is_refused() {
     assert_nothing_sent(&server);
     // The index is the number's, under the parameter's name.
     assert!(err.field.ends_with("[1]"), "{}", err.field);
+}
+
+/// A required array parameter sent as repeated `phone_numbers[]=` has no parameter at all
+/// when it has no items: it is refused, not sent without it.
+#[tokio::test]
+async fn the_port_check_needs_at_least_one_number() {
+    let server = server_for("check_port_eligibility").await;
+    let client = client_of(&server);
+    let err = refusal(client.check_port_eligibility(Vec::<String>::new()).await);
+    assert_eq!(err.field, "phone_numbers");
+    assert_eq!(err.problem, InputProblem::TooFewItems { min: 1, found: 0 });
+    assert_nothing_sent(&server);
+    client
+        .check_port_eligibility(vec!["+14150000000".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]

@@ -206,3 +206,88 @@ async fn a_redirect_to_another_origin_names_that_origin() {
     );
     assert_eq!(elsewhere.request_count(), 0);
 }
+
+/// The errors of a `get_sip_config` call answered with `reply`.
+async fn get_error(reply: Reply) -> Error {
+    let server = TestServer::always(reply).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    client
+        .get_sip_config("+14150000000".to_owned())
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn an_api_key_the_server_echoes_is_masked_in_the_library_errors() {
+    use sip_client_tests::TEST_API_KEY;
+    let echoed = format!("the key {TEST_API_KEY} is not valid");
+    for reply in [
+        // Bland's error envelope, under an error status and under a success status.
+        Reply::json(
+            401,
+            json!({"errors": [{"error": "BAD_KEY", "message": echoed}]}).to_string(),
+        ),
+        Reply::json(
+            200,
+            json!({"data": null, "errors": [{"error": echoed, "message": "x"}]}).to_string(),
+        ),
+        // An answer that is no envelope: its excerpt.
+        Reply::Respond {
+            status: 418,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: format!("<html>{echoed}</html>").into_bytes(),
+        },
+    ] {
+        let err = get_error(reply).await;
+        for view in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!view.contains(TEST_API_KEY), "{view}");
+            assert!(view.contains("the key <api key> is not valid"), "{view}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn raw_json_in_answers_has_its_secret_looking_keys_redacted_in_debug() {
+    let mut answer: serde_json::Value =
+        serde_json::from_slice(&sip_client_tests::fixture("ops/get_sip_config.json")).unwrap();
+    answer["data"]["inbound"]["options"] = json!({"SIP_PASSWORD": "LEAK1", "auth_token": "LEAK2",
+        "pbx_pass": "LEAK3", "mapping": "kept"});
+    answer["data"]["inbound"]["headers"] = json!([{"password": "LEAK4", "name": "X-Kept"}]);
+    let server = TestServer::always(Reply::json(200, answer.to_string())).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let config = client
+        .get_sip_config("+14150000000".to_owned())
+        .await
+        .unwrap();
+    let inbound = config.inbound.as_ref().unwrap();
+    // Decoded unchanged: only Debug hides the values.
+    assert_eq!(
+        inbound.options.as_ref().unwrap().extra["SIP_PASSWORD"],
+        "LEAK1"
+    );
+    for view in [format!("{config:?}"), format!("{config:#?}")] {
+        for leak in ["LEAK1", "LEAK2", "LEAK3", "LEAK4"] {
+            assert!(!view.contains(leak), "{view}");
+        }
+        assert!(
+            view.contains(r#""SIP_PASSWORD": String("<redacted>")"#),
+            "{view}"
+        );
+        assert!(view.contains(r#""mapping": String("kept")"#), "{view}");
+        assert!(view.contains("X-Kept"), "{view}");
+    }
+}
+
+#[test]
+fn builders_of_raw_json_redact_it_in_debug_too() {
+    let mut extra = serde_json::Map::new();
+    extra.insert("register_secret".into(), json!("LEAK5"));
+    extra.insert("transport".into(), json!("tls"));
+    let builder = sip_client::SipOptions::builder().extra(extra);
+    let view = format!("{builder:?}");
+    assert!(!view.contains("LEAK5"), "{view}");
+    assert!(view.contains(r#""transport": String("tls")"#), "{view}");
+    let options = builder.build().unwrap();
+    let view = format!("{options:?}");
+    assert!(!view.contains("LEAK5"), "{view}");
+}

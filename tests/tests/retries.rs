@@ -285,3 +285,68 @@ async fn config_answers_decode_after_a_retry() {
     let data = client.get_sip_config(number()).await.unwrap();
     assert_eq!(data.outbound.unwrap().id, "def789");
 }
+
+/// The first `broken` answers break off in the middle of their body; the next is `then`.
+async fn breaking_server(broken: Reply, then: Reply) -> TestServer {
+    TestServer::start(move |n, _| if n == 0 { broken.clone() } else { then.clone() }).await
+}
+
+fn cut_short() -> Reply {
+    Reply::Truncated {
+        status: 200,
+        declared_len: 500,
+        body: br#"{"data": {"inbound""#.to_vec(),
+    }
+}
+
+fn stalled_in_body() -> Reply {
+    Reply::StallInBody {
+        declared_len: 500,
+        body: br#"{"data": {"inbound""#.to_vec(),
+        stall: Duration::from_secs(20),
+    }
+}
+
+#[tokio::test]
+async fn a_read_whose_answer_broke_off_in_its_body_is_repeated() {
+    for broken in [cut_short(), stalled_in_body()] {
+        let server = breaking_server(broken.clone(), config()).await;
+        let client = stalling_client(&server);
+        let config = client.get_sip_config(number()).await;
+        assert!(config.is_ok(), "{broken:?}: {config:?}");
+        assert_eq!(server.request_count(), 2, "{broken:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_read_whose_answers_keep_breaking_off_says_how_many_attempts_it_made() {
+    let server = TestServer::always(cut_short()).await;
+    let client = stalling_client(&server);
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::Transport(transport) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert_eq!(transport.kind, TransportErrorKind::Body);
+    assert_eq!(transport.attempts, 4, "the first attempt and 3 retries");
+    assert_eq!(transport.not_retried, None);
+    assert_eq!(server.request_count(), 4);
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_broke_off_in_its_body_is_not_repeated() {
+    for broken in [cut_short(), stalled_in_body()] {
+        let server = breaking_server(broken.clone(), detached()).await;
+        let client = stalling_client(&server);
+        let err = client.detach_sip(detach_body()).await.unwrap_err();
+        let Error::Transport(transport) = &err else {
+            panic!("{broken:?}: expected a transport error, got {err:?}")
+        };
+        assert_eq!(transport.attempts, 1, "{broken:?}");
+        assert_eq!(
+            transport.not_retried,
+            Some(NotRetried::MayHaveBeenApplied),
+            "{broken:?}"
+        );
+        assert_eq!(server.request_count(), 1, "{broken:?}");
+    }
+}

@@ -1,0 +1,514 @@
+//! What looks secret, and how it is hidden where the client cannot type it: values under
+//! keys that look secret (in JSON values, in the `Debug` of raw JSON the API types keep, and
+//! in the text of an unexpected answer), and the API key echoed back in an error answer.
+//!
+//! The typed secrets ([`SipSecret`](crate::SipSecret), [`SipCredentials`](crate::SipCredentials))
+//! and [`to_redacted_json`](crate::to_redacted_json) are in `secret.rs`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+
+use crate::secret::REDACTED;
+
+/// Whether a key names a secret (the rule of [`to_redacted_json`](crate::to_redacted_json)).
+fn looks_secret(key: &str) -> bool {
+    const WORDS: [&str; 11] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "credential",
+        "api_key",
+        "api-key",
+        "apikey",
+        "private_key",
+        "privatekey",
+        "authorization",
+    ];
+    // Short words that name a secret only as the last word of the key, the noun it names:
+    // `pbx_pass`, `pin`, `userPwd`, but not `mapping`, `bypass` or `pin_required`.
+    const LAST_WORDS: [&str; 6] = ["pass", "pwd", "pin", "passcode", "passphrase", "otp"];
+    let lower = key.to_lowercase();
+    WORDS.iter().any(|word| lower.contains(word))
+        || key_words(key)
+            .last()
+            .is_some_and(|word| LAST_WORDS.contains(&word.to_lowercase().as_str()))
+}
+
+/// The words of a key: split at every character that is not a letter or digit, and where
+/// a lower-case letter is followed by an upper-case one (`userPwd`: `user`, `Pwd`).
+fn key_words(key: &str) -> impl Iterator<Item = &str> {
+    let mut starts = Vec::new();
+    let mut previous: Option<char> = None;
+    for (at, c) in key.char_indices() {
+        if previous.is_some_and(|p| p.is_lowercase() && c.is_uppercase()) {
+            starts.push(at);
+        }
+        previous = Some(c);
+    }
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for at in starts {
+        pieces.push(&key[from..at]);
+        from = at;
+    }
+    pieces.push(&key[from..]);
+    pieces
+        .into_iter()
+        .flat_map(|piece| piece.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| !word.is_empty())
+}
+
+/// Redacts every scalar under a key that looks secret; `secret` says that `value` is
+/// under one already.
+pub(crate) fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                redact_secret_keys(value, secret || looks_secret(key));
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                redact_secret_keys(item, secret);
+            }
+        }
+        Value::Null => {}
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            if secret {
+                *value = Value::String(REDACTED.to_owned());
+            }
+        }
+    }
+}
+
+/// JSON text, possibly cut short or not JSON at all (the first bytes of an unexpected
+/// answer), with the values under keys that look secret (the rule of [`to_redacted_json`])
+/// written as `"<redacted>"`: a string, a number or a boolean directly, and every such
+/// value inside an object or array. Everything else is kept byte for byte; a value cut off
+/// by the end of the text is redacted as far as it goes. A string that quotes JSON (an
+/// error message repeating the request) is redacted inside the same way.
+///
+/// Text that is not JSON passes through unchanged unless it holds a double-quoted key that
+/// looks secret followed by `:`: single-quoted keys, `key=value` and `key: value` lines are
+/// not recognised.
+pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    // Up to where `text` has been copied to `out`: 0 while nothing was replaced.
+    let mut copied = 0;
+    let mut depth = 0usize;
+    // The depth of the container that a secret key opened, while inside it.
+    let mut secret_container: Option<usize> = None;
+    // A secret key and its `:` were read: the next value is secret.
+    let mut secret_value = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        // What the token from `start` to `at` is written as, when not as it is.
+        let replacement: Option<String> = match bytes[at] {
+            b'"' => {
+                let closed;
+                (at, closed) = string_end(bytes, at);
+                let colon = bytes[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|offset| bytes[at + offset] == b':');
+                if colon {
+                    // A key: never redacted itself; it decides the value after it.
+                    let key = serde_json::from_str::<String>(&text[start..at])
+                        .unwrap_or_else(|_| text[start..at].to_owned());
+                    secret_value = secret_container.is_none() && looks_secret(&key);
+                    None
+                } else if std::mem::take(&mut secret_value) || secret_container.is_some() {
+                    Some(redacted_token())
+                } else {
+                    redact_nested(&text[start..at], closed)
+                }
+            }
+            b'{' | b'[' => {
+                if std::mem::take(&mut secret_value) && secret_container.is_none() {
+                    secret_container = Some(depth);
+                }
+                depth += 1;
+                at += 1;
+                None
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if secret_container == Some(depth) {
+                    secret_container = None;
+                }
+                at += 1;
+                None
+            }
+            b',' => {
+                secret_value = false;
+                at += 1;
+                None
+            }
+            b':' => {
+                at += 1;
+                None
+            }
+            b if b.is_ascii_whitespace() => {
+                at += 1;
+                None
+            }
+            _ => {
+                // A bare token: a number, `true`, `false`, `null`, or text that is not JSON.
+                at += bytes[at..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
+                    .unwrap_or(bytes.len() - at);
+                let secret = std::mem::take(&mut secret_value) || secret_container.is_some();
+                (secret && &text[start..at] != "null").then(redacted_token)
+            }
+        };
+        if let Some(replacement) = replacement {
+            out.push_str(&text[copied..start]);
+            out.push_str(&replacement);
+            copied = at;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// A redacted value as a JSON token: `"<redacted>"`.
+fn redacted_token() -> String {
+    format!("\"{REDACTED}\"")
+}
+
+/// Where the JSON string opening at `open` ends (just after its closing quote), and
+/// whether it is closed; the end of `bytes` when it is cut short.
+fn string_end(bytes: &[u8], open: usize) -> (usize, bool) {
+    let mut at = open + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return (at + 1, true),
+            _ => at += 1,
+        }
+    }
+    (bytes.len(), false)
+}
+
+/// A JSON string that quotes JSON (an error message that repeats the request:
+/// `"upstream said: {\"sip_password\": \"...\"}"`): its text redacted the same way and
+/// written back as a JSON string (still open if it was cut short); `None` when it quotes
+/// nothing secret.
+fn redact_nested(token: &str, closed: bool) -> Option<String> {
+    if !token.contains("\\\"") {
+        return None;
+    }
+    let text: String = if closed {
+        serde_json::from_str(token).ok()?
+    } else {
+        serde_json::from_str(&format!("{token}\"")).ok()?
+    };
+    let Cow::Owned(redacted) = redact_json_text(&text) else {
+        return None;
+    };
+    let mut written = serde_json::to_string(&redacted).ok()?;
+    if !closed {
+        written.pop();
+    }
+    Some(written)
+}
+
+/// The shortest key masked: a shorter one is no real key, and masking it would garble the
+/// text around it.
+const MIN_MASKED_KEY: usize = 8;
+
+/// The key as [`mask_key`] looks for it (without surrounding white space), when long
+/// enough to mask.
+pub(crate) fn maskable_key(key: &str) -> Option<Box<str>> {
+    let key = key.trim();
+    (key.len() >= MIN_MASKED_KEY).then(|| key.into())
+}
+
+/// `body` with every occurrence of `key` written as `<api key>`: a server that echoes the
+/// key in an error message (`invalid key sk-...`) does not put it into the error's
+/// `Display`, `Debug` or logs. Only the key as sent is found, not an escaped or cut copy.
+pub(crate) fn mask_key(body: Bytes, key: &str) -> Bytes {
+    let mut copied = 0;
+    let mut out: Vec<u8> = Vec::new();
+    for at in memchr::memmem::find_iter(&body, key.as_bytes()) {
+        if at < copied {
+            continue;
+        }
+        out.extend_from_slice(&body[copied..at]);
+        out.extend_from_slice(b"<api key>");
+        copied = at + key.len();
+    }
+    if copied == 0 {
+        return body;
+    }
+    out.extend_from_slice(&body[copied..]);
+    Bytes::from(out)
+}
+
+/// `Debug` of raw JSON held by a type of the API (the unknown keys of `extra`, a list of
+/// untyped items): as derived, but with every value under a key that looks secret written
+/// as `"<redacted>"`, the rule of [`to_redacted_json`](crate::to_redacted_json). The
+/// generated `Debug` of a type that holds raw JSON writes those fields through it.
+pub(crate) struct DebugRedacted<'a, T: ?Sized>(pub(crate) &'a T);
+
+/// Raw JSON, or a container of it, whose `Debug` [`DebugRedacted`] redacts.
+pub(crate) trait RedactedDebug {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<T: RedactedDebug + ?Sized> fmt::Debug for DebugRedacted<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt_redacted(f)
+    }
+}
+
+impl RedactedDebug for serde_json::Value {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut value = self.clone();
+        redact_secret_keys(&mut value, false);
+        fmt::Debug::fmt(&value, f)
+    }
+}
+
+impl RedactedDebug for serde_json::Map<String, serde_json::Value> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut value = serde_json::Value::Object(self.clone());
+        redact_secret_keys(&mut value, false);
+        match &value {
+            serde_json::Value::Object(map) => fmt::Debug::fmt(map, f),
+            other => fmt::Debug::fmt(other, f),
+        }
+    }
+}
+
+impl<T: RedactedDebug> RedactedDebug for Option<T> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Some(value) => f.debug_tuple("Some").field(&DebugRedacted(value)).finish(),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+impl<T: RedactedDebug> RedactedDebug for Vec<T> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(DebugRedacted))
+            .finish()
+    }
+}
+
+impl<K: fmt::Debug, V: RedactedDebug> RedactedDebug for std::collections::HashMap<K, V> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(key, value)| (key, DebugRedacted(value))))
+            .finish()
+    }
+}
+
+/// A builder's field: its value, or why it has none.
+impl<T: RedactedDebug> RedactedDebug for Result<T, String> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ok(value) => f.debug_tuple("Ok").field(&DebugRedacted(value)).finish(),
+            Err(why) => f.debug_tuple("Err").field(why).finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::to_redacted_json;
+
+    #[test]
+    fn keys_that_look_secret_are_redacted_whatever_their_case() {
+        for key in [
+            "password",
+            "SIP_PASSWORD",
+            "passwd",
+            "client_secret",
+            "Session-Token",
+            "credentials",
+            "api_key",
+            "x-api-key",
+            "apiKey",
+            "private_key",
+        ] {
+            assert!(looks_secret(key), "{key}");
+        }
+        for key in [
+            "username",
+            "auth_mode",
+            "port",
+            "sip_endpoint",
+            "pin_required",
+        ] {
+            assert!(!looks_secret(key), "{key}");
+        }
+        let value = serde_json::json!({
+            "username": "u",
+            "Token": 5,
+            "deep": [{"secret_flag": true, "list": {"api_key": ["a", null]}}],
+        });
+        assert_eq!(
+            to_redacted_json(&value).unwrap(),
+            serde_json::json!({
+                "username": "u",
+                "Token": REDACTED,
+                "deep": [{"secret_flag": REDACTED, "list": {"api_key": [REDACTED, null]}}],
+            })
+        );
+    }
+
+    #[test]
+    fn text_redaction_agrees_with_value_redaction_on_whole_json() {
+        let text = r#"{"errors": [{"error": "BAD_AUTH", "message": "password rejected"}],
+            "request": {"sip_username": "u", "sip_password": "hunter2!x", "port": 5061,
+            "register_auth": {"username": "u", "Password": "pw\"123456"},
+            "API_KEY": 12345678, "token": null, "enabled": true,
+            "credentials": {"user": "a", "list": ["b", 7, false, null, {"c": "d"}]},
+            "secret": {"inner": {"x": [1, {"y": 2}]}, "then": "e-after-inner"},
+            "after": "kept", "numbers": [1, 2]}}"#;
+        let redacted = redact_json_text(text);
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&redacted).unwrap(),
+            to_redacted_json(&value).unwrap(),
+            "{redacted}"
+        );
+        for secret in [
+            "hunter2",
+            "123456",
+            "12345678",
+            "\"b\"",
+            "\"d\"",
+            "false",
+            "e-after-inner",
+        ] {
+            assert!(!redacted.contains(secret), "{secret} in {redacted}");
+        }
+        // Layout and whatever is not secret are kept byte for byte.
+        assert!(
+            redacted.starts_with(
+                r#"{"errors": [{"error": "BAD_AUTH", "message": "password rejected"}],"#
+            )
+        );
+        assert!(
+            redacted.contains(r#""token": null, "enabled": true,"#),
+            "{redacted}"
+        );
+        assert!(
+            redacted.ends_with(r#""after": "kept", "numbers": [1, 2]}}"#),
+            "{redacted}"
+        );
+    }
+
+    #[test]
+    fn text_redaction_handles_cut_and_foreign_text() {
+        // Cut inside a secret string, inside a secret container, or inside a key.
+        assert_eq!(
+            redact_json_text(r#"{"a": 1, "sip_password": "hunt"#),
+            r#"{"a": 1, "sip_password": "<redacted>""#
+        );
+        assert_eq!(
+            redact_json_text(r#"{"credentials": {"u": "a", "p": ["x"#),
+            r#"{"credentials": {"u": "<redacted>", "p": ["<redacted>""#
+        );
+        assert_eq!(redact_json_text(r#"{"sip_pass"#), r#"{"sip_pass"#);
+        // Cut inside a secret number, and inside one that is not secret.
+        assert_eq!(
+            redact_json_text(r#"{"token": 1234"#),
+            r#"{"token": "<redacted>""#
+        );
+        assert_eq!(redact_json_text(r#"{"port": 506"#), r#"{"port": 506"#);
+        // JSON quoted in a string (an error repeating the request) is redacted inside,
+        // closed or cut short; a string that quotes nothing secret is kept as it is.
+        assert_eq!(
+            redact_json_text(
+                r#"{"error": "upstream said: {\"sip_password\":\"hunter2\"}", "n": 1}"#
+            ),
+            r#"{"error": "upstream said: {\"sip_password\":\"<redacted>\"}", "n": 1}"#
+        );
+        assert_eq!(
+            redact_json_text(r#"{"error": "said: {\"headers\": {\"Authorization\": \"sk-1"#),
+            r#"{"error": "said: {\"headers\": {\"Authorization\": \"<redacted>\""#
+        );
+        let plain = r#"{"error": "said: {\"port\": 5061}"}"#;
+        assert!(matches!(
+            redact_json_text(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // Whitespace may stand between a key and its colon, as between any JSON tokens.
+        assert_eq!(
+            redact_json_text("{\"sip_password\" \n\t: \"x\", \"a\"  :  1}"),
+            "{\"sip_password\" \n\t: \"<redacted>\", \"a\"  :  1}"
+        );
+        // An escaped key is read as JSON reads it; an escaped quote does not end a value.
+        assert_eq!(
+            redact_json_text(r#"{"pass\u0077ord": "a\"b", "x": "y"}"#),
+            r#"{"pass\u0077ord": "<redacted>", "x": "y"}"#
+        );
+        // Text that is not JSON, or JSON without secrets, is returned as it is, borrowed.
+        for text in [
+            "<html><a href=\"x\">password</a> token: 5</html>",
+            r#"{"message": "wrong password", "user": "x"#,
+            "",
+            r#"{"message": "Invalid password", "passwords": null}"#,
+            "é☎ \\ \"",
+        ] {
+            assert!(
+                matches!(redact_json_text(text), std::borrow::Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_secret_words_count_only_as_the_last_word_of_a_key() {
+        for key in [
+            "pbx_pass", "PIN", "user-pin", "userPwd", "sipPass", "otp", "passcode",
+        ] {
+            assert!(looks_secret(key), "{key}");
+        }
+        for key in [
+            "mapping",
+            "header_mappings",
+            "bypass",
+            "passthrough",
+            "shipping",
+            "pin_required",
+            "pass_through",
+        ] {
+            assert!(!looks_secret(key), "{key}");
+        }
+        assert_eq!(
+            key_words("sipUserPwd2-x_y").collect::<Vec<_>>(),
+            ["sip", "User", "Pwd2", "x", "y"]
+        );
+    }
+
+    #[test]
+    fn an_echoed_key_is_masked_wherever_it_occurs() {
+        let key = "sk-0123456789";
+        let body = Bytes::from(format!("{key}: bad {key}{key} end"));
+        assert_eq!(mask_key(body, key), "<api key>: bad <api key><api key> end");
+        let untouched = Bytes::from_static(b"nothing here");
+        assert_eq!(mask_key(untouched.clone(), key), untouched);
+        assert_eq!(
+            maskable_key("  sk-0123456789 \n").as_deref(),
+            Some("sk-0123456789")
+        );
+        assert_eq!(maskable_key("short"), None);
+    }
+}
