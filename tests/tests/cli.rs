@@ -393,6 +393,28 @@ async fn audit_input_that_cannot_be_read_is_a_usage_error_before_any_request() {
     assert_eq!(server.request_count(), 0);
 }
 
+/// `/dev/zero` has no line end: the audit stops with a usage error instead of reading it
+/// forever.
+#[cfg(unix)]
+#[tokio::test]
+async fn audit_of_an_endless_line_is_a_usage_error() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let url = server.url();
+    let output = bland_sip(
+        &["audit", "--numbers", "/dev/zero", "--base-url", &url],
+        None,
+    )
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: cannot read the numbers: a line of more than 1 MiB: this is not a list of \
+         numbers\n"
+    );
+    assert_eq!(server.request_count(), 0);
+}
+
 #[tokio::test]
 async fn no_command_shows_the_commands_and_exits_2() {
     let output = bland_sip(&[], None).await;

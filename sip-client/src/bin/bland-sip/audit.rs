@@ -20,6 +20,10 @@ use crate::support::{self, Failure};
 /// The longest line kept: far more than any phone number with comments.
 const MAX_LINE: usize = 1024;
 
+/// The longest line skipped (and reported as too long) before the input is judged not to be
+/// a list of numbers at all: `/dev/zero` or a binary file has no line end to wait for.
+const MAX_SKIPPED_LINE: usize = 1024 * 1024;
+
 pub(crate) fn command() -> Command {
     Command::new("audit")
         .about("Look up many numbers; print one JSON line per number, in input order")
@@ -192,11 +196,13 @@ fn secret_aware<T: serde::Serialize>(value: &T, show_secrets: bool) -> Value {
     json.unwrap_or(Value::Null)
 }
 
-/// Reads one line, keeping at most `MAX_LINE` bytes of it; `None` at the end of input.
+/// Reads one line, keeping at most `MAX_LINE` bytes of it; `None` at the end of input. A
+/// line of more than `MAX_SKIPPED_LINE` bytes is an error: the input is no list of numbers.
 async fn next_line(reader: &mut (impl AsyncBufRead + Unpin)) -> std::io::Result<Option<RawLine>> {
     let mut line = Vec::new();
     let mut too_long = false;
     let mut read_any = false;
+    let mut length = 0usize;
     loop {
         let buffer = reader.fill_buf().await?;
         if buffer.is_empty() {
@@ -211,6 +217,16 @@ async fn next_line(reader: &mut (impl AsyncBufRead + Unpin)) -> std::io::Result<
             Some(end) => (&buffer[..end], end + 1, true),
             None => (buffer, buffer.len(), false),
         };
+        length = length.saturating_add(part.len());
+        if length > MAX_SKIPPED_LINE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a line of more than {} MiB: this is not a list of numbers",
+                    MAX_SKIPPED_LINE >> 20
+                ),
+            ));
+        }
         if !too_long {
             if line.len() + part.len() > MAX_LINE {
                 too_long = true;
@@ -337,6 +353,26 @@ mod tests {
             [
                 Some("+14150000004".to_owned()),
                 Some(format!("invalid: (a line of more than {MAX_LINE} bytes)")),
+            ]
+        );
+        // A line too long to be skipped ends the input: it is no list of numbers.
+        let endless = vec![0u8; MAX_SKIPPED_LINE + 1];
+        let mut reader = BufReader::with_capacity(4096, &endless[..]);
+        let Err(err) = next_line(&mut reader).await else {
+            panic!("an endless line was read")
+        };
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(
+            err.to_string(),
+            "a line of more than 1 MiB: this is not a list of numbers"
+        );
+        let mut just = vec![b' '; MAX_SKIPPED_LINE];
+        just.extend_from_slice(b"\n+14150000005");
+        assert_eq!(
+            lines(&just).await,
+            [
+                Some(format!("invalid: (a line of more than {MAX_LINE} bytes)")),
+                Some("+14150000005".to_owned()),
             ]
         );
         // A byte-order mark is not skipped on later lines.
