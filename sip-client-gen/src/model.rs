@@ -589,7 +589,6 @@ pub(crate) fn build(
         response_types: BTreeSet::new(),
         types,
     };
-    let mut ids = BTreeSet::new();
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             return Err(invalid(
@@ -598,14 +597,7 @@ pub(crate) fn build(
             ));
         };
         for (method, operation) in item.iter() {
-            let op = build_operation(spec, &api, path, method, &item.parameters, operation)?;
-            if !ids.insert(op.id.clone()) {
-                return Err(invalid(
-                    format!("{}/{method}/operationId", path_pointer(path)),
-                    format!("operationId {:?} is used twice", op.id),
-                ));
-            }
-            let mut op = op;
+            let mut op = build_operation(spec, &api, path, method, &item.parameters, operation)?;
             op.in_progenitor = !skipped.contains(&op.id);
             api.operations.push(op);
         }
@@ -662,15 +654,7 @@ fn build_operation(
             "an operation needs an operationId: it names the client's method".to_owned(),
         )
     })?;
-    if rust::snake(&id) != id {
-        return Err(invalid(
-            format!("{at}/operationId"),
-            format!(
-                "operationId {id:?} must be snake_case ({:?}): it is the method's name",
-                rust::snake(&id)
-            ),
-        ));
-    }
+    // Its name, and those of its parameters, were checked before progenitor ran (`names`).
 
     let mut params = Vec::new();
     for parameter in path_params.iter().chain(&operation.parameters) {
@@ -717,17 +701,6 @@ fn build_operation(
             )
         })?;
         let ident = rust::snake(&data.name);
-        if ["client", "options", "body"].contains(&ident.as_str())
-            || params.iter().any(|p: &Param| p.ident == ident)
-        {
-            return Err(invalid(
-                at.clone(),
-                format!(
-                    "parameter {:?} gives the Rust name {ident:?}, which is taken",
-                    data.name
-                ),
-            ));
-        }
         params.push(Param {
             name: data.name.clone(),
             ident,
@@ -1009,9 +982,20 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
                         ));
                     }
                 };
+                let ident = rust::snake(name);
+                let what = format!("form field {name:?}");
+                let problem = crate::names::argument_problem(&what, &ident, false).or_else(|| {
+                    fields
+                        .iter()
+                        .any(|field: &MultipartField| field.ident == ident)
+                        .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))
+                });
+                if let Some(problem) = problem {
+                    return Err(invalid(format!("{at}/requestBody"), problem));
+                }
                 fields.push(MultipartField {
                     name: name.clone(),
-                    ident: rust::snake(name),
+                    ident,
                     required: object.required.contains(name),
                     description: property.schema_data.description.clone(),
                     kind,

@@ -120,6 +120,91 @@ fn operations_the_client_cannot_name() {
         &format!("{POST}/x-idempotent"),
         "must be true or false, not \"yes\"",
     );
+    let id = format!("{GET}/operationId");
+    // Methods `Client` has: its own, progenitor's raw client's, and those of traits users
+    // call on it (which an inherent method would hide); and the CLI's commands.
+    for (name, says) in [
+        ("new", "the method new of progenitor's raw client"),
+        ("from_env", "Client's own method from_env"),
+        ("builder", "Client's own method builder"),
+        ("raw", "Client's own method raw"),
+        ("base_url", "Client's own method base_url"),
+        ("call", "Client's own method call"),
+        ("inner", "the method inner of progenitor's raw client"),
+        ("pre", "the method pre of progenitor's raw client"),
+        ("clone", "the trait method clone users call on Client"),
+        ("fmt", "the trait method fmt"),
+        ("to_owned", "the trait method to_owned"),
+        ("into", "the trait method into"),
+        ("type_id", "the trait method type_id"),
+        ("get", "the hand-written command `bland-sip get`"),
+        ("run", "the function run of the generated CLI"),
+    ] {
+        refused(
+            &id,
+            set(json!(name)),
+            &id,
+            &format!("operationId {name:?} would collide with {says}"),
+        );
+    }
+    for keyword in [
+        "type", "match", "self", "async", "crate", "super", "fn", "gen",
+    ] {
+        refused(
+            &id,
+            set(json!(keyword)),
+            &id,
+            &format!("operationId {keyword:?} is a Rust keyword, which cannot name the method"),
+        );
+    }
+    // No suggestion that would be refused in turn.
+    for name in ["Self", "Type", "Clone", "--"] {
+        refused(
+            &id,
+            set(json!(name)),
+            &id,
+            &format!("operationId {name:?} must be snake_case: it is the method's name"),
+        );
+    }
+    refused(
+        &id,
+        set(json!("_2fa")),
+        &id,
+        "operationId \"_2fa\" must start with a lowercase letter",
+    );
+}
+
+#[test]
+fn operations_named_alike() {
+    // Both operations are named by their pointers (POST's path comes first).
+    refused(
+        &format!("{POST}/operationId"),
+        set(json!("get_thing")),
+        &format!("{GET}/operationId"),
+        &format!(
+            "operationId \"get_thing\" is also the operationId at {POST}/operationId; each \
+             operation needs its own"
+        ),
+    );
+    refused(
+        "",
+        |spec| {
+            *spec.pointer_mut(&format!("{GET}/operationId")).unwrap() = json!("get_thing2");
+            *spec.pointer_mut(&format!("{POST}/operationId")).unwrap() = json!("get_thing_2");
+        },
+        &format!("{GET}/operationId"),
+        &format!(
+            "operationId \"get_thing2\" gives the request type GetThing2, like \"get_thing_2\" \
+             at {POST}/operationId; rename one"
+        ),
+    );
+    refused(
+        &format!("{GET}/operationId"),
+        set(json!("thing_envelope")),
+        &format!("{GET}/operationId"),
+        "operationId \"thing_envelope\" gives the request type ThingEnvelope, which is the \
+         type of schema ThingEnvelope",
+    );
 }
 
 #[test]
@@ -151,11 +236,80 @@ fn parameters_the_client_cannot_take() {
             json!({"name": "Verbose", "in": "query", "schema": {"type": "string"}}),
             "parameter \"Verbose\" gives the Rust name \"verbose\", which is taken",
         ),
+        (
+            json!({"name": "self", "in": "query", "schema": {"type": "string"}}),
+            "parameter \"self\" gives the Rust name \"self\", a keyword that cannot be an \
+             argument; rename it",
+        ),
+        (
+            json!({"name": "[]", "in": "query", "schema": {"type": "string"}}),
+            "parameter \"[]\" gives no Rust name",
+        ),
     ] {
         refused(
             &format!("{GET}/parameters"),
             |list| list.as_array_mut().unwrap().push(parameter),
             GET,
+            says,
+        );
+    }
+    // The request builder's own names, and the CLI's.
+    let taken = crate::front::REQUEST_NAMES
+        .iter()
+        .chain(crate::cli::TAKEN_ARGUMENTS)
+        .chain(&["max-retries", "Attempt-Timeout"]);
+    for name in taken {
+        let ident = crate::rust::snake(name);
+        refused(
+            &format!("{GET}/parameters"),
+            |list| {
+                list.as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
+            },
+            GET,
+            &format!("parameter {name:?} gives the Rust name {ident:?}, which is taken"),
+        );
+    }
+    // A keyword is a raw identifier in a query (`r#type`); progenitor takes none in a path.
+    generate_with(&format!("{GET}/parameters/1/name"), set(json!("type"))).unwrap();
+    refused(
+        "/paths",
+        |paths| {
+            let mut get = paths
+                .as_object_mut()
+                .unwrap()
+                .remove("/v1/things/{id}")
+                .unwrap();
+            get["get"]["parameters"][0]["name"] = json!("type");
+            paths["/v1/things/{type}"] = get;
+        },
+        "/paths/~1v1~1things~1{type}/get",
+        "parameter \"type\" gives the Rust name \"type\", a keyword that cannot be an argument \
+         (progenitor cannot take one in a path; the name of a path parameter is not sent)",
+    );
+    for (name, says) in [
+        (
+            "timeout",
+            "form field \"timeout\" gives the Rust name \"timeout\", which is taken",
+        ),
+        (
+            "texts",
+            "form field \"texts\" gives the Rust name \"texts\", which is taken",
+        ),
+        (
+            "Note",
+            "form field \"note\" gives the Rust name \"note\", which is taken",
+        ),
+        (
+            "super",
+            "form field \"super\" gives the Rust name \"super\", a keyword",
+        ),
+    ] {
+        refused(
+            "/components/schemas/Document/properties",
+            insert(name, json!({"type": "string"})),
+            &format!("{UPLOAD}/requestBody"),
             says,
         );
     }
@@ -281,11 +435,6 @@ fn shapes_progenitor_refuses_first() {
         "path /v1/other uses reference, unsupported",
     );
     refused_by_progenitor(GET, remove("operationId"), "is missing operation ID");
-    refused_by_progenitor(
-        &format!("{POST}/operationId"),
-        set(json!("get_thing")),
-        "duplicate operation ID: get_thing",
-    );
     refused_by_progenitor(GET, remove("parameters"), "missing path name mapping id");
     // A query parameter of the path parameter's name does not declare it.
     refused_by_progenitor(
