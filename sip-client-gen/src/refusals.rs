@@ -78,6 +78,10 @@ fn schemas_the_client_cannot_name() {
             "\"unknown\" would collide with the variant",
         ),
         (
+            json!(["big", "self"]),
+            "the value \"self\" becomes the variant Self, a keyword that cannot name one",
+        ),
+        (
             json!(["big", "no-answer", "no_answer"]),
             "\"no-answer\" and \"no_answer\" both become the variant NoAnswer",
         ),
@@ -89,20 +93,86 @@ fn schemas_the_client_cannot_name() {
             says,
         );
     }
-    let mut spec = base();
-    let schemas = spec.pointer_mut("/components/schemas").unwrap();
-    let kind = schemas.as_object_mut().unwrap().remove("Kind").unwrap();
-    schemas["Error"] = kind;
-    let text = spec
-        .to_string()
-        .replace("#/components/schemas/Kind", "#/components/schemas/Error");
-    assert_eq!(
-        generate("things.json", &text).map(|_| ()),
-        Err(Error::Shape {
-            at: "/components/schemas/Error".to_owned(),
-            message: "the name Error is taken by sip-client's own Error; rename the schema"
-                .to_owned(),
-        })
+    // A schema (an enum, an object) named like an item of sip-client's crate root, or of
+    // Rust's prelude.
+    let renamed = |from: &str, to: &str| {
+        let mut spec = base();
+        let schemas = spec.pointer_mut("/components/schemas").unwrap();
+        let schema = schemas.as_object_mut().unwrap().remove(from).unwrap();
+        schemas[to] = schema;
+        let text = spec.to_string().replace(
+            &format!("#/components/schemas/{from}\""),
+            &format!("#/components/schemas/{to}\""),
+        );
+        generate("things.json", &text).map(|_| ())
+    };
+    for name in [
+        "Error",
+        "TimestampOutOfRange",
+        "Escaped",
+        "RedirectNotFollowed",
+        "PhoneNumber",
+    ] {
+        for from in ["Kind", "Thing"] {
+            assert_eq!(
+                renamed(from, name),
+                Err(Error::Shape {
+                    at: format!("/components/schemas/{name}"),
+                    message: format!(
+                        "the name {name} is taken by sip-client's own {name}; rename the schema"
+                    ),
+                }),
+                "{from}"
+            );
+        }
+    }
+    for name in [
+        "Result", "Option", "Box", "String", "Vec", "Some", "Cow", "Clone",
+    ] {
+        for from in ["Kind", "Thing"] {
+            assert_eq!(
+                renamed(from, name),
+                Err(Error::Shape {
+                    at: format!("/components/schemas/{name}"),
+                    message: format!(
+                        "the name {name} is Rust's {name}, which the generated code uses; \
+                         rename the schema"
+                    ),
+                }),
+                "{from}"
+            );
+        }
+    }
+}
+
+/// Two properties of one object that become one Rust field.
+#[test]
+fn properties_named_alike() {
+    for (a, b) in [("Name", "name"), ("sip-x", "sip_x")] {
+        refused(
+            "/components/schemas/Thing/properties",
+            |properties| {
+                properties[a] = json!({"type": "string"});
+                properties[b] = json!({"type": "string"});
+            },
+            "/components/schemas/Thing/properties",
+            &format!(
+                "the properties {a:?} and {b:?} both become the field {} of Thing; rename one",
+                crate::rust::snake(b)
+            ),
+        );
+    }
+    // In an object inside a property: named where it is.
+    refused(
+        "/components/schemas/Thing/properties",
+        insert(
+            "inner",
+            json!({"type": "object", "properties": {
+                "Mode": {"type": "string"}, "mode": {"type": "integer"}
+            }}),
+        ),
+        "/components/schemas/Thing/properties/inner/properties",
+        "the properties \"Mode\" and \"mode\" both become the field mode of ThingInner",
     );
 }
 
@@ -298,10 +368,6 @@ fn parameters_the_client_cannot_take() {
             "form field \"texts\" gives the Rust name \"texts\", which is taken",
         ),
         (
-            "Note",
-            "form field \"note\" gives the Rust name \"note\", which is taken",
-        ),
-        (
             "super",
             "form field \"super\" gives the Rust name \"super\", a keyword",
         ),
@@ -313,6 +379,17 @@ fn parameters_the_client_cannot_take() {
             says,
         );
     }
+    // Two fields of one Rust name, in a schema written in place (progenitor, which leaves
+    // multipart bodies to us, does not see it).
+    refused(
+        &format!("{UPLOAD}/requestBody/content/multipart~1form-data/schema"),
+        set(json!({"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "Note": {"type": "string"}, "note": {"type": "string"}
+        }})),
+        &format!("{UPLOAD}/requestBody"),
+        "form field \"note\" gives the Rust name \"note\", which is taken",
+    );
     refused(
         &format!("{UPLOAD}/parameters"),
         |list| {
