@@ -686,3 +686,92 @@ fn security_schemes_the_client_cannot_honour() {
         );
     }
 }
+
+/// Schemas that lead back to themselves without reading any input: a value of them would
+/// never end. Through a property or an array's items, recursion is fine.
+#[test]
+fn schemas_that_never_end() {
+    let cycle = |schemas: Value| {
+        move |slot: &mut Value| {
+            for (name, schema) in schemas.as_object().unwrap() {
+                slot[name] = schema.clone();
+            }
+            slot["Thing"]["properties"]["loop"] = json!({"$ref": "#/components/schemas/Loop"});
+        }
+    };
+    let to = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    for (schemas, path) in [
+        (
+            json!({"Loop": to("Loop2"), "Loop2": to("Loop")}),
+            "Loop -> Loop2 -> Loop",
+        ),
+        (json!({"Loop": to("Loop")}), "Loop -> Loop"),
+        (
+            json!({"Loop": {"allOf": [to("Loop2")]}, "Loop2": {"oneOf": [{"type": "string"}, to("Loop3")]},
+                   "Loop3": {"anyOf": [to("Loop")]}}),
+            "Loop -> Loop2 -> Loop3 -> Loop",
+        ),
+    ] {
+        refused(
+            "/components/schemas",
+            cycle(schemas),
+            "/components/schemas/Loop",
+            &format!(
+                "the schemas {path} lead to one another through $ref, allOf, oneOf or anyOf \
+                 alone, so a value of them never ends; let the recursion go through a property \
+                 or an array's items"
+            ),
+        );
+    }
+    for schemas in [
+        json!({"Loop": {"type": "object", "properties": {"next": to("Loop2")}}, "Loop2": to("Loop")}),
+        json!({"Loop": {"type": "array", "items": to("Loop2")}, "Loop2": {"allOf": [to("Loop")]}}),
+    ] {
+        generate_with("/components/schemas", cycle(schemas.clone()))
+            .unwrap_or_else(|err| panic!("{schemas}: {err}"));
+    }
+}
+
+/// Examples are literal JSON: a `$ref` key in one is data. An Example Object may be a
+/// `$ref`, which must resolve; a property named `example` is a schema.
+#[test]
+fn references_in_examples_are_data() {
+    let ok = format!("{GET}/responses/200/content/application~1json");
+    let data = json!({"data": {"ports": {"$ref": "5061 TLS"}}});
+    generate_with(&ok, insert("example", data.clone())).unwrap();
+    generate_with(
+        &ok,
+        insert(
+            "examples",
+            json!({"one": {"summary": "one", "value": data.clone()}}),
+        ),
+    )
+    .unwrap();
+    generate_with(
+        "/components/schemas/Thing/properties/name",
+        insert("example", json!({"$ref": "#/nowhere"})),
+    )
+    .unwrap();
+    generate_with(
+        "/components",
+        insert("examples", json!({"one": {"value": data}})),
+    )
+    .unwrap();
+    let missing = json!({"one": {"$ref": "#/components/examples/Missing"}});
+    match generate_with(&ok, insert("examples", missing)) {
+        Err(Error::UnresolvedRef { reference, at }) => {
+            assert_eq!(reference, "#/components/examples/Missing");
+            assert_eq!(at, format!("{ok}/examples/one"));
+        }
+        other => panic!("expected an unresolved $ref, got {other:?}"),
+    }
+    match generate_with(
+        "/components/schemas/Thing/properties",
+        insert("example", json!({"$ref": "#/components/schemas/Missing"})),
+    ) {
+        Err(Error::UnresolvedRef { at, .. }) => {
+            assert_eq!(at, "/components/schemas/Thing/properties/example")
+        }
+        other => panic!("expected an unresolved $ref, got {other:?}"),
+    }
+}
