@@ -19,6 +19,35 @@ use quote::{format_ident, quote};
 use crate::model::{Api, Body, Location, Operation, ParamType, PartKind, Scalar};
 use crate::rust;
 
+/// Subcommands and functions an operation cannot be named after, with what has the name:
+/// the hand-written commands of `bland-sip` (`main.rs`), clap's own, and the functions of the
+/// generated module besides the operations'.
+pub(crate) const TAKEN_COMMANDS: &[(&str, &str)] = &[
+    ("get", "the hand-written command `bland-sip get`"),
+    ("audit", "the hand-written command `bland-sip audit`"),
+    ("help", "clap's command `bland-sip help`"),
+    ("commands", "the function commands of the generated CLI"),
+    ("run", "the function run of the generated CLI"),
+];
+
+/// Rust names a parameter or form field cannot have in the CLI: the arguments of an
+/// operation's function (which a positional argument's local would hide), and the ids of
+/// the global flags of `bland-sip` (`main.rs`) and of clap's own, which a flag of the same
+/// name would clash with.
+pub(crate) const TAKEN_ARGUMENTS: &[&str] = &[
+    "client",
+    "matches",
+    "show_secrets",
+    "base_url",
+    "api_key",
+    "bearer",
+    "timeout",
+    "retries",
+    "allow_insecure_http",
+    "help",
+    "version",
+];
+
 pub(crate) fn generate(api: &Api) -> TokenStream {
     let commands = api.operations.iter().map(command);
     let arms = api.operations.iter().map(|op| {

@@ -13,6 +13,26 @@ use crate::model::{
 };
 use crate::rust::{self, Field};
 
+/// The names the request builder of every operation uses for itself: its fields (`client`,
+/// `options`, a JSON `body`), its methods (per-call settings and `send`) and those of the
+/// traits it implements (`IntoFuture`, `Debug`), and the local of `send` that holds the
+/// query (a parameter read after it is declared) and the texts of a multipart body (a file
+/// field read after). A parameter or form field of one of these Rust names would collide.
+/// A test reads the generated builders and checks that this list names all of them.
+pub(crate) const REQUEST_NAMES: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "timeout",
+    "max_retries",
+    "attempt_timeout",
+    "send",
+    "into_future",
+    "fmt",
+    "query",
+    "texts",
+];
+
 pub(crate) fn generate(api: &Api) -> TokenStream {
     let enums = api.enums.iter().map(open_enum);
     let exports = exports(api);
@@ -917,6 +937,64 @@ fn request_builder(op: &Operation) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every name a request builder has of its own (fields, methods, methods of the traits
+    /// it implements) other than its operation's parameters and form fields is in
+    /// `REQUEST_NAMES`, which the model refuses as a parameter's Rust name.
+    #[test]
+    fn request_names_lists_every_name_of_the_request_builders() {
+        let mut spec = crate::test_spec::base();
+        // An optional body has a setter.
+        spec.pointer_mut(&format!("{}/requestBody/required", crate::test_spec::POST))
+            .map(|required| *required = serde_json::json!(false))
+            .unwrap();
+        let (.., api) = crate::client_and_model(&spec.to_string()).unwrap();
+        let file: syn::File = syn::parse2(generate(&api)).unwrap();
+        let calls = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(module) if module.ident == "calls" => module.content.as_ref(),
+                _ => None,
+            })
+            .expect("mod calls");
+        let mut seen = 0;
+        for op in &api.operations {
+            let request = request_name(op).to_string();
+            let mut own: Vec<String> = op.params.iter().map(|p| p.ident.clone()).collect();
+            if let Some(Body::Multipart { fields }) = &op.body {
+                own.extend(fields.iter().map(|field| field.ident.clone()));
+            }
+            let mut names = Vec::new();
+            for item in &calls.1 {
+                match item {
+                    syn::Item::Struct(item) if item.ident == request => names.extend(
+                        item.fields
+                            .iter()
+                            .filter_map(|field| field.ident.as_ref().map(|i| i.to_string())),
+                    ),
+                    syn::Item::Impl(block)
+                        if matches!(&*block.self_ty, syn::Type::Path(path)
+                            if path.path.segments.last().is_some_and(|s| s.ident == request)) =>
+                    {
+                        names.extend(block.items.iter().filter_map(|item| match item {
+                            syn::ImplItem::Fn(function) => Some(function.sig.ident.to_string()),
+                            _ => None,
+                        }))
+                    }
+                    _ => {}
+                }
+            }
+            for name in names.iter().filter(|name| !own.contains(name)) {
+                seen += 1;
+                assert!(
+                    REQUEST_NAMES.contains(&name.as_str()),
+                    "{request} has {name}, which REQUEST_NAMES does not list"
+                );
+            }
+        }
+        assert!(seen > 3 * 8, "the builders were read ({seen} names)");
+    }
 
     /// The retry class each operation's calls get: safe for a GET, idempotent for an
     /// operation the spec marks `x-idempotent: true`, not idempotent for any other.

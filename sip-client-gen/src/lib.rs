@@ -39,6 +39,7 @@ mod error;
 mod front;
 mod mock;
 mod model;
+mod names;
 mod probe;
 #[cfg(test)]
 mod refusals;
@@ -197,6 +198,7 @@ type ClientAndModel = (
 /// The spec, progenitor's settings and input, its client, and the model built from both.
 fn client_and_model(spec_text: &str) -> Result<ClientAndModel, Error> {
     let spec = spec::load(spec_text)?;
+    names::check(&spec)?;
     let hand_written = model::hand_written(&spec)?;
     let (enums, _) = model::enums(&spec, &hand_written)?;
     let mut replacements: Vec<(String, String, bool)> = hand_written

@@ -66,6 +66,58 @@ const RESERVED: &[&str] = &[
     "RawContext",
     "PhoneNumberError",
     "ConversionError",
+    "TimestampOutOfRange",
+    "Escaped",
+    "RedirectNotFollowed",
+    // Hand-written types, which only a schema marked `x-sip-client-type` may name.
+    "PhoneNumber",
+    "SipSecret",
+    "SipCredentials",
+];
+
+/// Names of Rust's prelude (types, their variants, traits) and of what `generated_api.rs`
+/// imports (`Cow`): a schema of the same name would shadow them in the generated code
+/// (`Result<T, E>` would be the schema, which takes no parameters).
+const PRELUDE: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Box",
+    "String",
+    "Vec",
+    "Cow",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "Default",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "ToOwned",
+    "ToString",
 ];
 
 #[derive(Clone)]
@@ -405,6 +457,15 @@ pub(crate) fn enums(
                     format!("the value {value:?} gives no Rust variant name"),
                 ));
             }
+            if variant == "Self" {
+                return Err(invalid(
+                    format!("/components/schemas/{name}/enum"),
+                    format!(
+                        "the value {value:?} becomes the variant Self, a keyword that cannot \
+                         name one"
+                    ),
+                ));
+            }
             if variant == "Unknown" {
                 return Err(invalid(
                     format!("/components/schemas/{name}/enum"),
@@ -571,7 +632,17 @@ pub(crate) fn build(
                 format!("the name {name} is taken by sip-client's own {name}; rename the schema"),
             ));
         }
+        if PRELUDE.contains(&name.as_str()) {
+            return Err(invalid(
+                format!("/components/schemas/{name}"),
+                format!(
+                    "the name {name} is Rust's {name}, which the generated code uses; rename \
+                     the schema"
+                ),
+            ));
+        }
     }
+    check_field_names(spec, &types)?;
     let error_example = spec.components.iter().flat_map(|c| c.responses.values()).find_map(|response| {
         let media = response.as_item()?.content.get("application/json")?;
         let is_error = matches!(&media.schema, Some(ReferenceOr::Reference { reference }) if reference.ends_with("/ErrorEnvelope"));
@@ -589,7 +660,6 @@ pub(crate) fn build(
         response_types: BTreeSet::new(),
         types,
     };
-    let mut ids = BTreeSet::new();
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             return Err(invalid(
@@ -598,14 +668,7 @@ pub(crate) fn build(
             ));
         };
         for (method, operation) in item.iter() {
-            let op = build_operation(spec, &api, path, method, &item.parameters, operation)?;
-            if !ids.insert(op.id.clone()) {
-                return Err(invalid(
-                    format!("{}/{method}/operationId", path_pointer(path)),
-                    format!("operationId {:?} is used twice", op.id),
-                ));
-            }
-            let mut op = op;
+            let mut op = build_operation(spec, &api, path, method, &item.parameters, operation)?;
             op.in_progenitor = !skipped.contains(&op.id);
             api.operations.push(op);
         }
@@ -629,6 +692,68 @@ pub(crate) fn build(
         .collect();
     api.response_types = reachable(&api.types, answers);
     Ok(api)
+}
+
+/// Two properties of one object whose Rust fields have the same name (`sip` and `Sip`,
+/// `sip-x` and `sip_x`) are refused, at the properties of the schema holding both.
+fn check_field_names(spec: &OpenAPI, types: &Types) -> Result<(), Error> {
+    for (name, item) in &types.items {
+        let rust::Item::Struct(fields) = item else {
+            continue;
+        };
+        for (index, field) in fields.iter().enumerate() {
+            let Some(first) = fields[..index].iter().find(|f| f.ident == field.ident) else {
+                continue;
+            };
+            let json = serde_json::to_value(spec).unwrap_or_default();
+            let at = properties_holding(&json, &first.json, &field.json, &mut String::new())
+                .unwrap_or_else(|| format!("/components/schemas/{name}"));
+            return Err(invalid(
+                at,
+                format!(
+                    "the properties {:?} and {:?} both become the field {} of {name}; rename \
+                     one",
+                    first.json, field.json, field.ident
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The pointer of the first `properties` (examples left out) that holds both `a` and `b`.
+fn properties_holding(value: &Value, a: &str, b: &str, at: &mut String) -> Option<String> {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties")
+                && properties.contains_key(a)
+                && properties.contains_key(b)
+            {
+                return Some(format!("{at}/properties"));
+            }
+            map.iter()
+                .filter(|(key, _)| *key != "example" && *key != "examples")
+                .map(|(key, child)| (crate::spec::pointer_token(key), child))
+                .collect()
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, child)| (index.to_string(), child))
+            .collect(),
+        _ => return None,
+    };
+    for (token, child) in children {
+        let len = at.len();
+        at.push('/');
+        at.push_str(&token);
+        let found = properties_holding(child, a, b, at);
+        at.truncate(len);
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 /// The types reachable from `roots` through the fields of generated structs and the
@@ -662,15 +787,7 @@ fn build_operation(
             "an operation needs an operationId: it names the client's method".to_owned(),
         )
     })?;
-    if rust::snake(&id) != id {
-        return Err(invalid(
-            format!("{at}/operationId"),
-            format!(
-                "operationId {id:?} must be snake_case ({:?}): it is the method's name",
-                rust::snake(&id)
-            ),
-        ));
-    }
+    // Its name, and those of its parameters, were checked before progenitor ran (`names`).
 
     let mut params = Vec::new();
     for parameter in path_params.iter().chain(&operation.parameters) {
@@ -717,17 +834,6 @@ fn build_operation(
             )
         })?;
         let ident = rust::snake(&data.name);
-        if ["client", "options", "body"].contains(&ident.as_str())
-            || params.iter().any(|p: &Param| p.ident == ident)
-        {
-            return Err(invalid(
-                at.clone(),
-                format!(
-                    "parameter {:?} gives the Rust name {ident:?}, which is taken",
-                    data.name
-                ),
-            ));
-        }
         params.push(Param {
             name: data.name.clone(),
             ident,
@@ -1009,9 +1115,20 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
                         ));
                     }
                 };
+                let ident = rust::snake(name);
+                let what = format!("form field {name:?}");
+                let problem = crate::names::argument_problem(&what, &ident, false).or_else(|| {
+                    fields
+                        .iter()
+                        .any(|field: &MultipartField| field.ident == ident)
+                        .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))
+                });
+                if let Some(problem) = problem {
+                    return Err(invalid(format!("{at}/requestBody"), problem));
+                }
                 fields.push(MultipartField {
                     name: name.clone(),
-                    ident: rust::snake(name),
+                    ident,
                     required: object.required.contains(name),
                     description: property.schema_data.description.clone(),
                     kind,
@@ -1496,6 +1613,62 @@ mod tests {
         let mut open = object(serde_json::json!({"data": data, "errors": errors}));
         open["additionalProperties"] = text;
         assert_eq!(output(open), whole);
+    }
+
+    /// Every public item of sip-client's crate root a schema could be named like (defined
+    /// there or re-exported, the generated types left out) is in `RESERVED`.
+    #[test]
+    fn every_item_of_the_crate_root_is_reserved() {
+        fn leaves(tree: &syn::UseTree, out: &mut Vec<String>) {
+            match tree {
+                syn::UseTree::Path(path) => leaves(&path.tree, out),
+                syn::UseTree::Name(name) => out.push(name.ident.to_string()),
+                syn::UseTree::Rename(rename) => out.push(rename.rename.to_string()),
+                syn::UseTree::Group(group) => group.items.iter().for_each(|t| leaves(t, out)),
+                syn::UseTree::Glob(_) => out.push("*".to_owned()),
+            }
+        }
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sip-client/src/lib.rs");
+        let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut names = Vec::new();
+        for item in &file.items {
+            let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
+            match item {
+                syn::Item::Use(item) if public(&item.vis) => {
+                    let mut found = Vec::new();
+                    leaves(&item.tree, &mut found);
+                    let generated =
+                        matches!(&item.tree, syn::UseTree::Path(p) if p.ident == "generated_api");
+                    if found.iter().any(|name| name == "*") {
+                        assert!(
+                            generated,
+                            "a glob re-export other than the generated types: list its items in RESERVED and read them here"
+                        );
+                        continue;
+                    }
+                    names.extend(found);
+                }
+                syn::Item::Struct(item) if public(&item.vis) => names.push(item.ident.to_string()),
+                syn::Item::Enum(item) if public(&item.vis) => names.push(item.ident.to_string()),
+                syn::Item::Trait(item) if public(&item.vis) => names.push(item.ident.to_string()),
+                syn::Item::Type(item) if public(&item.vis) => names.push(item.ident.to_string()),
+                _ => {}
+            }
+        }
+        assert!(names.iter().any(|name| name == "Client"), "{names:?}");
+        for name in names {
+            // Modules, functions and constants are named otherwise than a schema's type.
+            if !name.starts_with(|c: char| c.is_ascii_uppercase())
+                || !name.contains(|c: char| c.is_ascii_lowercase())
+            {
+                continue;
+            }
+            assert!(
+                RESERVED.contains(&name.as_str()),
+                "{name} is not in RESERVED"
+            );
+        }
     }
 
     #[test]

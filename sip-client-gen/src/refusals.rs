@@ -78,6 +78,10 @@ fn schemas_the_client_cannot_name() {
             "\"unknown\" would collide with the variant",
         ),
         (
+            json!(["big", "self"]),
+            "the value \"self\" becomes the variant Self, a keyword that cannot name one",
+        ),
+        (
             json!(["big", "no-answer", "no_answer"]),
             "\"no-answer\" and \"no_answer\" both become the variant NoAnswer",
         ),
@@ -89,20 +93,86 @@ fn schemas_the_client_cannot_name() {
             says,
         );
     }
-    let mut spec = base();
-    let schemas = spec.pointer_mut("/components/schemas").unwrap();
-    let kind = schemas.as_object_mut().unwrap().remove("Kind").unwrap();
-    schemas["Error"] = kind;
-    let text = spec
-        .to_string()
-        .replace("#/components/schemas/Kind", "#/components/schemas/Error");
-    assert_eq!(
-        generate("things.json", &text).map(|_| ()),
-        Err(Error::Shape {
-            at: "/components/schemas/Error".to_owned(),
-            message: "the name Error is taken by sip-client's own Error; rename the schema"
-                .to_owned(),
-        })
+    // A schema (an enum, an object) named like an item of sip-client's crate root, or of
+    // Rust's prelude.
+    let renamed = |from: &str, to: &str| {
+        let mut spec = base();
+        let schemas = spec.pointer_mut("/components/schemas").unwrap();
+        let schema = schemas.as_object_mut().unwrap().remove(from).unwrap();
+        schemas[to] = schema;
+        let text = spec.to_string().replace(
+            &format!("#/components/schemas/{from}\""),
+            &format!("#/components/schemas/{to}\""),
+        );
+        generate("things.json", &text).map(|_| ())
+    };
+    for name in [
+        "Error",
+        "TimestampOutOfRange",
+        "Escaped",
+        "RedirectNotFollowed",
+        "PhoneNumber",
+    ] {
+        for from in ["Kind", "Thing"] {
+            assert_eq!(
+                renamed(from, name),
+                Err(Error::Shape {
+                    at: format!("/components/schemas/{name}"),
+                    message: format!(
+                        "the name {name} is taken by sip-client's own {name}; rename the schema"
+                    ),
+                }),
+                "{from}"
+            );
+        }
+    }
+    for name in [
+        "Result", "Option", "Box", "String", "Vec", "Some", "Cow", "Clone",
+    ] {
+        for from in ["Kind", "Thing"] {
+            assert_eq!(
+                renamed(from, name),
+                Err(Error::Shape {
+                    at: format!("/components/schemas/{name}"),
+                    message: format!(
+                        "the name {name} is Rust's {name}, which the generated code uses; \
+                         rename the schema"
+                    ),
+                }),
+                "{from}"
+            );
+        }
+    }
+}
+
+/// Two properties of one object that become one Rust field.
+#[test]
+fn properties_named_alike() {
+    for (a, b) in [("Name", "name"), ("sip-x", "sip_x")] {
+        refused(
+            "/components/schemas/Thing/properties",
+            |properties| {
+                properties[a] = json!({"type": "string"});
+                properties[b] = json!({"type": "string"});
+            },
+            "/components/schemas/Thing/properties",
+            &format!(
+                "the properties {a:?} and {b:?} both become the field {} of Thing; rename one",
+                crate::rust::snake(b)
+            ),
+        );
+    }
+    // In an object inside a property: named where it is.
+    refused(
+        "/components/schemas/Thing/properties",
+        insert(
+            "inner",
+            json!({"type": "object", "properties": {
+                "Mode": {"type": "string"}, "mode": {"type": "integer"}
+            }}),
+        ),
+        "/components/schemas/Thing/properties/inner/properties",
+        "the properties \"Mode\" and \"mode\" both become the field mode of ThingInner",
     );
 }
 
@@ -119,6 +189,91 @@ fn operations_the_client_cannot_name() {
         insert("x-idempotent", json!("yes")),
         &format!("{POST}/x-idempotent"),
         "must be true or false, not \"yes\"",
+    );
+    let id = format!("{GET}/operationId");
+    // Methods `Client` has: its own, progenitor's raw client's, and those of traits users
+    // call on it (which an inherent method would hide); and the CLI's commands.
+    for (name, says) in [
+        ("new", "the method new of progenitor's raw client"),
+        ("from_env", "Client's own method from_env"),
+        ("builder", "Client's own method builder"),
+        ("raw", "Client's own method raw"),
+        ("base_url", "Client's own method base_url"),
+        ("call", "Client's own method call"),
+        ("inner", "the method inner of progenitor's raw client"),
+        ("pre", "the method pre of progenitor's raw client"),
+        ("clone", "the trait method clone users call on Client"),
+        ("fmt", "the trait method fmt"),
+        ("to_owned", "the trait method to_owned"),
+        ("into", "the trait method into"),
+        ("type_id", "the trait method type_id"),
+        ("get", "the hand-written command `bland-sip get`"),
+        ("run", "the function run of the generated CLI"),
+    ] {
+        refused(
+            &id,
+            set(json!(name)),
+            &id,
+            &format!("operationId {name:?} would collide with {says}"),
+        );
+    }
+    for keyword in [
+        "type", "match", "self", "async", "crate", "super", "fn", "gen",
+    ] {
+        refused(
+            &id,
+            set(json!(keyword)),
+            &id,
+            &format!("operationId {keyword:?} is a Rust keyword, which cannot name the method"),
+        );
+    }
+    // No suggestion that would be refused in turn.
+    for name in ["Self", "Type", "Clone", "--"] {
+        refused(
+            &id,
+            set(json!(name)),
+            &id,
+            &format!("operationId {name:?} must be snake_case: it is the method's name"),
+        );
+    }
+    refused(
+        &id,
+        set(json!("_2fa")),
+        &id,
+        "operationId \"_2fa\" must start with a lowercase letter",
+    );
+}
+
+#[test]
+fn operations_named_alike() {
+    // Both operations are named by their pointers (POST's path comes first).
+    refused(
+        &format!("{POST}/operationId"),
+        set(json!("get_thing")),
+        &format!("{GET}/operationId"),
+        &format!(
+            "operationId \"get_thing\" is also the operationId at {POST}/operationId; each \
+             operation needs its own"
+        ),
+    );
+    refused(
+        "",
+        |spec| {
+            *spec.pointer_mut(&format!("{GET}/operationId")).unwrap() = json!("get_thing2");
+            *spec.pointer_mut(&format!("{POST}/operationId")).unwrap() = json!("get_thing_2");
+        },
+        &format!("{GET}/operationId"),
+        &format!(
+            "operationId \"get_thing2\" gives the request type GetThing2, like \"get_thing_2\" \
+             at {POST}/operationId; rename one"
+        ),
+    );
+    refused(
+        &format!("{GET}/operationId"),
+        set(json!("thing_envelope")),
+        &format!("{GET}/operationId"),
+        "operationId \"thing_envelope\" gives the request type ThingEnvelope, which is the \
+         type of schema ThingEnvelope",
     );
 }
 
@@ -151,6 +306,15 @@ fn parameters_the_client_cannot_take() {
             json!({"name": "Verbose", "in": "query", "schema": {"type": "string"}}),
             "parameter \"Verbose\" gives the Rust name \"verbose\", which is taken",
         ),
+        (
+            json!({"name": "self", "in": "query", "schema": {"type": "string"}}),
+            "parameter \"self\" gives the Rust name \"self\", a keyword that cannot be an \
+             argument; rename it",
+        ),
+        (
+            json!({"name": "[]", "in": "query", "schema": {"type": "string"}}),
+            "parameter \"[]\" gives no Rust name",
+        ),
     ] {
         refused(
             &format!("{GET}/parameters"),
@@ -159,6 +323,73 @@ fn parameters_the_client_cannot_take() {
             says,
         );
     }
+    // The request builder's own names, and the CLI's.
+    let taken = crate::front::REQUEST_NAMES
+        .iter()
+        .chain(crate::cli::TAKEN_ARGUMENTS)
+        .chain(&["max-retries", "Attempt-Timeout"]);
+    for name in taken {
+        let ident = crate::rust::snake(name);
+        refused(
+            &format!("{GET}/parameters"),
+            |list| {
+                list.as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
+            },
+            GET,
+            &format!("parameter {name:?} gives the Rust name {ident:?}, which is taken"),
+        );
+    }
+    // A keyword is a raw identifier in a query (`r#type`); progenitor takes none in a path.
+    generate_with(&format!("{GET}/parameters/1/name"), set(json!("type"))).unwrap();
+    refused(
+        "/paths",
+        |paths| {
+            let mut get = paths
+                .as_object_mut()
+                .unwrap()
+                .remove("/v1/things/{id}")
+                .unwrap();
+            get["get"]["parameters"][0]["name"] = json!("type");
+            paths["/v1/things/{type}"] = get;
+        },
+        "/paths/~1v1~1things~1{type}/get",
+        "parameter \"type\" gives the Rust name \"type\", a keyword that cannot be an argument \
+         (progenitor cannot take one in a path; the name of a path parameter is not sent)",
+    );
+    for (name, says) in [
+        (
+            "timeout",
+            "form field \"timeout\" gives the Rust name \"timeout\", which is taken",
+        ),
+        (
+            "texts",
+            "form field \"texts\" gives the Rust name \"texts\", which is taken",
+        ),
+        (
+            "super",
+            "form field \"super\" gives the Rust name \"super\", a keyword",
+        ),
+    ] {
+        refused(
+            "/components/schemas/Document/properties",
+            insert(name, json!({"type": "string"})),
+            &format!("{UPLOAD}/requestBody"),
+            says,
+        );
+    }
+    // Two fields of one Rust name, in a schema written in place (progenitor, which leaves
+    // multipart bodies to us, does not see it).
+    refused(
+        &format!("{UPLOAD}/requestBody/content/multipart~1form-data/schema"),
+        set(json!({"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "Note": {"type": "string"}, "note": {"type": "string"}
+        }})),
+        &format!("{UPLOAD}/requestBody"),
+        "form field \"note\" gives the Rust name \"note\", which is taken",
+    );
     refused(
         &format!("{UPLOAD}/parameters"),
         |list| {
@@ -281,11 +512,6 @@ fn shapes_progenitor_refuses_first() {
         "path /v1/other uses reference, unsupported",
     );
     refused_by_progenitor(GET, remove("operationId"), "is missing operation ID");
-    refused_by_progenitor(
-        &format!("{POST}/operationId"),
-        set(json!("get_thing")),
-        "duplicate operation ID: get_thing",
-    );
     refused_by_progenitor(GET, remove("parameters"), "missing path name mapping id");
     // A query parameter of the path parameter's name does not declare it.
     refused_by_progenitor(
@@ -458,5 +684,94 @@ fn security_schemes_the_client_cannot_honour() {
             "/components/securitySchemes/key",
             says,
         );
+    }
+}
+
+/// Schemas that lead back to themselves without reading any input: a value of them would
+/// never end. Through a property or an array's items, recursion is fine.
+#[test]
+fn schemas_that_never_end() {
+    let cycle = |schemas: Value| {
+        move |slot: &mut Value| {
+            for (name, schema) in schemas.as_object().unwrap() {
+                slot[name] = schema.clone();
+            }
+            slot["Thing"]["properties"]["loop"] = json!({"$ref": "#/components/schemas/Loop"});
+        }
+    };
+    let to = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    for (schemas, path) in [
+        (
+            json!({"Loop": to("Loop2"), "Loop2": to("Loop")}),
+            "Loop -> Loop2 -> Loop",
+        ),
+        (json!({"Loop": to("Loop")}), "Loop -> Loop"),
+        (
+            json!({"Loop": {"allOf": [to("Loop2")]}, "Loop2": {"oneOf": [{"type": "string"}, to("Loop3")]},
+                   "Loop3": {"anyOf": [to("Loop")]}}),
+            "Loop -> Loop2 -> Loop3 -> Loop",
+        ),
+    ] {
+        refused(
+            "/components/schemas",
+            cycle(schemas),
+            "/components/schemas/Loop",
+            &format!(
+                "the schemas {path} lead to one another through $ref, allOf, oneOf or anyOf \
+                 alone, so a value of them never ends; let the recursion go through a property \
+                 or an array's items"
+            ),
+        );
+    }
+    for schemas in [
+        json!({"Loop": {"type": "object", "properties": {"next": to("Loop2")}}, "Loop2": to("Loop")}),
+        json!({"Loop": {"type": "array", "items": to("Loop2")}, "Loop2": {"allOf": [to("Loop")]}}),
+    ] {
+        generate_with("/components/schemas", cycle(schemas.clone()))
+            .unwrap_or_else(|err| panic!("{schemas}: {err}"));
+    }
+}
+
+/// Examples are literal JSON: a `$ref` key in one is data. An Example Object may be a
+/// `$ref`, which must resolve; a property named `example` is a schema.
+#[test]
+fn references_in_examples_are_data() {
+    let ok = format!("{GET}/responses/200/content/application~1json");
+    let data = json!({"data": {"ports": {"$ref": "5061 TLS"}}});
+    generate_with(&ok, insert("example", data.clone())).unwrap();
+    generate_with(
+        &ok,
+        insert(
+            "examples",
+            json!({"one": {"summary": "one", "value": data.clone()}}),
+        ),
+    )
+    .unwrap();
+    generate_with(
+        "/components/schemas/Thing/properties/name",
+        insert("example", json!({"$ref": "#/nowhere"})),
+    )
+    .unwrap();
+    generate_with(
+        "/components",
+        insert("examples", json!({"one": {"value": data}})),
+    )
+    .unwrap();
+    let missing = json!({"one": {"$ref": "#/components/examples/Missing"}});
+    match generate_with(&ok, insert("examples", missing)) {
+        Err(Error::UnresolvedRef { reference, at }) => {
+            assert_eq!(reference, "#/components/examples/Missing");
+            assert_eq!(at, format!("{ok}/examples/one"));
+        }
+        other => panic!("expected an unresolved $ref, got {other:?}"),
+    }
+    match generate_with(
+        "/components/schemas/Thing/properties",
+        insert("example", json!({"$ref": "#/components/schemas/Missing"})),
+    ) {
+        Err(Error::UnresolvedRef { at, .. }) => {
+            assert_eq!(at, "/components/schemas/Thing/properties/example")
+        }
+        other => panic!("expected an unresolved $ref, got {other:?}"),
     }
 }

@@ -4,7 +4,7 @@
 //! terse message, and a dangling `$ref` can panic deep inside typify. These checks run first
 //! so that each mistake gets a message that says where it is.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
@@ -38,7 +38,8 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
         });
     }
 
-    check_refs(&json, &json, &mut String::new())?;
+    check_refs(&json, &json, &mut String::new(), false)?;
+    check_no_empty_cycles(&json)?;
     crate::model::check_no_inline_enums(&json)?;
 
     serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
@@ -70,30 +71,58 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Checks that every `$ref` in `value` resolves inside `root`; `at` is `value`'s JSON pointer.
-fn check_refs(root: &Value, value: &Value, at: &mut String) -> Result<(), Error> {
+/// Keys of maps whose keys are names (of properties, schemas, status codes, media types...),
+/// not keywords: a property named `example` is a schema like any other.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "responses",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "encoding",
+    "variables",
+    "paths",
+    "content",
+];
+
+/// Checks that every `$ref` in `value` resolves inside `root`; `at` is `value`'s JSON pointer,
+/// `names` says whether `value`'s keys are names rather than keywords.
+///
+/// Examples are literal JSON: an `example`, the items of a schema's `examples` and the
+/// `value` of an Example Object may hold a `$ref` key that is data. (An Example Object may
+/// itself be a `$ref` to `components/examples`.)
+fn check_refs(root: &Value, value: &Value, at: &mut String, names: bool) -> Result<(), Error> {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                let resolves = reference
-                    .strip_prefix('#')
-                    .is_some_and(|pointer| root.pointer(pointer).is_some());
-                if !resolves {
-                    return Err(Error::UnresolvedRef {
-                        reference: reference.clone(),
-                        at: if at.is_empty() {
-                            "/".to_owned()
-                        } else {
-                            at.clone()
-                        },
-                    });
-                }
+            if !names {
+                check_ref(root, map, at)?;
             }
             for (key, child) in map {
                 let len = at.len();
                 at.push('/');
                 at.push_str(&pointer_token(key));
-                check_refs(root, child, at)?;
+                match (names, key.as_str(), child) {
+                    (false, "example", _) | (false, "examples", Value::Array(_)) => {}
+                    (false, "examples", Value::Object(examples)) => {
+                        for (name, example) in examples {
+                            let len = at.len();
+                            at.push('/');
+                            at.push_str(&pointer_token(name));
+                            if let Value::Object(example) = example {
+                                check_ref(root, example, at)?;
+                            }
+                            at.truncate(len);
+                        }
+                    }
+                    _ => {
+                        let child_names = !names && NAME_MAPS.contains(&key.as_str());
+                        check_refs(root, child, at, child_names)?;
+                    }
+                }
                 at.truncate(len);
             }
             Ok(())
@@ -103,13 +132,119 @@ fn check_refs(root: &Value, value: &Value, at: &mut String) -> Result<(), Error>
                 let len = at.len();
                 at.push('/');
                 at.push_str(&index.to_string());
-                check_refs(root, child, at)?;
+                check_refs(root, child, at, false)?;
                 at.truncate(len);
             }
             Ok(())
         }
         _ => Ok(()),
     }
+}
+
+/// Checks the `$ref` of one object, if it has one.
+fn check_ref(root: &Value, map: &serde_json::Map<String, Value>, at: &str) -> Result<(), Error> {
+    let Some(Value::String(reference)) = map.get("$ref") else {
+        return Ok(());
+    };
+    let resolves = reference
+        .strip_prefix('#')
+        .is_some_and(|pointer| root.pointer(pointer).is_some());
+    if resolves {
+        return Ok(());
+    }
+    Err(Error::UnresolvedRef {
+        reference: reference.clone(),
+        at: if at.is_empty() {
+            "/".to_owned()
+        } else {
+            at.to_owned()
+        },
+    })
+}
+
+/// Refuses schemas that lead back to themselves through `$ref`, `allOf`, `oneOf` and `anyOf`
+/// alone: a value of them never ends (`struct Loop(Loop2); struct Loop2(Box<Loop>)`), and
+/// decoding one overflows the stack. A cycle through a property or an array's items is
+/// fine: each step reads a part of the input.
+fn check_no_empty_cycles(json: &Value) -> Result<(), Error> {
+    let Some(schemas) = json
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    let edges: BTreeMap<&str, Vec<String>> = schemas
+        .iter()
+        .map(|(name, schema)| {
+            let mut to = Vec::new();
+            same_value(schema, &mut to);
+            (name.as_str(), to)
+        })
+        .collect();
+    let mut done = BTreeSet::new();
+    for start in edges.keys() {
+        let mut stack = vec![(*start).to_owned()];
+        if let Some(cycle) = cycle_from(&edges, &mut stack, &mut done) {
+            return Err(Error::Shape {
+                at: format!("/components/schemas/{}", pointer_token(&cycle[0])),
+                message: format!(
+                    "the schemas {} lead to one another through $ref, allOf, oneOf or anyOf \
+                     alone, so a value of them never ends; let the recursion go through a \
+                     property or an array's items",
+                    cycle.join(" -> ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The schemas of `components/schemas` whose value `schema`'s value also is.
+fn same_value(schema: &Value, out: &mut Vec<String>) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    if let Some(name) = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+        .filter(|name| !name.contains('/'))
+    {
+        out.push(name.replace("~1", "/").replace("~0", "~"));
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for item in map.get(key).and_then(Value::as_array).into_iter().flatten() {
+            same_value(item, out);
+        }
+    }
+}
+
+/// A cycle through the last schema of `stack` back to one in it (depth first), as the
+/// schemas from the first of the cycle to it again.
+fn cycle_from(
+    edges: &BTreeMap<&str, Vec<String>>,
+    stack: &mut Vec<String>,
+    done: &mut BTreeSet<String>,
+) -> Option<Vec<String>> {
+    let last = stack.last()?.clone();
+    if done.contains(&last) {
+        return None;
+    }
+    for next in edges.get(last.as_str()).into_iter().flatten() {
+        if let Some(start) = stack.iter().position(|name| name == next) {
+            let mut cycle = stack[start..].to_vec();
+            cycle.push(next.clone());
+            return Some(cycle);
+        }
+        stack.push(next.clone());
+        let found = cycle_from(edges, stack, done);
+        stack.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    done.insert(last);
+    None
 }
 
 /// The spec as progenitor gets it: without the operations whose request body it cannot

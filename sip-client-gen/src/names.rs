@@ -1,0 +1,410 @@
+//! The Rust names the spec gives: operations become methods (of `Client`, of progenitor's
+//! raw client, of the mock server) and functions of the CLI; parameters become arguments,
+//! setters of a request builder and flags. A name Rust cannot take, or one the generated
+//! code already uses, is refused here, before progenitor runs, with where it is: the crate
+//! would not compile, or (worse) would compile with a method that hides one users call.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+
+use crate::error::Error;
+use crate::rust;
+
+/// Rust's keywords: strict (all editions), reserved for later, and those of the 2018 and
+/// 2024 editions. Any of them is a raw identifier at best (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// The keywords that cannot be raw identifiers either.
+const NEVER_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
+
+/// Whether `name` is a Rust keyword.
+pub(crate) fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Whether `name` is a keyword that not even a raw identifier can spell.
+pub(crate) fn never_raw(name: &str) -> bool {
+    NEVER_RAW.contains(&name)
+}
+
+/// The methods of sip-client's hand-written `Client` (its `impl Client` blocks; a test
+/// reads them and checks this list).
+pub(crate) const CLIENT_METHODS: &[&str] =
+    &["builder", "from_env", "raw", "base_url", "call", "endpoint"];
+
+/// The methods of progenitor's raw client (`Client::raw`) that are not operations: its
+/// constructors, and those of the traits the generated code calls on it (`ClientInfo`,
+/// `ClientHooks`). An operation of the same name would be defined twice, or hide the
+/// trait's method from the code that calls it.
+pub(crate) const RAW_CLIENT_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "api_version",
+    "baseurl",
+    "client",
+    "inner",
+    "pre",
+    "post",
+    "exec",
+];
+
+/// Methods an operation's method would hide on `Client`: those of the traits it implements
+/// (`Clone`, `Debug`, and the blanket impls every type gets: `Borrow`, `BorrowMut`, `Any`,
+/// `From`/`Into`, `TryFrom`/`TryInto`, `ToOwned`), and those of the other traits of the std
+/// prelude (and `Hash`), which a type like `Client` may implement or derive. An inherent
+/// method wins over a trait's, so `client.clone()` would quietly call the operation.
+/// `Iterator` and the closure traits are left out: a client is neither.
+pub(crate) const TRAIT_METHODS: &[&str] = &[
+    // Clone, ToOwned, Debug, ToString, Hash.
+    "clone",
+    "clone_from",
+    "to_owned",
+    "clone_into",
+    "fmt",
+    "to_string",
+    "hash",
+    // Conversions.
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    // Default, Drop.
+    "default",
+    "drop",
+    // PartialEq, PartialOrd, Ord.
+    "eq",
+    "ne",
+    "partial_cmp",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "cmp",
+    "max",
+    "min",
+    "clamp",
+    // Collections.
+    "extend",
+    "into_iter",
+    "from_iter",
+];
+
+/// What already has the method name `name`, if anything.
+fn taken_method(name: &str) -> Option<String> {
+    if CLIENT_METHODS.contains(&name) {
+        return Some(format!("Client's own method {name}"));
+    }
+    if RAW_CLIENT_METHODS.contains(&name) {
+        return Some(format!(
+            "the method {name} of progenitor's raw client (Client::raw)"
+        ));
+    }
+    if TRAIT_METHODS.contains(&name) {
+        return Some(format!(
+            "the trait method {name} users call on Client (an operation's method would hide it)"
+        ));
+    }
+    if let Some(&(_, what)) = crate::cli::TAKEN_COMMANDS.iter().find(|(n, _)| *n == name) {
+        return Some(what.to_owned());
+    }
+    None
+}
+
+/// Why `id`, a snake_case operationId, cannot name the operation's method, if it cannot.
+fn method_name_problem(id: &str) -> Option<String> {
+    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Some(format!(
+            "operationId {id:?} must start with a lowercase letter: it is the method's name"
+        ));
+    }
+    if is_keyword(id) {
+        return Some(format!(
+            "operationId {id:?} is a Rust keyword, which cannot name the method; rename the \
+             operation"
+        ));
+    }
+    taken_method(id)
+        .map(|taken| format!("operationId {id:?} would collide with {taken}; rename the operation"))
+}
+
+/// The JSON pointer of each operation with its operationId, in the spec's order.
+fn operations(spec: &OpenAPI) -> Vec<(String, &openapiv3::Operation, &openapiv3::PathItem)> {
+    let mut out = Vec::new();
+    for (path, item) in spec.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let at = format!("/paths/{}/{method}", crate::spec::pointer_token(path));
+            out.push((at, operation, item));
+        }
+    }
+    out
+}
+
+/// Checks the names of operations and parameters before progenitor sees them.
+pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
+    let schemas: BTreeMap<String, &String> = spec
+        .components
+        .iter()
+        .flat_map(|components| components.schemas.keys())
+        .map(|name| (rust::upper_camel(name), name))
+        .collect();
+    // operationId -> pointer, and request type -> (operationId, pointer).
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    let mut types: BTreeMap<String, (&str, String)> = BTreeMap::new();
+    for (at, operation, item) in operations(spec) {
+        let Some(id) = operation.operation_id.as_deref() else {
+            continue;
+        };
+        let id_at = format!("{at}/operationId");
+        let snake = rust::snake(id);
+        if snake != id {
+            // A suggestion that would be refused in turn is not made.
+            let message = match method_name_problem(&snake) {
+                None => format!(
+                    "operationId {id:?} must be snake_case ({snake:?}): it is the method's name"
+                ),
+                Some(_) => {
+                    format!("operationId {id:?} must be snake_case: it is the method's name")
+                }
+            };
+            return Err(invalid(id_at, message));
+        }
+        if let Some(problem) = method_name_problem(id) {
+            return Err(invalid(id_at, problem));
+        }
+        if let Some(first) = ids.insert(id, id_at.clone()) {
+            return Err(invalid(
+                id_at,
+                format!(
+                    "operationId {id:?} is also the operationId at {first}; each operation \
+                     needs its own"
+                ),
+            ));
+        }
+        let request = rust::upper_camel(id);
+        if let Some(schema) = schemas.get(&request) {
+            return Err(invalid(
+                id_at,
+                format!(
+                    "operationId {id:?} gives the request type {request}, which is the type of \
+                     schema {schema}; rename the operation"
+                ),
+            ));
+        }
+        if let Some((other, other_at)) = types.insert(request.clone(), (id, id_at.clone())) {
+            return Err(invalid(
+                id_at,
+                format!(
+                    "operationId {id:?} gives the request type {request}, like {other:?} at \
+                     {other_at}; rename one"
+                ),
+            ));
+        }
+        check_parameters(spec, &at, &item.parameters, &operation.parameters)?;
+    }
+    Ok(())
+}
+
+/// Names of the request builder's own (`front::REQUEST_NAMES`) and of the CLI's functions
+/// (`cli::TAKEN_ARGUMENTS`), which a parameter's Rust name must not be.
+fn taken_argument(ident: &str) -> bool {
+    crate::front::REQUEST_NAMES.contains(&ident) || crate::cli::TAKEN_ARGUMENTS.contains(&ident)
+}
+
+/// Why a parameter or form field of Rust name `ident` cannot be generated, if it cannot.
+/// `path`: a path parameter (progenitor cannot take a keyword there).
+pub(crate) fn argument_problem(what: &str, ident: &str, path: bool) -> Option<String> {
+    if ident.is_empty() {
+        return Some(format!("{what} gives no Rust name; rename it"));
+    }
+    if never_raw(ident) || (path && is_keyword(ident)) {
+        let why = if path && !never_raw(ident) {
+            " (progenitor cannot take one in a path; the name of a path parameter is not sent)"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "{what} gives the Rust name {ident:?}, a keyword that cannot be an argument{why}; \
+             rename it"
+        ));
+    }
+    if taken_argument(ident) {
+        return Some(format!(
+            "{what} gives the Rust name {ident:?}, which is taken"
+        ));
+    }
+    None
+}
+
+/// The names of one operation's parameters (those of its path item, then its own).
+fn check_parameters(
+    spec: &OpenAPI,
+    at: &str,
+    shared: &[ReferenceOr<Parameter>],
+    own: &[ReferenceOr<Parameter>],
+) -> Result<(), Error> {
+    let mut seen: Vec<String> = Vec::new();
+    for parameter in shared.iter().chain(own) {
+        // What does not resolve, or is no parameter of ours, the model refuses.
+        let parameter = match parameter {
+            ReferenceOr::Item(parameter) => parameter,
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| spec.components.as_ref()?.parameters.get(name)?.as_item());
+                match found {
+                    Some(parameter) => parameter,
+                    None => continue,
+                }
+            }
+        };
+        let (data, path) = match parameter {
+            Parameter::Query { parameter_data, .. } => (parameter_data, false),
+            Parameter::Path { parameter_data, .. } => (parameter_data, true),
+            _ => continue,
+        };
+        let ident = rust::snake(&data.name);
+        let what = format!("parameter {:?}", data.name);
+        let problem = argument_problem(&what, &ident, path).or_else(|| {
+            seen.contains(&ident)
+                .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))
+        });
+        if let Some(problem) = problem {
+            return Err(invalid(at.to_owned(), problem));
+        }
+        seen.push(ident);
+    }
+    Ok(())
+}
+
+fn invalid(at: String, message: String) -> Error {
+    Error::Shape { at, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn sip_client_src() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../sip-client/src")
+    }
+
+    fn parse(path: &Path) -> syn::File {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{path:?}: {err}"));
+        syn::parse_file(&text).unwrap_or_else(|err| panic!("{path:?}: {err}"))
+    }
+
+    /// The functions of the `impl` blocks of a type named `Client` in `items` (inline
+    /// modules included): `(inherent, function)`.
+    fn client_functions(items: &[syn::Item], out: &mut Vec<(bool, syn::ImplItemFn)>) {
+        for item in items {
+            match item {
+                syn::Item::Impl(block) => {
+                    let is_client = matches!(&*block.self_ty, syn::Type::Path(path)
+                        if path.path.segments.last().is_some_and(|s| s.ident == "Client"));
+                    if !is_client {
+                        continue;
+                    }
+                    for item in &block.items {
+                        if let syn::ImplItem::Fn(function) = item {
+                            out.push((block.trait_.is_none(), function.clone()));
+                        }
+                    }
+                }
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        client_functions(items, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Every method of the hand-written `Client` (its `impl Client` blocks in
+    /// `sip-client/src`, the generated files left out) is in `CLIENT_METHODS`, and every
+    /// method of a trait impl there is refused too: an operation cannot take its name.
+    #[test]
+    fn every_method_of_the_hand_written_client_is_refused() {
+        let mut inherent = BTreeSet::new();
+        for entry in std::fs::read_dir(sip_client_src()).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.ends_with(".rs") || name.starts_with("generated") {
+                continue;
+            }
+            let mut functions = Vec::new();
+            client_functions(&parse(&path).items, &mut functions);
+            for (is_inherent, function) in functions {
+                let name = function.sig.ident.to_string();
+                assert!(
+                    taken_method(&name).is_some(),
+                    "{path:?}: Client's method {name} is not refused as an operationId"
+                );
+                if is_inherent {
+                    inherent.insert(name);
+                }
+            }
+        }
+        let listed: BTreeSet<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(inherent, listed, "CLIENT_METHODS is the list of them");
+    }
+
+    /// Every method of progenitor's raw client that is not an operation's (those return a
+    /// `builder::` request) is refused.
+    #[test]
+    fn every_method_of_the_raw_client_is_refused() {
+        let mut functions = Vec::new();
+        client_functions(
+            &parse(&sip_client_src().join("generated.rs")).items,
+            &mut functions,
+        );
+        let mut found = BTreeSet::new();
+        for (_, function) in functions {
+            let operation = matches!(&function.sig.output, syn::ReturnType::Type(_, ty)
+                if matches!(&**ty, syn::Type::Path(path)
+                    if path.path.segments.first().is_some_and(|s| s.ident == "builder")));
+            if !operation {
+                found.insert(function.sig.ident.to_string());
+            }
+        }
+        assert!(found.contains("new"), "{found:?}");
+        for name in found {
+            assert!(
+                RAW_CLIENT_METHODS.contains(&name.as_str()),
+                "the raw client's method {name} is not in RAW_CLIENT_METHODS"
+            );
+        }
+    }
+
+    #[test]
+    fn keywords() {
+        assert!(is_keyword("type") && is_keyword("Self") && is_keyword("gen"));
+        assert!(!is_keyword("union") && !is_keyword("types"));
+        assert!(never_raw("self") && never_raw("crate") && !never_raw("type"));
+        // What cannot be raw is what syn refuses to make raw.
+        for keyword in KEYWORDS {
+            let raw = std::panic::catch_unwind(|| {
+                syn::Ident::new_raw(keyword, proc_macro2::Span::call_site())
+            });
+            assert_eq!(raw.is_err(), never_raw(keyword), "{keyword}");
+        }
+    }
+}
