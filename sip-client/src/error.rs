@@ -203,7 +203,8 @@ pub(crate) fn status_hint(status: StatusCode) -> Option<&'static str> {
         401 => "check the API key (BLAND_API_KEY) and whether it is sent raw or as a Bearer token",
         403 => "the API key is valid but not allowed to do this",
         404 => "Bland found nothing there for this organization (an unknown number or ID?)",
-        408 | 429 => "Bland asked to slow down",
+        408 => "Bland stopped waiting for the request",
+        429 => "Bland asked to slow down",
         500..=599 => "Bland's side failed",
         _ => return None,
     })
@@ -234,7 +235,7 @@ pub(crate) fn write_not_retried(
         None => Ok(()),
         Some(NotRetried::WaitPastDeadline { wait, left }) => write!(
             f,
-            "; not retried: the wait before another attempt ({}) is longer than the {} \
+            "; not retried: the wait before another attempt ({}) would use up the {} \
              left of the call's timeout",
             Seconds(wait),
             Seconds(left)
@@ -251,7 +252,8 @@ struct Seconds(Duration);
 
 impl fmt::Display for Seconds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.subsec_nanos() == 0 {
+        // Tenths of a second say something of a short wait only.
+        if self.0.subsec_nanos() == 0 || self.0.as_secs() >= 100 {
             write!(f, "{}s", self.0.as_secs())
         } else {
             write!(f, "{:.1}s", self.0.as_secs_f64())
@@ -444,10 +446,36 @@ mod tests {
         assert!(
             text.ends_with(
                 "; Bland asked to slow down; not retried: the wait before another attempt \
-                 (60s) is longer than the 1.9s left of the call's timeout"
+                 (60s) would use up the 1.9s left of the call's timeout"
             ),
             "{text}"
         );
         assert!(!text.contains("18446744073709551615"), "{text}");
+    }
+
+    /// Waits are said in whole seconds, with a tenth only when it says something (a short
+    /// wait), never as an 18-digit figure with a fraction.
+    #[test]
+    fn seconds_are_said_as_precisely_as_they_matter() {
+        let said = |duration: Duration| Seconds(duration).to_string();
+        assert_eq!(said(Duration::ZERO), "0s");
+        assert_eq!(said(Duration::from_secs(2)), "2s");
+        assert_eq!(said(Duration::from_millis(1_940)), "1.9s");
+        assert_eq!(said(Duration::from_millis(99_950)), "100.0s");
+        assert_eq!(said(Duration::from_millis(100_500)), "100s");
+        assert_eq!(said(Duration::MAX), "18446744073709551615s");
+    }
+
+    /// A 408 is the server giving up on a slow request, not a request to slow down.
+    #[test]
+    fn each_retryable_status_gets_its_own_hint() {
+        assert_eq!(
+            status_hint(StatusCode::REQUEST_TIMEOUT),
+            Some("Bland stopped waiting for the request")
+        );
+        assert_eq!(
+            status_hint(StatusCode::TOO_MANY_REQUESTS),
+            Some("Bland asked to slow down")
+        );
     }
 }

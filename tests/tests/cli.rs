@@ -941,6 +941,48 @@ async fn attach_with_body(source: &str, url: &str, stdin: Option<&str>) -> Outpu
     bland_sip(&["attach-sip", "--body", source, "--base-url", url], stdin).await
 }
 
+/// A misspelt key would be dropped and the field sent as absent: a key the request does not
+/// know is refused, wherever it is, and nothing is sent. Keys of maps that keep unknown keys
+/// (a direction's `options`) are known.
+#[tokio::test]
+async fn a_body_with_a_key_the_request_does_not_know_is_refused() {
+    let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;
+    let url = server.url();
+    let direction = serde_json::json!({"type": "outbound", "sip_endpoint": "sip:a.example.com"});
+    for (body, at) in [
+        (
+            serde_json::json!({"phone_number": "1001", "trunk_idd": "t1", "directions": [direction]}),
+            "trunk_idd",
+        ),
+        (
+            serde_json::json!({"phone_number": "+14150000000",
+                "directions": [direction, {"type": "inbound", "sip_endpont": "sip:b"}]}),
+            "directions.1.sip_endpont",
+        ),
+    ] {
+        let path = temp_file("unknown-key-body.json", body.to_string().as_bytes());
+        let output = attach_with_body(path.to_str().unwrap(), &url, None).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(
+            stderr,
+            format!(
+                "error: the body has a key the request does not know at `{at}`; check its \
+                 spelling\n"
+            )
+        );
+    }
+    assert_eq!(server.request_count(), 0);
+    let known = serde_json::json!({"phone_number": "+14150000000", "service": "sip",
+        "directions": [{"type": "outbound", "sip_endpoint": "sip:a.example.com",
+            "options": {"future_option": 1}}]});
+    let path = temp_file("known-keys-body.json", known.to_string().as_bytes());
+    let output = attach_with_body(path.to_str().unwrap(), &url, None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let sent: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    assert_eq!(sent["directions"][0]["options"]["future_option"], 1);
+}
+
 #[tokio::test]
 async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value() {
     let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;

@@ -251,7 +251,7 @@ async fn a_retry_whose_wait_passes_the_deadline_is_not_made() {
     );
     let text = err.to_string();
     assert!(
-        text.contains("not retried: the wait before another attempt (60s) is longer than the"),
+        text.contains("not retried: the wait before another attempt (60s) would use up the"),
         "{text}"
     );
 

@@ -93,13 +93,24 @@ pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Fa
         }
     };
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    // A key the request does not know would be dropped, and a misspelt optional field
+    // (`trunk_idd`) sent as if it were absent: it is refused instead.
+    let mut unknown = Vec::new();
+    let mut note_unknown = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let watched = serde_ignored::Deserializer::new(&mut deserializer, &mut note_unknown);
+    let value = serde_path_to_error::deserialize(watched).map_err(|err| {
         Failure::Usage(format!(
             "the body is not a valid request at `{}`: {}",
             err.path(),
             sip_client::redacted_json_error(err.inner())
         ))
     })?;
+    if let Some(path) = unknown.first() {
+        return Err(Failure::Usage(format!(
+            "the body has a key the request does not know at `{}`; check its spelling",
+            escape(path)
+        )));
+    }
     // One JSON value and nothing after it but whitespace: a second document or a stray
     // bracket means the file is not what its author thinks, so nothing is sent.
     deserializer.end().map_err(|err| {
