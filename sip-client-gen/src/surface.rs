@@ -1,9 +1,10 @@
 //! The API surface: a compact, line-per-item text view of the generated public API and of
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per server, security scheme, operation, security requirement, cross-field rule, parameter, body, output, retry
-//! class, response, type, field and enum variant, so that a one-field change in the spec is a
-//! one-line change in the surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
+//! One line per server, security scheme, operation, security requirement, cross-field rule,
+//! parameter, body, output, retry class, response, type, the traits of a type, field and
+//! enum variant, so that a one-field change in the spec is a one-line change in the
+//! surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
 //! (`key=value`) say what the wire adds: media types, which way a type travels
 //! (`in=request`, `in=response`), and the constraints of its schema.
@@ -20,8 +21,8 @@ use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
-/// lines.
-pub const FORMAT: u32 = 3;
+/// lines; format 4 the `traits` lines.
+pub const FORMAT: u32 = 4;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -204,6 +205,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     "type {name}: struct, non_exhaustive{}",
                     extras(&direction, &Constraints::default())
                 ));
+                lines.extend(traits_line(api, name, &rust_name));
                 let mut fields = Vec::new();
                 for (property, property_schema) in &object.properties {
                     let rust_type = api
@@ -250,6 +252,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     "type {name}: newtype of {inner}{}",
                     extras(&direction, &Constraints::of(spec, &schemas[name]))
                 ));
+                lines.extend(traits_line(api, name, &rust_name));
             }
         }
     }
@@ -260,6 +263,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `traits <schema>: Trait, ...`: what the generated type implements (derived or not),
+/// which users' code may rely on (`SipConfigData::default()`).
+fn traits_line(api: &Api, name: &str, rust_name: &str) -> Option<String> {
+    let traits = api.types.traits.get(rust_name)?;
+    Some(format!("traits {name}: {}", traits.join(", ")))
 }
 
 fn required(is: bool) -> &'static str {
