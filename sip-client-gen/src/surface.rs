@@ -64,7 +64,23 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
 
     for op in &api.operations {
         let id = &op.id;
-        lines.push(format!("operation {id}: {} {}", op.method, op.path));
+        // A path parameter is named by its Rust name: its spec name is on neither the wire
+        // (the value fills the segment) nor the Rust API (`{Id}` and `{id}` are both `id`).
+        let rust_name = |param: &crate::model::Param| match param.location {
+            Location::Path => param.ident.trim_start_matches("r#").to_owned(),
+            Location::Query => param.name.clone(),
+        };
+        let path = op
+            .params
+            .iter()
+            .filter(|param| matches!(param.location, Location::Path))
+            .fold(op.path.clone(), |path, param| {
+                path.replace(
+                    &format!("{{{}}}", param.name),
+                    &format!("{{{}}}", rust_name(param)),
+                )
+            });
+        lines.push(format!("operation {id}: {} {path}", op.method));
         lines.push(format!(
             "security {id}: {}",
             if op.security.is_empty() {
@@ -81,7 +97,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             };
             params.push(format!(
                 "param {id}.{}: {location}, {}, {}{}",
-                param.name,
+                rust_name(param),
                 required(param.required),
                 param_type(&param.ty),
                 extras(&[], &param.constraints)
@@ -447,6 +463,44 @@ mod tests {
         in_surface.sort();
         assert!(!in_code.is_empty());
         assert_eq!(in_surface, in_code);
+    }
+
+    /// A path parameter renamed in the spec only (`{id}` to `{Id}`: the same Rust name, the
+    /// same URL) changes neither the surface nor the report; a query parameter's name is on
+    /// the wire, so renaming one still breaks callers.
+    #[test]
+    fn a_path_parameter_is_named_by_its_rust_name() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let spec = crate::test_spec::base();
+        let before = surface(&spec);
+        assert!(
+            before.contains("operation get_thing: GET /v1/things/{id}\nsecurity get_thing: none\nparam get_thing.id: path, required, String\n"),
+            "{before}"
+        );
+        let mut renamed = spec.clone();
+        let paths = renamed["paths"].as_object_mut().unwrap();
+        let item = paths.remove("/v1/things/{id}").unwrap();
+        paths.insert("/v1/things/{Id}".to_owned(), item);
+        renamed["paths"]["/v1/things/{Id}"]["get"]["parameters"][0]["name"] = "Id".into();
+        assert_eq!(surface(&renamed), before);
+        assert_eq!(
+            crate::compare_surfaces(&before, &surface(&renamed)).to_string(),
+            "api changes: none\n"
+        );
+
+        let mut query = spec;
+        query.pointer_mut(crate::test_spec::GET).unwrap()["parameters"][1]["name"] =
+            "Verbose".into();
+        let report = crate::compare_surfaces(&before, &surface(&query));
+        assert!(
+            report
+                .to_string()
+                .starts_with("breaking: removed param get_thing.verbose"),
+            "{report}"
+        );
     }
 
     #[test]
