@@ -562,7 +562,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    const FORMAT: &str = "surface-format: 3\n";
+    const FORMAT: &str = "surface-format: 4\n";
 
     fn report(old: &str, new: &str) -> String {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()

@@ -20,7 +20,11 @@ pub(crate) fn generate(api: &Api, mock: &syn::File) -> TokenStream {
             Item::Struct(fields) => Some(struct_probe(
                 name,
                 fields,
-                api.types.traits.get(name).map(Vec::as_slice).unwrap_or_default(),
+                api.types
+                    .traits
+                    .get(name)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
             )),
             _ => None,
         });

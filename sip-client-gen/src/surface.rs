@@ -21,7 +21,7 @@ use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
-/// lines; format 4 the `traits` lines.
+/// lines; format 4 the `traits` lines, and names path parameters by their Rust names.
 pub const FORMAT: u32 = 4;
 
 /// How a security scheme asks for the key: where it goes and under which name (header

@@ -138,7 +138,10 @@ impl Repo {
             &format!("operationId: {operation}\n"),
             &format!("operationId: {operation}_again\n"),
         );
-        self.write(SPEC_PATH, &spec.replacen(&item, &format!("{item}{copy}"), 1));
+        self.write(
+            SPEC_PATH,
+            &spec.replacen(&item, &format!("{item}{copy}"), 1),
+        );
         self.generate();
     }
 
@@ -241,7 +244,14 @@ fn the_api_of_the_working_tree_is_generated_from_its_spec() {
     assert!(!review.satisfied, "{page}");
     assert_eq!(
         review.stale,
-        [CLIENT_PATH, API_PATH, MOCK_PATH, CLI_PATH, SURFACE_PATH, README_PATH]
+        [
+            CLIENT_PATH,
+            API_PATH,
+            MOCK_PATH,
+            CLI_PATH,
+            SURFACE_PATH,
+            README_PATH
+        ]
     );
     let title_end = page.find("\n\n## The spec").unwrap();
     assert!(

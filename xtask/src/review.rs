@@ -15,9 +15,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use serde_json::Value;
-use sip_client_gen::{
-    REGENERATE_COMMAND, SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body,
-};
+use sip_client_gen::{REGENERATE_COMMAND, SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
 
 use crate::generate::{CLIENT_MANIFEST, crate_version, manifest_version};
 
@@ -181,7 +179,7 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         .file(SURFACE_PATH)
         .map(|file| file.contents.as_str())
         .unwrap_or_default();
-    let report = compare_surfaces(surface_body(&old_surface), surface_body(&new_surface));
+    let report = compare_surfaces(surface_body(&old_surface), surface_body(new_surface));
     page.push_str("\n## API changes\n\n");
     if report.changes.is_empty() {
         page.push_str("None.\n");
