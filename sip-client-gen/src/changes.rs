@@ -6,8 +6,10 @@
 //!   Every struct is `#[non_exhaustive]` and built through its builder, every enum of the API
 //!   is open, so a new optional field, variant or operation breaks no code; a removal, a type
 //!   change or a new required argument does, and so does a type that becomes
-//!   `#[non_exhaustive]` (its literals stop compiling; the reverse is additive). (The verdict
-//!   test checks this against a probe crate that uses the whole API.)
+//!   `#[non_exhaustive]` (its literals stop compiling; the reverse is additive) or that no
+//!   longer implements a trait (typify derives `Default` only while every field is
+//!   optional: a required field takes it away). (The verdict test checks this against a
+//!   probe crate that uses the whole API.)
 //! - **the wire**, after oasdiff's breaking-change rules: changes that leave the Rust types
 //!   alone but break callers or readers. A request constraint tightened (pattern added or
 //!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a request
@@ -130,7 +132,7 @@ impl<'a> Line<'a> {
     fn owner(&self) -> Option<String> {
         let first = self.name.split('.').next().unwrap_or_default();
         match self.kind {
-            "field" | "rule" => Some(format!("type {first}")),
+            "field" | "rule" | "traits" => Some(format!("type {first}")),
             "param" | "body" | "security" | "output" | "retry" | "response" => {
                 Some(format!("operation {first}"))
             }
@@ -326,6 +328,7 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     let says = |why: &str| format!("{key}: {why} ({} -> {})", before.details, after.details);
     match before.kind {
         "field" | "param" | "body" => member_changed(key, before, after),
+        "traits" => traits_changed(before, after),
         // Retries are behaviour, not contract: what worked still works.
         "retry" => vec![change(Impact::Additive, says("retries changed"))],
         "type" if before.core == after.core => {
@@ -361,6 +364,18 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         }
         _ => vec![change(Impact::Breaking, says("changed"))],
     }
+}
+
+/// The traits a type implements: one it no longer implements breaks the code that uses it
+/// (`X::default()` once a required field takes typify's `Default` away), a new one breaks
+/// nothing.
+fn traits_changed(before: &Line, after: &Line) -> Vec<ApiChange> {
+    let ty = before.name;
+    let lost = before.core.iter().filter(|t| !after.core.contains(t));
+    let gained = after.core.iter().filter(|t| !before.core.contains(t));
+    lost.map(|t| change(Impact::Breaking, format!("removed impl {t} for {ty}")))
+        .chain(gained.map(|t| change(Impact::Additive, format!("added impl {t} for {ty}"))))
+        .collect()
 }
 
 /// A type line's core without `non_exhaustive`: what kind of type it is.
@@ -547,7 +562,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    const FORMAT: &str = "surface-format: 3\n";
+    const FORMAT: &str = "surface-format: 4\n";
 
     fn report(old: &str, new: &str) -> String {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()
@@ -915,6 +930,32 @@ mod tests {
                 "operation op: POST /x\nbody op: B, optional | media=application/json\n"
             )
             .starts_with("additive: added body op")
+        );
+    }
+
+    /// A trait a type no longer implements breaks the code that uses it; a new one breaks
+    /// nothing. The probe's case: a required field takes typify's `Default` away, which the
+    /// field alone (a field of a type only read) does not say.
+    #[test]
+    fn traits_lost_break_and_traits_gained_add() {
+        let old = "type A: struct | in=response\ntraits A: Clone, Debug, Default, PartialEq\n";
+        let new = "type A: struct | in=response\ntraits A: Clone, Debug, Eq, PartialEq\nfield A.z: String, required | in=response\n";
+        assert_eq!(
+            report(old, new),
+            "breaking: removed impl Default for A\n\
+             additive: added field A.z (String, required | in=response); values built with \
+             the builder (answers for mocks) must now set it\n\
+             additive: added impl Eq for A\n\
+             api changes: 1 breaking, 2 additive\n"
+        );
+        // The traits of a new type come with it; those of a type gone go with it.
+        assert!(report("", old).starts_with("additive: added traits A (Clone, Debug"));
+        assert!(report(old, "").starts_with("breaking: removed traits A (Clone, Debug"));
+        // A surface of format 3 says no traits: nothing is compared.
+        let format_3 = "surface-format: 3\ntype A: struct | in=response\n";
+        assert_eq!(
+            compare(format_3, &format!("surface-format: 4\n{old}")).to_string(),
+            "api changes: none\n"
         );
     }
 

@@ -141,8 +141,7 @@ pub fn operations_table(readme: &str, table: &str) -> Option<String> {
 /// `spec_path` is only used in messages and in the header of the generated files; `spec_text`
 /// is the YAML (or JSON) text of the spec.
 pub fn generate(spec_path: &str, spec_text: &str) -> Result<Generated, Error> {
-    let (spec, settings, for_progenitor, mut client, api) = client_and_model(spec_text)?;
-    types::post_process(&mut client, &api.constants);
+    let (spec, settings, for_progenitor, client, api) = client_and_model(spec_text)?;
     let mock = mock_file(&for_progenitor, &settings, &api)?;
     let front = parse(front::generate(&api))?;
     let cli = parse(cli::generate(&api))?;
@@ -195,7 +194,8 @@ type ClientAndModel = (
     model::Api,
 );
 
-/// The spec, progenitor's settings and input, its client, and the model built from both.
+/// The spec, progenitor's settings and input, its client (post-processed: what users
+/// compile against), and the model built from both.
 fn client_and_model(spec_text: &str) -> Result<ClientAndModel, Error> {
     let spec = spec::load(spec_text)?;
     names::check(&spec)?;
@@ -223,10 +223,12 @@ fn client_and_model(spec_text: &str) -> Result<ClientAndModel, Error> {
     }
     let settings = settings(&replacements);
     let (for_progenitor, skipped) = spec::for_progenitor(&spec);
-    let client = parse(run_progenitor(&for_progenitor, &settings, |g, s| {
+    let mut client = parse(run_progenitor(&for_progenitor, &settings, |g, s| {
         g.generate_tokens(s)
     })?)?;
-    let api = model::build(&spec, rust::Types::collect(&client), &skipped)?;
+    let mut api = model::build(&spec, rust::Types::collect(&client), &skipped)?;
+    types::post_process(&mut client, &api.constants);
+    api.types.traits = rust::traits(&client);
     Ok((spec, settings, for_progenitor, client, api))
 }
 

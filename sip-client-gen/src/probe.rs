@@ -17,7 +17,15 @@ pub(crate) fn generate(api: &Api, mock: &syn::File) -> TokenStream {
         .items
         .iter()
         .filter_map(|(name, item)| match item {
-            Item::Struct(fields) => Some(struct_probe(name, fields)),
+            Item::Struct(fields) => Some(struct_probe(
+                name,
+                fields,
+                api.types
+                    .traits
+                    .get(name)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            )),
             _ => None,
         });
     let enums = api.enums.iter().map(|open| {
@@ -248,8 +256,32 @@ fn qualify_in_place(ty: &mut syn::Type) {
     }
 }
 
-fn struct_probe(name: &str, fields: &[rust::Field]) -> TokenStream {
+fn struct_probe(name: &str, fields: &[rust::Field], traits: &[String]) -> TokenStream {
     let ty = format_ident!("{name}");
+    // The standard traits it implements, which code may call (`X::default()`, `a == b`).
+    let bounds: Vec<TokenStream> = traits
+        .iter()
+        .filter_map(|name| {
+            Some(match name.as_str() {
+                "Clone" => quote!(::std::clone::Clone),
+                "Debug" => quote!(::std::fmt::Debug),
+                "Default" => quote!(::std::default::Default),
+                "PartialEq" => quote!(::std::cmp::PartialEq),
+                "Eq" => quote!(::std::cmp::Eq),
+                "PartialOrd" => quote!(::std::cmp::PartialOrd),
+                "Ord" => quote!(::std::cmp::Ord),
+                "Hash" => quote!(::std::hash::Hash),
+                "Copy" => quote!(::std::marker::Copy),
+                _ => return None,
+            })
+        })
+        .collect();
+    let implements = (!bounds.is_empty()).then(|| {
+        quote! {
+            fn implements<T: #(#bounds)+*>() {}
+            implements::<sip_client::#ty>();
+        }
+    });
     let read = format_ident!("read_{}", rust::snake(name));
     let build = format_ident!("build_{}", rust::snake(name));
     let reads = fields.iter().map(|field| {
@@ -268,6 +300,7 @@ fn struct_probe(name: &str, fields: &[rust::Field]) -> TokenStream {
             #(#reads)*
             let _ = format!("{value:?}");
             let _: sip_client::#ty = value.clone();
+            #implements
         }
 
         pub fn #build() -> Result<sip_client::#ty, sip_client::ConversionError> {

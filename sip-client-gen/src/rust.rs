@@ -34,6 +34,9 @@ pub(crate) enum Item {
 #[derive(Clone, Default)]
 pub(crate) struct Types {
     pub items: BTreeMap<String, Item>,
+    /// The traits each item implements, once the client is final ([`traits`]); empty
+    /// before.
+    pub traits: BTreeMap<String, Vec<String>>,
 }
 
 impl Types {
@@ -108,6 +111,141 @@ impl Types {
     /// The map of unknown keys of struct `name`, if it keeps them.
     pub(crate) fn flattened(&self, name: &str) -> Option<&Field> {
         self.fields(name)?.iter().find(|field| field.flatten)
+    }
+}
+
+/// The traits each item of the generated `mod types` implements, by item, sorted: what its
+/// `#[derive]`s name, what `#[cfg_attr(feature = "f", derive(..))]` names (as `Trait with
+/// feature f`), and the `impl Trait for Item` blocks. `impl From<Item> for Other` is
+/// `Into<Other>` of the item: what users call on a value of it.
+///
+/// Users' code compiles against each of them (`SipConfigData::default()`, `value == other`,
+/// `text.parse::<Item>()`): the change report calls one that goes breaking.
+pub(crate) fn traits(file: &syn::File) -> BTreeMap<String, Vec<String>> {
+    let mut traits: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let items = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+        _ => None,
+    });
+    let items = items.map(|(_, items)| items.as_slice()).unwrap_or_default();
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => Some(item.ident.to_string()),
+            syn::Item::Enum(item) => Some(item.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for item in items {
+        match item {
+            syn::Item::Struct(syn::ItemStruct { ident, attrs, .. })
+            | syn::Item::Enum(syn::ItemEnum { ident, attrs, .. }) => traits
+                .entry(ident.to_string())
+                .or_default()
+                .extend(derived(attrs)),
+            syn::Item::Impl(block) => {
+                let Some((path, _)) = &block.trait_ else {
+                    continue;
+                };
+                let Some(last) = path.segments.last() else {
+                    continue;
+                };
+                let trait_ident = last.ident.to_string();
+                let self_name = type_name(&block.self_ty);
+                let args = type_args(&last.arguments);
+                if let Some(name) = self_name.filter(|name| names.contains(name)) {
+                    let text = if args.is_empty() {
+                        trait_ident
+                    } else {
+                        format!("{trait_ident}<{}>", args.join(","))
+                    };
+                    traits.entry(name).or_default().push(text);
+                } else if trait_ident == "From"
+                    && let [from] = args.as_slice()
+                    && names.contains(from)
+                {
+                    let into = short_type(&block.self_ty);
+                    traits
+                        .entry(from.clone())
+                        .or_default()
+                        .push(format!("Into<{into}>"));
+                }
+            }
+            _ => {}
+        }
+    }
+    for list in traits.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    traits
+}
+
+/// The traits of an item's `#[derive]` and `#[cfg_attr(feature = .., derive(..))]`.
+fn derived(attrs: &[syn::Attribute]) -> Vec<String> {
+    let paths = |tokens: proc_macro2::TokenStream| -> Vec<String> {
+        syn::parse::Parser::parse2(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            tokens,
+        )
+        .map(|paths| {
+            paths
+                .iter()
+                .filter_map(|path| path.segments.last().map(|s| s.ident.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident("derive") {
+            if let syn::Meta::List(list) = &attr.meta {
+                out.extend(paths(list.tokens.clone()));
+            }
+        } else if attr.path().is_ident("cfg_attr")
+            && let Ok(parts) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            )
+        {
+            let mut parts = parts.into_iter();
+            let condition = parts.next().map(|condition| match condition {
+                syn::Meta::NameValue(value) if value.path.is_ident("feature") => {
+                    match &value.value {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(name),
+                            ..
+                        }) => format!("feature {}", name.value()),
+                        other => other.to_token_stream().to_string(),
+                    }
+                }
+                other => other.to_token_stream().to_string().replace(' ', ""),
+            });
+            for part in parts {
+                if let syn::Meta::List(list) = part
+                    && list.path.is_ident("derive")
+                {
+                    out.extend(paths(list.tokens).into_iter().map(|name| {
+                        format!("{name} with {}", condition.clone().unwrap_or_default())
+                    }));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The type arguments of a path segment, short (lifetimes left out).
+fn type_args(arguments: &syn::PathArguments) -> Vec<String> {
+    match arguments {
+        syn::PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::GenericArgument::Type(ty) => Some(short_type(ty)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

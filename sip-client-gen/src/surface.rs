@@ -1,9 +1,10 @@
 //! The API surface: a compact, line-per-item text view of the generated public API and of
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per server, security scheme, operation, security requirement, cross-field rule, parameter, body, output, retry
-//! class, response, type, field and enum variant, so that a one-field change in the spec is a
-//! one-line change in the surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
+//! One line per server, security scheme, operation, security requirement, cross-field rule,
+//! parameter, body, output, retry class, response, type, the traits of a type, field and
+//! enum variant, so that a one-field change in the spec is a one-line change in the
+//! surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
 //! (`key=value`) say what the wire adds: media types, which way a type travels
 //! (`in=request`, `in=response`), and the constraints of its schema.
@@ -20,8 +21,8 @@ use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
-/// lines.
-pub const FORMAT: u32 = 3;
+/// lines; format 4 the `traits` lines, and names path parameters by their Rust names.
+pub const FORMAT: u32 = 4;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -63,7 +64,23 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
 
     for op in &api.operations {
         let id = &op.id;
-        lines.push(format!("operation {id}: {} {}", op.method, op.path));
+        // A path parameter is named by its Rust name: its spec name is on neither the wire
+        // (the value fills the segment) nor the Rust API (`{Id}` and `{id}` are both `id`).
+        let rust_name = |param: &crate::model::Param| match param.location {
+            Location::Path => param.ident.trim_start_matches("r#").to_owned(),
+            Location::Query => param.name.clone(),
+        };
+        let path = op
+            .params
+            .iter()
+            .filter(|param| matches!(param.location, Location::Path))
+            .fold(op.path.clone(), |path, param| {
+                path.replace(
+                    &format!("{{{}}}", param.name),
+                    &format!("{{{}}}", rust_name(param)),
+                )
+            });
+        lines.push(format!("operation {id}: {} {path}", op.method));
         lines.push(format!(
             "security {id}: {}",
             if op.security.is_empty() {
@@ -80,7 +97,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             };
             params.push(format!(
                 "param {id}.{}: {location}, {}, {}{}",
-                param.name,
+                rust_name(param),
                 required(param.required),
                 param_type(&param.ty),
                 extras(&[], &param.constraints)
@@ -204,6 +221,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     "type {name}: struct, non_exhaustive{}",
                     extras(&direction, &Constraints::default())
                 ));
+                lines.extend(traits_line(api, name, &rust_name));
                 let mut fields = Vec::new();
                 for (property, property_schema) in &object.properties {
                     let rust_type = api
@@ -250,6 +268,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     "type {name}: newtype of {inner}{}",
                     extras(&direction, &Constraints::of(spec, &schemas[name]))
                 ));
+                lines.extend(traits_line(api, name, &rust_name));
             }
         }
     }
@@ -260,6 +279,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `traits <schema>: Trait, ...`: what the generated type implements (derived or not),
+/// which users' code may rely on (`SipConfigData::default()`).
+fn traits_line(api: &Api, name: &str, rust_name: &str) -> Option<String> {
+    let traits = api.types.traits.get(rust_name)?;
+    Some(format!("traits {name}: {}", traits.join(", ")))
 }
 
 fn required(is: bool) -> &'static str {
@@ -437,6 +463,44 @@ mod tests {
         in_surface.sort();
         assert!(!in_code.is_empty());
         assert_eq!(in_surface, in_code);
+    }
+
+    /// A path parameter renamed in the spec only (`{id}` to `{Id}`: the same Rust name, the
+    /// same URL) changes neither the surface nor the report; a query parameter's name is on
+    /// the wire, so renaming one still breaks callers.
+    #[test]
+    fn a_path_parameter_is_named_by_its_rust_name() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let spec = crate::test_spec::base();
+        let before = surface(&spec);
+        assert!(
+            before.contains("operation get_thing: GET /v1/things/{id}\nsecurity get_thing: none\nparam get_thing.id: path, required, String\n"),
+            "{before}"
+        );
+        let mut renamed = spec.clone();
+        let paths = renamed["paths"].as_object_mut().unwrap();
+        let item = paths.remove("/v1/things/{id}").unwrap();
+        paths.insert("/v1/things/{Id}".to_owned(), item);
+        renamed["paths"]["/v1/things/{Id}"]["get"]["parameters"][0]["name"] = "Id".into();
+        assert_eq!(surface(&renamed), before);
+        assert_eq!(
+            crate::compare_surfaces(&before, &surface(&renamed)).to_string(),
+            "api changes: none\n"
+        );
+
+        let mut query = spec;
+        query.pointer_mut(crate::test_spec::GET).unwrap()["parameters"][1]["name"] =
+            "Verbose".into();
+        let report = crate::compare_surfaces(&before, &surface(&query));
+        assert!(
+            report
+                .to_string()
+                .starts_with("breaking: removed param get_thing.verbose"),
+            "{report}"
+        );
     }
 
     #[test]

@@ -120,6 +120,16 @@ pub fn all() -> Vec<SpecChange> {
                 "      required:\n        - host\n        - purpose\n      properties:\n        purpose:\n          description: Why the probe runs.\n          type: string\n",
             ),
         ),
+        // Every field of `SipConfigData` was optional, so typify derived `Default`; a
+        // required one takes it away.
+        case(
+            "response_required_field_added",
+            derived(
+                "    SipConfigData:",
+                "      type: object\n      properties:\n",
+                "      type: object\n      required:\n        - region\n      properties:\n        region:\n          description: The region that serves the number.\n          type: string\n",
+            ),
+        ),
         case(
             "parameter_pattern_tightened",
             derived(

@@ -131,6 +131,19 @@ fn operation_added_is_additive() {
     );
 }
 
+/// A required field of a type only read breaks no reader, but it takes typify's `Default`
+/// away (derived while every field is optional): `SipConfigData::default()` stops compiling.
+#[test]
+fn response_required_field_added_to_a_default_type_is_breaking() {
+    assert_eq!(
+        report_for("response_required_field_added"),
+        "breaking: removed impl Default for SipConfigData\n\
+         additive: added field SipConfigData.region (String, required | in=response); values \
+         built with the builder (answers for mocks) must now set it\n\
+         api changes: 1 breaking, 1 additive\n"
+    );
+}
+
 #[test]
 fn required_parameter_added_is_breaking() {
     assert_eq!(
@@ -166,5 +179,5 @@ fn parameter_pattern_tightened_is_breaking_on_the_wire() {
 fn every_case_is_pinned_here() {
     // A case added to `changes::all` needs its expected report above.
     let names: Vec<&str> = changes::all().iter().map(|case| case.name).collect();
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 15, "{names:?}");
 }

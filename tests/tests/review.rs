@@ -1,13 +1,15 @@
 //! `cargo xtask review`: the review page of a change, read from scratch git repositories
-//! that hold this checkout's spec, surface and manifest.
+//! that hold this checkout's spec, generated files and manifest.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use sip_client_gen::{SPEC_PATH, SURFACE_PATH};
+use sip_client_gen::{
+    API_PATH, CLI_PATH, CLIENT_PATH, MOCK_PATH, README_PATH, SPEC_PATH, SURFACE_PATH,
+};
 use sip_client_tests::workspace_root;
-use xtask::generate::CLIENT_MANIFEST;
+use xtask::generate::{CLIENT_MANIFEST, Mode};
 use xtask::review::{self, Bump};
 
 const SNAPSHOT: &str = "tests/snapshots/a.snap";
@@ -31,8 +33,8 @@ impl Repo {
         repo
     }
 
-    /// A repository whose last commit holds this checkout's spec, surface and manifest, and
-    /// one snapshot.
+    /// A repository whose last commit holds this checkout's spec, generated files and
+    /// manifest, and one snapshot.
     fn with_sources(name: &str) -> Repo {
         let repo = Repo::empty(name);
         repo.add_sources();
@@ -41,7 +43,16 @@ impl Repo {
     }
 
     fn add_sources(&self) {
-        for path in [SPEC_PATH, SURFACE_PATH, CLIENT_MANIFEST] {
+        for path in [
+            SPEC_PATH,
+            CLIENT_MANIFEST,
+            CLIENT_PATH,
+            API_PATH,
+            MOCK_PATH,
+            CLI_PATH,
+            SURFACE_PATH,
+            README_PATH,
+        ] {
             self.write(
                 path,
                 &fs::read_to_string(workspace_root().join(path)).unwrap(),
@@ -108,28 +119,37 @@ impl Repo {
         review::review(&self.root, base).unwrap()
     }
 
-    /// Removes every line of `operation` from the surface.
+    /// Removes the path item of `operation` (its only operation) from the spec, and
+    /// regenerates.
     fn remove_operation(&self, operation: &str) {
-        let surface = self.read(SURFACE_PATH);
-        let removed = operation_lines(&surface, operation);
-        assert!(removed.len() > 3, "{removed:?}");
-        let kept: Vec<&str> = surface
-            .lines()
-            .filter(|line| !removed.iter().any(|r| r == line))
-            .collect();
-        self.write(SURFACE_PATH, &(kept.join("\n") + "\n"));
+        let spec = self.read(SPEC_PATH);
+        let item = path_item(&spec, operation);
+        self.write(SPEC_PATH, &spec.replacen(&item, "", 1));
+        self.generate();
     }
 
-    /// Adds a copy of `operation`'s lines to the surface, named `<operation>_again`: an
-    /// additive change.
+    /// Adds a copy of `operation`'s path item to the spec, its path and operation named
+    /// `..._again` (an additive change), and regenerates.
     fn copy_operation(&self, operation: &str) {
-        let surface = self.read(SURFACE_PATH);
-        let copy: Vec<String> = operation_lines(&surface, operation)
-            .iter()
-            .map(|line| line.replace(operation, &format!("{operation}_again")))
-            .collect();
-        assert!(copy.len() > 3, "{copy:?}");
-        self.write(SURFACE_PATH, &format!("{surface}{}\n", copy.join("\n")));
+        let spec = self.read(SPEC_PATH);
+        let item = path_item(&spec, operation);
+        let (path, rest) = item.split_once(":\n").unwrap();
+        let copy = format!("{path}/again:\n{rest}").replace(
+            &format!("operationId: {operation}\n"),
+            &format!("operationId: {operation}_again\n"),
+        );
+        self.write(
+            SPEC_PATH,
+            &spec.replacen(&item, &format!("{item}{copy}"), 1),
+        );
+        self.generate();
+    }
+
+    /// `cargo xtask generate`: the generated files made from the spec.
+    fn generate(&self) {
+        let mut out = Vec::new();
+        xtask::generate::run(&self.root, Mode::Write, &mut out)
+            .unwrap_or_else(|err| panic!("{err}"));
     }
 
     /// The crate's version raised by one minor (0.x) with its build metadata kept.
@@ -157,18 +177,20 @@ fn version(root: &Path) -> String {
     xtask::generate::crate_version(root).unwrap()
 }
 
-/// The lines of one operation in the surface (`operation NAME: ...`, `param NAME.x: ...`).
-fn operation_lines(surface: &str, operation: &str) -> Vec<String> {
-    surface
-        .lines()
-        .filter(|line| {
-            line.split_once(' ').is_some_and(|(_, rest)| {
-                rest.starts_with(&format!("{operation}:"))
-                    || rest.starts_with(&format!("{operation}."))
-            })
-        })
-        .map(str::to_owned)
-        .collect()
+/// The text of the path item of the spec that holds `operation`: from its path's line to
+/// the next path or the end of `paths`.
+fn path_item(spec: &str, operation: &str) -> String {
+    let at = spec
+        .find(&format!("operationId: {operation}\n"))
+        .unwrap_or_else(|| panic!("no operation {operation}"));
+    let start = spec[..at].rfind("\n  /").unwrap() + 1;
+    let end = spec[at..]
+        .find("\n  /")
+        .into_iter()
+        .chain(spec[at..].find("\ncomponents:"))
+        .min()
+        .unwrap();
+    spec[start..at + end + 1].to_owned()
 }
 
 #[test]
@@ -200,6 +222,115 @@ fn an_unchanged_tree_needs_a_patch_release_at_most() {
         assert!(page.contains(part), "{part:?} in\n{page}");
     }
     assert!(!page.contains("changed `"), "{page}");
+    assert!(!page.contains("stale"), "{page}");
+    assert!(review.stale.is_empty(), "{:?}", review.stale);
+}
+
+/// The working tree's API is what its spec generates, whatever the committed surface says:
+/// an operation renamed in the spec without `cargo xtask generate` is a breaking change, and
+/// the page says first that the generated files are stale.
+#[test]
+fn the_api_of_the_working_tree_is_generated_from_its_spec() {
+    let repo = Repo::with_sources("stale");
+    let old_version = version(&repo.root);
+    repo.edit(
+        SPEC_PATH,
+        "operationId: cancel_port_request\n",
+        "operationId: cancel_port\n",
+    );
+    let review = repo.review("HEAD");
+    let page = &review.page;
+    assert_eq!(review.required, Bump::Major, "{page}");
+    assert!(!review.satisfied, "{page}");
+    assert_eq!(
+        review.stale,
+        [
+            CLIENT_PATH,
+            API_PATH,
+            MOCK_PATH,
+            CLI_PATH,
+            SURFACE_PATH,
+            README_PATH
+        ]
+    );
+    let title_end = page.find("\n\n## The spec").unwrap();
+    assert!(
+        page[..title_end].ends_with(&format!(
+            "\n\n> **Warning: the generated files are stale.** `{CLIENT_PATH}`, `{API_PATH}`, \
+             `{MOCK_PATH}`, `{CLI_PATH}`, `{SURFACE_PATH}`, `{README_PATH}` are not what \
+             `{SPEC_PATH}` generates: run `cargo xtask generate` and commit the result. The \
+             API changes and the version below are those of the spec, not of the files \
+             committed."
+        )),
+        "{page}"
+    );
+    for part in [
+        "breaking: removed operation cancel_port_request (DELETE /v1/sip/port/{id})",
+        "additive: added operation cancel_port (DELETE /v1/sip/port/{id})",
+        &format!(
+            "The changes require a minor release (breaking changes); `sip-client` goes from `{old_version}` to `{old_version}`, a patch release: **not enough**"
+        ),
+    ] {
+        assert!(page.contains(part), "{part:?} in\n{page}");
+    }
+    // Generated, the files are fresh again and the page says nothing of them.
+    repo.generate();
+    let review = repo.review("HEAD");
+    assert!(review.stale.is_empty(), "{:?}", review.stale);
+    assert!(!review.page.contains("stale"), "{}", review.page);
+    assert_eq!(review.required, Bump::Major);
+}
+
+/// A base whose spec does not parse leaves nothing to compare with: an error naming the
+/// revision and the parse error, not a page that calls everything added.
+#[test]
+fn a_base_whose_spec_does_not_parse_is_an_error() {
+    let repo = Repo::with_sources("broken-base");
+    repo.write(SPEC_PATH, "openapi: [3.0.3\npaths: {}\n");
+    repo.commit("a broken spec");
+    let broken = repo.git(&["rev-parse", "HEAD"]);
+    repo.add_sources();
+    repo.commit("the spec mended");
+    let err = review::review(&repo.root, &broken)
+        .err()
+        .expect("a base whose spec does not parse is refused");
+    assert!(
+        err.starts_with(&format!("{SPEC_PATH} at {broken} does not parse: ")),
+        "{err}"
+    );
+    assert!(err.contains("line 2"), "the parse error says where: {err}");
+    assert_eq!(
+        review::run_in(&repo.root, &["--base", &broken]),
+        ExitCode::FAILURE
+    );
+    // Text that parses as YAML but is no mapping is no spec either.
+    repo.write(SPEC_PATH, "just words\n");
+    repo.commit("words");
+    let words = repo.git(&["rev-parse", "HEAD"]);
+    repo.add_sources();
+    let err = review::review(&repo.root, &words).err().unwrap();
+    assert_eq!(
+        err,
+        format!("{SPEC_PATH} at {words} does not parse: not a YAML mapping")
+    );
+}
+
+/// An empty `--base` names no revision: a usage error, not a review from nowhere.
+#[test]
+fn an_empty_base_is_refused() {
+    let repo = Repo::with_sources("empty-base");
+    for base in ["", " "] {
+        assert_eq!(
+            review::run_in(&repo.root, &["--base", base]),
+            ExitCode::from(2),
+            "{base:?}"
+        );
+        assert_eq!(
+            review::review(&repo.root, base).err().as_deref(),
+            Some("the base revision is empty: name a revision"),
+            "{base:?}"
+        );
+    }
 }
 
 #[test]
@@ -228,7 +359,7 @@ fn a_breaking_change_needs_its_bump() {
     assert!(!review.satisfied);
     let page = &review.page;
     for part in [
-        "## The spec, by operation\n\n- changed operation `list_sip_numbers` (`GET /v1/sip/numbers`)\n\nNo component changed.\n- changed `servers`\n",
+        "## The spec, by operation\n\n- changed operation `list_sip_numbers` (`GET /v1/sip/numbers`)\n- removed operation `cancel_port_request` (`DELETE /v1/sip/port/{id}`)\n\nNo component changed.\n- changed `servers`\n",
         "## API changes\n\n```text\nbreaking: ",
         "## Snapshots changed\n\n2 files:\n\n- `tests/snapshots/a.snap`: +1 -1\n- `tests/snapshots/b.snap`: +1, new, not committed\n",
         &format!(

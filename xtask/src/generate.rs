@@ -100,20 +100,8 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
         });
     }
 
-    // The README is hand-written but for its operations table, which follows the spec.
-    let readme = fs::read_to_string(root.join(README_PATH)).unwrap_or_default();
-    let readme = GeneratedFile {
-        path: README_PATH,
-        contents: sip_client_gen::operations_table(&readme, &generated.operations_table)
-            .ok_or(Failure::NoOperationsTable)?,
-    };
-    let mut stale = Vec::new();
-    for file in generated.files.iter().chain(std::iter::once(&readme)) {
-        let on_disk = fs::read_to_string(root.join(file.path)).unwrap_or_default();
-        if on_disk != file.contents {
-            stale.push((file, on_disk));
-        }
-    }
+    let readme = readme(root, &generated)?;
+    let stale = stale(root, &generated, &readme);
     if stale.is_empty() {
         return Ok(Report::UpToDate);
     }
@@ -144,6 +132,54 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
             Ok(Report::Written(paths))
         }
     }
+}
+
+/// The README below `root` with the operations table of `generated`: it is hand-written but
+/// for that table, which follows the spec.
+fn readme(root: &Path, generated: &sip_client_gen::Generated) -> Result<GeneratedFile, Failure> {
+    let readme = fs::read_to_string(root.join(README_PATH)).unwrap_or_default();
+    Ok(GeneratedFile {
+        path: README_PATH,
+        contents: sip_client_gen::operations_table(&readme, &generated.operations_table)
+            .ok_or(Failure::NoOperationsTable)?,
+    })
+}
+
+/// The files of `generated` (and `readme`) whose contents below `root` differ from what
+/// was generated, each with what is there (empty when missing).
+fn stale<'a>(
+    root: &Path,
+    generated: &'a sip_client_gen::Generated,
+    readme: &'a GeneratedFile,
+) -> Vec<(&'a GeneratedFile, String)> {
+    generated
+        .files
+        .iter()
+        .chain(std::iter::once(readme))
+        .filter_map(|file| Some((file, differs(root, file)?)))
+        .collect()
+}
+
+/// What is below `root` in place of `file`, when it is not `file` (empty when missing).
+fn differs(root: &Path, file: &GeneratedFile) -> Option<String> {
+    let on_disk = fs::read_to_string(root.join(file.path)).unwrap_or_default();
+    (on_disk != file.contents).then_some(on_disk)
+}
+
+/// The generated files below `root` that are not what `generated` holds: missing, or made
+/// from another spec or by another generator (the README when its operations table is not
+/// that of `generated`, or it has none).
+pub fn stale_paths(root: &Path, generated: &sip_client_gen::Generated) -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = generated
+        .files
+        .iter()
+        .filter(|file| differs(root, file).is_some())
+        .map(|file| file.path)
+        .collect();
+    if readme(root, generated).map_or(true, |readme| differs(root, &readme).is_some()) {
+        paths.push(README_PATH);
+    }
+    paths
 }
 
 /// Compares the checked-in API surface with the new one and prints what changed.

@@ -4,6 +4,10 @@
 //! changes with their classification, the snapshot files changed, and the version bump the
 //! changes require with whether `sip-client`'s version already has it. `cargo xtask ci`
 //! fails when a breaking change comes without its bump.
+//!
+//! The working tree's API is generated in memory from its spec (the page warns first when
+//! the committed generated files are stale); the base's is the surface committed there. A
+//! base whose spec does not parse, or an empty `--base`, is refused.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -11,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use serde_json::Value;
-use sip_client_gen::{SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
+use sip_client_gen::{REGENERATE_COMMAND, SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
 
 use crate::generate::{CLIENT_MANIFEST, crate_version, manifest_version};
 
@@ -33,6 +37,8 @@ pub struct Review {
     pub required: Bump,
     pub satisfied: bool,
     pub breaking: usize,
+    /// The generated files of the working tree that are not what its spec generates.
+    pub stale: Vec<&'static str>,
 }
 
 pub fn run(args: &[&str]) -> ExitCode {
@@ -46,6 +52,13 @@ pub fn run_in(root: &Path, args: &[&str]) -> ExitCode {
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match (*arg, rest.next()) {
+            ("--base", Some(rev)) if rev.trim().is_empty() => {
+                eprintln!(
+                    "error: --base needs a revision, not an empty string\n\
+                     usage: cargo xtask review [--base REV] [--out FILE]"
+                );
+                return ExitCode::from(2);
+            }
             ("--base", Some(rev)) => base = Some((*rev).to_owned()),
             ("--out", Some(path)) => out = Some((*path).to_owned()),
             _ => {
@@ -106,7 +119,29 @@ fn at_revision(root: &Path, rev: &str, path: &str) -> Result<Option<String>, Str
 }
 
 /// Reviews the working tree against `base`.
+///
+/// The working tree's API is generated from its spec, not read from the committed surface,
+/// which may be stale: the page says so first when any generated file is. The base's API is
+/// its committed surface, which CI kept fresh there. A base whose spec does not parse is an
+/// error: there is nothing to compare with, and a page that called everything added would
+/// ask for a release that nothing needs.
 pub fn review(root: &Path, base: &str) -> Result<Review, String> {
+    if base.trim().is_empty() {
+        return Err("the base revision is empty: name a revision".to_owned());
+    }
+    let old_spec = at_revision(root, base, SPEC_PATH)?.unwrap_or_default();
+    if !old_spec.is_empty() {
+        parse_spec(&old_spec)
+            .map_err(|err| format!("{SPEC_PATH} at {base} does not parse: {err}"))?;
+    }
+    let new_spec = std::fs::read_to_string(root.join(SPEC_PATH))
+        .map_err(|err| format!("cannot read {SPEC_PATH}: {err}"))?;
+    parse_spec(&new_spec)
+        .map_err(|err| format!("{SPEC_PATH} of the working tree does not parse: {err}"))?;
+    let generated = sip_client_gen::generate(SPEC_PATH, &new_spec)
+        .map_err(|err| format!("{SPEC_PATH} of the working tree does not generate: {err}"))?;
+    let stale = crate::generate::stale_paths(root, &generated);
+
     let mut page = String::new();
     let head = Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
@@ -119,19 +154,32 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         "# Review of the change\n\nFrom `{}` to the working tree of `{head}`.\n",
         short(base)
     );
+    if !stale.is_empty() {
+        let _ = writeln!(
+            page,
+            "> **Warning: the generated files are stale.** {} {} not what `{SPEC_PATH}` \
+             generates: run `{REGENERATE_COMMAND}` and commit the result. The API changes \
+             and the version below are those of the spec, not of the files committed.\n",
+            stale
+                .iter()
+                .map(|path| format!("`{path}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if stale.len() == 1 { "is" } else { "are" }
+        );
+    }
 
     // The spec, by operation and by schema.
-    let old_spec = at_revision(root, base, SPEC_PATH)?.unwrap_or_default();
-    let new_spec = std::fs::read_to_string(root.join(SPEC_PATH))
-        .map_err(|err| format!("cannot read {SPEC_PATH}: {err}"))?;
     page.push_str("## The spec, by operation\n\n");
     page.push_str(&spec_changes(&old_spec, &new_spec));
 
     // The API, as the change report says.
     let old_surface = at_revision(root, base, SURFACE_PATH)?.unwrap_or_default();
-    let new_surface = std::fs::read_to_string(root.join(SURFACE_PATH))
-        .map_err(|err| format!("cannot read {SURFACE_PATH}: {err}"))?;
-    let report = compare_surfaces(surface_body(&old_surface), surface_body(&new_surface));
+    let new_surface = generated
+        .file(SURFACE_PATH)
+        .map(|file| file.contents.as_str())
+        .unwrap_or_default();
+    let report = compare_surfaces(surface_body(&old_surface), surface_body(new_surface));
     page.push_str("\n## API changes\n\n");
     if report.changes.is_empty() {
         page.push_str("None.\n");
@@ -183,7 +231,18 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         required,
         satisfied,
         breaking: report.breaking(),
+        stale,
     })
+}
+
+/// A spec's text read as YAML: an error unless it is a mapping (an OpenAPI document).
+fn parse_spec(text: &str) -> Result<Value, String> {
+    let value: Value = serde_yaml_ng::from_str(text).map_err(|err| err.to_string())?;
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err("not a YAML mapping".to_owned())
+    }
 }
 
 fn short(rev: &str) -> &str {
