@@ -219,10 +219,13 @@ pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
     Ok(())
 }
 
-/// Names of the request builder's own (`front::REQUEST_NAMES`) and of the CLI's functions
-/// (`cli::TAKEN_ARGUMENTS`), which a parameter's Rust name must not be.
+/// Names of the request builder's own (`front::REQUEST_NAMES`), of a mock's `When`
+/// (`mock::MOCK_NAMES`) and of the CLI's functions (`cli::TAKEN_ARGUMENTS`), which a
+/// parameter's Rust name must not be.
 fn taken_argument(ident: &str) -> bool {
-    crate::front::REQUEST_NAMES.contains(&ident) || crate::cli::TAKEN_ARGUMENTS.contains(&ident)
+    crate::front::REQUEST_NAMES.contains(&ident)
+        || crate::mock::MOCK_NAMES.contains(&ident)
+        || crate::cli::TAKEN_ARGUMENTS.contains(&ident)
 }
 
 /// Why a parameter or form field of Rust name `ident` cannot be generated, if it cannot.
@@ -258,6 +261,8 @@ fn check_parameters(
     own: &[ReferenceOr<Parameter>],
 ) -> Result<(), Error> {
     let mut seen: Vec<String> = Vec::new();
+    // `send` holds each path parameter's text in a local `<name>_segment`.
+    let mut segments: Vec<String> = Vec::new();
     for parameter in shared.iter().chain(own) {
         // What does not resolve, or is no parameter of ours, the model refuses.
         let parameter = match parameter {
@@ -286,7 +291,20 @@ fn check_parameters(
         if let Some(problem) = problem {
             return Err(invalid(at.to_owned(), problem));
         }
+        if path {
+            segments.push(format!("{ident}_segment"));
+        }
         seen.push(ident);
+    }
+    if let Some(taken) = seen.iter().find(|ident| segments.contains(ident)) {
+        return Err(invalid(
+            at.to_owned(),
+            format!(
+                "a parameter gives the Rust name {taken:?}, which is taken by the path \
+                 parameter {:?}; rename it",
+                taken.trim_end_matches("_segment")
+            ),
+        ));
     }
     Ok(())
 }

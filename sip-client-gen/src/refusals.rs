@@ -315,6 +315,11 @@ fn parameters_the_client_cannot_take() {
             json!({"name": "[]", "in": "query", "schema": {"type": "string"}}),
             "parameter \"[]\" gives no Rust name",
         ),
+        (
+            json!({"name": "id-segment", "in": "query", "schema": {"type": "string"}}),
+            "a parameter gives the Rust name \"id_segment\", which is taken by the path \
+             parameter \"id\"; rename it",
+        ),
     ] {
         refused(
             &format!("{GET}/parameters"),
@@ -323,9 +328,10 @@ fn parameters_the_client_cannot_take() {
             says,
         );
     }
-    // The request builder's own names, and the CLI's.
+    // The request builder's own names, a mock's, and the CLI's.
     let taken = crate::front::REQUEST_NAMES
         .iter()
+        .chain(crate::mock::MOCK_NAMES)
         .chain(crate::cli::TAKEN_ARGUMENTS)
         .chain(&["max-retries", "Attempt-Timeout"]);
     for name in taken {
