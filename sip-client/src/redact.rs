@@ -511,4 +511,41 @@ mod tests {
         );
         assert_eq!(maskable_key("short"), None);
     }
+
+    /// Every container of raw JSON a generated type may hold (typify writes free-form maps
+    /// as `serde_json::Map` or `HashMap`, lists as `Vec`, and wraps optional fields) shows
+    /// its structure as derived `Debug` does, with secret-looking keys redacted inside.
+    #[test]
+    fn raw_json_containers_keep_their_debug_shape_with_secrets_redacted() {
+        let value = serde_json::json!({"auth_token": "LEAK", "port": 5060});
+        let shown = |debug: &dyn fmt::Debug| format!("{debug:?}");
+        let redacted_value = r#"Object {"auth_token": String("<redacted>"), "port": Number(5060)}"#;
+        assert_eq!(shown(&DebugRedacted(&value)), redacted_value);
+        let map = value.as_object().unwrap().clone();
+        assert_eq!(
+            shown(&DebugRedacted(&map)),
+            r#"{"auth_token": String("<redacted>"), "port": Number(5060)}"#
+        );
+        assert_eq!(
+            shown(&DebugRedacted(&Some(value.clone()))),
+            format!("Some({redacted_value})")
+        );
+        assert_eq!(shown(&DebugRedacted(&None::<serde_json::Value>)), "None");
+        assert_eq!(
+            shown(&DebugRedacted(&vec![value.clone()])),
+            format!("[{redacted_value}]")
+        );
+        let keyed = std::collections::HashMap::from([("one".to_owned(), value.clone())]);
+        assert_eq!(
+            shown(&DebugRedacted(&keyed)),
+            format!("{{\"one\": {redacted_value}}}")
+        );
+        let ok: Result<serde_json::Value, String> = Ok(value);
+        assert_eq!(shown(&DebugRedacted(&ok)), format!("Ok({redacted_value})"));
+        let missing: Result<serde_json::Value, String> = Err("no value supplied".to_owned());
+        assert_eq!(
+            shown(&DebugRedacted(&missing)),
+            r#"Err("no value supplied")"#
+        );
+    }
 }
