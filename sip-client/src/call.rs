@@ -244,6 +244,11 @@ impl Client {
             match decode::read_body(response, limit).await {
                 Ok(body) => break (status, failure_details, body, attempts, not_retried),
                 Err(BodyError::TooLarge) => return Err(Error::BodyTooLarge { status, limit }),
+                // The retries had stopped at this answer (its `Retry-After` passes the
+                // deadline, say): a body that breaks off changes nothing of that.
+                Err(BodyError::Transport(err)) if not_retried.is_some() => {
+                    return Err(transport_error(err, attempts, not_retried));
+                }
                 Err(BodyError::Transport(err)) => {
                     match retry::wait_after_broken_body(
                         &policy,

@@ -145,10 +145,10 @@ impl RetryPolicy {
         half.saturating_add(Duration::from_nanos(jitter_nanos))
     }
 
-    /// The wait before the next attempt after an answer with `headers`: the server's
-    /// `Retry-After` (capped) when present, else backoff.
-    fn delay_after(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
-        match headers.and_then(retry_after) {
+    /// The wait before retry number `retry` after an answer with this `Retry-After`: the
+    /// server's wait (capped) when it gave one, else backoff.
+    fn delay_after(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        match retry_after {
             Some(wait) => wait.min(self.max_retry_after),
             None => self.backoff(retry),
         }
@@ -267,9 +267,9 @@ pub(crate) async fn execute(
             Ok(response) => answer_is_retryable(class, response.status(), response.headers()),
             Err(err) => failure_is_retryable(class, err),
         };
-        let headers = result.as_ref().ok().map(|r| r.headers());
+        let asked = result.as_ref().ok().and_then(|r| retry_after(r.headers()));
         let wait = match span
-            .in_scope(|| next_attempt(policy, attempts, deadline, transient, repeatable, headers))
+            .in_scope(|| next_attempt(policy, attempts, deadline, transient, repeatable, asked))
         {
             Ok(wait) => wait,
             Err(stop) => {
@@ -304,7 +304,7 @@ fn next_attempt(
     deadline: Option<Instant>,
     transient: bool,
     repeatable: impl FnOnce() -> bool,
-    headers: Option<&HeaderMap>,
+    retry_after: Option<Duration>,
 ) -> Result<Duration, Option<Stop>> {
     if !transient || attempts > policy.max_retries {
         return Err(None);
@@ -313,7 +313,7 @@ fn next_attempt(
         tracing::debug!("not retrying: the request may have reached the server");
         return Err(Some(Stop::NotRepeatable));
     }
-    let wait = policy.delay_after(attempts, headers);
+    let wait = policy.delay_after(attempts, retry_after);
     if let Some(deadline) = deadline {
         let left = deadline.saturating_duration_since(Instant::now());
         if wait >= left {
@@ -329,9 +329,10 @@ fn next_attempt(
 }
 
 /// After attempt number `attempts` got an answer whose body broke off while it was read (a
-/// connection cut, the attempt's timeout): the wait before the call is made again, by the
-/// rules of [`execute`], or why it is not. The request reached the server, so only an
-/// operation that may repeat it is made again.
+/// connection cut, the attempt's timeout) that [`execute`] did not stop at: the wait before
+/// the call is made again (backoff: the answer's status did not ask for a retry, so no
+/// `Retry-After` of it applies), or why it is not. The request reached the server, so only
+/// an operation that may repeat it is made again.
 pub(crate) fn wait_after_broken_body(
     policy: &RetryPolicy,
     class: RetryClass,
@@ -448,8 +449,12 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("3600"));
         assert_eq!(
-            policy.delay_after(1, Some(&headers)),
+            policy.delay_after(1, retry_after(&headers)),
             Duration::from_secs(2)
+        );
+        assert_eq!(
+            policy.delay_after(1, Some(Duration::from_secs(1))),
+            Duration::from_secs(1)
         );
     }
 

@@ -387,7 +387,7 @@ fn initiate_port() -> sip_client::builders::PortInitiateRequest {
         .losing_carrier_information(carrier)
         .target_port_date("2026-04-01".to_owned())
         .documents(vec!["doc_abc123".to_owned()])
-        .pin("1234".to_owned())
+        .pin(sip_client::SipSecret::new("1234"))
 }
 
 /// A small PDF: the upload's bytes are not inspected by anyone here.

@@ -292,7 +292,7 @@ async fn wire_initiate_port() {
                 .losing_carrier_information(carrier)
                 .target_port_date("2026-04-01".to_owned())
                 .documents(vec!["doc_abc123".to_owned()])
-                .pin("4321".to_owned()),
+                .pin(sip_client::SipSecret::new("4321")),
         )
         .await
         .unwrap();

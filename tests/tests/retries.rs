@@ -350,3 +350,58 @@ async fn a_write_whose_answer_broke_off_in_its_body_is_not_repeated() {
         assert_eq!(server.request_count(), 1, "{broken:?}");
     }
 }
+
+/// An answer whose `Retry-After` passes the deadline ends the retries; its body breaking off
+/// afterwards changes nothing: no retry (against the server's wish to wait), and the error
+/// still says why there was none.
+#[tokio::test]
+async fn a_broken_body_after_a_retry_after_past_the_deadline_is_not_retried() {
+    let cut = |status: &str| {
+        Reply::Raw(
+            format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nretry-after: 120\r\n\
+                 content-length: 200\r\n\r\n{{\"errors\""
+            )
+            .into_bytes(),
+        )
+    };
+    let server = TestServer::always(cut("503 Service Unavailable")).await;
+    let client = client_for(&server).max_retries(3).build().unwrap();
+    let err = client
+        .get_sip_config(number())
+        .timeout(Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert_eq!(transport.attempts, 1);
+    assert!(
+        matches!(
+            transport.not_retried,
+            Some(NotRetried::WaitPastDeadline { wait, .. }) if wait == Duration::from_secs(60)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+
+    // A write told 429 did not act: the reason is the wait, not that it may have been applied.
+    let server = TestServer::always(cut("429 Too Many Requests")).await;
+    let client = client_for(&server).max_retries(3).build().unwrap();
+    let err = client
+        .detach_sip(detach_body())
+        .timeout(Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert!(
+        matches!(
+            transport.not_retried,
+            Some(NotRetried::WaitPastDeadline { .. })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
