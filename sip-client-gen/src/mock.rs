@@ -9,11 +9,11 @@ use quote::{format_ident, quote};
 use crate::model::{Api, Operation};
 use crate::rust;
 
-/// Documents progenitor's helpers and adds ours to its output.
 /// The methods every mock `When` has of its own (a parameter's matcher is a method of the
 /// same type), which a parameter's Rust name must not be.
 pub(crate) const MOCK_NAMES: &[&str] = &["new", "into_inner"];
 
+/// Documents progenitor's helpers and adds ours to its output.
 pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
     file.items.push(syn::parse_quote! {
         mod sealed {

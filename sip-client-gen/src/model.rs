@@ -905,6 +905,19 @@ fn build_operation(
                     ),
                 ));
             }
+            // `send` holds each path parameter's text in a local `<name>_segment`.
+            if let Some(param) = params.iter().find(|p| {
+                p.location == Location::Path && field.ident == format!("{}_segment", p.ident)
+            }) {
+                return Err(invalid(
+                    at.clone(),
+                    format!(
+                        "form field {:?} gives the Rust name {:?}, which is taken by the path \
+                         parameter {:?}; rename it",
+                        field.name, field.ident, param.name
+                    ),
+                ));
+            }
         }
     }
 

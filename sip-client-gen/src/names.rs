@@ -55,6 +55,54 @@ pub(crate) const RAW_CLIENT_METHODS: &[&str] = &[
     "exec",
 ];
 
+/// The inherent methods of httpmock's `MockServer` (0.8.3): an operation's method of the
+/// generated `MockServerExt` of the same name would be hidden by it (an inherent method
+/// wins), so `server.reset(|when, then| ..)` would not compile.
+pub(crate) const MOCK_SERVER_METHODS: &[&str] = &[
+    "start",
+    "start_async",
+    "connect",
+    "connect_async",
+    "connect_from_env",
+    "connect_from_env_async",
+    "host",
+    "port",
+    "address",
+    "url",
+    "base_url",
+    "mock",
+    "mock_async",
+    "reset",
+    "reset_async",
+    "forward_to",
+    "forward_to_async",
+    "proxy",
+    "proxy_async",
+    "record",
+    "record_async",
+    "playback",
+    "playback_async",
+    "playback_from_yaml",
+    "playback_from_yaml_async",
+];
+
+/// The names progenitor's raw request builders use beside the parameters: their fields and
+/// methods (`client`, `body_map`) and the locals of their `send` (a parameter `url` would be
+/// shadowed by the URL, and sent as it).
+pub(crate) const RAW_BUILDER_NAMES: &[&str] = &[
+    "new",
+    "client",
+    "body",
+    "body_map",
+    "send",
+    "header_map",
+    "request",
+    "info",
+    "response",
+    "result",
+    "url",
+];
+
 /// Methods an operation's method would hide on `Client`: those of the traits it implements
 /// (`Clone`, `Debug`, and the blanket impls every type gets: `Borrow`, `BorrowMut`, `Any`,
 /// `From`/`Into`, `TryFrom`/`TryInto`, `ToOwned`), and those of the other traits of the std
@@ -109,6 +157,12 @@ fn taken_method(name: &str) -> Option<String> {
     if RAW_CLIENT_METHODS.contains(&name) {
         return Some(format!(
             "the method {name} of progenitor's raw client (Client::raw)"
+        ));
+    }
+    if MOCK_SERVER_METHODS.contains(&name) {
+        return Some(format!(
+            "the method {name} of httpmock's MockServer (the mock of the operation would be \
+             hidden by it)"
         ));
     }
     if TRAIT_METHODS.contains(&name) {
@@ -219,11 +273,12 @@ pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
     Ok(())
 }
 
-/// Names of the request builder's own (`front::REQUEST_NAMES`), of a mock's `When`
-/// (`mock::MOCK_NAMES`) and of the CLI's functions (`cli::TAKEN_ARGUMENTS`), which a
-/// parameter's Rust name must not be.
+/// Names of the request builder's own (`front::REQUEST_NAMES`), of progenitor's raw
+/// builders (`RAW_BUILDER_NAMES`), of a mock's `When` (`mock::MOCK_NAMES`) and of the CLI's
+/// functions (`cli::TAKEN_ARGUMENTS`), which a parameter's Rust name must not be.
 fn taken_argument(ident: &str) -> bool {
     crate::front::REQUEST_NAMES.contains(&ident)
+        || RAW_BUILDER_NAMES.contains(&ident)
         || crate::mock::MOCK_NAMES.contains(&ident)
         || crate::cli::TAKEN_ARGUMENTS.contains(&ident)
 }
@@ -409,6 +464,84 @@ mod tests {
                 RAW_CLIENT_METHODS.contains(&name.as_str()),
                 "the raw client's method {name} is not in RAW_CLIENT_METHODS"
             );
+        }
+    }
+
+    /// Every local of a raw builder's `send`, and every method of a raw builder, is a
+    /// parameter of its operation or listed in `RAW_BUILDER_NAMES`.
+    #[test]
+    fn every_name_of_the_raw_builders_is_refused() {
+        let file = parse(&sip_client_src().join("generated.rs"));
+        let builders = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(module) if module.ident == "builder" => module.content.as_ref(),
+                _ => None,
+            })
+            .expect("generated.rs has mod builder");
+        let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for item in &builders.1 {
+            if let syn::Item::Struct(builder) = item {
+                let names = builder.fields.iter().filter_map(|f| f.ident.as_ref());
+                fields.insert(
+                    builder.ident.to_string(),
+                    names.map(ToString::to_string).collect(),
+                );
+            }
+        }
+        let mut seen = 0;
+        for item in &builders.1 {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let syn::Type::Path(path) = &*block.self_ty else {
+                continue;
+            };
+            let Some(name) = path.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            let Some(parameters) = fields.get(&name) else {
+                continue;
+            };
+            let mut names = BTreeSet::new();
+            for item in &block.items {
+                let syn::ImplItem::Fn(function) = item else {
+                    continue;
+                };
+                names.insert(function.sig.ident.to_string());
+                if function.sig.ident == "send" {
+                    for statement in &function.block.stmts {
+                        if let syn::Stmt::Local(local) = statement {
+                            collect_bindings(&local.pat, &mut names);
+                        }
+                    }
+                }
+            }
+            for found in names {
+                seen += 1;
+                assert!(
+                    parameters.contains(&found) && found != "client"
+                        || RAW_BUILDER_NAMES.contains(&found.as_str()),
+                    "{name} uses {found}, which RAW_BUILDER_NAMES does not list"
+                );
+            }
+        }
+        assert!(seen > 16 * 4, "the raw builders were read ({seen} names)");
+    }
+
+    fn collect_bindings(pat: &syn::Pat, out: &mut BTreeSet<String>) {
+        match pat {
+            syn::Pat::Ident(ident) => {
+                out.insert(ident.ident.to_string());
+            }
+            syn::Pat::Struct(pat) => {
+                for field in &pat.fields {
+                    collect_bindings(&field.pat, out);
+                }
+            }
+            syn::Pat::Type(pat) => collect_bindings(&pat.pat, out),
+            _ => {}
         }
     }
 

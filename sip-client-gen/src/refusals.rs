@@ -202,6 +202,11 @@ fn operations_the_client_cannot_name() {
         ("call", "Client's own method call"),
         ("inner", "the method inner of progenitor's raw client"),
         ("pre", "the method pre of progenitor's raw client"),
+        ("reset", "the method reset of httpmock's MockServer"),
+        (
+            "playback_async",
+            "the method playback_async of httpmock's MockServer",
+        ),
         ("clone", "the trait method clone users call on Client"),
         ("fmt", "the trait method fmt"),
         ("to_owned", "the trait method to_owned"),
@@ -328,9 +333,10 @@ fn parameters_the_client_cannot_take() {
             says,
         );
     }
-    // The request builder's own names, a mock's, and the CLI's.
+    // The request builder's own names, progenitor's raw builders', a mock's, and the CLI's.
     let taken = crate::front::REQUEST_NAMES
         .iter()
+        .chain(crate::names::RAW_BUILDER_NAMES)
         .chain(crate::mock::MOCK_NAMES)
         .chain(crate::cli::TAKEN_ARGUMENTS)
         .chain(&["max-retries", "Attempt-Timeout"]);
@@ -405,6 +411,13 @@ fn parameters_the_client_cannot_take() {
         },
         UPLOAD,
         "form field \"note\" has the Rust name of a parameter",
+    );
+    refused(
+        "/components/schemas/Document/properties",
+        insert("id_segment", json!({"type": "string"})),
+        UPLOAD,
+        "form field \"id_segment\" gives the Rust name \"id_segment\", which is taken by the \
+         path parameter \"id\"; rename it",
     );
 }
 

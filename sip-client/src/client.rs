@@ -55,7 +55,7 @@ pub struct RawContext(Arc<Settings>);
 pub(crate) struct Settings {
     pub(crate) authorization: HeaderValue,
     /// The key as it is masked in error answers that echo it (see
-    /// [`secret::mask_key`](crate::redact::mask_key)); `None` when too short to mask.
+    /// [`redact::mask_key`](crate::redact::mask_key)); `None` when too short to mask.
     pub(crate) masked_key: Option<Box<str>>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,

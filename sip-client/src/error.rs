@@ -252,11 +252,16 @@ struct Seconds(Duration);
 
 impl fmt::Display for Seconds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Tenths of a second say something of a short wait only.
-        if self.0.subsec_nanos() == 0 || self.0.as_secs() >= 100 {
-            write!(f, "{}s", self.0.as_secs())
+        // Rounded to the tenth of a second, said only for a short wait (under 100 s);
+        // integer arithmetic, so that no figure is an artefact of floating point.
+        let nanos = self.0.as_nanos();
+        let tenths = (nanos + 50_000_000) / 100_000_000;
+        if tenths >= 1000 {
+            write!(f, "{}s", (nanos + 500_000_000) / 1_000_000_000)
+        } else if tenths % 10 == 0 {
+            write!(f, "{}s", tenths / 10)
         } else {
-            write!(f, "{:.1}s", self.0.as_secs_f64())
+            write!(f, "{}.{}s", tenths / 10, tenths % 10)
         }
     }
 }
@@ -453,17 +458,23 @@ mod tests {
         assert!(!text.contains("18446744073709551615"), "{text}");
     }
 
-    /// Waits are said in whole seconds, with a tenth only when it says something (a short
-    /// wait), never as an 18-digit figure with a fraction.
+    /// Waits are rounded: to the tenth of a second under 100 s (and without a `.0`), to the
+    /// second above, never written as an 18-digit figure with a fraction.
     #[test]
     fn seconds_are_said_as_precisely_as_they_matter() {
         let said = |duration: Duration| Seconds(duration).to_string();
         assert_eq!(said(Duration::ZERO), "0s");
+        assert_eq!(said(Duration::from_millis(40)), "0s");
+        assert_eq!(said(Duration::from_millis(50)), "0.1s");
         assert_eq!(said(Duration::from_secs(2)), "2s");
         assert_eq!(said(Duration::from_millis(1_940)), "1.9s");
-        assert_eq!(said(Duration::from_millis(99_950)), "100.0s");
-        assert_eq!(said(Duration::from_millis(100_500)), "100s");
-        assert_eq!(said(Duration::MAX), "18446744073709551615s");
+        assert_eq!(said(Duration::from_millis(1_960)), "2s");
+        assert_eq!(said(Duration::from_millis(99_940)), "99.9s");
+        assert_eq!(said(Duration::from_millis(99_950)), "100s");
+        assert_eq!(said(Duration::from_millis(100_499)), "100s");
+        assert_eq!(said(Duration::from_millis(100_900)), "101s");
+        // The longest wait there is, rounded to the second (2^64 s).
+        assert_eq!(said(Duration::MAX), "18446744073709551616s");
     }
 
     /// A 408 is the server giving up on a slow request, not a request to slow down.

@@ -82,9 +82,10 @@ pub enum InputProblem {
     /// Text that names nothing: empty or only white space, where the field takes part in a
     /// rule that asks whether it is set (`trunk_id: " "` is no trunk).
     Blank,
-    /// Text holding a control character (a line break, a NUL, an escape), where the API
-    /// expects a name or a number.
-    ControlCharacter,
+    /// Text holding a control or invisible character (a line break, a NUL, a zero-width
+    /// space: what [`Escaped`](crate::Escaped) escapes), where the API expects a name or a
+    /// number.
+    InvisibleCharacter,
     /// Anything else, said in words.
     Other(String),
 }
@@ -139,7 +140,9 @@ impl fmt::Display for InputProblem {
                 write!(f, "; the API accepts {}", allowed.join(", "))
             }
             InputProblem::Blank => f.write_str("is blank; leave it out or give a value"),
-            InputProblem::ControlCharacter => f.write_str("holds a control character"),
+            InputProblem::InvisibleCharacter => {
+                f.write_str("holds a control or invisible character")
+            }
             InputProblem::Other(text) => f.write_str(text),
         }
     }

@@ -27,38 +27,65 @@ fn looks_secret(key: &str) -> bool {
         "privatekey",
         "authorization",
     ];
-    // Short words that name a secret only as the last word of the key, the noun it names:
-    // `pbx_pass`, `pin`, `userPwd`, but not `mapping`, `bypass` or `pin_required`.
+    // Short words that name a secret only as the last word of the key (numbers after it
+    // aside), the noun it names: `pbx_pass`, `pin`, `userPwd`, `SIPPass`, `pin2`, but not
+    // `mapping`, `bypass` or `pin_required`; and `code` after one of them (`pin_code`).
     const LAST_WORDS: [&str; 6] = ["pass", "pwd", "pin", "passcode", "passphrase", "otp"];
     let lower = key.to_lowercase();
-    WORDS.iter().any(|word| lower.contains(word))
-        || key_words(key)
-            .last()
-            .is_some_and(|word| LAST_WORDS.contains(&word.to_lowercase().as_str()))
+    if WORDS.iter().any(|word| lower.contains(word)) {
+        return true;
+    }
+    let words: Vec<String> = key_words(key)
+        .filter(|word| !word.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect();
+    match words.as_slice() {
+        [.., last] if LAST_WORDS.contains(&last.as_str()) => true,
+        [.., noun, code] if code == "code" => ["pin", "pass", "otp"].contains(&noun.as_str()),
+        _ => false,
+    }
 }
 
-/// The words of a key: split at every character that is not a letter or digit, and where
-/// a lower-case letter is followed by an upper-case one (`userPwd`: `user`, `Pwd`).
+/// The words of a key: split at every character that is not a letter or digit, where a
+/// lower-case letter or a digit is followed by an upper-case one (`userPwd`: `user`, `Pwd`),
+/// before the last capital of a run followed by a lower-case letter (`SIPPass`: `SIP`,
+/// `Pass`), and between letters and digits (`pin2`: `pin`, `2`).
 fn key_words(key: &str) -> impl Iterator<Item = &str> {
-    let mut starts = Vec::new();
-    let mut previous: Option<char> = None;
-    for (at, c) in key.char_indices() {
-        if previous.is_some_and(|p| p.is_lowercase() && c.is_uppercase()) {
-            starts.push(at);
+    let chars: Vec<(usize, char)> = key.char_indices().collect();
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    for (index, &(at, c)) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if let Some(from) = start.take() {
+                words.push(&key[from..at]);
+            }
+            continue;
         }
-        previous = Some(c);
+        let boundary = index
+            .checked_sub(1)
+            .map(|i| chars[i].1)
+            .is_some_and(|previous| {
+                let next = chars.get(index + 1).map(|&(_, c)| c);
+                (c.is_uppercase() && (previous.is_lowercase() || previous.is_ascii_digit()))
+                    || (c.is_uppercase()
+                        && previous.is_uppercase()
+                        && next.is_some_and(char::is_lowercase))
+                    || (c.is_ascii_digit() != previous.is_ascii_digit()
+                        && previous.is_alphanumeric())
+            });
+        match start {
+            Some(from) if boundary => {
+                words.push(&key[from..at]);
+                start = Some(at);
+            }
+            Some(_) => {}
+            None => start = Some(at),
+        }
     }
-    let mut pieces = Vec::new();
-    let mut from = 0;
-    for at in starts {
-        pieces.push(&key[from..at]);
-        from = at;
+    if let Some(from) = start {
+        words.push(&key[from..]);
     }
-    pieces.push(&key[from..]);
-    pieces
-        .into_iter()
-        .flat_map(|piece| piece.split(|c: char| !c.is_alphanumeric()))
-        .filter(|word| !word.is_empty())
+    words.into_iter()
 }
 
 /// Redacts every scalar under a key that looks secret; `secret` says that `value` is
@@ -477,7 +504,8 @@ mod tests {
     #[test]
     fn short_secret_words_count_only_as_the_last_word_of_a_key() {
         for key in [
-            "pbx_pass", "PIN", "user-pin", "userPwd", "sipPass", "otp", "passcode",
+            "pbx_pass", "PIN", "user-pin", "userPwd", "sipPass", "otp", "passcode", "SIPPass",
+            "PBXPin", "pin2", "userPwd2", "pin_code", "passCode", "otp-code",
         ] {
             assert!(looks_secret(key), "{key}");
         }
@@ -489,13 +517,21 @@ mod tests {
             "shipping",
             "pin_required",
             "pass_through",
+            "zip_code",
+            "code",
+            "pin_count2",
         ] {
             assert!(!looks_secret(key), "{key}");
         }
         assert_eq!(
             key_words("sipUserPwd2-x_y").collect::<Vec<_>>(),
-            ["sip", "User", "Pwd2", "x", "y"]
+            ["sip", "User", "Pwd", "2", "x", "y"]
         );
+        assert_eq!(
+            key_words("SIPPass_HTTP2x").collect::<Vec<_>>(),
+            ["SIP", "Pass", "HTTP", "2", "x"]
+        );
+        assert_eq!(key_words("--").count(), 0);
     }
 
     #[test]

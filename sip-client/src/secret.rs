@@ -28,8 +28,9 @@ thread_local! {
 /// - every value under a key that looks like one, anywhere in the output: a key that
 ///   contains, ignoring case, `password`, `passwd`, `secret`, `token`, `credential`,
 ///   `api_key`, `api-key`, `apikey`, `private_key`, `privatekey` or `authorization` (an
-///   echoed header carries the API key), or whose last word is `pass`, `pwd`, `pin`,
-///   `passcode`, `passphrase` or `otp` (`pbx_pass`, `userPwd`, but not `pin_required`).
+///   echoed header carries the API key), or whose last word (numbers aside) is `pass`,
+///   `pwd`, `pin`, `passcode`, `passphrase` or `otp`, or `code` after `pin`, `pass` or `otp`
+///   (`pbx_pass`, `userPwd`, `SIPPass`, `pin2`, `pin_code`, but not `pin_required`).
 ///   Free-form maps (the
 ///   `options` of a direction keep keys the schema does not know) may carry passwords the
 ///   schema cannot type, such as `"register_auth": {"password": ...}` or a future

@@ -158,17 +158,18 @@ pub(crate) fn check_one_of(set: &[(&str, bool)], at: &FieldPath) -> Result<(), I
 }
 
 /// Text that takes part in a cross-field rule must name something: not blank (a rule asks
-/// whether a field is sent, and `trunk_id: " "` sent is no trunk) and without control
-/// characters (no trunk ID or number holds one).
+/// whether a field is sent, and `trunk_id: " "` sent is no trunk; a zero-width space is as
+/// blank) and without control or invisible characters (no trunk ID or number holds one).
 pub(crate) fn check_names_something<'a>(
     texts: impl IntoIterator<Item = (FieldPath, &'a str)>,
 ) -> Result<(), InvalidInput> {
+    let invisible = crate::Escaped::escapes;
     for (at, text) in texts {
-        if text.trim().is_empty() {
+        if text.chars().all(|c| c.is_whitespace() || invisible(c)) {
             return Err(at.error(InputProblem::Blank));
         }
-        if text.chars().any(char::is_control) {
-            return Err(at.error(InputProblem::ControlCharacter));
+        if text.chars().any(invisible) {
+            return Err(at.error(InputProblem::InvisibleCharacter));
         }
     }
     Ok(())

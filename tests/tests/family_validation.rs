@@ -243,16 +243,19 @@ async fn blank_numbers_and_trunk_ids_are_refused() {
             .trunk_id(trunk.to_owned())
             .directions(vec![outbound()])
     };
-    for blank in ["", " ", "\t"] {
+    for blank in ["", " ", "\t", "\u{200b}", " \u{feff} "] {
         let err = refusal(client.attach_sip(did(blank)).await);
         assert_eq!(err.field, "body.trunk_id", "{blank:?}");
         assert_eq!(err.problem, InputProblem::Blank, "{blank:?}");
     }
-    let err = refusal(client.attach_sip(did("trunk\n1")).await);
-    assert_eq!(
-        (err.field.as_str(), err.problem),
-        ("body.trunk_id", InputProblem::ControlCharacter)
-    );
+    for hidden in ["trunk\n1", "trunk\u{200b}1"] {
+        let err = refusal(client.attach_sip(did(hidden)).await);
+        assert_eq!(
+            (err.field.as_str(), err.problem),
+            ("body.trunk_id", InputProblem::InvisibleCharacter),
+            "{hidden:?}"
+        );
+    }
     // The probe's case: a blank `phone_number` beside `phone_numbers`, under a trunk.
     let both = SipAttachRequest::builder()
         .phone_number(String::new())
@@ -273,7 +276,7 @@ async fn blank_numbers_and_trunk_ids_are_refused() {
         (
             vec!["10\u{0}01"],
             "body.phone_numbers[0]",
-            InputProblem::ControlCharacter,
+            InputProblem::InvisibleCharacter,
         ),
     ] {
         let request = SipAttachRequest::builder()
