@@ -258,7 +258,7 @@ impl fmt::Display for Seconds {
         let tenths = (nanos + 50_000_000) / 100_000_000;
         if tenths >= 1000 {
             write!(f, "{}s", (nanos + 500_000_000) / 1_000_000_000)
-        } else if tenths % 10 == 0 {
+        } else if tenths.is_multiple_of(10) {
             write!(f, "{}s", tenths / 10)
         } else {
             write!(f, "{}.{}s", tenths / 10, tenths % 10)
