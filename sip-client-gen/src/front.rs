@@ -263,24 +263,13 @@ fn text_checks(rules: &[Rule]) -> TokenStream {
         if !seen.insert(field.ident.to_string()) {
             continue;
         }
-        let ident = &field.ident;
-        let json = &field.json;
-        match shape(field) {
-            Shape::Plain if is_string(&field.ty) => texts.push(quote! {
-                ::std::iter::once((at.field(#json), self.#ident.as_str()))
-            }),
-            Shape::Option if rust::option_inner(&field.ty).is_some_and(is_string) => {
-                texts.push(quote! {
-                    self.#ident.iter().map(|value| (at.field(#json), value.as_str()))
-                })
-            }
-            Shape::Vec if rust::vec_inner(&field.ty).is_some_and(is_string) => texts.push(quote! {
-                self.#ident
-                    .iter()
-                    .enumerate()
-                    .map(|(index, value)| (at.field(#json).index(index), value.as_str()))
-            }),
-            _ => {}
+        let text = match shape(field) {
+            Shape::Plain => is_string(&field.ty),
+            Shape::Option => rust::option_inner(&field.ty).is_some_and(is_string),
+            Shape::Vec => rust::vec_inner(&field.ty).is_some_and(is_string),
+        };
+        if text {
+            texts.push(text_items(field));
         }
     }
     if texts.is_empty() {
@@ -288,6 +277,27 @@ fn text_checks(rules: &[Rule]) -> TokenStream {
     }
     quote! {
         crate::validate::check_names_something(::std::iter::empty()#(.chain(#texts))*)?;
+    }
+}
+
+/// An iterator over the texts of a field of text (a `String`, or an `Option` or `Vec` of
+/// them), each with its place: `(FieldPath, &str)`, what the text checks take.
+fn text_items(field: &Field) -> TokenStream {
+    let ident = &field.ident;
+    let json = &field.json;
+    match shape(field) {
+        Shape::Plain => quote! {
+            ::std::iter::once((at.field(#json), self.#ident.as_str()))
+        },
+        Shape::Option => quote! {
+            self.#ident.iter().map(|value| (at.field(#json), value.as_str()))
+        },
+        Shape::Vec => quote! {
+            self.#ident
+                .iter()
+                .enumerate()
+                .map(|(index, value)| (at.field(#json).index(index), value.as_str()))
+        },
     }
 }
 
@@ -374,24 +384,7 @@ fn rule_check(rule: &Rule) -> TokenStream {
         }
         Rule::E164Unless { fields, set } => {
             let exempt = is_set(set);
-            let numbers = fields.iter().map(|field| {
-                let ident = &field.ident;
-                let json = &field.json;
-                match shape(field) {
-                    Shape::Plain => quote! {
-                        ::std::iter::once((at.field(#json), self.#ident.as_str()))
-                    },
-                    Shape::Option => quote! {
-                        self.#ident.iter().map(|value| (at.field(#json), value.as_str()))
-                    },
-                    Shape::Vec => quote! {
-                        self.#ident
-                            .iter()
-                            .enumerate()
-                            .map(|(index, value)| (at.field(#json).index(index), value.as_str()))
-                    },
-                }
-            });
+            let numbers = fields.iter().map(text_items);
             quote! {
                 if !(#exempt) {
                     crate::validate::check_e164(::std::iter::empty()#(.chain(#numbers))*)?;

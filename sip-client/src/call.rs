@@ -277,17 +277,29 @@ impl Client {
                 Err(Error::Api(_)) => {
                     decode::decode_success::<E>(status, context.mask_key(body), attempts)
                 }
+                Err(Error::Decode(mut err)) => {
+                    err.body = context.mask_key(err.body);
+                    Err(Error::Decode(err))
+                }
                 decoded => decoded,
             },
-            Some((content_type, retry_after, redirect)) => Err(decode::decode_failure(
-                status,
-                context.mask_key(body),
-                content_type,
-                retry_after,
-                attempts,
-                not_retried,
-                redirect,
-            )),
+            Some((content_type, retry_after, redirect)) => {
+                let body_len = body.len();
+                let mut err = decode::decode_failure(
+                    status,
+                    context.mask_key(body),
+                    content_type,
+                    retry_after,
+                    attempts,
+                    not_retried,
+                    redirect,
+                );
+                // The length of the answer as it came, not as masked.
+                if let Error::UnexpectedResponse(unexpected) = &mut err {
+                    unexpected.body_len = body_len;
+                }
+                Err(err)
+            }
         }
     }
 }

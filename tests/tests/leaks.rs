@@ -243,7 +243,23 @@ async fn an_api_key_the_server_echoes_is_masked_in_the_library_errors() {
             assert!(!view.contains(TEST_API_KEY), "{view}");
             assert!(view.contains("the key <api key> is not valid"), "{view}");
         }
+        // The excerpt is masked, its length is the answer's.
+        if let Error::UnexpectedResponse(unexpected) = &err {
+            assert_eq!(unexpected.body_len, format!("<html>{echoed}</html>").len());
+        }
     }
+    // A success that does not decode keeps its body for the caller: masked too.
+    let err = get_error(Reply::json(
+        200,
+        json!({"data": {"inbound": 5, "note": echoed}}).to_string(),
+    ))
+    .await;
+    let Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    let body = String::from_utf8(decode.body.to_vec()).unwrap();
+    assert!(!body.contains(TEST_API_KEY), "{body}");
+    assert!(body.contains("the key <api key> is not valid"), "{body}");
 }
 
 #[tokio::test]
