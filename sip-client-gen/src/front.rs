@@ -1128,6 +1128,7 @@ mod tests {
                 when: Box::new(field("mode", "Option<i64>")),
                 value: "x".to_owned(),
             },
+            Rule::Exclusive(vec![field("ports", "Vec<i64>"), field("port", "u16")]),
         ];
         let code = text_checks(&rules).to_string().replace(' ', "");
         let order: Vec<usize> = ["\"one\"", "\"many\"", "\"trunk\""]
@@ -1136,7 +1137,7 @@ mod tests {
             .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{code}");
         assert_eq!(code.matches("\"one\"").count(), 1, "{code}");
-        for other in ["\"auth\"", "\"mode\""] {
+        for other in ["\"auth\"", "\"mode\"", "\"ports\"", "\"port\""] {
             assert!(!code.contains(other), "{code}");
         }
         assert!(

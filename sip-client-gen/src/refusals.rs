@@ -174,6 +174,31 @@ fn properties_named_alike() {
         "/components/schemas/Thing/properties/inner/properties",
         "the properties \"Mode\" and \"mode\" both become the field mode of ThingInner",
     );
+    // An example that looks like a schema holding both names is data: the pointer is the
+    // schema's.
+    refused(
+        "/components/schemas/Thing",
+        |thing| {
+            thing["example"] = json!({"properties": {"Mode": 1, "mode": 2}});
+            thing["properties"]["inner"] = json!({"type": "object", "properties": {
+                "Mode": {"type": "string"}, "mode": {"type": "integer"}
+            }});
+        },
+        "/components/schemas/Thing/properties/inner/properties",
+        "the properties \"Mode\" and \"mode\" both become the field mode of ThingInner",
+    );
+    // In an object inside a list of schemas: named by its index.
+    refused(
+        "/components/schemas/Thing/properties",
+        insert(
+            "choice",
+            json!({"allOf": [{"type": "object", "properties": {
+                "Mode": {"type": "string"}, "mode": {"type": "integer"}
+            }}]}),
+        ),
+        "/components/schemas/Thing/properties/choice/allOf/0/properties",
+        "the properties \"Mode\" and \"mode\" both become the field mode of",
+    );
 }
 
 #[test]
