@@ -439,6 +439,38 @@ fn operation_probe(op: &crate::model::Operation) -> TokenStream {
 mod tests {
     use super::*;
 
+    /// The probe requires every standard trait a type implements (which downstream code may
+    /// call), by its full path, and nothing for the traits it does not know.
+    #[test]
+    fn a_struct_probe_requires_each_standard_trait_of_the_type() {
+        let traits: Vec<String> = [
+            "Clone",
+            "Debug",
+            "Default",
+            "PartialEq",
+            "Eq",
+            "PartialOrd",
+            "Ord",
+            "Hash",
+            "Copy",
+            "Serialize",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        let code = struct_probe("Thing", &[], &traits)
+            .to_string()
+            .replace(' ', "");
+        let bounds = "fnimplements<T:::std::clone::Clone+::std::fmt::Debug+\
+                      ::std::default::Default+::std::cmp::PartialEq+::std::cmp::Eq+\
+                      ::std::cmp::PartialOrd+::std::cmp::Ord+::std::hash::Hash+\
+                      ::std::marker::Copy>(){}implements::<sip_client::Thing>();";
+        assert!(code.contains(bounds), "{code}");
+        assert!(!code.contains("Serialize"), "{code}");
+        let none = struct_probe("Thing", &[], &["Serialize".to_owned()]).to_string();
+        assert!(!none.contains("implements"), "{none}");
+    }
+
     fn qualified(ty: &str) -> String {
         let ty: syn::Type = syn::parse_str(ty).unwrap();
         let ty = qualify(&ty);

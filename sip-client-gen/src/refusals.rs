@@ -201,6 +201,39 @@ fn properties_named_alike() {
     );
 }
 
+/// A path parameter named by a keyword: a raw identifier would do for most, but not in a
+/// path (progenitor), which the message says; `self` cannot be an argument anywhere, so it
+/// is not blamed on the path.
+#[test]
+fn path_parameters_named_by_keywords() {
+    for (name, says) in [
+        (
+            "type",
+            "parameter \"type\" gives the Rust name \"type\", a keyword that cannot be an \
+             argument (progenitor cannot take one in a path; the name of a path parameter is not \
+             sent); rename it",
+        ),
+        (
+            "self",
+            "parameter \"self\" gives the Rust name \"self\", a keyword that cannot be an \
+             argument; rename it",
+        ),
+    ] {
+        let mut spec = base();
+        let paths = spec["paths"].as_object_mut().unwrap();
+        let mut item = paths.remove("/v1/things/{id}").unwrap();
+        item["get"]["parameters"][0]["name"] = json!(name);
+        paths.insert(format!("/v1/things/{{{name}}}"), item);
+        match generate("things.json", &spec.to_string()) {
+            Err(Error::Shape { message, .. }) => assert_eq!(message, says, "{name}"),
+            other => panic!(
+                "{name}: expected a shape error, got {:?}",
+                other.map(|_| ())
+            ),
+        }
+    }
+}
+
 #[test]
 fn operations_the_client_cannot_name() {
     refused(
