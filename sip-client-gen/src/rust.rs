@@ -387,6 +387,47 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
 mod tests {
     use super::*;
 
+    /// The traits of the items of `mod types` alone: derives (under a feature or another
+    /// condition, said as it is), impls of structs and enums alike, and `From<Item>` as the
+    /// item's `Into`.
+    #[test]
+    fn traits_are_read_from_the_types_module_only() {
+        let file: syn::File = syn::parse_quote! {
+            mod other {
+                #[derive(Clone)]
+                pub struct Thing;
+            }
+            mod types {
+                #[derive(Debug, ::serde::Serialize)]
+                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+                #[cfg_attr(target_os = "linux", derive(Hash))]
+                pub struct Thing { pub a: u8 }
+                #[derive(PartialEq)]
+                pub enum Mode { A }
+                impl ::std::fmt::Display for Mode {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) }
+                }
+                impl From<Thing> for String {
+                    fn from(_: Thing) -> String { String::new() }
+                }
+                impl Thing { pub fn new() -> Self { Thing { a: 0 } } }
+            }
+        };
+        let traits = traits(&file);
+        assert_eq!(
+            traits["Thing"],
+            [
+                "Debug",
+                "Hash with target_os=\"linux\"",
+                "Into<String>",
+                "JsonSchema with feature schemars",
+                "Serialize",
+            ]
+        );
+        assert_eq!(traits["Mode"], ["Display", "PartialEq"]);
+        assert_eq!(traits.len(), 2);
+    }
+
     #[test]
     fn names() {
         assert_eq!(
