@@ -58,8 +58,26 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
 /// `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`: the JSON Schema of the
 /// API's types is opt-in, so that users who do not want it do not compile schemars.
 fn schemars_behind_feature(attrs: &mut Vec<syn::Attribute>) {
-    for index in 0..attrs.len() {
-        let attr = &mut attrs[index];
+    let is_schemars = |path: &syn::Path| {
+        path.segments.len() == 2
+            && path.segments[0].ident == "schemars"
+            && path.segments[1].ident == "JsonSchema"
+    };
+    if let Some(index) = take_derived(attrs, is_schemars) {
+        attrs.insert(
+            index + 1,
+            syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
+        );
+    }
+}
+
+/// Takes the traits `is_taken` picks out of the first derive list that names one; the index
+/// of that `#[derive]`, if there was one.
+fn take_derived(
+    attrs: &mut [syn::Attribute],
+    is_taken: impl Fn(&syn::Path) -> bool,
+) -> Option<usize> {
+    for (index, attr) in attrs.iter_mut().enumerate() {
         if !attr.path().is_ident("derive") {
             continue;
         }
@@ -68,22 +86,14 @@ fn schemars_behind_feature(attrs: &mut Vec<syn::Attribute>) {
         ) else {
             continue;
         };
-        let is_schemars = |path: &syn::Path| {
-            path.segments.len() == 2
-                && path.segments[0].ident == "schemars"
-                && path.segments[1].ident == "JsonSchema"
-        };
-        if !paths.iter().any(is_schemars) {
+        if !paths.iter().any(&is_taken) {
             continue;
         }
-        let kept = paths.iter().filter(|path| !is_schemars(path));
+        let kept = paths.iter().filter(|path| !is_taken(path));
         *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-        attrs.insert(
-            index + 1,
-            syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]),
-        );
-        return;
+        return Some(index);
     }
+    None
 }
 
 /// `#[serde(default)]` on fields of a constant type, so that a body without them decodes.
@@ -147,24 +157,10 @@ fn redacting_debug(item: &mut syn::ItemStruct) -> Option<syn::Item> {
 
 /// Takes `Debug` out of the derive list; whether it was there.
 fn remove_debug(attrs: &mut [syn::Attribute]) -> bool {
-    for attr in attrs.iter_mut() {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let is_debug = |path: &syn::Path| path.segments.last().is_some_and(|s| s.ident == "Debug");
-        if !paths.iter().any(is_debug) {
-            continue;
-        }
-        let kept = paths.iter().filter(|path| !is_debug(path));
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-        return true;
-    }
-    false
+    take_derived(attrs, |path| {
+        path.segments.last().is_some_and(|s| s.ident == "Debug")
+    })
+    .is_some()
 }
 
 fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
