@@ -809,6 +809,41 @@ fn schemas_that_never_end() {
     }
 }
 
+/// A schema's `default`, `enum` and `const` values and a specification extension's content
+/// are literal JSON too: a `$ref` key in them is data, not a reference to resolve. A property
+/// or parameter named like one of those keywords is still a schema whose `$ref` must resolve.
+#[test]
+fn references_in_defaults_enums_and_extensions_are_data() {
+    let dangling = json!({"$ref": "#/nowhere"});
+    let free_form = json!({"type": "object", "additionalProperties": true});
+    for (key, value) in [
+        ("default", dangling.clone()),
+        ("enum", json!([dangling.clone()])),
+        ("const", dangling.clone()),
+        ("x-note", dangling.clone()),
+    ] {
+        let mut schema = free_form.clone();
+        schema[key] = value;
+        generate_with(
+            "/components/schemas/Thing/properties",
+            insert("options", schema),
+        )
+        .unwrap_or_else(|err| panic!("{key}: {err}"));
+    }
+    generate_with(GET, insert("x-note", json!({"see": dangling.clone()}))).unwrap();
+    for name in ["default", "enum", "x-note"] {
+        match generate_with(
+            "/components/schemas/Thing/properties",
+            insert(name, json!({"$ref": "#/components/schemas/Missing"})),
+        ) {
+            Err(Error::UnresolvedRef { at, .. }) => {
+                assert_eq!(at, format!("/components/schemas/Thing/properties/{name}"))
+            }
+            other => panic!("{name}: expected an unresolved $ref, got {other:?}"),
+        }
+    }
+}
+
 /// Examples are literal JSON: a `$ref` key in one is data. An Example Object may be a
 /// `$ref`, which must resolve; a property named `example` is a schema.
 #[test]

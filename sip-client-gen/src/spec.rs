@@ -94,7 +94,8 @@ const NAME_MAPS: &[&str] = &[
 ///
 /// Examples are literal JSON: an `example`, the items of a schema's `examples` and the
 /// `value` of an Example Object may hold a `$ref` key that is data. (An Example Object may
-/// itself be a `$ref` to `components/examples`.)
+/// itself be a `$ref` to `components/examples`.) So are a schema's `default`, `enum` and
+/// `const` values, and specification extensions (`x-...`), whose content OpenAPI leaves free.
 fn check_refs(root: &Value, value: &Value, at: &mut String, names: bool) -> Result<(), Error> {
     match value {
         Value::Object(map) => {
@@ -106,7 +107,9 @@ fn check_refs(root: &Value, value: &Value, at: &mut String, names: bool) -> Resu
                 at.push('/');
                 at.push_str(&pointer_token(key));
                 match (names, key.as_str(), child) {
-                    (false, "example", _) | (false, "examples", Value::Array(_)) => {}
+                    (false, "example" | "default" | "enum" | "const", _)
+                    | (false, "examples", Value::Array(_)) => {}
+                    (false, extension, _) if extension.starts_with("x-") => {}
                     (false, "examples", Value::Object(examples)) => {
                         for (name, example) in examples {
                             let len = at.len();
