@@ -317,33 +317,20 @@ fn ok_data(op: &Operation) -> Vec<syn::Item> {
 /// A type of `mod types` as seen from the mock module: bare names of generated types
 /// become `types::Name`, inside generics too.
 fn qualify(ty: &syn::Type) -> syn::Type {
-    let mut ty = ty.clone();
-    qualify_in_place(&mut ty);
-    ty
-}
-
-fn qualify_in_place(ty: &mut syn::Type) {
-    let syn::Type::Path(path) = ty else { return };
-    for segment in path.path.segments.iter_mut() {
-        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
-            for arg in args.args.iter_mut() {
-                if let syn::GenericArgument::Type(inner) = arg {
-                    qualify_in_place(inner);
-                }
-            }
+    crate::rust::rewrite_paths(ty, |path| {
+        let bare = path.qself.is_none()
+            && path.path.leading_colon.is_none()
+            && path.path.segments.len() == 1;
+        let name = path.path.segments[0].ident.to_string();
+        if bare
+            && name.starts_with(char::is_uppercase)
+            && !crate::rust::STD_TYPES.contains(&name.as_str())
+        {
+            path.path
+                .segments
+                .insert(0, syn::PathSegment::from(format_ident!("types")));
         }
-    }
-    let bare =
-        path.qself.is_none() && path.path.leading_colon.is_none() && path.path.segments.len() == 1;
-    let name = path.path.segments[0].ident.to_string();
-    if bare
-        && name.starts_with(char::is_uppercase)
-        && !["Option", "Vec", "Box", "String"].contains(&name.as_str())
-    {
-        path.path
-            .segments
-            .insert(0, syn::PathSegment::from(format_ident!("types")));
-    }
+    })
 }
 
 fn regex_escape(text: &str) -> String {

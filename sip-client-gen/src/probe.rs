@@ -219,41 +219,28 @@ fn qualify_static(ty: &syn::Type) -> syn::Type {
 
 /// A type of the generated code as the probe names it: through the crate root.
 fn qualify(ty: &syn::Type) -> syn::Type {
-    let mut ty = ty.clone();
-    qualify_in_place(&mut ty);
-    ty
-}
-
-fn qualify_in_place(ty: &mut syn::Type) {
-    let syn::Type::Path(path) = ty else { return };
-    for segment in path.path.segments.iter_mut() {
-        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
-            for arg in args.args.iter_mut() {
-                if let syn::GenericArgument::Type(inner) = arg {
-                    qualify_in_place(inner);
-                }
+    crate::rust::rewrite_paths(ty, |path| {
+        if path.qself.is_some() || path.path.leading_colon.is_some() {
+            return;
+        }
+        let first = path.path.segments[0].ident.to_string();
+        if first == "crate" || first == "super" || first == "types" {
+            path.path.segments[0].ident = format_ident!("sip_client");
+            if path.path.segments.len() > 2 && path.path.segments[1].ident == "types" {
+                let mut segments: Vec<syn::PathSegment> =
+                    path.path.segments.iter().cloned().collect();
+                segments.remove(1);
+                path.path.segments = segments.into_iter().collect();
             }
+        } else if path.path.segments.len() == 1
+            && first.starts_with(char::is_uppercase)
+            && !crate::rust::STD_TYPES.contains(&first.as_str())
+        {
+            path.path
+                .segments
+                .insert(0, syn::PathSegment::from(format_ident!("sip_client")));
         }
-    }
-    if path.qself.is_some() || path.path.leading_colon.is_some() {
-        return;
-    }
-    let first = path.path.segments[0].ident.to_string();
-    if first == "crate" || first == "super" || first == "types" {
-        path.path.segments[0].ident = format_ident!("sip_client");
-        if path.path.segments.len() > 2 && path.path.segments[1].ident == "types" {
-            let mut segments: Vec<syn::PathSegment> = path.path.segments.iter().cloned().collect();
-            segments.remove(1);
-            path.path.segments = segments.into_iter().collect();
-        }
-    } else if path.path.segments.len() == 1
-        && first.starts_with(char::is_uppercase)
-        && !["Option", "Vec", "Box", "String"].contains(&first.as_str())
-    {
-        path.path
-            .segments
-            .insert(0, syn::PathSegment::from(format_ident!("sip_client")));
-    }
+    })
 }
 
 fn struct_probe(name: &str, fields: &[rust::Field], traits: &[String]) -> TokenStream {

@@ -309,6 +309,36 @@ pub(crate) fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
     generic_inner(ty, "Vec")
 }
 
+/// The types of the standard prelude that generated code names bare, as opposed to its own
+/// (bare names starting with a capital letter).
+pub(crate) const STD_TYPES: &[&str] = &["Option", "Vec", "Box", "String"];
+
+/// `T` of `Result<T, E>`, if `ty` is one.
+pub(crate) fn result_ok(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Result")
+}
+
+/// `ty` with `rewrite` applied to every path type in it: to those in generic arguments
+/// first, then to the outer one (`Option<Thing>`: `Thing`, then `Option<..>`).
+pub(crate) fn rewrite_paths(ty: &syn::Type, rewrite: fn(&mut syn::TypePath)) -> syn::Type {
+    fn walk(ty: &mut syn::Type, rewrite: fn(&mut syn::TypePath)) {
+        let syn::Type::Path(path) = ty else { return };
+        for segment in path.path.segments.iter_mut() {
+            if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                for arg in args.args.iter_mut() {
+                    if let syn::GenericArgument::Type(inner) = arg {
+                        walk(inner, rewrite);
+                    }
+                }
+            }
+        }
+        rewrite(path);
+    }
+    let mut ty = ty.clone();
+    walk(&mut ty, rewrite);
+    ty
+}
+
 fn generic_inner<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;

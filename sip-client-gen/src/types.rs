@@ -182,7 +182,7 @@ fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
                     .named
                     .iter()
                     .filter(|field| {
-                        let ok = result_ok_type(&field.ty);
+                        let ok = crate::rust::result_ok(&field.ty);
                         let constant = ok
                             .and_then(crate::rust::type_name)
                             .is_some_and(|name| constants.contains(&name));
@@ -230,24 +230,6 @@ fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
                 }
             }
         });
-    }
-}
-
-/// `T` of `Result<T, E>`.
-fn result_ok_type(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
     }
 }
 
