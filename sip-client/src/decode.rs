@@ -47,6 +47,9 @@ pub(crate) enum BodyError {
     Transport(reqwest::Error),
 }
 
+/// The most memory reserved for a body before its bytes arrive.
+const MAX_RESERVED: usize = 1 << 20;
+
 /// Reads the body, stopping as soon as it is known to be larger than `limit`: a huge answer
 /// costs at most `limit` bytes of memory.
 pub(crate) async fn read_body(
@@ -69,10 +72,18 @@ pub(crate) async fn read_body(
     let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
         return Ok(first);
     };
-    let capacity = response
+    // The announced length is the server's word, not bytes that arrived: trust it for at
+    // most `MAX_RESERVED` bytes, and let a longer body grow the buffer as it comes (a
+    // `Content-Length` of 10^18 under a cap of `usize::MAX` would otherwise abort the
+    // process when the allocation fails).
+    let announced = response
         .content_length()
-        .map_or(first.len() + second.len(), |len| len as usize);
-    let mut body = BytesMut::with_capacity(capacity.min(limit));
+        .map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
+    let capacity = announced
+        .min(limit)
+        .min(MAX_RESERVED)
+        .max(first.len() + second.len());
+    let mut body = BytesMut::with_capacity(capacity);
     let mut next = Some(second);
     body.extend_from_slice(&first);
     while let Some(chunk) = next {

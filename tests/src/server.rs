@@ -66,6 +66,17 @@ pub enum Reply {
         /// How long the answer stalls.
         stall: Duration,
     },
+    /// Announces `declared_len` bytes (any number: the server's word), sends each of
+    /// `pieces` as its own write with `pause` after it, then closes: a body that arrives in
+    /// several reads and ends before its announced length.
+    Pieces {
+        /// The `Content-Length` announced.
+        declared_len: u64,
+        /// The bytes sent, one write each.
+        pieces: Vec<Vec<u8>>,
+        /// The pause after each write, so that the client reads them apart.
+        pause: Duration,
+    },
     /// A chunked answer of `chunks` chunks of `chunk_size` bytes each (for size limits).
     Chunked {
         /// Status code.
@@ -379,6 +390,21 @@ async fn answer(
             stream.write_all(&body).await?;
             stream.flush().await?;
             tokio::time::sleep(stall).await;
+            return Ok(false);
+        }
+        Reply::Pieces {
+            declared_len,
+            pieces,
+            pause,
+        } => {
+            let head = json_head(200, &format!("content-length: {declared_len}"));
+            stream.write_all(head.as_bytes()).await?;
+            for piece in pieces {
+                stream.write_all(&piece).await?;
+                stream.flush().await?;
+                tokio::time::sleep(pause).await;
+            }
+            stream.shutdown().await?;
             return Ok(false);
         }
         Reply::Chunked {

@@ -382,3 +382,28 @@ fn no_error_display_repeats_its_cause() {
         }
     }
 }
+
+/// The `Content-Length` a server announces is its word, not bytes that arrived: with no
+/// practical cap (`max_body_size(usize::MAX)`), an announced 10^18 bytes reserved that much
+/// memory before the second read, and the failed allocation aborted the process.
+#[tokio::test]
+async fn an_announced_length_reserves_no_memory_the_body_does_not_bring() {
+    let server = TestServer::always(Reply::Pieces {
+        declared_len: 999_999_999_999_999_999,
+        pieces: vec![b"{\"data\"".to_vec(), b": {}".to_vec()],
+        pause: Duration::from_millis(200),
+    })
+    .await;
+    let client = client_for(&server)
+        .max_body_size(usize::MAX)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    // The body ends long before its announced length: the connection broke off.
+    let Error::Transport(transport) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(transport.kind, TransportErrorKind::Body, "{err}");
+    assert_eq!(server.request_count(), 1);
+}
