@@ -277,8 +277,12 @@ impl Client {
                 Err(Error::Api(_)) => {
                     decode::decode_success::<E>(status, context.mask_key(body), attempts)
                 }
+                // The body, and the path and message, which may quote the answer: a key
+                // of an object kept whole, a value a type's own check names.
                 Err(Error::Decode(mut err)) => {
                     err.body = context.mask_key(err.body);
+                    err.path = context.mask_key_in_text(err.path);
+                    err.message = context.mask_key_in_text(err.message);
                     Err(Error::Decode(err))
                 }
                 decoded => decoded,

@@ -91,6 +91,15 @@ impl RawContext {
         }
     }
 
+    /// `text` (built from an answer: a decode error's message or JSON path) with the API key
+    /// masked.
+    pub(crate) fn mask_key_in_text(&self, text: String) -> String {
+        match &self.0.masked_key {
+            Some(key) if text.contains(&**key) => text.replace(&**key, "<api key>"),
+            _ => text,
+        }
+    }
+
     /// The time a whole call may take, if limited.
     pub(crate) fn timeout(&self) -> Option<Duration> {
         self.0.timeout

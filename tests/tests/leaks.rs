@@ -260,6 +260,30 @@ async fn an_api_key_the_server_echoes_is_masked_in_the_library_errors() {
     let body = String::from_utf8(decode.body.to_vec()).unwrap();
     assert!(!body.contains(TEST_API_KEY), "{body}");
     assert!(body.contains("the key <api key> is not valid"), "{body}");
+    // The key where a timestamp belongs: the message names the field, not its text. The
+    // key as a key of an object kept whole (`options`), under a value nested deeper than
+    // serde_json reads: the JSON path has it masked.
+    let too_deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for (inbound, path) in [
+        (
+            json!({"created_at": TEST_API_KEY}).to_string(),
+            "data.inbound.created_at",
+        ),
+        (
+            format!(r#"{{"options": {{"{TEST_API_KEY}": {too_deep}}}}}"#),
+            "data.inbound.options.<api key>",
+        ),
+    ] {
+        let answer = format!(r#"{{"data": {{"inbound": {inbound}}}}}"#);
+        let err = get_error(Reply::json(200, answer)).await;
+        let Error::Decode(decode) = &err else {
+            panic!("expected a decode error, got {err:?}")
+        };
+        for view in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!view.contains(TEST_API_KEY), "{view}");
+        }
+        assert!(decode.path.starts_with(&path), "{decode:?}");
+    }
 }
 
 #[tokio::test]
