@@ -42,7 +42,7 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
     let checks = api
         .checks
         .iter()
-        .map(|(ty, checks)| type_checks(ty, checks));
+        .map(|(ty, checks)| type_checks(ty, checks, api.types.fields(ty).unwrap_or_default()));
     let methods = api.operations.iter().map(client_method);
     let requests = api.operations.iter().map(request_builder);
     quote! {
@@ -310,9 +310,21 @@ fn rule_fields(rule: &Rule) -> Vec<&Field> {
     }
 }
 
-fn type_checks(ty: &str, checks: &TypeChecks) -> TokenStream {
+/// The `Validate` impl of a request type: its fields' checks, the check that its unknown
+/// keys (`extra`, if it keeps them) hold none of its fields, and its cross-field rules.
+fn type_checks(ty: &str, checks: &TypeChecks, all_fields: &[Field]) -> TokenStream {
     let ty = format_ident!("{ty}");
     let fields = checks.fields.iter().map(field_check);
+    let extra = all_fields.iter().find(|field| field.flatten).map(|extra| {
+        let ident = &extra.ident;
+        let known = all_fields
+            .iter()
+            .filter(|field| !field.flatten)
+            .map(|field| &field.json);
+        quote! {
+            crate::validate::check_extra_keys(&self.#ident, &[#(#known),*], at)?;
+        }
+    });
     let texts = text_checks(&checks.rules);
     let rules = checks.rules.iter().map(rule_check);
     quote! {
@@ -320,6 +332,7 @@ fn type_checks(ty: &str, checks: &TypeChecks) -> TokenStream {
             #[allow(unused_variables)]
             fn validate(&self, at: &crate::validate::FieldPath) -> ::std::result::Result<(), crate::InvalidInput> {
                 #(#fields)*
+                #extra
                 #texts
                 #(#rules)*
                 Ok(())

@@ -635,6 +635,18 @@ impl crate::validate::Validate for SipOptions {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::check_extra_keys(
+            &self.extra,
+            &[
+                "auth_mode",
+                "port",
+                "secure_media",
+                "sip_password",
+                "sip_username",
+                "transport",
+            ],
+            at,
+        )?;
         Ok(())
     }
 }

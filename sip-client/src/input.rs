@@ -86,6 +86,10 @@ pub enum InputProblem {
     /// space: what [`Escaped`](crate::Escaped) escapes), where the API expects a name or a
     /// number.
     InvisibleCharacter,
+    /// A key of the unknown keys kept in `extra` that is a field of the type itself: on the
+    /// wire it would bypass the field's checks, or be sent twice (and a server reading the
+    /// last copy would take the unchecked one).
+    KnownKeyInExtra,
     /// Anything else, said in words.
     Other(String),
 }
@@ -143,6 +147,10 @@ impl fmt::Display for InputProblem {
             InputProblem::InvisibleCharacter => {
                 f.write_str("holds a control or invisible character")
             }
+            InputProblem::KnownKeyInExtra => f.write_str(
+                "is a field of its own, set among the unknown keys (`extra`); set it with its \
+                 setter instead",
+            ),
             InputProblem::Other(text) => f.write_str(text),
         }
     }

@@ -175,6 +175,19 @@ pub(crate) fn check_names_something<'a>(
     Ok(())
 }
 
+/// The unknown keys a type keeps (`extra`, sent flattened beside its fields) must be
+/// unknown: a key of one of its `fields` (as named on the wire) is refused.
+pub(crate) fn check_extra_keys(
+    extra: &serde_json::Map<String, serde_json::Value>,
+    fields: &[&str],
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    match fields.iter().find(|field| extra.contains_key(**field)) {
+        Some(field) => Err(at.field(field).error(InputProblem::KnownKeyInExtra)),
+        None => Ok(()),
+    }
+}
+
 /// Rule `e164-unless`: unless the exempting field is set, each number must be E.164.
 pub(crate) fn check_e164<'a>(
     numbers: impl IntoIterator<Item = (FieldPath, &'a str)>,

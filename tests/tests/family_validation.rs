@@ -791,3 +791,46 @@ async fn an_invalid_number_given_to_a_body_builder_names_the_field() {
     );
     assert_nothing_sent(&server);
 }
+
+/// `options` keeps keys this version does not know in `extra`, sent beside its fields. A
+/// key of one of its fields there would bypass the field's checks, or be sent twice with
+/// the unchecked copy last (the one most servers keep): refused, naming the key. A key the
+/// type does not know is sent as it is.
+#[tokio::test]
+async fn a_field_of_options_set_among_its_unknown_keys_is_refused() {
+    let server = server_for("attach_sip").await;
+    let client = client_of(&server);
+    let options = |extra: Value| {
+        sip_client::SipOptions::builder()
+            .sip_password(SipSecret::new("longenough123"))
+            .port(5060)
+            .extra(serde_json::from_value::<serde_json::Map<String, Value>>(extra).unwrap())
+            .build()
+            .unwrap()
+    };
+    let direction = |extra: Value| {
+        SipDirectionConfig::builder()
+            .type_(Direction::Inbound)
+            .options(options(extra))
+            .build()
+            .unwrap()
+    };
+    for (extra, field) in [
+        (json!({"sip_password": "short"}), "sip_password"),
+        (json!({"port": "not-a-port"}), "port"),
+        (json!({"future_key": 1, "transport": "udp"}), "transport"),
+    ] {
+        let err = refusal(client.attach_sip(attach_one(direction(extra))).await);
+        assert_eq!(err.field, format!("body.directions[0].options.{field}"));
+        assert_eq!(err.problem, InputProblem::KnownKeyInExtra);
+        assert_hides(&err, "short");
+        assert_nothing_sent(&server);
+    }
+    client
+        .attach_sip(attach_one(direction(json!({"future_key": "kept"}))))
+        .await
+        .unwrap();
+    let sent = &sent_body(&server)["directions"][0]["options"];
+    assert_eq!(sent["future_key"], "kept");
+    assert_eq!(sent["port"], 5060);
+}
