@@ -205,6 +205,7 @@ pub(crate) fn decode_failure(
             content_type,
             body_prefix: body.slice(..body.len().min(BODY_PREFIX_LIMIT)),
             body_len: body.len(),
+            retry_after,
             attempts,
             not_retried,
             redirect,
@@ -265,6 +266,10 @@ pub struct UnexpectedResponse {
     pub body_prefix: Bytes,
     /// The body's whole length in bytes.
     pub body_len: usize,
+    /// The `Retry-After` the server sent, if any (seconds or an HTTP date, as a duration):
+    /// a 429 or 503 from a proxy or load balancer rarely carries Bland's envelope, and a
+    /// caller whose retries are spent may still honour it.
+    pub retry_after: Option<Duration>,
     /// How many attempts were made in all.
     pub attempts: u32,
     /// Why a retryable answer was not retried (further), when retries stopped early.
@@ -318,6 +323,7 @@ impl fmt::Debug for UnexpectedResponse {
             .field("content_type", &self.content_type)
             .field("body_prefix", &self.shown_prefix())
             .field("body_len", &self.body_len)
+            .field("retry_after", &self.retry_after)
             .field("attempts", &self.attempts)
             .field("not_retried", &self.not_retried)
             .field("redirect", &self.redirect)

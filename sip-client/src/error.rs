@@ -173,6 +173,16 @@ impl Error {
         }
     }
 
+    /// The `Retry-After` of the answer (Bland's error envelope or not), when it had one:
+    /// how long the server asked callers to wait, before any cap of the client's.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(err) => err.retry_after,
+            Error::UnexpectedResponse(err) => err.retry_after,
+            _ => None,
+        }
+    }
+
     /// Bland's error entries, when the server answered with its error envelope.
     pub fn api_errors(&self) -> &[ApiErrorEntry] {
         match self {

@@ -57,6 +57,7 @@ async fn a_huge_retry_after_is_not_waited_for_and_said_capped() {
         panic!("{err:?}")
     };
     assert_eq!(api.retry_after, Some(Duration::from_secs(u64::MAX)));
+    assert_eq!(err.retry_after(), api.retry_after);
     assert!(
         matches!(api.not_retried, Some(NotRetried::WaitPastDeadline { wait, .. }) if wait == Duration::from_secs(u64::MAX)),
         "{api:?}"
@@ -84,6 +85,50 @@ async fn a_huge_retry_after_is_not_waited_for_and_said_capped() {
         "{text}"
     );
     assert!(!text.contains("18446744073709551615"), "{text}");
+}
+
+/// A 503 from a proxy or load balancer, without Bland's envelope, asking for an hour: the
+/// client does not wait that long, and the caller gets what the server asked for.
+#[tokio::test]
+async fn the_retry_after_of_an_answer_without_an_envelope_reaches_the_caller() {
+    let server = TestServer::always(
+        Reply::Respond {
+            status: 503,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: b"<html>busy</html>".to_vec(),
+        }
+        .with_header("retry-after", "3600"),
+    )
+    .await;
+    let client = client_for(&server)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::UnexpectedResponse(unexpected) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(unexpected.retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert!(
+        matches!(
+            unexpected.not_retried,
+            Some(NotRetried::WaitPastDeadline { .. })
+        ),
+        "{unexpected:?}"
+    );
+    assert_eq!(server.request_count(), 1);
+    // An answer without `Retry-After` has none; an error without an answer neither.
+    let server = TestServer::always(Reply::json(500, "{}")).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    assert_eq!(err.retry_after(), None);
+    let err = client
+        .get_sip_config("+1 415".to_owned())
+        .await
+        .unwrap_err();
+    assert_eq!(err.retry_after(), None);
 }
 
 #[tokio::test]
