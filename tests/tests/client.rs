@@ -423,6 +423,33 @@ async fn oversized_bodies_stop_at_the_limit() {
         matches!(err, Error::BodyTooLarge { limit: 4096, .. }),
         "{err:?}"
     );
+    // The same success would come again: not worth retrying.
+    assert!(!err.is_retryable());
+}
+
+/// A proxy's error page too large to read is still the failure its status says: retried
+/// like one, and transient for the caller.
+#[tokio::test]
+async fn an_oversized_error_page_is_as_transient_as_its_status() {
+    let server = TestServer::always(Reply::Chunked {
+        status: 502,
+        chunk_size: 512,
+        chunks: 64,
+    })
+    .await;
+    let client = client_for(&server)
+        .max_body_size(4096)
+        .max_retries(2)
+        .backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { status, limit: 4096 } if status == 502),
+        "{err:?}"
+    );
+    assert!(err.is_retryable(), "{err}");
+    assert_eq!(server.request_count(), 3);
 }
 
 /// A 200 JSON answer sent with chunked transfer encoding, one chunk per part, no length.
