@@ -230,6 +230,16 @@ fn process_builders(items: &mut Vec<syn::Item>, constants: &BTreeSet<String>) {
                 }
             }
         });
+        // An optional field of this type takes the builder too, as a required one does:
+        // `.register_auth(RegisterAuth::builder()...)` rather than `Some(...build()?)`.
+        items.push(syn::parse_quote! {
+            impl ::std::convert::TryFrom<#ident> for ::std::option::Option<super::#ident> {
+                type Error = super::error::ConversionError;
+                fn try_from(value: #ident) -> ::std::result::Result<Self, super::error::ConversionError> {
+                    value.build().map(Some)
+                }
+            }
+        });
     }
 }
 

@@ -6455,6 +6455,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<ApiErrorEntry>
+        for ::std::option::Option<super::ApiErrorEntry> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiErrorEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl DiscoveryAttempt {
             /// The [`DiscoveryAttempt`](super::DiscoveryAttempt), or which required field is missing or invalid.
             pub fn build(
@@ -6464,6 +6473,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<DiscoveryAttempt>
+        for ::std::option::Option<super::DiscoveryAttempt> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DiscoveryAttempt,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl DiscoveryData {
@@ -6477,6 +6495,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<DiscoveryData>
+        for ::std::option::Option<super::DiscoveryData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DiscoveryData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl DiscoveryEnvelope {
             /// The [`DiscoveryEnvelope`](super::DiscoveryEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6486,6 +6513,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<DiscoveryEnvelope>
+        for ::std::option::Option<super::DiscoveryEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DiscoveryEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl DiscoveryRecommendation {
@@ -6499,6 +6535,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<DiscoveryRecommendation>
+        for ::std::option::Option<super::DiscoveryRecommendation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DiscoveryRecommendation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl DiscoveryRequest {
             /// The [`DiscoveryRequest`](super::DiscoveryRequest), or which required field is missing or invalid.
             pub fn build(
@@ -6508,6 +6553,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<DiscoveryRequest>
+        for ::std::option::Option<super::DiscoveryRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DiscoveryRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl ErrorEnvelope {
@@ -6521,6 +6575,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<ErrorEnvelope>
+        for ::std::option::Option<super::ErrorEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl FirewallIpsData {
             /// The [`FirewallIpsData`](super::FirewallIpsData), or which required field is missing or invalid.
             pub fn build(
@@ -6530,6 +6593,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<FirewallIpsData>
+        for ::std::option::Option<super::FirewallIpsData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirewallIpsData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl FirewallIpsEnvelope {
@@ -6543,6 +6615,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<FirewallIpsEnvelope>
+        for ::std::option::Option<super::FirewallIpsEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirewallIpsEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl FirewallPorts {
             /// The [`FirewallPorts`](super::FirewallPorts), or which required field is missing or invalid.
             pub fn build(
@@ -6552,6 +6633,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<FirewallPorts>
+        for ::std::option::Option<super::FirewallPorts> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirewallPorts,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl LosingCarrierInformation {
@@ -6565,6 +6655,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<LosingCarrierInformation>
+        for ::std::option::Option<super::LosingCarrierInformation> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LosingCarrierInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl OutboundSetupData {
             /// The [`OutboundSetupData`](super::OutboundSetupData), or which required field is missing or invalid.
             pub fn build(
@@ -6574,6 +6673,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<OutboundSetupData>
+        for ::std::option::Option<super::OutboundSetupData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OutboundSetupData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl OutboundSetupEnvelope {
@@ -6587,6 +6695,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<OutboundSetupEnvelope>
+        for ::std::option::Option<super::OutboundSetupEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OutboundSetupEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortAddress {
             /// The [`PortAddress`](super::PortAddress), or which required field is missing or invalid.
             pub fn build(
@@ -6596,6 +6713,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortAddress>
+        for ::std::option::Option<super::PortAddress> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortAddress,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortCancelData {
@@ -6609,6 +6735,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortCancelData>
+        for ::std::option::Option<super::PortCancelData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortCancelData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortCancelEnvelope {
             /// The [`PortCancelEnvelope`](super::PortCancelEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6618,6 +6753,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortCancelEnvelope>
+        for ::std::option::Option<super::PortCancelEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortCancelEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortCheckData {
@@ -6631,6 +6775,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortCheckData>
+        for ::std::option::Option<super::PortCheckData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortCheckData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortCheckEnvelope {
             /// The [`PortCheckEnvelope`](super::PortCheckEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6640,6 +6793,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortCheckEnvelope>
+        for ::std::option::Option<super::PortCheckEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortCheckEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortCheckResult {
@@ -6653,6 +6815,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortCheckResult>
+        for ::std::option::Option<super::PortCheckResult> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortCheckResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortDocumentData {
             /// The [`PortDocumentData`](super::PortDocumentData), or which required field is missing or invalid.
             pub fn build(
@@ -6662,6 +6833,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortDocumentData>
+        for ::std::option::Option<super::PortDocumentData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortDocumentData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortDocumentEnvelope {
@@ -6675,6 +6855,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortDocumentEnvelope>
+        for ::std::option::Option<super::PortDocumentEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortDocumentEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortDocumentUpload {
             /// The [`PortDocumentUpload`](super::PortDocumentUpload), or which required field is missing or invalid.
             pub fn build(
@@ -6684,6 +6873,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortDocumentUpload>
+        for ::std::option::Option<super::PortDocumentUpload> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortDocumentUpload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortInitiateData {
@@ -6697,6 +6895,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortInitiateData>
+        for ::std::option::Option<super::PortInitiateData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortInitiateData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortInitiateEnvelope {
             /// The [`PortInitiateEnvelope`](super::PortInitiateEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6706,6 +6913,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortInitiateEnvelope>
+        for ::std::option::Option<super::PortInitiateEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortInitiateEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortInitiateRequest {
@@ -6719,6 +6935,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortInitiateRequest>
+        for ::std::option::Option<super::PortInitiateRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortInitiateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortRequest {
             /// The [`PortRequest`](super::PortRequest), or which required field is missing or invalid.
             pub fn build(
@@ -6728,6 +6953,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortRequest>
+        for ::std::option::Option<super::PortRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortRequestsData {
@@ -6741,6 +6975,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortRequestsData>
+        for ::std::option::Option<super::PortRequestsData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortRequestsData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl PortRequestsEnvelope {
             /// The [`PortRequestsEnvelope`](super::PortRequestsEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6750,6 +6993,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<PortRequestsEnvelope>
+        for ::std::option::Option<super::PortRequestsEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortRequestsEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl PortedNumber {
@@ -6763,6 +7015,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<PortedNumber>
+        for ::std::option::Option<super::PortedNumber> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortedNumber,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl RegisterAuth {
             /// The [`RegisterAuth`](super::RegisterAuth), or which required field is missing or invalid.
             pub fn build(
@@ -6772,6 +7033,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<RegisterAuth>
+        for ::std::option::Option<super::RegisterAuth> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RegisterAuth,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipAttachData {
@@ -6785,6 +7055,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipAttachData>
+        for ::std::option::Option<super::SipAttachData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipAttachData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipAttachEnvelope {
             /// The [`SipAttachEnvelope`](super::SipAttachEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6794,6 +7073,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipAttachEnvelope>
+        for ::std::option::Option<super::SipAttachEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipAttachEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipAttachRequest {
@@ -6807,12 +7095,29 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipAttachRequest>
+        for ::std::option::Option<super::SipAttachRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipAttachRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipCall {
             /// The [`SipCall`](super::SipCall), or which required field is missing or invalid.
             pub fn build(
                 self,
             ) -> ::std::result::Result<super::SipCall, super::error::ConversionError> {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipCall> for ::std::option::Option<super::SipCall> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipCall,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipCallsData {
@@ -6826,6 +7131,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipCallsData>
+        for ::std::option::Option<super::SipCallsData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipCallsData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipCallsEnvelope {
             /// The [`SipCallsEnvelope`](super::SipCallsEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6837,12 +7151,30 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipCallsEnvelope>
+        for ::std::option::Option<super::SipCallsEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipCallsEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipConfig {
             /// The [`SipConfig`](super::SipConfig), or which required field is missing or invalid.
             pub fn build(
                 self,
             ) -> ::std::result::Result<super::SipConfig, super::error::ConversionError> {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipConfig>
+        for ::std::option::Option<super::SipConfig> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipConfig,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipConfigData {
@@ -6856,6 +7188,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipConfigData>
+        for ::std::option::Option<super::SipConfigData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipConfigData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipConfigEnvelope {
             /// The [`SipConfigEnvelope`](super::SipConfigEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6865,6 +7206,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipConfigEnvelope>
+        for ::std::option::Option<super::SipConfigEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipConfigEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipDetachEnvelope {
@@ -6878,6 +7228,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipDetachEnvelope>
+        for ::std::option::Option<super::SipDetachEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipDetachEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipDetachRequest {
             /// The [`SipDetachRequest`](super::SipDetachRequest), or which required field is missing or invalid.
             pub fn build(
@@ -6887,6 +7246,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipDetachRequest>
+        for ::std::option::Option<super::SipDetachRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipDetachRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipDirectionConfig {
@@ -6900,6 +7268,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipDirectionConfig>
+        for ::std::option::Option<super::SipDirectionConfig> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipDirectionConfig,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipDirectionSelector {
             /// The [`SipDirectionSelector`](super::SipDirectionSelector), or which required field is missing or invalid.
             pub fn build(
@@ -6909,6 +7286,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipDirectionSelector>
+        for ::std::option::Option<super::SipDirectionSelector> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipDirectionSelector,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipHeaderMapping {
@@ -6922,6 +7308,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipHeaderMapping>
+        for ::std::option::Option<super::SipHeaderMapping> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipHeaderMapping,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipHeaderMappings {
             /// The [`SipHeaderMappings`](super::SipHeaderMappings), or which required field is missing or invalid.
             pub fn build(
@@ -6931,6 +7326,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipHeaderMappings>
+        for ::std::option::Option<super::SipHeaderMappings> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipHeaderMappings,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipNumberSummary {
@@ -6944,6 +7348,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipNumberSummary>
+        for ::std::option::Option<super::SipNumberSummary> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipNumberSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipNumbersData {
             /// The [`SipNumbersData`](super::SipNumbersData), or which required field is missing or invalid.
             pub fn build(
@@ -6953,6 +7366,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipNumbersData>
+        for ::std::option::Option<super::SipNumbersData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipNumbersData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipNumbersEnvelope {
@@ -6966,6 +7388,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipNumbersEnvelope>
+        for ::std::option::Option<super::SipNumbersEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipNumbersEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipOptions {
             /// The [`SipOptions`](super::SipOptions), or which required field is missing or invalid.
             pub fn build(
@@ -6975,6 +7406,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipOptions>
+        for ::std::option::Option<super::SipOptions> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipStatusData {
@@ -6988,6 +7428,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipStatusData>
+        for ::std::option::Option<super::SipStatusData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipStatusData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipStatusEnvelope {
             /// The [`SipStatusEnvelope`](super::SipStatusEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -6997,6 +7446,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipStatusEnvelope>
+        for ::std::option::Option<super::SipStatusEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipStatusEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipUpdateData {
@@ -7010,6 +7468,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipUpdateData>
+        for ::std::option::Option<super::SipUpdateData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipUpdateData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl SipUpdateRequest {
             /// The [`SipUpdateRequest`](super::SipUpdateRequest), or which required field is missing or invalid.
             pub fn build(
@@ -7019,6 +7486,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<SipUpdateRequest>
+        for ::std::option::Option<super::SipUpdateRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl SipUpdateResponse {
@@ -7032,6 +7508,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<SipUpdateResponse>
+        for ::std::option::Option<super::SipUpdateResponse> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SipUpdateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl TestCallData {
             /// The [`TestCallData`](super::TestCallData), or which required field is missing or invalid.
             pub fn build(
@@ -7041,6 +7526,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<TestCallData>
+        for ::std::option::Option<super::TestCallData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestCallData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl TestCallEnvelope {
@@ -7054,6 +7548,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<TestCallEnvelope>
+        for ::std::option::Option<super::TestCallEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestCallEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl TestCallEvent {
             /// The [`TestCallEvent`](super::TestCallEvent), or which required field is missing or invalid.
             pub fn build(
@@ -7063,6 +7566,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<TestCallEvent>
+        for ::std::option::Option<super::TestCallEvent> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestCallEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
         impl TestCallRequest {
@@ -7076,6 +7588,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<TestCallRequest>
+        for ::std::option::Option<super::TestCallRequest> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestCallRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl TestCallStatusData {
             /// The [`TestCallStatusData`](super::TestCallStatusData), or which required field is missing or invalid.
             pub fn build(
@@ -7087,6 +7608,15 @@ pub mod types {
                 ::std::convert::TryInto::try_into(self)
             }
         }
+        impl ::std::convert::TryFrom<TestCallStatusData>
+        for ::std::option::Option<super::TestCallStatusData> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestCallStatusData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
+            }
+        }
         impl TestCallStatusEnvelope {
             /// The [`TestCallStatusEnvelope`](super::TestCallStatusEnvelope), or which required field is missing or invalid.
             pub fn build(
@@ -7096,6 +7626,15 @@ pub mod types {
                 super::error::ConversionError,
             > {
                 ::std::convert::TryInto::try_into(self)
+            }
+        }
+        impl ::std::convert::TryFrom<TestCallStatusEnvelope>
+        for ::std::option::Option<super::TestCallStatusEnvelope> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestCallStatusEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                value.build().map(Some)
             }
         }
     }

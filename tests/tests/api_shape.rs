@@ -134,3 +134,40 @@ fn error_shape(err: &Error) {
         _ => {}
     }
 }
+
+/// An optional field of a struct type takes that type's builder, as a required one does:
+/// a register-auth direction is written in one expression, and a builder missing a field
+/// fails the outer `build()`, naming both.
+#[test]
+fn an_optional_struct_field_takes_its_builder() {
+    use sip_client::{RegisterAuth, SipDirectionConfig, SipHeaderMappings};
+    let direction = SipDirectionConfig::builder()
+        .type_(Direction::Inbound)
+        .auth_mode(AuthMode::Register)
+        .register_auth(
+            RegisterAuth::builder()
+                .username("pbx-user".to_owned())
+                .password(SipSecret::new("longenough1")),
+        )
+        .build()
+        .unwrap();
+    let auth = direction.register_auth.expect("set through its builder");
+    assert_eq!(auth.username.as_deref(), Some("pbx-user"));
+    assert_eq!(
+        auth.password.as_ref().map(SipSecret::expose),
+        Some("longenough1")
+    );
+
+    // `SipHeaderMappings` needs its `headers`.
+    let err = SipDirectionConfig::builder()
+        .type_(Direction::Inbound)
+        .headers(SipHeaderMappings::builder())
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("converting supplied value for headers")
+            && err.contains("no value supplied for headers"),
+        "{err}"
+    );
+}
