@@ -650,9 +650,9 @@ fn client_method(op: &Operation) -> TokenStream {
     }
     quote! {
         #docs
-        pub fn #method(&self, #(#args),*) -> calls::#request<'_> {
+        pub fn #method(&self, #(#args),*) -> calls::#request {
             calls::#request {
-                client: self,
+                client: self.clone(),
                 #(#inits,)*
                 options: ::std::default::Default::default(),
             }
@@ -874,13 +874,13 @@ fn request_builder(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #[must_use = "a request does nothing until it is sent: `.await` it"]
-        pub struct #name<'a> {
-            pub(crate) client: &'a crate::Client,
+        pub struct #name {
+            pub(crate) client: crate::Client,
             #(pub(crate) #fields,)*
             pub(crate) options: crate::call::CallOptions,
         }
 
-        impl<'a> #name<'a> {
+        impl #name {
             #(#setters)*
 
             /// The time this call may take, retries and waits included, instead of the
@@ -920,16 +920,16 @@ fn request_builder(op: &Operation) -> TokenStream {
             }
         }
 
-        impl<'a> ::std::future::IntoFuture for #name<'a> {
+        impl ::std::future::IntoFuture for #name {
             type Output = ::std::result::Result<#output, crate::Error>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'static>>;
 
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }
         }
 
-        impl ::std::fmt::Debug for #name<'_> {
+        impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 // Parameters and bodies may hold credentials: only the operation is shown.
                 f.debug_struct(stringify!(#name))

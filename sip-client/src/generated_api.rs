@@ -696,9 +696,9 @@ impl crate::Client {
     pub fn attach_sip(
         &self,
         body: impl crate::IntoBody<SipAttachRequest>,
-    ) -> calls::AttachSip<'_> {
+    ) -> calls::AttachSip {
         calls::AttachSip {
-            client: self,
+            client: self.clone(),
             body: crate::IntoBody::into_body(body),
             options: ::std::default::Default::default(),
         }
@@ -717,9 +717,9 @@ impl crate::Client {
     pub fn cancel_port_request(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> calls::CancelPortRequest<'_> {
+    ) -> calls::CancelPortRequest {
         calls::CancelPortRequest {
-            client: self,
+            client: self.clone(),
             id: {
                 let value = id;
                 value.into()
@@ -743,9 +743,9 @@ impl crate::Client {
         phone_numbers: impl ::std::iter::IntoIterator<
             Item = impl crate::IntoParam<crate::PhoneNumber>,
         >,
-    ) -> calls::CheckPortEligibility<'_> {
+    ) -> calls::CheckPortEligibility {
         calls::CheckPortEligibility {
-            client: self,
+            client: self.clone(),
             phone_numbers: {
                 let value = phone_numbers;
                 crate::input::collect_params("phone_numbers", value)
@@ -767,9 +767,9 @@ impl crate::Client {
     pub fn detach_sip(
         &self,
         body: impl crate::IntoBody<SipDetachRequest>,
-    ) -> calls::DetachSip<'_> {
+    ) -> calls::DetachSip {
         calls::DetachSip {
-            client: self,
+            client: self.clone(),
             body: crate::IntoBody::into_body(body),
             options: ::std::default::Default::default(),
         }
@@ -788,9 +788,9 @@ impl crate::Client {
     pub fn discover_sip_endpoint(
         &self,
         body: impl crate::IntoBody<DiscoveryRequest>,
-    ) -> calls::DiscoverSipEndpoint<'_> {
+    ) -> calls::DiscoverSipEndpoint {
         calls::DiscoverSipEndpoint {
-            client: self,
+            client: self.clone(),
             body: crate::IntoBody::into_body(body),
             options: ::std::default::Default::default(),
         }
@@ -802,9 +802,9 @@ impl crate::Client {
     /// `GET /v1/sip/firewall-ips`. Safe to repeat: connection failures, timeouts, 408, 429 and 5xx are retried as the client (or this call) allows.
     ///
     /// Returns the `data` of the answer ([`FirewallIpsEnvelope`] without its envelope). Send the request with `.await`; set a per-call `timeout` or `max_retries` on it first if needed.
-    pub fn get_firewall_ips(&self) -> calls::GetFirewallIps<'_> {
+    pub fn get_firewall_ips(&self) -> calls::GetFirewallIps {
         calls::GetFirewallIps {
-            client: self,
+            client: self.clone(),
             options: ::std::default::Default::default(),
         }
     }
@@ -817,9 +817,9 @@ impl crate::Client {
     /// Optional parameters are methods of [`calls::GetOutboundSetup`]: `phone_number`.
     ///
     /// Returns the `data` of the answer ([`OutboundSetupEnvelope`] without its envelope). Send the request with `.await`; set a per-call `timeout` or `max_retries` on it first if needed.
-    pub fn get_outbound_setup(&self) -> calls::GetOutboundSetup<'_> {
+    pub fn get_outbound_setup(&self) -> calls::GetOutboundSetup {
         calls::GetOutboundSetup {
-            client: self,
+            client: self.clone(),
             phone_number: None,
             options: ::std::default::Default::default(),
         }
@@ -838,9 +838,9 @@ impl crate::Client {
     pub fn get_sip_config(
         &self,
         phone_number: impl crate::IntoParam<crate::PhoneNumber>,
-    ) -> calls::GetSipConfig<'_> {
+    ) -> calls::GetSipConfig {
         calls::GetSipConfig {
-            client: self,
+            client: self.clone(),
             phone_number: {
                 let value = phone_number;
                 crate::IntoParam::into_param(value)
@@ -863,9 +863,9 @@ impl crate::Client {
     pub fn get_sip_status(
         &self,
         phone_number: impl crate::IntoParam<crate::PhoneNumber>,
-    ) -> calls::GetSipStatus<'_> {
+    ) -> calls::GetSipStatus {
         calls::GetSipStatus {
-            client: self,
+            client: self.clone(),
             phone_number: {
                 let value = phone_number;
                 crate::IntoParam::into_param(value)
@@ -888,9 +888,9 @@ impl crate::Client {
     pub fn get_test_call_status(
         &self,
         call_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> calls::GetTestCallStatus<'_> {
+    ) -> calls::GetTestCallStatus {
         calls::GetTestCallStatus {
-            client: self,
+            client: self.clone(),
             call_id: {
                 let value = call_id;
                 value.into()
@@ -912,9 +912,9 @@ impl crate::Client {
     pub fn initiate_port(
         &self,
         body: impl crate::IntoBody<PortInitiateRequest>,
-    ) -> calls::InitiatePort<'_> {
+    ) -> calls::InitiatePort {
         calls::InitiatePort {
-            client: self,
+            client: self.clone(),
             body: crate::IntoBody::into_body(body),
             options: ::std::default::Default::default(),
         }
@@ -926,9 +926,9 @@ impl crate::Client {
     /// `GET /v1/sip/port`. Safe to repeat: connection failures, timeouts, 408, 429 and 5xx are retried as the client (or this call) allows.
     ///
     /// Returns the `data` of the answer ([`PortRequestsEnvelope`] without its envelope). Send the request with `.await`; set a per-call `timeout` or `max_retries` on it first if needed.
-    pub fn list_port_requests(&self) -> calls::ListPortRequests<'_> {
+    pub fn list_port_requests(&self) -> calls::ListPortRequests {
         calls::ListPortRequests {
-            client: self,
+            client: self.clone(),
             options: ::std::default::Default::default(),
         }
     }
@@ -948,9 +948,9 @@ impl crate::Client {
     pub fn list_sip_calls(
         &self,
         phone_number: impl crate::IntoParam<crate::PhoneNumber>,
-    ) -> calls::ListSipCalls<'_> {
+    ) -> calls::ListSipCalls {
         calls::ListSipCalls {
-            client: self,
+            client: self.clone(),
             phone_number: {
                 let value = phone_number;
                 crate::IntoParam::into_param(value)
@@ -968,9 +968,9 @@ impl crate::Client {
     /// `GET /v1/sip/numbers`. Safe to repeat: connection failures, timeouts, 408, 429 and 5xx are retried as the client (or this call) allows.
     ///
     /// Returns the `data` of the answer ([`SipNumbersEnvelope`] without its envelope). Send the request with `.await`; set a per-call `timeout` or `max_retries` on it first if needed.
-    pub fn list_sip_numbers(&self) -> calls::ListSipNumbers<'_> {
+    pub fn list_sip_numbers(&self) -> calls::ListSipNumbers {
         calls::ListSipNumbers {
-            client: self,
+            client: self.clone(),
             options: ::std::default::Default::default(),
         }
     }
@@ -988,9 +988,9 @@ impl crate::Client {
     pub fn send_test_call(
         &self,
         body: impl crate::IntoBody<TestCallRequest>,
-    ) -> calls::SendTestCall<'_> {
+    ) -> calls::SendTestCall {
         calls::SendTestCall {
-            client: self,
+            client: self.clone(),
             body: crate::IntoBody::into_body(body),
             options: ::std::default::Default::default(),
         }
@@ -1009,9 +1009,9 @@ impl crate::Client {
     pub fn update_sip(
         &self,
         body: impl crate::IntoBody<SipUpdateRequest>,
-    ) -> calls::UpdateSip<'_> {
+    ) -> calls::UpdateSip {
         calls::UpdateSip {
-            client: self,
+            client: self.clone(),
             body: crate::IntoBody::into_body(body),
             options: ::std::default::Default::default(),
         }
@@ -1030,9 +1030,9 @@ impl crate::Client {
     pub fn upload_port_document(
         &self,
         file: crate::Upload,
-    ) -> calls::UploadPortDocument<'_> {
+    ) -> calls::UploadPortDocument {
         calls::UploadPortDocument {
-            client: self,
+            client: self.clone(),
             file: file,
             options: ::std::default::Default::default(),
         }
@@ -1048,12 +1048,12 @@ pub mod calls {
     use crate::endpoint::QueryValue as _;
     /// A call of [`Client::attach_sip`](crate::Client::attach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct AttachSip<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct AttachSip {
+        pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<SipAttachRequest, crate::InvalidInput>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> AttachSip<'a> {
+    impl AttachSip {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1091,18 +1091,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for AttachSip<'a> {
+    impl ::std::future::IntoFuture for AttachSip {
         type Output = ::std::result::Result<SipAttachEnvelope, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for AttachSip<'_> {
+    impl ::std::fmt::Debug for AttachSip {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(AttachSip))
                 .field("options", &self.options)
@@ -1111,12 +1111,12 @@ pub mod calls {
     }
     /// A call of [`Client::cancel_port_request`](crate::Client::cancel_port_request) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct CancelPortRequest<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct CancelPortRequest {
+        pub(crate) client: crate::Client,
         pub(crate) id: ::std::string::String,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> CancelPortRequest<'a> {
+    impl CancelPortRequest {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1151,18 +1151,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for CancelPortRequest<'a> {
+    impl ::std::future::IntoFuture for CancelPortRequest {
         type Output = ::std::result::Result<PortCancelData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for CancelPortRequest<'_> {
+    impl ::std::fmt::Debug for CancelPortRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(CancelPortRequest))
                 .field("options", &self.options)
@@ -1171,15 +1171,15 @@ pub mod calls {
     }
     /// A call of [`Client::check_port_eligibility`](crate::Client::check_port_eligibility) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct CheckPortEligibility<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct CheckPortEligibility {
+        pub(crate) client: crate::Client,
         pub(crate) phone_numbers: ::std::result::Result<
             ::std::vec::Vec<crate::PhoneNumber>,
             crate::InvalidInput,
         >,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> CheckPortEligibility<'a> {
+    impl CheckPortEligibility {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1222,18 +1222,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for CheckPortEligibility<'a> {
+    impl ::std::future::IntoFuture for CheckPortEligibility {
         type Output = ::std::result::Result<PortCheckData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for CheckPortEligibility<'_> {
+    impl ::std::fmt::Debug for CheckPortEligibility {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(CheckPortEligibility))
                 .field("options", &self.options)
@@ -1242,12 +1242,12 @@ pub mod calls {
     }
     /// A call of [`Client::detach_sip`](crate::Client::detach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct DetachSip<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct DetachSip {
+        pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<SipDetachRequest, crate::InvalidInput>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> DetachSip<'a> {
+    impl DetachSip {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1288,21 +1288,21 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for DetachSip<'a> {
+    impl ::std::future::IntoFuture for DetachSip {
         type Output = ::std::result::Result<
             ::std::option::Option<::serde_json::Value>,
             crate::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for DetachSip<'_> {
+    impl ::std::fmt::Debug for DetachSip {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(DetachSip))
                 .field("options", &self.options)
@@ -1311,12 +1311,12 @@ pub mod calls {
     }
     /// A call of [`Client::discover_sip_endpoint`](crate::Client::discover_sip_endpoint) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct DiscoverSipEndpoint<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct DiscoverSipEndpoint {
+        pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<DiscoveryRequest, crate::InvalidInput>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> DiscoverSipEndpoint<'a> {
+    impl DiscoverSipEndpoint {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1354,18 +1354,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for DiscoverSipEndpoint<'a> {
+    impl ::std::future::IntoFuture for DiscoverSipEndpoint {
         type Output = ::std::result::Result<DiscoveryData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for DiscoverSipEndpoint<'_> {
+    impl ::std::fmt::Debug for DiscoverSipEndpoint {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(DiscoverSipEndpoint))
                 .field("options", &self.options)
@@ -1374,11 +1374,11 @@ pub mod calls {
     }
     /// A call of [`Client::get_firewall_ips`](crate::Client::get_firewall_ips) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct GetFirewallIps<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct GetFirewallIps {
+        pub(crate) client: crate::Client,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> GetFirewallIps<'a> {
+    impl GetFirewallIps {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1411,18 +1411,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetFirewallIps<'a> {
+    impl ::std::future::IntoFuture for GetFirewallIps {
         type Output = ::std::result::Result<FirewallIpsData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for GetFirewallIps<'_> {
+    impl ::std::fmt::Debug for GetFirewallIps {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(GetFirewallIps))
                 .field("options", &self.options)
@@ -1431,12 +1431,12 @@ pub mod calls {
     }
     /// A call of [`Client::get_outbound_setup`](crate::Client::get_outbound_setup) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct GetOutboundSetup<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct GetOutboundSetup {
+        pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::option::Option<::std::string::String>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> GetOutboundSetup<'a> {
+    impl GetOutboundSetup {
         /// Sets `phone_number` (optional): A phone number whose credentials to include (redacted). The page does not give its format.
         pub fn phone_number(
             mut self,
@@ -1482,18 +1482,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetOutboundSetup<'a> {
+    impl ::std::future::IntoFuture for GetOutboundSetup {
         type Output = ::std::result::Result<OutboundSetupData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for GetOutboundSetup<'_> {
+    impl ::std::fmt::Debug for GetOutboundSetup {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(GetOutboundSetup))
                 .field("options", &self.options)
@@ -1502,15 +1502,15 @@ pub mod calls {
     }
     /// A call of [`Client::get_sip_config`](crate::Client::get_sip_config) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct GetSipConfig<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct GetSipConfig {
+        pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::result::Result<
             crate::PhoneNumber,
             crate::InvalidInput,
         >,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> GetSipConfig<'a> {
+    impl GetSipConfig {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1545,18 +1545,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSipConfig<'a> {
+    impl ::std::future::IntoFuture for GetSipConfig {
         type Output = ::std::result::Result<SipConfigData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for GetSipConfig<'_> {
+    impl ::std::fmt::Debug for GetSipConfig {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(GetSipConfig))
                 .field("options", &self.options)
@@ -1565,15 +1565,15 @@ pub mod calls {
     }
     /// A call of [`Client::get_sip_status`](crate::Client::get_sip_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct GetSipStatus<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct GetSipStatus {
+        pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::result::Result<
             crate::PhoneNumber,
             crate::InvalidInput,
         >,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> GetSipStatus<'a> {
+    impl GetSipStatus {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1608,18 +1608,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSipStatus<'a> {
+    impl ::std::future::IntoFuture for GetSipStatus {
         type Output = ::std::result::Result<SipStatusData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for GetSipStatus<'_> {
+    impl ::std::fmt::Debug for GetSipStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(GetSipStatus))
                 .field("options", &self.options)
@@ -1628,12 +1628,12 @@ pub mod calls {
     }
     /// A call of [`Client::get_test_call_status`](crate::Client::get_test_call_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct GetTestCallStatus<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct GetTestCallStatus {
+        pub(crate) client: crate::Client,
         pub(crate) call_id: ::std::string::String,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> GetTestCallStatus<'a> {
+    impl GetTestCallStatus {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1669,18 +1669,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetTestCallStatus<'a> {
+    impl ::std::future::IntoFuture for GetTestCallStatus {
         type Output = ::std::result::Result<TestCallStatusData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for GetTestCallStatus<'_> {
+    impl ::std::fmt::Debug for GetTestCallStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(GetTestCallStatus))
                 .field("options", &self.options)
@@ -1689,12 +1689,12 @@ pub mod calls {
     }
     /// A call of [`Client::initiate_port`](crate::Client::initiate_port) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct InitiatePort<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct InitiatePort {
+        pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<PortInitiateRequest, crate::InvalidInput>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> InitiatePort<'a> {
+    impl InitiatePort {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1734,18 +1734,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for InitiatePort<'a> {
+    impl ::std::future::IntoFuture for InitiatePort {
         type Output = ::std::result::Result<PortInitiateData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for InitiatePort<'_> {
+    impl ::std::fmt::Debug for InitiatePort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(InitiatePort))
                 .field("options", &self.options)
@@ -1754,11 +1754,11 @@ pub mod calls {
     }
     /// A call of [`Client::list_port_requests`](crate::Client::list_port_requests) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct ListPortRequests<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct ListPortRequests {
+        pub(crate) client: crate::Client,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> ListPortRequests<'a> {
+    impl ListPortRequests {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1793,18 +1793,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListPortRequests<'a> {
+    impl ::std::future::IntoFuture for ListPortRequests {
         type Output = ::std::result::Result<PortRequestsData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for ListPortRequests<'_> {
+    impl ::std::fmt::Debug for ListPortRequests {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(ListPortRequests))
                 .field("options", &self.options)
@@ -1813,8 +1813,8 @@ pub mod calls {
     }
     /// A call of [`Client::list_sip_calls`](crate::Client::list_sip_calls) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct ListSipCalls<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct ListSipCalls {
+        pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::result::Result<
             crate::PhoneNumber,
             crate::InvalidInput,
@@ -1823,7 +1823,7 @@ pub mod calls {
         pub(crate) before: ::std::option::Option<::std::string::String>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> ListSipCalls<'a> {
+    impl ListSipCalls {
         /// Sets `limit` (optional): How many calls to return. Defaults to 50; no maximum is documented.
         pub fn limit(mut self, value: i64) -> Self {
             self.limit = Some(value);
@@ -1877,18 +1877,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListSipCalls<'a> {
+    impl ::std::future::IntoFuture for ListSipCalls {
         type Output = ::std::result::Result<SipCallsData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for ListSipCalls<'_> {
+    impl ::std::fmt::Debug for ListSipCalls {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(ListSipCalls))
                 .field("options", &self.options)
@@ -1897,11 +1897,11 @@ pub mod calls {
     }
     /// A call of [`Client::list_sip_numbers`](crate::Client::list_sip_numbers) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct ListSipNumbers<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct ListSipNumbers {
+        pub(crate) client: crate::Client,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> ListSipNumbers<'a> {
+    impl ListSipNumbers {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1934,18 +1934,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListSipNumbers<'a> {
+    impl ::std::future::IntoFuture for ListSipNumbers {
         type Output = ::std::result::Result<SipNumbersData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for ListSipNumbers<'_> {
+    impl ::std::fmt::Debug for ListSipNumbers {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(ListSipNumbers))
                 .field("options", &self.options)
@@ -1954,12 +1954,12 @@ pub mod calls {
     }
     /// A call of [`Client::send_test_call`](crate::Client::send_test_call) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct SendTestCall<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct SendTestCall {
+        pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<TestCallRequest, crate::InvalidInput>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> SendTestCall<'a> {
+    impl SendTestCall {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1997,18 +1997,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for SendTestCall<'a> {
+    impl ::std::future::IntoFuture for SendTestCall {
         type Output = ::std::result::Result<TestCallData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for SendTestCall<'_> {
+    impl ::std::fmt::Debug for SendTestCall {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(SendTestCall))
                 .field("options", &self.options)
@@ -2017,12 +2017,12 @@ pub mod calls {
     }
     /// A call of [`Client::update_sip`](crate::Client::update_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct UpdateSip<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct UpdateSip {
+        pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<SipUpdateRequest, crate::InvalidInput>,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> UpdateSip<'a> {
+    impl UpdateSip {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2060,18 +2060,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateSip<'a> {
+    impl ::std::future::IntoFuture for UpdateSip {
         type Output = ::std::result::Result<SipUpdateResponse, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for UpdateSip<'_> {
+    impl ::std::fmt::Debug for UpdateSip {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(UpdateSip))
                 .field("options", &self.options)
@@ -2080,12 +2080,12 @@ pub mod calls {
     }
     /// A call of [`Client::upload_port_document`](crate::Client::upload_port_document) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
-    pub struct UploadPortDocument<'a> {
-        pub(crate) client: &'a crate::Client,
+    pub struct UploadPortDocument {
+        pub(crate) client: crate::Client,
         pub(crate) file: crate::Upload,
         pub(crate) options: crate::call::CallOptions,
     }
-    impl<'a> UploadPortDocument<'a> {
+    impl UploadPortDocument {
         /// The time this call may take, retries and waits included, instead of the
         /// client's timeout.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2138,18 +2138,18 @@ pub mod calls {
                 .await
         }
     }
-    impl<'a> ::std::future::IntoFuture for UploadPortDocument<'a> {
+    impl ::std::future::IntoFuture for UploadPortDocument {
         type Output = ::std::result::Result<PortDocumentData, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
-                dyn ::std::future::Future<Output = Self::Output> + Send + 'a,
+                dyn ::std::future::Future<Output = Self::Output> + Send + 'static,
             >,
         >;
         fn into_future(self) -> Self::IntoFuture {
             ::std::boxed::Box::pin(self.send())
         }
     }
-    impl ::std::fmt::Debug for UploadPortDocument<'_> {
+    impl ::std::fmt::Debug for UploadPortDocument {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(UploadPortDocument))
                 .field("options", &self.options)

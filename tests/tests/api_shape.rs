@@ -171,3 +171,34 @@ fn an_optional_struct_field_takes_its_builder() {
         "{err}"
     );
 }
+
+/// A call owns what it needs (a handle on the client's shared pool and settings, its
+/// parameters): it outlives the `Client` value and the arguments it was made from, so it
+/// can be spawned, stored or returned as it is.
+#[tokio::test]
+async fn a_call_owns_what_it_needs_and_can_be_spawned() {
+    use sip_client_tests::server::{Reply, TestServer};
+    fn is_static_send<T: Send + 'static>(_: &T) {}
+
+    let server = TestServer::always(Reply::json(
+        200,
+        sip_client_tests::fixture("ops/get_sip_config.json"),
+    ))
+    .await;
+    let (sent, awaited) = {
+        let client = sip_client_tests::client_for(&server).build().unwrap();
+        let number: PhoneNumber = "+14150000000".parse().unwrap();
+        let request = client
+            .get_sip_config(&number)
+            .timeout(Duration::from_secs(30));
+        is_static_send(&request);
+        let sent = tokio::spawn(client.get_sip_config(&number).send());
+        let awaited = tokio::spawn(async move { request.await });
+        (sent, awaited)
+    };
+    for handle in [sent, awaited] {
+        let config = handle.await.unwrap().unwrap();
+        assert!(config.inbound.is_some() || config.outbound.is_some());
+    }
+    assert_eq!(server.request_count(), 2);
+}
