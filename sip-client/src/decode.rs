@@ -205,7 +205,8 @@ pub(crate) fn decode_failure(
             content_type,
             body_prefix: body.slice(..body.len().min(BODY_PREFIX_LIMIT)),
             body_len: body.len(),
-            retry_after,
+            retry_after_secs: retry_after
+                .map(|wait| u32::try_from(wait.as_secs()).unwrap_or(u32::MAX)),
             attempts,
             not_retried,
             redirect,
@@ -266,10 +267,10 @@ pub struct UnexpectedResponse {
     pub body_prefix: Bytes,
     /// The body's whole length in bytes.
     pub body_len: usize,
-    /// The `Retry-After` the server sent, if any (seconds or an HTTP date, as a duration):
-    /// a 429 or 503 from a proxy or load balancer rarely carries Bland's envelope, and a
-    /// caller whose retries are spent may still honour it.
-    pub retry_after: Option<Duration>,
+    /// The `Retry-After` the server sent, in whole seconds (see [`retry_after`]
+    /// (Self::retry_after)); seconds in a `u32` keep `Error` under 128 bytes, the size
+    /// past which clippy asks callers' functions returning it to box it.
+    retry_after_secs: Option<u32>,
     /// How many attempts were made in all.
     pub attempts: u32,
     /// Why a retryable answer was not retried (further), when retries stopped early.
@@ -310,6 +311,15 @@ impl fmt::Debug for DecodeError {
 }
 
 impl UnexpectedResponse {
+    /// The `Retry-After` the server sent, if any (seconds or an HTTP date, as a duration
+    /// of whole seconds, at most `u32::MAX`): a 429 or 503 from a proxy or load balancer
+    /// rarely carries Bland's envelope, and a caller whose retries are spent may still
+    /// honour it.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after_secs
+            .map(|secs| Duration::from_secs(secs.into()))
+    }
+
     /// The first bytes as text, secrets redacted.
     fn shown_prefix(&self) -> String {
         redact_json_text(&String::from_utf8_lossy(&self.body_prefix)).into_owned()
@@ -323,7 +333,7 @@ impl fmt::Debug for UnexpectedResponse {
             .field("content_type", &self.content_type)
             .field("body_prefix", &self.shown_prefix())
             .field("body_len", &self.body_len)
-            .field("retry_after", &self.retry_after)
+            .field("retry_after", &self.retry_after())
             .field("attempts", &self.attempts)
             .field("not_retried", &self.not_retried)
             .field("redirect", &self.redirect)

@@ -178,7 +178,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(err) => err.retry_after,
-            Error::UnexpectedResponse(err) => err.retry_after,
+            Error::UnexpectedResponse(err) => err.retry_after(),
             _ => None,
         }
     }

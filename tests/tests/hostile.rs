@@ -108,7 +108,7 @@ async fn the_retry_after_of_an_answer_without_an_envelope_reaches_the_caller() {
     let Error::UnexpectedResponse(unexpected) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(unexpected.retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(unexpected.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert!(
         matches!(

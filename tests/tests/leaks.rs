@@ -282,7 +282,7 @@ async fn an_api_key_the_server_echoes_is_masked_in_the_library_errors() {
         for view in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
             assert!(!view.contains(TEST_API_KEY), "{view}");
         }
-        assert!(decode.path.starts_with(&path), "{decode:?}");
+        assert!(decode.path.starts_with(path), "{decode:?}");
     }
 }
 
