@@ -5,7 +5,9 @@
 //! - **the compiler**: what Rust code written against the old crate does with the new one.
 //!   Every struct is `#[non_exhaustive]` and built through its builder, every enum of the API
 //!   is open, so a new optional field, variant or operation breaks no code; a removal, a type
-//!   change or a new required argument does, and so does a type that becomes
+//!   change, a new required argument or one made optional does (required parameters, the
+//!   JSON body and required form fields are the positional arguments of the operation's
+//!   `Client` method, in an order that is part of the API), and so does a type that becomes
 //!   `#[non_exhaustive]` (its literals stop compiling; the reverse is additive) or that no
 //!   longer implements a trait (typify derives `Default` only while every field is
 //!   optional: a required field takes it away). (The verdict test checks this against a
@@ -458,12 +460,26 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         out.push(says(impact, "became required".to_owned()));
     }
     if was_required && !is_required {
-        let impact = if way.response {
-            Impact::Breaking
+        if matches!(before.kind, "param" | "body") {
+            // Required parameters, the JSON body and required form fields are the
+            // positional arguments of the operation's `Client` method: the wire would
+            // accept the old calls, the compiler does not.
+            let op = before.name.split('.').next().unwrap_or_default();
+            out.push(says(
+                Impact::Breaking,
+                format!(
+                    "became optional: no longer an argument of `Client::{op}` (calls that \
+                     pass it stop compiling; it has a setter instead)"
+                ),
+            ));
         } else {
-            Impact::Additive
-        };
-        out.push(says(impact, "became optional".to_owned()));
+            let impact = if way.response {
+                Impact::Breaking
+            } else {
+                Impact::Additive
+            };
+            out.push(says(impact, "became optional".to_owned()));
+        }
     }
     let (was_nullable, is_nullable) = (before.has("nullable"), after.has("nullable"));
     if is_nullable && !was_nullable {
@@ -777,14 +793,6 @@ mod tests {
     #[test]
     fn parameters_travel_one_way() {
         assert_eq!(
-            report(
-                "param op.q: query, required, String\n",
-                "param op.q: query, String\n"
-            ),
-            "additive: param op.q: became optional (query, required, String -> query, String)\n\
-             api changes: 0 breaking, 1 additive\n"
-        );
-        assert_eq!(
             report("body op: B, required\n", "body op: B, required, nullable\n"),
             "additive: body op: became nullable (B, required -> B, required, nullable)\n\
              api changes: 0 breaking, 1 additive\n"
@@ -798,6 +806,47 @@ mod tests {
             "additive: field T.f: travels another way (String, required | in=response -> \
              String, required | in=request+response)\napi changes: 0 breaking, 1 additive\n"
         );
+    }
+
+    /// A required parameter, JSON body or form field is a positional argument of the
+    /// operation's `Client` method: made optional, the argument goes (calls that pass it stop
+    /// compiling, E0061) and a setter of the request takes its place. The wire alone would
+    /// call it additive; the compiler does not. The other way, a new argument, breaks too.
+    #[test]
+    fn a_required_argument_made_optional_leaves_the_method() {
+        for (old, new) in [
+            (
+                "param op.q: query, required, String\n",
+                "param op.q: query, optional, String\n",
+            ),
+            (
+                "body op: B, required | media=application/json\n",
+                "body op: B, optional | media=application/json\n",
+            ),
+            (
+                "body op.file: Upload, required | media=multipart/form-data\n",
+                "body op.file: Upload, optional | media=multipart/form-data\n",
+            ),
+        ] {
+            let text = report(old, new);
+            let key = old.split(": ").next().unwrap();
+            assert!(
+                text.starts_with(&format!(
+                    "breaking: {key}: became optional: no longer an argument of `Client::op` \
+                     (calls that pass it stop compiling; it has a setter instead)"
+                )),
+                "{text}"
+            );
+            assert!(
+                text.ends_with("api changes: 1 breaking, 0 additive\n"),
+                "{text}"
+            );
+            let text = report(new, old);
+            assert!(
+                text.starts_with(&format!("breaking: {key}: became required")),
+                "{text}"
+            );
+        }
     }
 
     #[test]
