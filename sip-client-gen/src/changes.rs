@@ -49,6 +49,9 @@ pub struct ApiChange {
 pub struct ChangeReport {
     /// The changes.
     pub changes: Vec<ApiChange>,
+    /// When the two surfaces are of different formats: what the older format does not
+    /// record, which was therefore not compared.
+    pub not_compared: Option<String>,
 }
 
 impl ChangeReport {
@@ -81,6 +84,9 @@ impl ChangeReport {
 
 impl fmt::Display for ChangeReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(note) = &self.not_compared {
+            writeln!(f, "note: {note}")?;
+        }
         for change in &self.changes {
             let impact = match change.impact {
                 Impact::Breaking => "breaking",
@@ -135,7 +141,7 @@ impl<'a> Line<'a> {
         let first = self.name.split('.').next().unwrap_or_default();
         match self.kind {
             "field" | "rule" | "traits" => Some(format!("type {first}")),
-            "param" | "body" | "security" | "output" | "retry" | "response" => {
+            "param" | "body" | "args" | "security" | "output" | "retry" | "response" => {
                 Some(format!("operation {first}"))
             }
             _ => None,
@@ -202,6 +208,14 @@ fn parse(surface: &str) -> (u32, BTreeMap<String, Line<'_>>) {
     (format, lines)
 }
 
+/// What each format of the surface added to the one before (see `surface::FORMAT`).
+const FORMATS: &[(u32, &str)] = &[
+    (2, "media types, directions and constraints"),
+    (3, "security schemes and cross-field rules"),
+    (4, "the traits of types"),
+    (5, "the order of each method's arguments"),
+];
+
 /// Compares two surfaces and classifies each difference (see the module's rules).
 ///
 /// When the two surfaces are of different formats, only what both say is compared: the
@@ -209,7 +223,33 @@ fn parse(surface: &str) -> (u32, BTreeMap<String, Line<'_>>) {
 pub fn compare(old: &str, new: &str) -> ChangeReport {
     let (old_format, mut old) = parse(old);
     let (new_format, mut new) = parse(new);
+    let mut not_compared = None;
     if old_format != new_format {
+        let (older, newer) = (old_format.min(new_format), old_format.max(new_format));
+        let missing: Vec<&str> = FORMATS
+            .iter()
+            .filter(|(format, _)| (older + 1..=newer).contains(format))
+            .map(|(_, what)| *what)
+            .collect();
+        not_compared = Some(format!(
+            "the {} surface is of format {older}, the {} of format {newer}: not compared, \
+             as format {older} does not record them: {}",
+            if old_format < new_format {
+                "old"
+            } else {
+                "new"
+            },
+            if old_format < new_format {
+                "new"
+            } else {
+                "old"
+            },
+            if missing.is_empty() {
+                "nothing this generator knows of".to_owned()
+            } else {
+                missing.join("; ")
+            }
+        ));
         let kinds_of = |lines: &BTreeMap<String, Line>| {
             lines
                 .values()
@@ -235,6 +275,8 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
     let mut changes = Vec::new();
     for (key, before) in &old {
         match new.get(key) {
+            // Arguments come and go with their parameter or body, whose lines say so.
+            None if before.kind == "args" => {}
             None => changes.push(removed(key, before)),
             Some(after) if after.meaning() != before.meaning() => {
                 changes.extend(changed(key, before, after))
@@ -243,13 +285,16 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
         }
     }
     for (key, line) in &new {
-        if !old.contains_key(key) {
+        if !old.contains_key(key) && line.kind != "args" {
             changes.push(added(key, line, &old));
         }
     }
     changes.sort_by(|a, b| (a.impact, &a.description).cmp(&(b.impact, &b.description)));
     changes.dedup();
-    ChangeReport { changes }
+    ChangeReport {
+        changes,
+        not_compared,
+    }
 }
 
 fn change(impact: Impact, description: String) -> ApiChange {
@@ -331,6 +376,7 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     match before.kind {
         "field" | "param" | "body" => member_changed(key, before, after),
         "traits" => traits_changed(before, after),
+        "args" => args_changed(key, before, after),
         // Retries are behaviour, not contract: what worked still works.
         "retry" => vec![change(Impact::Additive, says("retries changed"))],
         "type" if before.core == after.core => {
@@ -378,6 +424,31 @@ fn traits_changed(before: &Line, after: &Line) -> Vec<ApiChange> {
     lost.map(|t| change(Impact::Breaking, format!("removed impl {t} for {ty}")))
         .chain(gained.map(|t| change(Impact::Additive, format!("added impl {t} for {ty}"))))
         .collect()
+}
+
+/// The positional arguments of a `Client` method: an argument added or gone is its
+/// parameter's or body's line to report; the arguments both have, in another order, are a
+/// change no other line shows (and that compiles when the swapped types are the same).
+fn args_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
+    let kept = |line: &Line<'_>, other: &Line<'_>| -> Vec<String> {
+        line.core
+            .iter()
+            .filter(|arg| other.core.contains(arg))
+            .map(|arg| (*arg).to_owned())
+            .collect()
+    };
+    if kept(before, after) == kept(after, before) {
+        return Vec::new();
+    }
+    let op = before.name;
+    vec![change(
+        Impact::Breaking,
+        format!(
+            "{key}: arguments of `Client::{op}` reordered ({} -> {}): calls that compile \
+             against both pass their values in other places",
+            before.details, after.details
+        ),
+    )]
 }
 
 /// A type line's core without `non_exhaustive`: what kind of type it is.
@@ -578,7 +649,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    const FORMAT: &str = "surface-format: 4\n";
+    const FORMAT: &str = "surface-format: 5\n";
 
     fn report(old: &str, new: &str) -> String {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()
@@ -849,6 +920,52 @@ mod tests {
         }
     }
 
+    /// The order of a method's arguments: the ones both versions have, reordered, break
+    /// calls; one added or gone is its parameter's line to report, not the order's.
+    #[test]
+    fn arguments_reordered_break_and_arguments_added_are_their_lines() {
+        let params = "operation op: GET /x\nparam op.a: query, required, String\n\
+                      param op.b: query, required, String\n";
+        let text = report(
+            &format!("args op: id, a, b\n{params}"),
+            &format!("args op: id, b, a\n{params}"),
+        );
+        assert!(
+            text.starts_with(
+                "breaking: args op: arguments of `Client::op` reordered (id, a, b -> id, b, a)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("api changes: 1 breaking, 0 additive\n"),
+            "{text}"
+        );
+        // A new argument in the middle: the others keep their order.
+        assert_eq!(
+            report(
+                "args op: id, b\noperation op: GET /x\nparam op.b: query, required, String\n",
+                &format!("args op: id, a, b\n{params}")
+            ),
+            "breaking: added required param op.a (query, required, String)\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        // The first argument of an operation, and the last one gone.
+        assert_eq!(report("", "args op: body\n"), "api changes: none\n");
+        assert_eq!(report("args op: body\n", ""), "api changes: none\n");
+        // A surface of format 4 has no `args` lines: nothing to compare them with, and the
+        // report says so.
+        assert_eq!(
+            compare(
+                &format!("surface-format: 4\n{params}"),
+                &format!("{FORMAT}args op: b, a\n{params}")
+            )
+            .to_string(),
+            "note: the old surface is of format 4, the new of format 5: not compared, as \
+             format 4 does not record them: the order of each method's arguments\n\
+             api changes: none\n"
+        );
+    }
+
     #[test]
     fn statuses_media_security_and_servers() {
         let old = "operation op: GET /x\nresponse op.200: A | media=application/json\nresponse op.404: E | media=application/json\n";
@@ -902,17 +1019,23 @@ mod tests {
     fn surfaces_of_different_formats_compare_what_both_say() {
         let old = "operation op: GET /x\nparam op.p: query, required, String\nfield A.x: String, required\n";
         let new = "surface-format: 2\nserver: https://a\noperation op: GET /x\nsecurity op: apiKey\nparam op.p: query, required, String | pattern=^a$\nfield A.x: String, required | in=response\n";
-        assert_eq!(compare(old, new).to_string(), "api changes: none\n");
+        assert_eq!(
+            compare(old, new).to_string(),
+            "note: the old surface is of format 1, the new of format 2: not compared, as \
+             format 1 does not record them: media types, directions and constraints\n\
+             api changes: none\n"
+        );
         // From format 2 on, both have extras: a tightened pattern still counts, and the
         // scheme lines format 3 added are left out.
         let old = "surface-format: 2\nparam op.p: query, required, String | pattern=^a\n";
         let new = "surface-format: 3\nscheme apiKey: apiKey, header authorization\nparam op.p: query, required, String | pattern=^a$\n";
+        let report = compare(old, new);
+        assert_eq!(report.changes.len(), 1, "{report}");
         assert!(
-            compare(old, new)
-                .to_string()
-                .starts_with("breaking: param op.p: pattern"),
-            "{}",
-            compare(old, new)
+            report.changes[0]
+                .description
+                .starts_with("param op.p: pattern"),
+            "{report}"
         );
     }
 
@@ -1003,8 +1126,8 @@ mod tests {
         // A surface of format 3 says no traits: nothing is compared.
         let format_3 = "surface-format: 3\ntype A: struct | in=response\n";
         assert_eq!(
-            compare(format_3, &format!("surface-format: 4\n{old}")).to_string(),
-            "api changes: none\n"
+            compare(format_3, &format!("surface-format: 4\n{old}")).summary(),
+            "api changes: none"
         );
     }
 

@@ -1,8 +1,8 @@
 //! The API surface: a compact, line-per-item text view of the generated public API and of
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per server, security scheme, operation, security requirement, cross-field rule,
-//! parameter, body, output, retry class, response, type, the traits of a type, field and
+//! One line per server, security scheme, operation, security requirement, the positional
+//! arguments of an operation's `Client` method in order, cross-field rule, parameter, body, output, retry class, response, type, the traits of a type, field and
 //! enum variant, so that a one-field change in the spec is a one-line change in the
 //! surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
@@ -21,8 +21,9 @@ use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
-/// lines; format 4 the `traits` lines, and names path parameters by their Rust names.
-pub const FORMAT: u32 = 4;
+/// lines; format 4 the `traits` lines, and names path parameters by their Rust names;
+/// format 5 the `args` lines (the order of a `Client` method's positional arguments).
+pub const FORMAT: u32 = 5;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -89,6 +90,26 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 op.security.join(" or ")
             }
         ));
+        // The positional arguments of the operation's `Client` method, in their order
+        // (`param` lines are sorted): two of one type swapped still compile.
+        let mut args: Vec<String> = op
+            .positional()
+            .iter()
+            .map(|param| param.ident.trim_start_matches("r#").to_owned())
+            .collect();
+        match &op.body {
+            Some(Body::Json { required: true, .. }) => args.push("body".to_owned()),
+            Some(Body::Multipart { fields }) => args.extend(
+                fields
+                    .iter()
+                    .filter(|field| field.required)
+                    .map(|field| field.ident.trim_start_matches("r#").to_owned()),
+            ),
+            _ => {}
+        }
+        if !args.is_empty() {
+            lines.push(format!("args {id}: {}", args.join(", ")));
+        }
         let mut params = Vec::new();
         for param in &op.params {
             let location = match param.location {
@@ -477,7 +498,7 @@ mod tests {
         let spec = crate::test_spec::base();
         let before = surface(&spec);
         assert!(
-            before.contains("operation get_thing: GET /v1/things/{id}\nsecurity get_thing: none\nparam get_thing.id: path, required, String\n"),
+            before.contains("operation get_thing: GET /v1/things/{id}\nsecurity get_thing: none\nargs get_thing: id\nparam get_thing.id: path, required, String\n"),
             "{before}"
         );
         let mut renamed = spec.clone();
@@ -500,6 +521,52 @@ mod tests {
                 .to_string()
                 .starts_with("breaking: removed param get_thing.verbose"),
             "{report}"
+        );
+    }
+
+    /// The positional arguments of each operation's `Client` method, in order: path
+    /// parameters, required query parameters, then the JSON body or the required form
+    /// fields. Two required query parameters swapped in the spec swap the arguments, which
+    /// compiles when their types are the same: the report calls it breaking.
+    #[test]
+    fn the_order_of_a_methods_arguments_is_recorded() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let string = serde_json::json!({"type": "string"});
+        let mut spec = crate::test_spec::with_query_parameters([
+            ("from", string.clone()),
+            ("to", string.clone()),
+        ]);
+        let parameters = format!("{}/parameters", crate::test_spec::GET);
+        for at in [2, 3] {
+            spec.pointer_mut(&format!("{parameters}/{at}")).unwrap()["required"] = true.into();
+        }
+        let before = surface(&spec);
+        for line in [
+            "args get_thing: id, from, to",
+            "args create_thing: body",
+            "args upload_document: id, file",
+        ] {
+            assert!(before.lines().any(|l| l == line), "{line} in\n{before}");
+        }
+        let list = spec
+            .pointer_mut(&parameters)
+            .unwrap()
+            .as_array_mut()
+            .unwrap();
+        list.swap(2, 3);
+        let after = surface(&spec);
+        assert!(
+            after.lines().any(|l| l == "args get_thing: id, to, from"),
+            "{after}"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&before, &after).to_string(),
+            "breaking: args get_thing: arguments of `Client::get_thing` reordered (id, from, \
+             to -> id, to, from): calls that compile against both pass their values in other \
+             places\napi changes: 1 breaking, 0 additive\n"
         );
     }
 
