@@ -14,7 +14,10 @@
 //!   probe crate that uses the whole API.)
 //! - **the wire**, after oasdiff's breaking-change rules: changes that leave the Rust types
 //!   alone but break callers or readers. A request constraint tightened (pattern added or
-//!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a request
+//!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a response
+//!   constraint relaxed (pattern removed or changed, a maximum raised, a minimum lowered:
+//!   typify's constrained types refuse, when decoding, what the old bounds did not allow),
+//!   a request
 //!   field or parameter that became required or not nullable, a response field that became
 //!   optional or nullable, a success status or media type removed, a security requirement
 //!   added or changed, the server URL or a path changed; and a cross-field rule the client
@@ -182,6 +185,14 @@ impl<'a> Line<'a> {
 struct Direction {
     request: bool,
     response: bool,
+}
+
+impl Direction {
+    /// What a line that does not say is judged as.
+    const BOTH: Direction = Direction {
+        request: true,
+        response: true,
+    };
 }
 
 /// Parses a surface into its lines by `<kind> <name>`, and says its format (1 when it does
@@ -379,8 +390,18 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         "args" => args_changed(key, before, after),
         // Retries are behaviour, not contract: what worked still works.
         "retry" => vec![change(Impact::Additive, says("retries changed"))],
+        // A newtype's constraints are on its line.
         "type" if before.core == after.core => {
-            vec![change(Impact::Additive, says("travels another way"))]
+            let way = after
+                .direction()
+                .or(before.direction())
+                .unwrap_or(Direction::BOTH);
+            let out = constraints_changed(key, before, after, way);
+            if out.is_empty() {
+                vec![change(Impact::Additive, says("travels another way"))]
+            } else {
+                out
+            }
         }
         // The same kind of type, only `#[non_exhaustive]` added or removed.
         "type" if kind_of_type(before) == kind_of_type(after) => {
@@ -515,10 +536,7 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         _ => after
             .direction()
             .or(before.direction())
-            .unwrap_or(Direction {
-                request: true,
-                response: true,
-            }),
+            .unwrap_or(Direction::BOTH),
     };
     let mut out = Vec::new();
     let (was_required, is_required) = (before.has("required"), after.has("required"));
@@ -569,21 +587,7 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         };
         out.push(says(impact, "is no longer nullable".to_owned()));
     }
-    for (name, tighter) in constraint_changes(before, after) {
-        // The client checks what it sends, not what it reads: constraints matter to
-        // callers, and only a tighter one can refuse what passed before.
-        let impact = if tighter && way.request {
-            Impact::Breaking
-        } else {
-            Impact::Additive
-        };
-        let why = if tighter {
-            format!("{name} tightened")
-        } else {
-            format!("{name} relaxed")
-        };
-        out.push(says(impact, why));
-    }
+    out.extend(constraints_changed(key, before, after, way));
     let direction_changed = before.extras.get("in") != after.extras.get("in");
     if out.is_empty() {
         let why = if direction_changed {
@@ -596,8 +600,48 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     out
 }
 
-/// Each constraint that differs, and whether it got tighter (may refuse what passed).
-fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
+/// Each constraint that changed, judged by which way the value travels. A tighter one
+/// refuses values that passed: callers' requests (the client checks them, then the
+/// server). A looser one lets the server answer values that did not pass: an old client
+/// refuses them (typify's constrained types check what they decode) or its readers do not
+/// expect them (oasdiff's rule). A tighter response constraint is the server promising
+/// less: old clients accept all it sends.
+fn constraints_changed(key: &str, before: &Line, after: &Line, way: Direction) -> Vec<ApiChange> {
+    constraint_changes(before, after)
+        .into_iter()
+        .map(|(name, tightens, relaxes)| {
+            let breaks_senders = tightens && way.request;
+            let breaks_readers = relaxes && way.response;
+            let why = match (breaks_senders, breaks_readers) {
+                (true, true) => format!(
+                    "{name} changed: it may refuse what callers sent, and allow answers an old \
+                     client refuses"
+                ),
+                (false, true) => format!(
+                    "{name} relaxed: answers may hold values an old client refuses or does \
+                     not expect"
+                ),
+                (true, false) => format!("{name} tightened"),
+                (false, false) if tightens && relaxes => format!("{name} changed"),
+                (false, false) if tightens => format!("{name} tightened"),
+                (false, false) => format!("{name} relaxed"),
+            };
+            let impact = if breaks_senders || breaks_readers {
+                Impact::Breaking
+            } else {
+                Impact::Additive
+            };
+            change(
+                impact,
+                format!("{key}: {why} ({} -> {})", before.details, after.details),
+            )
+        })
+        .collect()
+}
+
+/// Each constraint that differs, whether it got tighter (may refuse what passed) and
+/// whether it got looser (may allow what did not); a pattern changed may do both.
+fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> {
     let keys: std::collections::BTreeSet<&str> = before
         .extras
         .keys()
@@ -613,26 +657,39 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
         }
         let base = key.rsplit('.').next().unwrap_or(key);
         let number = |value: Option<&&str>| value.and_then(|v| v.parse::<f64>().ok());
-        let tighter = match base {
-            // A pattern added or changed may refuse values that matched before: an
-            // equivalent rewrite cannot be told from a tighter one without solving regexes.
-            "pattern" => new.is_some(),
-            "contentType" => match (old, new) {
-                (Some(old), Some(new)) => old.split(' ').any(|t| !new.split(' ').any(|n| n == t)),
-                (None, Some(_)) => true,
-                _ => false,
-            },
+        let (tightens, relaxes) = match base {
+            // A pattern added may refuse values, one removed may allow them; one changed
+            // may do both: an equivalent rewrite cannot be told from another without
+            // solving regexes.
+            "pattern" => (new.is_some(), old.is_some()),
+            "contentType" => {
+                let types = |value: Option<&&str>| -> Vec<String> {
+                    value
+                        .map(|v| v.split(' ').map(str::to_owned).collect())
+                        .unwrap_or_default()
+                };
+                let (old_types, new_types) = (types(old), types(new));
+                match (old, new) {
+                    (Some(_), Some(_)) => (
+                        old_types.iter().any(|t| !new_types.contains(t)),
+                        new_types.iter().any(|t| !old_types.contains(t)),
+                    ),
+                    (None, Some(_)) => (true, false),
+                    _ => (false, true),
+                }
+            }
             "maxLength" | "maxItems" | "maximum" => match (number(old), number(new)) {
-                (Some(old), Some(new)) => new < old,
-                (None, Some(_)) => true,
-                _ => false,
+                (Some(old), Some(new)) => (new < old, new > old),
+                (None, Some(_)) => (true, false),
+                _ => (false, true),
             },
             "minLength" | "minItems" | "minimum" => match (number(old), number(new)) {
-                (Some(old), Some(new)) => new > old,
-                (None, Some(_)) => true,
-                _ => false,
+                (Some(old), Some(new)) => (new > old, new < old),
+                (None, Some(_)) => (true, false),
+                _ => (false, true),
             },
-            _ => true,
+            // A keyword this code does not know: it may move either way.
+            _ => (true, true),
         };
         let what = match (old, new) {
             (None, Some(new)) => format!("{key} added ({new})"),
@@ -640,7 +697,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
             (Some(old), Some(new)) => format!("{key} {old} -> {new},"),
             (None, None) => unreachable!("one side has the key"),
         };
-        out.push((what.trim_end_matches(',').to_owned(), tighter));
+        out.push((what.trim_end_matches(',').to_owned(), tightens, relaxes));
     }
     out
 }
@@ -713,10 +770,97 @@ mod tests {
             report(pattern, base)
                 .starts_with("additive: param op.p: pattern removed (was ^a$) relaxed")
         );
-        // A response field's constraints are not checked by the client.
+        // A response field's constraint tightened: the server promises less, and old
+        // clients accept all it sends.
         let old = "field A.x: String, required | in=response | maxLength=16\n";
         let new = "field A.x: String, required | in=response | maxLength=8\n";
         assert!(report(old, new).starts_with("additive:"));
+    }
+
+    /// A response constraint relaxed lets the server send what an old client refuses:
+    /// typify's constrained types check what they decode (`maxLength` 10 -> 30 and the
+    /// 20-character answer fails to decode), and oasdiff calls it breaking. A type that
+    /// travels both ways breaks whichever way its constraint moves; the constraints of a
+    /// newtype's own line are judged the same way as a field's.
+    #[test]
+    fn response_constraints_relaxed_break_old_readers() {
+        let field = |way: &str, extras: &str| {
+            format!("type A: struct | in={way}\nfield A.x: String, required | in={way}{extras}\n")
+        };
+        let first = |way: &str, old: &str, new: &str| {
+            report(&field(way, old), &field(way, new))
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        for (old, new, what) in [
+            (" | maxLength=10", " | maxLength=30", "maxLength 10 -> 30"),
+            (" | minLength=5", " | minLength=1", "minLength 5 -> 1"),
+            (" | minLength=5", "", "minLength removed (was 5)"),
+            (" | pattern=^a$", "", "pattern removed (was ^a$)"),
+            (" | maxItems=2", " | maxItems=3", "maxItems 2 -> 3"),
+            (" | maximum=2", " | maximum=3", "maximum 2 -> 3"),
+            (" | minimum=2", " | minimum=1", "minimum 2 -> 1"),
+            (
+                " | items.maxLength=2",
+                " | items.maxLength=3",
+                "items.maxLength 2 -> 3",
+            ),
+        ] {
+            assert!(
+                first("response", old, new).starts_with(&format!(
+                    "breaking: field A.x: {what} relaxed: answers may hold values an old \
+                     client refuses or does not expect"
+                )),
+                "{what}: {}",
+                first("response", old, new)
+            );
+            assert!(
+                first("request+response", old, new).starts_with("breaking: "),
+                "{what}"
+            );
+            assert!(
+                first("request", old, new).starts_with("additive: "),
+                "{what}"
+            );
+            // The other way: tighter, which breaks senders only.
+            assert!(
+                first("response", new, old).starts_with("additive: "),
+                "{what}"
+            );
+            assert!(
+                first("request+response", new, old).starts_with("breaking: "),
+                "{what}"
+            );
+            assert!(
+                first("request", new, old).starts_with("breaking: "),
+                "{what}"
+            );
+        }
+        // A pattern changed may refuse what matched and accept what did not: it breaks
+        // both ways.
+        let (old, new) = (" | pattern=^a", " | pattern=^b");
+        for way in ["request", "response", "request+response"] {
+            assert!(first(way, old, new).starts_with("breaking: "), "{way}");
+        }
+        assert!(first("response", "", " | pattern=^a").starts_with("additive: "));
+        // A newtype's constraints are on its type line.
+        let newtype = |way: &str, max: &str| {
+            format!("type N: newtype of String | in={way} | maxLength={max}\n")
+        };
+        assert!(
+            report(&newtype("response", "10"), &newtype("response", "30"))
+                .starts_with("breaking: type N: maxLength 10 -> 30 relaxed")
+        );
+        assert!(
+            report(&newtype("request", "30"), &newtype("request", "10"))
+                .starts_with("breaking: type N: maxLength 30 -> 10 tightened")
+        );
+        assert!(
+            report(&newtype("request", "10"), &newtype("request", "30"))
+                .starts_with("additive: type N: maxLength 10 -> 30 relaxed")
+        );
     }
 
     #[test]
