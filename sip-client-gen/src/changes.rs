@@ -224,7 +224,7 @@ const FORMATS: &[(u32, &str)] = &[
     (2, "media types, directions and constraints"),
     (3, "security schemes and cross-field rules"),
     (4, "the traits of types"),
-    (5, "the order of each method's arguments"),
+    (5, "the order of each method's arguments; defaults"),
 ];
 
 /// Compares two surfaces and classifies each difference (see the module's rules).
@@ -271,13 +271,17 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
             .intersection(&kinds_of(&new))
             .cloned()
             .collect();
-        // Format 1 had no extras.
-        let no_extras = old_format.min(new_format) < 2;
+        // Format 1 had no extras, format 4 no defaults.
+        let no_extras = older < 2;
+        let no_defaults = older < 5;
         for lines in [&mut old, &mut new] {
             lines.retain(|_, line| common.contains(line.kind));
-            if no_extras {
-                for line in lines.values_mut() {
+            for line in lines.values_mut() {
+                if no_extras {
                     line.extras.clear();
+                }
+                if no_defaults {
+                    line.extras.remove("default");
                 }
             }
         }
@@ -396,7 +400,8 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
                 .direction()
                 .or(before.direction())
                 .unwrap_or(Direction::BOTH);
-            let out = constraints_changed(key, before, after, way);
+            let mut out = constraints_changed(key, before, after, way);
+            out.extend(default_changed(key, before, after));
             if out.is_empty() {
                 vec![change(Impact::Additive, says("travels another way"))]
             } else {
@@ -588,6 +593,7 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         out.push(says(impact, "is no longer nullable".to_owned()));
     }
     out.extend(constraints_changed(key, before, after, way));
+    out.extend(default_changed(key, before, after));
     let direction_changed = before.extras.get("in") != after.extras.get("in");
     if out.is_empty() {
         let why = if direction_changed {
@@ -598,6 +604,36 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         out.push(says(Impact::Additive, why.to_owned()));
     }
     out
+}
+
+/// The default: what the client sends, or reads, when nothing sets the value (a parameter's
+/// the server applies). One changed: the same code sends or gets another value. One gone
+/// while the type stays: what relied on it (a builder left unset, an answer without the
+/// value) now fails or is sent without it. One added: a value where there was none. (A
+/// default added or gone usually changes the Rust type as well, `Option<T>` to `T`: that
+/// is reported as a type change before this is looked at.)
+fn default_changed(key: &str, before: &Line, after: &Line) -> Option<ApiChange> {
+    let (old, new) = (before.extras.get("default"), after.extras.get("default"));
+    let why = match (old, new) {
+        (Some(old), Some(new)) if old != new => {
+            let who = if before.kind == "param" {
+                "calls that leave it out get another value (the server applies it)"
+            } else {
+                "code that leaves it unset sends or reads another value"
+            };
+            (Impact::Breaking, format!("default {old} -> {new}: {who}"))
+        }
+        (Some(old), None) => (
+            Impact::Breaking,
+            format!("default removed (was {old}): what left it unset relied on it"),
+        ),
+        (None, Some(new)) => (Impact::Additive, format!("default added ({new})")),
+        _ => return None,
+    };
+    Some(change(
+        why.0,
+        format!("{key}: {} ({} -> {})", why.1, before.details, after.details),
+    ))
 }
 
 /// Each constraint that changed, judged by which way the value travels. A tighter one
@@ -647,7 +683,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
         .keys()
         .chain(after.extras.keys())
         .copied()
-        .filter(|key| *key != "in" && *key != "media")
+        .filter(|key| !matches!(*key, "in" | "media" | "default"))
         .collect();
     let mut out = Vec::new();
     for key in keys {
@@ -1105,8 +1141,57 @@ mod tests {
             )
             .to_string(),
             "note: the old surface is of format 4, the new of format 5: not compared, as \
-             format 4 does not record them: the order of each method's arguments\n\
+             format 4 does not record them: the order of each method's arguments; defaults\n\
              api changes: none\n"
+        );
+    }
+
+    /// A default changed sends or reads another value; one gone leaves what relied on it
+    /// without a value; one added gives a value where there was none. A surface of format 4
+    /// records no defaults: they are not compared with it.
+    #[test]
+    fn defaults_changed_gone_and_added() {
+        let field = |extras: &str| format!("field A.x: u16, optional | in=request{extras}\n");
+        let text = report(&field(" | default=5060"), &field(" | default=5080"));
+        assert!(
+            text.starts_with(
+                "breaking: field A.x: default 5060 -> 5080: code that leaves it unset sends or \
+                 reads another value"
+            ),
+            "{text}"
+        );
+        assert!(
+            report(&field(" | default=5060"), &field(""))
+                .starts_with("breaking: field A.x: default removed (was 5060)")
+        );
+        assert!(
+            report(&field(""), &field(" | default=5060"))
+                .starts_with("additive: field A.x: default added (5060)")
+        );
+        // With a constraint changed beside it, both are said.
+        let text = report(
+            &field(" | default=1 | maximum=10"),
+            &field(" | default=2 | maximum=20"),
+        );
+        assert!(
+            text.ends_with("api changes: 1 breaking, 1 additive\n"),
+            "{text}"
+        );
+        // A newtype's default is on its type line.
+        assert!(
+            report(
+                "type N: newtype of String | in=request | default=\"a\"\n",
+                "type N: newtype of String | in=request | default=\"b\"\n"
+            )
+            .starts_with("breaking: type N: default \"a\" -> \"b\"")
+        );
+        assert_eq!(
+            compare(
+                "surface-format: 4\nfield A.x: u16, optional | in=request\n",
+                &format!("{FORMAT}{}", field(" | default=5060"))
+            )
+            .summary(),
+            "api changes: none"
         );
     }
 

@@ -110,18 +110,35 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         if !args.is_empty() {
             lines.push(format!("args {id}: {}", args.join(", ")));
         }
+        let item = spec
+            .paths
+            .paths
+            .get(&op.path)
+            .and_then(ReferenceOr::as_item);
+        let operation = item.and_then(|item| {
+            item.iter()
+                .find(|(method, _)| method.eq_ignore_ascii_case(&op.method))
+                .map(|(_, operation)| operation)
+        });
         let mut params = Vec::new();
         for param in &op.params {
             let location = match param.location {
                 Location::Path => "path",
                 Location::Query => "query",
             };
+            let default = item.and_then(|item| {
+                let spec_params = operation
+                    .into_iter()
+                    .flat_map(|operation| operation.parameters.iter())
+                    .chain(item.parameters.iter());
+                param_default(spec, spec_params, &param.name, param.location)
+            });
             params.push(format!(
                 "param {id}.{}: {location}, {}, {}{}",
                 rust_name(param),
                 required(param.required),
                 param_type(&param.ty),
-                extras(&[], &param.constraints)
+                extras(&[], &with_default(&param.constraints, default))
             ));
         }
         match &op.body {
@@ -173,16 +190,6 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             Retry::NotIdempotent => "not idempotent",
         };
         lines.push(format!("retry {id}: {retry}"));
-        let operation = spec
-            .paths
-            .paths
-            .get(&op.path)
-            .and_then(ReferenceOr::as_item)
-            .and_then(|item| {
-                item.iter()
-                    .find(|(method, _)| method.eq_ignore_ascii_case(&op.method))
-                    .map(|(_, operation)| operation)
-            });
         let mut responses: Vec<String> = operation
             .into_iter()
             .flat_map(|operation| operation.responses.responses.iter())
@@ -258,7 +265,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     fields.push(format!(
                         "field {name}.{property}: {rust_type}, {}{nullable}{}",
                         required(object.required.contains(property)),
-                        extras(&direction, &Constraints::of_boxed(spec, property_schema))
+                        extras(
+                            &direction,
+                            &with_default(
+                                &Constraints::of_boxed(spec, property_schema),
+                                boxed_default(spec, property_schema)
+                            )
+                        )
                     ));
                 }
                 if let Some(extra) = api.types.flattened(&rust_name) {
@@ -287,7 +300,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 };
                 lines.push(format!(
                     "type {name}: newtype of {inner}{}",
-                    extras(&direction, &Constraints::of(spec, &schemas[name]))
+                    extras(
+                        &direction,
+                        &with_default(
+                            &Constraints::of(spec, &schemas[name]),
+                            schema.schema_data.default.as_ref()
+                        )
+                    )
                 ));
                 lines.extend(traits_line(api, name, &rust_name));
             }
@@ -420,6 +439,78 @@ fn enum_values(schema: &Schema) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// The constraints with the default as one more extra, `default=<JSON>`: what the client
+/// sends (or reads) when nothing sets the value.
+fn with_default(constraints: &Constraints, default: Option<&serde_json::Value>) -> Constraints {
+    let mut out = constraints.clone();
+    if let Some(default) = default {
+        out.0.insert(
+            "default".to_owned(),
+            serde_json::to_string(default).expect("a JSON value serializes"),
+        );
+    }
+    out
+}
+
+/// The schema of a property: its own, or the one its `$ref` names.
+fn resolved<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item()),
+    }
+}
+
+/// The default of a property (its own, or that of the schema its `$ref` names).
+fn boxed_default<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a ReferenceOr<Box<Schema>>,
+) -> Option<&'a serde_json::Value> {
+    resolved(spec, schema)?.schema_data.default.as_ref()
+}
+
+/// The default of the parameter `name` in `location`, among the spec's `parameters` of an
+/// operation and of its path (a `$ref` to `components/parameters` followed).
+fn param_default<'a>(
+    spec: &'a OpenAPI,
+    parameters: impl Iterator<Item = &'a ReferenceOr<openapiv3::Parameter>>,
+    name: &str,
+    location: Location,
+) -> Option<&'a serde_json::Value> {
+    parameters
+        .filter_map(|parameter| match parameter {
+            ReferenceOr::Item(parameter) => Some(parameter),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| spec.components.as_ref()?.parameters.get(name)?.as_item()),
+        })
+        .find_map(|parameter| {
+            let (data, matches) = match parameter {
+                openapiv3::Parameter::Query { parameter_data, .. } => {
+                    (parameter_data, location == Location::Query)
+                }
+                openapiv3::Parameter::Path { parameter_data, .. } => {
+                    (parameter_data, location == Location::Path)
+                }
+                _ => return None,
+            };
+            if !matches || data.name != name {
+                return None;
+            }
+            let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                return None;
+            };
+            match schema {
+                ReferenceOr::Item(schema) => schema.schema_data.default.as_ref(),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item())
+                    .and_then(|schema| schema.schema_data.default.as_ref()),
+            }
+        })
 }
 
 fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
@@ -567,6 +658,50 @@ mod tests {
             "breaking: args get_thing: arguments of `Client::get_thing` reordered (id, from, \
              to -> id, to, from): calls that compile against both pass their values in other \
              places\napi changes: 1 breaking, 0 additive\n"
+        );
+    }
+
+    /// A default is what the client sends (or reads) when nothing sets the value: the
+    /// same code sends `port: 5060` with one crate and `5080` with the other. The surface
+    /// records each field's, parameter's and newtype's default, and a changed one is
+    /// breaking.
+    #[test]
+    fn defaults_are_recorded_and_a_changed_one_breaks() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let with = |port: u16, limit: u16| {
+            let mut spec = crate::test_spec::with_query_parameters([(
+                "limit",
+                serde_json::json!({"type": "integer", "default": limit}),
+            )]);
+            spec["components"]["schemas"]["NewThing"]["properties"]["port"] =
+                serde_json::json!({"type": "integer", "default": port});
+            spec
+        };
+        let before = surface(&with(5060, 50));
+        let field = crate::test_spec::line_starting(&before, "field NewThing.port: ");
+        assert!(field.ends_with(" | in=request | default=5060"), "{field}");
+        let param = crate::test_spec::line_starting(&before, "param get_thing.limit: ");
+        assert!(param.ends_with(" | default=50"), "{param}");
+        assert_eq!(
+            crate::compare_surfaces(&before, &surface(&with(5080, 50))).to_string(),
+            format!(
+                "breaking: field NewThing.port: default 5060 -> 5080: code that leaves it \
+                 unset sends or reads another value ({} -> {})\n\
+                 api changes: 1 breaking, 0 additive\n",
+                field.split_once(": ").unwrap().1,
+                field.split_once(": ").unwrap().1.replace("5060", "5080")
+            )
+        );
+        let report = crate::compare_surfaces(&before, &surface(&with(5060, 20))).to_string();
+        assert!(
+            report.starts_with(
+                "breaking: param get_thing.limit: default 50 -> 20: calls that leave it out \
+                 get another value (the server applies it)"
+            ),
+            "{report}"
         );
     }
 
