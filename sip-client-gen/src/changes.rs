@@ -144,9 +144,8 @@ impl<'a> Line<'a> {
         let first = self.name.split('.').next().unwrap_or_default();
         match self.kind {
             "field" | "rule" | "traits" => Some(format!("type {first}")),
-            "param" | "body" | "args" | "security" | "output" | "retry" | "response" => {
-                Some(format!("operation {first}"))
-            }
+            "param" | "body" | "args" | "security" | "output" | "retry" | "response"
+            | "example" => Some(format!("operation {first}")),
             _ => None,
         }
     }
@@ -224,7 +223,10 @@ const FORMATS: &[(u32, &str)] = &[
     (2, "media types, directions and constraints"),
     (3, "security schemes and cross-field rules"),
     (4, "the traits of types"),
-    (5, "the order of each method's arguments; defaults"),
+    (
+        5,
+        "the order of each method's arguments; defaults; the examples of the mocks",
+    ),
 ];
 
 /// Compares two surfaces and classifies each difference (see the module's rules).
@@ -330,6 +332,12 @@ fn removed(key: &str, line: &Line) -> ApiChange {
     // status, but the mock's responder of that status goes with it.)
     if line.kind == "security" || line.kind == "rule" {
         return change(Impact::Additive, what);
+    }
+    if line.kind == "example" {
+        return change(
+            Impact::Breaking,
+            format!("{what}: the function is gone from the mock feature"),
+        );
     }
     if line.kind == "response"
         && let Some(status) = status_of(line.name).filter(|status| *status >= 400)
@@ -1141,7 +1149,8 @@ mod tests {
             )
             .to_string(),
             "note: the old surface is of format 4, the new of format 5: not compared, as \
-             format 4 does not record them: the order of each method's arguments; defaults\n\
+             format 4 does not record them: the order of each method's arguments; defaults; \
+             the examples of the mocks\n\
              api changes: none\n"
         );
     }

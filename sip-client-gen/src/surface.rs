@@ -2,12 +2,13 @@
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
 //! One line per server, security scheme, operation, security requirement, the positional
-//! arguments of an operation's `Client` method in order, cross-field rule, parameter, body, output, retry class, response, type, the traits of a type, field and
-//! enum variant, so that a one-field change in the spec is a one-line change in the
+//! arguments of an operation's `Client` method in order, cross-field rule, parameter, body,
+//! output, retry class, response, example of the mocks, type, the traits of a type, field
+//! and enum variant, so that a one-field change in the spec is a one-line change in the
 //! surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
 //! (`key=value`) say what the wire adds: media types, which way a type travels
-//! (`in=request`, `in=response`), and the constraints of its schema.
+//! (`in=request`, `in=response`), the constraints of its schema and its default.
 //!
 //! Requiredness and nullability come from the spec (in Rust both are `Option`); Rust types
 //! come from the generated code, so the surface shows what users actually compile against.
@@ -22,7 +23,8 @@ use crate::rust::{self, short_type};
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
 /// lines; format 4 the `traits` lines, and names path parameters by their Rust names;
-/// format 5 the `args` lines (the order of a `Client` method's positional arguments).
+/// format 5 the `args` lines (the order of a `Client` method's positional arguments), the
+/// `default=` extras and the `example` lines (the functions of `mock::examples`).
 pub const FORMAT: u32 = 5;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
@@ -61,6 +63,10 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         if let ReferenceOr::Item(scheme) = scheme {
             lines.push(format!("scheme {name}: {}", scheme_text(scheme)));
         }
+    }
+
+    if api.error_example.is_some() {
+        lines.push("example api_error: mock::examples::api_error() -> ErrorEnvelope".to_owned());
     }
 
     for op in &api.operations {
@@ -203,6 +209,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             .collect();
         responses.sort();
         lines.extend(responses);
+        // The `mock` feature's function that returns the example answer.
+        if op.success.example.is_some() {
+            lines.push(format!(
+                "example {id}: mock::examples::{id}() -> {}",
+                op.success.ty
+            ));
+        }
     }
 
     let schemas = spec
@@ -702,6 +715,41 @@ mod tests {
                  get another value (the server applies it)"
             ),
             "{report}"
+        );
+    }
+
+    /// Each success example is a public function of the `mock` feature,
+    /// `mock::examples::<operation>`: an example removed from the spec removes it (E0425).
+    #[test]
+    fn the_mocks_examples_are_recorded() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let without = crate::test_spec::base();
+        let mut with = without.clone();
+        with.pointer_mut(&format!(
+            "{}/responses/200/content/application~1json",
+            crate::test_spec::GET
+        ))
+        .unwrap()["example"] = serde_json::json!({"data": {"name": "a thing"}});
+        let (without, with) = (surface(&without), surface(&with));
+        assert!(
+            with.lines()
+                .any(|line| line
+                    == "example get_thing: mock::examples::get_thing() -> ThingEnvelope"),
+            "{with}"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&with, &without).to_string(),
+            "breaking: removed example get_thing (mock::examples::get_thing() -> ThingEnvelope): \
+             the function is gone from the mock feature\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&without, &with).to_string(),
+            "additive: added example get_thing (mock::examples::get_thing() -> ThingEnvelope)\n\
+             api changes: 0 breaking, 1 additive\n"
         );
     }
 
