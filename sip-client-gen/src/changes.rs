@@ -17,11 +17,12 @@
 //!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a response
 //!   constraint relaxed (pattern removed or changed, a maximum raised, a minimum lowered:
 //!   typify's constrained types refuse, when decoding, what the old bounds did not allow),
-//!   a request
-//!   field or parameter that became required or not nullable, a response field that became
-//!   optional or nullable, a success status or media type removed, a security requirement
-//!   added or changed, the server URL or a path changed; and a cross-field rule the client
-//!   checks before sending that was added to a type (it refuses what it sent before).
+//!   a request field or parameter that became required or not nullable, a response field
+//!   that became optional or nullable, a success status or media type removed, a security
+//!   requirement added or one of its alternatives removed (an alternative added is
+//!   additive: callers keep the one they use), a default changed, the server URL or a path
+//!   changed; and a cross-field rule the client checks before sending that was added to a
+//!   type (it refuses what it sent before).
 //!
 //! Which way a type travels (`in=request`, `in=response`) decides which rules apply to its
 //! fields: a type that travels both ways gets both.
@@ -373,7 +374,7 @@ fn added(key: &str, line: &Line, old: &BTreeMap<String, Line>) -> ApiChange {
             "rule" => true,
             "param" | "body" => required,
             "field" => required && line.direction().is_none_or(|way| way.request),
-            "security" => !line.core.contains(&"none"),
+            "security" => !alternatives(line).contains(&"none"),
             _ => false,
         };
     let (impact, verb) = if breaks && line.kind == "rule" {
@@ -441,10 +442,49 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
                 "error answer changed: the raw client's error type and the mock's responder take another type",
             ),
         )],
-        "security" if after.core.contains(&"none") => {
-            vec![change(Impact::Additive, says("no longer required"))]
-        }
+        "security" => security_changed(key, before, after),
         _ => vec![change(Impact::Breaking, says("changed"))],
+    }
+}
+
+/// The alternatives of a security line (`apiKey or bearer`): each one is enough, `none`
+/// meaning no key at all.
+fn alternatives<'a>(line: &Line<'a>) -> Vec<&'a str> {
+    line.details.split(" or ").map(str::trim).collect()
+}
+
+/// Security requirements are alternatives: callers use one of them. One added leaves
+/// every caller as it was; one gone refuses those who used it; `none` among them means no
+/// key is needed at all.
+fn security_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
+    let (old, new) = (alternatives(before), alternatives(after));
+    let says = |impact: Impact, why: String| {
+        vec![change(
+            impact,
+            format!("{key}: {why} ({} -> {})", before.details, after.details),
+        )]
+    };
+    if new.contains(&"none") && !old.contains(&"none") {
+        return says(Impact::Additive, "no longer required".to_owned());
+    }
+    let lost: Vec<&str> = old.iter().copied().filter(|a| !new.contains(a)).collect();
+    let gained: Vec<&str> = new.iter().copied().filter(|a| !old.contains(a)).collect();
+    if !lost.is_empty() {
+        says(
+            Impact::Breaking,
+            format!(
+                "alternative removed: {}, callers who use it are refused",
+                lost.join(", ")
+            ),
+        )
+    } else if !gained.is_empty() {
+        says(
+            Impact::Additive,
+            format!("alternative added: {}", gained.join(", ")),
+        )
+    } else {
+        // The same alternatives in another order.
+        Vec::new()
     }
 }
 
@@ -1204,6 +1244,43 @@ mod tests {
         );
     }
 
+    /// Security requirements are alternatives (`or`): one added lets callers choose it and
+    /// leaves the others as they were (oasdiff agrees); one removed refuses the callers who
+    /// used it; the same ones in another order are no change.
+    #[test]
+    fn security_alternatives_added_are_additive() {
+        let op = "operation op: GET /x\n";
+        let line = |security: &str| format!("{op}security op: {security}\n");
+        assert_eq!(
+            report(&line("apiKey"), &line("apiKey or bearer")),
+            "additive: security op: alternative added: bearer (apiKey -> apiKey or bearer)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        assert_eq!(
+            report(&line("apiKey or bearer"), &line("bearer")),
+            "breaking: security op: alternative removed: apiKey, callers who use it are \
+             refused (apiKey or bearer -> bearer)\napi changes: 1 breaking, 0 additive\n"
+        );
+        assert_eq!(
+            report(&line("apiKey or bearer"), &line("bearer or apiKey")),
+            "api changes: none\n"
+        );
+        // Both scheme at once, where one sufficed: the one alternative is gone.
+        assert!(
+            report(&line("apiKey or bearer"), &line("apiKey + bearer"))
+                .starts_with("breaking: security op: alternative removed: apiKey, bearer")
+        );
+        // An empty requirement among the alternatives: no key needed.
+        assert!(
+            report(&line("apiKey"), &line("apiKey or none"))
+                .starts_with("additive: security op: no longer required")
+        );
+        assert!(
+            report(&line("apiKey or none"), &line("apiKey"))
+                .starts_with("breaking: security op: alternative removed: none")
+        );
+    }
+
     #[test]
     fn statuses_media_security_and_servers() {
         let old = "operation op: GET /x\nresponse op.200: A | media=application/json\nresponse op.404: E | media=application/json\n";
@@ -1225,7 +1302,7 @@ mod tests {
         let old = "operation op: GET /x\nsecurity op: apiKey\n";
         assert!(
             report(old, "operation op: GET /x\nsecurity op: apiKey + other\n")
-                .starts_with("breaking: security op: changed")
+                .starts_with("breaking: security op: alternative removed: apiKey")
         );
         assert!(
             report(old, "operation op: GET /x\nsecurity op: none\n")
