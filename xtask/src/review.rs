@@ -35,6 +35,11 @@ pub struct Review {
     pub base: String,
     pub page: String,
     pub required: Bump,
+    /// The bump `required` needs from the base's version (before 1.0, a breaking change
+    /// needs the minor).
+    pub needed: Bump,
+    /// `sip-client`'s version at the base and in the working tree.
+    pub versions: (String, String),
     pub satisfied: bool,
     pub breaking: usize,
     /// The generated files of the working tree that are not what its spec generates.
@@ -229,6 +234,8 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         base: base.to_owned(),
         page,
         required,
+        needed,
+        versions: (old_version, new_version),
         satisfied,
         breaking: report.breaking(),
         stale,
@@ -249,7 +256,7 @@ fn short(rev: &str) -> &str {
     &rev[..rev.len().min(12)]
 }
 
-fn bump_name(bump: Bump) -> &'static str {
+pub(crate) fn bump_name(bump: Bump) -> &'static str {
     match bump {
         Bump::Major => "major",
         Bump::Minor => "minor",
