@@ -290,12 +290,27 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
         }
     }
 
+    // An operation removed is one line: what belongs to it goes with it, and the types
+    // only it sent or read no longer travel that way (which breaks nothing).
+    let removed_operations: std::collections::BTreeSet<&String> = old
+        .keys()
+        .filter(|key| key.starts_with("operation ") && !new.contains_key(*key))
+        .collect();
+    let goes_with_an_operation = |line: &Line| {
+        line.owner()
+            .is_some_and(|owner| removed_operations.contains(&owner))
+    };
     let mut changes = Vec::new();
     for (key, before) in &old {
         match new.get(key) {
             // Arguments come and go with their parameter or body, whose lines say so.
             None if before.kind == "args" => {}
+            None if goes_with_an_operation(before) => {}
+            // A rule checked before sending a type that is no longer sent.
+            None if before.kind == "rule" && no_longer_sent(before, &old, &new) => {}
             None => changes.push(removed(key, before)),
+            Some(after)
+                if !removed_operations.is_empty() && only_travels_fewer_ways(before, after) => {}
             Some(after) if after.meaning() != before.meaning() => {
                 changes.extend(changed(key, before, after))
             }
@@ -313,6 +328,45 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
         changes,
         not_compared,
     }
+}
+
+/// Whether the type of a member was sent (`in=request`) before and no longer is.
+fn no_longer_sent(
+    member: &Line,
+    old: &BTreeMap<String, Line>,
+    new: &BTreeMap<String, Line>,
+) -> bool {
+    let Some(owner) = member.owner() else {
+        return false;
+    };
+    let sent = |lines: &BTreeMap<String, Line>| {
+        lines
+            .get(&owner)
+            .and_then(Line::direction)
+            .is_some_and(|way| way.request)
+    };
+    sent(old) && new.contains_key(&owner) && !sent(new)
+}
+
+/// Whether a line changed only in travelling fewer ways (`in=request+response` to
+/// `in=response`, or to none): what removed its last use says so.
+fn only_travels_fewer_ways<'a>(before: &Line<'a>, after: &Line<'a>) -> bool {
+    fn others<'a>(line: &Line<'a>) -> (Vec<&'a str>, BTreeMap<&'a str, &'a str>) {
+        let mut extras = line.extras.clone();
+        extras.remove("in");
+        (line.core.clone(), extras)
+    }
+    let ways = |line: &Line| {
+        line.direction().unwrap_or(Direction {
+            request: false,
+            response: false,
+        })
+    };
+    let (old, new) = (ways(before), ways(after));
+    others(before) == others(after)
+        && old != new
+        && (old.request || !new.request)
+        && (old.response || !new.response)
 }
 
 fn change(impact: Impact, description: String) -> ApiChange {

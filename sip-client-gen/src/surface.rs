@@ -753,6 +753,28 @@ mod tests {
         );
     }
 
+    /// An operation removed is one breaking line: its parameters, body, security,
+    /// responses and example go with it, and the types it alone sent no longer travel that
+    /// way, which the report does not list beside it.
+    #[test]
+    fn an_operation_removed_is_one_line() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let mut spec = crate::test_spec::base();
+        spec["security"] = serde_json::json!([{"apiKey": []}]);
+        spec["components"]["securitySchemes"] = serde_json::json!({"apiKey": {"type": "apiKey", "in": "header", "name": "authorization"}});
+        let before = surface(&spec);
+        spec["paths"].as_object_mut().unwrap().remove("/v1/things");
+        let report = crate::compare_surfaces(&before, &surface(&spec)).to_string();
+        assert_eq!(
+            report,
+            "breaking: removed operation create_thing (POST /v1/things)\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+    }
+
     #[test]
     fn a_response_is_named_by_its_schema_or_by_what_it_has_instead() {
         let spec: OpenAPI = serde_yaml_ng::from_str(
