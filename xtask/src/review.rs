@@ -546,7 +546,8 @@ fn path_of(operation: &Value) -> String {
         .unwrap_or_default()
 }
 
-/// The snapshot files changed since `base`, with their added and removed lines.
+/// The snapshot files changed since `base`, with their added and removed lines, and the
+/// pending ones (`.snap.new`, `.pending-snap`) not accepted yet.
 fn snapshots_changed(root: &Path, base: &str) -> Result<String, String> {
     let output = Command::new("git")
         .args(["diff", "--numstat", base, "--", "*.snap"])
@@ -580,6 +581,29 @@ fn snapshots_changed(root: &Path, base: &str) -> Result<String, String> {
             std::fs::read(root.join(path)).map_err(|err| format!("cannot read {path}: {err}"))?;
         let added = String::from_utf8_lossy(&text).lines().count();
         lines.push(format!("- `{path}`: +{added}, new, not committed"));
+    }
+    // Snapshots a test wrote but nobody accepted (ignored by our .gitignore, so listed
+    // whether ignored or not): the snapshot a test asserts is not the one committed, and
+    // CI refuses them.
+    let pending = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--others",
+            "--",
+            "*.snap.new",
+            "*.pending-snap",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|err| format!("cannot run git: {err}"))?;
+    for path in String::from_utf8_lossy(&pending.stdout)
+        .split_terminator('\0')
+        .filter(|path| !path.starts_with("target/") && !path.contains("node_modules/"))
+    {
+        lines.push(format!(
+            "- `{path}`: pending, not accepted (review it: `cargo insta review`)"
+        ));
     }
     Ok(if lines.is_empty() {
         "None.\n".to_owned()
