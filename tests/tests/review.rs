@@ -660,6 +660,24 @@ fn pending_snapshots_are_listed_as_not_accepted() {
     );
 }
 
+/// A base whose surface is of an older format: the page says what could not be compared
+/// rather than "None.".
+#[test]
+fn a_base_surface_of_an_older_format_is_said() {
+    let repo = Repo::with_sources("older-surface");
+    repo.edit(SURFACE_PATH, "surface-format: 5", "surface-format: 4");
+    repo.commit("a surface of format 4");
+    let page = repo.review("HEAD").page;
+    assert!(
+        page.contains(
+            "## API changes\n\n```text\nnote: the old surface is of format 4, the new of \
+             format 5: not compared, as format 4 does not record them: the order of each \
+             method's arguments; defaults; the examples of the mocks\napi changes: none\n```\n"
+        ),
+        "{page}"
+    );
+}
+
 /// The workflow runs the README's test command (`.ci/run`), and on pull requests a step that
 /// runs even after it failed writes the review page into the job summary: a breaking change
 /// without its bump fails `.ci/run`, which is when the reviewer needs the page most.
