@@ -5,18 +5,24 @@
 //! - **the compiler**: what Rust code written against the old crate does with the new one.
 //!   Every struct is `#[non_exhaustive]` and built through its builder, every enum of the API
 //!   is open, so a new optional field, variant or operation breaks no code; a removal, a type
-//!   change or a new required argument does, and so does a type that becomes
+//!   change, a new required argument or one made optional does (required parameters, the
+//!   JSON body and required form fields are the positional arguments of the operation's
+//!   `Client` method, in an order that is part of the API), and so does a type that becomes
 //!   `#[non_exhaustive]` (its literals stop compiling; the reverse is additive) or that no
 //!   longer implements a trait (typify derives `Default` only while every field is
 //!   optional: a required field takes it away). (The verdict test checks this against a
 //!   probe crate that uses the whole API.)
 //! - **the wire**, after oasdiff's breaking-change rules: changes that leave the Rust types
 //!   alone but break callers or readers. A request constraint tightened (pattern added or
-//!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a request
-//!   field or parameter that became required or not nullable, a response field that became
-//!   optional or nullable, a success status or media type removed, a security requirement
-//!   added or changed, the server URL or a path changed; and a cross-field rule the client
-//!   checks before sending that was added to a type (it refuses what it sent before).
+//!   changed, `maxLength`/`maxItems` decreased, `minLength`/`minItems` increased), a response
+//!   constraint relaxed (pattern removed or changed, a maximum raised, a minimum lowered:
+//!   typify's constrained types refuse, when decoding, what the old bounds did not allow),
+//!   a request field or parameter that became required or not nullable, a response field
+//!   that became optional or nullable, a success status or media type removed, a security
+//!   requirement added or one of its alternatives removed (an alternative added is
+//!   additive: callers keep the one they use), a default changed, the server URL or a path
+//!   changed; and a cross-field rule the client checks before sending that was added to a
+//!   type (it refuses what it sent before).
 //!
 //! Which way a type travels (`in=request`, `in=response`) decides which rules apply to its
 //! fields: a type that travels both ways gets both.
@@ -47,6 +53,9 @@ pub struct ApiChange {
 pub struct ChangeReport {
     /// The changes.
     pub changes: Vec<ApiChange>,
+    /// When the two surfaces are of different formats: what the older format does not
+    /// record, which was therefore not compared.
+    pub not_compared: Option<String>,
 }
 
 impl ChangeReport {
@@ -79,6 +88,9 @@ impl ChangeReport {
 
 impl fmt::Display for ChangeReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(note) = &self.not_compared {
+            writeln!(f, "note: {note}")?;
+        }
         for change in &self.changes {
             let impact = match change.impact {
                 Impact::Breaking => "breaking",
@@ -133,9 +145,8 @@ impl<'a> Line<'a> {
         let first = self.name.split('.').next().unwrap_or_default();
         match self.kind {
             "field" | "rule" | "traits" => Some(format!("type {first}")),
-            "param" | "body" | "security" | "output" | "retry" | "response" => {
-                Some(format!("operation {first}"))
-            }
+            "param" | "body" | "args" | "security" | "output" | "retry" | "response"
+            | "example" => Some(format!("operation {first}")),
             _ => None,
         }
     }
@@ -176,6 +187,14 @@ struct Direction {
     response: bool,
 }
 
+impl Direction {
+    /// What a line that does not say is judged as.
+    const BOTH: Direction = Direction {
+        request: true,
+        response: true,
+    };
+}
+
 /// Parses a surface into its lines by `<kind> <name>`, and says its format (1 when it does
 /// not say).
 fn parse(surface: &str) -> (u32, BTreeMap<String, Line<'_>>) {
@@ -200,6 +219,17 @@ fn parse(surface: &str) -> (u32, BTreeMap<String, Line<'_>>) {
     (format, lines)
 }
 
+/// What each format of the surface added to the one before (see `surface::FORMAT`).
+const FORMATS: &[(u32, &str)] = &[
+    (2, "media types, directions and constraints"),
+    (3, "security schemes and cross-field rules"),
+    (4, "the traits of types"),
+    (
+        5,
+        "the order of each method's arguments; defaults; the examples of the mocks",
+    ),
+];
+
 /// Compares two surfaces and classifies each difference (see the module's rules).
 ///
 /// When the two surfaces are of different formats, only what both say is compared: the
@@ -207,7 +237,33 @@ fn parse(surface: &str) -> (u32, BTreeMap<String, Line<'_>>) {
 pub fn compare(old: &str, new: &str) -> ChangeReport {
     let (old_format, mut old) = parse(old);
     let (new_format, mut new) = parse(new);
+    let mut not_compared = None;
     if old_format != new_format {
+        let (older, newer) = (old_format.min(new_format), old_format.max(new_format));
+        let missing: Vec<&str> = FORMATS
+            .iter()
+            .filter(|(format, _)| (older + 1..=newer).contains(format))
+            .map(|(_, what)| *what)
+            .collect();
+        not_compared = Some(format!(
+            "the {} surface is of format {older}, the {} of format {newer}: not compared, \
+             as format {older} does not record them: {}",
+            if old_format < new_format {
+                "old"
+            } else {
+                "new"
+            },
+            if old_format < new_format {
+                "new"
+            } else {
+                "old"
+            },
+            if missing.is_empty() {
+                "nothing this generator knows of".to_owned()
+            } else {
+                missing.join("; ")
+            }
+        ));
         let kinds_of = |lines: &BTreeMap<String, Line>| {
             lines
                 .values()
@@ -218,22 +274,43 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
             .intersection(&kinds_of(&new))
             .cloned()
             .collect();
-        // Format 1 had no extras.
-        let no_extras = old_format.min(new_format) < 2;
+        // Format 1 had no extras, format 4 no defaults.
+        let no_extras = older < 2;
+        let no_defaults = older < 5;
         for lines in [&mut old, &mut new] {
             lines.retain(|_, line| common.contains(line.kind));
-            if no_extras {
-                for line in lines.values_mut() {
+            for line in lines.values_mut() {
+                if no_extras {
                     line.extras.clear();
+                }
+                if no_defaults {
+                    line.extras.remove("default");
                 }
             }
         }
     }
 
+    // An operation removed is one line: what belongs to it goes with it, and the types
+    // only it sent or read no longer travel that way (which breaks nothing).
+    let removed_operations: std::collections::BTreeSet<&String> = old
+        .keys()
+        .filter(|key| key.starts_with("operation ") && !new.contains_key(*key))
+        .collect();
+    let goes_with_an_operation = |line: &Line| {
+        line.owner()
+            .is_some_and(|owner| removed_operations.contains(&owner))
+    };
     let mut changes = Vec::new();
     for (key, before) in &old {
         match new.get(key) {
+            // Arguments come and go with their parameter or body, whose lines say so.
+            None if before.kind == "args" => {}
+            None if goes_with_an_operation(before) => {}
+            // A rule checked before sending a type that is no longer sent.
+            None if before.kind == "rule" && no_longer_sent(before, &old, &new) => {}
             None => changes.push(removed(key, before)),
+            Some(after)
+                if !removed_operations.is_empty() && only_travels_fewer_ways(before, after) => {}
             Some(after) if after.meaning() != before.meaning() => {
                 changes.extend(changed(key, before, after))
             }
@@ -241,13 +318,55 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
         }
     }
     for (key, line) in &new {
-        if !old.contains_key(key) {
+        if !old.contains_key(key) && line.kind != "args" {
             changes.push(added(key, line, &old));
         }
     }
     changes.sort_by(|a, b| (a.impact, &a.description).cmp(&(b.impact, &b.description)));
     changes.dedup();
-    ChangeReport { changes }
+    ChangeReport {
+        changes,
+        not_compared,
+    }
+}
+
+/// Whether the type of a member was sent (`in=request`) before and no longer is.
+fn no_longer_sent(
+    member: &Line,
+    old: &BTreeMap<String, Line>,
+    new: &BTreeMap<String, Line>,
+) -> bool {
+    let Some(owner) = member.owner() else {
+        return false;
+    };
+    let sent = |lines: &BTreeMap<String, Line>| {
+        lines
+            .get(&owner)
+            .and_then(Line::direction)
+            .is_some_and(|way| way.request)
+    };
+    sent(old) && new.contains_key(&owner) && !sent(new)
+}
+
+/// Whether a line changed only in travelling fewer ways (`in=request+response` to
+/// `in=response`, or to none): what removed its last use says so.
+fn only_travels_fewer_ways<'a>(before: &Line<'a>, after: &Line<'a>) -> bool {
+    fn others<'a>(line: &Line<'a>) -> (Vec<&'a str>, BTreeMap<&'a str, &'a str>) {
+        let mut extras = line.extras.clone();
+        extras.remove("in");
+        (line.core.clone(), extras)
+    }
+    let ways = |line: &Line| {
+        line.direction().unwrap_or(Direction {
+            request: false,
+            response: false,
+        })
+    };
+    let (old, new) = (ways(before), ways(after));
+    others(before) == others(after)
+        && old != new
+        && (old.request || !new.request)
+        && (old.response || !new.response)
 }
 
 fn change(impact: Impact, description: String) -> ApiChange {
@@ -268,6 +387,12 @@ fn removed(key: &str, line: &Line) -> ApiChange {
     // status, but the mock's responder of that status goes with it.)
     if line.kind == "security" || line.kind == "rule" {
         return change(Impact::Additive, what);
+    }
+    if line.kind == "example" {
+        return change(
+            Impact::Breaking,
+            format!("{what}: the function is gone from the mock feature"),
+        );
     }
     if line.kind == "response"
         && let Some(status) = status_of(line.name).filter(|status| *status >= 400)
@@ -303,7 +428,7 @@ fn added(key: &str, line: &Line, old: &BTreeMap<String, Line>) -> ApiChange {
             "rule" => true,
             "param" | "body" => required,
             "field" => required && line.direction().is_none_or(|way| way.request),
-            "security" => !line.core.contains(&"none"),
+            "security" => !alternatives(line).contains(&"none"),
             _ => false,
         };
     let (impact, verb) = if breaks && line.kind == "rule" {
@@ -329,10 +454,22 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     match before.kind {
         "field" | "param" | "body" => member_changed(key, before, after),
         "traits" => traits_changed(before, after),
+        "args" => args_changed(key, before, after),
         // Retries are behaviour, not contract: what worked still works.
         "retry" => vec![change(Impact::Additive, says("retries changed"))],
+        // A newtype's constraints are on its line.
         "type" if before.core == after.core => {
-            vec![change(Impact::Additive, says("travels another way"))]
+            let way = after
+                .direction()
+                .or(before.direction())
+                .unwrap_or(Direction::BOTH);
+            let mut out = constraints_changed(key, before, after, way);
+            out.extend(default_changed(key, before, after));
+            if out.is_empty() {
+                vec![change(Impact::Additive, says("travels another way"))]
+            } else {
+                out
+            }
         }
         // The same kind of type, only `#[non_exhaustive]` added or removed.
         "type" if kind_of_type(before) == kind_of_type(after) => {
@@ -359,10 +496,49 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
                 "error answer changed: the raw client's error type and the mock's responder take another type",
             ),
         )],
-        "security" if after.core.contains(&"none") => {
-            vec![change(Impact::Additive, says("no longer required"))]
-        }
+        "security" => security_changed(key, before, after),
         _ => vec![change(Impact::Breaking, says("changed"))],
+    }
+}
+
+/// The alternatives of a security line (`apiKey or bearer`): each one is enough, `none`
+/// meaning no key at all.
+fn alternatives<'a>(line: &Line<'a>) -> Vec<&'a str> {
+    line.details.split(" or ").map(str::trim).collect()
+}
+
+/// Security requirements are alternatives: callers use one of them. One added leaves
+/// every caller as it was; one gone refuses those who used it; `none` among them means no
+/// key is needed at all.
+fn security_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
+    let (old, new) = (alternatives(before), alternatives(after));
+    let says = |impact: Impact, why: String| {
+        vec![change(
+            impact,
+            format!("{key}: {why} ({} -> {})", before.details, after.details),
+        )]
+    };
+    if new.contains(&"none") && !old.contains(&"none") {
+        return says(Impact::Additive, "no longer required".to_owned());
+    }
+    let lost: Vec<&str> = old.iter().copied().filter(|a| !new.contains(a)).collect();
+    let gained: Vec<&str> = new.iter().copied().filter(|a| !old.contains(a)).collect();
+    if !lost.is_empty() {
+        says(
+            Impact::Breaking,
+            format!(
+                "alternative removed: {}, callers who use it are refused",
+                lost.join(", ")
+            ),
+        )
+    } else if !gained.is_empty() {
+        says(
+            Impact::Additive,
+            format!("alternative added: {}", gained.join(", ")),
+        )
+    } else {
+        // The same alternatives in another order.
+        Vec::new()
     }
 }
 
@@ -376,6 +552,31 @@ fn traits_changed(before: &Line, after: &Line) -> Vec<ApiChange> {
     lost.map(|t| change(Impact::Breaking, format!("removed impl {t} for {ty}")))
         .chain(gained.map(|t| change(Impact::Additive, format!("added impl {t} for {ty}"))))
         .collect()
+}
+
+/// The positional arguments of a `Client` method: an argument added or gone is its
+/// parameter's or body's line to report; the arguments both have, in another order, are a
+/// change no other line shows (and that compiles when the swapped types are the same).
+fn args_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
+    let kept = |line: &Line<'_>, other: &Line<'_>| -> Vec<String> {
+        line.core
+            .iter()
+            .filter(|arg| other.core.contains(arg))
+            .map(|arg| (*arg).to_owned())
+            .collect()
+    };
+    if kept(before, after) == kept(after, before) {
+        return Vec::new();
+    }
+    let op = before.name;
+    vec![change(
+        Impact::Breaking,
+        format!(
+            "{key}: arguments of `Client::{op}` reordered ({} -> {}): calls that compile \
+             against both pass their values in other places",
+            before.details, after.details
+        ),
+    )]
 }
 
 /// A type line's core without `non_exhaustive`: what kind of type it is.
@@ -442,10 +643,7 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         _ => after
             .direction()
             .or(before.direction())
-            .unwrap_or(Direction {
-                request: true,
-                response: true,
-            }),
+            .unwrap_or(Direction::BOTH),
     };
     let mut out = Vec::new();
     let (was_required, is_required) = (before.has("required"), after.has("required"));
@@ -458,12 +656,26 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         out.push(says(impact, "became required".to_owned()));
     }
     if was_required && !is_required {
-        let impact = if way.response {
-            Impact::Breaking
+        if matches!(before.kind, "param" | "body") {
+            // Required parameters, the JSON body and required form fields are the
+            // positional arguments of the operation's `Client` method: the wire would
+            // accept the old calls, the compiler does not.
+            let op = before.name.split('.').next().unwrap_or_default();
+            out.push(says(
+                Impact::Breaking,
+                format!(
+                    "became optional: no longer an argument of `Client::{op}` (calls that \
+                     pass it stop compiling; it has a setter instead)"
+                ),
+            ));
         } else {
-            Impact::Additive
-        };
-        out.push(says(impact, "became optional".to_owned()));
+            let impact = if way.response {
+                Impact::Breaking
+            } else {
+                Impact::Additive
+            };
+            out.push(says(impact, "became optional".to_owned()));
+        }
     }
     let (was_nullable, is_nullable) = (before.has("nullable"), after.has("nullable"));
     if is_nullable && !was_nullable {
@@ -482,21 +694,8 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         };
         out.push(says(impact, "is no longer nullable".to_owned()));
     }
-    for (name, tighter) in constraint_changes(before, after) {
-        // The client checks what it sends, not what it reads: constraints matter to
-        // callers, and only a tighter one can refuse what passed before.
-        let impact = if tighter && way.request {
-            Impact::Breaking
-        } else {
-            Impact::Additive
-        };
-        let why = if tighter {
-            format!("{name} tightened")
-        } else {
-            format!("{name} relaxed")
-        };
-        out.push(says(impact, why));
-    }
+    out.extend(constraints_changed(key, before, after, way));
+    out.extend(default_changed(key, before, after));
     let direction_changed = before.extras.get("in") != after.extras.get("in");
     if out.is_empty() {
         let why = if direction_changed {
@@ -509,14 +708,84 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     out
 }
 
-/// Each constraint that differs, and whether it got tighter (may refuse what passed).
-fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
+/// The default: what the client sends, or reads, when nothing sets the value (a parameter's
+/// the server applies). One changed: the same code sends or gets another value. One gone
+/// while the type stays: what relied on it (a builder left unset, an answer without the
+/// value) now fails or is sent without it. One added: a value where there was none. (A
+/// default added or gone usually changes the Rust type as well, `Option<T>` to `T`: that
+/// is reported as a type change before this is looked at.)
+fn default_changed(key: &str, before: &Line, after: &Line) -> Option<ApiChange> {
+    let (old, new) = (before.extras.get("default"), after.extras.get("default"));
+    let why = match (old, new) {
+        (Some(old), Some(new)) if old != new => {
+            let who = if before.kind == "param" {
+                "calls that leave it out get another value (the server applies it)"
+            } else {
+                "code that leaves it unset sends or reads another value"
+            };
+            (Impact::Breaking, format!("default {old} -> {new}: {who}"))
+        }
+        (Some(old), None) => (
+            Impact::Breaking,
+            format!("default removed (was {old}): what left it unset relied on it"),
+        ),
+        (None, Some(new)) => (Impact::Additive, format!("default added ({new})")),
+        _ => return None,
+    };
+    Some(change(
+        why.0,
+        format!("{key}: {} ({} -> {})", why.1, before.details, after.details),
+    ))
+}
+
+/// Each constraint that changed, judged by which way the value travels. A tighter one
+/// refuses values that passed: callers' requests (the client checks them, then the
+/// server). A looser one lets the server answer values that did not pass: an old client
+/// refuses them (typify's constrained types check what they decode) or its readers do not
+/// expect them (oasdiff's rule). A tighter response constraint is the server promising
+/// less: old clients accept all it sends.
+fn constraints_changed(key: &str, before: &Line, after: &Line, way: Direction) -> Vec<ApiChange> {
+    constraint_changes(before, after)
+        .into_iter()
+        .map(|(name, tightens, relaxes)| {
+            let breaks_senders = tightens && way.request;
+            let breaks_readers = relaxes && way.response;
+            let why = match (breaks_senders, breaks_readers) {
+                (true, true) => format!(
+                    "{name} changed: it may refuse what callers sent, and allow answers an old \
+                     client refuses"
+                ),
+                (false, true) => format!(
+                    "{name} relaxed: answers may hold values an old client refuses or does \
+                     not expect"
+                ),
+                (true, false) => format!("{name} tightened"),
+                (false, false) if tightens && relaxes => format!("{name} changed"),
+                (false, false) if tightens => format!("{name} tightened"),
+                (false, false) => format!("{name} relaxed"),
+            };
+            let impact = if breaks_senders || breaks_readers {
+                Impact::Breaking
+            } else {
+                Impact::Additive
+            };
+            change(
+                impact,
+                format!("{key}: {why} ({} -> {})", before.details, after.details),
+            )
+        })
+        .collect()
+}
+
+/// Each constraint that differs, whether it got tighter (may refuse what passed) and
+/// whether it got looser (may allow what did not); a pattern changed may do both.
+fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> {
     let keys: std::collections::BTreeSet<&str> = before
         .extras
         .keys()
         .chain(after.extras.keys())
         .copied()
-        .filter(|key| *key != "in" && *key != "media")
+        .filter(|key| !matches!(*key, "in" | "media" | "default"))
         .collect();
     let mut out = Vec::new();
     for key in keys {
@@ -526,26 +795,39 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
         }
         let base = key.rsplit('.').next().unwrap_or(key);
         let number = |value: Option<&&str>| value.and_then(|v| v.parse::<f64>().ok());
-        let tighter = match base {
-            // A pattern added or changed may refuse values that matched before: an
-            // equivalent rewrite cannot be told from a tighter one without solving regexes.
-            "pattern" => new.is_some(),
-            "contentType" => match (old, new) {
-                (Some(old), Some(new)) => old.split(' ').any(|t| !new.split(' ').any(|n| n == t)),
-                (None, Some(_)) => true,
-                _ => false,
-            },
+        let (tightens, relaxes) = match base {
+            // A pattern added may refuse values, one removed may allow them; one changed
+            // may do both: an equivalent rewrite cannot be told from another without
+            // solving regexes.
+            "pattern" => (new.is_some(), old.is_some()),
+            "contentType" => {
+                let types = |value: Option<&&str>| -> Vec<String> {
+                    value
+                        .map(|v| v.split(' ').map(str::to_owned).collect())
+                        .unwrap_or_default()
+                };
+                let (old_types, new_types) = (types(old), types(new));
+                match (old, new) {
+                    (Some(_), Some(_)) => (
+                        old_types.iter().any(|t| !new_types.contains(t)),
+                        new_types.iter().any(|t| !old_types.contains(t)),
+                    ),
+                    (None, Some(_)) => (true, false),
+                    _ => (false, true),
+                }
+            }
             "maxLength" | "maxItems" | "maximum" => match (number(old), number(new)) {
-                (Some(old), Some(new)) => new < old,
-                (None, Some(_)) => true,
-                _ => false,
+                (Some(old), Some(new)) => (new < old, new > old),
+                (None, Some(_)) => (true, false),
+                _ => (false, true),
             },
             "minLength" | "minItems" | "minimum" => match (number(old), number(new)) {
-                (Some(old), Some(new)) => new > old,
-                (None, Some(_)) => true,
-                _ => false,
+                (Some(old), Some(new)) => (new > old, new < old),
+                (None, Some(_)) => (true, false),
+                _ => (false, true),
             },
-            _ => true,
+            // A keyword this code does not know: it may move either way.
+            _ => (true, true),
         };
         let what = match (old, new) {
             (None, Some(new)) => format!("{key} added ({new})"),
@@ -553,7 +835,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
             (Some(old), Some(new)) => format!("{key} {old} -> {new},"),
             (None, None) => unreachable!("one side has the key"),
         };
-        out.push((what.trim_end_matches(',').to_owned(), tighter));
+        out.push((what.trim_end_matches(',').to_owned(), tightens, relaxes));
     }
     out
 }
@@ -562,7 +844,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    const FORMAT: &str = "surface-format: 4\n";
+    const FORMAT: &str = "surface-format: 5\n";
 
     fn report(old: &str, new: &str) -> String {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()
@@ -626,10 +908,97 @@ mod tests {
             report(pattern, base)
                 .starts_with("additive: param op.p: pattern removed (was ^a$) relaxed")
         );
-        // A response field's constraints are not checked by the client.
+        // A response field's constraint tightened: the server promises less, and old
+        // clients accept all it sends.
         let old = "field A.x: String, required | in=response | maxLength=16\n";
         let new = "field A.x: String, required | in=response | maxLength=8\n";
         assert!(report(old, new).starts_with("additive:"));
+    }
+
+    /// A response constraint relaxed lets the server send what an old client refuses:
+    /// typify's constrained types check what they decode (`maxLength` 10 -> 30 and the
+    /// 20-character answer fails to decode), and oasdiff calls it breaking. A type that
+    /// travels both ways breaks whichever way its constraint moves; the constraints of a
+    /// newtype's own line are judged the same way as a field's.
+    #[test]
+    fn response_constraints_relaxed_break_old_readers() {
+        let field = |way: &str, extras: &str| {
+            format!("type A: struct | in={way}\nfield A.x: String, required | in={way}{extras}\n")
+        };
+        let first = |way: &str, old: &str, new: &str| {
+            report(&field(way, old), &field(way, new))
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        for (old, new, what) in [
+            (" | maxLength=10", " | maxLength=30", "maxLength 10 -> 30"),
+            (" | minLength=5", " | minLength=1", "minLength 5 -> 1"),
+            (" | minLength=5", "", "minLength removed (was 5)"),
+            (" | pattern=^a$", "", "pattern removed (was ^a$)"),
+            (" | maxItems=2", " | maxItems=3", "maxItems 2 -> 3"),
+            (" | maximum=2", " | maximum=3", "maximum 2 -> 3"),
+            (" | minimum=2", " | minimum=1", "minimum 2 -> 1"),
+            (
+                " | items.maxLength=2",
+                " | items.maxLength=3",
+                "items.maxLength 2 -> 3",
+            ),
+        ] {
+            assert!(
+                first("response", old, new).starts_with(&format!(
+                    "breaking: field A.x: {what} relaxed: answers may hold values an old \
+                     client refuses or does not expect"
+                )),
+                "{what}: {}",
+                first("response", old, new)
+            );
+            assert!(
+                first("request+response", old, new).starts_with("breaking: "),
+                "{what}"
+            );
+            assert!(
+                first("request", old, new).starts_with("additive: "),
+                "{what}"
+            );
+            // The other way: tighter, which breaks senders only.
+            assert!(
+                first("response", new, old).starts_with("additive: "),
+                "{what}"
+            );
+            assert!(
+                first("request+response", new, old).starts_with("breaking: "),
+                "{what}"
+            );
+            assert!(
+                first("request", new, old).starts_with("breaking: "),
+                "{what}"
+            );
+        }
+        // A pattern changed may refuse what matched and accept what did not: it breaks
+        // both ways.
+        let (old, new) = (" | pattern=^a", " | pattern=^b");
+        for way in ["request", "response", "request+response"] {
+            assert!(first(way, old, new).starts_with("breaking: "), "{way}");
+        }
+        assert!(first("response", "", " | pattern=^a").starts_with("additive: "));
+        // A newtype's constraints are on its type line.
+        let newtype = |way: &str, max: &str| {
+            format!("type N: newtype of String | in={way} | maxLength={max}\n")
+        };
+        assert!(
+            report(&newtype("response", "10"), &newtype("response", "30"))
+                .starts_with("breaking: type N: maxLength 10 -> 30 relaxed")
+        );
+        assert!(
+            report(&newtype("request", "30"), &newtype("request", "10"))
+                .starts_with("breaking: type N: maxLength 30 -> 10 tightened")
+        );
+        assert!(
+            report(&newtype("request", "10"), &newtype("request", "30"))
+                .starts_with("additive: type N: maxLength 10 -> 30 relaxed")
+        );
     }
 
     #[test]
@@ -777,14 +1146,6 @@ mod tests {
     #[test]
     fn parameters_travel_one_way() {
         assert_eq!(
-            report(
-                "param op.q: query, required, String\n",
-                "param op.q: query, String\n"
-            ),
-            "additive: param op.q: became optional (query, required, String -> query, String)\n\
-             api changes: 0 breaking, 1 additive\n"
-        );
-        assert_eq!(
             report("body op: B, required\n", "body op: B, required, nullable\n"),
             "additive: body op: became nullable (B, required -> B, required, nullable)\n\
              api changes: 0 breaking, 1 additive\n"
@@ -797,6 +1158,180 @@ mod tests {
             ),
             "additive: field T.f: travels another way (String, required | in=response -> \
              String, required | in=request+response)\napi changes: 0 breaking, 1 additive\n"
+        );
+    }
+
+    /// A required parameter, JSON body or form field is a positional argument of the
+    /// operation's `Client` method: made optional, the argument goes (calls that pass it stop
+    /// compiling, E0061) and a setter of the request takes its place. The wire alone would
+    /// call it additive; the compiler does not. The other way, a new argument, breaks too.
+    #[test]
+    fn a_required_argument_made_optional_leaves_the_method() {
+        for (old, new) in [
+            (
+                "param op.q: query, required, String\n",
+                "param op.q: query, optional, String\n",
+            ),
+            (
+                "body op: B, required | media=application/json\n",
+                "body op: B, optional | media=application/json\n",
+            ),
+            (
+                "body op.file: Upload, required | media=multipart/form-data\n",
+                "body op.file: Upload, optional | media=multipart/form-data\n",
+            ),
+        ] {
+            let text = report(old, new);
+            let key = old.split(": ").next().unwrap();
+            assert!(
+                text.starts_with(&format!(
+                    "breaking: {key}: became optional: no longer an argument of `Client::op` \
+                     (calls that pass it stop compiling; it has a setter instead)"
+                )),
+                "{text}"
+            );
+            assert!(
+                text.ends_with("api changes: 1 breaking, 0 additive\n"),
+                "{text}"
+            );
+            let text = report(new, old);
+            assert!(
+                text.starts_with(&format!("breaking: {key}: became required")),
+                "{text}"
+            );
+        }
+    }
+
+    /// The order of a method's arguments: the ones both versions have, reordered, break
+    /// calls; one added or gone is its parameter's line to report, not the order's.
+    #[test]
+    fn arguments_reordered_break_and_arguments_added_are_their_lines() {
+        let params = "operation op: GET /x\nparam op.a: query, required, String\n\
+                      param op.b: query, required, String\n";
+        let text = report(
+            &format!("args op: id, a, b\n{params}"),
+            &format!("args op: id, b, a\n{params}"),
+        );
+        assert!(
+            text.starts_with(
+                "breaking: args op: arguments of `Client::op` reordered (id, a, b -> id, b, a)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("api changes: 1 breaking, 0 additive\n"),
+            "{text}"
+        );
+        // A new argument in the middle: the others keep their order.
+        assert_eq!(
+            report(
+                "args op: id, b\noperation op: GET /x\nparam op.b: query, required, String\n",
+                &format!("args op: id, a, b\n{params}")
+            ),
+            "breaking: added required param op.a (query, required, String)\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        // The first argument of an operation, and the last one gone.
+        assert_eq!(report("", "args op: body\n"), "api changes: none\n");
+        assert_eq!(report("args op: body\n", ""), "api changes: none\n");
+        // A surface of format 4 has no `args` lines: nothing to compare them with, and the
+        // report says so.
+        assert_eq!(
+            compare(
+                &format!("surface-format: 4\n{params}"),
+                &format!("{FORMAT}args op: b, a\n{params}")
+            )
+            .to_string(),
+            "note: the old surface is of format 4, the new of format 5: not compared, as \
+             format 4 does not record them: the order of each method's arguments; defaults; \
+             the examples of the mocks\n\
+             api changes: none\n"
+        );
+    }
+
+    /// A default changed sends or reads another value; one gone leaves what relied on it
+    /// without a value; one added gives a value where there was none. A surface of format 4
+    /// records no defaults: they are not compared with it.
+    #[test]
+    fn defaults_changed_gone_and_added() {
+        let field = |extras: &str| format!("field A.x: u16, optional | in=request{extras}\n");
+        let text = report(&field(" | default=5060"), &field(" | default=5080"));
+        assert!(
+            text.starts_with(
+                "breaking: field A.x: default 5060 -> 5080: code that leaves it unset sends or \
+                 reads another value"
+            ),
+            "{text}"
+        );
+        assert!(
+            report(&field(" | default=5060"), &field(""))
+                .starts_with("breaking: field A.x: default removed (was 5060)")
+        );
+        assert!(
+            report(&field(""), &field(" | default=5060"))
+                .starts_with("additive: field A.x: default added (5060)")
+        );
+        // With a constraint changed beside it, both are said.
+        let text = report(
+            &field(" | default=1 | maximum=10"),
+            &field(" | default=2 | maximum=20"),
+        );
+        assert!(
+            text.ends_with("api changes: 1 breaking, 1 additive\n"),
+            "{text}"
+        );
+        // A newtype's default is on its type line.
+        assert!(
+            report(
+                "type N: newtype of String | in=request | default=\"a\"\n",
+                "type N: newtype of String | in=request | default=\"b\"\n"
+            )
+            .starts_with("breaking: type N: default \"a\" -> \"b\"")
+        );
+        assert_eq!(
+            compare(
+                "surface-format: 4\nfield A.x: u16, optional | in=request\n",
+                &format!("{FORMAT}{}", field(" | default=5060"))
+            )
+            .summary(),
+            "api changes: none"
+        );
+    }
+
+    /// Security requirements are alternatives (`or`): one added lets callers choose it and
+    /// leaves the others as they were (oasdiff agrees); one removed refuses the callers who
+    /// used it; the same ones in another order are no change.
+    #[test]
+    fn security_alternatives_added_are_additive() {
+        let op = "operation op: GET /x\n";
+        let line = |security: &str| format!("{op}security op: {security}\n");
+        assert_eq!(
+            report(&line("apiKey"), &line("apiKey or bearer")),
+            "additive: security op: alternative added: bearer (apiKey -> apiKey or bearer)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        assert_eq!(
+            report(&line("apiKey or bearer"), &line("bearer")),
+            "breaking: security op: alternative removed: apiKey, callers who use it are \
+             refused (apiKey or bearer -> bearer)\napi changes: 1 breaking, 0 additive\n"
+        );
+        assert_eq!(
+            report(&line("apiKey or bearer"), &line("bearer or apiKey")),
+            "api changes: none\n"
+        );
+        // Both scheme at once, where one sufficed: the one alternative is gone.
+        assert!(
+            report(&line("apiKey or bearer"), &line("apiKey + bearer"))
+                .starts_with("breaking: security op: alternative removed: apiKey, bearer")
+        );
+        // An empty requirement among the alternatives: no key needed.
+        assert!(
+            report(&line("apiKey"), &line("apiKey or none"))
+                .starts_with("additive: security op: no longer required")
+        );
+        assert!(
+            report(&line("apiKey or none"), &line("apiKey"))
+                .starts_with("breaking: security op: alternative removed: none")
         );
     }
 
@@ -821,7 +1356,7 @@ mod tests {
         let old = "operation op: GET /x\nsecurity op: apiKey\n";
         assert!(
             report(old, "operation op: GET /x\nsecurity op: apiKey + other\n")
-                .starts_with("breaking: security op: changed")
+                .starts_with("breaking: security op: alternative removed: apiKey")
         );
         assert!(
             report(old, "operation op: GET /x\nsecurity op: none\n")
@@ -853,17 +1388,23 @@ mod tests {
     fn surfaces_of_different_formats_compare_what_both_say() {
         let old = "operation op: GET /x\nparam op.p: query, required, String\nfield A.x: String, required\n";
         let new = "surface-format: 2\nserver: https://a\noperation op: GET /x\nsecurity op: apiKey\nparam op.p: query, required, String | pattern=^a$\nfield A.x: String, required | in=response\n";
-        assert_eq!(compare(old, new).to_string(), "api changes: none\n");
+        assert_eq!(
+            compare(old, new).to_string(),
+            "note: the old surface is of format 1, the new of format 2: not compared, as \
+             format 1 does not record them: media types, directions and constraints\n\
+             api changes: none\n"
+        );
         // From format 2 on, both have extras: a tightened pattern still counts, and the
         // scheme lines format 3 added are left out.
         let old = "surface-format: 2\nparam op.p: query, required, String | pattern=^a\n";
         let new = "surface-format: 3\nscheme apiKey: apiKey, header authorization\nparam op.p: query, required, String | pattern=^a$\n";
+        let report = compare(old, new);
+        assert_eq!(report.changes.len(), 1, "{report}");
         assert!(
-            compare(old, new)
-                .to_string()
-                .starts_with("breaking: param op.p: pattern"),
-            "{}",
-            compare(old, new)
+            report.changes[0]
+                .description
+                .starts_with("param op.p: pattern"),
+            "{report}"
         );
     }
 
@@ -954,8 +1495,8 @@ mod tests {
         // A surface of format 3 says no traits: nothing is compared.
         let format_3 = "surface-format: 3\ntype A: struct | in=response\n";
         assert_eq!(
-            compare(format_3, &format!("surface-format: 4\n{old}")).to_string(),
-            "api changes: none\n"
+            compare(format_3, &format!("surface-format: 4\n{old}")).summary(),
+            "api changes: none"
         );
     }
 

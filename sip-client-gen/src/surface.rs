@@ -1,13 +1,14 @@
 //! The API surface: a compact, line-per-item text view of the generated public API and of
 //! the contract on the wire, which the change report ([`crate::changes`]) compares.
 //!
-//! One line per server, security scheme, operation, security requirement, cross-field rule,
-//! parameter, body, output, retry class, response, type, the traits of a type, field and
-//! enum variant, so that a one-field change in the spec is a one-line change in the
+//! One line per server, security scheme, operation, security requirement, the positional
+//! arguments of an operation's `Client` method in order, cross-field rule, parameter, body,
+//! output, retry class, response, example of the mocks, type, the traits of a type, field
+//! and enum variant, so that a one-field change in the spec is a one-line change in the
 //! surface. Each line is `<kind> <name>: <core>[ | <extra>]...`: the
 //! core says what users compile against (Rust types, requiredness, nullability); the extras
 //! (`key=value`) say what the wire adds: media types, which way a type travels
-//! (`in=request`, `in=response`), and the constraints of its schema.
+//! (`in=request`, `in=response`), the constraints of its schema and its default.
 //!
 //! Requiredness and nullability come from the spec (in Rust both are `Option`); Rust types
 //! come from the generated code, so the surface shows what users actually compile against.
@@ -21,8 +22,10 @@ use crate::rust::{self, short_type};
 
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
-/// lines; format 4 the `traits` lines, and names path parameters by their Rust names.
-pub const FORMAT: u32 = 4;
+/// lines; format 4 the `traits` lines, and names path parameters by their Rust names;
+/// format 5 the `args` lines (the order of a `Client` method's positional arguments), the
+/// `default=` extras and the `example` lines (the functions of `mock::examples`).
+pub const FORMAT: u32 = 5;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -62,6 +65,10 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
         }
     }
 
+    if api.error_example.is_some() {
+        lines.push("example api_error: mock::examples::api_error() -> ErrorEnvelope".to_owned());
+    }
+
     for op in &api.operations {
         let id = &op.id;
         // A path parameter is named by its Rust name: its spec name is on neither the wire
@@ -89,18 +96,55 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 op.security.join(" or ")
             }
         ));
+        // The positional arguments of the operation's `Client` method, in their order
+        // (`param` lines are sorted): two of one type swapped still compile.
+        let mut args: Vec<String> = op
+            .positional()
+            .iter()
+            .map(|param| param.ident.trim_start_matches("r#").to_owned())
+            .collect();
+        match &op.body {
+            Some(Body::Json { required: true, .. }) => args.push("body".to_owned()),
+            Some(Body::Multipart { fields }) => args.extend(
+                fields
+                    .iter()
+                    .filter(|field| field.required)
+                    .map(|field| field.ident.trim_start_matches("r#").to_owned()),
+            ),
+            _ => {}
+        }
+        if !args.is_empty() {
+            lines.push(format!("args {id}: {}", args.join(", ")));
+        }
+        let item = spec
+            .paths
+            .paths
+            .get(&op.path)
+            .and_then(ReferenceOr::as_item);
+        let operation = item.and_then(|item| {
+            item.iter()
+                .find(|(method, _)| method.eq_ignore_ascii_case(&op.method))
+                .map(|(_, operation)| operation)
+        });
         let mut params = Vec::new();
         for param in &op.params {
             let location = match param.location {
                 Location::Path => "path",
                 Location::Query => "query",
             };
+            let default = item.and_then(|item| {
+                let spec_params = operation
+                    .into_iter()
+                    .flat_map(|operation| operation.parameters.iter())
+                    .chain(item.parameters.iter());
+                param_default(spec, spec_params, &param.name, param.location)
+            });
             params.push(format!(
                 "param {id}.{}: {location}, {}, {}{}",
                 rust_name(param),
                 required(param.required),
                 param_type(&param.ty),
-                extras(&[], &param.constraints)
+                extras(&[], &with_default(&param.constraints, default))
             ));
         }
         match &op.body {
@@ -152,16 +196,6 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             Retry::NotIdempotent => "not idempotent",
         };
         lines.push(format!("retry {id}: {retry}"));
-        let operation = spec
-            .paths
-            .paths
-            .get(&op.path)
-            .and_then(ReferenceOr::as_item)
-            .and_then(|item| {
-                item.iter()
-                    .find(|(method, _)| method.eq_ignore_ascii_case(&op.method))
-                    .map(|(_, operation)| operation)
-            });
         let mut responses: Vec<String> = operation
             .into_iter()
             .flat_map(|operation| operation.responses.responses.iter())
@@ -175,6 +209,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             .collect();
         responses.sort();
         lines.extend(responses);
+        // The `mock` feature's function that returns the example answer.
+        if op.success.example.is_some() {
+            lines.push(format!(
+                "example {id}: mock::examples::{id}() -> {}",
+                op.success.ty
+            ));
+        }
     }
 
     let schemas = spec
@@ -237,7 +278,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     fields.push(format!(
                         "field {name}.{property}: {rust_type}, {}{nullable}{}",
                         required(object.required.contains(property)),
-                        extras(&direction, &Constraints::of_boxed(spec, property_schema))
+                        extras(
+                            &direction,
+                            &with_default(
+                                &Constraints::of_boxed(spec, property_schema),
+                                boxed_default(spec, property_schema)
+                            )
+                        )
                     ));
                 }
                 if let Some(extra) = api.types.flattened(&rust_name) {
@@ -266,7 +313,13 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 };
                 lines.push(format!(
                     "type {name}: newtype of {inner}{}",
-                    extras(&direction, &Constraints::of(spec, &schemas[name]))
+                    extras(
+                        &direction,
+                        &with_default(
+                            &Constraints::of(spec, &schemas[name]),
+                            schema.schema_data.default.as_ref()
+                        )
+                    )
                 ));
                 lines.extend(traits_line(api, name, &rust_name));
             }
@@ -401,6 +454,78 @@ fn enum_values(schema: &Schema) -> Vec<String> {
     }
 }
 
+/// The constraints with the default as one more extra, `default=<JSON>`: what the client
+/// sends (or reads) when nothing sets the value.
+fn with_default(constraints: &Constraints, default: Option<&serde_json::Value>) -> Constraints {
+    let mut out = constraints.clone();
+    if let Some(default) = default {
+        out.0.insert(
+            "default".to_owned(),
+            serde_json::to_string(default).expect("a JSON value serializes"),
+        );
+    }
+    out
+}
+
+/// The schema of a property: its own, or the one its `$ref` names.
+fn resolved<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item()),
+    }
+}
+
+/// The default of a property (its own, or that of the schema its `$ref` names).
+fn boxed_default<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a ReferenceOr<Box<Schema>>,
+) -> Option<&'a serde_json::Value> {
+    resolved(spec, schema)?.schema_data.default.as_ref()
+}
+
+/// The default of the parameter `name` in `location`, among the spec's `parameters` of an
+/// operation and of its path (a `$ref` to `components/parameters` followed).
+fn param_default<'a>(
+    spec: &'a OpenAPI,
+    parameters: impl Iterator<Item = &'a ReferenceOr<openapiv3::Parameter>>,
+    name: &str,
+    location: Location,
+) -> Option<&'a serde_json::Value> {
+    parameters
+        .filter_map(|parameter| match parameter {
+            ReferenceOr::Item(parameter) => Some(parameter),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| spec.components.as_ref()?.parameters.get(name)?.as_item()),
+        })
+        .find_map(|parameter| {
+            let (data, matches) = match parameter {
+                openapiv3::Parameter::Query { parameter_data, .. } => {
+                    (parameter_data, location == Location::Query)
+                }
+                openapiv3::Parameter::Path { parameter_data, .. } => {
+                    (parameter_data, location == Location::Path)
+                }
+                _ => return None,
+            };
+            if !matches || data.name != name {
+                return None;
+            }
+            let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                return None;
+            };
+            match schema {
+                ReferenceOr::Item(schema) => schema.schema_data.default.as_ref(),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| spec.components.as_ref()?.schemas.get(name)?.as_item())
+                    .and_then(|schema| schema.schema_data.default.as_ref()),
+            }
+        })
+}
+
 fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
     match schema {
         ReferenceOr::Item(schema) => schema.schema_data.nullable,
@@ -477,7 +602,7 @@ mod tests {
         let spec = crate::test_spec::base();
         let before = surface(&spec);
         assert!(
-            before.contains("operation get_thing: GET /v1/things/{id}\nsecurity get_thing: none\nparam get_thing.id: path, required, String\n"),
+            before.contains("operation get_thing: GET /v1/things/{id}\nsecurity get_thing: none\nargs get_thing: id\nparam get_thing.id: path, required, String\n"),
             "{before}"
         );
         let mut renamed = spec.clone();
@@ -500,6 +625,153 @@ mod tests {
                 .to_string()
                 .starts_with("breaking: removed param get_thing.verbose"),
             "{report}"
+        );
+    }
+
+    /// The positional arguments of each operation's `Client` method, in order: path
+    /// parameters, required query parameters, then the JSON body or the required form
+    /// fields. Two required query parameters swapped in the spec swap the arguments, which
+    /// compiles when their types are the same: the report calls it breaking.
+    #[test]
+    fn the_order_of_a_methods_arguments_is_recorded() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let string = serde_json::json!({"type": "string"});
+        let mut spec = crate::test_spec::with_query_parameters([
+            ("from", string.clone()),
+            ("to", string.clone()),
+        ]);
+        let parameters = format!("{}/parameters", crate::test_spec::GET);
+        for at in [2, 3] {
+            spec.pointer_mut(&format!("{parameters}/{at}")).unwrap()["required"] = true.into();
+        }
+        let before = surface(&spec);
+        for line in [
+            "args get_thing: id, from, to",
+            "args create_thing: body",
+            "args upload_document: id, file",
+        ] {
+            assert!(before.lines().any(|l| l == line), "{line} in\n{before}");
+        }
+        let list = spec
+            .pointer_mut(&parameters)
+            .unwrap()
+            .as_array_mut()
+            .unwrap();
+        list.swap(2, 3);
+        let after = surface(&spec);
+        assert!(
+            after.lines().any(|l| l == "args get_thing: id, to, from"),
+            "{after}"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&before, &after).to_string(),
+            "breaking: args get_thing: arguments of `Client::get_thing` reordered (id, from, \
+             to -> id, to, from): calls that compile against both pass their values in other \
+             places\napi changes: 1 breaking, 0 additive\n"
+        );
+    }
+
+    /// A default is what the client sends (or reads) when nothing sets the value: the
+    /// same code sends `port: 5060` with one crate and `5080` with the other. The surface
+    /// records each field's, parameter's and newtype's default, and a changed one is
+    /// breaking.
+    #[test]
+    fn defaults_are_recorded_and_a_changed_one_breaks() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let with = |port: u16, limit: u16| {
+            let mut spec = crate::test_spec::with_query_parameters([(
+                "limit",
+                serde_json::json!({"type": "integer", "default": limit}),
+            )]);
+            spec["components"]["schemas"]["NewThing"]["properties"]["port"] =
+                serde_json::json!({"type": "integer", "default": port});
+            spec
+        };
+        let before = surface(&with(5060, 50));
+        let field = crate::test_spec::line_starting(&before, "field NewThing.port: ");
+        assert!(field.ends_with(" | in=request | default=5060"), "{field}");
+        let param = crate::test_spec::line_starting(&before, "param get_thing.limit: ");
+        assert!(param.ends_with(" | default=50"), "{param}");
+        assert_eq!(
+            crate::compare_surfaces(&before, &surface(&with(5080, 50))).to_string(),
+            format!(
+                "breaking: field NewThing.port: default 5060 -> 5080: code that leaves it \
+                 unset sends or reads another value ({} -> {})\n\
+                 api changes: 1 breaking, 0 additive\n",
+                field.split_once(": ").unwrap().1,
+                field.split_once(": ").unwrap().1.replace("5060", "5080")
+            )
+        );
+        let report = crate::compare_surfaces(&before, &surface(&with(5060, 20))).to_string();
+        assert!(
+            report.starts_with(
+                "breaking: param get_thing.limit: default 50 -> 20: calls that leave it out \
+                 get another value (the server applies it)"
+            ),
+            "{report}"
+        );
+    }
+
+    /// Each success example is a public function of the `mock` feature,
+    /// `mock::examples::<operation>`: an example removed from the spec removes it (E0425).
+    #[test]
+    fn the_mocks_examples_are_recorded() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let without = crate::test_spec::base();
+        let mut with = without.clone();
+        with.pointer_mut(&format!(
+            "{}/responses/200/content/application~1json",
+            crate::test_spec::GET
+        ))
+        .unwrap()["example"] = serde_json::json!({"data": {"name": "a thing"}});
+        let (without, with) = (surface(&without), surface(&with));
+        assert!(
+            with.lines()
+                .any(|line| line
+                    == "example get_thing: mock::examples::get_thing() -> ThingEnvelope"),
+            "{with}"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&with, &without).to_string(),
+            "breaking: removed example get_thing (mock::examples::get_thing() -> ThingEnvelope): \
+             the function is gone from the mock feature\n\
+             api changes: 1 breaking, 0 additive\n"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&without, &with).to_string(),
+            "additive: added example get_thing (mock::examples::get_thing() -> ThingEnvelope)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+    }
+
+    /// An operation removed is one breaking line: its parameters, body, security,
+    /// responses and example go with it, and the types it alone sent no longer travel that
+    /// way, which the report does not list beside it.
+    #[test]
+    fn an_operation_removed_is_one_line() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let mut spec = crate::test_spec::base();
+        spec["security"] = serde_json::json!([{"apiKey": []}]);
+        spec["components"]["securitySchemes"] = serde_json::json!({"apiKey": {"type": "apiKey", "in": "header", "name": "authorization"}});
+        let before = surface(&spec);
+        spec["paths"].as_object_mut().unwrap().remove("/v1/things");
+        let report = crate::compare_surfaces(&before, &surface(&spec)).to_string();
+        assert_eq!(
+            report,
+            "breaking: removed operation create_thing (POST /v1/things)\n\
+             api changes: 1 breaking, 0 additive\n"
         );
     }
 

@@ -640,6 +640,44 @@ fn new_snapshots_give_their_line_count() {
     );
 }
 
+/// A snapshot a test wrote and nobody accepted (`.snap.new`, which git ignores) is listed
+/// as pending: the page said "None." while a test's snapshot differed.
+#[test]
+fn pending_snapshots_are_listed_as_not_accepted() {
+    let repo = Repo::with_sources("pending-snapshots");
+    repo.write(".gitignore", "*.snap.new\n");
+    repo.commit("ignore pending snapshots, as ours does");
+    repo.write("tests/snapshots/a.snap.new", "changed\n");
+    repo.write("tests/snapshots/.b.pending-snap", "{}\n");
+    let page = repo.review("HEAD").page;
+    assert!(
+        page.contains(
+            "## Snapshots changed\n\n2 files:\n\n\
+             - `tests/snapshots/.b.pending-snap`: pending, not accepted (review it: `cargo insta review`)\n\
+             - `tests/snapshots/a.snap.new`: pending, not accepted (review it: `cargo insta review`)\n"
+        ),
+        "{page}"
+    );
+}
+
+/// A base whose surface is of an older format: the page says what could not be compared
+/// rather than "None.".
+#[test]
+fn a_base_surface_of_an_older_format_is_said() {
+    let repo = Repo::with_sources("older-surface");
+    repo.edit(SURFACE_PATH, "surface-format: 5", "surface-format: 4");
+    repo.commit("a surface of format 4");
+    let page = repo.review("HEAD").page;
+    assert!(
+        page.contains(
+            "## API changes\n\n```text\nnote: the old surface is of format 4, the new of \
+             format 5: not compared, as format 4 does not record them: the order of each \
+             method's arguments; defaults; the examples of the mocks\napi changes: none\n```\n"
+        ),
+        "{page}"
+    );
+}
+
 /// The workflow runs the README's test command (`.ci/run`), and on pull requests a step that
 /// runs even after it failed writes the review page into the job summary: a breaking change
 /// without its bump fails `.ci/run`, which is when the reviewer needs the page most.

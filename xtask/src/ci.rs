@@ -639,28 +639,47 @@ pub fn check_version_bump(root: &Path) -> bool {
             return false;
         }
     };
-    match crate::review::review(root, &base) {
-        Ok(review) if review.breaking > 0 && !review.satisfied => {
-            eprintln!(
-                "error: {} breaking API changes since {}, and sip-client's version does not \
-                 say so; the review page:\n\n{}",
-                review.breaking, review.base, review.page
-            );
-            false
-        }
-        Ok(review) => {
-            println!(
-                "API changes since {} need a {:?} release; the version has it",
-                &review.base[..review.base.len().min(12)],
-                review.required
-            );
+    match crate::review::review(root, &base).map(|review| version_bump_verdict(&review)) {
+        Ok(Ok(line)) => {
+            println!("{line}");
             true
         }
-        Err(err) => {
+        Ok(Err(err)) | Err(err) => {
             eprintln!("error: {err}");
             false
         }
     }
+}
+
+/// What [`check_version_bump`] says of a review: an error (CI fails) for a breaking change
+/// without its bump; otherwise the line to print, which says whether the version has the
+/// bump. Additions without theirs pass (the release makes it), with a note that says so.
+pub fn version_bump_verdict(review: &crate::review::Review) -> Result<String, String> {
+    use crate::review::{Bump, bump_name};
+    let base = &review.base[..review.base.len().min(12)];
+    let (old, new) = &review.versions;
+    let needed = bump_name(review.needed);
+    if review.breaking > 0 && !review.satisfied {
+        return Err(format!(
+            "{} breaking API changes since {}, and sip-client's version does not say so \
+             ({old} -> {new}, a {needed} release needed); the review page:\n\n{}",
+            review.breaking, review.base, review.page
+        ));
+    }
+    Ok(if review.required == Bump::Patch {
+        format!("no API changes since {base}: no release needed for them")
+    } else if review.satisfied {
+        format!(
+            "API changes since {base} need a {needed} release; the version has it ({old} -> {new})"
+        )
+    } else {
+        format!(
+            "note: API changes since {base} (additions only) need a {needed} release, which \
+             sip-client's version does not have yet ({old} -> {new}); raise it in \
+             sip-client/Cargo.toml before releasing (CI requires the bump of breaking changes \
+             only)"
+        )
+    })
 }
 
 /// `npm ci` of the pinned tools, started by the step before the build so that it installs
@@ -913,6 +932,65 @@ pub fn generator_crates_in(tree: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line of the version-bump step is true of the version: additions without their
+    /// minor bump pass with a note that the version does not have it yet (it said "the
+    /// version has it", while the review page said "not enough"); a breaking change
+    /// without its bump fails.
+    #[test]
+    fn the_version_bump_line_says_what_the_version_has() {
+        use crate::review::{Bump, Review};
+        let review = |required, needed, satisfied, breaking, new: &str| Review {
+            base: "0123456789abcdef".to_owned(),
+            page: "the page".to_owned(),
+            required,
+            needed,
+            versions: ("0.1.0+1.0.0".to_owned(), new.to_owned()),
+            satisfied,
+            breaking,
+            stale: Vec::new(),
+        };
+        let additions =
+            version_bump_verdict(&review(Bump::Minor, Bump::Minor, false, 0, "0.1.0+1.0.0"))
+                .unwrap();
+        assert_eq!(
+            additions,
+            "note: API changes since 0123456789ab (additions only) need a minor release, \
+             which sip-client's version does not have yet (0.1.0+1.0.0 -> 0.1.0+1.0.0); raise \
+             it in sip-client/Cargo.toml before releasing (CI requires the bump of breaking \
+             changes only)"
+        );
+        assert!(!additions.contains("the version has it"));
+        assert_eq!(
+            version_bump_verdict(&review(Bump::Minor, Bump::Minor, true, 0, "0.2.0+1.0.0"))
+                .unwrap(),
+            "API changes since 0123456789ab need a minor release; the version has it \
+             (0.1.0+1.0.0 -> 0.2.0+1.0.0)"
+        );
+        // Before 1.0 a breaking change needs the minor: named as such, not as `Major`.
+        assert_eq!(
+            version_bump_verdict(&review(Bump::Major, Bump::Minor, true, 2, "0.2.0+1.0.0"))
+                .unwrap(),
+            "API changes since 0123456789ab need a minor release; the version has it \
+             (0.1.0+1.0.0 -> 0.2.0+1.0.0)"
+        );
+        assert_eq!(
+            version_bump_verdict(&review(Bump::Patch, Bump::Patch, true, 0, "0.1.0+1.0.0"))
+                .unwrap(),
+            "no API changes since 0123456789ab: no release needed for them"
+        );
+        let refused =
+            version_bump_verdict(&review(Bump::Major, Bump::Minor, false, 2, "0.1.1+1.0.0"))
+                .unwrap_err();
+        assert!(
+            refused.starts_with(
+                "2 breaking API changes since 0123456789abcdef, and sip-client's version does \
+                 not say so (0.1.0+1.0.0 -> 0.1.1+1.0.0, a minor release needed)"
+            ),
+            "{refused}"
+        );
+        assert!(refused.ends_with("the page"), "{refused}");
+    }
 
     #[test]
     fn test_jobs_keep_every_core_busy_without_crowding_them() {

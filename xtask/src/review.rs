@@ -35,6 +35,11 @@ pub struct Review {
     pub base: String,
     pub page: String,
     pub required: Bump,
+    /// The bump `required` needs from the base's version (before 1.0, a breaking change
+    /// needs the minor).
+    pub needed: Bump,
+    /// `sip-client`'s version at the base and in the working tree.
+    pub versions: (String, String),
     pub satisfied: bool,
     pub breaking: usize,
     /// The generated files of the working tree that are not what its spec generates.
@@ -181,7 +186,8 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         .unwrap_or_default();
     let report = compare_surfaces(surface_body(&old_surface), surface_body(new_surface));
     page.push_str("\n## API changes\n\n");
-    if report.changes.is_empty() {
+    // Against a base surface of an older format, the note says what was not compared.
+    if report.changes.is_empty() && report.not_compared.is_none() {
         page.push_str("None.\n");
     } else {
         page.push_str("```text\n");
@@ -229,6 +235,8 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         base: base.to_owned(),
         page,
         required,
+        needed,
+        versions: (old_version, new_version),
         satisfied,
         breaking: report.breaking(),
         stale,
@@ -249,7 +257,7 @@ fn short(rev: &str) -> &str {
     &rev[..rev.len().min(12)]
 }
 
-fn bump_name(bump: Bump) -> &'static str {
+pub(crate) fn bump_name(bump: Bump) -> &'static str {
     match bump {
         Bump::Major => "major",
         Bump::Minor => "minor",
@@ -539,7 +547,8 @@ fn path_of(operation: &Value) -> String {
         .unwrap_or_default()
 }
 
-/// The snapshot files changed since `base`, with their added and removed lines.
+/// The snapshot files changed since `base`, with their added and removed lines, and the
+/// pending ones (`.snap.new`, `.pending-snap`) not accepted yet.
 fn snapshots_changed(root: &Path, base: &str) -> Result<String, String> {
     let output = Command::new("git")
         .args(["diff", "--numstat", base, "--", "*.snap"])
@@ -573,6 +582,29 @@ fn snapshots_changed(root: &Path, base: &str) -> Result<String, String> {
             std::fs::read(root.join(path)).map_err(|err| format!("cannot read {path}: {err}"))?;
         let added = String::from_utf8_lossy(&text).lines().count();
         lines.push(format!("- `{path}`: +{added}, new, not committed"));
+    }
+    // Snapshots a test wrote but nobody accepted (ignored by our .gitignore, so listed
+    // whether ignored or not): the snapshot a test asserts is not the one committed, and
+    // CI refuses them.
+    let pending = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--others",
+            "--",
+            "*.snap.new",
+            "*.pending-snap",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|err| format!("cannot run git: {err}"))?;
+    for path in String::from_utf8_lossy(&pending.stdout)
+        .split_terminator('\0')
+        .filter(|path| !path.starts_with("target/") && !path.contains("node_modules/"))
+    {
+        lines.push(format!(
+            "- `{path}`: pending, not accepted (review it: `cargo insta review`)"
+        ));
     }
     Ok(if lines.is_empty() {
         "None.\n".to_owned()
