@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::rust::{self, Types};
+use crate::spec::Place;
 
 /// Hand-written types of `sip-client` a schema can ask for with `x-sip-client-type`, and
 /// what a parameter of that type accepts.
@@ -491,52 +492,53 @@ pub(crate) fn enums(
     Ok((open, constants))
 }
 
-/// String enums anywhere but directly in `components/schemas` would become closed enums of
-/// typify: they are refused, with where they are.
-pub(crate) fn check_no_inline_enums(json: &Value) -> Result<(), Error> {
-    fn walk(value: &Value, at: &mut String, top: bool) -> Result<(), Error> {
-        match value {
-            Value::Object(map) => {
-                if !top
-                    && map.get("enum").is_some_and(Value::is_array)
-                    && map.get("type").and_then(Value::as_str).unwrap_or("string") == "string"
-                {
-                    return Err(Error::Shape {
-                        at: at.clone(),
-                        message: "an inline string enum: move it to components/schemas and \
-                                  $ref it, so that the client can keep values Bland adds later"
-                            .to_owned(),
-                    });
-                }
-                for (key, child) in map {
-                    // Examples are data, not schemas.
-                    if key == "example" || key == "examples" {
-                        continue;
-                    }
-                    let len = at.len();
-                    at.push('/');
-                    at.push_str(&crate::spec::pointer_token(key));
-                    let is_component =
-                        at.starts_with("/components/schemas/") && at.matches('/').count() == 3;
-                    walk(child, at, is_component)?;
-                    at.truncate(len);
-                }
-                Ok(())
-            }
-            Value::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    let len = at.len();
-                    at.push('/');
-                    at.push_str(&index.to_string());
-                    walk(child, at, false)?;
-                    at.truncate(len);
-                }
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+/// Checks every schema of the document (its JSON, before progenitor sees it)
+/// for shapes the client cannot serve faithfully; each refusal names where the shape is.
+pub(crate) fn check_document(json: &Value) -> Result<(), Error> {
+    crate::spec::walk(json, |visit, at| match visit {
+        crate::spec::Visit::Schema { schema, place } => check_schema(schema, place, at),
+    })
+}
+
+/// One schema, at `at`.
+fn check_schema(
+    schema: &serde_json::Map<String, Value>,
+    place: Place,
+    at: &str,
+) -> Result<(), Error> {
+    if place == Place::Named {
+        return Ok(());
     }
-    walk(json, &mut String::new(), false)
+    // Each would be a type of typify's that the surface does not list: a closed enum, or
+    // a struct whose fields the change report cannot see.
+    if schema.get("enum").is_some_and(Value::is_array)
+        && schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("string")
+            == "string"
+    {
+        return Err(invalid(
+            at.to_owned(),
+            "an inline string enum: move it to components/schemas and $ref it, so that the \
+             client can keep values Bland adds later"
+                .to_owned(),
+        ));
+    }
+    if place == Place::Inline
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|properties| !properties.is_empty())
+    {
+        return Err(invalid(
+            at.to_owned(),
+            "an inline object schema: move it to components/schemas and $ref it, so that its \
+             fields are part of the API surface and of the change report"
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// The JSON pointer of a path item.
@@ -1693,7 +1695,7 @@ mod tests {
             }},
             "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"example": {"enum": ["fine"]}}}}}}}}
         });
-        let err = check_no_inline_enums(&spec).unwrap_err();
+        let err = check_document(&spec).unwrap_err();
         assert_eq!(
             err,
             Error::Shape {
@@ -1709,7 +1711,7 @@ mod tests {
             {"name": "b", "in": "query", "schema": {"enum": ["x", "y"]}}
         ]}}}});
         assert_eq!(
-            check_no_inline_enums(&in_list).unwrap_err(),
+            check_document(&in_list).unwrap_err(),
             Error::Shape {
                 at: "/paths/~1x/get/parameters/1/schema".to_owned(),
                 message: "an inline string enum: move it to components/schemas and $ref it, \
@@ -1731,6 +1733,6 @@ mod tests {
                 "examples": {"one": {"value": {"enum": ["fine"]}}}
             }}}}}}}
         });
-        assert_eq!(check_no_inline_enums(&fine), Ok(()));
+        assert_eq!(check_document(&fine), Ok(()));
     }
 }

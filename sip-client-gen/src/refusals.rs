@@ -162,42 +162,26 @@ fn properties_named_alike() {
             ),
         );
     }
-    // In an object inside a property: named where it is.
+    // In another schema: named where it is.
+    let inner = json!({"type": "object", "properties": {
+        "Mode": {"type": "string"}, "mode": {"type": "integer"}
+    }});
     refused(
-        "/components/schemas/Thing/properties",
-        insert(
-            "inner",
-            json!({"type": "object", "properties": {
-                "Mode": {"type": "string"}, "mode": {"type": "integer"}
-            }}),
-        ),
-        "/components/schemas/Thing/properties/inner/properties",
-        "the properties \"Mode\" and \"mode\" both become the field mode of ThingInner",
+        "/components/schemas",
+        insert("Inner", inner.clone()),
+        "/components/schemas/Inner/properties",
+        "the properties \"Mode\" and \"mode\" both become the field mode of Inner",
     );
-    // An example that looks like a schema holding both names is data: the pointer is the
-    // schema's.
+    // An example that looks like a schema holding both names (in a schema before it) is
+    // data: the pointer is the schema's.
     refused(
-        "/components/schemas/Thing",
-        |thing| {
-            thing["example"] = json!({"properties": {"Mode": 1, "mode": 2}});
-            thing["properties"]["inner"] = json!({"type": "object", "properties": {
-                "Mode": {"type": "string"}, "mode": {"type": "integer"}
-            }});
+        "/components/schemas",
+        |schemas| {
+            schemas["Document"]["example"] = json!({"properties": {"Mode": 1, "mode": 2}});
+            schemas["Inner"] = inner;
         },
-        "/components/schemas/Thing/properties/inner/properties",
-        "the properties \"Mode\" and \"mode\" both become the field mode of ThingInner",
-    );
-    // In an object inside a list of schemas: named by its index.
-    refused(
-        "/components/schemas/Thing/properties",
-        insert(
-            "choice",
-            json!({"allOf": [{"type": "object", "properties": {
-                "Mode": {"type": "string"}, "mode": {"type": "integer"}
-            }}]}),
-        ),
-        "/components/schemas/Thing/properties/choice/allOf/0/properties",
-        "the properties \"Mode\" and \"mode\" both become the field mode of",
+        "/components/schemas/Inner/properties",
+        "the properties \"Mode\" and \"mode\" both become the field mode of Inner",
     );
 }
 
@@ -491,7 +475,7 @@ fn bodies_the_client_cannot_send() {
     );
     refused(
         &format!("{content}/application~1json/schema"),
-        set(json!({"type": "object", "properties": {"name": {"type": "string"}}})),
+        set(json!({"type": "object", "additionalProperties": {"type": "string"}})),
         &body,
         "a JSON body schema must be a $ref to components/schemas",
     );
@@ -523,7 +507,7 @@ fn answers_the_client_cannot_return() {
     );
     refused(
         &format!("{GET}/responses/200/content/application~1json/schema"),
-        set(json!({"type": "object", "properties": {"name": {"type": "string"}}})),
+        set(json!({"type": "object", "additionalProperties": {"type": "string"}})),
         &format!("{GET}/responses/200"),
         "the success answer needs an application/json schema that is a $ref",
     );
@@ -886,4 +870,145 @@ fn references_in_examples_are_data() {
         }
         other => panic!("expected an unresolved $ref, got {other:?}"),
     }
+}
+
+/// An object schema with properties written in place would be a struct of typify's that the
+/// surface does not list (a change of its fields would go unreported), and one inside a
+/// request body gave a crate that does not compile (it has no checks): refused wherever a
+/// schema may stand, at its pointer. Free-form objects (open maps) stay allowed.
+#[test]
+fn inline_object_schemas() {
+    let says = "an inline object schema: move it to components/schemas and $ref it, so that its \
+                fields are part of the API surface and of the change report";
+    let object = json!({"type": "object", "properties": {"port": {"type": "integer"}}});
+    // Without `type`, `properties` alone makes it an object.
+    let untyped = json!({"properties": {"port": {"type": "integer"}}});
+    let things = "/components/schemas/Thing/properties";
+    // A property of a request body's schema (the case that did not compile), and of an
+    // answer's.
+    refused(
+        "/components/schemas/NewThing/properties",
+        insert("probe", object.clone()),
+        "/components/schemas/NewThing/properties/probe",
+        says,
+    );
+    for (name, schema, at) in [
+        ("region", untyped, "region"),
+        // A property named like a keyword is a schema all the same.
+        ("example", object.clone(), "example"),
+        (
+            "list",
+            json!({"type": "array", "items": object.clone()}),
+            "list/items",
+        ),
+        (
+            "map",
+            json!({"type": "object", "additionalProperties": object.clone()}),
+            "map/additionalProperties",
+        ),
+        (
+            "both",
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}, object.clone()]}),
+            "both/allOf/1",
+        ),
+        (
+            "either",
+            json!({"oneOf": [{"type": "string"}, object.clone()]}),
+            "either/oneOf/1",
+        ),
+        ("any", json!({"anyOf": [object.clone()]}), "any/anyOf/0"),
+        ("not", json!({"not": object.clone()}), "not/not"),
+    ] {
+        refused(
+            things,
+            insert(name, schema),
+            &format!("{things}/{at}"),
+            says,
+        );
+    }
+    // In a named schema's own composition.
+    refused(
+        "/components/schemas",
+        insert(
+            "Both",
+            json!({"allOf": [{"$ref": "#/components/schemas/Thing"}, object.clone()]}),
+        ),
+        "/components/schemas/Both/allOf/1",
+        says,
+    );
+    // A parameter's schema, a body's, an answer's, a header's.
+    refused(
+        &format!("{GET}/parameters"),
+        |list| {
+            list.as_array_mut()
+                .unwrap()
+                .push(json!({"name": "filter", "in": "query", "schema": object.clone()}))
+        },
+        &format!("{GET}/parameters/2/schema"),
+        says,
+    );
+    for media in [
+        format!("{POST}/requestBody/content/application~1json"),
+        format!("{GET}/responses/200/content/application~1json"),
+    ] {
+        refused(
+            &media,
+            insert("schema", object.clone()),
+            &format!("{media}/schema"),
+            says,
+        );
+    }
+    refused(
+        "/components",
+        insert("headers", json!({"Limit": {"schema": object.clone()}})),
+        "/components/headers/Limit/schema",
+        says,
+    );
+    refused(
+        &format!("{GET}/responses/200"),
+        insert("headers", json!({"X-Limit": {"schema": object.clone()}})),
+        &format!("{GET}/responses/200/headers/X-Limit/schema"),
+        says,
+    );
+    // Free-form objects (open maps), in an answer's type and in a request body's: allowed.
+    for free_form in [
+        json!({"type": "object"}),
+        json!({"type": "object", "properties": {}}),
+        json!({"type": "object", "additionalProperties": true}),
+        json!({"type": "object", "additionalProperties": {}}),
+        json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        json!({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Thing"}}),
+    ] {
+        for schema in ["Thing", "NewThing"] {
+            generate_with(
+                &format!("/components/schemas/{schema}/properties"),
+                insert("options", free_form.clone()),
+            )
+            .unwrap_or_else(|err| panic!("{schema}: {free_form}: {err}"));
+        }
+    }
+    // An object schema in an example, a default, an enum, a const or an extension is data.
+    for key in ["example", "default", "const", "x-note"] {
+        let mut free_form = json!({"type": "object", "additionalProperties": true});
+        free_form[key] = object.clone();
+        generate_with(
+            "/components/schemas/Thing/properties",
+            insert("options", free_form),
+        )
+        .unwrap_or_else(|err| panic!("{key}: {err}"));
+    }
+    generate_with(
+        &format!("{GET}/responses/200/content/application~1json"),
+        insert("examples", json!({"one": {"value": object.clone()}})),
+    )
+    .unwrap();
+    generate_with(
+        "/components/schemas/Thing/properties",
+        insert(
+            "options",
+            json!({"type": "object", "enum": [object.clone()]}),
+        ),
+    )
+    .unwrap();
+    generate_with(GET, insert("x-shape", json!({"schema": object}))).unwrap();
 }
