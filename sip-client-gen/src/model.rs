@@ -506,6 +506,16 @@ fn check_schema(
     place: Place,
     at: &str,
 ) -> Result<(), Error> {
+    // typify makes it `#[serde(deny_unknown_fields)]`.
+    if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+        return Err(invalid(
+            format!("{at}/additionalProperties"),
+            "additionalProperties: false would make the client refuse every answer holding a \
+             key Bland adds later; leave it out: the client ignores keys it does not know (or \
+             keeps them, with additionalProperties: {} or a schema)"
+                .to_owned(),
+        ));
+    }
     if place == Place::Named {
         return Ok(());
     }

@@ -1012,3 +1012,38 @@ fn inline_object_schemas() {
     .unwrap();
     generate_with(GET, insert("x-shape", json!({"schema": object}))).unwrap();
 }
+
+/// `additionalProperties: false` becomes `deny_unknown_fields`: an answer holding a key
+/// Bland adds would not decode. Refused on any schema.
+#[test]
+fn additional_properties_false() {
+    let says = "additionalProperties: false would make the client refuse every answer holding \
+                a key Bland adds later; leave it out";
+    refused(
+        "/components/schemas/Thing",
+        insert("additionalProperties", json!(false)),
+        "/components/schemas/Thing/additionalProperties",
+        says,
+    );
+    refused(
+        "/components/schemas/Thing/properties",
+        insert(
+            "options",
+            json!({"type": "object", "additionalProperties": false}),
+        ),
+        "/components/schemas/Thing/properties/options/additionalProperties",
+        says,
+    );
+    refused(
+        "/components/schemas/NewThing",
+        insert("additionalProperties", json!(false)),
+        "/components/schemas/NewThing/additionalProperties",
+        says,
+    );
+    // In data, it is data.
+    generate_with(
+        "/components/schemas/Thing",
+        insert("x-note", json!({"additionalProperties": false})),
+    )
+    .unwrap();
+}
