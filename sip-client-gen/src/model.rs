@@ -492,11 +492,12 @@ pub(crate) fn enums(
     Ok((open, constants))
 }
 
-/// Checks every schema of the document (its JSON, before progenitor sees it)
+/// Checks every schema and parameter of the document (its JSON, before progenitor sees it)
 /// for shapes the client cannot serve faithfully; each refusal names where the shape is.
 pub(crate) fn check_document(json: &Value) -> Result<(), Error> {
     crate::spec::walk(json, |visit, at| match visit {
         crate::spec::Visit::Schema { schema, place } => check_schema(schema, place, at),
+        crate::spec::Visit::Parameter(parameter) => check_parameter(parameter, at),
     })
 }
 
@@ -547,6 +548,66 @@ fn check_schema(
              fields are part of the API surface and of the change report"
                 .to_owned(),
         ));
+    }
+    Ok(())
+}
+
+/// One parameter, at `at`: the client serializes a query parameter as OpenAPI's default
+/// (`style: form`, `explode: true`: an array as `name=a&name=b`) and a path parameter as
+/// its (`style: simple`, `explode: false`), and nothing else; any other serialization
+/// would be generated and then not honoured. (Header and cookie parameters are refused
+/// where the operation is built.)
+fn check_parameter(parameter: &serde_json::Map<String, Value>, at: &str) -> Result<(), Error> {
+    let name = parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let (location, style, explode, sent) = match parameter.get("in").and_then(Value::as_str) {
+        Some("query") => (
+            "query",
+            "form",
+            true,
+            "style: form, explode: true (an array as repeated name=a&name=b), reserved \
+             characters percent-encoded",
+        ),
+        Some("path") => (
+            "path",
+            "simple",
+            false,
+            "style: simple, explode: false, reserved characters percent-encoded",
+        ),
+        _ => return Ok(()),
+    };
+    if parameter.contains_key("content") {
+        return Err(invalid(
+            at.to_owned(),
+            format!(
+                "parameter {name:?} has a content (a value serialized as a media type), which \
+                 the client does not implement: it sends a {location} parameter by its schema, \
+                 as {sent}; give it a schema"
+            ),
+        ));
+    }
+    let mut defaults = vec![
+        ("style", Value::from(style)),
+        ("explode", Value::from(explode)),
+    ];
+    if location == "query" {
+        defaults.push(("allowReserved", Value::from(false)));
+    }
+    for (key, default) in defaults {
+        if let Some(found) = parameter.get(key)
+            && *found != default
+        {
+            return Err(invalid(
+                at.to_owned(),
+                format!(
+                    "parameter {name:?} has {key}: {found}, a serialization the client does \
+                     not implement: it sends a {location} parameter as {sent}; leave {key} out \
+                     or set it to {default}"
+                ),
+            ));
+        }
     }
     Ok(())
 }

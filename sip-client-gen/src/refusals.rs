@@ -590,12 +590,6 @@ fn shapes_progenitor_refuses_first() {
         remove("schema"),
         "No schema specified for request body",
     );
-    refused_by_progenitor(
-        &format!("{GET}/parameters/1"),
-        set(json!({"name": "verbose", "in": "query",
-                   "content": {"application/json": {"schema": {"type": "string"}}}})),
-        "unexpected content",
-    );
 }
 
 #[test]
@@ -1046,4 +1040,106 @@ fn additional_properties_false() {
         insert("x-note", json!({"additionalProperties": false})),
     )
     .unwrap();
+}
+
+/// The client sends a query parameter as `style: form, explode: true` and a path parameter
+/// as `style: simple, explode: false`, and nothing else: any other serialization would be
+/// generated and then not honoured. Refused at the parameter; the defaults written out are
+/// accepted.
+#[test]
+fn parameter_serializations_the_client_does_not_implement() {
+    let verbose = format!("{GET}/parameters/1");
+    let id = format!("{GET}/parameters/0");
+    for (key, value) in [
+        ("explode", json!(false)),
+        ("style", json!("pipeDelimited")),
+        ("style", json!("spaceDelimited")),
+        ("style", json!("deepObject")),
+        ("allowReserved", json!(true)),
+    ] {
+        refused(
+            &verbose,
+            insert(key, value.clone()),
+            &verbose,
+            &format!(
+                "parameter \"verbose\" has {key}: {value}, a serialization the client does \
+                 not implement: it sends a query parameter as style: form, explode: true (an \
+                 array as repeated name=a&name=b)"
+            ),
+        );
+    }
+    for (key, value) in [
+        ("explode", json!(true)),
+        ("style", json!("label")),
+        ("style", json!("matrix")),
+    ] {
+        refused(
+            &id,
+            insert(key, value.clone()),
+            &id,
+            &format!(
+                "parameter \"id\" has {key}: {value}, a serialization the client does not \
+                 implement: it sends a path parameter as style: simple, explode: false"
+            ),
+        );
+    }
+    // `content` instead of `schema` (progenitor refused it, without saying where).
+    refused(
+        &verbose,
+        set(json!({"name": "verbose", "in": "query",
+                   "content": {"application/json": {"schema": {"type": "string"}}}})),
+        &verbose,
+        "parameter \"verbose\" has a content (a value serialized as a media type), which the \
+         client does not implement",
+    );
+    // A parameter of components/parameters is named where it is written, and so is one of a
+    // path item.
+    refused(
+        "",
+        |spec| {
+            spec["components"]["parameters"] = json!({"Tags": {"name": "tags", "in": "query",
+                "explode": false, "schema": {"type": "array", "items": {"type": "string"}}}});
+            spec.pointer_mut(&format!("{GET}/parameters"))
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"$ref": "#/components/parameters/Tags"}));
+        },
+        "/components/parameters/Tags",
+        "parameter \"tags\" has explode: false",
+    );
+    refused(
+        "/paths/~1v1~1things",
+        insert(
+            "parameters",
+            json!([{"name": "tags", "in": "query", "style": "spaceDelimited",
+                    "schema": {"type": "array", "items": {"type": "string"}}}]),
+        ),
+        "/paths/~1v1~1things/parameters/0",
+        "parameter \"tags\" has style: \"spaceDelimited\"",
+    );
+    // The defaults written out.
+    generate_with(&verbose, |parameter| {
+        parameter["style"] = json!("form");
+        parameter["explode"] = json!(true);
+        parameter["allowReserved"] = json!(false);
+    })
+    .unwrap();
+    generate_with(&id, |parameter| {
+        parameter["style"] = json!("simple");
+        parameter["explode"] = json!(false);
+    })
+    .unwrap();
+    // A header parameter is refused for where it is sent, whatever its style.
+    refused(
+        &format!("{GET}/parameters"),
+        |list| {
+            list.as_array_mut()
+                .unwrap()
+                .push(json!({"name": "trace", "in": "header",
+                "style": "simple", "explode": true, "schema": {"type": "string"}}))
+        },
+        GET,
+        "parameter \"trace\": header and cookie parameters are not supported",
+    );
 }

@@ -165,13 +165,15 @@ fn check_ref(root: &Value, map: &serde_json::Map<String, Value>, at: &str) -> Re
     })
 }
 
-/// What [`walk`] visits: the objects of a document a refusal may be about (its schemas).
+/// What [`walk`] visits: the objects of a document a refusal may be about.
 pub(crate) enum Visit<'a> {
     /// A schema written in place (not a `$ref`), and where it stands.
     Schema {
         schema: &'a Map<String, Value>,
         place: Place,
     },
+    /// A Parameter Object written in place (not a `$ref`).
+    Parameter(&'a Map<String, Value>),
 }
 
 /// Where a schema stands.
@@ -187,7 +189,7 @@ pub(crate) enum Place {
     Inline,
 }
 
-/// Calls `visit` with every schema of a document and its JSON pointer,
+/// Calls `visit` with every schema and parameter of a document and its JSON pointer,
 /// following OpenAPI 3.0's structure: schemas stand in `components/schemas`, in the
 /// `schema` of a parameter, header or media type, and inside a schema in `properties`,
 /// `items`, `allOf`, `oneOf`, `anyOf`, `not` and an `additionalProperties` that is a schema.
@@ -324,9 +326,13 @@ impl<'w> Walker<'w> {
     }
 
     fn parameter(&mut self, parameter: &Value) -> Result<(), Error> {
+        let Value::Object(map) = parameter else {
+            return Ok(());
+        };
         if is_ref(parameter) {
             return Ok(());
         }
+        (self.visit)(Visit::Parameter(map), &self.at)?;
         self.one(parameter, "schema", Walker::schema)?;
         self.map(parameter, "content", false, Walker::media_type)
     }
