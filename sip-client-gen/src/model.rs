@@ -492,6 +492,9 @@ pub(crate) fn enums(
     Ok((open, constants))
 }
 
+/// The types of OpenAPI 3.0's schemas.
+const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+
 /// Checks every schema and parameter of the document (its JSON, before progenitor sees it)
 /// for shapes the client cannot serve faithfully; each refusal names where the shape is.
 pub(crate) fn check_document(json: &Value) -> Result<(), Error> {
@@ -507,6 +510,20 @@ fn check_schema(
     place: Place,
     at: &str,
 ) -> Result<(), Error> {
+    // typify cannot make a type of an unknown one, and progenitor's failure would be
+    // blamed on whichever schema it was tried with.
+    if let Some(ty) = schema.get("type")
+        && !ty.as_str().is_some_and(|ty| TYPES.contains(&ty))
+    {
+        return Err(invalid(
+            format!("{at}/type"),
+            format!(
+                "{ty} is not a type of OpenAPI 3.0: one of {} (a value that may be null is \
+                 `nullable: true`)",
+                TYPES.join(", ")
+            ),
+        ));
+    }
     // typify makes it `#[serde(deny_unknown_fields)]`.
     if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
         return Err(invalid(

@@ -1143,3 +1143,89 @@ fn parameter_serializations_the_client_does_not_implement() {
         "parameter \"trace\": header and cookie parameters are not supported",
     );
 }
+
+/// A `type` OpenAPI 3.0 does not have is refused where it is written: progenitor's failure
+/// on it named another schema (one that refers to it).
+#[test]
+fn unknown_types() {
+    let says = "is not a type of OpenAPI 3.0: one of string, number, integer, boolean, array, \
+                object";
+    for (pointer, at, value) in [
+        (
+            "/components/schemas/Thing/properties/name",
+            "/components/schemas/Thing/properties/name/type",
+            json!("strng"),
+        ),
+        (
+            "/components/schemas/Thing",
+            "/components/schemas/Thing/type",
+            json!("objekt"),
+        ),
+        (
+            "/components/schemas/Thing/properties/name",
+            "/components/schemas/Thing/properties/name/type",
+            json!(["string", "null"]),
+        ),
+        (
+            &format!("{GET}/parameters/1/schema"),
+            &format!("{GET}/parameters/1/schema/type"),
+            json!("bool"),
+        ),
+    ] {
+        refused(
+            pointer,
+            insert("type", value.clone()),
+            at,
+            &format!("{value} {says}"),
+        );
+    }
+}
+
+/// When progenitor fails on a schema, the culprit is the schema at fault, not one that
+/// refers to it: each schema is tried with the schemas it refers to (alone, a reference
+/// would dangle and fail on its own), then narrowed down to the one whose own try fails.
+#[test]
+fn the_culprit_is_the_schema_at_fault() {
+    let mut spec = base();
+    // `Broken` fails; `Attempt`, tried first, refers to it through `Thing`.
+    spec["components"]["schemas"]["Attempt"] = json!({"type": "object", "properties": {
+        "thing": {"$ref": "#/components/schemas/Thing"}}});
+    spec["components"]["schemas"]["Thing"]["properties"]["broken"] =
+        json!({"$ref": "#/components/schemas/Broken"});
+    spec["components"]["schemas"]["Broken"] = json!({"type": "string"});
+    let spec = crate::spec::load(&spec.to_string()).unwrap();
+    // As progenitor: a dangling reference fails, and so does `Broken`.
+    let fails = |spec: &openapiv3::OpenAPI| {
+        let json = serde_json::to_value(spec).unwrap();
+        let schemas = json
+            .pointer("/components/schemas")
+            .cloned()
+            .unwrap_or_default();
+        let dangling = json
+            .to_string()
+            .split("#/components/schemas/")
+            .skip(1)
+            .any(|rest| {
+                let name = rest.split('"').next().unwrap();
+                schemas.get(name).is_none()
+            });
+        dangling || schemas.get("Broken").is_some()
+    };
+    assert_eq!(
+        crate::spec::find_culprit(&spec, fails),
+        Some(crate::Culprit::Schema("Broken".to_owned()))
+    );
+    // progenitor itself, on a default its type cannot hold: `Thing`, not `NewThing` (tried
+    // before it, and failing alone on its reference to `Kind`).
+    match generate_with(
+        "/components/schemas/Thing/properties/name",
+        insert("default", json!({"a": 1})),
+    ) {
+        Err(Error::Progenitor { culprit, message }) => assert_eq!(
+            culprit,
+            Some(crate::Culprit::Schema("Thing".to_owned())),
+            "{message}"
+        ),
+        other => panic!("expected progenitor's refusal, got {other:?}"),
+    }
+}

@@ -540,8 +540,10 @@ pub(crate) fn for_progenitor(spec: &OpenAPI) -> (OpenAPI, BTreeSet<String>) {
 
 /// Narrows a failure down to one schema or one operation.
 ///
-/// `fails` runs the generator on a reduced spec. Schemas are tried first, each alone with no
-/// operation; then each operation alone with every schema.
+/// `fails` runs the generator on a reduced spec. Schemas are tried first, with no operation:
+/// each with the schemas it refers to (alone, its references would dangle, and fail on their
+/// own), then narrowed down to one that fails with its references while each schema it
+/// refers to does not (with its own); then each operation alone with every schema.
 pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> Option<Culprit> {
     let mut without_paths = spec.clone();
     without_paths.paths.paths.clear();
@@ -551,16 +553,55 @@ pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> 
             .as_ref()
             .map(|c| c.schemas.clone())
             .unwrap_or_default();
-        for (name, schema) in &schemas {
-            let mut alone = without_paths.clone();
-            let components = alone.components.get_or_insert_with(Default::default);
-            components.schemas.clear();
-            components.schemas.insert(name.clone(), schema.clone());
-            if fails(&alone) {
-                return Some(Culprit::Schema(name.clone()));
+        // Schema -> the schemas its `$ref`s point at.
+        let edges: BTreeMap<&String, Vec<String>> = schemas
+            .iter()
+            .map(|(name, schema)| {
+                let mut to = Vec::new();
+                references_in(&serde_json::to_value(schema).unwrap_or_default(), &mut to);
+                (name, to)
+            })
+            .collect();
+        let referenced = |name: &String| -> BTreeSet<String> {
+            let mut found = BTreeSet::new();
+            let mut queue = vec![name.clone()];
+            while let Some(name) = queue.pop() {
+                if let Some(to) = edges.get(&name)
+                    && found.insert(name)
+                {
+                    queue.extend(to.iter().cloned());
+                }
+            }
+            found
+        };
+        let with_references = |name: &String| -> OpenAPI {
+            let kept = referenced(name);
+            let mut reduced = without_paths.clone();
+            let components = reduced.components.get_or_insert_with(Default::default);
+            components.schemas.retain(|name, _| kept.contains(name));
+            reduced
+        };
+        let Some(mut culprit) = schemas
+            .keys()
+            .find(|name| fails(&with_references(name)))
+            .cloned()
+        else {
+            return Some(Culprit::Components);
+        };
+        // A schema it refers to whose own try fails too is nearer the fault. Only schemas
+        // with fewer references are tried, so that a cycle of references ends.
+        loop {
+            let kept = referenced(&culprit);
+            let nearer = kept.iter().find(|name| {
+                **name != culprit
+                    && referenced(name).len() < kept.len()
+                    && fails(&with_references(name))
+            });
+            match nearer {
+                Some(name) => culprit = name.clone(),
+                None => return Some(Culprit::Schema(culprit)),
             }
         }
-        return Some(Culprit::Components);
     }
 
     for (path, item) in &spec.paths.paths {
@@ -599,6 +640,26 @@ pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> 
         }
     }
     None
+}
+
+/// The names of `components/schemas` that the `$ref`s of `value` point at.
+fn references_in(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+            {
+                // A pointer into a schema refers to the schema.
+                let name = name.split('/').next().unwrap_or_default();
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|child| references_in(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| references_in(child, out)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
