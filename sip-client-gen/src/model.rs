@@ -923,6 +923,19 @@ fn build_operation(
                 ),
             )
         })?;
+        // A path parameter is one segment; the client sends no list in a path (style
+        // simple would be `a,b,c`), and its arguments have no text of a list.
+        if location == Location::Path && matches!(ty, ParamType::Many(_)) {
+            return Err(invalid(
+                at.clone(),
+                format!(
+                    "parameter {:?}: a path parameter is one value (a string, number, \
+                     boolean, enum or hand-written validated type); the client sends no array \
+                     in a path",
+                    data.name
+                ),
+            ));
+        }
         let ident = rust::snake(&data.name);
         params.push(Param {
             name: data.name.clone(),

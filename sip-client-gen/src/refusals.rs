@@ -1130,6 +1130,15 @@ fn parameter_serializations_the_client_does_not_implement() {
         parameter["explode"] = json!(false);
     })
     .unwrap();
+    // An array in a path (`a,b,c` in style simple): the client sends none (the generated
+    // call asked the list for the text of one segment, which only a single value has).
+    refused(
+        &format!("{id}/schema"),
+        set(json!({"type": "array", "items": {"type": "string"}})),
+        GET,
+        "parameter \"id\": a path parameter is one value (a string, number, boolean, enum or \
+         hand-written validated type); the client sends no array in a path",
+    );
     // A header parameter is refused for where it is sent, whatever its style.
     refused(
         &format!("{GET}/parameters"),
