@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::rust::{self, Types};
+use crate::spec::Place;
 
 /// Hand-written types of `sip-client` a schema can ask for with `x-sip-client-type`, and
 /// what a parameter of that type accepts.
@@ -491,52 +492,141 @@ pub(crate) fn enums(
     Ok((open, constants))
 }
 
-/// String enums anywhere but directly in `components/schemas` would become closed enums of
-/// typify: they are refused, with where they are.
-pub(crate) fn check_no_inline_enums(json: &Value) -> Result<(), Error> {
-    fn walk(value: &Value, at: &mut String, top: bool) -> Result<(), Error> {
-        match value {
-            Value::Object(map) => {
-                if !top
-                    && map.get("enum").is_some_and(Value::is_array)
-                    && map.get("type").and_then(Value::as_str).unwrap_or("string") == "string"
-                {
-                    return Err(Error::Shape {
-                        at: at.clone(),
-                        message: "an inline string enum: move it to components/schemas and \
-                                  $ref it, so that the client can keep values Bland adds later"
-                            .to_owned(),
-                    });
-                }
-                for (key, child) in map {
-                    // Examples are data, not schemas.
-                    if key == "example" || key == "examples" {
-                        continue;
-                    }
-                    let len = at.len();
-                    at.push('/');
-                    at.push_str(&crate::spec::pointer_token(key));
-                    let is_component =
-                        at.starts_with("/components/schemas/") && at.matches('/').count() == 3;
-                    walk(child, at, is_component)?;
-                    at.truncate(len);
-                }
-                Ok(())
-            }
-            Value::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    let len = at.len();
-                    at.push('/');
-                    at.push_str(&index.to_string());
-                    walk(child, at, false)?;
-                    at.truncate(len);
-                }
-                Ok(())
-            }
-            _ => Ok(()),
+/// The types of OpenAPI 3.0's schemas.
+const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+
+/// Checks every schema and parameter of the document (its JSON, before progenitor sees it)
+/// for shapes the client cannot serve faithfully; each refusal names where the shape is.
+pub(crate) fn check_document(json: &Value) -> Result<(), Error> {
+    crate::spec::walk(json, |visit, at| match visit {
+        crate::spec::Visit::Schema { schema, place } => check_schema(schema, place, at),
+        crate::spec::Visit::Parameter(parameter) => check_parameter(parameter, at),
+    })
+}
+
+/// One schema, at `at`.
+fn check_schema(
+    schema: &serde_json::Map<String, Value>,
+    place: Place,
+    at: &str,
+) -> Result<(), Error> {
+    // typify cannot make a type of an unknown one, and progenitor's failure would be
+    // blamed on whichever schema it was tried with.
+    if let Some(ty) = schema.get("type")
+        && !ty.as_str().is_some_and(|ty| TYPES.contains(&ty))
+    {
+        return Err(invalid(
+            format!("{at}/type"),
+            format!(
+                "{ty} is not a type of OpenAPI 3.0: one of {} (a value that may be null is \
+                 `nullable: true`)",
+                TYPES.join(", ")
+            ),
+        ));
+    }
+    // typify makes it `#[serde(deny_unknown_fields)]`.
+    if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+        return Err(invalid(
+            format!("{at}/additionalProperties"),
+            "additionalProperties: false would make the client refuse every answer holding a \
+             key Bland adds later; leave it out: the client ignores keys it does not know (or \
+             keeps them, with additionalProperties: {} or a schema)"
+                .to_owned(),
+        ));
+    }
+    if place == Place::Named {
+        return Ok(());
+    }
+    // Each would be a type of typify's that the surface does not list: a closed enum, or
+    // a struct whose fields the change report cannot see.
+    if schema.get("enum").is_some_and(Value::is_array)
+        && schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("string")
+            == "string"
+    {
+        return Err(invalid(
+            at.to_owned(),
+            "an inline string enum: move it to components/schemas and $ref it, so that the \
+             client can keep values Bland adds later"
+                .to_owned(),
+        ));
+    }
+    if place == Place::Inline
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|properties| !properties.is_empty())
+    {
+        return Err(invalid(
+            at.to_owned(),
+            "an inline object schema: move it to components/schemas and $ref it, so that its \
+             fields are part of the API surface and of the change report"
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// One parameter, at `at`: the client serializes a query parameter as OpenAPI's default
+/// (`style: form`, `explode: true`: an array as `name=a&name=b`) and a path parameter as
+/// its (`style: simple`, `explode: false`), and nothing else; any other serialization
+/// would be generated and then not honoured. (Header and cookie parameters are refused
+/// where the operation is built.)
+fn check_parameter(parameter: &serde_json::Map<String, Value>, at: &str) -> Result<(), Error> {
+    let name = parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let (location, style, explode, sent) = match parameter.get("in").and_then(Value::as_str) {
+        Some("query") => (
+            "query",
+            "form",
+            true,
+            "style: form, explode: true (an array as repeated name=a&name=b), reserved \
+             characters percent-encoded",
+        ),
+        Some("path") => (
+            "path",
+            "simple",
+            false,
+            "style: simple, explode: false, reserved characters percent-encoded",
+        ),
+        _ => return Ok(()),
+    };
+    if parameter.contains_key("content") {
+        return Err(invalid(
+            at.to_owned(),
+            format!(
+                "parameter {name:?} has a content (a value serialized as a media type), which \
+                 the client does not implement: it sends a {location} parameter by its schema, \
+                 as {sent}; give it a schema"
+            ),
+        ));
+    }
+    let mut defaults = vec![
+        ("style", Value::from(style)),
+        ("explode", Value::from(explode)),
+    ];
+    if location == "query" {
+        defaults.push(("allowReserved", Value::from(false)));
+    }
+    for (key, default) in defaults {
+        if let Some(found) = parameter.get(key)
+            && *found != default
+        {
+            return Err(invalid(
+                at.to_owned(),
+                format!(
+                    "parameter {name:?} has {key}: {found}, a serialization the client does \
+                     not implement: it sends a {location} parameter as {sent}; leave {key} out \
+                     or set it to {default}"
+                ),
+            ));
         }
     }
-    walk(json, &mut String::new(), false)
+    Ok(())
 }
 
 /// The JSON pointer of a path item.
@@ -833,6 +923,19 @@ fn build_operation(
                 ),
             )
         })?;
+        // A path parameter is one segment; the client sends no list in a path (style
+        // simple would be `a,b,c`), and its arguments have no text of a list.
+        if location == Location::Path && matches!(ty, ParamType::Many(_)) {
+            return Err(invalid(
+                at.clone(),
+                format!(
+                    "parameter {:?}: a path parameter is one value (a string, number, \
+                     boolean, enum or hand-written validated type); the client sends no array \
+                     in a path",
+                    data.name
+                ),
+            ));
+        }
         let ident = rust::snake(&data.name);
         params.push(Param {
             name: data.name.clone(),
@@ -1693,7 +1796,7 @@ mod tests {
             }},
             "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"example": {"enum": ["fine"]}}}}}}}}
         });
-        let err = check_no_inline_enums(&spec).unwrap_err();
+        let err = check_document(&spec).unwrap_err();
         assert_eq!(
             err,
             Error::Shape {
@@ -1709,7 +1812,7 @@ mod tests {
             {"name": "b", "in": "query", "schema": {"enum": ["x", "y"]}}
         ]}}}});
         assert_eq!(
-            check_no_inline_enums(&in_list).unwrap_err(),
+            check_document(&in_list).unwrap_err(),
             Error::Shape {
                 at: "/paths/~1x/get/parameters/1/schema".to_owned(),
                 message: "an inline string enum: move it to components/schemas and $ref it, \
@@ -1731,6 +1834,6 @@ mod tests {
                 "examples": {"one": {"value": {"enum": ["fine"]}}}
             }}}}}}}
         });
-        assert_eq!(check_no_inline_enums(&fine), Ok(()));
+        assert_eq!(check_document(&fine), Ok(()));
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::{Culprit, Error};
 
@@ -40,7 +40,7 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
 
     check_refs(&json, &json, &mut String::new(), false)?;
     check_no_empty_cycles(&json)?;
-    crate::model::check_no_inline_enums(&json)?;
+    crate::model::check_document(&json)?;
 
     serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
         at: pointer(err.path()),
@@ -165,6 +165,262 @@ fn check_ref(root: &Value, map: &serde_json::Map<String, Value>, at: &str) -> Re
     })
 }
 
+/// What [`walk`] visits: the objects of a document a refusal may be about.
+pub(crate) enum Visit<'a> {
+    /// A schema written in place (not a `$ref`), and where it stands.
+    Schema {
+        schema: &'a Map<String, Value>,
+        place: Place,
+    },
+    /// A Parameter Object written in place (not a `$ref`).
+    Parameter(&'a Map<String, Value>),
+}
+
+/// Where a schema stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A named schema of `components/schemas`.
+    Named,
+    /// The schema of a `multipart/form-data` request body written in place: its properties
+    /// are form fields, which the front door sends itself (progenitor never sees the
+    /// operation) and the surface lists.
+    Form,
+    /// Anywhere else.
+    Inline,
+}
+
+/// Calls `visit` with every schema and parameter of a document and its JSON pointer,
+/// following OpenAPI 3.0's structure: schemas stand in `components/schemas`, in the
+/// `schema` of a parameter, header or media type, and inside a schema in `properties`,
+/// `items`, `allOf`, `oneOf`, `anyOf`, `not` and an `additionalProperties` that is a schema.
+///
+/// Nothing else is entered: an `example`, `examples`, `default`, `enum`, `const` or `x-`
+/// extension is data, and a key of `properties` is a name (a property may be called
+/// `example`), never a keyword.
+pub(crate) fn walk(
+    json: &Value,
+    mut visit: impl FnMut(Visit<'_>, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
+    Walker {
+        at: String::new(),
+        visit: &mut visit,
+    }
+    .document(json)
+}
+
+/// The methods of a Path Item Object.
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+struct Walker<'w> {
+    /// The JSON pointer of the value being walked.
+    at: String,
+    visit: &'w mut dyn FnMut(Visit<'_>, &str) -> Result<(), Error>,
+}
+
+/// One step of [`Walker`]: what the value at its pointer is walked as.
+type Step<'w> = fn(&mut Walker<'w>, &Value) -> Result<(), Error>;
+
+impl<'w> Walker<'w> {
+    /// Runs `f` with the pointer one token deeper.
+    fn under(
+        &mut self,
+        token: &str,
+        f: impl FnOnce(&mut Self) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let len = self.at.len();
+        self.at.push('/');
+        self.at.push_str(&pointer_token(token));
+        let result = f(self);
+        self.at.truncate(len);
+        result
+    }
+
+    /// `step` on `value[key]`, if there is one.
+    fn one(&mut self, value: &Value, key: &str, step: Step<'w>) -> Result<(), Error> {
+        match value.get(key) {
+            Some(child) => self.under(key, |w| step(w, child)),
+            None => Ok(()),
+        }
+    }
+
+    /// `step` on every item of the list `value[key]`.
+    fn list(&mut self, value: &Value, key: &str, step: Step<'w>) -> Result<(), Error> {
+        let Some(Value::Array(items)) = value.get(key) else {
+            return Ok(());
+        };
+        self.under(key, |w| {
+            for (index, item) in items.iter().enumerate() {
+                w.under(&index.to_string(), |w| step(w, item))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// `step` on every entry of the map of names `value[key]`; with `extensible`, the map
+    /// is an object of OpenAPI's whose `x-` keys are extensions, not names.
+    fn map(
+        &mut self,
+        value: &Value,
+        key: &str,
+        extensible: bool,
+        step: Step<'w>,
+    ) -> Result<(), Error> {
+        let Some(Value::Object(entries)) = value.get(key) else {
+            return Ok(());
+        };
+        self.under(key, |w| {
+            for (name, entry) in entries {
+                if !(extensible && name.starts_with("x-")) {
+                    w.under(name, |w| step(w, entry))?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn document(&mut self, document: &Value) -> Result<(), Error> {
+        self.one(document, "components", |w, components| {
+            w.map(components, "schemas", false, Walker::named_schema)?;
+            w.map(components, "parameters", false, Walker::parameter)?;
+            w.map(components, "headers", false, Walker::header)?;
+            w.map(components, "requestBodies", false, Walker::request_body)?;
+            w.map(components, "responses", false, Walker::response)?;
+            w.map(components, "callbacks", false, Walker::callback)
+        })?;
+        self.map(document, "paths", true, Walker::path_item)
+    }
+
+    fn path_item(&mut self, item: &Value) -> Result<(), Error> {
+        if is_ref(item) {
+            return Ok(());
+        }
+        self.list(item, "parameters", Walker::parameter)?;
+        for method in METHODS {
+            self.one(item, method, Walker::operation)?;
+        }
+        Ok(())
+    }
+
+    fn operation(&mut self, operation: &Value) -> Result<(), Error> {
+        self.list(operation, "parameters", Walker::parameter)?;
+        self.one(operation, "requestBody", Walker::request_body)?;
+        self.map(operation, "responses", true, Walker::response)?;
+        self.map(operation, "callbacks", false, Walker::callback)
+    }
+
+    fn callback(&mut self, callback: &Value) -> Result<(), Error> {
+        if is_ref(callback) {
+            return Ok(());
+        }
+        let Value::Object(expressions) = callback else {
+            return Ok(());
+        };
+        for (expression, item) in expressions {
+            if !expression.starts_with("x-") {
+                self.under(expression, |w| w.path_item(item))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn parameter(&mut self, parameter: &Value) -> Result<(), Error> {
+        let Value::Object(map) = parameter else {
+            return Ok(());
+        };
+        if is_ref(parameter) {
+            return Ok(());
+        }
+        (self.visit)(Visit::Parameter(map), &self.at)?;
+        self.one(parameter, "schema", Walker::schema)?;
+        self.map(parameter, "content", false, Walker::media_type)
+    }
+
+    fn header(&mut self, header: &Value) -> Result<(), Error> {
+        if is_ref(header) {
+            return Ok(());
+        }
+        self.one(header, "schema", Walker::schema)?;
+        self.map(header, "content", false, Walker::media_type)
+    }
+
+    fn request_body(&mut self, body: &Value) -> Result<(), Error> {
+        if is_ref(body) {
+            return Ok(());
+        }
+        let Some(Value::Object(content)) = body.get("content") else {
+            return Ok(());
+        };
+        self.under("content", |w| {
+            for (media, media_type) in content {
+                let form =
+                    media.split(';').next().unwrap_or_default().trim() == "multipart/form-data";
+                w.under(media, |w| {
+                    match media_type.get("schema") {
+                        Some(schema) if form => {
+                            w.under("schema", |w| w.schema_of(schema, Place::Form))?
+                        }
+                        _ => w.one(media_type, "schema", Walker::schema)?,
+                    }
+                    w.media_type_but_schema(media_type)
+                })?;
+            }
+            Ok(())
+        })
+    }
+
+    fn response(&mut self, response: &Value) -> Result<(), Error> {
+        if is_ref(response) {
+            return Ok(());
+        }
+        self.map(response, "headers", false, Walker::header)?;
+        self.map(response, "content", false, Walker::media_type)
+    }
+
+    fn media_type(&mut self, media_type: &Value) -> Result<(), Error> {
+        self.one(media_type, "schema", Walker::schema)?;
+        self.media_type_but_schema(media_type)
+    }
+
+    fn media_type_but_schema(&mut self, media_type: &Value) -> Result<(), Error> {
+        self.map(media_type, "encoding", false, |w, encoding| {
+            w.map(encoding, "headers", false, Walker::header)
+        })
+    }
+
+    fn named_schema(&mut self, schema: &Value) -> Result<(), Error> {
+        self.schema_of(schema, Place::Named)
+    }
+
+    fn schema(&mut self, schema: &Value) -> Result<(), Error> {
+        self.schema_of(schema, Place::Inline)
+    }
+
+    fn schema_of(&mut self, schema: &Value, place: Place) -> Result<(), Error> {
+        // `additionalProperties: true` is no schema; a `$ref` is walked where it leads.
+        let Value::Object(map) = schema else {
+            return Ok(());
+        };
+        if is_ref(schema) {
+            return Ok(());
+        }
+        (self.visit)(Visit::Schema { schema: map, place }, &self.at)?;
+        self.map(schema, "properties", false, Walker::schema)?;
+        self.one(schema, "items", Walker::schema)?;
+        for key in ["allOf", "oneOf", "anyOf"] {
+            self.list(schema, key, Walker::schema)?;
+        }
+        self.one(schema, "not", Walker::schema)?;
+        self.one(schema, "additionalProperties", Walker::schema)
+    }
+}
+
+/// Whether `value` is a Reference Object.
+fn is_ref(value: &Value) -> bool {
+    value.get("$ref").is_some()
+}
+
 /// Refuses schemas that lead back to themselves through `$ref`, `allOf`, `oneOf` and `anyOf`
 /// alone: a value of them never ends (`struct Loop(Loop2); struct Loop2(Box<Loop>)`), and
 /// decoding one overflows the stack. A cycle through a property or an array's items is
@@ -284,8 +540,10 @@ pub(crate) fn for_progenitor(spec: &OpenAPI) -> (OpenAPI, BTreeSet<String>) {
 
 /// Narrows a failure down to one schema or one operation.
 ///
-/// `fails` runs the generator on a reduced spec. Schemas are tried first, each alone with no
-/// operation; then each operation alone with every schema.
+/// `fails` runs the generator on a reduced spec. Schemas are tried first, with no operation:
+/// each with the schemas it refers to (alone, its references would dangle, and fail on their
+/// own), then narrowed down to one that fails with its references while each schema it
+/// refers to does not (with its own); then each operation alone with every schema.
 pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> Option<Culprit> {
     let mut without_paths = spec.clone();
     without_paths.paths.paths.clear();
@@ -295,16 +553,55 @@ pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> 
             .as_ref()
             .map(|c| c.schemas.clone())
             .unwrap_or_default();
-        for (name, schema) in &schemas {
-            let mut alone = without_paths.clone();
-            let components = alone.components.get_or_insert_with(Default::default);
-            components.schemas.clear();
-            components.schemas.insert(name.clone(), schema.clone());
-            if fails(&alone) {
-                return Some(Culprit::Schema(name.clone()));
+        // Schema -> the schemas its `$ref`s point at.
+        let edges: BTreeMap<&String, Vec<String>> = schemas
+            .iter()
+            .map(|(name, schema)| {
+                let mut to = Vec::new();
+                references_in(&serde_json::to_value(schema).unwrap_or_default(), &mut to);
+                (name, to)
+            })
+            .collect();
+        let referenced = |name: &String| -> BTreeSet<String> {
+            let mut found = BTreeSet::new();
+            let mut queue = vec![name.clone()];
+            while let Some(name) = queue.pop() {
+                if let Some(to) = edges.get(&name)
+                    && found.insert(name)
+                {
+                    queue.extend(to.iter().cloned());
+                }
+            }
+            found
+        };
+        let with_references = |name: &String| -> OpenAPI {
+            let kept = referenced(name);
+            let mut reduced = without_paths.clone();
+            let components = reduced.components.get_or_insert_with(Default::default);
+            components.schemas.retain(|name, _| kept.contains(name));
+            reduced
+        };
+        let Some(mut culprit) = schemas
+            .keys()
+            .find(|name| fails(&with_references(name)))
+            .cloned()
+        else {
+            return Some(Culprit::Components);
+        };
+        // A schema it refers to whose own try fails too is nearer the fault. Only schemas
+        // with fewer references are tried, so that a cycle of references ends.
+        loop {
+            let kept = referenced(&culprit);
+            let nearer = kept.iter().find(|name| {
+                **name != culprit
+                    && referenced(name).len() < kept.len()
+                    && fails(&with_references(name))
+            });
+            match nearer {
+                Some(name) => culprit = name.clone(),
+                None => return Some(Culprit::Schema(culprit)),
             }
         }
-        return Some(Culprit::Components);
     }
 
     for (path, item) in &spec.paths.paths {
@@ -343,6 +640,26 @@ pub(crate) fn find_culprit(spec: &OpenAPI, fails: impl Fn(&OpenAPI) -> bool) -> 
         }
     }
     None
+}
+
+/// The names of `components/schemas` that the `$ref`s of `value` point at.
+fn references_in(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+            {
+                // A pointer into a schema refers to the schema.
+                let name = name.split('/').next().unwrap_or_default();
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|child| references_in(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| references_in(child, out)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
