@@ -816,16 +816,20 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
                     _ => (false, true),
                 }
             }
-            "maxLength" | "maxItems" | "maximum" => match (number(old), number(new)) {
-                (Some(old), Some(new)) => (new < old, new > old),
-                (None, Some(_)) => (true, false),
-                _ => (false, true),
-            },
-            "minLength" | "minItems" | "minimum" => match (number(old), number(new)) {
-                (Some(old), Some(new)) => (new > old, new < old),
-                (None, Some(_)) => (true, false),
-                _ => (false, true),
-            },
+            "maxLength" | "maxItems" | "maxProperties" | "maximum" => {
+                match (number(old), number(new)) {
+                    (Some(old), Some(new)) => (new < old, new > old),
+                    (None, Some(_)) => (true, false),
+                    _ => (false, true),
+                }
+            }
+            "minLength" | "minItems" | "minProperties" | "minimum" => {
+                match (number(old), number(new)) {
+                    (Some(old), Some(new)) => (new > old, new < old),
+                    (None, Some(_)) => (true, false),
+                    _ => (false, true),
+                }
+            }
             // A keyword this code does not know: it may move either way.
             _ => (true, true),
         };

@@ -254,6 +254,28 @@ impl Constraints {
     }
 }
 
+/// The constraints of an object schema on itself (how many properties), which its type's
+/// line records (the fields that refer to it do not repeat them).
+pub(crate) fn object_constraints(object: &openapiv3::ObjectType) -> Constraints {
+    let mut out = BTreeMap::new();
+    for (key, value) in [
+        ("minProperties", object.min_properties),
+        ("maxProperties", object.max_properties),
+    ] {
+        if let Some(value) = value {
+            out.insert(key.to_owned(), value.to_string());
+        }
+    }
+    Constraints(out)
+}
+
+/// A keyword that is either there (`true`) or not: recorded only when there.
+fn flag(set: bool) -> Option<String> {
+    set.then(|| "true".to_owned())
+}
+
+/// The constraints a value must meet, by keyword: what a change of the spec may tighten or
+/// relax (the change report judges each by the way the value travels).
 fn collect(spec: &OpenAPI, schema: &Schema, prefix: &str, out: &mut BTreeMap<String, String>) {
     let mut put = |key: &str, value: Option<String>| {
         if let Some(value) = value {
@@ -269,14 +291,21 @@ fn collect(spec: &OpenAPI, schema: &Schema, prefix: &str, out: &mut BTreeMap<Str
         SchemaKind::Type(Type::Integer(integer)) => {
             put("minimum", integer.minimum.map(|n| n.to_string()));
             put("maximum", integer.maximum.map(|n| n.to_string()));
+            put("exclusiveMinimum", flag(integer.exclusive_minimum));
+            put("exclusiveMaximum", flag(integer.exclusive_maximum));
+            put("multipleOf", integer.multiple_of.map(|n| n.to_string()));
         }
         SchemaKind::Type(Type::Number(number)) => {
             put("minimum", number.minimum.map(|n| n.to_string()));
             put("maximum", number.maximum.map(|n| n.to_string()));
+            put("exclusiveMinimum", flag(number.exclusive_minimum));
+            put("exclusiveMaximum", flag(number.exclusive_maximum));
+            put("multipleOf", number.multiple_of.map(|n| n.to_string()));
         }
         SchemaKind::Type(Type::Array(array)) => {
             put("minItems", array.min_items.map(|n| n.to_string()));
             put("maxItems", array.max_items.map(|n| n.to_string()));
+            put("uniqueItems", flag(array.unique_items));
             if prefix.is_empty()
                 && let Some((items, _)) = array.items.as_ref().and_then(|i| resolve_boxed(spec, i))
             {

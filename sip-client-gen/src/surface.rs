@@ -260,7 +260,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 // optional field breaks no code.
                 lines.push(format!(
                     "type {name}: struct, non_exhaustive{}",
-                    extras(&direction, &Constraints::default())
+                    extras(&direction, &crate::model::object_constraints(object))
                 ));
                 lines.extend(traits_line(api, name, &rust_name));
                 let mut fields = Vec::new();
@@ -716,6 +716,70 @@ mod tests {
             ),
             "{report}"
         );
+    }
+
+    /// Every constraint keyword a value can be refused by is recorded, on the member's line
+    /// or, for an object's own (`minProperties`), on its type's line: one added to a request
+    /// breaks senders; a bound relaxed on an answer breaks old readers.
+    #[test]
+    fn every_constraint_keyword_is_recorded_and_judged() {
+        let surface = |spec: &serde_json::Value| {
+            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
+                .to_owned()
+        };
+        let mut base = crate::test_spec::base();
+        schemas(&mut base)["NewThing"]["properties"]["port"] =
+            serde_json::json!({"type": "integer"});
+        let report = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut spec = base.clone();
+            edit(&mut spec);
+            crate::compare_surfaces(&surface(&base), &surface(&spec)).to_string()
+        };
+        fn schemas(spec: &mut serde_json::Value) -> &mut serde_json::Value {
+            &mut spec["components"]["schemas"]
+        }
+        for (edit, says) in [
+            (
+                Box::new(|spec: &mut serde_json::Value| {
+                    schemas(spec)["NewThing"]["minProperties"] = serde_json::json!(2);
+                }) as Box<dyn Fn(&mut serde_json::Value)>,
+                "breaking: type NewThing: minProperties added (2) tightened",
+            ),
+            (
+                Box::new(|spec: &mut serde_json::Value| {
+                    schemas(spec)["NewThing"]["properties"]["port"]["multipleOf"] =
+                        serde_json::json!(2);
+                }),
+                "breaking: field NewThing.port: multipleOf added (2) tightened",
+            ),
+            (
+                Box::new(|spec: &mut serde_json::Value| {
+                    schemas(spec)["Thing"]["maxProperties"] = serde_json::json!(5);
+                }),
+                "additive: type Thing: maxProperties added (5) tightened",
+            ),
+        ] {
+            let report = report(&*edit);
+            assert!(report.starts_with(says), "{says}\n{report}");
+        }
+        // Keywords recorded as the spec writes them.
+        let mut spec = base.clone();
+        let properties = &mut schemas(&mut spec)["NewThing"]["properties"];
+        properties["port"] = serde_json::json!({"type": "integer", "multipleOf": 2,
+            "minimum": 0, "exclusiveMinimum": true});
+        properties["tags"] = serde_json::json!({"type": "array", "uniqueItems": true,
+            "items": {"type": "string"}});
+        schemas(&mut spec)["NewThing"]["maxProperties"] = serde_json::json!(9);
+        let lines = surface(&spec);
+        let line = |start: &str| crate::test_spec::line_starting(&lines, start);
+        assert!(
+            line("field NewThing.port: ")
+                .ends_with("| exclusiveMinimum=true | minimum=0 | multipleOf=2"),
+            "{}",
+            line("field NewThing.port: ")
+        );
+        assert!(line("field NewThing.tags: ").ends_with("| uniqueItems=true"));
+        assert!(line("type NewThing: ").ends_with("| maxProperties=9"));
     }
 
     /// Each success example is a public function of the `mock` feature,
