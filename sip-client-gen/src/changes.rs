@@ -226,8 +226,21 @@ const FORMATS: &[(u32, &str)] = &[
     (4, "the traits of types"),
     (
         5,
-        "the order of each method's arguments; defaults; the examples of the mocks",
+        "the order of each method's arguments; defaults; the examples of the mocks; the \
+         constraints multipleOf, exclusiveMinimum, exclusiveMaximum, uniqueItems, \
+         minProperties and maxProperties",
     ),
+];
+
+/// The extras format 5 added: a surface of format 4 has none of them, whatever its spec.
+const FORMAT_5_EXTRAS: &[&str] = &[
+    "default",
+    "multipleOf",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
 ];
 
 /// Compares two surfaces and classifies each difference (see the module's rules).
@@ -284,7 +297,9 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
                     line.extras.clear();
                 }
                 if no_defaults {
-                    line.extras.remove("default");
+                    line.extras.retain(|key, _| {
+                        !FORMAT_5_EXTRAS.contains(&key.rsplit('.').next().unwrap_or(key))
+                    });
                 }
             }
         }
@@ -521,7 +536,16 @@ fn security_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     if new.contains(&"none") && !old.contains(&"none") {
         return says(Impact::Additive, "no longer required".to_owned());
     }
-    let lost: Vec<&str> = old.iter().copied().filter(|a| !new.contains(a)).collect();
+    // An alternative is a set of schemes used together (`a + b`); callers who use an old
+    // one are still let in when some new alternative asks for no more than it does.
+    let schemes = |alternative: &str| -> std::collections::BTreeSet<String> {
+        alternative.split(" + ").map(str::to_owned).collect()
+    };
+    let still_let_in = |old_one: &str| {
+        let have = schemes(old_one);
+        new.iter().any(|new_one| schemes(new_one).is_subset(&have))
+    };
+    let lost: Vec<&str> = old.iter().copied().filter(|a| !still_let_in(a)).collect();
     let gained: Vec<&str> = new.iter().copied().filter(|a| !old.contains(a)).collect();
     if !lost.is_empty() {
         says(
@@ -755,10 +779,17 @@ fn constraints_changed(key: &str, before: &Line, after: &Line, way: Direction) -
                     "{name} changed: it may refuse what callers sent, and allow answers an old \
                      client refuses"
                 ),
+                (false, true) if tightens => format!(
+                    "{name} changed: answers may hold values an old client refuses or does \
+                     not expect (and lack others)"
+                ),
                 (false, true) => format!(
                     "{name} relaxed: answers may hold values an old client refuses or does \
                      not expect"
                 ),
+                (true, false) if relaxes => {
+                    format!("{name} changed: it may refuse what callers sent (and allow more)")
+                }
                 (true, false) => format!("{name} tightened"),
                 (false, false) if tightens && relaxes => format!("{name} changed"),
                 (false, false) if tightens => format!("{name} tightened"),
@@ -830,6 +861,20 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
                     _ => (false, true),
                 }
             }
+            // Flags: there, they refuse what passed without them.
+            "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                (new.is_some(), old.is_some())
+            }
+            // The multiples of `new` are among those of `old` when `new` is a multiple of
+            // `old`, and the other way round.
+            "multipleOf" => match (number(old), number(new)) {
+                (Some(old), Some(new)) => {
+                    let divides = |a: f64, b: f64| b != 0.0 && (a / b).fract() == 0.0;
+                    (!divides(old, new), !divides(new, old))
+                }
+                (None, Some(_)) => (true, false),
+                _ => (false, true),
+            },
             // A keyword this code does not know: it may move either way.
             _ => (true, true),
         };
@@ -1005,6 +1050,51 @@ mod tests {
         );
     }
 
+    /// The flags (`uniqueItems`, `exclusiveMinimum`, `exclusiveMaximum`) tighten when added
+    /// and relax when removed; `multipleOf` tightens unless the new divisor divides the old,
+    /// and relaxes unless the old divides the new. Judged by the way the value travels.
+    #[test]
+    fn flags_and_multiples_are_judged_by_direction() {
+        let field = |way: &str, extras: &str| {
+            format!("type A: struct | in={way}\nfield A.x: i64, required | in={way}{extras}\n")
+        };
+        let first = |way: &str, old: &str, new: &str| {
+            report(&field(way, old), &field(way, new))
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        for flag in ["uniqueItems", "exclusiveMinimum", "exclusiveMaximum"] {
+            let on = format!(" | {flag}=true");
+            assert!(first("request", "", &on).starts_with(&format!(
+                "breaking: field A.x: {flag} added (true) tightened"
+            )));
+            assert!(first("request", &on, "").starts_with(&format!(
+                "additive: field A.x: {flag} removed (was true) relaxed"
+            )));
+            assert!(first("response", "", &on).starts_with("additive: "));
+            assert!(first("response", &on, "").starts_with("breaking: "));
+        }
+        for (old, new, tightens, relaxes) in [
+            ("", " | multipleOf=2", true, false),
+            (" | multipleOf=2", "", false, true),
+            (" | multipleOf=2", " | multipleOf=4", true, false),
+            (" | multipleOf=4", " | multipleOf=2", false, true),
+            (" | multipleOf=2", " | multipleOf=3", true, true),
+            (" | multipleOf=0.5", " | multipleOf=1.5", true, false),
+        ] {
+            let request = first("request", old, new);
+            let response = first("response", old, new);
+            assert_eq!(request.starts_with("breaking: "), tightens, "{request}");
+            assert_eq!(response.starts_with("breaking: "), relaxes, "{response}");
+            if tightens && relaxes {
+                assert!(request.contains("multipleOf 2 -> 3 changed"), "{request}");
+                assert!(response.contains("multipleOf 2 -> 3 changed"), "{response}");
+            }
+        }
+    }
+
     #[test]
     fn each_constraint_tightens_one_way() {
         let body = |extras: &str| format!("body op.file: Upload, required{extras}\n");
@@ -1030,12 +1120,12 @@ mod tests {
                 "relaxed"
             )),
         );
-        // Every type replaced: each old one is lost.
+        // Every type replaced: each old one is lost (and a new one allowed).
         assert!(
             verdict(jpeg_png, " | contentType=image/gif").starts_with(&r(
                 "contentType image/jpeg image/png -> image/gif",
                 "breaking",
-                "tightened"
+                "changed: it may refuse what callers sent (and allow more)"
             )),
         );
         assert!(verdict("", jpeg_png).starts_with(&r(
@@ -1248,7 +1338,8 @@ mod tests {
             .to_string(),
             "note: the old surface is of format 4, the new of format 5: not compared, as \
              format 4 does not record them: the order of each method's arguments; defaults; \
-             the examples of the mocks\n\
+             the examples of the mocks; the constraints multipleOf, exclusiveMinimum, \
+             exclusiveMaximum, uniqueItems, minProperties and maxProperties\n\
              api changes: none\n"
         );
     }
@@ -1327,6 +1418,16 @@ mod tests {
         assert!(
             report(&line("apiKey or bearer"), &line("apiKey + bearer"))
                 .starts_with("breaking: security op: alternative removed: apiKey, bearer")
+        );
+        // One scheme of two used together no longer asked for: callers sending both are
+        // still let in.
+        assert!(
+            report(&line("apiKey + bearer"), &line("apiKey"))
+                .starts_with("additive: security op: alternative added: apiKey")
+        );
+        assert!(
+            report(&line("apiKey + bearer or other"), &line("bearer or other"))
+                .starts_with("additive: ")
         );
         // An empty requirement among the alternatives: no key needed.
         assert!(

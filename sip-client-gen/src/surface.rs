@@ -24,7 +24,9 @@ use crate::rust::{self, short_type};
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
 /// lines; format 4 the `traits` lines, and names path parameters by their Rust names;
 /// format 5 the `args` lines (the order of a `Client` method's positional arguments), the
-/// `default=` extras and the `example` lines (the functions of `mock::examples`).
+/// `default=` extras, the `example` lines (the functions of `mock::examples`), and the
+/// constraints `multipleOf`, `exclusiveMinimum`, `exclusiveMaximum`, `uniqueItems`,
+/// `minProperties` and `maxProperties`. A `|` in an extra's value is written `\|`.
 pub const FORMAT: u32 = 5;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
@@ -391,7 +393,9 @@ fn extras(direction: &[String], constraints: &Constraints) -> String {
             constraints
                 .0
                 .iter()
-                .map(|(key, value)| format!("{key}={value}")),
+                // `|` in a value (a pattern's alternatives, a default's text) is written
+                // `\|`, so that ` | ` only ever separates extras.
+                .map(|(key, value)| format!("{key}={}", value.replace('|', "\\|"))),
         )
         .map(|extra| format!(" | {extra}"))
         .collect()
@@ -780,6 +784,38 @@ mod tests {
         );
         assert!(line("field NewThing.tags: ").ends_with("| uniqueItems=true"));
         assert!(line("type NewThing: ").ends_with("| maxProperties=9"));
+    }
+
+    /// Text in an extra (a default's, a pattern's alternatives) cannot pose as another
+    /// extra: a default `"x | in=response"` stays the default of a request field.
+    #[test]
+    fn a_bar_in_a_value_does_not_split_the_extras() {
+        let surface = |default: &str| {
+            let mut spec = crate::test_spec::base();
+            spec["components"]["schemas"]["NewThing"]["properties"]["alias"]["default"] =
+                serde_json::json!(default);
+            crate::surface_body(&crate::test_spec::generated_file(
+                &spec,
+                crate::SURFACE_PATH,
+            ))
+            .to_owned()
+        };
+        let before = surface("x | in=response | maxLength=10");
+        let line = crate::test_spec::line_starting(&before, "field NewThing.alias: ");
+        assert!(
+            line.ends_with(r#" | in=request | default="x \| in=response \| maxLength=10""#),
+            "{line}"
+        );
+        let report =
+            crate::compare_surfaces(&before, &surface("x | in=response | maxLength=5")).to_string();
+        assert!(
+            report.starts_with("breaking: field NewThing.alias: default "),
+            "{report}"
+        );
+        assert!(
+            report.ends_with("api changes: 1 breaking, 0 additive\n"),
+            "{report}"
+        );
     }
 
     /// Each success example is a public function of the `mock` feature,

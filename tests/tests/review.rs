@@ -672,7 +672,9 @@ fn a_base_surface_of_an_older_format_is_said() {
         page.contains(
             "## API changes\n\n```text\nnote: the old surface is of format 4, the new of \
              format 5: not compared, as format 4 does not record them: the order of each \
-             method's arguments; defaults; the examples of the mocks\napi changes: none\n```\n"
+             method's arguments; defaults; the examples of the mocks; the constraints \
+             multipleOf, exclusiveMinimum, exclusiveMaximum, uniqueItems, minProperties and \
+             maxProperties\napi changes: none\n```\n"
         ),
         "{page}"
     );

@@ -667,7 +667,13 @@ pub fn version_bump_verdict(review: &crate::review::Review) -> Result<String, St
         ));
     }
     Ok(if review.required == Bump::Patch {
-        format!("no API changes since {base}: no release needed for them")
+        let unseen = if review.not_compared.is_some() {
+            " (some were not compared: the base's surface is of an older format; see the \
+             review page)"
+        } else {
+            ""
+        };
+        format!("no API changes found since {base}{unseen}: no release needed for them")
     } else if review.satisfied {
         format!(
             "API changes since {base} need a {needed} release; the version has it ({old} -> {new})"
@@ -949,6 +955,7 @@ mod tests {
             satisfied,
             breaking,
             stale: Vec::new(),
+            not_compared: None,
         };
         let additions =
             version_bump_verdict(&review(Bump::Minor, Bump::Minor, false, 0, "0.1.0+1.0.0"))
@@ -977,7 +984,17 @@ mod tests {
         assert_eq!(
             version_bump_verdict(&review(Bump::Patch, Bump::Patch, true, 0, "0.1.0+1.0.0"))
                 .unwrap(),
-            "no API changes since 0123456789ab: no release needed for them"
+            "no API changes found since 0123456789ab: no release needed for them"
+        );
+        // A base of an older format: what could not be compared is said, not "no changes".
+        let older = Review {
+            not_compared: Some("argument order".to_owned()),
+            ..review(Bump::Patch, Bump::Patch, true, 0, "0.1.0+1.0.0")
+        };
+        assert_eq!(
+            version_bump_verdict(&older).unwrap(),
+            "no API changes found since 0123456789ab (some were not compared: the base's \
+             surface is of an older format; see the review page): no release needed for them"
         );
         let refused =
             version_bump_verdict(&review(Bump::Major, Bump::Minor, false, 2, "0.1.1+1.0.0"))

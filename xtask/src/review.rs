@@ -44,6 +44,8 @@ pub struct Review {
     pub breaking: usize,
     /// The generated files of the working tree that are not what its spec generates.
     pub stale: Vec<&'static str>,
+    /// What the report could not compare (a base surface of an older format), if anything.
+    pub not_compared: Option<String>,
 }
 
 pub fn run(args: &[&str]) -> ExitCode {
@@ -240,6 +242,7 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         satisfied,
         breaking: report.breaking(),
         stale,
+        not_compared: report.not_compared.clone(),
     })
 }
 
