@@ -1050,6 +1050,31 @@ mod tests {
         );
     }
 
+    /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
+    /// the same spec that has them is no change.
+    #[test]
+    fn a_format_4_base_is_compared_without_format_5s_keywords() {
+        let field = "type A: struct | in=request\nfield A.x: Vec<String>, required | in=request";
+        for extra in [
+            "uniqueItems=true",
+            "multipleOf=2",
+            "exclusiveMinimum=true",
+            "default=[]",
+        ] {
+            let report = compare(
+                &format!("surface-format: 4\n{field}\n"),
+                &format!("{FORMAT}{field} | {extra}\n"),
+            );
+            assert!(report.changes.is_empty(), "{extra}: {report}");
+            assert!(report.not_compared.is_some());
+        }
+        let report = compare(
+            &format!("surface-format: 4\ntype A: struct | in=request\n"),
+            &format!("{FORMAT}type A: struct | in=request | minProperties=1\n"),
+        );
+        assert!(report.changes.is_empty(), "{report}");
+    }
+
     /// The flags (`uniqueItems`, `exclusiveMinimum`, `exclusiveMaximum`) tighten when added
     /// and relax when removed; `multipleOf` tightens unless the new divisor divides the old,
     /// and relaxes unless the old divides the new. Judged by the way the value travels.
