@@ -1069,7 +1069,7 @@ mod tests {
             assert!(report.not_compared.is_some());
         }
         let report = compare(
-            &format!("surface-format: 4\ntype A: struct | in=request\n"),
+            "surface-format: 4\ntype A: struct | in=request\n",
             &format!("{FORMAT}type A: struct | in=request | minProperties=1\n"),
         );
         assert!(report.changes.is_empty(), "{report}");
