@@ -1050,6 +1050,43 @@ mod tests {
         );
     }
 
+    /// Formats 2 to 4 recorded constraints: against one of them, a constraint changed is
+    /// still judged (only format 1 had no extras at all).
+    #[test]
+    fn constraints_are_compared_against_formats_that_had_them() {
+        let field = |extras: &str| format!("field A.x: String, optional | in=request{extras}\n");
+        for format in 2..5 {
+            let report = compare(
+                &format!("surface-format: {format}\n{}", field(" | maxLength=10")),
+                &format!("{FORMAT}{}", field(" | maxLength=5")),
+            )
+            .to_string();
+            assert!(
+                report.contains("breaking: field A.x: maxLength 10 -> 5 tightened"),
+                "format {format}: {report}"
+            );
+        }
+        let report = compare(
+            &format!("surface-format: 1\n{}", field("")),
+            &format!("{FORMAT}{}", field(" | maxLength=5")),
+        );
+        assert!(report.changes.is_empty(), "{report}");
+    }
+
+    /// A type that stops travelling one way, with no operation removed, is said (only the
+    /// lines of a removed operation's types go without a word).
+    #[test]
+    fn a_type_travelling_fewer_ways_is_said_when_no_operation_went() {
+        let report = report(
+            "type A: struct | in=request+response\n",
+            "type A: struct | in=response\n",
+        );
+        assert!(
+            report.starts_with("additive: type A: travels another way"),
+            "{report}"
+        );
+    }
+
     /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
     /// the same spec that has them is no change.
     #[test]
