@@ -529,7 +529,7 @@ const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "obj
 pub(crate) fn check_document(json: &Value) -> Result<(), Error> {
     crate::spec::walk(json, |visit, at| match visit {
         crate::spec::Visit::Schema { schema, place } => check_schema(schema, place, at),
-        crate::spec::Visit::Parameter(parameter) => check_parameter(parameter, at),
+        crate::spec::Visit::Parameter(parameter) => check_parameter(json, parameter, at),
     })
 }
 
@@ -601,9 +601,14 @@ fn check_schema(
 /// One parameter, at `at`: the client serializes a query parameter as OpenAPI's default
 /// (`style: form`, `explode: true`: an array as `name=a&name=b`) and a path parameter as
 /// its (`style: simple`, `explode: false`), and nothing else; any other serialization
-/// would be generated and then not honoured. (Header and cookie parameters are refused
-/// where the operation is built.)
-fn check_parameter(parameter: &serde_json::Map<String, Value>, at: &str) -> Result<(), Error> {
+/// would be generated and then not honoured. `explode` changes only how an array or object
+/// is written: on a single value it is accepted either way. (Header and cookie parameters
+/// are refused where the operation is built.)
+fn check_parameter(
+    root: &Value,
+    parameter: &serde_json::Map<String, Value>,
+    at: &str,
+) -> Result<(), Error> {
     let name = parameter
         .get("name")
         .and_then(Value::as_str)
@@ -634,10 +639,10 @@ fn check_parameter(parameter: &serde_json::Map<String, Value>, at: &str) -> Resu
             ),
         ));
     }
-    let mut defaults = vec![
-        ("style", Value::from(style)),
-        ("explode", Value::from(explode)),
-    ];
+    let mut defaults = vec![("style", Value::from(style))];
+    if !is_single_value(root, parameter.get("schema")) {
+        defaults.push(("explode", Value::from(explode)));
+    }
     if location == "query" {
         defaults.push(("allowReserved", Value::from(false)));
     }
@@ -656,6 +661,32 @@ fn check_parameter(parameter: &serde_json::Map<String, Value>, at: &str) -> Resu
         }
     }
     Ok(())
+}
+
+/// Whether a parameter's schema (its `$ref`s followed) is one string, number, integer or
+/// boolean, whose serialization `explode` does not change.
+fn is_single_value(root: &Value, schema: Option<&Value>) -> bool {
+    let mut schema = schema;
+    // `$ref` cycles are refused before this runs; the bound only keeps a bad one finite.
+    for _ in 0..16 {
+        match schema {
+            Some(Value::Object(map)) => match map.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    schema = reference
+                        .strip_prefix('#')
+                        .and_then(|pointer| root.pointer(pointer));
+                }
+                None => {
+                    return matches!(
+                        map.get("type").and_then(Value::as_str),
+                        Some("string" | "number" | "integer" | "boolean")
+                    );
+                }
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The JSON pointer of a path item.

@@ -1051,7 +1051,6 @@ fn parameter_serializations_the_client_does_not_implement() {
     let verbose = format!("{GET}/parameters/1");
     let id = format!("{GET}/parameters/0");
     for (key, value) in [
-        ("explode", json!(false)),
         ("style", json!("pipeDelimited")),
         ("style", json!("spaceDelimited")),
         ("style", json!("deepObject")),
@@ -1068,11 +1067,7 @@ fn parameter_serializations_the_client_does_not_implement() {
             ),
         );
     }
-    for (key, value) in [
-        ("explode", json!(true)),
-        ("style", json!("label")),
-        ("style", json!("matrix")),
-    ] {
+    for (key, value) in [("style", json!("label")), ("style", json!("matrix"))] {
         refused(
             &id,
             insert(key, value.clone()),
@@ -1118,6 +1113,40 @@ fn parameter_serializations_the_client_does_not_implement() {
         "/paths/~1v1~1things/parameters/0",
         "parameter \"tags\" has style: \"spaceDelimited\"",
     );
+    // `explode` either way on a single value, which it does not change (`verbose=true`,
+    // `/things/abc`), including one given by a `$ref`.
+    for explode in [true, false] {
+        generate_with(&verbose, insert("explode", json!(explode))).unwrap();
+        generate_with(&id, insert("explode", json!(explode))).unwrap();
+    }
+    generate_with("", |spec| {
+        spec["components"]["schemas"]["Flag"] = json!({"type": "boolean"});
+        spec.pointer_mut(&verbose).unwrap()["schema"] =
+            json!({"$ref": "#/components/schemas/Flag"});
+        spec.pointer_mut(&verbose).unwrap()["explode"] = json!(false);
+    })
+    .unwrap();
+    // On an array it does change it (`tags=a,b`), given in place or by a `$ref`.
+    for schema in [
+        json!({"type": "array", "items": {"type": "string"}}),
+        json!({"$ref": "#/components/schemas/Tags"}),
+    ] {
+        refused(
+            "",
+            |spec| {
+                spec["components"]["schemas"]["Tags"] =
+                    json!({"type": "array", "items": {"type": "string"}});
+                spec.pointer_mut(&format!("{GET}/parameters"))
+                    .unwrap()
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": "tags", "in": "query", "explode": false,
+                                 "schema": schema}));
+            },
+            &format!("{GET}/parameters/2"),
+            "parameter \"tags\" has explode: false",
+        );
+    }
     // The defaults written out.
     generate_with(&verbose, |parameter| {
         parameter["style"] = json!("form");
