@@ -243,7 +243,14 @@ impl Client {
             let limit = context.max_body_size();
             match decode::read_body(response, limit).await {
                 Ok(body) => break (status, failure_details, body, attempts, not_retried),
-                Err(BodyError::TooLarge) => return Err(Error::BodyTooLarge { status, limit }),
+                Err(BodyError::TooLarge) => {
+                    let retry_after = failure_details.as_ref().and_then(|details| details.1);
+                    return Err(Error::BodyTooLarge {
+                        status,
+                        limit,
+                        retry_after,
+                    });
+                }
                 // The retries had stopped at this answer (its `Retry-After` passes the
                 // deadline, say): a body that breaks off changes nothing of that.
                 Err(BodyError::Transport(err)) if not_retried.is_some() => {

@@ -43,13 +43,21 @@ pub enum Error {
     Decode(DecodeError),
     /// The body is larger than the client's limit (see `ClientBuilder::max_body_size`);
     /// reading stopped at the limit.
+    #[non_exhaustive]
     BodyTooLarge {
         /// Status of the answer.
         status: StatusCode,
         /// The limit, in bytes.
         limit: usize,
+        /// The answer's `Retry-After`, if it had one (a proxy's 503 whose error page is too
+        /// large to read may still say when to come back).
+        retry_after: Option<Duration>,
     },
 }
+
+// Under 128 bytes, or clippy's `result_large_err` asks every caller's function returning
+// `Result<_, Error>` to box it; checked when the crate compiles.
+const _: () = assert!(std::mem::size_of::<Error>() < 128);
 
 /// What kind of transport failure happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +187,7 @@ impl Error {
         match self {
             Error::Api(err) => err.retry_after,
             Error::UnexpectedResponse(err) => err.retry_after(),
+            Error::BodyTooLarge { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -284,7 +293,7 @@ impl fmt::Display for Error {
             Error::Api(err) => fmt::Display::fmt(err, f),
             Error::UnexpectedResponse(err) => fmt::Display::fmt(err, f),
             Error::Decode(err) => fmt::Display::fmt(err, f),
-            Error::BodyTooLarge { status, limit } => write!(
+            Error::BodyTooLarge { status, limit, .. } => write!(
                 f,
                 "HTTP {status}: the response body is larger than the client's limit of \
                  {limit} bytes; reading stopped there"
@@ -428,6 +437,7 @@ mod tests {
         let not_api = Error::BodyTooLarge {
             status: StatusCode::OK,
             limit: 1,
+            retry_after: None,
         };
         assert!(!not_api.has_code(SIP_NOT_ENABLED));
         assert!(not_api.api_errors().is_empty());

@@ -445,11 +445,34 @@ async fn an_oversized_error_page_is_as_transient_as_its_status() {
         .unwrap();
     let err = client.get_sip_config(number()).await.unwrap_err();
     assert!(
-        matches!(err, Error::BodyTooLarge { status, limit: 4096 } if status == 502),
+        matches!(err, Error::BodyTooLarge { status, limit: 4096, .. } if status == 502),
         "{err:?}"
     );
     assert!(err.is_retryable(), "{err}");
+    assert_eq!(err.retry_after(), None);
     assert_eq!(server.request_count(), 3);
+
+    // Its `Retry-After` reaches the caller, as an error page's that could be read does.
+    let server = TestServer::always(
+        Reply::Respond {
+            status: 503,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: vec![b' '; 8192],
+        }
+        .with_header("retry-after", "3600"),
+    )
+    .await;
+    let client = client_for(&server)
+        .max_body_size(4096)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { status, .. } if status == 503),
+        "{err:?}"
+    );
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
 }
 
 /// A 200 JSON answer sent with chunked transfer encoding, one chunk per part, no length.
