@@ -47,11 +47,14 @@ pub(crate) enum BodyError {
     Transport(reqwest::Error),
 }
 
-/// The most memory reserved for a body before its bytes arrive.
-const MAX_RESERVED: usize = 1 << 20;
+/// The most memory reserved for a body before its bytes arrive, on the word of its
+/// `Content-Length`: bodies up to this size (under a limit as large) are read into one
+/// buffer of their size.
+const MAX_RESERVED: usize = 16 << 20;
 
 /// Reads the body, stopping as soon as it is known to be larger than `limit`: a huge answer
-/// costs at most `limit` bytes of memory.
+/// costs at most `limit` bytes of memory, or about twice that under a limit over 16 MiB
+/// (a longer body grows its buffer by doubling as its bytes arrive).
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
