@@ -87,9 +87,9 @@ impl TransportErrorKind {
 impl Error {
     /// Whether the failure is transient, so that the same call may succeed later: timeouts,
     /// connection failures, 408, 429 and 5xx (an error page too large to read included).
-    /// The client already retried as far as its
-    /// settings and the operation allow; for an operation that is not idempotent, a
-    /// transient failure after the request was sent may still mean it was applied.
+    /// The client already retried as far as its settings and the operation allow; for an
+    /// operation that is not idempotent, a transient failure after the request was sent may
+    /// still mean it was applied.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(err) => err.kind.is_retryable(),
