@@ -1087,6 +1087,30 @@ mod tests {
         );
     }
 
+    /// When an operation goes, only lines that changed in nothing but travelling fewer ways
+    /// go unsaid: any other change beside it is reported.
+    #[test]
+    fn an_operation_removed_silences_only_lines_that_travel_fewer_ways() {
+        let old = "operation gone: GET /g\n\
+                   field A.x: String, required | in=request\n\
+                   field B.y: String, required | in=request+response | maxLength=5\n\
+                   field C.z: String, required | in=request+response\n";
+        let new = "field A.x: i64, required | in=request\n\
+                   field B.y: String, required | in=response | maxLength=9\n\
+                   field C.z: String, required | in=response\n";
+        let report = report(old, new);
+        assert!(
+            report.contains("breaking: field A.x: type changed"),
+            "{report}"
+        );
+        assert!(report.contains("field B.y: maxLength 5 -> 9"), "{report}");
+        assert!(!report.contains("C.z"), "{report}");
+        assert!(
+            report.contains("breaking: removed operation gone"),
+            "{report}"
+        );
+    }
+
     /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
     /// the same spec that has them is no change.
     #[test]
