@@ -308,13 +308,42 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 fields.sort();
                 lines.extend(fields);
             }
+            // A schema composed (`allOf` of several) that typify made a struct of: its
+            // fields as the Rust type has them, so that a change of them is seen.
+            _ if let Some(rust::Item::Struct(fields)) = api.types.items.get(&rust_name) => {
+                lines.push(format!(
+                    "type {name}: struct, composed, non_exhaustive{}",
+                    extras(&direction, &Constraints::default())
+                ));
+                lines.extend(traits_line(api, name, &rust_name));
+                let mut members: Vec<String> = fields
+                    .iter()
+                    .map(|field| {
+                        let what = if field.flatten {
+                            "flattened"
+                        } else {
+                            "composed"
+                        };
+                        format!(
+                            "field {name}.{}: {}, {what}{}",
+                            field.json,
+                            short_type(&field.ty),
+                            extras(&direction, &Constraints::default())
+                        )
+                    })
+                    .collect();
+                members.sort();
+                lines.extend(members);
+            }
             _ => {
-                let inner = match api.types.items.get(&rust_name) {
-                    Some(rust::Item::Newtype(ty)) => short_type(ty),
-                    _ => "?".to_owned(),
+                let kind = match api.types.items.get(&rust_name) {
+                    Some(rust::Item::Newtype(ty)) => format!("newtype of {}", short_type(ty)),
+                    // `oneOf` or `anyOf`: typify's enum of the alternatives.
+                    Some(rust::Item::Enum) => "enum of alternatives".to_owned(),
+                    _ => "newtype of ?".to_owned(),
                 };
                 lines.push(format!(
-                    "type {name}: newtype of {inner}{}",
+                    "type {name}: {kind}{}",
                     extras(
                         &direction,
                         &with_default(
@@ -816,6 +845,43 @@ mod tests {
             report.ends_with("api changes: 1 breaking, 0 additive\n"),
             "{report}"
         );
+    }
+
+    /// A schema composed of others (`allOf` of several) is a struct whose fields are its
+    /// members': recorded, so that a member's change is seen; one of alternatives is an
+    /// enum, said as such.
+    #[test]
+    fn composed_schemas_are_recorded_by_their_rust_shape() {
+        let surface = |extra_type: &str| {
+            let mut spec = crate::test_spec::base();
+            let schemas = &mut spec["components"]["schemas"];
+            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
+                "note": {"type": extra_type}}});
+            schemas["Both"] = serde_json::json!({"allOf": [
+                {"$ref": "#/components/schemas/Thing"},
+                {"$ref": "#/components/schemas/Extra"}]});
+            schemas["Either"] = serde_json::json!({"oneOf": [
+                {"$ref": "#/components/schemas/Thing"},
+                {"type": "integer"}]});
+            crate::surface_body(&crate::test_spec::generated_file(
+                &spec,
+                crate::SURFACE_PATH,
+            ))
+            .to_owned()
+        };
+        let before = surface("string");
+        assert!(
+            before.contains("\ntype Both: struct, composed, non_exhaustive"),
+            "{before}"
+        );
+        assert!(before.contains("\nfield Both."), "{before}");
+        assert!(
+            before.contains("\ntype Either: enum of alternatives"),
+            "{before}"
+        );
+        let report = crate::compare_surfaces(&before, &surface("integer")).to_string();
+        assert!(report.contains("field Both."), "{report}");
+        assert!(report.contains("breaking: "), "{report}");
     }
 
     /// Each success example is a public function of the `mock` feature,
