@@ -781,14 +781,14 @@ fn constraints_changed(key: &str, before: &Line, after: &Line, way: Direction) -
                 ),
                 (false, true) if tightens => format!(
                     "{name} changed: answers may hold values an old client refuses or does \
-                     not expect (and lack others)"
+                     not expect (and may lack others)"
                 ),
                 (false, true) => format!(
                     "{name} relaxed: answers may hold values an old client refuses or does \
                      not expect"
                 ),
                 (true, false) if relaxes => {
-                    format!("{name} changed: it may refuse what callers sent (and allow more)")
+                    format!("{name} changed: it may refuse what callers sent (and may allow other values)")
                 }
                 (true, false) => format!("{name} tightened"),
                 (false, false) if tightens && relaxes => format!("{name} changed"),
@@ -1211,7 +1211,7 @@ mod tests {
             verdict(jpeg_png, " | contentType=image/gif").starts_with(&r(
                 "contentType image/jpeg image/png -> image/gif",
                 "breaking",
-                "changed: it may refuse what callers sent (and allow more)"
+                "changed: it may refuse what callers sent (and may allow other values)"
             )),
         );
         assert!(verdict("", jpeg_png).starts_with(&r(
