@@ -158,6 +158,26 @@ fn an_optional_struct_field_takes_its_builder() {
         Some("longenough1")
     );
 
+    // A value, `Some(value)` and a bare `None` still do (the builder's impl adds a way, and
+    // leaves inference where it was).
+    let cleared = SipDirectionConfig::builder()
+        .type_(Direction::Inbound)
+        .register_auth(None)
+        .build()
+        .unwrap();
+    assert!(cleared.register_auth.is_none());
+    let auth = RegisterAuth::builder()
+        .username("pbx-user".to_owned())
+        .build()
+        .unwrap();
+    for given in [
+        SipDirectionConfig::builder().register_auth(auth.clone()),
+        SipDirectionConfig::builder().register_auth(Some(auth.clone())),
+    ] {
+        let built = given.type_(Direction::Inbound).build().unwrap();
+        assert_eq!(built.register_auth.as_ref(), Some(&auth));
+    }
+
     // `SipHeaderMappings` needs its `headers`.
     let err = SipDirectionConfig::builder()
         .type_(Direction::Inbound)
