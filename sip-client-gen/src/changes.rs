@@ -1111,6 +1111,37 @@ mod tests {
         );
     }
 
+    /// A constraint of a type that travels no way breaks no one, and its change is named
+    /// for what it is: a pattern changed is "changed", a bound moved "tightened" or
+    /// "relaxed".
+    #[test]
+    fn a_constraint_of_a_type_that_travels_nowhere_is_named_and_additive() {
+        let field = |extras: &str| {
+            format!("type A: struct | in=none\nfield A.x: String, required | in=none{extras}\n")
+        };
+        let first = |old: &str, new: &str| {
+            report(&field(old), &field(new))
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(
+            first(" | pattern=^a$", " | pattern=^b$")
+                .starts_with("additive: field A.x: pattern ^a$ -> ^b$ changed ("),
+            "{}",
+            first(" | pattern=^a$", " | pattern=^b$")
+        );
+        assert!(
+            first(" | maxLength=3", " | maxLength=2")
+                .starts_with("additive: field A.x: maxLength 3 -> 2 tightened (")
+        );
+        assert!(
+            first(" | maxLength=2", " | maxLength=3")
+                .starts_with("additive: field A.x: maxLength 2 -> 3 relaxed (")
+        );
+    }
+
     /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
     /// the same spec that has them is no change.
     #[test]
