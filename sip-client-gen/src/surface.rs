@@ -884,6 +884,25 @@ mod tests {
         assert!(report.contains("breaking: "), "{report}");
     }
 
+    /// A path parameter's default is recorded on its line, as a query parameter's is.
+    #[test]
+    fn a_path_parameters_default_is_its_own() {
+        let mut spec = crate::test_spec::base();
+        let get = crate::test_spec::GET;
+        spec.pointer_mut(&format!("{get}/parameters/0/schema"))
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert("default".to_owned(), serde_json::json!("first"));
+        let surface = crate::surface_body(&crate::test_spec::generated_file(
+            &spec,
+            crate::SURFACE_PATH,
+        ))
+        .to_owned();
+        let path = crate::test_spec::line_starting(&surface, "param get_thing.id: path");
+        assert!(path.ends_with(r#" | default="first""#), "{path}");
+    }
+
     /// Each success example is a public function of the `mock` feature,
     /// `mock::examples::<operation>`: an example removed from the spec removes it (E0425).
     #[test]
