@@ -1094,17 +1094,23 @@ mod tests {
         let old = "operation gone: GET /g\n\
                    field A.x: String, required | in=request\n\
                    field B.y: String, required | in=request+response | maxLength=5\n\
-                   field C.z: String, required | in=request+response\n";
+                   field C.z: String, required | in=request+response\n\
+                   field D.w: String, required | in=response\n\
+                   field E.v: String, required | in=request\n";
         let new = "field A.x: i64, required | in=request\n\
                    field B.y: String, required | in=response | maxLength=9\n\
-                   field C.z: String, required | in=response\n";
+                   field C.z: String, required | in=response\n\
+                   field D.w: String, required | in=none\n\
+                   field E.v: String, required | in=none\n";
         let report = report(old, new);
         assert!(
             report.contains("breaking: field A.x: type changed"),
             "{report}"
         );
         assert!(report.contains("field B.y: maxLength 5 -> 9"), "{report}");
-        assert!(!report.contains("C.z"), "{report}");
+        for silent in ["C.z", "D.w", "E.v"] {
+            assert!(!report.contains(silent), "{silent}: {report}");
+        }
         assert!(
             report.contains("breaking: removed operation gone"),
             "{report}"
