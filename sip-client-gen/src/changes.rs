@@ -1148,6 +1148,24 @@ mod tests {
         );
     }
 
+    /// A bound written another way (`5` and `5.0`) is the same bound: no way tighter or
+    /// looser, so it breaks no reader.
+    #[test]
+    fn a_bound_written_another_way_moves_no_way() {
+        let field = |extras: &str| {
+            format!(
+                "type A: struct | in=response\nfield A.x: String, required | in=response{extras}\n"
+            )
+        };
+        for (old, new) in [
+            (" | minLength=5", " | minLength=5.0"),
+            (" | maxLength=5", " | maxLength=5.0"),
+        ] {
+            let report = report(&field(old), &field(new));
+            assert!(report.starts_with("additive: "), "{report}");
+        }
+    }
+
     /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
     /// the same spec that has them is no change.
     #[test]

@@ -866,6 +866,34 @@ fn references_in_examples_are_data() {
     }
 }
 
+/// The walk of the document enters callbacks (an inline object in a callback's request
+/// body is refused there) and never enters a Reference Object: a `$ref`'s siblings, which
+/// OpenAPI 3.0 ignores, are not read as a schema written in place.
+#[test]
+fn callbacks_are_walked_and_references_are_not() {
+    let inline = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+    refused(
+        GET,
+        insert(
+            "callbacks",
+            json!({"onEvent": {"{$request.query.url}": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": inline.clone()}}},
+                "responses": {"200": {"description": "ok"}}}}}}),
+        ),
+        &format!(
+            "{GET}/callbacks/onEvent/{{$request.query.url}}/post/requestBody/content/application~1json/schema"
+        ),
+        "an inline object schema",
+    );
+    let mut with_siblings = inline;
+    with_siblings["$ref"] = json!("#/components/schemas/Thing");
+    generate_with(
+        "/components/schemas/NewThing/properties",
+        insert("thing", with_siblings),
+    )
+    .unwrap();
+}
+
 /// An object schema with properties written in place would be a struct of typify's that the
 /// surface does not list (a change of its fields would go unreported), and one inside a
 /// request body gave a crate that does not compile (it has no checks): refused wherever a
