@@ -1278,9 +1278,33 @@ fn the_culprit_is_the_schema_at_fault() {
         dangling || schemas.get("Broken").is_some()
     };
     assert_eq!(
-        crate::spec::find_culprit(&spec, fails),
+        crate::spec::find_culprit(&spec, &fails),
         Some(crate::Culprit::Schema("Broken".to_owned()))
     );
+    // A reference inside a list (`allOf`) is followed the same way.
+    let mut through_all_of = base();
+    through_all_of["components"]["schemas"]["Attempt"] = json!({"type": "object",
+        "properties": {"thing": {"$ref": "#/components/schemas/Thing"}}});
+    through_all_of["components"]["schemas"]["Thing"]["properties"]["broken"] =
+        json!({"allOf": [{"$ref": "#/components/schemas/Broken"}]});
+    through_all_of["components"]["schemas"]["Broken"] = json!({"type": "string"});
+    let through_all_of = crate::spec::load(&through_all_of.to_string()).unwrap();
+    assert_eq!(
+        crate::spec::find_culprit(&through_all_of, &fails),
+        Some(crate::Culprit::Schema("Broken".to_owned()))
+    );
+    // Two schemas that refer to each other: the search ends, at the first of them that
+    // fails with what it refers to (neither is nearer the fault than the other).
+    let mut mutual = base();
+    mutual["components"]["schemas"]["Thing"]["properties"]["broken"] =
+        json!({"$ref": "#/components/schemas/Broken"});
+    mutual["components"]["schemas"]["Broken"] = json!({"type": "object", "properties": {
+        "back": {"$ref": "#/components/schemas/Thing"}}});
+    let mutual = crate::spec::load(&mutual.to_string()).unwrap();
+    assert!(matches!(
+        crate::spec::find_culprit(&mutual, &fails),
+        Some(crate::Culprit::Schema(_))
+    ));
     // progenitor itself, on a default its type cannot hold: `Thing`, not `NewThing` (tried
     // before it, and failing alone on its reference to `Kind`).
     match generate_with(

@@ -649,6 +649,9 @@ fn pending_snapshots_are_listed_as_not_accepted() {
     repo.commit("ignore pending snapshots, as ours does");
     repo.write("tests/snapshots/a.snap.new", "changed\n");
     repo.write("tests/snapshots/.b.pending-snap", "{}\n");
+    // Not those of build output or installed tools.
+    repo.write("target/c.snap.new", "built\n");
+    repo.write("openapi/node_modules/d.snap.new", "installed\n");
     let page = repo.review("HEAD").page;
     assert!(
         page.contains(
