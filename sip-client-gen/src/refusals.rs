@@ -1278,7 +1278,7 @@ fn the_culprit_is_the_schema_at_fault() {
         dangling || schemas.get("Broken").is_some()
     };
     assert_eq!(
-        crate::spec::find_culprit(&spec, &fails),
+        crate::spec::find_culprit(&spec, fails),
         Some(crate::Culprit::Schema("Broken".to_owned()))
     );
     // A reference inside a list (`allOf`) is followed the same way.
@@ -1290,7 +1290,7 @@ fn the_culprit_is_the_schema_at_fault() {
     through_all_of["components"]["schemas"]["Broken"] = json!({"type": "string"});
     let through_all_of = crate::spec::load(&through_all_of.to_string()).unwrap();
     assert_eq!(
-        crate::spec::find_culprit(&through_all_of, &fails),
+        crate::spec::find_culprit(&through_all_of, fails),
         Some(crate::Culprit::Schema("Broken".to_owned()))
     );
     // Two schemas that refer to each other: the search ends, at the first of them that
@@ -1302,7 +1302,7 @@ fn the_culprit_is_the_schema_at_fault() {
         "back": {"$ref": "#/components/schemas/Thing"}}});
     let mutual = crate::spec::load(&mutual.to_string()).unwrap();
     assert!(matches!(
-        crate::spec::find_culprit(&mutual, &fails),
+        crate::spec::find_culprit(&mutual, fails),
         Some(crate::Culprit::Schema(_))
     ));
     // progenitor itself, on a default its type cannot hold: `Thing`, not `NewThing` (tried
