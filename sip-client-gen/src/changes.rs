@@ -899,6 +899,21 @@ mod tests {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()
     }
 
+    /// The first line of the report: the change an edit of one line makes.
+    fn first_change(old: &str, new: &str) -> String {
+        report(old, new)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// A struct `A` that travels `way`, with one required field `x` of type `ty` and
+    /// `extras` (` | key=value`...).
+    fn one_field(way: &str, ty: &str, extras: &str) -> String {
+        format!("type A: struct | in={way}\nfield A.x: {ty}, required | in={way}{extras}\n")
+    }
+
     #[test]
     fn response_fields_may_grow_request_fields_may_shrink() {
         // Optional -> required: breaks senders, not readers; required -> optional the reverse.
@@ -971,15 +986,11 @@ mod tests {
     /// newtype's own line are judged the same way as a field's.
     #[test]
     fn response_constraints_relaxed_break_old_readers() {
-        let field = |way: &str, extras: &str| {
-            format!("type A: struct | in={way}\nfield A.x: String, required | in={way}{extras}\n")
-        };
         let first = |way: &str, old: &str, new: &str| {
-            report(&field(way, old), &field(way, new))
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned()
+            first_change(
+                &one_field(way, "String", old),
+                &one_field(way, "String", new),
+            )
         };
         for (old, new, what) in [
             (" | maxLength=10", " | maxLength=30", "maxLength 10 -> 30"),
@@ -1122,15 +1133,11 @@ mod tests {
     /// "relaxed".
     #[test]
     fn a_constraint_of_a_type_that_travels_nowhere_is_named_and_additive() {
-        let field = |extras: &str| {
-            format!("type A: struct | in=none\nfield A.x: String, required | in=none{extras}\n")
-        };
         let first = |old: &str, new: &str| {
-            report(&field(old), &field(new))
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned()
+            first_change(
+                &one_field("none", "String", old),
+                &one_field("none", "String", new),
+            )
         };
         assert!(
             first(" | pattern=^a$", " | pattern=^b$")
@@ -1152,16 +1159,14 @@ mod tests {
     /// looser, so it breaks no reader.
     #[test]
     fn a_bound_written_another_way_moves_no_way() {
-        let field = |extras: &str| {
-            format!(
-                "type A: struct | in=response\nfield A.x: String, required | in=response{extras}\n"
-            )
-        };
         for (old, new) in [
             (" | minLength=5", " | minLength=5.0"),
             (" | maxLength=5", " | maxLength=5.0"),
         ] {
-            let report = report(&field(old), &field(new));
+            let report = report(
+                &one_field("response", "String", old),
+                &one_field("response", "String", new),
+            );
             assert!(report.starts_with("additive: "), "{report}");
         }
     }
@@ -1196,15 +1201,8 @@ mod tests {
     /// and relaxes unless the old divides the new. Judged by the way the value travels.
     #[test]
     fn flags_and_multiples_are_judged_by_direction() {
-        let field = |way: &str, extras: &str| {
-            format!("type A: struct | in={way}\nfield A.x: i64, required | in={way}{extras}\n")
-        };
         let first = |way: &str, old: &str, new: &str| {
-            report(&field(way, old), &field(way, new))
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_owned()
+            first_change(&one_field(way, "i64", old), &one_field(way, "i64", new))
         };
         for flag in ["uniqueItems", "exclusiveMinimum", "exclusiveMaximum"] {
             let on = format!(" | {flag}=true");
@@ -1239,10 +1237,7 @@ mod tests {
     #[test]
     fn each_constraint_tightens_one_way() {
         let body = |extras: &str| format!("body op.file: Upload, required{extras}\n");
-        let verdict = |old: &str, new: &str| {
-            let text = report(&body(old), &body(new));
-            text.lines().next().unwrap_or_default().to_owned()
-        };
+        let verdict = |old: &str, new: &str| first_change(&body(old), &body(new));
         let r =
             |what: &str, impact: &str, why: &str| format!("{impact}: body op.file: {what} {why}");
         // Upload types: one no longer accepted tightens; only new ones relax.

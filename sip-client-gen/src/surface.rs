@@ -573,6 +573,11 @@ fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
 mod tests {
     use super::*;
 
+    /// The surface of `spec`, without its header.
+    fn surface(spec: &serde_json::Value) -> String {
+        crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH)).to_owned()
+    }
+
     /// The surface says which types are `#[non_exhaustive]` (the change report's rules for
     /// literals rest on it): what it says is what the generated code has.
     #[test]
@@ -628,10 +633,6 @@ mod tests {
     /// the wire, so renaming one still breaks callers.
     #[test]
     fn a_path_parameter_is_named_by_its_rust_name() {
-        let surface = |spec: &serde_json::Value| {
-            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
-                .to_owned()
-        };
         let spec = crate::test_spec::base();
         let before = surface(&spec);
         assert!(
@@ -667,10 +668,6 @@ mod tests {
     /// compiles when their types are the same: the report calls it breaking.
     #[test]
     fn the_order_of_a_methods_arguments_is_recorded() {
-        let surface = |spec: &serde_json::Value| {
-            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
-                .to_owned()
-        };
         let string = serde_json::json!({"type": "string"});
         let mut spec = crate::test_spec::with_query_parameters([
             ("from", string.clone()),
@@ -713,10 +710,6 @@ mod tests {
     /// breaking.
     #[test]
     fn defaults_are_recorded_and_a_changed_one_breaks() {
-        let surface = |spec: &serde_json::Value| {
-            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
-                .to_owned()
-        };
         let with = |port: u16, limit: u16| {
             let mut spec = crate::test_spec::with_query_parameters([(
                 "limit",
@@ -756,10 +749,6 @@ mod tests {
     /// breaks senders; a bound relaxed on an answer breaks old readers.
     #[test]
     fn every_constraint_keyword_is_recorded_and_judged() {
-        let surface = |spec: &serde_json::Value| {
-            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
-                .to_owned()
-        };
         let mut base = crate::test_spec::base();
         schemas(&mut base)["NewThing"]["properties"]["port"] =
             serde_json::json!({"type": "integer"});
@@ -819,24 +808,23 @@ mod tests {
     /// extra: a default `"x | in=response"` stays the default of a request field.
     #[test]
     fn a_bar_in_a_value_does_not_split_the_extras() {
-        let surface = |default: &str| {
+        let surface_with_default = |default: &str| {
             let mut spec = crate::test_spec::base();
             spec["components"]["schemas"]["NewThing"]["properties"]["alias"]["default"] =
                 serde_json::json!(default);
-            crate::surface_body(&crate::test_spec::generated_file(
-                &spec,
-                crate::SURFACE_PATH,
-            ))
-            .to_owned()
+            surface(&spec)
         };
-        let before = surface("x | in=response | maxLength=10");
+        let before = surface_with_default("x | in=response | maxLength=10");
         let line = crate::test_spec::line_starting(&before, "field NewThing.alias: ");
         assert!(
             line.ends_with(r#" | in=request | default="x \| in=response \| maxLength=10""#),
             "{line}"
         );
-        let report =
-            crate::compare_surfaces(&before, &surface("x | in=response | maxLength=5")).to_string();
+        let report = crate::compare_surfaces(
+            &before,
+            &surface_with_default("x | in=response | maxLength=5"),
+        )
+        .to_string();
         assert!(
             report.starts_with("breaking: field NewThing.alias: default "),
             "{report}"
@@ -852,7 +840,7 @@ mod tests {
     /// enum, said as such.
     #[test]
     fn composed_schemas_are_recorded_by_their_rust_shape() {
-        let surface = |extra_type: &str| {
+        let with_note = |extra_type: &str| {
             let mut spec = crate::test_spec::base();
             let schemas = &mut spec["components"]["schemas"];
             schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
@@ -863,13 +851,9 @@ mod tests {
             schemas["Either"] = serde_json::json!({"oneOf": [
                 {"$ref": "#/components/schemas/Thing"},
                 {"type": "integer"}]});
-            crate::surface_body(&crate::test_spec::generated_file(
-                &spec,
-                crate::SURFACE_PATH,
-            ))
-            .to_owned()
+            surface(&spec)
         };
-        let before = surface("string");
+        let before = with_note("string");
         assert!(
             before.contains("\ntype Both: struct, composed, non_exhaustive"),
             "{before}"
@@ -879,7 +863,7 @@ mod tests {
             before.contains("\ntype Either: enum of alternatives"),
             "{before}"
         );
-        let report = crate::compare_surfaces(&before, &surface("integer")).to_string();
+        let report = crate::compare_surfaces(&before, &with_note("integer")).to_string();
         assert!(report.contains("field Both."), "{report}");
         assert!(report.contains("breaking: "), "{report}");
     }
@@ -894,11 +878,7 @@ mod tests {
             .as_object_mut()
             .unwrap()
             .insert("default".to_owned(), serde_json::json!("first"));
-        let surface = crate::surface_body(&crate::test_spec::generated_file(
-            &spec,
-            crate::SURFACE_PATH,
-        ))
-        .to_owned();
+        let surface = surface(&spec);
         let path = crate::test_spec::line_starting(&surface, "param get_thing.id: path");
         assert!(path.ends_with(r#" | default="first""#), "{path}");
     }
@@ -907,10 +887,6 @@ mod tests {
     /// `mock::examples::<operation>`: an example removed from the spec removes it (E0425).
     #[test]
     fn the_mocks_examples_are_recorded() {
-        let surface = |spec: &serde_json::Value| {
-            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
-                .to_owned()
-        };
         let without = crate::test_spec::base();
         let mut with = without.clone();
         with.pointer_mut(&format!(
@@ -943,10 +919,6 @@ mod tests {
     /// way, which the report does not list beside it.
     #[test]
     fn an_operation_removed_is_one_line() {
-        let surface = |spec: &serde_json::Value| {
-            crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH))
-                .to_owned()
-        };
         let mut spec = crate::test_spec::base();
         spec["security"] = serde_json::json!([{"apiKey": []}]);
         spec["components"]["securitySchemes"] = serde_json::json!({"apiKey": {"type": "apiKey", "in": "header", "name": "authorization"}});
