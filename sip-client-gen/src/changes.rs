@@ -175,9 +175,17 @@ impl<'a> Line<'a> {
             .collect()
     }
 
-    /// The line's meaning, in a form where two lines that say the same compare equal.
-    fn meaning(&self) -> (Vec<&'a str>, &BTreeMap<&'a str, &'a str>) {
-        (self.core.clone(), &self.extras)
+    /// Whether two lines say the same: the same core, and the same extras, a value that is
+    /// JSON (a default, a bound) compared as the value it holds (`5` and `5.0` are one
+    /// number). Text that is not JSON, or a pattern, is compared as written.
+    fn says_the_same(&self, other: &Line) -> bool {
+        self.core == other.core
+            && self.extras.len() == other.extras.len()
+            && self.extras.iter().all(|(key, value)| {
+                other.extras.get(key).is_some_and(|other| {
+                    value == other || (*key != "pattern" && same_json(value, other))
+                })
+            })
     }
 }
 
@@ -326,7 +334,7 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
             None => changes.push(removed(key, before)),
             Some(after)
                 if !removed_operations.is_empty() && only_travels_fewer_ways(before, after) => {}
-            Some(after) if after.meaning() != before.meaning() => {
+            Some(after) if !before.says_the_same(after) => {
                 changes.extend(changed(key, before, after))
             }
             Some(_) => {}
@@ -741,7 +749,7 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
 fn default_changed(key: &str, before: &Line, after: &Line) -> Option<ApiChange> {
     let (old, new) = (before.extras.get("default"), after.extras.get("default"));
     let why = match (old, new) {
-        (Some(old), Some(new)) if old != new => {
+        (Some(old), Some(new)) if !same_json(old, new) => {
             let who = if before.kind == "param" {
                 "calls that leave it out get another value (the server applies it)"
             } else {
@@ -760,6 +768,32 @@ fn default_changed(key: &str, before: &Line, after: &Line) -> Option<ApiChange> 
         why.0,
         format!("{key}: {} ({} -> {})", why.1, before.details, after.details),
     ))
+}
+
+/// Two recorded JSON texts that hold the same value: `5` and `5.0` are one number (the
+/// client sends and reads the same Rust value for either), keys in any order are one object.
+/// Texts that do not parse are compared as written.
+fn same_json(old: &str, new: &str) -> bool {
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(a), Value::Number(b)) => a == b || a.as_f64() == b.as_f64(),
+            (Value::Array(a), Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
+            }
+            (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+    match (
+        serde_json::from_str::<serde_json::Value>(old),
+        serde_json::from_str::<serde_json::Value>(new),
+    ) {
+        (Ok(a), Ok(b)) => same(&a, &b),
+        _ => old == new,
+    }
 }
 
 /// Each constraint that changed, judged by which way the value travels. A tighter one
@@ -1155,10 +1189,10 @@ mod tests {
         );
     }
 
-    /// A bound written another way (`5` and `5.0`) is the same bound: no way tighter or
-    /// looser, so it breaks no reader.
+    /// A bound written another way (`5` and `5.0`) is the same bound: no change at all. A
+    /// pattern is text, not a number: `5` and `5.0` are two patterns.
     #[test]
-    fn a_bound_written_another_way_moves_no_way() {
+    fn a_bound_written_another_way_is_no_change() {
         for (old, new) in [
             (" | minLength=5", " | minLength=5.0"),
             (" | maxLength=5", " | maxLength=5.0"),
@@ -1167,8 +1201,13 @@ mod tests {
                 &one_field("response", "String", old),
                 &one_field("response", "String", new),
             );
-            assert!(report.starts_with("additive: "), "{report}");
+            assert_eq!(report, "api changes: none\n");
         }
+        let report = report(
+            &one_field("request", "String", " | pattern=5"),
+            &one_field("request", "String", " | pattern=5.0"),
+        );
+        assert!(report.contains("pattern 5 -> 5.0 changed"), "{report}");
     }
 
     /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
@@ -1294,9 +1333,9 @@ mod tests {
             );
             assert!(verdict("", &tighter).starts_with("breaking: "), "{key}");
             assert!(verdict(&tighter, "").starts_with("additive: "), "{key}");
-            // The same bound written another way is not tighter.
+            // The same bound written another way is no change.
             let same = format!("{tighter}.0");
-            assert!(verdict(&tighter, &same).starts_with("additive: "), "{key}");
+            assert_eq!(verdict(&tighter, &same), "api changes: none", "{key}");
         }
     }
 
@@ -1502,6 +1541,32 @@ mod tests {
             report(&field(""), &field(" | default=5060"))
                 .starts_with("additive: field A.x: default added (5060)")
         );
+        // The same value written another way is no change.
+        for (old, new) in [
+            ("5", "5.0"),
+            ("[1,2]", "[1.0,2]"),
+            ("{\"a\":1,\"b\":2}", "{\"b\":2.0,\"a\":1}"),
+        ] {
+            let text = report(
+                &field(&format!(" | default={old}")),
+                &field(&format!(" | default={new}")),
+            );
+            assert!(
+                text.ends_with("api changes: none\n"),
+                "{old} -> {new}: {text}"
+            );
+        }
+        for (old, new) in [
+            ("5", "6"),
+            ("[1,2]", "[2,1]"),
+            ("{\"a\":1}", "{\"a\":1,\"b\":1}"),
+        ] {
+            let text = report(
+                &field(&format!(" | default={old}")),
+                &field(&format!(" | default={new}")),
+            );
+            assert!(text.starts_with("breaking: "), "{old} -> {new}: {text}");
+        }
         // With a constraint changed beside it, both are said.
         let text = report(
             &field(" | default=1 | maximum=10"),
