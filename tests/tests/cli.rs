@@ -1453,3 +1453,92 @@ async fn a_base_url_variable_that_is_not_unicode_is_a_usage_error() {
     );
     assert_eq!(server.request_count(), 0);
 }
+
+/// A server may echo the key in any field of a success, and an audit line repeats its input
+/// line, which may hold the key (a `.env` given as the list): the key is masked in every
+/// JSON output as in the `error:` line.
+#[tokio::test]
+async fn the_key_is_masked_in_answers_and_in_the_lines_audit_repeats() {
+    let body = String::from_utf8(fixture("seed_example.json"))
+        .unwrap()
+        .replace(
+            "\"sip:trunk.provider.com\"",
+            &format!("\"sip:{KEY}@trunk.provider.com\""),
+        );
+    assert!(body.contains(KEY));
+    let server = TestServer::always(Reply::json(200, body)).await;
+    let url = server.url();
+    let output = bland_sip(&["get", "+14150000000", "--base-url", &url], None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_no_key(&output);
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        answer["outbound"]["sip_endpoint"],
+        "sip:<api key>@trunk.provider.com"
+    );
+
+    let list = temp_file(
+        "numbers-with-a-key.env",
+        format!("+14150000001\nBLAND_API_KEY={KEY}\n").as_bytes(),
+    );
+    let output = bland_sip(
+        &[
+            "audit",
+            "--numbers",
+            list.to_str().unwrap(),
+            "--base-url",
+            &url,
+        ],
+        None,
+    )
+    .await;
+    std::fs::remove_file(&list).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_no_key(&output);
+    let lines: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines[0]["outbound"]["sip_endpoint"],
+        "sip:<api key>@trunk.provider.com"
+    );
+    assert_eq!(lines[1]["phone_number"], "BLAND_API_KEY=<api key>");
+}
+
+/// `audit --numbers -` whose stdout is closed stops with its `error:` line while its stdin
+/// stays open: it waited, after the error, for the read of stdin it had started.
+#[tokio::test]
+async fn audit_exits_when_stdout_closes_while_stdin_stays_open() {
+    let server = TestServer::always(Reply::json(200, fixture("seed_example.json"))).await;
+    let mut child = start_audit(&server.url(), Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"+14150000001\n").unwrap();
+    let (line, reader) = first_line(&mut child, "the first number is looked up").await;
+    assert_eq!(line["phone_number"], "+14150000001");
+    drop(reader);
+    // One more number, whose result cannot be written; then nothing, stdin left open, so
+    // that the read audit starts after it never ends.
+    stdin.write_all(b"+14150000002\n").unwrap();
+    let exited = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                drop(stdin);
+                let mut stderr = String::new();
+                std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+                return Some((status, stderr));
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    })
+    .await
+    .unwrap();
+    let (status, stderr) = exited.expect("audit still ran a minute after its stdout closed");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: cannot write to stdout"), "{stderr}");
+}

@@ -727,7 +727,7 @@ fn xtask_says_how_it_is_used() {
     }
     // Each command parses its own arguments.
     for (command, usage) in [
-        ("ci", "usage: cargo xtask ci [--fast]\n"),
+        ("ci", "usage: cargo xtask ci [--fast] [--base REV]\n"),
         ("bench", "usage: cargo xtask bench "),
         (
             "semver",
@@ -1043,4 +1043,24 @@ fn the_probe_sets_optional_bodies_parts_and_parameters() {
         assert!(probe.contains(setter), "{setter}");
     }
     assert!(!probe.contains("letbody:sip_client::SipAttachRequest"));
+}
+
+/// An argument that is not Unicode (a path) is a usage error naming the problem, not a
+/// panic (`std::env::args` panics on it).
+#[cfg(unix)]
+#[test]
+fn xtask_refuses_an_argument_that_is_not_unicode() {
+    use std::os::unix::ffi::OsStrExt;
+    let output = std::process::Command::new(sip_client_tests::cargo_binary("xtask", false))
+        .args(["review", "--out"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff.md"))
+        .env("CARGO_MANIFEST_DIR", workspace_root().join("xtask"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: an argument is not valid UTF-8\n"),
+        "{stderr}"
+    );
 }

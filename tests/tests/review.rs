@@ -453,7 +453,7 @@ fn the_baseline_is_where_the_branch_left_main() {
     repo.git(&["branch", "-q", "-m", "main", "trunk"]);
     assert_eq!(
         xtask::semver::merge_base(&repo.root).unwrap_err(),
-        "no merge base with main: pass --baseline-rev"
+        "no merge base with main (neither origin/main nor main is a branch of this clone)"
     );
 }
 
@@ -462,18 +462,29 @@ fn the_baseline_is_where_the_branch_left_main() {
 fn ci_wants_the_bump_of_a_breaking_branch() {
     let repo = Repo::with_sources("ci-bump");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    assert!(xtask::ci::check_version_bump(&repo.root), "nothing changed");
+    assert!(
+        xtask::ci::check_version_bump(&repo.root, None),
+        "nothing changed"
+    );
     repo.remove_operation("cancel_port_request");
     repo.commit("remove an operation");
-    assert!(!xtask::ci::check_version_bump(&repo.root));
+    assert!(!xtask::ci::check_version_bump(&repo.root, None));
     repo.bump_minor();
-    assert!(xtask::ci::check_version_bump(&repo.root));
+    assert!(xtask::ci::check_version_bump(&repo.root, None));
+    repo.commit("bump the version");
 
     repo.git(&["branch", "-q", "-m", "main", "trunk"]);
     assert!(
-        !xtask::ci::check_version_bump(&repo.root),
+        !xtask::ci::check_version_bump(&repo.root, None),
         "no baseline is a failure"
     );
+    // A clone without `main` names its base: the change since `trunk` is judged.
+    assert!(xtask::ci::check_version_bump(&repo.root, Some("trunk")));
+    repo.git(&["checkout", "-q", "trunk"]);
+    repo.git(&["checkout", "-q", "-b", "second"]);
+    repo.remove_operation("list_sip_numbers");
+    repo.commit("remove another operation");
+    assert!(!xtask::ci::check_version_bump(&repo.root, Some("trunk")));
 }
 
 /// Additions alone do not fail `cargo xtask ci`: the review page asks for their minor
@@ -486,7 +497,7 @@ fn ci_lets_additions_through_without_their_bump() {
     repo.commit("add an operation");
     let review = repo.review(&xtask::semver::merge_base(&repo.root).unwrap());
     assert_eq!((review.breaking, review.satisfied), (0, false));
-    assert!(xtask::ci::check_version_bump(&repo.root));
+    assert!(xtask::ci::check_version_bump(&repo.root, None));
 }
 
 #[test]

@@ -213,13 +213,9 @@ fn check_xtask_shares_the_build(root: &Path, cargo: &str, build: &Build) -> bool
 type Step<'a> = Box<dyn Fn() -> bool + 'a>;
 
 pub fn run(args: &[&str]) -> ExitCode {
-    let fast = match args {
-        [] => false,
-        ["--fast"] => true,
-        _ => {
-            eprintln!("usage: cargo xtask ci [--fast]");
-            return ExitCode::from(2);
-        }
+    let Some((fast, base)) = parse_args(args) else {
+        eprintln!("usage: cargo xtask ci [--fast] [--base REV]");
+        return ExitCode::from(2);
     };
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -252,7 +248,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         steps.extend::<Vec<(&str, Step)>>(vec![
             (
                 "the version bump the API changes need (cargo xtask review)",
-                Box::new(|| check_version_bump(&root)),
+                Box::new(|| check_version_bump(&root, base)),
             ),
             (
                 "sip-client's dependency tree holds no code generator",
@@ -629,13 +625,31 @@ fn check_generated(root: &Path) -> bool {
     }
 }
 
-/// A breaking change of the API needs its version bump: compared with the merge base with
-/// `main` (on `main` itself, the working tree against `HEAD`).
-pub fn check_version_bump(root: &Path) -> bool {
-    let base = match crate::semver::merge_base(root) {
+/// `[--fast] [--base REV]`, each at most once, in any order: whether to run the fast steps
+/// only, and the base the version bump is judged against (by default the merge base with
+/// `main`).
+fn parse_args<'a>(args: &[&'a str]) -> Option<(bool, Option<&'a str>)> {
+    let (mut fast, mut base) = (false, None);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--fast" if !fast => fast = true,
+            "--base" if base.is_none() => {
+                base = Some(*rest.next().filter(|rev| !rev.trim().is_empty())?);
+            }
+            _ => return None,
+        }
+    }
+    Some((fast, base))
+}
+
+/// A breaking change of the API needs its version bump: compared with `base`, by default the
+/// merge base with `main` (see [`crate::semver::merge_base`]).
+pub fn check_version_bump(root: &Path, base: Option<&str>) -> bool {
+    let base = match base.map_or_else(|| crate::semver::merge_base(root), |b| Ok(b.to_owned())) {
         Ok(base) => base,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {err}: pass --base REV");
             return false;
         }
     };
@@ -656,7 +670,7 @@ pub fn check_version_bump(root: &Path) -> bool {
 /// bump. Additions without theirs pass (the release makes it), with a note that says so.
 pub fn version_bump_verdict(review: &crate::review::Review) -> Result<String, String> {
     use crate::review::{Bump, bump_name};
-    let base = &review.base[..review.base.len().min(12)];
+    let base = crate::review::short(&review.base);
     let (old, new) = &review.versions;
     let needed = bump_name(review.needed);
     if review.breaking > 0 && !review.satisfied {
@@ -938,6 +952,35 @@ pub fn generator_crates_in(tree: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--fast` and `--base REV` in any order, each once; anything else is a usage error.
+    #[test]
+    fn ci_takes_fast_and_a_base() {
+        assert_eq!(parse_args(&[]), Some((false, None)));
+        assert_eq!(parse_args(&["--fast"]), Some((true, None)));
+        assert_eq!(
+            parse_args(&["--base", "trunk"]),
+            Some((false, Some("trunk")))
+        );
+        assert_eq!(
+            parse_args(&["--base", "v1", "--fast"]),
+            Some((true, Some("v1")))
+        );
+        assert_eq!(
+            parse_args(&["--fast", "--base", "v1"]),
+            Some((true, Some("v1")))
+        );
+        for wrong in [
+            &["--base"][..],
+            &["--base", " "],
+            &["--fast", "--fast"],
+            &["--base", "a", "--base", "b"],
+            &["--slow"],
+            &["fast"],
+        ] {
+            assert_eq!(parse_args(wrong), None, "{wrong:?}");
+        }
+    }
 
     /// The line of the version-bump step is true of the version: additions without their
     /// minor bump pass with a note that the version does not have it yet (it said "the

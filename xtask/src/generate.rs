@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sip_client_gen::{
     GeneratedFile, OPERATIONS_END, OPERATIONS_START, README_PATH, SPEC_PATH, SURFACE_PATH,
@@ -33,16 +33,23 @@ pub enum Report {
     Stale(Vec<&'static str>),
 }
 
-/// Why a run failed. Whatever the reason, no file was changed.
+/// Why a run failed. Whatever the reason, no file was changed, but for a file system that
+/// refused a rename after others succeeded ([`Failure::Write`] lists those).
 #[derive(Debug)]
 pub enum Failure {
     /// The spec could not be read.
     ReadSpec(std::io::Error),
     /// The spec did not generate.
     Generate(sip_client_gen::Error),
-    /// A file could not be written (files before it in the list may have been replaced,
-    /// each whole).
-    Write(&'static str, std::io::Error),
+    /// A file could not be written. Every file is written beside its place first, and
+    /// only when all are does each replace the old one: this lists those replaced before a
+    /// rename failed (empty when none was: the usual case, a full disk or a read-only
+    /// directory, fails before).
+    Write {
+        path: &'static str,
+        error: std::io::Error,
+        replaced: Vec<&'static str>,
+    },
     /// The crate's README has no place for the generated operations table.
     NoOperationsTable,
     /// The crate's version does not carry the spec's version as build metadata.
@@ -62,7 +69,25 @@ impl std::fmt::Display for Failure {
                 f,
                 "{SPEC_PATH}: {err}\nnothing was written: the generated files are unchanged"
             ),
-            Failure::Write(path, err) => write!(f, "cannot write {path}: {err}"),
+            Failure::Write {
+                path,
+                error,
+                replaced,
+            } if replaced.is_empty() => write!(
+                f,
+                "cannot write {path}: {error}\nnothing was written: the generated files are \
+                 unchanged"
+            ),
+            Failure::Write {
+                path,
+                error,
+                replaced,
+            } => write!(
+                f,
+                "cannot write {path}: {error}\nalready replaced: {}; run `cargo xtask \
+                 generate` again once the cause is fixed",
+                replaced.join(", ")
+            ),
             Failure::NoOperationsTable => write!(
                 f,
                 "{README_PATH} has no operations table: put the lines {OPERATIONS_START:?} and \
@@ -121,10 +146,11 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
             Ok(Report::Stale(paths))
         }
         Mode::Write => {
-            for (file, _) in &stale {
-                write_atomically(&root.join(file.path), &file.contents)
-                    .map_err(|err| Failure::Write(file.path, err))?;
-            }
+            let files: Vec<(&'static str, &str)> = stale
+                .iter()
+                .map(|(file, _)| (file.path, file.contents.as_str()))
+                .collect();
+            write_all_or_nothing(root, &files)?;
             for path in &paths {
                 let _ = writeln!(out, "wrote {path}");
             }
@@ -239,25 +265,55 @@ fn print_diff(out: &mut dyn Write, file: &GeneratedFile, on_disk: &str) {
     );
 }
 
-/// Writes `contents` to `path` through a temp file in the same directory and a rename, so
-/// that readers (and a crash) see either the old file or the new one, never half of one.
-fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+/// Writes every file below `root`, all or nothing as far as the file system allows: each is
+/// first written whole beside its place (a temporary file in the same directory), and only
+/// when all of them are does each replace its old version by a rename, which replaces a
+/// file whole. A failure while writing removes the temporary files and changes nothing; a
+/// rename that fails after others succeeded (rare: a file turned into a directory meanwhile)
+/// says which files were already replaced.
+fn write_all_or_nothing(root: &Path, files: &[(&'static str, &str)]) -> Result<(), Failure> {
+    let mut staged: Vec<(PathBuf, PathBuf, &'static str)> = Vec::new();
+    let remove = |staged: &[(PathBuf, PathBuf, &'static str)]| {
+        for (tmp, _, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for (path, contents) in files {
+        let target = root.join(path);
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let written = fs::File::create(&tmp).and_then(|mut file| {
+            file.write_all(contents.as_bytes())?;
+            file.sync_all()
+        });
+        if let Err(error) = written {
+            let _ = fs::remove_file(&tmp);
+            remove(&staged);
+            return Err(Failure::Write {
+                path,
+                error,
+                replaced: Vec::new(),
+            });
+        }
+        staged.push((tmp, target, path));
     }
-    result
+    let mut replaced = Vec::new();
+    for (index, (tmp, target, path)) in staged.iter().enumerate() {
+        if let Err(error) = fs::rename(tmp, target) {
+            remove(&staged[index..]);
+            return Err(Failure::Write {
+                path,
+                error,
+                replaced,
+            });
+        }
+        replaced.push(*path);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -273,22 +329,61 @@ mod tests {
         names
     }
 
+    /// Every file is written before any is replaced: a file that cannot be written (its
+    /// directory is missing) leaves all of them as they were, with no temporary file left; a
+    /// rename that fails after others says which were replaced.
     #[test]
-    fn a_file_is_replaced_whole_or_not_at_all() {
+    fn files_are_replaced_all_or_not_at_all() {
         let dir = std::env::temp_dir().join(format!("xtask-atomic-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("a-directory")).unwrap();
-        let file = dir.join("generated.rs");
-        fs::write(&file, "old").unwrap();
+        for name in ["one.rs", "two.rs"] {
+            fs::write(dir.join(name), "old").unwrap();
+        }
 
-        write_atomically(&file, "new contents").unwrap();
-        assert_eq!(fs::read_to_string(&file).unwrap(), "new contents");
-        assert_eq!(entries(&dir), ["a-directory", "generated.rs"]);
+        write_all_or_nothing(&dir, &[("one.rs", "new one"), ("two.rs", "new two")]).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("one.rs")).unwrap(), "new one");
+        assert_eq!(fs::read_to_string(dir.join("two.rs")).unwrap(), "new two");
+        assert_eq!(entries(&dir), ["a-directory", "one.rs", "two.rs"]);
 
-        // A rename onto a directory fails: the error is returned and no temp file is left.
-        assert!(write_atomically(&dir.join("a-directory"), "x").is_err());
-        assert_eq!(entries(&dir), ["a-directory", "generated.rs"]);
-        assert!(write_atomically(&dir.join("missing/generated.rs"), "x").is_err());
+        // The last file cannot be written: the first two are left as they were.
+        let failure = write_all_or_nothing(
+            &dir,
+            &[("one.rs", "x"), ("two.rs", "x"), ("missing/three.rs", "x")],
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&failure, Failure::Write { path: "missing/three.rs", replaced, .. } if replaced.is_empty()),
+            "{failure:?}"
+        );
+        assert!(
+            failure
+                .to_string()
+                .ends_with("nothing was written: the generated files are unchanged"),
+            "{failure}"
+        );
+        assert_eq!(fs::read_to_string(dir.join("one.rs")).unwrap(), "new one");
+        assert_eq!(fs::read_to_string(dir.join("two.rs")).unwrap(), "new two");
+        assert_eq!(entries(&dir), ["a-directory", "one.rs", "two.rs"]);
+
+        // A rename onto a directory fails after the first file was replaced: said, and no
+        // temporary file is left.
+        let failure = write_all_or_nothing(
+            &dir,
+            &[
+                ("one.rs", "newer"),
+                ("a-directory", "x"),
+                ("two.rs", "newer"),
+            ],
+        )
+        .unwrap_err();
+        assert!(
+            failure.to_string().contains("already replaced: one.rs;"),
+            "{failure}"
+        );
+        assert_eq!(fs::read_to_string(dir.join("one.rs")).unwrap(), "newer");
+        assert_eq!(fs::read_to_string(dir.join("two.rs")).unwrap(), "new two");
+        assert_eq!(entries(&dir), ["a-directory", "one.rs", "two.rs"]);
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -27,8 +27,10 @@ commands:
                        mutation testing (cargo-mutants, pinned, installed on first use) of the
                        hand-written code, or of the lines changed since BASE; fails on a missed
                        mutant .cargo/mutants-survivors.txt does not explain
-  ci [--fast]          run what CI runs: fmt, generate --check, spec validators, clippy, tests,
-                       bench smoke test, demo (--fast: what a one-line change needs, warm < 1 min)
+  ci [--fast] [--base REV]
+                       run what CI runs: fmt, generate --check, spec validators, clippy, tests,
+                       bench smoke test, demo (--fast: what a one-line change needs, warm < 1 min;
+                       --base: judge the version bump against REV, not the merge base with main)
 ";
 
 fn main() -> ExitCode {
@@ -37,7 +39,16 @@ fn main() -> ExitCode {
         eprintln!("error: {err}");
         return ExitCode::from(2);
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Every argument is a name, a path or a revision: one that is not Unicode is a usage
+    // error (`std::env::args` would panic on it).
+    let Ok(args) = std::env::args_os()
+        .skip(1)
+        .map(std::ffi::OsString::into_string)
+        .collect::<Result<Vec<String>, _>>()
+    else {
+        eprintln!("error: an argument is not valid UTF-8\n{USAGE}");
+        return ExitCode::from(2);
+    };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["generate"] => run_generate(Mode::Write),

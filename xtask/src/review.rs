@@ -77,7 +77,7 @@ pub fn run_in(root: &Path, args: &[&str]) -> ExitCode {
     let base = match base.map_or_else(|| crate::semver::merge_base(root), Ok) {
         Ok(base) => base,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {err}: pass --base REV");
             return ExitCode::FAILURE;
         }
     };
@@ -256,8 +256,14 @@ fn parse_spec(text: &str) -> Result<Value, String> {
     }
 }
 
-fn short(rev: &str) -> &str {
-    &rev[..rev.len().min(12)]
+/// A revision as the page names it: a commit id shortened to 12 digits, any other name
+/// (`origin/release-2025`, a branch with non-ASCII letters) whole.
+pub(crate) fn short(rev: &str) -> &str {
+    if rev.len() > 12 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &rev[..12]
+    } else {
+        rev
+    }
 }
 
 pub(crate) fn bump_name(bump: Bump) -> &'static str {
@@ -619,6 +625,25 @@ fn snapshots_changed(root: &Path, base: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A commit id is shortened; a name is shown whole, wherever its letters fall (cutting
+    /// `origin/dev-é` at byte 12 would split the `é`: it panicked).
+    #[test]
+    fn a_base_is_shortened_only_when_it_is_a_commit_id() {
+        assert_eq!(
+            short("0123456789abcdef0123456789abcdef01234567"),
+            "0123456789ab"
+        );
+        assert_eq!(short("abc123"), "abc123");
+        for name in [
+            "origin/dev-é",
+            "origin/release-2025",
+            "HEAD~12",
+            "feature/ünïcode-branch",
+        ] {
+            assert_eq!(short(name), name);
+        }
+    }
 
     #[test]
     fn bumps_follow_semver_and_cargo_for_0x() {

@@ -72,7 +72,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         let baseline = match baseline.map_or_else(|| merge_base(&root), Ok) {
             Ok(baseline) => baseline,
             Err(err) => {
-                eprintln!("error: {err}");
+                eprintln!("error: {err}: pass --baseline-rev REV");
                 return ExitCode::FAILURE;
             }
         };
@@ -108,7 +108,10 @@ fn usage(problem: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The merge base of `HEAD` and `main` (or `origin/main`), the default baseline.
+/// The merge base of `HEAD` and `main`, the default baseline: `origin/main` when the clone
+/// has one (a pull request's checkout has no local `main`; on `main` with commits not
+/// pushed yet, those commits are the change), else the local `main`. The error says what
+/// is missing; each command adds the option that names a base instead.
 pub fn merge_base(root: &Path) -> Result<String, String> {
     for main in ["origin/main", "main"] {
         let output = Command::new("git")
@@ -120,5 +123,8 @@ pub fn merge_base(root: &Path) -> Result<String, String> {
             return Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned());
         }
     }
-    Err("no merge base with main: pass --baseline-rev".to_owned())
+    Err(
+        "no merge base with main (neither origin/main nor main is a branch of this clone)"
+            .to_owned(),
+    )
 }

@@ -70,18 +70,42 @@ impl Tool {
 }
 
 /// `PATH` with `dirs` first, in order and each once, so that `cargo <subcommand>` finds
-/// the pinned tools (each may have been found in a different directory).
+/// the pinned tools (each may have been found in a different directory). Cargo looks for
+/// subcommands in `$CARGO_HOME/bin` before all of `PATH` unless `PATH` holds it: it is
+/// added last when missing, so that another version installed there cannot shadow ours.
 pub fn path_with(dirs: &[&Path]) -> OsString {
+    path_from(
+        dirs,
+        std::env::var_os("PATH"),
+        cargo_home().map(|home| home.join("bin")),
+    )
+}
+
+fn path_from(dirs: &[&Path], inherited: Option<OsString>, cargo_bin: Option<PathBuf>) -> OsString {
     let mut paths: Vec<PathBuf> = Vec::new();
     for dir in dirs {
         if !paths.iter().any(|known| known == dir) {
             paths.push(dir.to_path_buf());
         }
     }
-    if let Some(path) = std::env::var_os("PATH") {
+    if let Some(path) = inherited {
         paths.extend(std::env::split_paths(&path));
     }
+    if let Some(bin) = cargo_bin.filter(|bin| !paths.contains(bin)) {
+        paths.push(bin);
+    }
     std::env::join_paths(paths).unwrap_or_default()
+}
+
+/// Cargo's home as cargo finds it: `CARGO_HOME` (relative to the current directory), else
+/// `.cargo` in the user's home.
+fn cargo_home() -> Option<PathBuf> {
+    match std::env::var_os("CARGO_HOME").filter(|home| !home.is_empty()) {
+        Some(home) => std::env::current_dir().ok().map(|cwd| cwd.join(home)),
+        None => std::env::var_os("HOME")
+            .filter(|home| !home.is_empty())
+            .map(|home| PathBuf::from(home).join(".cargo")),
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +197,30 @@ mod tests {
         let path = path_with(&[first, second, first]);
         let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
         assert_eq!(dirs[..2], [first, second]);
-        assert_eq!(dirs[2..], inherited[..]);
+        assert_eq!(dirs[2..2 + inherited.len()], inherited[..]);
+    }
+
+    /// Cargo's own `bin` is on the path, after ours: else cargo would look there first and
+    /// find another version before the pinned one. Once is enough.
+    #[test]
+    fn cargo_home_bin_is_on_the_path_after_the_pinned_tools() {
+        let ours = Path::new("/opt/pinned/bin");
+        let home_bin = PathBuf::from("/home/someone/.cargo/bin");
+        let inherited = std::env::join_paths(["/usr/bin", "/bin"]).unwrap();
+        let dirs = |path: OsString| std::env::split_paths(&path).collect::<Vec<_>>();
+        assert_eq!(
+            dirs(path_from(
+                &[ours],
+                Some(inherited.clone()),
+                Some(home_bin.clone())
+            )),
+            [ours, Path::new("/usr/bin"), Path::new("/bin"), &home_bin]
+        );
+        let with_home = std::env::join_paths(["/usr/bin", "/home/someone/.cargo/bin"]).unwrap();
+        assert_eq!(
+            dirs(path_from(&[ours], Some(with_home), Some(home_bin.clone()))),
+            [ours, Path::new("/usr/bin"), &home_bin]
+        );
+        assert_eq!(dirs(path_from(&[ours], None, None)), [ours]);
     }
 }

@@ -77,19 +77,7 @@ pub(crate) async fn run(
     };
 
     // Lines become entries lazily: `buffered` pulls the next one only when it has room.
-    let entries = futures_util::stream::unfold((reader, true), |(mut reader, first)| async move {
-        loop {
-            match next_line(&mut reader).await {
-                Err(err) => return Some((Err(err), (reader, false))),
-                Ok(None) => return None,
-                Ok(Some(line)) => {
-                    if let Some(entry) = entry(line, first) {
-                        return Some((Ok(entry), (reader, false)));
-                    }
-                }
-            }
-        }
-    });
+    let entries = entries(reader);
     let mut results = std::pin::pin!(
         entries
             .map(|entry| async move {
@@ -137,7 +125,7 @@ pub(crate) async fn run(
                 Failure::Usage(text)
             }
         })?;
-        let line = match result {
+        let mut line = match result {
             Ok(data) => {
                 ok += 1;
                 let inbound = secret_aware(&data.inbound, show_secrets);
@@ -150,9 +138,12 @@ pub(crate) async fn run(
                 } else {
                     failed += 1;
                 }
-                json!({ "phone_number": number, "error": error_json(&err, api_key) })
+                json!({ "phone_number": number, "error": error_json(&err) })
             }
         };
+        // The key masked in the whole line: the input line it repeats may be the key (a
+        // `.env` given as the list), and a server may echo it in an answer or an error.
+        support::mask_key_in_json(&mut line, api_key);
         support::write_json(&mut out, &line, false)
             .and_then(|()| out.write_all(b"\n"))
             .map_err(write_failed)?;
@@ -194,6 +185,29 @@ fn secret_aware<T: serde::Serialize>(value: &T, show_secrets: bool) -> Value {
         sip_client::to_redacted_json(value)
     };
     json.unwrap_or(Value::Null)
+}
+
+/// The entries of the input, read lazily: the stream pulls the next line only when polled
+/// (`buffered` polls it when it has room). Only the input's first line may start with a
+/// byte-order mark, whether or not it is blank or a comment.
+fn entries(
+    reader: impl AsyncBufRead + Unpin,
+) -> impl futures_util::Stream<Item = std::io::Result<Entry>> {
+    futures_util::stream::unfold((reader, true), |(mut reader, mut first)| async move {
+        loop {
+            match next_line(&mut reader).await {
+                Err(err) => return Some((Err(err), (reader, false))),
+                Ok(None) => return None,
+                Ok(Some(line)) => {
+                    let entry = entry(line, first);
+                    first = false;
+                    if let Some(entry) = entry {
+                        return Some((Ok(entry), (reader, false)));
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// Reads one line, keeping at most `MAX_LINE` bytes of it; `None` at the end of input. A
@@ -284,8 +298,7 @@ fn entry(line: RawLine, first: bool) -> Option<Entry> {
 }
 
 /// The error object of an output line: a stable kind, the status, and the message.
-/// A failure as JSON; the key is masked in its message (a server may echo it).
-fn error_json(err: &Error, api_key: Option<&str>) -> Value {
+fn error_json(err: &Error) -> Value {
     let kind = match err {
         Error::InvalidInput(_) => "invalid_phone_number",
         Error::Api(_) => "api",
@@ -302,7 +315,7 @@ fn error_json(err: &Error, api_key: Option<&str>) -> Value {
         "kind": kind,
         "status": err.status().map(|s| s.as_u16()),
         "code": code,
-        "message": support::mask_key(&support::describe(err), api_key),
+        "message": support::describe(err),
     })
 }
 
@@ -310,6 +323,7 @@ fn error_json(err: &Error, api_key: Option<&str>) -> Value {
 mod tests {
     use super::*;
 
+    /// What each line of `input` becomes (`None`: skipped), as `run` reads them.
     async fn lines(input: &[u8]) -> Vec<Option<String>> {
         let mut reader = BufReader::with_capacity(7, input);
         let mut out = Vec::new();
@@ -321,6 +335,15 @@ mod tests {
             }));
             first = false;
         }
+        // The entries `run` gets are those lines, skipped ones left out.
+        let streamed: Vec<String> = entries(BufReader::with_capacity(7, input))
+            .map(|entry| match entry.unwrap() {
+                Entry::Valid(number) => number.into_string(),
+                Entry::Invalid(text, _) => format!("invalid: {text}"),
+            })
+            .collect()
+            .await;
+        assert_eq!(streamed, out.iter().flatten().cloned().collect::<Vec<_>>());
         out
     }
 
@@ -375,10 +398,15 @@ mod tests {
                 Some("+14150000005".to_owned()),
             ]
         );
-        // A byte-order mark is not skipped on later lines.
+        // A byte-order mark is not skipped on later lines, also after a skipped first one
+        // (the stream skipped it on the first line it kept).
         assert_eq!(
             lines(b"+1\n\xef\xbb\xbf+2\n").await[1],
             Some("invalid: \u{feff}+2".to_owned())
+        );
+        assert_eq!(
+            lines(b"# numbers\n\xef\xbb\xbf+14150000001\n").await[1],
+            Some("invalid: \u{feff}+14150000001".to_owned())
         );
     }
 }

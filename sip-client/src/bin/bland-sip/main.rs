@@ -130,7 +130,11 @@ fn main() -> ExitCode {
             )));
         }
     };
-    match runtime.block_on(run(&matches)) {
+    let result = runtime.block_on(run(&matches));
+    // Without waiting for blocking threads: one may be reading a stdin that stays open
+    // (`audit --numbers -` whose stdout was closed), and would hold the exit until it ends.
+    runtime.shutdown_background();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let key = Connection::from_arg_matches(&matches)
@@ -266,7 +270,7 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let Some((name, sub)) = matches.subcommand() else {
         return Err(Failure::Usage("a command is required".to_owned()));
     };
-    let value = match name {
+    let mut value = match name {
         "get" => {
             let number = support::required::<String>(sub, "phone_number")?;
             support::output(
@@ -283,6 +287,7 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
             None => return Err(Failure::Usage(format!("unknown command {name}"))),
         },
     };
+    support::mask_key_in_json(&mut value, connection.key().as_deref());
     support::print_json(&value)
 }
 

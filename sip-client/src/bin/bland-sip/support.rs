@@ -275,6 +275,35 @@ pub(crate) fn mask_key(text: &str, key: Option<&str>) -> String {
     }
 }
 
+/// `value` with the key masked in every string and every object key (see [`mask_key`]): an
+/// answer is printed whole, and a server may echo the key in any field of it, a success
+/// too; an audit line repeats its input line, which may be the key.
+pub(crate) fn mask_key_in_json(value: &mut serde_json::Value, key: Option<&str>) {
+    use serde_json::Value;
+    let Some(key) = key.map(str::trim).filter(|key| key.len() >= MIN_MASKED_KEY) else {
+        return;
+    };
+    match value {
+        Value::String(text) if text.contains(key) => *text = mask_key(text, Some(key)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| mask_key_in_json(item, Some(key))),
+        Value::Object(map) if map.keys().any(|name| name.contains(key)) => {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(name, mut item)| {
+                    mask_key_in_json(&mut item, Some(key));
+                    (mask_key(&name, Some(key)), item)
+                })
+                .collect();
+        }
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|item| mask_key_in_json(item, Some(key))),
+        _ => {}
+    }
+}
+
 /// Text for the terminal: what `sip_client::Escaped` escapes, as `\u{..}`.
 pub(crate) fn escape(text: &str) -> String {
     sip_client::Escaped(text).to_string()
@@ -283,6 +312,36 @@ pub(crate) fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_is_masked_in_every_string_and_object_key_of_an_answer() {
+        let key = "sk-test-0123456789";
+        let mut value = serde_json::json!({
+            "a": format!("sip:{key}@host"),
+            "b": [1, key, {"c": [format!("x{key}y{key}")]}],
+            key: {"d": true},
+            "e": null,
+            "f": "sk-test",
+        });
+        mask_key_in_json(&mut value, Some(key));
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "a": "sip:<api key>@host",
+                "b": [1, "<api key>", {"c": ["x<api key>y<api key>"]}],
+                "<api key>": {"d": true},
+                "e": null,
+                "f": "sk-test",
+            })
+        );
+        // No key, or one too short to be a key, masks nothing.
+        let before = serde_json::json!({"k": "abc", "abc": ["abc"]});
+        for key in [None, Some("abc"), Some("  ")] {
+            let mut value = before.clone();
+            mask_key_in_json(&mut value, key);
+            assert_eq!(value, before);
+        }
+    }
 
     #[test]
     fn json_output_escapes_what_a_terminal_acts_on() {
