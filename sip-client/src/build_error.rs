@@ -81,22 +81,30 @@ impl std::error::Error for BuildError {
 /// A base URL as errors and `Debug` show it: without what may be a secret, the user
 /// information (`user:password@`) and the query and fragment (`?api_key=...`), each
 /// replaced by `<redacted>`. Works on the text, so a URL that does not parse is shown the
-/// same way.
+/// same way. The user information is everything between the scheme (with any number of
+/// slashes: URL parsers take `https:/u:p@host`) and the last `@`: a password may hold `/`,
+/// `?` or `#`. An `@` elsewhere (a path's) hides more than needed, never less.
 pub(crate) fn shown_url(url: &str) -> String {
-    let (rest, tail) = match url.find(['?', '#']) {
-        Some(at) => (&url[..at], format!("{}{REDACTED}", &url[at..=at])),
-        None => (url, String::new()),
-    };
-    let authority_start = rest.find("://").map_or(0, |at| at + 3);
-    let authority_end = rest[authority_start..]
-        .find('/')
-        .map_or(rest.len(), |at| authority_start + at);
-    match rest[authority_start..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}{REDACTED}{}{tail}",
-            &rest[..authority_start],
-            &rest[authority_start + at..]
+    let scheme_end = url
+        .find(':')
+        .filter(|&at| {
+            url[..at].starts_with(|c: char| c.is_ascii_alphabetic())
+                && url[..at]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+        .map_or(0, |at| {
+            at + 1 + url[at + 1..].len() - url[at + 1..].trim_start_matches(['/', '\\']).len()
+        });
+    let (head, rest) = match url[scheme_end..].rfind('@') {
+        Some(at) => (
+            format!("{}{REDACTED}", &url[..scheme_end]),
+            &url[scheme_end + at..],
         ),
-        None => format!("{rest}{tail}"),
+        None => (url[..scheme_end].to_owned(), &url[scheme_end..]),
+    };
+    match rest.find(['?', '#']) {
+        Some(at) => format!("{head}{}{REDACTED}", &rest[..=at]),
+        None => format!("{head}{rest}"),
     }
 }

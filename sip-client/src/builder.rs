@@ -333,19 +333,30 @@ impl ClientBuilder {
 
 /// Redirects are followed only within the origin of the first request (scheme, host and
 /// port): an API client has no business being sent elsewhere, and an answer from another
-/// origin could not be trusted to be Bland's. Any other redirect is returned as the answer,
-/// which the client reports as unexpected.
+/// origin could not be trusted to be Bland's. And only 307 and 308, which repeat the request
+/// as it was sent: a 301, 302 or 303 is followed with a GET without the body (for a POST, by
+/// every client, reqwest's too), so a write answered with one would be silently dropped, or
+/// its redirected GET's answer taken for the write's. Any other redirect is returned as the
+/// answer, which the client reports as unexpected, saying why.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let Some(first) = attempt.previous().first() else {
             return attempt.stop();
         };
-        if attempt.previous().len() > MAX_REDIRECTS || attempt.url().origin() != first.origin() {
+        if attempt.previous().len() > MAX_REDIRECTS
+            || attempt.url().origin() != first.origin()
+            || !keeps_the_request(attempt.status())
+        {
             attempt.stop()
         } else {
             attempt.follow()
         }
     })
+}
+
+/// The redirects that repeat the request as it was sent, method and body (RFC 9110 §15.4).
+pub(crate) fn keeps_the_request(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 307 | 308)
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -557,6 +568,29 @@ mod tests {
                 "http://a:sk-PASSWORD@example.com",
                 "http://<redacted>@example.com",
             ),
+            // Slashes after the scheme, as many as URL parsers take; `/`, `?` or `#` in
+            // the password.
+            (
+                "https:/bob:sk-PASSWORD@api.bland.ai",
+                "https:/<redacted>@api.bland.ai",
+            ),
+            (
+                "https:///bob:sk-PASSWORD@api.bland.ai/v1",
+                "https:///<redacted>@api.bland.ai/v1",
+            ),
+            (
+                "https://bob:sk-PASS/WORD@api.bland.ai",
+                "https://<redacted>@api.bland.ai",
+            ),
+            (
+                "https://bob:sk-PASS?WORD@api.bland.ai?x=1",
+                "https://<redacted>@api.bland.ai?<redacted>",
+            ),
+            (
+                "https://bob:sk-PASS#WORD@api.bland.ai",
+                "https://<redacted>@api.bland.ai",
+            ),
+            ("sk-PASSWORD@api.bland.ai", "<redacted>@api.bland.ai"),
         ] {
             let builder = Client::builder().api_key("k").base_url(url);
             let debug = format!("{builder:?}");

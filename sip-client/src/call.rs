@@ -210,6 +210,8 @@ impl Client {
         // The answer's body is read inside the retries: an answer that breaks off while its
         // body is read is a failed attempt like any other.
         let mut attempts_before = 0;
+        // Whether any attempt may have reached the server, across answers that broke off.
+        let mut reached = false;
         let (status, failure_details, body, attempts, not_retried) = loop {
             let outcome = retry::execute(
                 &self.raw.client,
@@ -224,9 +226,10 @@ impl Client {
             .await;
             let attempts = outcome.attempts;
             let not_retried = outcome.stop.map(Into::into);
+            reached |= outcome.reached;
             let response = outcome
                 .result
-                .map_err(|source| transport_error(source, attempts, not_retried))?;
+                .map_err(|source| transport_error(source, attempts, not_retried, reached))?;
             let status = response.status();
             // Only a failure needs these; a success does not pay for them.
             let failure_details = (!status.is_success()).then(|| {
@@ -236,7 +239,11 @@ impl Client {
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
                 let redirect = is_redirect(status).then(|| {
-                    Box::new(redirect_not_followed(response.url(), headers.get(LOCATION)))
+                    Box::new(redirect_not_followed(
+                        status,
+                        response.url(),
+                        headers.get(LOCATION),
+                    ))
                 });
                 (content_type, retry::retry_after(headers), redirect)
             });
@@ -254,7 +261,7 @@ impl Client {
                 // The retries had stopped at this answer (its `Retry-After` passes the
                 // deadline, say): a body that breaks off changes nothing of that.
                 Err(BodyError::Transport(err)) if not_retried.is_some() => {
-                    return Err(transport_error(err, attempts, not_retried));
+                    return Err(transport_error(err, attempts, not_retried, true));
                 }
                 Err(BodyError::Transport(err)) => {
                     match retry::wait_after_broken_body(
@@ -270,7 +277,7 @@ impl Client {
                             attempts_before = attempts;
                         }
                         Err(stop) => {
-                            return Err(transport_error(err, attempts, stop.map(Into::into)));
+                            return Err(transport_error(err, attempts, stop.map(Into::into), true));
                         }
                     }
                 }
@@ -315,16 +322,20 @@ impl Client {
     }
 }
 
+/// The error of a call that ended in a transport failure; `reached`: whether any of its
+/// attempts may have reached the server.
 fn transport_error(
     source: reqwest::Error,
     attempts: u32,
     not_retried: Option<crate::NotRetried>,
+    reached: bool,
 ) -> Error {
     Error::Transport(TransportError {
         kind: TransportErrorKind::of(&source),
         attempts,
         not_retried,
         source,
+        reached,
     })
 }
 
@@ -336,15 +347,24 @@ fn is_redirect(status: reqwest::StatusCode) -> bool {
 }
 
 /// Why the client returned a redirect rather than follow it (see the redirect policy of
-/// `builder.rs`): `url` is where the answer came from, `location` its `Location`.
-fn redirect_not_followed(url: &Url, location: Option<&HeaderValue>) -> RedirectNotFollowed {
+/// `builder.rs`): `url` is where the answer came from, `location` its `Location`, read as
+/// UTF-8 as the redirect policy reads it (not only visible ASCII: `https://évil.example/`
+/// is another origin, not a missing Location).
+fn redirect_not_followed(
+    status: reqwest::StatusCode,
+    url: &Url,
+    location: Option<&HeaderValue>,
+) -> RedirectNotFollowed {
     let target = location
-        .and_then(|location| location.to_str().ok())
+        .and_then(|location| std::str::from_utf8(location.as_bytes()).ok())
         .and_then(|location| url.join(location).ok());
     match target {
         None => RedirectNotFollowed::NoLocation,
         Some(target) if target.origin() != url.origin() => {
             RedirectNotFollowed::OtherOrigin(target.origin().ascii_serialization())
+        }
+        Some(_) if !crate::builder::keeps_the_request(status) => {
+            RedirectNotFollowed::ChangesTheRequest
         }
         Some(_) => RedirectNotFollowed::TooMany,
     }
@@ -358,6 +378,9 @@ mod tests {
     fn a_redirect_not_followed_says_why() {
         let url = Url::parse("https://api.bland.ai/v1/sip?x=1").unwrap();
         let location = |text: &'static str| HeaderValue::from_static(text);
+        fn redirect_not_followed(url: &Url, location: Option<&HeaderValue>) -> RedirectNotFollowed {
+            super::redirect_not_followed(reqwest::StatusCode::TEMPORARY_REDIRECT, url, location)
+        }
         assert_eq!(
             redirect_not_followed(&url, None),
             RedirectNotFollowed::NoLocation
@@ -372,7 +395,25 @@ mod tests {
                 RedirectNotFollowed::TooMany,
                 "{same}"
             );
+            // A 301, 302 or 303 in the origin is not followed for what it would do.
+            for status in [301, 302, 303] {
+                assert_eq!(
+                    super::redirect_not_followed(
+                        reqwest::StatusCode::from_u16(status).unwrap(),
+                        &url,
+                        Some(&location(same))
+                    ),
+                    RedirectNotFollowed::ChangesTheRequest,
+                    "{status} {same}"
+                );
+            }
         }
+        // A Location in UTF-8 beyond ASCII is read as the redirect policy reads it.
+        let utf8 = HeaderValue::from_bytes("https://évil.example/x".as_bytes()).unwrap();
+        assert_eq!(
+            redirect_not_followed(&url, Some(&utf8)),
+            RedirectNotFollowed::OtherOrigin("https://xn--vil-9la.example".to_owned())
+        );
         for (elsewhere, origin) in [
             ("http://api.bland.ai/v1/sip", "http://api.bland.ai"),
             ("https://api.bland.ai:8443/", "https://api.bland.ai:8443"),

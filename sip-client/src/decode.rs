@@ -53,8 +53,9 @@ pub(crate) enum BodyError {
 const MAX_RESERVED: usize = 16 << 20;
 
 /// Reads the body, stopping as soon as it is known to be larger than `limit`: a huge answer
-/// costs at most `limit` bytes of memory, or about twice that under a limit over 16 MiB
-/// (a longer body grows its buffer by doubling as its bytes arrive).
+/// costs at most about twice `limit` bytes of memory. (The buffer is reserved at the size
+/// the `Content-Length` announces, up to 16 MiB; a body without one, or longer, grows it by
+/// doubling as its bytes arrive, so a buffer may reach twice what it holds.)
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
@@ -231,6 +232,10 @@ pub enum RedirectNotFollowed {
     /// The redirect stays in the origin, but came after as many redirects in a row as the
     /// client follows.
     TooMany,
+    /// A 301, 302 or 303: clients follow these with a GET without the body, which would drop
+    /// a write (or take another request's answer for it). The client follows only 307 and
+    /// 308, which repeat the request as it was sent.
+    ChangesTheRequest,
 }
 
 impl fmt::Display for RedirectNotFollowed {
@@ -248,6 +253,10 @@ impl fmt::Display for RedirectNotFollowed {
                 f,
                 "one redirect too many: the client follows at most {} in a row",
                 crate::builder::MAX_REDIRECTS
+            ),
+            RedirectNotFollowed::ChangesTheRequest => f.write_str(
+                "a redirect that may be followed with a GET without the body, which the \
+                 client does not follow (only 307 and 308, which repeat the request)",
             ),
         }
     }

@@ -142,13 +142,17 @@ pub struct TransportError {
     pub not_retried: Option<NotRetried>,
     /// reqwest's error.
     pub source: reqwest::Error,
+    /// Whether any attempt may have reached the server (see
+    /// [`request_may_have_been_sent`](Self::request_may_have_been_sent)).
+    pub(crate) reached: bool,
 }
 
 impl TransportError {
-    /// Whether the request may have reached the server: false only when no connection was
-    /// ever made.
+    /// Whether the request may have reached the server, in any of the call's attempts:
+    /// false only when every attempt failed to connect to the request's URL. (An earlier
+    /// attempt that got an answer, or timed out, counts, whatever the last one did.)
     pub fn request_may_have_been_sent(&self) -> bool {
-        !self.source.is_connect()
+        self.reached
     }
 }
 

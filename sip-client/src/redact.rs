@@ -230,15 +230,24 @@ fn string_end(bytes: &[u8], open: usize) -> (usize, bool) {
 /// A JSON string that quotes JSON (an error message that repeats the request:
 /// `"upstream said: {\"sip_password\": \"...\"}"`): its text redacted the same way and
 /// written back as a JSON string (still open if it was cut short); `None` when it quotes
-/// nothing secret.
+/// nothing secret. A string cut inside an escape (`\`, `\u00`, half a surrogate pair) is
+/// read without that escape; one that still does not read as JSON, which the redaction
+/// cannot see into, is redacted whole.
 fn redact_nested(token: &str, closed: bool) -> Option<String> {
     if !token.contains("\\\"") {
         return None;
     }
-    let text: String = if closed {
-        serde_json::from_str(token).ok()?
+    let parsed = if closed {
+        serde_json::from_str::<String>(token)
     } else {
-        serde_json::from_str(&format!("{token}\"")).ok()?
+        serde_json::from_str::<String>(&format!("{}\"", without_a_cut_escape(token)))
+    };
+    let Ok(text) = parsed else {
+        return Some(if closed {
+            redacted_token()
+        } else {
+            format!("\"{REDACTED}")
+        });
     };
     let Cow::Owned(redacted) = redact_json_text(&text) else {
         return None;
@@ -248,6 +257,39 @@ fn redact_nested(token: &str, closed: bool) -> Option<String> {
         written.pop();
     }
     Some(written)
+}
+
+/// A JSON string cut short, without the escape it was cut in (a lone `\`, `\u` with fewer
+/// than four digits, or a high surrogate whose low half is missing or cut).
+fn without_a_cut_escape(token: &str) -> &str {
+    let bytes = token.as_bytes();
+    let mut at = 1;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        match bytes.get(at + 1) {
+            None => return &token[..at],
+            Some(b'u') => {
+                let Some(hex) = token.get(at + 2..at + 6) else {
+                    return &token[..at];
+                };
+                let high =
+                    u16::from_str_radix(hex, 16).is_ok_and(|unit| (0xD800..0xDC00).contains(&unit));
+                if high
+                    && token
+                        .get(at + 6..at + 12)
+                        .is_none_or(|low| !low.starts_with("\\u"))
+                {
+                    return &token[..at];
+                }
+                at += 6;
+            }
+            Some(_) => at += 2,
+        }
+    }
+    token
 }
 
 /// The shortest key masked: a shorter one is no real key, and masking it would garble the
@@ -470,6 +512,25 @@ mod tests {
         assert_eq!(
             redact_json_text(r#"{"error": "said: {\"headers\": {\"Authorization\": \"sk-1"#),
             r#"{"error": "said: {\"headers\": {\"Authorization\": \"<redacted>\""#
+        );
+        // Cut inside an escape: the escape is dropped and what came before still redacted.
+        let quoted = r#"{"error": "upstream said: {\"sip_password\":\"hunter2\"}""#;
+        let cut_after_hunter2 = quoted.find("hunter2").unwrap() + "hunter2".len() + 1;
+        for cut in [cut_after_hunter2, quoted.len() - 3] {
+            let text = redact_json_text(&quoted[..cut]);
+            assert!(!text.contains("hunter2"), "{cut}: {text}");
+            assert!(text.contains("<redacted>"), "{cut}: {text}");
+        }
+        for tail in [r"\u00", r"\u", r"\ud83d", r"\ud83d\u", r"\ud83d\ude"] {
+            let body = format!(r#"{{"error": "said: {{\"sip_password\":\"hunter2 {tail}"#);
+            let text = redact_json_text(&body);
+            assert!(!text.contains("hunter2"), "{tail}: {text}");
+        }
+        // A string that quotes JSON and still does not read (an escape JSON has not) is
+        // redacted whole.
+        assert_eq!(
+            redact_json_text(r#"{"error": "said: {\"sip_password\":\"hunter2\"} \x"}"#),
+            r#"{"error": "<redacted>"}"#
         );
         let plain = r#"{"error": "said: {\"port\": 5061}"}"#;
         assert!(matches!(

@@ -6,7 +6,10 @@
 //!   retry what may pass on a second try: connection failures, timeouts, 408, 429 and 5xx;
 //! - **other** operations never repeat a request that may have reached the server: they
 //!   retry only a connection that failed before anything was sent, and answers in which the
-//!   server says it did not act (429, and 503 with `Retry-After`).
+//!   server says it did not act (429, and 503 with `Retry-After`). A timeout is never
+//!   retried for them, also one that fired while connecting: reqwest's timeout does not say
+//!   which phase it ended (with `connect_timeout` shorter than the attempt timeout, a slow
+//!   connection fails as a connect failure, which is retried).
 //!
 //! Every other answer is final. The front door and the generated builders of
 //! [`Client::raw`](crate::Client::raw) (through the hooks of the generated client) share
@@ -206,6 +209,10 @@ pub(crate) struct Outcome {
     pub result: Result<reqwest::Response, reqwest::Error>,
     pub attempts: u32,
     pub stop: Option<Stop>,
+    /// Whether any attempt may have reached the server: all but those that failed to
+    /// connect to the first request's URL (a failure to connect after a redirect follows
+    /// an answer).
+    pub reached: bool,
 }
 
 /// Sends `first`, retrying as `policy` and `class` allow, never past `deadline`.
@@ -233,9 +240,12 @@ pub(crate) async fn execute(
     attempts_before: u32,
 ) -> Outcome {
     let mut attempts = attempts_before;
+    let mut reached = false;
+    let url = first.url().clone();
     let mut request = first;
     loop {
-        attempts += 1;
+        // Saturating: `max_retries(u32::MAX)` with no deadline may count past it.
+        attempts = attempts.saturating_add(1);
         let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
         let attempt_timeout = match (left, policy.attempt_timeout) {
             (Some(left), Some(attempt)) => Some(left.min(attempt)),
@@ -255,6 +265,7 @@ pub(crate) async fn execute(
         let started = Instant::now();
         let result = http.execute(request).instrument(span.clone()).await;
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        reached |= may_have_reached(&result, &url);
 
         let transient = match &result {
             Ok(response) => {
@@ -277,6 +288,7 @@ pub(crate) async fn execute(
                     result,
                     attempts,
                     stop,
+                    reached,
                 };
             }
         };
@@ -285,6 +297,7 @@ pub(crate) async fn execute(
                 result,
                 attempts,
                 stop: None,
+                reached,
             };
         };
         span.in_scope(|| tracing::debug!(?wait, "retrying"));
@@ -292,6 +305,18 @@ pub(crate) async fn execute(
         drop(result);
         tokio::time::sleep(wait).await;
         request = next;
+    }
+}
+
+/// Whether an attempt sent to `url` may have reached the server: all but a failure to
+/// connect to `url` itself (one to a redirect's target follows an answer from `url`).
+fn may_have_reached(
+    result: &Result<reqwest::Response, reqwest::Error>,
+    url: &reqwest::Url,
+) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(err) => !err.is_connect() || err.url().is_some_and(|hop| hop != url),
     }
 }
 
@@ -354,6 +379,28 @@ pub(crate) fn wait_after_broken_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only a failure to connect to the request's own URL leaves the server untouched: an
+    /// answer reached it, and so did a failure to connect to where it redirected.
+    #[tokio::test]
+    async fn only_a_failure_to_connect_to_the_url_itself_did_not_reach_the_server() {
+        // Bound, never listening: connecting is refused, and the port stays ours.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let url = reqwest::Url::parse(&format!("http://{}/v1/sip", socket.local_addr().unwrap()))
+            .unwrap();
+        let refused = reqwest::Client::new().get(url.clone()).send().await;
+        assert!(refused.as_ref().unwrap_err().is_connect(), "{refused:?}");
+        assert!(!may_have_reached(&refused, &url));
+        let elsewhere = reqwest::Url::parse("http://127.0.0.1:1/v1/sip").unwrap();
+        assert!(may_have_reached(&refused, &elsewhere));
+        let answer: Result<reqwest::Response, reqwest::Error> = Ok(http::Response::new("").into());
+        assert!(may_have_reached(&answer, &url));
+        // A failure that is no connect failure (here: a body that cannot be built) counts.
+        let other = reqwest::Client::new().get("http://[::1").send().await;
+        assert!(!other.as_ref().unwrap_err().is_connect());
+        assert!(may_have_reached(&other, &url));
+    }
 
     /// Retry classification lives here alone: the error types do not call into retries
     /// (no error.rs <-> retry.rs cycle).

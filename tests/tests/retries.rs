@@ -405,3 +405,71 @@ async fn a_broken_body_after_a_retry_after_past_the_deadline_is_not_retried() {
     );
     assert_eq!(server.request_count(), 1);
 }
+
+/// A server answer redirecting `/v1/sip/detach` (and `/v1/sip`) within its origin with
+/// `status`, then `ok` for the moved request.
+async fn moved_with(status: u16, ok: Reply) -> TestServer {
+    TestServer::start(move |_, request| {
+        if request.target.starts_with("/moved/") {
+            ok.clone()
+        } else {
+            Reply::Respond {
+                status,
+                headers: vec![("location".into(), format!("/moved{}", request.target))],
+                body: Vec::new(),
+            }
+        }
+    })
+    .await
+}
+
+/// A 301, 302 or 303 is followed with a GET without the body (reqwest does so for a POST):
+/// a write redirected so was dropped, and the GET's answer taken for the write's. Not
+/// followed, for reads either: the answer says why, and nothing more is sent.
+#[tokio::test]
+async fn a_redirect_that_may_change_the_request_is_not_followed() {
+    for status in [301, 302, 303] {
+        let server = moved_with(status, Reply::json(200, "{}")).await;
+        let client = client_for(&server).build().unwrap();
+        let err = client.detach_sip(detach_body()).await.unwrap_err();
+        let Error::UnexpectedResponse(unexpected) = &err else {
+            panic!("{status}: {err:?}")
+        };
+        assert_eq!(unexpected.status.as_u16(), status);
+        assert_eq!(
+            unexpected.redirect.as_deref(),
+            Some(&sip_client::RedirectNotFollowed::ChangesTheRequest),
+            "{status}"
+        );
+        assert!(
+            err.to_string().contains("only 307 and 308"),
+            "{status}: {err}"
+        );
+        assert_eq!(server.request_count(), 1, "{status}: not followed");
+
+        let err = client.get_sip_config(number()).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(
+            server.request_count(),
+            2,
+            "{status}: a read is not followed either"
+        );
+    }
+}
+
+/// A 307 or 308 repeats the request as it was sent: a write is followed, method and body
+/// kept, and its answer is the write's.
+#[tokio::test]
+async fn a_write_redirected_with_307_or_308_is_sent_again_as_it_was() {
+    for status in [307, 308] {
+        let server = moved_with(status, detached()).await;
+        let client = client_for(&server).build().unwrap();
+        client.detach_sip(detach_body()).await.unwrap();
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{status}");
+        assert_eq!(requests[1].target, "/moved/v1/sip/detach", "{status}");
+        assert_eq!(requests[1].method, "POST", "{status}");
+        assert_eq!(requests[1].body, requests[0].body, "{status}");
+        assert!(!requests[1].body.is_empty());
+    }
+}
