@@ -238,6 +238,11 @@ const FORMATS: &[(u32, &str)] = &[
          constraints multipleOf, exclusiveMinimum, exclusiveMaximum, uniqueItems, \
          minProperties and maxProperties",
     ),
+    (
+        6,
+        "the type of a parameter in the raw client and the mocks; the constraints of a \
+         form's text fields",
+    ),
 ];
 
 /// The extras format 5 added: a surface of format 4 has none of them, whatever its spec.
@@ -295,9 +300,11 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
             .intersection(&kinds_of(&new))
             .cloned()
             .collect();
-        // Format 1 had no extras, format 4 no defaults.
+        // Format 1 had no extras, format 4 no defaults, format 5 no raw types and no
+        // constraints of a form's text fields.
         let no_extras = older < 2;
         let no_defaults = older < 5;
+        let no_raw = older < 6;
         for lines in [&mut old, &mut new] {
             lines.retain(|_, line| common.contains(line.kind));
             for line in lines.values_mut() {
@@ -308,6 +315,15 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
                     line.extras.retain(|key, _| {
                         !FORMAT_5_EXTRAS.contains(&key.rsplit('.').next().unwrap_or(key))
                     });
+                }
+                if no_raw {
+                    line.extras.remove("raw");
+                    let text_part = line.kind == "body"
+                        && line.core.contains(&"String")
+                        && line.extras.get("media") == Some(&"multipart/form-data");
+                    if text_part {
+                        line.extras.retain(|key, _| *key == "media");
+                    }
                 }
             }
         }
@@ -520,8 +536,44 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
             ),
         )],
         "security" => security_changed(key, before, after),
+        "server" => servers_changed(key, before, after),
         _ => vec![change(Impact::Breaking, says("changed"))],
     }
+}
+
+/// The servers: one added breaks nobody (the client's base URL is its own setting, and every
+/// server callers used is still there); one removed or changed breaks those who call it
+/// (oasdiff's rule).
+fn servers_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
+    let urls = |line: &Line| -> Vec<String> {
+        line.details
+            .split(", ")
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (old, new) = (urls(before), urls(after));
+    let gone: Vec<&String> = old.iter().filter(|url| !new.contains(url)).collect();
+    let impact = if gone.is_empty() {
+        Impact::Additive
+    } else {
+        Impact::Breaking
+    };
+    let why = if gone.is_empty() {
+        "server added".to_owned()
+    } else {
+        format!(
+            "server removed or changed ({}): callers of it break",
+            gone.iter()
+                .map(|url| url.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    vec![change(
+        impact,
+        format!("{key}: {why} ({} -> {})", before.details, after.details),
+    )]
 }
 
 /// The alternatives of a security line (`apiKey or bearer`): each one is enough, `none`
@@ -728,6 +780,7 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     }
     out.extend(constraints_changed(key, before, after, way));
     out.extend(default_changed(key, before, after));
+    out.extend(raw_type_changed(key, before, after));
     let direction_changed = before.extras.get("in") != after.extras.get("in");
     if out.is_empty() {
         let why = if direction_changed {
@@ -738,6 +791,35 @@ fn member_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         out.push(says(Impact::Additive, why.to_owned()));
     }
     out
+}
+
+/// A parameter's type in the raw client and the mocks (`raw=`, written only where it is not
+/// the front door's): `When::limit(50_i64)` and `Client::raw()`'s `.limit(..)` stop
+/// compiling when it changes, though the front door's type stays.
+fn raw_type_changed(key: &str, before: &Line, after: &Line) -> Option<ApiChange> {
+    if before.kind != "param" {
+        return None;
+    }
+    // `query, optional, i64`: the front door's type is the third word.
+    let raw = |line: &Line| -> String {
+        line.extras
+            .get("raw")
+            .or(line.core.get(2))
+            .map(|raw| (*raw).to_owned())
+            .unwrap_or_default()
+    };
+    let (old, new) = (raw(before), raw(after));
+    (old != new).then(|| {
+        change(
+            Impact::Breaking,
+            format!(
+                "{key}: type in the raw client and the mocks changed ({old} -> {new}): code \
+                 passing it to `Client::raw()`'s builder or the mock's `When` stops compiling \
+                 ({} -> {})",
+                before.details, after.details
+            ),
+        )
+    })
 }
 
 /// The default: what the client sends, or reads, when nothing sets the value (a parameter's
@@ -850,15 +932,20 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
         .keys()
         .chain(after.extras.keys())
         .copied()
-        .filter(|key| !matches!(*key, "in" | "media" | "default"))
+        .filter(|key| !matches!(*key, "in" | "media" | "default" | "raw"))
         .collect();
     let mut out = Vec::new();
     for key in keys {
         let (old, new) = (before.extras.get(key), after.extras.get(key));
-        if old == new {
+        let base = key.rsplit('.').next().unwrap_or(key);
+        // The same value written another way (`5`, `5.0`) has not moved; a pattern is text.
+        let same = match (old, new) {
+            (Some(old), Some(new)) => old == new || (base != "pattern" && same_json(old, new)),
+            (old, new) => old == new,
+        };
+        if same {
             continue;
         }
-        let base = key.rsplit('.').next().unwrap_or(key);
         let number = |value: Option<&&str>| value.and_then(|v| v.parse::<f64>().ok());
         let (tightens, relaxes) = match base {
             // A pattern added may refuse values, one removed may allow them; one changed
@@ -927,7 +1014,7 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
 mod tests {
     use super::*;
 
-    const FORMAT: &str = "surface-format: 5\n";
+    const FORMAT: &str = "surface-format: 6\n";
 
     fn report(old: &str, new: &str) -> String {
         compare(&format!("{FORMAT}{old}"), &format!("{FORMAT}{new}")).to_string()
@@ -1203,11 +1290,61 @@ mod tests {
             );
             assert_eq!(report, "api changes: none\n");
         }
+        // Beside another change, the bound written another way is not said to move.
+        for (old, new) in [
+            (
+                " | maxLength=5 | pattern=^a$",
+                " | maxLength=5.0 | pattern=^b$",
+            ),
+            (
+                " | minLength=5 | pattern=^a$",
+                " | minLength=5.0 | pattern=^b$",
+            ),
+        ] {
+            let report = report(
+                &one_field("request", "String", old),
+                &one_field("request", "String", new),
+            );
+            assert!(report.contains("pattern ^a$ -> ^b$ changed"), "{report}");
+            assert!(!report.contains("Length 5 -> 5.0"), "{report}");
+            assert!(
+                report.ends_with("api changes: 1 breaking, 0 additive\n"),
+                "{report}"
+            );
+        }
         let report = report(
             &one_field("request", "String", " | pattern=5"),
             &one_field("request", "String", " | pattern=5.0"),
         );
         assert!(report.contains("pattern 5 -> 5.0 changed"), "{report}");
+    }
+
+    /// A format 5 surface records no raw types and no constraints of a form's text fields:
+    /// a format 6 surface of the same spec that has them is no change (the note says why).
+    #[test]
+    fn a_format_5_base_is_compared_without_raw_types_and_text_part_constraints() {
+        let lines = |extra: &str, part: &str| {
+            format!(
+                "param op.limit: query, optional, i64{extra}\n\
+                 body up.note: String, optional | media=multipart/form-data{part}\n\
+                 body up.file: Upload, required | maxLength=10 | media=multipart/form-data\n"
+            )
+        };
+        let report = compare(
+            &format!("surface-format: 5\n{}", lines("", "")),
+            &format!("{FORMAT}{}", lines(" | raw=u32", " | pattern=^a$")),
+        );
+        assert!(report.changes.is_empty(), "{report}");
+        assert!(report.not_compared.is_some());
+        // A file part's bound was recorded by format 5: still compared.
+        let report = compare(
+            &format!("surface-format: 5\n{}", lines("", "")),
+            &format!(
+                "{FORMAT}{}",
+                lines("", "").replace("maxLength=10", "maxLength=5")
+            ),
+        );
+        assert_eq!(report.breaking(), 1, "{report}");
     }
 
     /// A format 4 surface records none of the keywords format 5 added: a format 5 surface of
@@ -1511,12 +1648,45 @@ mod tests {
                 &format!("{FORMAT}args op: b, a\n{params}")
             )
             .to_string(),
-            "note: the old surface is of format 4, the new of format 5: not compared, as \
+            "note: the old surface is of format 4, the new of format 6: not compared, as \
              format 4 does not record them: the order of each method's arguments; defaults; \
              the examples of the mocks; the constraints multipleOf, exclusiveMinimum, \
-             exclusiveMaximum, uniqueItems, minProperties and maxProperties\n\
+             exclusiveMaximum, uniqueItems, minProperties and maxProperties; the type of a \
+             parameter in the raw client and the mocks; the constraints of a form's text \
+             fields\n\
              api changes: none\n"
         );
+    }
+
+    /// A parameter's type in the raw client and the mocks (`raw=`) is part of the API: it
+    /// changing, appearing or going breaks code that passes the old one, though the front
+    /// door's type stays. Fields have no such type.
+    #[test]
+    fn the_raw_type_of_a_parameter_is_compared() {
+        let param = |extras: &str| format!("param op.limit: query, optional, i64{extras}\n");
+        for (old, new, says) in [
+            ("", " | raw=u32", "(i64 -> u32)"),
+            (" | raw=u32", " | raw=NonZeroU64", "(u32 -> NonZeroU64)"),
+            (" | raw=u32", "", "(u32 -> i64)"),
+        ] {
+            let text = report(&param(old), &param(new));
+            assert!(
+                text.starts_with(&format!(
+                    "breaking: param op.limit: type in the raw client and the mocks changed {says}"
+                )),
+                "{old} -> {new}: {text}"
+            );
+        }
+        assert_eq!(
+            report(&param(" | raw=u32"), &param(" | raw=u32")),
+            "api changes: none\n"
+        );
+        // A field made required changes the last word of its core, not a raw type.
+        let text = report(
+            "field A.x: String, optional | in=request\n",
+            "field A.x: String, required | in=request\n",
+        );
+        assert!(!text.contains("raw client"), "{text}");
     }
 
     /// A default changed sends or reads another value; one gone leaves what relied on it
@@ -1674,8 +1844,19 @@ mod tests {
             "additive: removed security op (apiKey)\napi changes: 0 breaking, 1 additive\n"
         );
         assert!(
-            report("server: https://a\n", "server: https://b\n")
-                .starts_with("breaking: server: changed")
+            report("server: https://a\n", "server: https://b\n").starts_with(
+                "breaking: server: server removed or changed (https://a): callers of it break"
+            )
+        );
+        // A server added beside the others breaks nobody; one removed does.
+        assert!(
+            report("server: https://a\n", "server: https://a, https://eu.a\n").starts_with(
+                "additive: server: server added (https://a -> https://a, https://eu.a)"
+            )
+        );
+        assert!(
+            report("server: https://a, https://eu.a\n", "server: https://a\n")
+                .starts_with("breaking: server: server removed or changed (https://eu.a)")
         );
         assert!(
             report("operation op: GET /x\n", "operation op: GET /y\n")

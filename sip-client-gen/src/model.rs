@@ -353,6 +353,9 @@ pub(crate) struct MultipartField {
     pub required: bool,
     pub description: Option<String>,
     pub kind: PartKind,
+    /// The constraints of its schema (a text part's `pattern`, `maxLength`, ...), which the
+    /// surface records: the client does not check them, Bland does.
+    pub constraints: Constraints,
 }
 
 #[derive(Clone)]
@@ -824,7 +827,7 @@ pub(crate) fn build(
         }
     }
     api.operations.sort_by(|a, b| a.id.cmp(&b.id));
-    let roots: Vec<String> = api
+    let mut roots: Vec<String> = api
         .operations
         .iter()
         .filter_map(|op| match &op.body {
@@ -832,6 +835,10 @@ pub(crate) fn build(
             _ => None,
         })
         .collect();
+    // A form's schema named in components is only ever sent (the front door sends its
+    // fields; typify generates the type all the same): its constraints are judged as a
+    // request's.
+    roots.extend(form_schemas(spec));
     api.checks = checks(spec, &api, &roots)?;
     api.request_types = reachable(&api.types, roots);
     let answers: Vec<String> = api
@@ -842,6 +849,28 @@ pub(crate) fn build(
         .collect();
     api.response_types = reachable(&api.types, answers);
     Ok(api)
+}
+
+/// The Rust names of the schemas that `multipart/form-data` request bodies `$ref`.
+fn form_schemas(spec: &OpenAPI) -> Vec<String> {
+    spec.paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .flat_map(|item| item.iter().map(|(_, operation)| operation))
+        .filter_map(|operation| match operation.request_body.as_ref()? {
+            ReferenceOr::Item(body) => Some(body),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|body| body.content.iter())
+        .filter(|(media, _)| {
+            media.split(';').next().unwrap_or_default().trim() == "multipart/form-data"
+        })
+        .filter_map(|(_, media)| match media.schema.as_ref()? {
+            ReferenceOr::Reference { reference } => ref_name(reference).map(rust::upper_camel),
+            ReferenceOr::Item(_) => None,
+        })
+        .collect()
 }
 
 /// Two properties of one object whose Rust fields have the same name (`sip` and `Sip`,
@@ -1308,6 +1337,7 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
                     required: object.required.contains(name),
                     description: property.schema_data.description.clone(),
                     kind,
+                    constraints: Constraints::of_boxed(spec, &object.properties[name]),
                 });
             }
             Ok(Body::Multipart { fields })
@@ -1715,15 +1745,22 @@ mod tests {
         let surface = generated_file(&spec, crate::SURFACE_PATH);
         let line = |name: &str| line_starting(&surface, &format!("param get_thing.{name}: "));
         for (name, expected) in [
-            ("count", "query, optional, i64 | maximum=100 | minimum=1"),
+            // typify's type for the raw client and the mocks: `minimum: 1` makes it
+            // `NonZeroU64`, where the front door takes an `i64` it checks.
+            (
+                "count",
+                "query, optional, i64 | maximum=100 | minimum=1 | raw=NonZeroU64",
+            ),
             ("ratio", "query, optional, f64 | maximum=2 | minimum=0.5"),
             (
                 "note",
-                "query, optional, String | maxLength=9 | minLength=1 | pattern=^[a-z]+$",
+                "query, optional, String | maxLength=9 | minLength=1 | pattern=^[a-z]+$ | \
+                 raw=GetThingNote",
             ),
             (
                 "tags",
-                "query, optional, Vec<String> | items.maxLength=5 | maxItems=3 | minItems=1",
+                "query, optional, Vec<String> | items.maxLength=5 | maxItems=3 | minItems=1 | \
+                 raw=Vec<GetThingTagsItem>",
             ),
             ("flag", "query, optional, bool"),
         ] {

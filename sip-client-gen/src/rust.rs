@@ -37,6 +37,11 @@ pub(crate) struct Types {
     /// The traits each item implements, once the client is final ([`traits`]); empty
     /// before.
     pub traits: BTreeMap<String, Vec<String>>,
+    /// The type of each parameter in progenitor's builders (`builder::ListSipCalls`'s
+    /// `limit`), by builder and field, `Option` taken off: typify's type for its schema,
+    /// which the raw client and the mocks' `When` methods take (`u32` for `format:
+    /// uint32`, where the front door takes an `i64`).
+    pub raw_params: BTreeMap<(String, String), String>,
 }
 
 impl Types {
@@ -45,6 +50,12 @@ impl Types {
     pub(crate) fn collect(file: &syn::File) -> Types {
         let mut types = Types::default();
         for item in &file.items {
+            if let syn::Item::Mod(module) = item
+                && module.ident == "builder"
+                && let Some((_, items)) = &module.content
+            {
+                types.add_builders(items);
+            }
             if let syn::Item::Mod(module) = item
                 && module.ident == "types"
                 && let Some((_, items)) = &module.content
@@ -61,6 +72,33 @@ impl Types {
             }
         }
         types
+    }
+
+    /// The parameters of progenitor's builders: each field but `client`, of type
+    /// `Result<T, String>`.
+    fn add_builders(&mut self, items: &[syn::Item]) {
+        for item in items {
+            let syn::Item::Struct(builder) = item else {
+                continue;
+            };
+            let syn::Fields::Named(fields) = &builder.fields else {
+                continue;
+            };
+            for field in &fields.named {
+                let Some(ident) = &field.ident else { continue };
+                if ident == "client" {
+                    continue;
+                }
+                let Some(ty) = generic_argument(&field.ty, "Result") else {
+                    continue;
+                };
+                let ty = generic_argument(ty, "Option").unwrap_or(ty);
+                self.raw_params.insert(
+                    (builder.ident.to_string(), ident.to_string()),
+                    short_type(ty),
+                );
+            }
+        }
     }
 
     fn add_struct(&mut self, item: &syn::ItemStruct) {
@@ -282,6 +320,7 @@ pub(crate) fn short(rust_type: &str) -> String {
         ("::std::string::", ""),
         ("::std::vec::", ""),
         ("::std::collections::", ""),
+        ("::std::num::", ""),
         ("::serde_json::", "serde_json::"),
         ("::chrono::offset::", ""),
         ("::chrono::", ""),
@@ -476,4 +515,23 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("phone").to_string(), "phone");
     }
+}
+
+/// The first generic argument of `ty` when its last path segment is `name` (`T` of
+/// `Result<T, String>`).
+fn generic_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
 }

@@ -26,8 +26,11 @@ use crate::rust::{self, short_type};
 /// format 5 the `args` lines (the order of a `Client` method's positional arguments), the
 /// `default=` extras, the `example` lines (the functions of `mock::examples`), and the
 /// constraints `multipleOf`, `exclusiveMinimum`, `exclusiveMaximum`, `uniqueItems`,
-/// `minProperties` and `maxProperties`. A `|` in an extra's value is written `\|`.
-pub const FORMAT: u32 = 5;
+/// `minProperties` and `maxProperties`; format 6 the `raw=` type of a parameter (where the
+/// raw client and the mocks take another type than the front door), the constraints of a
+/// form's text fields, a form's schema as a request type (`in=request`), and the enums of
+/// alternatives as `non_exhaustive`. A `|` in an extra's value is written `\|`.
+pub const FORMAT: u32 = 6;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -141,12 +144,23 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     .chain(item.parameters.iter());
                 param_default(spec, spec_params, &param.name, param.location)
             });
+            // Where the raw client and the mocks take another type than the front door
+            // (typify's for the schema: `u32` for `format: uint32`), it is recorded too.
+            let front = param_type(&param.ty);
+            let mut constraints = with_default(&param.constraints, default);
+            if let Some(raw) = api
+                .types
+                .raw_params
+                .get(&(rust::upper_camel(id), rust_name(param)))
+                .filter(|raw| **raw != front)
+            {
+                constraints.0.insert("raw".to_owned(), raw.clone());
+            }
             params.push(format!(
-                "param {id}.{}: {location}, {}, {}{}",
+                "param {id}.{}: {location}, {}, {front}{}",
                 rust_name(param),
                 required(param.required),
-                param_type(&param.ty),
-                extras(&[], &with_default(&param.constraints, default))
+                extras(&[], &constraints)
             ));
         }
         match &op.body {
@@ -170,7 +184,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                             }
                             ("Upload", c)
                         }
-                        PartKind::Text => ("String", Constraints::default()),
+                        PartKind::Text => ("String", field.constraints.clone()),
                     };
                     constraints
                         .0
@@ -339,7 +353,9 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 let kind = match api.types.items.get(&rust_name) {
                     Some(rust::Item::Newtype(ty)) => format!("newtype of {}", short_type(ty)),
                     // `oneOf` or `anyOf`: typify's enum of the alternatives.
-                    Some(rust::Item::Enum) => "enum of alternatives".to_owned(),
+                    // `#[non_exhaustive]` (see `types.rs`): an alternative added breaks no
+                    // `match`.
+                    Some(rust::Item::Enum) => "enum of alternatives, non_exhaustive".to_owned(),
                     _ => "newtype of ?".to_owned(),
                 };
                 lines.push(format!(
@@ -581,8 +597,11 @@ mod tests {
     /// The surface says which types are `#[non_exhaustive]` (the change report's rules for
     /// literals rest on it): what it says is what the generated code has.
     #[test]
-    fn the_surface_says_non_exhaustive_of_exactly_the_structs_that_are() {
-        let spec = crate::test_spec::base();
+    fn the_surface_says_non_exhaustive_of_exactly_the_types_that_are() {
+        let mut spec = crate::test_spec::base();
+        spec["components"]["schemas"]["Either"] = serde_json::json!({"oneOf": [
+            {"$ref": "#/components/schemas/Thing"},
+            {"type": "integer"}]});
         let client: syn::File =
             syn::parse_str(&crate::test_spec::generated_file(&spec, crate::CLIENT_PATH)).unwrap();
         let types = client
@@ -595,14 +614,14 @@ mod tests {
             .expect("mod types")
             .1
             .iter();
+        let non_exhaustive =
+            |attrs: &[syn::Attribute]| attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
         let mut in_code: Vec<String> = types
             .filter_map(|item| match item {
-                syn::Item::Struct(item)
-                    if item
-                        .attrs
-                        .iter()
-                        .any(|a| a.path().is_ident("non_exhaustive")) =>
-                {
+                syn::Item::Struct(item) if non_exhaustive(&item.attrs) => {
+                    Some(item.ident.to_string())
+                }
+                syn::Item::Enum(item) if non_exhaustive(&item.attrs) => {
                     Some(item.ident.to_string())
                 }
                 _ => None,
@@ -624,7 +643,7 @@ mod tests {
             .map(|(name, _)| rust::upper_camel(name))
             .collect();
         in_surface.sort();
-        assert!(!in_code.is_empty());
+        assert!(in_code.contains(&"Either".to_owned()), "{in_code:?}");
         assert_eq!(in_surface, in_code);
     }
 
@@ -701,6 +720,42 @@ mod tests {
             "breaking: args get_thing: arguments of `Client::get_thing` reordered (id, from, \
              to -> id, to, from): calls that compile against both pass their values in other \
              places\napi changes: 1 breaking, 0 additive\n"
+        );
+    }
+
+    /// A form's schema is only sent: its type travels as a request (a bound raised on it
+    /// breaks nobody; it was judged both ways, so as breaking), and a text part's
+    /// constraints are recorded (one added breaks senders; none was seen).
+    #[test]
+    fn a_form_is_a_request_and_its_text_parts_constraints_are_judged() {
+        let with = |max: u64, note: serde_json::Value| {
+            let mut spec = crate::test_spec::base();
+            let document = &mut spec["components"]["schemas"]["Document"]["properties"];
+            document["file"]["maxLength"] = serde_json::json!(max);
+            document["note"] = note;
+            spec
+        };
+        let plain = serde_json::json!({"type": "string"});
+        let before = surface(&with(10, plain.clone()));
+        let file = crate::test_spec::line_starting(&before, "field Document.file: ");
+        assert!(file.contains(" | in=request | maxLength=10"), "{file}");
+        let report = crate::compare_surfaces(&before, &surface(&with(20, plain))).to_string();
+        assert!(
+            report.ends_with("api changes: 0 breaking, 2 additive\n"),
+            "{report}"
+        );
+
+        let tight = serde_json::json!({"type": "string", "pattern": "^[a-z]+$"});
+        let after = surface(&with(10, tight));
+        let part = crate::test_spec::line_starting(&after, "body upload_document.note: ");
+        assert!(
+            part.ends_with("| media=multipart/form-data | pattern=^[a-z]+$"),
+            "{part}"
+        );
+        let report = crate::compare_surfaces(&before, &after).to_string();
+        assert!(
+            report.contains("breaking: body upload_document.note: pattern added"),
+            "{report}"
         );
     }
 
@@ -860,12 +915,69 @@ mod tests {
         );
         assert!(before.contains("\nfield Both."), "{before}");
         assert!(
-            before.contains("\ntype Either: enum of alternatives"),
+            before.contains("\ntype Either: enum of alternatives, non_exhaustive"),
             "{before}"
         );
         let report = crate::compare_surfaces(&before, &with_note("integer")).to_string();
         assert!(report.contains("field Both."), "{report}");
         assert!(report.contains("breaking: "), "{report}");
+    }
+
+    /// A parameter's format that changes only typify's type (the raw client's and the
+    /// mocks', not the front door's `i64`) is reported: `When::limit(50_i64)` stops
+    /// compiling. It reported nothing.
+    #[test]
+    fn a_format_that_changes_the_mocks_type_is_breaking() {
+        let with = |schema: serde_json::Value| {
+            surface(&crate::test_spec::with_query_parameters([(
+                "limit", schema,
+            )]))
+        };
+        let before = with(serde_json::json!({"type": "integer"}));
+        let after = with(serde_json::json!({"type": "integer", "format": "uint32"}));
+        let line = crate::test_spec::line_starting(&after, "param get_thing.limit: ");
+        assert_eq!(
+            line,
+            "param get_thing.limit: query, optional, i64 | raw=u32"
+        );
+        let report = crate::compare_surfaces(&before, &after).to_string();
+        assert!(
+            report.starts_with(
+                "breaking: param get_thing.limit: type in the raw client and the mocks changed \
+                 (i64 -> u32)"
+            ),
+            "{report}"
+        );
+    }
+
+    /// An enum of alternatives is `#[non_exhaustive]` (matched with a wildcard): an
+    /// alternative added is additive, one removed breaks what converts from it.
+    #[test]
+    fn an_alternative_added_is_additive_and_one_removed_breaking() {
+        let with = |alternatives: serde_json::Value| {
+            let mut spec = crate::test_spec::base();
+            let schemas = &mut spec["components"]["schemas"];
+            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
+                "note": {"type": "string"}}});
+            schemas["Either"] = serde_json::json!({ "oneOf": alternatives });
+            surface(&spec)
+        };
+        let two = with(serde_json::json!([
+            {"$ref": "#/components/schemas/Thing"}, {"type": "integer"}]));
+        let three = with(serde_json::json!([
+            {"$ref": "#/components/schemas/Thing"}, {"type": "integer"},
+            {"$ref": "#/components/schemas/Extra"}]));
+        let added = crate::compare_surfaces(&two, &three).to_string();
+        assert!(
+            added.contains("additive: added impl From<Extra> for Either")
+                && added.ends_with(" 0 breaking, 1 additive\n"),
+            "{added}"
+        );
+        let removed = crate::compare_surfaces(&three, &two).to_string();
+        assert!(
+            removed.contains("breaking: removed impl From<Extra> for Either"),
+            "{removed}"
+        );
     }
 
     /// A path parameter's default is recorded on its line, as a query parameter's is.

@@ -2,7 +2,8 @@
 //! users (the smithy-rs way):
 //!
 //! - every struct of `mod types` is `#[non_exhaustive]`: users build values through the
-//!   builders (`SipConfig::builder()`), so that a new optional field breaks no code;
+//!   builders (`SipConfig::builder()`), so that a new optional field breaks no code; so is
+//!   every enum of alternatives (`oneOf`), so that a new alternative breaks no `match`;
 //! - every builder gets a `build()` method, which checks that the required fields are set;
 //! - a field whose type is a constant (a single-value enum with a default, like
 //!   `service: sip`) defaults to it in the builder and when decoding, so that callers never
@@ -41,7 +42,20 @@ pub(crate) fn post_process(file: &mut syn::File, constants: &BTreeSet<String>) {
                     }
                     debug_impls.extend(redacting_debug(item));
                 }
-                syn::Item::Enum(item) => schemars_behind_feature(&mut item.attrs),
+                syn::Item::Enum(item) => {
+                    schemars_behind_feature(&mut item.attrs);
+                    // An enum of alternatives (`oneOf`, `anyOf`: variants with data) is
+                    // matched with a wildcard, so that an alternative added breaks no code.
+                    // (typify's string enums, unit variants only, are replaced by open
+                    // enums or are constants the client sets.)
+                    if item
+                        .variants
+                        .iter()
+                        .any(|variant| !matches!(variant.fields, syn::Fields::Unit))
+                    {
+                        item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+                    }
+                }
                 syn::Item::Mod(builder) if builder.ident == "builder" => {
                     if let Some((_, items)) = &mut builder.content {
                         process_builders(items, constants);

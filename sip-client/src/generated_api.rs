@@ -457,6 +457,21 @@ impl crate::validate::Validate for PortAddress {
         Ok(())
     }
 }
+impl crate::validate::Validate for PortDocumentUpload {
+    #[allow(unused_variables)]
+    fn validate(
+        &self,
+        at: &crate::validate::FieldPath,
+    ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::check_length(
+            &Some(&*self.file),
+            None,
+            Some(10485760u64),
+            &at.field("file"),
+        )?;
+        Ok(())
+    }
+}
 impl crate::validate::Validate for PortInitiateRequest {
     #[allow(unused_variables)]
     fn validate(
