@@ -428,7 +428,7 @@ mod tests {
 
     /// The answers of an operation progenitor does not generate (a multipart upload) are
     /// named as progenitor names those of the others: one name per status, whichever
-    /// generated the helper. (Each has one success answer, its first 2xx, and every error.)
+    /// generated the helper. (Each has one success answer, its lowest 2xx, and every error.)
     #[test]
     fn answers_are_named_as_progenitor_names_them() {
         // Every status with a reason phrase that Bland or a proxy in front of it may answer.
@@ -475,5 +475,36 @@ mod tests {
             assert_eq!(answers("UploadDocumentThen"), expected, "{success}");
         }
         assert_eq!(status_method(299), "status_299");
+    }
+
+    /// The success of an operation is its lowest 2xx, wherever it is written: a 201 added
+    /// before the 200 leaves the upload's `then.ok(..)` as it was.
+    #[test]
+    fn the_success_is_the_lowest_2xx_wherever_it_is_written() {
+        // Written as text, the 201 first. (The spec passes through `serde_json::Value`, whose
+        // map sorts keys unless a crate of the build turns on serde_json's `preserve_order`:
+        // then the written order would reach the model, and the lowest 2xx must still win.)
+        let spec = base();
+        let ok = serde_json::to_string(spec.pointer(&format!("{UPLOAD}/responses/200")).unwrap())
+            .unwrap();
+        let text = spec.to_string();
+        let upload = text.find("\"/v1/things/{id}/document\"").unwrap();
+        let at = upload + text[upload..].find("\"responses\":{\"200\":").unwrap();
+        let text = format!(
+            "{}\"responses\":{{\"201\":{ok},\"200\":{}",
+            &text[..at],
+            &text[at + "\"responses\":{\"200\":".len()..]
+        );
+        let mock = crate::generate("things.json", &text)
+            .unwrap()
+            .file(crate::MOCK_PATH)
+            .unwrap()
+            .contents
+            .clone();
+        let start = mock.find("impl UploadDocumentThen {").unwrap();
+        let body = &mock[start..];
+        let body = &body[..body.find("\n    }\n").unwrap()];
+        assert!(body.contains("pub fn ok("), "{body}");
+        assert!(!body.contains("pub fn created("), "{body}");
     }
 }

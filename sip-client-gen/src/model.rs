@@ -840,14 +840,15 @@ pub(crate) fn build(
     // request's.
     roots.extend(form_schemas(spec));
     api.checks = checks(spec, &api, &roots)?;
-    api.request_types = reachable(&api.types, roots);
+    let members = composed_members(spec);
+    api.request_types = reachable(&api.types, &members, roots);
     let answers: Vec<String> = api
         .operations
         .iter()
         .map(|op| op.success.ty.clone())
         .chain(std::iter::once("ErrorEnvelope".to_owned()))
         .collect();
-    api.response_types = reachable(&api.types, answers);
+    api.response_types = reachable(&api.types, &members, answers);
     Ok(api)
 }
 
@@ -937,18 +938,65 @@ fn properties_holding(value: &Value, a: &str, b: &str, at: &mut String) -> Optio
 
 /// The types reachable from `roots` through the fields of generated structs and the
 /// newtypes around them.
-fn reachable(types: &Types, roots: Vec<String>) -> BTreeSet<String> {
+/// The generated types reachable from `roots`: through every type a field or a newtype
+/// names (in an `Option`, a `Vec`, a `Box`, a map), and through the schemas a composed one
+/// is made of (`members`: typify merges an `allOf`'s members into one struct, so the
+/// members' own types are reached only through the spec).
+fn reachable(
+    types: &Types,
+    members: &BTreeMap<String, Vec<String>>,
+    roots: Vec<String>,
+) -> BTreeSet<String> {
+    let named = |ty: &syn::Type| -> Vec<String> {
+        quote::ToTokens::to_token_stream(ty)
+            .to_string()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|word| types.items.contains_key(*word))
+            .map(str::to_owned)
+            .collect()
+    };
     let mut seen = BTreeSet::new();
     let mut queue = roots;
     while let Some(ty) = queue.pop() {
         if !types.items.contains_key(&ty) || !seen.insert(ty.clone()) {
             continue;
         }
-        if let Some(fields) = types.fields(&ty) {
-            queue.extend(fields.iter().filter_map(|field| struct_inside(&field.ty)));
+        match types.items.get(&ty) {
+            Some(rust::Item::Struct(fields)) => {
+                queue.extend(fields.iter().flat_map(|field| named(&field.ty)));
+            }
+            Some(rust::Item::Newtype(inner)) => queue.extend(named(inner)),
+            _ => {}
         }
+        queue.extend(members.get(&ty).into_iter().flatten().cloned());
     }
     seen
+}
+
+/// The schemas each composed schema (`allOf`, `oneOf`, `anyOf`) names as its members, by
+/// Rust name.
+fn composed_members(spec: &OpenAPI) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for (name, schema) in spec.components.iter().flat_map(|c| c.schemas.iter()) {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let members = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            _ => continue,
+        };
+        let names: Vec<String> = members
+            .iter()
+            .filter_map(|member| match member {
+                ReferenceOr::Reference { reference } => ref_name(reference).map(rust::upper_camel),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        out.insert(rust::upper_camel(name), names);
+    }
+    out
 }
 
 fn build_operation(
@@ -1357,14 +1405,17 @@ fn success(
     at: &str,
     operation: &openapiv3::Operation,
 ) -> Result<Success, Error> {
+    // The lowest 2xx, not the first written: a 201 added before the 200 leaves the success
+    // (and the mock's method named after it, `ok`) as it was.
     let (status, response) = operation
         .responses
         .responses
         .iter()
-        .find_map(|(status, response)| match status {
+        .filter_map(|(status, response)| match status {
             StatusCode::Code(code) if (200..300).contains(code) => Some((*code, response)),
             _ => None,
         })
+        .min_by_key(|(code, _)| *code)
         .ok_or_else(|| invalid(format!("{at}/responses"), "no 2xx response".to_owned()))?;
     let response: &Response = match response {
         ReferenceOr::Item(response) => response,

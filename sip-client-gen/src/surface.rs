@@ -19,6 +19,7 @@ use openapiv3::{
 
 use crate::model::{Api, Body, Constraints, Location, ParamType, PartKind, Retry, Rule, Scalar};
 use crate::rust::{self, short_type};
+use std::collections::BTreeMap;
 
 /// The version of the surface's format; a report between surfaces of different formats
 /// compares what both say. Format 2 added the extras; format 3 the `scheme` and `rule`
@@ -28,8 +29,9 @@ use crate::rust::{self, short_type};
 /// constraints `multipleOf`, `exclusiveMinimum`, `exclusiveMaximum`, `uniqueItems`,
 /// `minProperties` and `maxProperties`; format 6 the `raw=` type of a parameter (where the
 /// raw client and the mocks take another type than the front door), the constraints of a
-/// form's text fields, a form's schema as a request type (`in=request`), and the enums of
-/// alternatives as `non_exhaustive`. A `|` in an extra's value is written `\|`.
+/// form's text fields, a form's schema as a request type (`in=request`), the enums of
+/// alternatives as `non_exhaustive`, a composed schema's fields as an object's (required,
+/// nullable, constraints) and an alias's target (`alias of Thing`). A `|` in an extra's value is written `\|`.
 pub const FORMAT: u32 = 6;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
@@ -243,7 +245,15 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
     names.sort();
     for name in names {
         let Some(schema) = schemas[name].as_item() else {
-            lines.push(format!("type {name}: alias of another schema"));
+            // typify makes a newtype of the schema it names: pointed elsewhere, it holds
+            // another type (`e.0.kind`, `From<Thing>` stop compiling).
+            let target = match &schemas[name] {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .unwrap_or(reference),
+                ReferenceOr::Item(_) => "?",
+            };
+            lines.push(format!("type {name}: alias of {target}"));
             continue;
         };
         let rust_name = rust::upper_camel(name);
@@ -323,26 +333,50 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 lines.extend(fields);
             }
             // A schema composed (`allOf` of several) that typify made a struct of: its
-            // fields as the Rust type has them, so that a change of them is seen.
+            // fields as the Rust type has them, each with what its members say of it
+            // (required, nullable, constraints, default), in the form of an object's lines:
+            // an object rewritten as an `allOf` of the same fields is no change.
             _ if let Some(rust::Item::Struct(fields)) = api.types.items.get(&rust_name) => {
                 lines.push(format!(
-                    "type {name}: struct, composed, non_exhaustive{}",
+                    "type {name}: struct, non_exhaustive{}",
                     extras(&direction, &Constraints::default())
                 ));
                 lines.extend(traits_line(api, name, &rust_name));
+                let properties = composed_properties(spec, schema);
                 let mut members: Vec<String> = fields
                     .iter()
                     .map(|field| {
-                        let what = if field.flatten {
-                            "flattened"
+                        let ty = short_type(&field.ty);
+                        if field.flatten {
+                            return format!(
+                                "field {name}.{}: {ty}, flattened{}",
+                                field.json,
+                                extras(&direction, &Constraints::default())
+                            );
+                        }
+                        let Some((is_required, property)) = properties.get(&field.json) else {
+                            return format!(
+                                "field {name}.{}: {ty}, composed{}",
+                                field.json,
+                                extras(&direction, &Constraints::default())
+                            );
+                        };
+                        let nullable = if is_nullable(spec, property) {
+                            ", nullable"
                         } else {
-                            "composed"
+                            ""
                         };
                         format!(
-                            "field {name}.{}: {}, {what}{}",
+                            "field {name}.{}: {ty}, {}{nullable}{}",
                             field.json,
-                            short_type(&field.ty),
-                            extras(&direction, &Constraints::default())
+                            required(*is_required),
+                            extras(
+                                &direction,
+                                &with_default(
+                                    &Constraints::of_boxed(spec, property),
+                                    boxed_default(spec, property)
+                                )
+                            )
                         )
                     })
                     .collect();
@@ -573,6 +607,58 @@ fn param_default<'a>(
                     .and_then(|schema| schema.schema_data.default.as_ref()),
             }
         })
+}
+
+/// The properties of a composed schema (`allOf`, followed through `$ref`s and nested
+/// `allOf`s), each with whether a member requires it: what typify merges into one struct.
+/// A property two members give is taken from the first (typify merges them; the report
+/// sees the first's constraints).
+fn composed_properties<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a Schema,
+) -> BTreeMap<String, (bool, &'a ReferenceOr<Box<Schema>>)> {
+    fn walk<'a>(
+        spec: &'a OpenAPI,
+        schema: &'a Schema,
+        depth: usize,
+        out: &mut BTreeMap<String, (bool, &'a ReferenceOr<Box<Schema>>)>,
+        required: &mut std::collections::BTreeSet<String>,
+    ) {
+        // Cycles of `allOf` are refused by the generator; the depth bounds the walk anyway.
+        if depth > 32 {
+            return;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                required.extend(object.required.iter().cloned());
+                for (name, property) in &object.properties {
+                    out.entry(name.clone()).or_insert((false, property));
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                for member in all_of {
+                    let member = match member {
+                        ReferenceOr::Item(item) => Some(item),
+                        ReferenceOr::Reference { reference } => reference
+                            .strip_prefix("#/components/schemas/")
+                            .and_then(|name| spec.components.as_ref()?.schemas.get(name))
+                            .and_then(ReferenceOr::as_item),
+                    };
+                    if let Some(member) = member {
+                        walk(spec, member, depth + 1, out, required);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut required = std::collections::BTreeSet::new();
+    walk(spec, schema, 0, &mut out, &mut required);
+    for (name, (is_required, _)) in out.iter_mut() {
+        *is_required = required.contains(name);
+    }
+    out
 }
 
 fn is_nullable(spec: &OpenAPI, schema: &ReferenceOr<Box<Schema>>) -> bool {
@@ -891,15 +977,14 @@ mod tests {
     }
 
     /// A schema composed of others (`allOf` of several) is a struct whose fields are its
-    /// members': recorded, so that a member's change is seen; one of alternatives is an
-    /// enum, said as such.
+    /// members': recorded as an object's are (required, constraints), so that a member's
+    /// change is judged as one of an object; one of alternatives is an enum, said as such.
     #[test]
     fn composed_schemas_are_recorded_by_their_rust_shape() {
-        let with_note = |extra_type: &str| {
+        let with_extra = |extra: serde_json::Value| {
             let mut spec = crate::test_spec::base();
             let schemas = &mut spec["components"]["schemas"];
-            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
-                "note": {"type": extra_type}}});
+            schemas["Extra"] = extra;
             schemas["Both"] = serde_json::json!({"allOf": [
                 {"$ref": "#/components/schemas/Thing"},
                 {"$ref": "#/components/schemas/Extra"}]});
@@ -908,19 +993,130 @@ mod tests {
                 {"type": "integer"}]});
             surface(&spec)
         };
-        let before = with_note("string");
+        let note = |schema: serde_json::Value| {
+            with_extra(serde_json::json!({"type": "object", "properties": {"note": schema}}))
+        };
+        let before = note(serde_json::json!({"type": "string", "maxLength": 10}));
         assert!(
-            before.contains("\ntype Both: struct, composed, non_exhaustive"),
+            before.contains("\ntype Both: struct, non_exhaustive\n"),
             "{before}"
         );
-        assert!(before.contains("\nfield Both."), "{before}");
+        let field = crate::test_spec::line_starting(&before, "field Both.note: ");
+        assert_eq!(
+            field,
+            "field Both.note: Option<BothNote>, optional | maxLength=10"
+        );
         assert!(
             before.contains("\ntype Either: enum of alternatives, non_exhaustive"),
             "{before}"
         );
-        let report = crate::compare_surfaces(&before, &with_note("integer")).to_string();
-        assert!(report.contains("field Both."), "{report}");
-        assert!(report.contains("breaking: "), "{report}");
+        // A member's field whose type changes.
+        let report =
+            crate::compare_surfaces(&before, &note(serde_json::json!({"type": "integer"})))
+                .to_string();
+        assert!(
+            report.contains("breaking: field Both.note: type changed"),
+            "{report}"
+        );
+        // A member's constraint tightened: judged as an object's (it said nothing).
+        let tighter = note(serde_json::json!({"type": "string", "maxLength": 5}));
+        let report = crate::compare_surfaces(&before, &tighter).to_string();
+        assert!(
+            report.contains("breaking: field Both.note: maxLength 10 -> 5 tightened"),
+            "{report}"
+        );
+        // A required property added to a member (it was "additive: added field").
+        let required = with_extra(serde_json::json!({"type": "object", "required": ["label"],
+            "properties": {"note": {"type": "string", "maxLength": 10},
+                           "label": {"type": "string"}}}));
+        let report = crate::compare_surfaces(&before, &required).to_string();
+        assert!(
+            report.contains("breaking: added required field Both.label"),
+            "{report}"
+        );
+    }
+
+    /// A schema sent inside a composed body (`allOf` members are merged by typify, so no
+    /// Rust field names them) travels as a request too: a bound tightened on it breaks
+    /// senders. It was judged as read only, and so additive.
+    #[test]
+    fn the_members_of_a_composed_body_travel_as_its_request() {
+        let with_max = |max: u64| {
+            let mut spec = crate::test_spec::base();
+            let schemas = &mut spec["components"]["schemas"];
+            schemas["Thing"]["properties"]["name"] =
+                serde_json::json!({"type": "string", "maxLength": max});
+            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
+                "note": {"type": "string"}}});
+            schemas["Both"] = serde_json::json!({"allOf": [
+                {"$ref": "#/components/schemas/Thing"},
+                {"$ref": "#/components/schemas/Extra"}]});
+            *spec
+                .pointer_mut(&format!(
+                    "{}/requestBody/content/application~1json/schema",
+                    crate::test_spec::POST
+                ))
+                .unwrap() = serde_json::json!({"$ref": "#/components/schemas/Both"});
+            surface(&spec)
+        };
+        let before = with_max(10);
+        let thing = crate::test_spec::line_starting(&before, "type Thing: ");
+        assert!(thing.contains("in=request+response"), "{thing}");
+        let report = crate::compare_surfaces(&before, &with_max(5)).to_string();
+        assert!(
+            report.contains("breaking: field Thing.name: maxLength 10 -> 5 tightened"),
+            "{report}"
+        );
+    }
+
+    /// An alias (a schema that is a `$ref`) names its target: pointed at another schema, it
+    /// holds another type, which breaks (only the traits of its targets said so).
+    #[test]
+    fn an_alias_pointed_elsewhere_is_breaking() {
+        let with_target = |target: &str| {
+            let mut spec = crate::test_spec::base();
+            spec["components"]["schemas"]["Endpoint"] =
+                serde_json::json!({"$ref": format!("#/components/schemas/{target}")});
+            surface(&spec)
+        };
+        let before = with_target("Thing");
+        assert!(
+            before.contains("\ntype Endpoint: alias of Thing\n"),
+            "{before}"
+        );
+        let report = crate::compare_surfaces(&before, &with_target("NewThing")).to_string();
+        assert!(
+            report.contains(
+                "\nbreaking: type Endpoint: changed (alias of Thing -> alias of NewThing)"
+            ),
+            "{report}"
+        );
+    }
+
+    /// An object rewritten as an `allOf` of schemas holding the same properties is the
+    /// same struct, on the wire and in Rust: no change (it was breaking, line by line).
+    #[test]
+    fn an_object_rewritten_as_an_all_of_of_the_same_fields_is_no_change() {
+        let with_both = |both: serde_json::Value| {
+            let mut spec = crate::test_spec::base();
+            let schemas = &mut spec["components"]["schemas"];
+            schemas["Named"] = serde_json::json!({"type": "object", "required": ["name"],
+                "properties": {"name": {"type": "string", "maxLength": 9}}});
+            schemas["Noted"] = serde_json::json!({"type": "object",
+                "properties": {"note": {"type": "string"}}});
+            schemas["Both"] = both;
+            surface(&spec)
+        };
+        let object = with_both(serde_json::json!({"type": "object", "required": ["name"],
+            "properties": {"name": {"type": "string", "maxLength": 9},
+                           "note": {"type": "string"}}}));
+        let composed = with_both(serde_json::json!({"allOf": [
+            {"$ref": "#/components/schemas/Named"},
+            {"$ref": "#/components/schemas/Noted"}]}));
+        assert_eq!(
+            crate::compare_surfaces(&object, &composed).to_string(),
+            "api changes: none\n"
+        );
     }
 
     /// A parameter's format that changes only typify's type (the raw client's and the

@@ -689,7 +689,8 @@ fn a_base_surface_of_an_older_format_is_said() {
              method's arguments; defaults; the examples of the mocks; the constraints \
              multipleOf, exclusiveMinimum, exclusiveMaximum, uniqueItems, minProperties and \
              maxProperties; the type of a parameter in the raw client and the mocks; the \
-             constraints of a form's text fields\napi changes: none\n```\n"
+             constraints of a form's text fields; the fields of composed schemas as an \
+             object's; the target of an alias\napi changes: none\n```\n"
         ),
         "{page}"
     );
