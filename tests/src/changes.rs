@@ -130,6 +130,16 @@ pub fn all() -> Vec<SpecChange> {
                 "      type: object\n      required:\n        - region\n      properties:\n        region:\n          description: The region that serves the number.\n          type: string\n",
             ),
         ),
+        // The front door's `limit` stays an `i64` (it checks the bound); typify's type for the
+        // raw client and the mocks becomes `u32`.
+        case(
+            "parameter_format_narrowed",
+            derived(
+                "        - name: limit\n",
+                "            type: integer\n",
+                "            type: integer\n            format: uint32\n",
+            ),
+        ),
         case(
             "parameter_pattern_tightened",
             derived(

@@ -153,6 +153,21 @@ fn required_parameter_added_is_breaking() {
     );
 }
 
+/// A format that leaves the front door's type (`i64`) but changes typify's (`u32`): the
+/// mocks' `When::limit` and the raw builder take another type (the verdict test's probe,
+/// which passes an `i64`, stops compiling).
+#[test]
+fn parameter_format_narrowed_breaks_the_mocks() {
+    assert_eq!(
+        report_for("parameter_format_narrowed"),
+        "breaking: param list_sip_calls.limit: type in the raw client and the mocks changed \
+         (i64 -> u32): code passing it to `Client::raw()`'s builder or the mock's `When` stops \
+         compiling (query, optional, i64 | default=50 -> query, optional, i64 | default=50 | \
+         raw=u32)\n\
+         api changes: 1 breaking, 0 additive\n"
+    );
+}
+
 #[test]
 fn parameter_pattern_tightened_is_breaking_on_the_wire() {
     // The Rust types stay: `PhoneNumber` is hand-written. What callers may send shrinks,
@@ -180,5 +195,5 @@ fn parameter_pattern_tightened_is_breaking_on_the_wire() {
 fn every_case_is_pinned_here() {
     // A case added to `changes::all` needs its expected report above.
     let names: Vec<&str> = changes::all().iter().map(|case| case.name).collect();
-    assert_eq!(names.len(), 15, "{names:?}");
+    assert_eq!(names.len(), 16, "{names:?}");
 }
