@@ -526,6 +526,21 @@ mod tests {
             let text = redact_json_text(&body);
             assert!(!text.contains("hunter2"), "{tail}: {text}");
         }
+        // Exactly the cut escape goes: what came before stays, a whole surrogate pair too.
+        let quoted = r#"{"error": "said: {\"sip_password\":\"x\"} "#;
+        for (tail, kept) in [
+            (r"\ud83d", ""),
+            (r"\ud83d\ude", ""),
+            (r"\u00e", ""),
+            (r"\ud83d\ude00 more", "😀 more"),
+            (r"\u00e9t\u00e9", "été"),
+        ] {
+            assert_eq!(
+                redact_json_text(&format!("{quoted}{tail}")),
+                format!(r#"{{"error": "said: {{\"sip_password\":\"<redacted>\"}} {kept}"#),
+                "{tail}"
+            );
+        }
         // A string that quotes JSON and still does not read (an escape JSON has not) is
         // redacted whole.
         assert_eq!(
