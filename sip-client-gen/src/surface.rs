@@ -1093,6 +1093,33 @@ mod tests {
         );
     }
 
+    /// The walk through an `allOf`'s members ends on a cycle of them (the generator refuses
+    /// such specs first; the walk does not rely on it), with what it found.
+    #[test]
+    fn a_cycle_of_all_ofs_is_walked_to_an_end() {
+        let spec: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "cycle", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "A": {"allOf": [{"$ref": "#/components/schemas/B"},
+                    {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}]},
+                "B": {"allOf": [{"$ref": "#/components/schemas/A"},
+                    {"type": "object", "properties": {"b": {"type": "integer"}}}]}
+            }}
+        }))
+        .unwrap();
+        let a = spec.components.as_ref().unwrap().schemas["A"]
+            .as_item()
+            .unwrap();
+        let properties = super::composed_properties(&spec, a);
+        let found: Vec<(&String, bool)> = properties
+            .iter()
+            .map(|(name, (required, _))| (name, *required))
+            .collect();
+        assert_eq!(found, [(&"a".to_owned(), true), (&"b".to_owned(), false)]);
+    }
+
     /// An object rewritten as an `allOf` of schemas holding the same properties is the
     /// same struct, on the wire and in Rust: no change (it was breaking, line by line).
     #[test]

@@ -100,9 +100,21 @@ fn path_from(dirs: &[&Path], inherited: Option<OsString>, cargo_bin: Option<Path
 /// Cargo's home as cargo finds it: `CARGO_HOME` (relative to the current directory), else
 /// `.cargo` in the user's home.
 fn cargo_home() -> Option<PathBuf> {
-    match std::env::var_os("CARGO_HOME").filter(|home| !home.is_empty()) {
-        Some(home) => std::env::current_dir().ok().map(|cwd| cwd.join(home)),
-        None => std::env::var_os("HOME")
+    cargo_home_from(
+        std::env::var_os("CARGO_HOME"),
+        std::env::var_os("HOME"),
+        std::env::current_dir().ok(),
+    )
+}
+
+fn cargo_home_from(
+    cargo_home: Option<OsString>,
+    home: Option<OsString>,
+    cwd: Option<PathBuf>,
+) -> Option<PathBuf> {
+    match cargo_home.filter(|home| !home.is_empty()) {
+        Some(cargo_home) => cwd.map(|cwd| cwd.join(cargo_home)),
+        None => home
             .filter(|home| !home.is_empty())
             .map(|home| PathBuf::from(home).join(".cargo")),
     }
@@ -222,5 +234,41 @@ mod tests {
             [ours, Path::new("/usr/bin"), &home_bin]
         );
         assert_eq!(dirs(path_from(&[ours], None, None)), [ours]);
+    }
+
+    /// Cargo's home: `CARGO_HOME` (an absolute one as it is, a relative one below the current
+    /// directory), else `.cargo` in the home directory; an empty variable is unset. And the
+    /// path the tools run with holds its `bin`.
+    #[test]
+    fn cargo_home_is_found_as_cargo_finds_it() {
+        let os = |text: &str| Some(OsString::from(text));
+        let cwd = Some(PathBuf::from("/work/repo"));
+        assert_eq!(
+            cargo_home_from(os("/opt/cargo"), os("/home/me"), cwd.clone()),
+            Some(PathBuf::from("/opt/cargo"))
+        );
+        assert_eq!(
+            cargo_home_from(os("relative"), os("/home/me"), cwd.clone()),
+            Some(PathBuf::from("/work/repo/relative"))
+        );
+        assert_eq!(
+            cargo_home_from(os(""), os("/home/me"), cwd.clone()),
+            Some(PathBuf::from("/home/me/.cargo"))
+        );
+        assert_eq!(cargo_home_from(None, os(""), cwd.clone()), None);
+        assert_eq!(cargo_home_from(None, None, cwd), None);
+        let from_env = cargo_home_from(
+            std::env::var_os("CARGO_HOME"),
+            std::env::var_os("HOME"),
+            std::env::current_dir().ok(),
+        );
+        assert_eq!(cargo_home(), from_env);
+        if let Some(home) = from_env {
+            let path = path_with(&[]);
+            assert!(
+                std::env::split_paths(&path).any(|dir| dir == home.join("bin")),
+                "{path:?}"
+            );
+        }
     }
 }
