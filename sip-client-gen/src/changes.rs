@@ -309,7 +309,7 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
         if no_raw {
             // Format 5 wrote a composed schema's lines and an alias's another way: those
             // types are left out.
-            let (older_lines, newer_lines) = if old_format < new_format {
+            let (older_lines, newer_lines) = if old_format == older {
                 (&mut old, &mut new)
             } else {
                 (&mut new, &mut old)
@@ -1375,6 +1375,18 @@ mod tests {
                 "{FORMAT}{}",
                 lines("", "").replace("maxLength=10", "maxLength=5")
             ),
+        );
+        assert_eq!(report.breaking(), 1, "{report}");
+    }
+
+    /// A format 6 surface records raw types: against a later format they are compared
+    /// (only bases older than format 6 leave them out).
+    #[test]
+    fn a_format_6_base_compares_raw_types_with_a_later_format() {
+        let param = |raw: &str| format!("param op.limit: query, optional, i64 | raw={raw}\n");
+        let report = compare(
+            &format!("surface-format: 6\n{}", param("u32")),
+            &format!("surface-format: 7\n{}", param("u64")),
         );
         assert_eq!(report.breaking(), 1, "{report}");
     }
