@@ -1120,6 +1120,28 @@ mod tests {
         assert_eq!(found, [(&"a".to_owned(), true), (&"b".to_owned(), false)]);
     }
 
+    /// A schema sent through an alias of it (typify's newtype) or as an alternative of a
+    /// `oneOf` body travels as a request too.
+    #[test]
+    fn a_body_sent_through_an_alias_or_an_alternative_travels_as_a_request() {
+        for body in [
+            serde_json::json!({"$ref": "#/components/schemas/Thing"}),
+            serde_json::json!({"oneOf": [{"$ref": "#/components/schemas/Thing"}, {"type": "integer"}]}),
+        ] {
+            let mut spec = crate::test_spec::base();
+            spec["components"]["schemas"]["Sent"] = body.clone();
+            *spec
+                .pointer_mut(&format!(
+                    "{}/requestBody/content/application~1json/schema",
+                    crate::test_spec::POST
+                ))
+                .unwrap() = serde_json::json!({"$ref": "#/components/schemas/Sent"});
+            let surface = surface(&spec);
+            let thing = crate::test_spec::line_starting(&surface, "type Thing: ");
+            assert!(thing.contains("in=request+response"), "{body}: {thing}");
+        }
+    }
+
     /// An object rewritten as an `allOf` of schemas holding the same properties is the
     /// same struct, on the wire and in Rust: no change (it was breaking, line by line).
     #[test]
