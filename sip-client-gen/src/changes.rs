@@ -183,7 +183,8 @@ impl<'a> Line<'a> {
             && self.extras.len() == other.extras.len()
             && self.extras.iter().all(|(key, value)| {
                 other.extras.get(key).is_some_and(|other| {
-                    value == other || (*key != "pattern" && same_json(value, other))
+                    value == other
+                        || (key.rsplit('.').next() != Some("pattern") && same_json(value, other))
                 })
             })
     }
@@ -327,6 +328,14 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
                 });
             }
         }
+        let older_map = if old_format == older { &old } else { &new };
+        let says_direction: std::collections::BTreeSet<String> = older_map
+            .values()
+            .filter(|line| line.extras.contains_key("in"))
+            .map(|line| line.name.to_owned())
+            .collect();
+        let says_direction: std::collections::BTreeSet<&str> =
+            says_direction.iter().map(String::as_str).collect();
         for lines in [&mut old, &mut new] {
             lines.retain(|_, line| common.contains(line.kind));
             for line in lines.values_mut() {
@@ -340,6 +349,11 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
                 }
                 if no_raw {
                     line.extras.remove("raw");
+                    // Format 6 gives forms' schemas and composed members a direction that
+                    // format 5 left unsaid: a direction only the newer says is not compared.
+                    if !says_direction.contains(line.name) {
+                        line.extras.remove("in");
+                    }
                     let text_part = line.kind == "body"
                         && line.core.contains(&"String")
                         && line.extras.get("media") == Some(&"multipart/form-data");
@@ -535,12 +549,12 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         // The same kind of type, only `#[non_exhaustive]` added or removed.
         "type" if kind_of_type(before) == kind_of_type(after) => {
             if after.has("non_exhaustive") {
-                vec![change(
-                    Impact::Breaking,
-                    says(
-                        "became non_exhaustive: it is built through its builder, not as a literal",
-                    ),
-                )]
+                let why = if before.core.iter().any(|word| word.starts_with("enum")) {
+                    "became non_exhaustive: a `match` on it needs a wildcard arm"
+                } else {
+                    "became non_exhaustive: it is built through its builder, not as a literal"
+                };
+                vec![change(Impact::Breaking, says(why))]
             } else {
                 vec![change(
                     Impact::Additive,
@@ -881,7 +895,12 @@ fn same_json(old: &str, new: &str) -> bool {
     fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         use serde_json::Value;
         match (a, b) {
-            (Value::Number(a), Value::Number(b)) => a == b || a.as_f64() == b.as_f64(),
+            // Integers exactly (`as_f64` would make 2^63 - 1 and 2^63 - 2 one number); a
+            // float against a number by value.
+            (Value::Number(a), Value::Number(b)) if a.is_f64() || b.is_f64() => {
+                a.as_f64() == b.as_f64()
+            }
+            (Value::Number(a), Value::Number(b)) => a == b,
             (Value::Array(a), Value::Array(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
             }
@@ -969,6 +988,19 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
             continue;
         }
         let number = |value: Option<&&str>| value.and_then(|v| v.parse::<f64>().ok());
+        // How the new bound stands to the old: integers exactly (as floats, 2^63 - 1 and
+        // 2^63 - 2 are one number), others as floats.
+        let order = |old_value: f64, new_value: f64| -> std::cmp::Ordering {
+            match (
+                old.and_then(|v| v.parse::<i128>().ok()),
+                new.and_then(|v| v.parse::<i128>().ok()),
+            ) {
+                (Some(old), Some(new)) => new.cmp(&old),
+                _ => new_value
+                    .partial_cmp(&old_value)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            }
+        };
         let (tightens, relaxes) = match base {
             // A pattern added may refuse values, one removed may allow them; one changed
             // may do both: an equivalent rewrite cannot be told from another without
@@ -992,14 +1024,14 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
             }
             "maxLength" | "maxItems" | "maxProperties" | "maximum" => {
                 match (number(old), number(new)) {
-                    (Some(old), Some(new)) => (new < old, new > old),
+                    (Some(old), Some(new)) => (order(old, new).is_lt(), order(old, new).is_gt()),
                     (None, Some(_)) => (true, false),
                     _ => (false, true),
                 }
             }
             "minLength" | "minItems" | "minProperties" | "minimum" => {
                 match (number(old), number(new)) {
-                    (Some(old), Some(new)) => (new > old, new < old),
+                    (Some(old), Some(new)) => (order(old, new).is_gt(), order(old, new).is_lt()),
                     (None, Some(_)) => (true, false),
                     _ => (false, true),
                 }
@@ -1339,12 +1371,34 @@ mod tests {
             &one_field("request", "String", " | pattern=5.0"),
         );
         assert!(report.contains("pattern 5 -> 5.0 changed"), "{report}");
+        // An array's items' pattern is a pattern too.
+        let text = self::report(
+            &one_field("request", "Vec<String>", " | items.pattern=1"),
+            &one_field("request", "Vec<String>", " | items.pattern=1.0"),
+        );
+        assert!(text.contains("items.pattern 1 -> 1.0 changed"), "{text}");
+        // And a bound too large for a float's precision moves.
+        let text = self::report(
+            &one_field("request", "i64", " | maximum=9223372036854775807"),
+            &one_field("request", "i64", " | maximum=9223372036854775806"),
+        );
+        assert!(text.contains("tightened"), "{text}");
     }
 
     /// A format 5 surface records no raw types and no constraints of a form's text fields:
     /// a format 6 surface of the same spec that has them is no change (the note says why).
     #[test]
     fn a_format_5_base_is_compared_without_raw_types_and_text_part_constraints() {
+        // A direction format 6 gives a form's schema, which format 5 left unsaid, is no
+        // change (the same spec asked for a minor release).
+        let report = compare(
+            "surface-format: 5\ntype F: struct, non_exhaustive\nfield F.file: FFile, required | maxLength=10\n",
+            &format!(
+                "{FORMAT}type F: struct, non_exhaustive | in=request\n\
+                 field F.file: FFile, required | in=request | maxLength=10\n"
+            ),
+        );
+        assert!(report.changes.is_empty(), "{report}");
         // Composed types and aliases, written another way by format 5, are left out.
         let report = compare(
             "surface-format: 5\ntype Both: struct, composed, non_exhaustive\n\
@@ -1547,6 +1601,16 @@ mod tests {
             ),
             "additive: type X: travels another way (struct | in=response -> struct | \
              in=request+response)\napi changes: 0 breaking, 1 additive\n"
+        );
+        // An enum that becomes non_exhaustive needs a wildcard arm in a `match`.
+        assert!(
+            report(
+                "type E: enum of alternatives | in=response\n",
+                "type E: enum of alternatives, non_exhaustive | in=response\n"
+            )
+            .starts_with(
+                "breaking: type E: became non_exhaustive: a `match` on it needs a wildcard arm"
+            )
         );
         assert_eq!(
             report(
@@ -1774,6 +1838,9 @@ mod tests {
             ("5", "6"),
             ("[1,2]", "[2,1]"),
             ("{\"a\":1}", "{\"a\":1,\"b\":1}"),
+            // Integers beyond a float's precision are still two numbers.
+            ("9223372036854775807", "9223372036854775806"),
+            ("9007199254740993", "9007199254740992"),
         ] {
             let text = report(
                 &field(&format!(" | default={old}")),

@@ -635,6 +635,13 @@ fn composed_properties<'a>(
                     out.entry(name.clone()).or_insert((false, property));
                 }
             }
+            // A member with properties but no `type: object` (openapiv3 reads it as `Any`).
+            SchemaKind::Any(any) => {
+                required.extend(any.required.iter().cloned());
+                for (name, property) in &any.properties {
+                    out.entry(name.clone()).or_insert((false, property));
+                }
+            }
             SchemaKind::AllOf { all_of } => {
                 for member in all_of {
                     let member = match member {
@@ -1023,6 +1030,15 @@ mod tests {
         let report = crate::compare_surfaces(&before, &tighter).to_string();
         assert!(
             report.contains("breaking: field Both.note: maxLength 10 -> 5 tightened"),
+            "{report}"
+        );
+        // Also in a member that does not say `type: object`.
+        let untyped = with_extra(serde_json::json!({"required": ["label"],
+            "properties": {"note": {"type": "string", "maxLength": 10},
+                           "label": {"type": "string"}}}));
+        let report = crate::compare_surfaces(&before, &untyped).to_string();
+        assert!(
+            report.contains("breaking: added required field Both.label"),
             "{report}"
         );
         // A required property added to a member (it was "additive: added field").

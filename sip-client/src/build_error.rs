@@ -87,11 +87,14 @@ impl std::error::Error for BuildError {
 pub(crate) fn shown_url(url: &str) -> String {
     let scheme_end = url
         .find(':')
+        // A scheme is followed by a slash (`https:/`, `https://`): `user:pw@host` has none,
+        // and its `user:` is user information to hide, not a scheme to show.
         .filter(|&at| {
             url[..at].starts_with(|c: char| c.is_ascii_alphabetic())
                 && url[..at]
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && url[at + 1..].starts_with(['/', '\\'])
         })
         .map_or(0, |at| {
             at + 1 + url[at + 1..].len() - url[at + 1..].trim_start_matches(['/', '\\']).len()

@@ -591,6 +591,9 @@ mod tests {
                 "https://<redacted>@api.bland.ai",
             ),
             ("sk-PASSWORD@api.bland.ai", "<redacted>@api.bland.ai"),
+            // No scheme: what comes before `:` is user information too.
+            ("sk-live-KEY:@api.bland.ai", "<redacted>@api.bland.ai"),
+            ("alice:sk-PASSWORD@host", "<redacted>@host"),
         ] {
             let builder = Client::builder().api_key("k").base_url(url);
             let debug = format!("{builder:?}");

@@ -277,10 +277,12 @@ fn without_a_cut_escape(token: &str) -> &str {
                 };
                 let high =
                     u16::from_str_radix(hex, 16).is_ok_and(|unit| (0xD800..0xDC00).contains(&unit));
+                // Cut only where the token ends: a high surrogate without its low half
+                // anywhere else is no cut, and the token then does not read (redacted whole).
+                let rest = &token[at + 6..];
                 if high
-                    && token
-                        .get(at + 6..at + 12)
-                        .is_none_or(|low| !low.starts_with("\\u"))
+                    && rest.len() < 6
+                    && b"\\u".starts_with(&rest.as_bytes()[..rest.len().min(2)])
                 {
                     return &token[..at];
                 }
@@ -541,6 +543,13 @@ mod tests {
                 "{tail}"
             );
         }
+        // A lone high surrogate inside the string is no cut: the string does not read, and
+        // is redacted whole (the text before it was kept, the secret after it shown).
+        let lone = r#"{"error": "said: \ud83d {\"sip_password\":\"hunter2"#;
+        assert_eq!(redact_json_text(lone), r#"{"error": "<redacted>"#);
+        // Cut after a high surrogate and a character of several bytes: no panic.
+        let wide = r#"{"error": "said: {\"sip_password\":\"hunter2\"} \ud83dé"#;
+        assert!(!redact_json_text(wide).contains("hunter2"));
         // A string that quotes JSON and still does not read (an escape JSON has not) is
         // redacted whole.
         assert_eq!(

@@ -396,7 +396,7 @@ mod tests {
         assert!(may_have_reached(&refused, &elsewhere));
         let answer: Result<reqwest::Response, reqwest::Error> = Ok(http::Response::new("").into());
         assert!(may_have_reached(&answer, &url));
-        // A failure that is no connect failure (here: a body that cannot be built) counts.
+        // A failure that is no connect failure (here: a URL that does not parse) counts.
         let other = reqwest::Client::new().get("http://[::1").send().await;
         assert!(!other.as_ref().unwrap_err().is_connect());
         assert!(may_have_reached(&other, &url));

@@ -727,7 +727,7 @@ fn xtask_says_how_it_is_used() {
     }
     // Each command parses its own arguments.
     for (command, usage) in [
-        ("ci", "usage: cargo xtask ci [--fast] [--base REV]\n"),
+        ("ci", "usage: cargo xtask ci [--fast | --base REV]\n"),
         ("bench", "usage: cargo xtask bench "),
         (
             "semver",

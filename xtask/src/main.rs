@@ -27,7 +27,7 @@ commands:
                        mutation testing (cargo-mutants, pinned, installed on first use) of the
                        hand-written code, or of the lines changed since BASE; fails on a missed
                        mutant .cargo/mutants-survivors.txt does not explain
-  ci [--fast] [--base REV]
+  ci [--fast | --base REV]
                        run what CI runs: fmt, generate --check, spec validators, clippy, tests,
                        bench smoke test, demo (--fast: what a one-line change needs, warm < 1 min;
                        --base: judge the version bump against REV, not the merge base with main)
