@@ -594,6 +594,9 @@ mod tests {
             // No scheme: what comes before `:` is user information too.
             ("sk-live-KEY:@api.bland.ai", "<redacted>@api.bland.ai"),
             ("alice:sk-PASSWORD@host", "<redacted>@host"),
+            // Not a scheme either: `_` is no scheme character, a digit no scheme's start.
+            ("sk_live_KEY:/sk-PASSWORD@host", "<redacted>@host"),
+            ("9sk-KEY:/sk-PASSWORD@host", "<redacted>@host"),
         ] {
             let builder = Client::builder().api_key("k").base_url(url);
             let debug = format!("{builder:?}");
