@@ -536,6 +536,8 @@ mod tests {
             (r"\u00e", ""),
             (r"\ud83d\ude00 more", "😀 more"),
             (r"\u00e9t\u00e9", "été"),
+            // A whole escape, then the cut one: the walk goes past the first to find it.
+            (r"\u00e9 x\", "é x"),
         ] {
             assert_eq!(
                 redact_json_text(&format!("{quoted}{tail}")),
