@@ -182,10 +182,10 @@ impl<'a> Line<'a> {
         self.core == other.core
             && self.extras.len() == other.extras.len()
             && self.extras.iter().all(|(key, value)| {
-                other.extras.get(key).is_some_and(|other| {
-                    value == other
-                        || (key.rsplit('.').next() != Some("pattern") && same_json(value, other))
-                })
+                other
+                    .extras
+                    .get(key)
+                    .is_some_and(|other| same_extra(key, value, other))
             })
     }
 }
@@ -202,6 +202,11 @@ impl Direction {
         request: true,
         response: true,
     };
+}
+
+/// The type a line is of (`A` of `field A.x`, of `type A`).
+fn type_of<'a>(line: &Line<'a>) -> &'a str {
+    line.name.split('.').next().unwrap_or_default()
 }
 
 /// Parses a surface into its lines by `<kind> <name>`, and says its format (1 when it does
@@ -307,37 +312,26 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
         let no_extras = older < 2;
         let no_defaults = older < 5;
         let no_raw = older < 6;
+        // Against format 5 or before: the types whose lines format 6 writes otherwise
+        // (composed schemas, aliases) are left out, and so is a direction only format 6
+        // says (forms' schemas, composed members).
+        let older_lines = if old_format == older { &old } else { &new };
+        let mut written_otherwise = std::collections::BTreeSet::new();
+        let mut says_direction = std::collections::BTreeSet::new();
         if no_raw {
-            // Format 5 wrote a composed schema's lines and an alias's another way: those
-            // types are left out.
-            let (older_lines, newer_lines) = if old_format == older {
-                (&mut old, &mut new)
-            } else {
-                (&mut new, &mut old)
-            };
-            let written_otherwise: std::collections::BTreeSet<String> = older_lines
-                .iter()
-                .filter(|(_, line)| {
-                    line.core.contains(&"composed") || line.details == "alias of another schema"
-                })
-                .map(|(_, line)| line.name.split('.').next().unwrap_or_default().to_owned())
-                .collect();
-            for lines in [older_lines, newer_lines] {
-                lines.retain(|_, line| {
-                    !written_otherwise.contains(line.name.split('.').next().unwrap_or_default())
-                });
+            for line in older_lines.values() {
+                if line.core.contains(&"composed") || line.details == "alias of another schema" {
+                    written_otherwise.insert(type_of(line).to_owned());
+                }
+                if line.extras.contains_key("in") {
+                    says_direction.insert(line.name.to_owned());
+                }
             }
         }
-        let older_map = if old_format == older { &old } else { &new };
-        let says_direction: std::collections::BTreeSet<String> = older_map
-            .values()
-            .filter(|line| line.extras.contains_key("in"))
-            .map(|line| line.name.to_owned())
-            .collect();
-        let says_direction: std::collections::BTreeSet<&str> =
-            says_direction.iter().map(String::as_str).collect();
         for lines in [&mut old, &mut new] {
-            lines.retain(|_, line| common.contains(line.kind));
+            lines.retain(|_, line| {
+                common.contains(line.kind) && !written_otherwise.contains(type_of(line))
+            });
             for line in lines.values_mut() {
                 if no_extras {
                     line.extras.clear();
@@ -349,8 +343,6 @@ pub fn compare(old: &str, new: &str) -> ChangeReport {
                 }
                 if no_raw {
                     line.extras.remove("raw");
-                    // Format 6 gives forms' schemas and composed members a direction that
-                    // format 5 left unsaid: a direction only the newer says is not compared.
                     if !says_direction.contains(line.name) {
                         line.extras.remove("in");
                     }
@@ -888,6 +880,24 @@ fn default_changed(key: &str, before: &Line, after: &Line) -> Option<ApiChange> 
     ))
 }
 
+/// Whether an extra's two values are one: the same text, or the same JSON value (`5` and
+/// `5.0`) unless the extra is a pattern, which is text.
+fn same_extra(key: &str, old: &str, new: &str) -> bool {
+    old == new || (key.rsplit('.').next() != Some("pattern") && same_json(old, new))
+}
+
+/// How a new numeric bound stands to the old, `None` when either is not a number: integers
+/// exactly (as floats, 2^63 - 1 and 2^63 - 2 are one number), others as floats.
+fn numeric_order(old: &str, new: &str) -> Option<std::cmp::Ordering> {
+    match (old.parse::<i128>(), new.parse::<i128>()) {
+        (Ok(old), Ok(new)) => Some(new.cmp(&old)),
+        _ => new
+            .parse::<f64>()
+            .ok()?
+            .partial_cmp(&old.parse::<f64>().ok()?),
+    }
+}
+
 /// Two recorded JSON texts that hold the same value: `5` and `5.0` are one number (the
 /// client sends and reads the same Rust value for either), keys in any order are one object.
 /// Texts that do not parse are compared as written.
@@ -979,27 +989,19 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
     for key in keys {
         let (old, new) = (before.extras.get(key), after.extras.get(key));
         let base = key.rsplit('.').next().unwrap_or(key);
-        // The same value written another way (`5`, `5.0`) has not moved; a pattern is text.
+        // The same value written another way (`5`, `5.0`) has not moved.
         let same = match (old, new) {
-            (Some(old), Some(new)) => old == new || (base != "pattern" && same_json(old, new)),
+            (Some(old), Some(new)) => same_extra(key, old, new),
             (old, new) => old == new,
         };
         if same {
             continue;
         }
         let number = |value: Option<&&str>| value.and_then(|v| v.parse::<f64>().ok());
-        // How the new bound stands to the old: integers exactly (as floats, 2^63 - 1 and
-        // 2^63 - 2 are one number), others as floats.
-        let order = |old_value: f64, new_value: f64| -> std::cmp::Ordering {
-            match (
-                old.and_then(|v| v.parse::<i128>().ok()),
-                new.and_then(|v| v.parse::<i128>().ok()),
-            ) {
-                (Some(old), Some(new)) => new.cmp(&old),
-                _ => new_value
-                    .partial_cmp(&old_value)
-                    .unwrap_or(std::cmp::Ordering::Equal),
-            }
+        let order = || {
+            old.zip(new)
+                .and_then(|(old, new)| numeric_order(old, new))
+                .unwrap_or(std::cmp::Ordering::Equal)
         };
         let (tightens, relaxes) = match base {
             // A pattern added may refuse values, one removed may allow them; one changed
@@ -1024,14 +1026,14 @@ fn constraint_changes(before: &Line, after: &Line) -> Vec<(String, bool, bool)> 
             }
             "maxLength" | "maxItems" | "maxProperties" | "maximum" => {
                 match (number(old), number(new)) {
-                    (Some(old), Some(new)) => (order(old, new).is_lt(), order(old, new).is_gt()),
+                    (Some(_), Some(_)) => (order().is_lt(), order().is_gt()),
                     (None, Some(_)) => (true, false),
                     _ => (false, true),
                 }
             }
             "minLength" | "minItems" | "minProperties" | "minimum" => {
                 match (number(old), number(new)) {
-                    (Some(old), Some(new)) => (order(old, new).is_gt(), order(old, new).is_lt()),
+                    (Some(_), Some(_)) => (order().is_gt(), order().is_lt()),
                     (None, Some(_)) => (true, false),
                     _ => (false, true),
                 }

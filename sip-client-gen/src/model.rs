@@ -744,12 +744,15 @@ fn component_schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 
-fn ref_name(reference: &str) -> Option<&str> {
+pub(crate) fn ref_name(reference: &str) -> Option<&str> {
     reference.strip_prefix("#/components/schemas/")
 }
 
 /// The schema behind a reference or inline schema (one level of `$ref`).
-fn resolve<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+pub(crate) fn resolve<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a ReferenceOr<Schema>,
+) -> Option<&'a Schema> {
     match schema {
         ReferenceOr::Item(schema) => Some(schema),
         ReferenceOr::Reference { reference } => component_schema(spec, ref_name(reference)?),

@@ -89,10 +89,10 @@ impl Types {
                 if ident == "client" {
                     continue;
                 }
-                let Some(ty) = generic_argument(&field.ty, "Result") else {
+                let Some(ty) = generic_inner(&field.ty, "Result") else {
                     continue;
                 };
-                let ty = generic_argument(ty, "Option").unwrap_or(ty);
+                let ty = option_inner(ty).unwrap_or(ty);
                 self.raw_params.insert(
                     (builder.ident.to_string(), ident.to_string()),
                     short_type(ty),
@@ -450,25 +450,6 @@ pub(crate) fn snake(name: &str) -> String {
 pub(crate) fn ident(name: &str) -> syn::Ident {
     syn::parse_str::<syn::Ident>(name)
         .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
-}
-
-/// The first generic argument of `ty` when its last path segment is `name` (`T` of
-/// `Result<T, String>`).
-fn generic_argument<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    arguments.args.iter().find_map(|argument| match argument {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

@@ -248,9 +248,9 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             // typify makes a newtype of the schema it names: pointed elsewhere, it holds
             // another type (`e.0.kind`, `From<Thing>` stop compiling).
             let target = match &schemas[name] {
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/schemas/")
-                    .unwrap_or(reference),
+                ReferenceOr::Reference { reference } => {
+                    crate::model::ref_name(reference).unwrap_or(reference)
+                }
                 ReferenceOr::Item(_) => "?",
             };
             lines.push(format!("type {name}: alias of {target}"));
@@ -628,35 +628,21 @@ fn composed_properties<'a>(
         if depth > 32 {
             return;
         }
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                required.extend(object.required.iter().cloned());
-                for (name, property) in &object.properties {
-                    out.entry(name.clone()).or_insert((false, property));
-                }
-            }
+        let (own_required, properties) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (&object.required, &object.properties),
             // A member with properties but no `type: object` (openapiv3 reads it as `Any`).
-            SchemaKind::Any(any) => {
-                required.extend(any.required.iter().cloned());
-                for (name, property) in &any.properties {
-                    out.entry(name.clone()).or_insert((false, property));
-                }
-            }
+            SchemaKind::Any(any) => (&any.required, &any.properties),
             SchemaKind::AllOf { all_of } => {
-                for member in all_of {
-                    let member = match member {
-                        ReferenceOr::Item(item) => Some(item),
-                        ReferenceOr::Reference { reference } => reference
-                            .strip_prefix("#/components/schemas/")
-                            .and_then(|name| spec.components.as_ref()?.schemas.get(name))
-                            .and_then(ReferenceOr::as_item),
-                    };
-                    if let Some(member) = member {
-                        walk(spec, member, depth + 1, out, required);
-                    }
+                for member in all_of.iter().filter_map(|m| crate::model::resolve(spec, m)) {
+                    walk(spec, member, depth + 1, out, required);
                 }
+                return;
             }
-            _ => {}
+            _ => return,
+        };
+        required.extend(own_required.iter().cloned());
+        for (name, property) in properties {
+            out.entry(name.clone()).or_insert((false, property));
         }
     }
     let mut out = BTreeMap::new();

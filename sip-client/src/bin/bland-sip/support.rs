@@ -279,28 +279,26 @@ pub(crate) fn mask_key(text: &str, key: Option<&str>) -> String {
 /// answer is printed whole, and a server may echo the key in any field of it, a success
 /// too; an audit line repeats its input line, which may be the key.
 pub(crate) fn mask_key_in_json(value: &mut serde_json::Value, key: Option<&str>) {
-    use serde_json::Value;
-    let Some(key) = key.map(str::trim).filter(|key| key.len() >= MIN_MASKED_KEY) else {
-        return;
-    };
-    match value {
-        Value::String(text) if text.contains(key) => *text = mask_key(text, Some(key)),
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| mask_key_in_json(item, Some(key))),
-        Value::Object(map) if map.keys().any(|name| name.contains(key)) => {
-            *map = std::mem::take(map)
-                .into_iter()
-                .map(|(name, mut item)| {
-                    mask_key_in_json(&mut item, Some(key));
-                    (mask_key(&name, Some(key)), item)
-                })
-                .collect();
+    fn walk(value: &mut serde_json::Value, key: &str) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) if text.contains(key) => *text = mask_key(text, Some(key)),
+            Value::Array(items) => items.iter_mut().for_each(|item| walk(item, key)),
+            Value::Object(map) if map.keys().any(|name| name.contains(key)) => {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(name, mut item)| {
+                        walk(&mut item, key);
+                        (mask_key(&name, Some(key)), item)
+                    })
+                    .collect();
+            }
+            Value::Object(map) => map.values_mut().for_each(|item| walk(item, key)),
+            _ => {}
         }
-        Value::Object(map) => map
-            .values_mut()
-            .for_each(|item| mask_key_in_json(item, Some(key))),
-        _ => {}
+    }
+    if let Some(key) = key.map(str::trim).filter(|key| key.len() >= MIN_MASKED_KEY) {
+        walk(value, key);
     }
 }
 
