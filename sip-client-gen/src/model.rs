@@ -693,6 +693,50 @@ fn is_single_value(root: &Value, schema: Option<&Value>) -> bool {
 }
 
 /// The JSON pointer of a path item.
+/// An operation's parameters (its path item's, then its own), each with the pointer a
+/// refusal of it names: its place in its list, or the component a `$ref` names. A `$ref`
+/// that names no parameter of `components/parameters` is `Err(reference)`.
+/// `operation_at`: the operation's pointer, `/paths/<path>/<method>`.
+pub(crate) fn located_parameters<'a>(
+    spec: &'a OpenAPI,
+    operation_at: &str,
+    shared: &'a [ReferenceOr<Parameter>],
+    own: &'a [ReferenceOr<Parameter>],
+) -> Vec<(String, Result<&'a Parameter, &'a str>)> {
+    let item_at = operation_at.rsplit_once('/').map_or("", |(item, _)| item);
+    let lists = [(item_at, shared), (operation_at, own)];
+    let mut out = Vec::new();
+    for (list_at, list) in lists {
+        for (i, parameter) in list.iter().enumerate() {
+            out.push(match parameter {
+                ReferenceOr::Item(parameter) => {
+                    (format!("{list_at}/parameters/{i}"), Ok(parameter))
+                }
+                ReferenceOr::Reference { reference } => {
+                    let found =
+                        reference
+                            .strip_prefix("#/components/parameters/")
+                            .and_then(|name| {
+                                let found = spec.components.as_ref()?.parameters.get(name)?;
+                                Some((name, found.as_item()?))
+                            });
+                    match found {
+                        Some((name, parameter)) => (
+                            format!(
+                                "/components/parameters/{}",
+                                crate::spec::pointer_token(name)
+                            ),
+                            Ok(parameter),
+                        ),
+                        None => (format!("{list_at}/parameters/{i}"), Err(reference.as_str())),
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
 fn path_pointer(path: &str) -> String {
     format!("/paths/{}", crate::spec::pointer_token(path))
 }
@@ -1020,25 +1064,19 @@ fn build_operation(
     // Its name, and those of its parameters, were checked before progenitor ran (`names`).
 
     let mut params = Vec::new();
-    for parameter in path_params.iter().chain(&operation.parameters) {
-        let parameter = match parameter {
-            ReferenceOr::Item(parameter) => parameter,
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| spec.components.as_ref()?.parameters.get(name)?.as_item())
-                .ok_or_else(|| {
-                    invalid(
-                        at.clone(),
-                        format!("parameter {reference} is not in components/parameters"),
-                    )
-                })?,
-        };
+    for (here, parameter) in located_parameters(spec, &at, path_params, &operation.parameters) {
+        let parameter = parameter.map_err(|reference| {
+            invalid(
+                here.clone(),
+                format!("parameter {reference} is not in components/parameters"),
+            )
+        })?;
         let (location, data) = match parameter {
             Parameter::Query { parameter_data, .. } => (Location::Query, parameter_data),
             Parameter::Path { parameter_data, .. } => (Location::Path, parameter_data),
             Parameter::Header { parameter_data, .. } | Parameter::Cookie { parameter_data, .. } => {
                 return Err(invalid(
-                    at.clone(),
+                    here.clone(),
                     format!(
                         "parameter {:?}: header and cookie parameters are not supported \
                          (the client sets its own headers)",
@@ -1049,13 +1087,13 @@ fn build_operation(
         };
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
             return Err(invalid(
-                at.clone(),
+                here.clone(),
                 format!("parameter {:?} needs a schema", data.name),
             ));
         };
         let ty = param_type(spec, api, schema).ok_or_else(|| {
             invalid(
-                at.clone(),
+                here.clone(),
                 format!(
                     "parameter {:?}: only strings, numbers, booleans, enums, hand-written \
                      validated types and arrays of them are supported",
@@ -1067,7 +1105,7 @@ fn build_operation(
         // simple would be `a,b,c`), and its arguments have no text of a list.
         if location == Location::Path && matches!(ty, ParamType::Many(_)) {
             return Err(invalid(
-                at.clone(),
+                here.clone(),
                 format!(
                     "parameter {:?}: a path parameter is one value (a string, number, \
                      boolean, enum or hand-written validated type); the client sends no array \

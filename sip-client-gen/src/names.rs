@@ -315,22 +315,14 @@ fn check_parameters(
     shared: &[ReferenceOr<Parameter>],
     own: &[ReferenceOr<Parameter>],
 ) -> Result<(), Error> {
-    let mut seen: Vec<String> = Vec::new();
+    // Each Rust name so far, and where its parameter is.
+    let mut seen: Vec<(String, String)> = Vec::new();
     // `send` holds each path parameter's text in a local `<name>_segment`.
     let mut segments: Vec<String> = Vec::new();
-    for parameter in shared.iter().chain(own) {
+    for (here, parameter) in crate::model::located_parameters(spec, at, shared, own) {
         // What does not resolve, or is no parameter of ours, the model refuses.
-        let parameter = match parameter {
-            ReferenceOr::Item(parameter) => parameter,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|name| spec.components.as_ref()?.parameters.get(name)?.as_item());
-                match found {
-                    Some(parameter) => parameter,
-                    None => continue,
-                }
-            }
+        let Ok(parameter) = parameter else {
+            continue;
         };
         let (data, path) = match parameter {
             Parameter::Query { parameter_data, .. } => (parameter_data, false),
@@ -340,20 +332,21 @@ fn check_parameters(
         let ident = rust::snake(&data.name);
         let what = format!("parameter {:?}", data.name);
         let problem = argument_problem(&what, &ident, path).or_else(|| {
-            seen.contains(&ident)
+            seen.iter()
+                .any(|(seen, _)| *seen == ident)
                 .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))
         });
         if let Some(problem) = problem {
-            return Err(invalid(at.to_owned(), problem));
+            return Err(invalid(here, problem));
         }
         if path {
             segments.push(format!("{ident}_segment"));
         }
-        seen.push(ident);
+        seen.push((ident, here));
     }
-    if let Some(taken) = seen.iter().find(|ident| segments.contains(ident)) {
+    if let Some((taken, here)) = seen.iter().find(|(ident, _)| segments.contains(ident)) {
         return Err(invalid(
-            at.to_owned(),
+            here.clone(),
             format!(
                 "a parameter gives the Rust name {taken:?}, which is taken by the path \
                  parameter {:?}; rename it",

@@ -371,7 +371,7 @@ fn parameters_the_client_cannot_take() {
         refused(
             &format!("{GET}/parameters"),
             |list| list.as_array_mut().unwrap().push(parameter),
-            GET,
+            &format!("{GET}/parameters/2"),
             says,
         );
     }
@@ -391,7 +391,7 @@ fn parameters_the_client_cannot_take() {
                     .unwrap()
                     .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
             },
-            GET,
+            &format!("{GET}/parameters/2"),
             &format!("parameter {name:?} gives the Rust name {ident:?}, which is taken"),
         );
     }
@@ -408,7 +408,7 @@ fn parameters_the_client_cannot_take() {
             get["get"]["parameters"][0]["name"] = json!("type");
             paths["/v1/things/{type}"] = get;
         },
-        "/paths/~1v1~1things~1{type}/get",
+        "/paths/~1v1~1things~1{type}/get/parameters/0",
         "parameter \"type\" gives the Rust name \"type\", a keyword that cannot be an argument \
          (progenitor cannot take one in a path; the name of a path parameter is not sent)",
     );
@@ -1192,7 +1192,7 @@ fn parameter_serializations_the_client_does_not_implement() {
     refused(
         &format!("{id}/schema"),
         set(json!({"type": "array", "items": {"type": "string"}})),
-        GET,
+        &id,
         "parameter \"id\": a path parameter is one value (a string, number, boolean, enum or \
          hand-written validated type); the client sends no array in a path",
     );
@@ -1205,8 +1205,49 @@ fn parameter_serializations_the_client_does_not_implement() {
                 .push(json!({"name": "trace", "in": "header",
                 "style": "simple", "explode": true, "schema": {"type": "string"}}))
         },
-        GET,
+        &format!("{GET}/parameters/2"),
         "parameter \"trace\": header and cookie parameters are not supported",
+    );
+}
+
+/// A refused parameter is named where it is written: its place in the operation's list or
+/// its path item's, or the component its `$ref` names (the operation alone left the reader
+/// to search every list and component of it).
+#[test]
+fn a_refused_parameter_is_pointed_at() {
+    let header = json!({"name": "trace", "in": "header", "schema": {"type": "string"}});
+    let says = "parameter \"trace\": header and cookie parameters are not supported";
+    // In the path item's list, before the operation's own.
+    refused(
+        "/paths/~1v1~1things~1{id}",
+        insert("parameters", json!([header.clone()])),
+        "/paths/~1v1~1things~1{id}/parameters/0",
+        says,
+    );
+    // Through a `$ref`: the component.
+    refused(
+        "",
+        |spec| {
+            spec["components"]["parameters"] = json!({"Trace": header});
+            spec.pointer_mut(&format!("{GET}/parameters"))
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"$ref": "#/components/parameters/Trace"}));
+        },
+        "/components/parameters/Trace",
+        says,
+    );
+    // A name taken twice: the second of them.
+    refused(
+        &format!("{GET}/parameters"),
+        |list| {
+            list.as_array_mut()
+                .unwrap()
+                .push(json!({"name": "Verbose", "in": "query", "schema": {"type": "string"}}))
+        },
+        &format!("{GET}/parameters/2"),
+        "parameter \"Verbose\" gives the Rust name \"verbose\", which is taken",
     );
 }
 
