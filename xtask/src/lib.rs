@@ -6,6 +6,7 @@ pub mod ci;
 pub mod demo;
 pub mod generate;
 pub mod mutants;
+pub mod node;
 pub mod review;
 pub mod semver;
 pub mod tools;
