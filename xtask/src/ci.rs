@@ -239,6 +239,9 @@ pub fn run(args: &[&str]) -> ExitCode {
         // the environment while it changes.
         unsafe { std::env::set_var("PATH", crate::tools::path_with(&[&bin])) };
     }
+    // The native-tls check links OpenSSL; a machine without its development files skips it,
+    // and says so at the end, unless this is CI.
+    let no_native_tls = (!fast).then(native_tls_unavailable).flatten();
     let build = std::cell::RefCell::new(Build::default());
     // The pinned npm tools install while cargo compiles (on a fresh clone, half a minute the
     // run does not wait for): started by the step before the build, waited for after it.
@@ -310,7 +313,19 @@ pub fn run(args: &[&str]) -> ExitCode {
     }
     steps.push((
         "tests: every test binary, the doc tests and the native-tls handshake, a few at a time",
-        Box::new(|| run_tests(&root, &cargo, &build.borrow(), &lint_env, &references, fast)),
+        Box::new(|| {
+            let native_tls = !fast && no_native_tls.is_none();
+            let build = build.borrow();
+            run_tests(
+                &root,
+                &cargo,
+                &build,
+                &lint_env,
+                &references,
+                fast,
+                native_tls,
+            )
+        }),
     ));
     if !fast {
         steps.extend::<Vec<(&str, Step)>>(vec![
@@ -353,7 +368,46 @@ pub fn run(args: &[&str]) -> ExitCode {
         if fast { " (--fast)" } else { "" },
         started.elapsed().as_secs_f64()
     );
+    if let Some(why) = &no_native_tls {
+        println!(
+            "not checked: sip-client with native-tls, as {why} (install libssl-dev and \
+             pkg-config, or their equivalent; CI never skips it)"
+        );
+    }
     ExitCode::SUCCESS
+}
+
+/// Why sip-client's native-tls build cannot be checked on this machine, if it cannot: it
+/// links OpenSSL (but on macOS and Windows), whose development files a fresh machine with
+/// only Rust lacks. Under CI (`CI` set) it is always checked.
+fn native_tls_unavailable() -> Option<String> {
+    openssl_missing(in_ci(), || {
+        std::env::var_os("OPENSSL_DIR").is_some()
+            || Command::new("pkg-config")
+                .args(["--exists", "openssl"])
+                .status()
+                .is_ok_and(|status| status.success())
+            || Path::new("/usr/include/openssl/ssl.h").is_file()
+            || Path::new("/usr/local/include/openssl/ssl.h").is_file()
+    })
+}
+
+/// Whether this runs in CI (`CI` set, as GitHub Actions and `.ci/run`'s callers set it).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// [`native_tls_unavailable`] with `ci` and a search for OpenSSL's files given.
+fn openssl_missing(ci: bool, found: impl FnOnce() -> bool) -> Option<String> {
+    let links_openssl = !cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "windows"
+    ));
+    if !links_openssl || ci || found() {
+        return None;
+    }
+    Some("OpenSSL's development files are missing".to_owned())
 }
 
 fn command(dir: &Path, program: &str, args: &[&str]) -> bool {
@@ -437,7 +491,8 @@ struct Job {
     command: Command,
 }
 
-/// Runs every test binary, the doc tests and (unless `fast`) the native-tls check, a few
+/// Runs every test binary (unless `fast`: the quick ones), the doc tests and (if
+/// `native_tls`) the native-tls check, a few
 /// at a time (one more than the cores: many tests wait on timers), the slowest first. Each
 /// binary runs as `cargo test` would run it: in its package's directory, with
 /// `CARGO_MANIFEST_DIR` and `CARGO` set, and pointed at the binaries of the build.
@@ -448,6 +503,7 @@ fn run_tests(
     lint_env: &[(String, String)],
     references: &Path,
     fast: bool,
+    native_tls: bool,
 ) -> bool {
     let _ = std::fs::remove_file(references);
     let _ = std::fs::create_dir_all(references.parent().unwrap_or(root));
@@ -487,7 +543,7 @@ fn run_tests(
         name: DOC_TESTS.to_owned(),
         command: doc,
     });
-    if !fast {
+    if native_tls {
         // sip-client's unit tests under the other TLS stack: an `https://` URL must send a
         // TLS ClientHello.
         let mut native_tls = Command::new(cargo);
@@ -1468,7 +1524,15 @@ mod tests {
         std::fs::write(&references, "from an earlier run\n").unwrap();
         let lint = [("LINT".to_owned(), "clippy".to_owned())];
 
-        assert!(run_tests(&dir.0, &cargo, &build, &lint, &references, false));
+        assert!(run_tests(
+            &dir.0,
+            &cargo,
+            &build,
+            &lint,
+            &references,
+            false,
+            true
+        ));
         assert!(
             !references.exists(),
             "the references of an earlier run are removed"
@@ -1489,18 +1553,47 @@ mod tests {
 
         // --fast: neither the slow binaries nor the native-tls build.
         std::fs::remove_file(&log).unwrap();
-        assert!(run_tests(&dir.0, &cargo, &build, &lint, &references, true));
-        let ran: Vec<String> = dir
-            .lines("log")
-            .iter()
-            .map(|line| line.split(" [").next().unwrap().to_owned())
-            .collect();
-        assert_eq!(ran, ["cargo", "integration", "unit"]);
+        assert!(run_tests(
+            &dir.0,
+            &cargo,
+            &build,
+            &lint,
+            &references,
+            true,
+            false
+        ));
+        let ran = || -> Vec<String> {
+            dir.lines("log")
+                .iter()
+                .map(|line| line.split(" [").next().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(ran(), ["cargo", "integration", "unit"]);
+        // Without OpenSSL outside CI: every binary, but not the native-tls build.
+        std::fs::remove_file(&log).unwrap();
+        assert!(run_tests(
+            &dir.0,
+            &cargo,
+            &build,
+            &lint,
+            &references,
+            false,
+            false
+        ));
+        assert_eq!(ran(), ["cargo", "integration", "unit", "verdict"]);
 
         // One failing binary, or one that cannot start, fails the step; the others still run.
         std::fs::remove_file(&log).unwrap();
         build.tests.push(test("failing", "exit 1\n"));
-        assert!(!run_tests(&dir.0, &cargo, &build, &lint, &references, true));
+        assert!(!run_tests(
+            &dir.0,
+            &cargo,
+            &build,
+            &lint,
+            &references,
+            true,
+            false
+        ));
         assert_eq!(dir.lines("log").len(), 4);
         build.tests.pop();
         build.tests.push((
@@ -1508,7 +1601,28 @@ mod tests {
             dir.0.join("no-such-binary"),
             package.clone(),
         ));
-        assert!(!run_tests(&dir.0, &cargo, &build, &lint, &references, true));
+        assert!(!run_tests(
+            &dir.0,
+            &cargo,
+            &build,
+            &lint,
+            &references,
+            true,
+            false
+        ));
+    }
+
+    /// A machine without OpenSSL's files (a fresh one with only Rust) skips the native-tls
+    /// check, and says why; CI never does, and does not look.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_a_machine_without_openssl_outside_ci_skips_native_tls() {
+        assert_eq!(openssl_missing(true, || panic!("CI does not look")), None);
+        assert_eq!(openssl_missing(false, || true), None);
+        assert_eq!(
+            openssl_missing(false, || false).as_deref(),
+            Some("OpenSSL's development files are missing")
+        );
     }
 
     #[test]
@@ -1694,9 +1808,17 @@ mod tests {
             r#"{"name": "probe", "private": true, "scripts": {"good": "exit 0", "bad": "exit 3"}}"#,
         )
         .unwrap();
-        assert!(npm_run(&Npm::System, &dir.0, "good"));
-        assert!(!npm_run(&Npm::System, &dir.0, "bad"));
-        assert!(!npm_run(&Npm::System, &dir.0, "missing"));
+        // The npm `cargo xtask ci` runs (which fetches a pinned one before the tests on a
+        // machine without npm).
+        let npm = Npm::find(&crate::workspace_root());
+        if !npm.is_installed() {
+            assert!(!in_ci(), "CI fetches npm before the tests");
+            eprintln!("skipped: no npm here yet (`cargo xtask ci` fetches one)");
+            return;
+        }
+        assert!(npm_run(&npm, &dir.0, "good"));
+        assert!(!npm_run(&npm, &dir.0, "bad"));
+        assert!(!npm_run(&npm, &dir.0, "missing"));
     }
 
     #[test]

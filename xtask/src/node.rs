@@ -108,6 +108,21 @@ impl Npm {
         Ok(())
     }
 
+    /// Whether npm can run without fetching anything: the machine's, or the pinned one
+    /// already fetched.
+    pub fn is_installed(&self) -> bool {
+        let Npm::Pinned { tools } = self else {
+            return true;
+        };
+        let (os, arch) = (std::env::consts::OS, std::env::consts::ARCH);
+        let holds = |dir: PathBuf, tarball: Option<Tarball>| {
+            tarball.is_some_and(|tarball| {
+                std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|found| found == tarball.sha512)
+            })
+        };
+        holds(node_dir(tools), node_tarball(os, arch)) && holds(npm_dir(tools), Some(NPM))
+    }
+
     /// A command that runs npm with `args`.
     pub fn command(&self, args: &[&str]) -> Command {
         match self {
@@ -343,6 +358,29 @@ mod tests {
         assert!(err.contains(NPM.sha512), "{err}");
         assert!(!dir.exists());
         assert!(!dir.with_extension("partial").exists());
+    }
+
+    #[test]
+    fn the_pinned_npm_is_installed_once_both_tarballs_are_unpacked() {
+        let tools = scratch_dir("node-installed");
+        let npm = Npm::Pinned {
+            tools: tools.clone(),
+        };
+        assert!(Npm::System.is_installed());
+        assert!(!npm.is_installed());
+        let Some(node) = node_tarball(std::env::consts::OS, std::env::consts::ARCH) else {
+            return; // No pinned build here: never installed.
+        };
+        let mark = |dir: PathBuf, sha512: &str| {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(MARKER), sha512).unwrap();
+        };
+        mark(node_dir(&tools), node.sha512);
+        assert!(!npm.is_installed(), "npm is missing");
+        mark(npm_dir(&tools), "another pin");
+        assert!(!npm.is_installed(), "npm is another version");
+        mark(npm_dir(&tools), NPM.sha512);
+        assert!(npm.is_installed());
     }
 
     #[test]
