@@ -119,7 +119,9 @@ fn answer_is_retryable(class: RetryClass, status: StatusCode, headers: &HeaderMa
     }
     class.may_repeat()
         || status == StatusCode::TOO_MANY_REQUESTS
-        || (status == StatusCode::SERVICE_UNAVAILABLE && headers.contains_key(RETRY_AFTER))
+        // A `Retry-After` that is not one (empty, `soon`, `-5`) is ignored (RFC 9110): such a
+        // 503 says no more than one without it.
+        || (status == StatusCode::SERVICE_UNAVAILABLE && retry_after(headers).is_some())
 }
 
 /// Whether a transport failure may be retried for an operation of `class`. A failure to
@@ -548,5 +550,19 @@ mod tests {
         }
         assert!(!answer_is_retryable(write, status(500), &with_retry_after));
         assert!(!answer_is_retryable(write, status(400), &with_retry_after));
+        // A header that is no `Retry-After` value is none: the write is not repeated.
+        for value in ["", "soon", "-5", "0x10", "1, 2"] {
+            let mut invalid = HeaderMap::new();
+            invalid.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            assert!(!answer_is_retryable(write, status(503), &invalid), "{value:?}");
+            assert!(answer_is_retryable(RetryClass::Safe, status(503), &invalid), "{value:?}");
+        }
+        // A date is one, also a past one (retry now).
+        let mut past = HeaderMap::new();
+        past.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        assert!(answer_is_retryable(write, status(503), &past));
     }
 }
