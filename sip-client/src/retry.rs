@@ -554,8 +554,14 @@ mod tests {
         for value in ["", "soon", "-5", "0x10", "1, 2"] {
             let mut invalid = HeaderMap::new();
             invalid.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
-            assert!(!answer_is_retryable(write, status(503), &invalid), "{value:?}");
-            assert!(answer_is_retryable(RetryClass::Safe, status(503), &invalid), "{value:?}");
+            assert!(
+                !answer_is_retryable(write, status(503), &invalid),
+                "{value:?}"
+            );
+            assert!(
+                answer_is_retryable(RetryClass::Safe, status(503), &invalid),
+                "{value:?}"
+            );
         }
         // A date is one, also a past one (retry now).
         let mut past = HeaderMap::new();

@@ -420,10 +420,21 @@ async fn no_command_shows_the_commands_and_exits_2() {
     let output = bland_sip(&[], None).await;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    // clap's own message (it holds no argument): the commands to choose from.
-    assert!(stderr.contains("requires a subcommand"), "{stderr}");
-    for command in ["get", "audit", "get-sip-config", "attach-sip"] {
-        assert!(stderr.contains(command), "{command} missing: {stderr}");
+    // One `error:` line, as every error is, naming the commands to choose from.
+    assert!(
+        stderr.starts_with("error: no command given (one of get, audit, "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(", help); see `bland-sip --help`\n"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    for command in ["get-sip-config", "attach-sip", "upload-port-document"] {
+        assert!(
+            stderr.contains(&format!(" {command},")),
+            "{command} missing: {stderr}"
+        );
     }
 }
 

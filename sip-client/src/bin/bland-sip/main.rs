@@ -182,7 +182,7 @@ fn clap_failure(err: &clap::Error) -> ExitCode {
                 ))),
             };
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = err.print();
             return ExitCode::from(2);
         }
@@ -227,6 +227,13 @@ fn usage_message(err: &clap::Error, args: impl Iterator<Item = std::ffi::OsStrin
                 .unwrap_or_default();
             format!("invalid value for {}{reason}", arg_name())
         }
+        // One line like every other error, naming the commands (clap's took five lines).
+        ErrorKind::MissingSubcommand => match err.get(ContextKind::ValidSubcommand) {
+            Some(ContextValue::Strings(names)) => {
+                format!("no command given (one of {})", names.join(", "))
+            }
+            _ => "no command given".to_owned(),
+        },
         ErrorKind::MissingRequiredArgument => match err.get(ContextKind::InvalidArg) {
             Some(ContextValue::Strings(names)) => {
                 format!("missing required argument {}", names.join(", "))
