@@ -157,19 +157,26 @@ fn put_part_head(
     bytes.put_slice(b"\r\n");
 }
 
-/// A name inside a quoted header parameter: quotes, backslashes and line breaks are
-/// percent-encoded, as browsers do (RFC 7578 §4.2).
+/// A name inside a quoted header parameter: quotes, backslashes and every control character
+/// (line breaks, escapes, C1 controls) are percent-encoded by their UTF-8 bytes, as browsers
+/// do line breaks and quotes (RFC 7578 §4.2). A name with none of them is sent as it is;
+/// in one with any, `%` is encoded too, so that the server can decode it exactly.
 fn quoted(text: &str) -> Cow<'_, str> {
-    if !text.contains(['"', '\\', '\r', '\n']) {
+    let special = |c: char| matches!(c, '"' | '\\') || c.is_control();
+    if !text.contains(special) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.replace('%', "%25")
-            .replace('"', "%22")
-            .replace('\\', "%5C")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A"),
-    )
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c == '%' || special(c) {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 impl Client {
@@ -424,6 +431,24 @@ mod tests {
                 RedirectNotFollowed::OtherOrigin(origin.to_owned()),
                 "{elsewhere}"
             );
+        }
+    }
+
+    #[test]
+    fn names_in_a_part_head_are_percent_encoded_only_where_needed() {
+        for (name, sent) in [
+            ("bill.pdf", "bill.pdf"),
+            ("100%.pdf", "100%.pdf"),
+            ("bill \"march\".pdf", "bill %22march%22.pdf"),
+            ("a\\b", "a%5Cb"),
+            ("100%\r\n.pdf", "100%25%0D%0A.pdf"),
+            // Escapes and other controls reach no server's logs or terminals raw.
+            ("a\u{1b}[31m.pdf", "a%1B[31m.pdf"),
+            ("tab\there\u{0}\u{7f}", "tab%09here%00%7F"),
+            ("next\u{85}line", "next%C2%85line"),
+            ("été.pdf", "été.pdf"),
+        ] {
+            assert_eq!(quoted(name), sent, "{name:?}");
         }
     }
 
