@@ -241,7 +241,7 @@ pub fn run(args: &[&str]) -> ExitCode {
     }
     // The native-tls check links OpenSSL; a machine without its development files skips it,
     // and says so at the end, unless this is CI.
-    let no_native_tls = (!fast).then(native_tls_unavailable).flatten();
+    let native_tls = native_tls_check(fast, native_tls_unavailable);
     let build = std::cell::RefCell::new(Build::default());
     // The pinned npm tools install while cargo compiles (on a fresh clone, half a minute the
     // run does not wait for): started by the step before the build, waited for after it.
@@ -314,7 +314,7 @@ pub fn run(args: &[&str]) -> ExitCode {
     steps.push((
         "tests: every test binary, the doc tests and the native-tls handshake, a few at a time",
         Box::new(|| {
-            let native_tls = !fast && no_native_tls.is_none();
+            let native_tls = native_tls.is_ok();
             let build = build.borrow();
             run_tests(
                 &root,
@@ -368,13 +368,28 @@ pub fn run(args: &[&str]) -> ExitCode {
         if fast { " (--fast)" } else { "" },
         started.elapsed().as_secs_f64()
     );
-    if let Some(why) = &no_native_tls {
+    if let Err(Some(why)) = &native_tls {
         println!(
             "not checked: sip-client with native-tls, as {why} (install libssl-dev and \
              pkg-config, or their equivalent; CI never skips it)"
         );
     }
     ExitCode::SUCCESS
+}
+
+/// Whether the tests check sip-client's native-tls build: `Err(None)` with `--fast`, which
+/// never does, and `Err(Some(why))` where `unavailable` says it cannot be (said at the end).
+fn native_tls_check(
+    fast: bool,
+    unavailable: impl FnOnce() -> Option<String>,
+) -> Result<(), Option<String>> {
+    if fast {
+        return Err(None);
+    }
+    match unavailable() {
+        None => Ok(()),
+        Some(why) => Err(Some(why)),
+    }
 }
 
 /// Why sip-client's native-tls build cannot be checked on this machine, if it cannot: it
@@ -1603,6 +1618,15 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn only_a_machine_without_openssl_outside_ci_skips_native_tls() {
+        assert_eq!(
+            native_tls_check(true, || panic!("--fast does not look")),
+            Err(None)
+        );
+        assert_eq!(native_tls_check(false, || None), Ok(()));
+        assert_eq!(
+            native_tls_check(false, || Some("why".to_owned())),
+            Err(Some("why".to_owned()))
+        );
         assert_eq!(openssl_missing(true, || panic!("CI does not look")), None);
         assert_eq!(openssl_missing(false, || true), None);
         assert_eq!(
