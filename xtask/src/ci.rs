@@ -396,20 +396,29 @@ fn native_tls_check(
 /// links OpenSSL (but on macOS and Windows), whose development files a fresh machine with
 /// only Rust lacks. Under CI (`CI` set) it is always checked.
 fn native_tls_unavailable() -> Option<String> {
-    openssl_missing(in_ci(), || {
-        std::env::var_os("OPENSSL_DIR").is_some()
-            || Command::new("pkg-config")
-                .args(["--exists", "openssl"])
-                .status()
-                .is_ok_and(|status| status.success())
-            || Path::new("/usr/include/openssl/ssl.h").is_file()
-            || Path::new("/usr/local/include/openssl/ssl.h").is_file()
-    })
+    openssl_missing(in_ci(), openssl_found)
+}
+
+/// Whether OpenSSL's development files are where openssl-sys looks: `OPENSSL_DIR`,
+/// pkg-config, or the usual include directories.
+fn openssl_found() -> bool {
+    std::env::var_os("OPENSSL_DIR").is_some()
+        || Command::new("pkg-config")
+            .args(["--exists", "openssl"])
+            .status()
+            .is_ok_and(|status| status.success())
+        || Path::new("/usr/include/openssl/ssl.h").is_file()
+        || Path::new("/usr/local/include/openssl/ssl.h").is_file()
 }
 
 /// Whether this runs in CI (`CI` set, as GitHub Actions and `.ci/run`'s callers set it).
 fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+    is_ci(std::env::var("CI").ok().as_deref())
+}
+
+/// Whether a value of `CI` means CI: set, and neither empty, `false` nor `0`.
+fn is_ci(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// [`native_tls_unavailable`] with `ci` and a search for OpenSSL's files given.
