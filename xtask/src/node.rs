@@ -65,8 +65,12 @@ impl Npm {
     /// The machine's npm when `PATH` has `npm` and `node`, else the pinned one under
     /// `root/target/tools`. Fetches nothing.
     pub fn find(root: &Path) -> Npm {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        if on_path(&path, "npm") && on_path(&path, "node") {
+        Npm::find_in(root, &std::env::var_os("PATH").unwrap_or_default())
+    }
+
+    /// [`Npm::find`] with `path` for `PATH`.
+    fn find_in(root: &Path, path: &OsString) -> Npm {
+        if on_path(path, "npm") && on_path(path, "node") {
             Npm::System
         } else {
             Npm::Pinned {
@@ -88,6 +92,11 @@ impl Npm {
     /// Fetches the pinned Node.js and npm if they are not there yet (a no-op for the
     /// machine's), saying so on stdout.
     pub fn ensure(&self) -> Result<(), String> {
+        self.ensure_from(&registry(std::env::var("NPM_CONFIG_REGISTRY").ok()))
+    }
+
+    /// [`Npm::ensure`] from the registry at `registry` (ending in `/`).
+    fn ensure_from(&self, registry: &str) -> Result<(), String> {
         let Npm::Pinned { tools } = self else {
             return Ok(());
         };
@@ -99,12 +108,11 @@ impl Npm {
                 NODE_VERSION.split('.').next().unwrap_or(NODE_VERSION)
             )
         })?;
-        let registry = registry(std::env::var("NPM_CONFIG_REGISTRY").ok());
         for (what, tarball, dir) in [
             ("Node.js", node, node_dir(tools)),
             ("npm", NPM, npm_dir(tools)),
         ] {
-            fetch_unpacked(&registry, tarball, &dir, what)?;
+            fetch_unpacked(registry, tarball, &dir, what)?;
         }
         Ok(())
     }
@@ -461,6 +469,29 @@ mod tests {
     }
 
     #[test]
+    fn ensure_fetches_the_pinned_node_and_nothing_for_the_machines() {
+        // The machine's npm needs nothing: no request (the registry is nowhere).
+        Npm::System.ensure_from("http://127.0.0.1:1/").unwrap();
+        // A registry whose Node.js is not the pinned one: refused, nothing installed.
+        let scratch = scratch_dir("node-ensure");
+        let (registry, served) = registry_serving(b"not node".to_vec());
+        let tools = scratch.join("tools");
+        let npm = Npm::Pinned {
+            tools: tools.clone(),
+        };
+        let result = npm.ensure_from(&registry);
+        if node_tarball(std::env::consts::OS, std::env::consts::ARCH).is_some() {
+            let err = result.unwrap_err();
+            assert!(err.contains("is not the pinned Node.js"), "{err}");
+            assert_eq!(served.load(Ordering::SeqCst), 1);
+        } else {
+            assert!(result.unwrap_err().contains("no pinned Node.js build for"));
+        }
+        assert!(!npm.is_installed());
+        assert!(!node_dir(&tools).exists());
+    }
+
+    #[test]
     fn npm_is_the_machines_only_with_node_beside_it() {
         let scratch = scratch_dir("node-path");
         let (a, b) = (scratch.join("a"), scratch.join("b"));
@@ -473,5 +504,17 @@ mod tests {
         assert!(!on_path(&path, "node"));
         std::fs::write(b.join("nodejs"), "").unwrap();
         assert!(!on_path(&path, "node"));
+        let root = Path::new("/w");
+        let pinned = Npm::Pinned {
+            tools: root.join("target/tools"),
+        };
+        assert_eq!(Npm::find_in(root, &path), pinned, "npm without node");
+        let c = scratch.join("c");
+        std::fs::create_dir_all(&c).unwrap();
+        std::fs::write(c.join("node"), "").unwrap();
+        let both = std::env::join_paths([&a, &b, &c]).unwrap();
+        assert_eq!(Npm::find_in(root, &both), Npm::System);
+        let node_only = std::env::join_paths([&b, &c]).unwrap();
+        assert_eq!(Npm::find_in(root, &node_only), pinned, "node without npm");
     }
 }
