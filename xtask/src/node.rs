@@ -223,11 +223,11 @@ fn fetch_unpacked(registry: &str, tarball: Tarball, dir: &Path, what: &str) -> R
         .arg(&staging))?;
     let done = std::fs::remove_file(&archive)
         .and_then(|()| std::fs::write(staging.join(MARKER), tarball.sha512))
-        .and_then(|()| match std::fs::remove_dir_all(dir) {
-            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
-            _ => Ok(()),
-        })
-        .and_then(|()| std::fs::rename(&staging, dir));
+        .and_then(|()| {
+            // An older install goes; if it cannot, the rename onto it fails and says why.
+            let _ = std::fs::remove_dir_all(dir);
+            std::fs::rename(&staging, dir)
+        });
     done.map_err(|err| format!("cannot put {what} in {}: {err}", dir.display()))
 }
 
