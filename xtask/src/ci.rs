@@ -1627,6 +1627,22 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn only_a_machine_without_openssl_outside_ci_skips_native_tls() {
+        for (value, ci) in [
+            (None, false),
+            (Some(""), false),
+            (Some("false"), false),
+            (Some("0"), false),
+            (Some("true"), true),
+            (Some("1"), true),
+        ] {
+            assert_eq!(is_ci(value), ci, "{value:?}");
+        }
+        // Where OpenSSL's headers are installed (as `.ci/run` installs them), they are found,
+        // and the check runs.
+        if Path::new("/usr/include/openssl/ssl.h").is_file() {
+            assert!(openssl_found());
+            assert_eq!(native_tls_unavailable(), None);
+        }
         assert_eq!(
             native_tls_check(true, || panic!("--fast does not look")),
             Err(None)
