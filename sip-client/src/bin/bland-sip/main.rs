@@ -182,10 +182,8 @@ fn clap_failure(err: &clap::Error) -> ExitCode {
                 ))),
             };
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
-            return ExitCode::from(2);
-        }
+        // No command asks clap for help in place of a missing argument
+        // (`arg_required_else_help`), so every other kind is a one-line usage error.
         _ => {}
     }
     report(Failure::Usage(format!(
