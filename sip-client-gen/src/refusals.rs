@@ -1238,16 +1238,16 @@ fn a_refused_parameter_is_pointed_at() {
         "/components/parameters/Trace",
         says,
     );
-    // A name taken twice: the second of them.
+    // A name taken twice, once in the path item's list: the second of them, the
+    // operation's own (the path item's come first).
     refused(
-        &format!("{GET}/parameters"),
-        |list| {
-            list.as_array_mut()
-                .unwrap()
-                .push(json!({"name": "Verbose", "in": "query", "schema": {"type": "string"}}))
-        },
-        &format!("{GET}/parameters/2"),
-        "parameter \"Verbose\" gives the Rust name \"verbose\", which is taken",
+        "/paths/~1v1~1things~1{id}",
+        insert(
+            "parameters",
+            json!([{"name": "Verbose", "in": "query", "schema": {"type": "string"}}]),
+        ),
+        &format!("{GET}/parameters/1"),
+        "parameter \"verbose\" gives the Rust name \"verbose\", which is taken",
     );
 }
 

@@ -1533,16 +1533,11 @@ mod tests {
         std::fs::create_dir_all(references.parent().unwrap()).unwrap();
         std::fs::write(&references, "from an earlier run\n").unwrap();
         let lint = [("LINT".to_owned(), "clippy".to_owned())];
+        let run = |build: &Build, fast, native_tls| {
+            run_tests(&dir.0, &cargo, build, &lint, &references, fast, native_tls)
+        };
 
-        assert!(run_tests(
-            &dir.0,
-            &cargo,
-            &build,
-            &lint,
-            &references,
-            false,
-            true
-        ));
+        assert!(run(&build, false, true));
         assert!(
             !references.exists(),
             "the references of an earlier run are removed"
@@ -1563,15 +1558,7 @@ mod tests {
 
         // --fast: neither the slow binaries nor the native-tls build.
         std::fs::remove_file(&log).unwrap();
-        assert!(run_tests(
-            &dir.0,
-            &cargo,
-            &build,
-            &lint,
-            &references,
-            true,
-            false
-        ));
+        assert!(run(&build, true, false));
         let ran = || -> Vec<String> {
             dir.lines("log")
                 .iter()
@@ -1581,29 +1568,13 @@ mod tests {
         assert_eq!(ran(), ["cargo", "integration", "unit"]);
         // Without OpenSSL outside CI: every binary, but not the native-tls build.
         std::fs::remove_file(&log).unwrap();
-        assert!(run_tests(
-            &dir.0,
-            &cargo,
-            &build,
-            &lint,
-            &references,
-            false,
-            false
-        ));
+        assert!(run(&build, false, false));
         assert_eq!(ran(), ["cargo", "integration", "unit", "verdict"]);
 
         // One failing binary, or one that cannot start, fails the step; the others still run.
         std::fs::remove_file(&log).unwrap();
         build.tests.push(test("failing", "exit 1\n"));
-        assert!(!run_tests(
-            &dir.0,
-            &cargo,
-            &build,
-            &lint,
-            &references,
-            true,
-            false
-        ));
+        assert!(!run(&build, true, false));
         assert_eq!(dir.lines("log").len(), 4);
         build.tests.pop();
         build.tests.push((
@@ -1611,15 +1582,7 @@ mod tests {
             dir.0.join("no-such-binary"),
             package.clone(),
         ));
-        assert!(!run_tests(
-            &dir.0,
-            &cargo,
-            &build,
-            &lint,
-            &references,
-            true,
-            false
-        ));
+        assert!(!run(&build, true, false));
     }
 
     /// A machine without OpenSSL's files (a fresh one with only Rust) skips the native-tls
