@@ -182,6 +182,35 @@ pub fn bland_sip_binary() -> PathBuf {
 
 pub use xtask::test_support::write_script;
 
+/// A directory of its own in the system's temporary directory, for one test: removed when
+/// dropped, however the test ends. It reads as the `Path` it is.
+pub struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    /// A new empty directory whose name starts with `name`.
+    pub fn new(name: &str) -> Scratch {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{name}-"))
+            .tempdir()
+            .expect("a scratch directory");
+        Scratch(dir)
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
 /// A stand-in for the pinned `tool` in `root`'s `target/tools/bin`, where `cargo xtask`
 /// looks first: it answers `cargo <subcommand> --version` with the pinned version.
 pub fn pinned_tool_stand_in(root: &std::path::Path, tool: &xtask::tools::Tool) {

@@ -239,8 +239,7 @@ fn audit_server_script(_: usize, request: &sip_client_tests::server::RecordedReq
 async fn audit_reports_each_number_in_input_order() {
     let server = TestServer::start(audit_server_script).await;
     let url = server.url();
-    let dir = std::env::temp_dir().join(format!("bland-sip-audit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = sip_client_tests::Scratch::new("bland-sip-audit");
     let file = dir.join("numbers.txt");
     std::fs::write(
         &file,
@@ -258,7 +257,6 @@ async fn audit_reports_each_number_in_input_order() {
         None,
     )
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(output.status.code(), Some(1), "a number failed");
     assert_no_key(&output);
 
@@ -940,11 +938,16 @@ async fn audit_names_the_kind_of_every_failure() {
     assert_eq!(output.status.code(), Some(1));
 }
 
-/// A file of the temporary directory holding `bytes`, named for the test that writes it.
-fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("bland-sip-{}-{name}", std::process::id()));
-    std::fs::write(&path, bytes).unwrap();
-    path
+/// A file of the temporary directory holding `bytes`, its name ending in `name` (the CLI
+/// reads a document's media type from its extension): removed when dropped.
+fn temp_file(name: &str, bytes: &[u8]) -> tempfile::TempPath {
+    let mut file = tempfile::Builder::new()
+        .prefix("bland-sip-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .unwrap();
+    std::io::Write::write_all(&mut file, bytes).unwrap();
+    file.into_temp_path()
 }
 
 /// `bland-sip attach-sip --body <source>` against `url`, `stdin` fed when the source is `-`.
@@ -1022,7 +1025,6 @@ async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value()
             "{stderr}"
         );
     }
-    std::fs::remove_file(path).unwrap();
     assert_eq!(server.request_count(), 0);
 }
 
@@ -1053,12 +1055,10 @@ async fn a_body_with_anything_after_its_json_value_is_refused() {
                 "{name}: {stderr}"
             );
         }
-        std::fs::remove_file(path).unwrap();
     }
     // Trailing whitespace is no content.
     let path = temp_file("trailing-space.json", format!("{body}\n \t\n").as_bytes());
     let output = attach_with_body(path.to_str().unwrap(), &url, None).await;
-    std::fs::remove_file(path).unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(server.request_count(), 1);
 }
@@ -1318,7 +1318,6 @@ async fn bodies_and_uploads_up_to_the_limit_are_read_and_larger_ones_refused() {
     body.resize(READ_LIMIT as usize + 1, b' ');
     let path = temp_file("big-body.json", &body);
     let output = attach_with_body(path.to_str().unwrap(), &url, None).await;
-    std::fs::remove_file(&path).unwrap();
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("error: the body in "), "{stderr}");
@@ -1337,7 +1336,6 @@ async fn bodies_and_uploads_up_to_the_limit_are_read_and_larger_ones_refused() {
         None,
     )
     .await;
-    std::fs::remove_file(&path).unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(server.request_count(), 1);
 

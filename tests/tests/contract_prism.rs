@@ -57,14 +57,13 @@ use sip_client_tests::{TEST_API_KEY, fixture, workspace_root};
 struct Prism {
     child: Child,
     port: u16,
-    log: PathBuf,
+    log: tempfile::TempPath,
 }
 
 impl Drop for Prism {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
     }
 }
 
@@ -102,11 +101,12 @@ impl Prism {
                 .local_addr()
                 .unwrap()
                 .port();
-            let log = std::env::temp_dir().join(format!(
-                "sip-client-prism-{}-{port}.log",
-                std::process::id()
-            ));
-            let file = std::fs::File::create(&log).expect("create Prism's log file");
+            let (file, log) = tempfile::Builder::new()
+                .prefix(&format!("sip-client-prism-{port}-"))
+                .suffix(".log")
+                .tempfile()
+                .expect("create Prism's log file")
+                .into_parts();
             let child = Command::new(&binary)
                 .args(["mock", "bland-sip.yaml", "--host", "127.0.0.1", "--port"])
                 .arg(port.to_string())

@@ -8,7 +8,7 @@
 //! same operations, so an operation added to the spec fails here until it has its row.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -625,30 +625,6 @@ async fn bland_sip(args: Vec<String>, env: Vec<(&'static str, &'static str)>) ->
     .expect("the command's thread")
 }
 
-/// A directory of this test's own, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let path = std::env::temp_dir().join(format!(
-            "sip-client-every-operation-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path).expect("create a temporary directory");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The arguments of a row's subcommand against `url`, its body or file written into `dir`.
 fn cli_args(case: &Case, body: &Value, dir: &Path, url: &str) -> Vec<String> {
     let mut args = vec![subcommand(case.id)];
@@ -721,10 +697,10 @@ async fn every_subcommand_is_a_row_of_the_table() {
 #[tokio::test]
 async fn every_subcommand_without_a_key_exits_2_and_sends_nothing() {
     let server = TestServer::always(Reply::json(200, "{}")).await;
-    let dir = TempDir::new("no-key");
+    let dir = sip_client_tests::Scratch::new("sip-client-every-operation-no-key");
     let url = server.url();
     let runs = rows().into_iter().map(|(case, _, body)| {
-        let args = cli_args(&case, &body, &dir.0, &url);
+        let args = cli_args(&case, &body, &dir, &url);
         async move { (case.id, bland_sip(args, vec![]).await) }
     });
     let mut problems = Vec::new();
@@ -759,11 +735,11 @@ async fn every_subcommand_escapes_the_servers_error_text_in_one_line() {
         }]
     });
     let server = TestServer::always(Reply::json(400, serde_json::to_vec(&hostile).unwrap())).await;
-    let dir = TempDir::new("hostile");
+    let dir = sip_client_tests::Scratch::new("sip-client-every-operation-hostile");
     let url = server.url();
     let rows = rows();
     let runs = rows.iter().map(|(case, _, body)| {
-        let args = cli_args(case, body, &dir.0, &url);
+        let args = cli_args(case, body, &dir, &url);
         async move {
             let env = vec![("BLAND_API_KEY", TEST_API_KEY)];
             (case.id, bland_sip(args, env).await)

@@ -10,16 +10,12 @@ use std::process::Command;
 /// and `PATH`, writes the results this test gives it (none when it gives none, as
 /// cargo-mutants when it finds nothing to mutate), and exits with the code given.
 struct Workspace {
-    root: PathBuf,
+    root: sip_client_tests::Scratch,
 }
 
 impl Workspace {
     fn new(name: &str) -> Workspace {
-        let root = std::env::temp_dir().join(format!(
-            "sip-client-xtask-mutants-{name}-{}",
-            std::process::id()
-        ));
-        let _ = fs::remove_dir_all(&root);
+        let root = sip_client_tests::Scratch::new(&format!("sip-client-xtask-mutants-{name}"));
         let workspace = Workspace { root };
         workspace.write("Cargo.toml", "[workspace]\nmembers = []\n");
         workspace.write("src/lib.rs", "pub fn a() {}\n");
@@ -80,7 +76,7 @@ impl Workspace {
             .arg("mutants")
             .args(args)
             .current_dir(&self.root)
-            .env("CARGO_MANIFEST_DIR", &self.root)
+            .env("CARGO_MANIFEST_DIR", self.root.as_os_str())
             .env("CARGO", self.path("fake-cargo"))
             .env("FAKE_DIR", self.path("fake"))
             .env("FAKE_EXIT", exit.to_string())
@@ -119,12 +115,6 @@ impl Workspace {
             .output()
             .unwrap();
         assert!(status.status.success(), "git {args:?}: {status:?}");
-    }
-}
-
-impl Drop for Workspace {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The pipeline: spec → generator → checked-in client, and what a broken spec does.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 use sip_client::{AuthMode, Direction, SipConfigEnvelope, Transport};
@@ -111,15 +111,13 @@ fn seed_example_decodes_with_every_field() {
 
 /// A scratch copy of the two files generation reads and writes.
 struct Scratch {
-    root: PathBuf,
+    root: sip_client_tests::Scratch,
     client_before: Vec<u8>,
 }
 
 impl Scratch {
     fn new(name: &str, spec: &str) -> Scratch {
-        let root =
-            std::env::temp_dir().join(format!("sip-client-pipeline-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
+        let root = sip_client_tests::Scratch::new(&format!("sip-client-pipeline-{name}"));
         let client_before = fs::read(workspace_root().join(CLIENT_PATH)).unwrap();
         write(&root.join(SPEC_PATH), spec.as_bytes());
         write(&root.join(CLIENT_PATH), &client_before);
@@ -179,12 +177,6 @@ impl Scratch {
             ],
             "no temp file is left behind"
         );
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 
@@ -428,15 +420,13 @@ fn xtask_acts_on_the_checkout_it_runs_in() {
     scratch.assert_client_untouched();
 
     // Outside any workspace: an error, not a guess.
-    let outside = std::env::temp_dir().join(format!("xtask-nowhere-{}", std::process::id()));
-    fs::create_dir_all(&outside).unwrap();
+    let outside = sip_client_tests::Scratch::new("xtask-nowhere");
     let output = std::process::Command::new(&xtask)
         .args(["generate", "--check"])
         .env_remove("CARGO_MANIFEST_DIR")
         .current_dir(&outside)
         .output()
         .unwrap();
-    let _ = fs::remove_dir_all(&outside);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&output.stderr).starts_with("error: no Cargo workspace"),
@@ -524,11 +514,7 @@ fn snapshot_assertions_use_the_checkout_the_tests_run_in() {
     const SNAPSHOT: &str = "tests/tests/snapshots/client_debug.snap";
     let ours = fs::read_to_string(workspace_root().join(SNAPSHOT)).unwrap();
     assert!(ours.contains("max_retries: 2,"), "{ours}");
-    let root = std::env::temp_dir().join(format!(
-        "sip-client-snapshot-checkout-{}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&root);
+    let root = sip_client_tests::Scratch::new("sip-client-snapshot-checkout");
     // A workspace of its own (the test reads nothing else), its snapshot another one.
     write(
         &root.join("Cargo.toml"),
@@ -583,7 +569,6 @@ fn snapshot_assertions_use_the_checkout_the_tests_run_in() {
     // A pending snapshot goes next to the copy's.
     let (passed, output) = run("new");
     let written = fs::read_to_string(&pending);
-    let _ = fs::remove_dir_all(&root);
     assert!(!passed, "{output}");
     assert!(
         written.is_ok_and(|text| text.contains("max_retries: 2,")),

@@ -16,16 +16,13 @@ const SNAPSHOT: &str = "tests/snapshots/a.snap";
 
 /// A scratch git repository, removed when dropped.
 struct Repo {
-    root: PathBuf,
+    root: sip_client_tests::Scratch,
 }
 
 impl Repo {
     /// An empty repository with one commit (a README).
     fn empty(name: &str) -> Repo {
-        let root =
-            std::env::temp_dir().join(format!("sip-client-review-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
+        let root = sip_client_tests::Scratch::new(&format!("sip-client-review-{name}"));
         let repo = Repo { root };
         repo.git(&["init", "-q"]);
         repo.write("README.md", "scratch\n");
@@ -164,12 +161,6 @@ impl Repo {
             &format!("version = \"{new}\""),
         );
         new
-    }
-}
-
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 
@@ -549,9 +540,7 @@ fn the_page_goes_to_the_file_asked_for() {
 /// whose pinned tool and cargo are stand-ins.
 #[test]
 fn semver_runs_the_pinned_tool_and_fails_with_it() {
-    let root = std::env::temp_dir().join(format!("sip-client-semver-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&root).unwrap();
+    let root = sip_client_tests::Scratch::new("sip-client-semver");
     fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
     sip_client_tests::pinned_tool_stand_in(&root, &xtask::semver::TOOL);
     let calls = root.join("calls");
@@ -567,7 +556,7 @@ fn semver_runs_the_pinned_tool_and_fails_with_it() {
         let status = Command::new(sip_client_tests::cargo_binary("xtask", false))
             .arg("semver")
             .args(args)
-            .env("CARGO_MANIFEST_DIR", &root)
+            .env("CARGO_MANIFEST_DIR", root.as_os_str())
             .env("CARGO", root.join("fake-cargo"))
             .env("FAKE_EXIT", exit.to_string())
             .output()
@@ -592,7 +581,6 @@ fn semver_runs_the_pinned_tool_and_fails_with_it() {
                     --ignored --nocapture\n";
     assert_eq!(semver(&["--fixtures"], 0), (Some(0), fixtures.to_owned()));
     assert_eq!(semver(&["--fixtures"], 1), (Some(1), fixtures.to_owned()));
-    let _ = fs::remove_dir_all(&root);
 }
 
 /// A change of shared components shows on every operation that reaches them: here a new

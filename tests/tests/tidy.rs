@@ -67,9 +67,7 @@ fn code_lines_stop_at_the_tests() {
 fn marked_generated(paths: &[&str]) -> Vec<(String, bool)> {
     let attributes =
         std::fs::read_to_string(sip_client_tests::workspace_root().join(".gitattributes")).unwrap();
-    let dir = std::env::temp_dir().join(format!("sip-client-tidy-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = sip_client_tests::Scratch::new("sip-client-tidy");
     std::fs::write(dir.join(".gitattributes"), attributes).unwrap();
     let git = |args: &[&str]| {
         let output = std::process::Command::new("git")
@@ -84,7 +82,6 @@ fn marked_generated(paths: &[&str]) -> Vec<(String, bool)> {
     let mut args = vec!["check-attr", "linguist-generated", "--"];
     args.extend_from_slice(paths);
     let answer = git(&args);
-    let _ = std::fs::remove_dir_all(&dir);
     // One line per path: "<path>: linguist-generated: <true|unspecified|...>".
     answer
         .lines()
@@ -123,4 +120,31 @@ fn review_tools_fold_every_generated_file_and_no_hand_written_one() {
     assert_eq!(answer.len(), hand_written.len(), "{answer:?}");
     let folded: Vec<_> = answer.iter().filter(|(_, marked)| *marked).collect();
     assert!(folded.is_empty(), "hand-written, yet folded: {folded:?}");
+}
+
+/// Scratch files and directories come from `tempfile` (through `sip_client_tests::Scratch`,
+/// xtask's `test_support::Scratch` or directly) or a guard that removes them: a name of
+/// their own, and removed when dropped however the code that made them ends. A path built by hand in the temporary
+/// directory was left behind by every test that failed, every mutant that broke its clean-up
+/// and every error of `bench --footprint` (hundreds of them, after a few mutation runs).
+#[test]
+fn scratch_paths_are_never_built_by_hand_in_the_temporary_directory() {
+    let root = sip_client_tests::workspace_root();
+    let mut files = Vec::new();
+    for dir in ["sip-client", "sip-client-gen", "xtask", "tests"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "{files:?}");
+    let by_hand = concat!("temp_dir", "().join(");
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            std::fs::read_to_string(path)
+                .unwrap()
+                .replace(char::is_whitespace, "")
+                .contains(by_hand)
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "use tempfile in {offenders:?}");
 }

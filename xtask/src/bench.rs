@@ -70,7 +70,8 @@ pub fn run(args: &[&str]) -> ExitCode {
         println!("(quick mode: the cold-build footprint is measured only by `cargo xtask bench`)");
         return ExitCode::SUCCESS;
     }
-    match footprint(&root, &cargo, build_pairs, &mut std::io::stdout()) {
+    let scratch = std::env::temp_dir();
+    match footprint(&root, &cargo, build_pairs, &scratch, &mut std::io::stdout()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: footprint: {err}");
@@ -104,17 +105,30 @@ fn run_benches(root: &Path, cargo: &str, quick: bool, pairs: Option<usize>) -> b
         .is_ok_and(|status| status.success())
 }
 
+/// A directory removed when dropped, however the code that made it ends.
+struct RemovedOnDrop(std::path::PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Cold `cargo build` of sip-client vs a throwaway crate depending only on reqwest (same
 /// features, same TLS), serde and serde_json, each in a fresh target directory.
-/// The report goes to `out`, a line per pair as it ends.
+/// The report goes to `out`, a line per pair as it ends. The builds go to a directory of
+/// their own in `scratch_parent`, removed however the measurement ends.
 fn footprint(
     root: &Path,
     cargo: &str,
     build_pairs: usize,
+    scratch_parent: &Path,
     out: &mut dyn Write,
 ) -> Result<(), String> {
-    let scratch = std::env::temp_dir().join(format!("sip-client-footprint-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
+    let guard =
+        RemovedOnDrop(scratch_parent.join(format!("sip-client-footprint-{}", std::process::id())));
+    let scratch = guard.0.as_path();
+    let _ = std::fs::remove_dir_all(scratch);
     let baseline = scratch.join("baseline");
     std::fs::create_dir_all(baseline.join("src")).map_err(|e| e.to_string())?;
     std::fs::write(
@@ -178,7 +192,6 @@ serde_json = "1"
         .map_err(|e| e.to_string())?;
         pairs.push((ours, theirs));
     }
-    let _ = std::fs::remove_dir_all(&scratch);
 
     let ratios: Vec<f64> = pairs.iter().map(|(o, t)| o.0 / t.0).collect();
     let (q1, median, q3) = quartiles(&ratios);
@@ -328,15 +341,12 @@ mod tests {
     /// to `calls.log`, keeps the baseline's manifest, and "compiles" 5 crates in our
     /// workspace and 2 in the baseline; or fails, when `fails`.
     struct FakeCargo {
-        dir: std::path::PathBuf,
+        dir: crate::test_support::Scratch,
     }
 
     impl FakeCargo {
         fn new(name: &str, fails: bool) -> FakeCargo {
-            let dir =
-                std::env::temp_dir().join(format!("xtask-bench-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
+            let dir = crate::test_support::Scratch::new(&format!("xtask-bench-{name}"));
             let log = dir.join("calls.log");
             let body = if fails {
                 "echo 'broken build' >&2\nexit 101\n".to_owned()
@@ -372,18 +382,14 @@ mod tests {
         }
     }
 
-    impl Drop for FakeCargo {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-
     #[test]
     fn the_footprint_builds_both_sides_cold_in_pairs_and_reports_the_crates() {
         let cargo = FakeCargo::new("footprint", false);
         let root = crate::workspace_root();
         let mut out = Vec::new();
-        footprint(&root, &cargo.program(), 3, &mut out).unwrap();
+        let scratch = cargo.dir.join("scratch");
+        std::fs::create_dir(&scratch).unwrap();
+        footprint(&root, &cargo.program(), 3, &scratch, &mut out).unwrap();
         let out = String::from_utf8(out).unwrap();
 
         let calls = cargo.calls();
@@ -443,9 +449,26 @@ mod tests {
             out.ends_with("crates compiled: sip-client 5, reqwest+serde+serde_json 2 (+3)\n"),
             "{out}"
         );
-        let scratch =
-            std::env::temp_dir().join(format!("sip-client-footprint-{}", std::process::id()));
-        assert!(!scratch.exists(), "the scratch builds are removed");
+        assert_eq!(entries(&scratch), 0, "the scratch builds are removed");
+    }
+
+    fn entries(dir: &Path) -> usize {
+        std::fs::read_dir(dir).unwrap().count()
+    }
+
+    /// A build that fails ends the measurement with what cargo said, and the scratch builds
+    /// are removed all the same.
+    #[test]
+    fn a_failing_footprint_build_leaves_no_scratch_behind() {
+        let cargo = FakeCargo::new("footprint-failing", true);
+        let scratch = cargo.dir.join("scratch");
+        std::fs::create_dir(&scratch).unwrap();
+        let mut out = Vec::new();
+        let root = crate::workspace_root();
+        let err = footprint(&root, &cargo.program(), 3, &scratch, &mut out).unwrap_err();
+        assert!(err.ends_with("failed:\nbroken build\n"), "{err}");
+        assert_eq!(cargo.calls().len(), 1);
+        assert_eq!(entries(&scratch), 0, "the scratch builds are removed");
     }
 
     #[test]

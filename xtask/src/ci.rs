@@ -1273,14 +1273,13 @@ mod tests {
     }
 
     /// A scratch directory for stand-in programs, removed when dropped.
-    struct Dir(PathBuf);
+    struct Dir(crate::test_support::Scratch);
 
     impl Dir {
         fn new(name: &str) -> Dir {
-            let dir = std::env::temp_dir().join(format!("xtask-ci-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Dir(dir)
+            Dir(crate::test_support::Scratch::new(&format!(
+                "xtask-ci-{name}"
+            )))
         }
 
         /// An executable shell script `name` with `body`.
@@ -1299,12 +1298,6 @@ mod tests {
                 .collect();
             lines.sort();
             lines
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
         }
     }
 

@@ -334,8 +334,7 @@ mod tests {
     /// rename that fails after others says which were replaced.
     #[test]
     fn files_are_replaced_all_or_not_at_all() {
-        let dir = std::env::temp_dir().join(format!("xtask-atomic-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let dir = crate::test_support::Scratch::new("xtask-atomic");
         fs::create_dir_all(dir.join("a-directory")).unwrap();
         for name in ["one.rs", "two.rs"] {
             fs::write(dir.join(name), "old").unwrap();
@@ -384,7 +383,6 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("one.rs")).unwrap(), "newer");
         assert_eq!(fs::read_to_string(dir.join("two.rs")).unwrap(), "new two");
         assert_eq!(entries(&dir), ["a-directory", "one.rs", "two.rs"]);
-        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

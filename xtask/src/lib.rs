@@ -67,6 +67,41 @@ pub fn registry_crate(message: &serde_json::Value) -> Option<&str> {
 /// Helpers for the tests of these commands, here and in the workspace's `tests` package.
 #[doc(hidden)]
 pub mod test_support {
+    /// A directory of its own in the system's temporary directory, for one test: removed
+    /// when dropped, however the test ends. It reads as the `Path` it is. (The tests crate
+    /// has its own: this module is part of the library, and `cargo xtask` does not build
+    /// tempfile.)
+    #[cfg(test)]
+    pub struct Scratch(tempfile::TempDir);
+
+    #[cfg(test)]
+    impl Scratch {
+        /// A new empty directory whose name starts with `name`.
+        pub fn new(name: &str) -> Scratch {
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("{name}-"))
+                .tempdir()
+                .expect("a scratch directory");
+            Scratch(dir)
+        }
+    }
+
+    #[cfg(test)]
+    impl AsRef<std::path::Path> for Scratch {
+        fn as_ref(&self) -> &std::path::Path {
+            self.0.path()
+        }
+    }
+
+    #[cfg(test)]
+    impl std::ops::Deref for Scratch {
+        type Target = std::path::Path;
+
+        fn deref(&self) -> &std::path::Path {
+            self.0.path()
+        }
+    }
+
     /// Writes an executable shell script at `path` (its directory created) running `body`:
     /// a stand-in for a program a command under test runs.
     ///
@@ -102,7 +137,7 @@ mod tests {
 
     #[test]
     fn finds_the_workspace_above_a_member() {
-        let scratch = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let scratch = test_support::Scratch::new("xtask-root");
         let member = scratch.join("member").join("src");
         std::fs::create_dir_all(&member).unwrap();
         std::fs::write(
@@ -115,12 +150,11 @@ mod tests {
             "[package]\nname = \"member\"\n",
         )
         .unwrap();
-        assert_eq!(find_workspace_root(&member), Some(scratch.clone()));
+        assert_eq!(find_workspace_root(&member), Some(scratch.to_path_buf()));
         assert_eq!(
             find_workspace_root(&scratch.join("member")),
-            Some(scratch.clone())
+            Some(scratch.to_path_buf())
         );
-        std::fs::remove_dir_all(&scratch).unwrap();
         assert_eq!(find_workspace_root(Path::new("/")), None);
     }
 
@@ -149,7 +183,7 @@ mod tests {
     /// "Text file busy", ETXTBSY).
     #[test]
     fn a_script_runs_as_soon_as_it_is_written_while_processes_start() {
-        let scratch = std::env::temp_dir().join(format!("xtask-script-{}", std::process::id()));
+        let scratch = test_support::Scratch::new("xtask-script");
         let stop = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|scope| {
             for _ in 0..2 {
@@ -172,6 +206,5 @@ mod tests {
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
             assert_eq!(busy, 0, "scripts that could not run as soon as written");
         });
-        std::fs::remove_dir_all(&scratch).unwrap();
     }
 }

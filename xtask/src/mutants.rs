@@ -383,15 +383,13 @@ mod tests {
     }
 
     /// A scratch directory, removed when dropped.
-    struct Scratch(PathBuf);
+    struct Scratch(crate::test_support::Scratch);
 
     impl Scratch {
         fn new(name: &str) -> Scratch {
-            let dir =
-                std::env::temp_dir().join(format!("xtask-mutants-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Scratch(dir)
+            Scratch(crate::test_support::Scratch::new(&format!(
+                "xtask-mutants-{name}"
+            )))
         }
 
         fn write(&self, name: &str, text: &str) {
@@ -418,12 +416,6 @@ mod tests {
                 .unwrap();
             assert!(output.status.success(), "git {args:?}");
             String::from_utf8(output.stdout).unwrap()
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
         }
     }
 

@@ -249,12 +249,9 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// An empty directory of this test's own.
-    fn scratch_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    /// An empty directory of this test's own, removed when dropped.
+    fn scratch_dir(name: &str) -> crate::test_support::Scratch {
+        crate::test_support::Scratch::new(&format!("xtask-{name}"))
     }
 
     /// A registry on loopback that serves `body` for every path and counts the requests.
@@ -373,7 +370,7 @@ mod tests {
     fn the_pinned_npm_is_installed_once_both_tarballs_are_unpacked() {
         let tools = scratch_dir("node-installed");
         let npm = Npm::Pinned {
-            tools: tools.clone(),
+            tools: tools.to_path_buf(),
         };
         assert!(Npm::System.is_installed());
         assert!(!npm.is_installed());

@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn the_pinned_version_is_found_behind_another() {
-        let scratch = std::env::temp_dir().join(format!("xtask-tools-{}", std::process::id()));
+        let scratch = crate::test_support::Scratch::new("xtask-tools");
         let tool = Tool {
             krate: "cargo-pinned-probe",
             subcommand: "pinned-probe",
@@ -152,14 +152,11 @@ mod tests {
             Some(dirs[1].clone())
         );
         assert_eq!(tool.find_pinned([missing, dirs[0].clone()]), None);
-        let _ = std::fs::remove_dir_all(&scratch);
     }
 
     #[test]
     fn a_missing_tool_is_installed_into_the_workspace_at_its_pinned_version() {
-        let scratch =
-            std::env::temp_dir().join(format!("xtask-tools-install-{}", std::process::id()));
-        std::fs::create_dir_all(&scratch).unwrap();
+        let scratch = crate::test_support::Scratch::new("xtask-tools-install");
         let log = scratch.join("log");
         let cargo = |name: &str, exit: u8| {
             let path = scratch.join(name);
