@@ -186,7 +186,8 @@ pub(crate) fn decode_success<E: Envelope>(
     }
 }
 
-/// Turns a non-success answer into Bland's error envelope, or keeps it as unexpected.
+/// Turns a non-success answer into Bland's error envelope, or keeps it as unexpected. A
+/// redirect not followed stays unexpected whatever its body, so that it says why.
 pub(crate) fn decode_failure(
     status: StatusCode,
     body: Bytes,
@@ -197,7 +198,7 @@ pub(crate) fn decode_failure(
     redirect: Option<Box<RedirectNotFollowed>>,
 ) -> Error {
     match serde_json::from_slice::<ErrorEnvelope>(&body) {
-        Ok(envelope) if !envelope.errors.is_empty() => Error::Api(ApiError {
+        Ok(envelope) if redirect.is_none() && !envelope.errors.is_empty() => Error::Api(ApiError {
             status,
             errors: envelope.errors,
             retry_after,

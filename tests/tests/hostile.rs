@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use sip_client::{Client, Error, NotRetried, PhoneNumber, TransportErrorKind};
+use sip_client::{Client, Error, NotRetried, PhoneNumber, RedirectNotFollowed, TransportErrorKind};
 use sip_client_tests::server::{Reply, TestServer};
 use sip_client_tests::{TEST_API_KEY, client_for, fixture};
 
@@ -198,6 +198,37 @@ async fn redirects_to_another_origin_are_not_followed() {
         "{err}"
     );
     assert_eq!(elsewhere.request_count(), 0, "the other origin saw nothing");
+}
+
+/// A redirect not followed is always the unexpected answer that says why, also when its
+/// body reads as Bland's error envelope: it was returned as `Error::Api` with the envelope's
+/// message, and nothing said that the call had been redirected.
+#[tokio::test]
+async fn a_redirect_not_followed_says_so_whatever_its_body() {
+    let envelope = br#"{"data": null, "errors": [{"error": "MOVED", "message": "see elsewhere"}]}"#;
+    let server = TestServer::always(Reply::Respond {
+        status: 307,
+        headers: vec![
+            ("location".into(), "https://elsewhere.example/v1/sip".into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: envelope.to_vec(),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::UnexpectedResponse(unexpected) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(unexpected.status.as_u16(), 307);
+    assert_eq!(
+        unexpected.redirect.as_deref(),
+        Some(&RedirectNotFollowed::OtherOrigin(
+            "https://elsewhere.example".to_owned()
+        ))
+    );
+    assert_eq!(unexpected.body_len, envelope.len());
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
