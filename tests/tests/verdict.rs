@@ -64,7 +64,7 @@ fn every_additive_change_leaves_users_code_compiling() {
         verdicts.push((case.name, report));
     }
     // Checked, not built: a build could reuse our workspace's dependencies (with the feature
-    // mirror, as `proof` does), but compiling the fourteen crates costs more than checking
+    // mirror, as `proof` does), but compiling a client and a probe per case costs more than checking
     // the dependencies once more (measured: see CONTRIBUTING.md, the test loop).
     let (_, messages, stderr) = scratch.cargo(&["check", "--workspace", "--keep-going"]);
     let errors = compiler_errors(&messages);

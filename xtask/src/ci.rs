@@ -715,8 +715,8 @@ fn check_generated(root: &Path) -> bool {
     }
 }
 
-/// `[--fast] [--base REV]`, each at most once, in any order: whether to run the fast steps
-/// only, and the base the version bump is judged against (by default the merge base with
+/// `[--fast | --base REV]`, at most once, not both: whether to run the fast steps only, or
+/// the base the version bump is judged against (by default the merge base with
 /// `main`).
 fn parse_args<'a>(args: &[&'a str]) -> Option<(bool, Option<&'a str>)> {
     let (mut fast, mut base) = (false, None);
