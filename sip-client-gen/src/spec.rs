@@ -40,12 +40,66 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
 
     check_refs(&json, &json, &mut String::new(), false)?;
     check_no_empty_cycles(&json)?;
+    let mut json = json;
+    nullable_references(&mut json);
     crate::model::check_document(&json)?;
 
     serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
         at: pointer(err.path()),
         message: err.inner().to_string(),
     })
+}
+
+/// Reads each reference made nullable the way OpenAPI 3.0.3 allows, an `anyOf` (or `oneOf`)
+/// of the `$ref` and a schema that admits only null (`{type: object, nullable: true, enum:
+/// [null]}`), as the `nullable: true` and `allOf: [$ref]` progenitor makes an `Option` of.
+/// That second form is what generators read, but a validator refuses null with it: OpenAPI
+/// 3.0.3 says `nullable` widens only the `type` beside it, and the referenced schema's own
+/// `type` still refuses null (Prism refused Bland's documented `"inbound": null` so).
+fn nullable_references(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for key in ["anyOf", "oneOf"] {
+                let Some(Value::Array(members)) = map.get(key) else {
+                    continue;
+                };
+                let [first, second] = members.as_slice() else {
+                    continue;
+                };
+                let (reference, null) = if is_ref(first) {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                let Some(ty) = only_null(null) else { continue };
+                if !is_ref(reference) || map.contains_key("type") || map.contains_key("allOf") {
+                    continue;
+                }
+                let reference = reference.clone();
+                map.remove(key);
+                map.insert("type".to_owned(), Value::String(ty));
+                map.insert("nullable".to_owned(), Value::Bool(true));
+                map.insert("allOf".to_owned(), Value::Array(vec![reference]));
+                break;
+            }
+            map.values_mut().for_each(nullable_references);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_references),
+        _ => {}
+    }
+}
+
+/// The `type` of a schema that admits null and nothing else: a `type` (OpenAPI 3.0 allows
+/// `nullable` only beside one), `nullable: true` and `enum: [null]`, and nothing more but a
+/// `description`.
+fn only_null(schema: &Value) -> Option<String> {
+    let map = schema.as_object()?;
+    let known = ["type", "nullable", "enum", "description"];
+    let ty = map.get("type")?.as_str()?;
+    (map.get("nullable") == Some(&Value::Bool(true))
+        && map.get("enum") == Some(&Value::Array(vec![Value::Null]))
+        && map.keys().all(|key| known.contains(&key.as_str())))
+    .then(|| ty.to_owned())
 }
 
 /// A key as one token of a JSON pointer: `~` and `/` escaped as RFC 6901 says.
@@ -665,6 +719,52 @@ fn references_in(value: &Value, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// OpenAPI 3.0.3's nullable reference, in either order and under `anyOf` or `oneOf`,
+    /// becomes the form progenitor reads; anything else is left as it was.
+    #[test]
+    fn a_reference_or_null_is_read_as_a_nullable_reference() {
+        let to = serde_json::json!({"$ref": "#/components/schemas/Thing"});
+        let null = serde_json::json!({"type": "object", "nullable": true, "enum": [null]});
+        let nullable = |ty: &str| serde_json::json!({"description": "d", "type": ty, "nullable": true, "allOf": [to]});
+        for key in ["anyOf", "oneOf"] {
+            for members in [[&to, &null], [&null, &to]] {
+                let mut schema = serde_json::json!({"description": "d", key: members});
+                nullable_references(&mut schema);
+                assert_eq!(schema, nullable("object"), "{key} {members:?}");
+            }
+        }
+        // Deep in a document, with the null schema's own type.
+        let mut spec = serde_json::json!({"components": {"schemas": {"A": {"properties": {
+            "x": {"description": "d", "anyOf": [to, {"type": "string", "nullable": true, "enum": [null]}]}
+        }}}}});
+        nullable_references(&mut spec);
+        assert_eq!(
+            spec["components"]["schemas"]["A"]["properties"]["x"],
+            nullable("string")
+        );
+
+        for unchanged in [
+            // Two references, or a null schema that admits more than null.
+            serde_json::json!({"anyOf": [to, to]}),
+            serde_json::json!({"anyOf": [to, {"type": "object", "nullable": true}]}),
+            serde_json::json!({"anyOf": [to, {"type": "object", "enum": [null]}]}),
+            serde_json::json!({"anyOf": [to, {"nullable": true, "enum": [null]}]}),
+            serde_json::json!({"anyOf": [to, {"type": "object", "nullable": true, "enum": [null, 1]}]}),
+            serde_json::json!({"anyOf": [to, {"type": "object", "nullable": true, "enum": [null], "minProperties": 1}]}),
+            // Not two members, or not beside a type or allOf of its own.
+            serde_json::json!({"anyOf": [to, null, {"type": "string"}]}),
+            serde_json::json!({"anyOf": [to]}),
+            serde_json::json!({"type": "object", "anyOf": [to, null]}),
+            serde_json::json!({"allOf": [to], "anyOf": [to, null]}),
+            serde_json::json!({"anyOf": [{"type": "string"}, null]}),
+            serde_json::json!({"allOf": [to, null]}),
+        ] {
+            let mut schema = unchanged.clone();
+            nullable_references(&mut schema);
+            assert_eq!(schema, unchanged);
+        }
+    }
 
     fn unresolved(spec: &str) -> Error {
         load(spec).expect_err("a dangling $ref")

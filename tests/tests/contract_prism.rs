@@ -8,7 +8,9 @@
 //!    no key) Prism rejects too when it is sent raw: the client's rules and the contract
 //!    agree. The rules only one side can check are pinned here as well, so that a change of
 //!    the spec or of Prism shows up;
-//! 3. Prism's dynamic answers, generated from the schemas, decode.
+//! 3. Prism's dynamic answers, generated from the schemas, decode;
+//! 4. answers Bland documents pass Prism's validation of answers (as a proxy in front of a
+//!    test server): the spec admits them, for every tool that checks answers against it.
 //!
 //! What Prism cannot check, found here (each is explained where it is checked):
 //! - Prism 5.14.2 does not read the query parameter `phone_numbers[]` of
@@ -52,6 +54,13 @@ use sip_client_tests::{TEST_API_KEY, fixture, workspace_root};
 // Prism
 // ---------------------------------------------------------------------------------------
 
+/// How Prism runs: a mock of the spec, or a proxy of a server that checks both ways.
+#[derive(Clone, Copy)]
+enum Mode<'a> {
+    Mock,
+    Proxy(&'a str),
+}
+
 /// A Prism process with its log file, killed (and the log removed) when dropped, also when
 /// the test panics.
 struct Prism {
@@ -76,9 +85,19 @@ fn in_ci() -> bool {
 }
 
 impl Prism {
-    /// Starts Prism on a free loopback port and waits until it answers, or returns `None`
-    /// (outside CI only) when it is not installed.
+    /// Starts Prism's mock on a free loopback port and waits until it answers, or returns
+    /// `None` (outside CI only) when it is not installed.
     async fn start() -> Option<Prism> {
+        Prism::start_as(Mode::Mock).await
+    }
+
+    /// Starts Prism as a proxy of `upstream` that answers 500 with the violations when a
+    /// request or an answer breaks the spec (`--errors`); `None` as [`Prism::start`] says.
+    async fn proxy(upstream: &str) -> Option<Prism> {
+        Prism::start_as(Mode::Proxy(upstream)).await
+    }
+
+    async fn start_as(mode: Mode<'_>) -> Option<Prism> {
         let binary = prism_binary();
         if !binary.exists() {
             let message = format!(
@@ -107,8 +126,13 @@ impl Prism {
                 .tempfile()
                 .expect("create Prism's log file")
                 .into_parts();
+            let mode_args = match mode {
+                Mode::Mock => vec!["mock", "bland-sip.yaml"],
+                Mode::Proxy(upstream) => vec!["proxy", "bland-sip.yaml", upstream, "--errors"],
+            };
             let child = Command::new(&binary)
-                .args(["mock", "bland-sip.yaml", "--host", "127.0.0.1", "--port"])
+                .args(mode_args)
+                .args(["--host", "127.0.0.1", "--port"])
                 .arg(port.to_string())
                 .current_dir(workspace_root().join("openapi"))
                 .stdin(Stdio::null())
@@ -126,7 +150,8 @@ impl Prism {
     }
 
     /// Polls until Prism answers a request without key with its 401 and its violation
-    /// header (which also shows that Prism, not another process, holds the port).
+    /// header or problem document (which also shows that Prism, not another process,
+    /// holds the port; as a proxy, Prism refuses the request before the upstream sees it).
     async fn wait_until_ready(&mut self) -> Result<(), String> {
         let probe = reqwest::Client::builder()
             .no_proxy()
@@ -143,8 +168,12 @@ impl Prism {
                 ));
             }
             if let Ok(response) = probe.get(self.url("/v1/sip/numbers")).send().await {
+                let problem = response
+                    .headers()
+                    .get("content-type")
+                    .is_some_and(|value| value == "application/problem+json");
                 if response.status() == StatusCode::UNAUTHORIZED
-                    && response.headers().contains_key("sl-violations")
+                    && (response.headers().contains_key("sl-violations") || problem)
                 {
                     return Ok(());
                 }
@@ -1529,4 +1558,37 @@ async fn dynamic_answers_decode(selected: impl Fn(&str) -> bool) {
 #[tokio::test]
 async fn dynamic_answers_of_every_operation_decode() {
     dynamic_answers_decode(|id| !DYNAMIC_KNOWN_FAILURES.contains(&id)).await;
+}
+
+/// Bland documents `null` for a direction that is not configured (CFG: "object, or `null`
+/// when not configured"). The spec said so in a form generators read but validators do not
+/// (`nullable` beside an `allOf` of the reference, whose own `type` refuses null): Prism,
+/// checking answers, refused `"inbound": null` with "must be object". Now the spec says it
+/// as OpenAPI 3.0.3 allows (an `anyOf` of the reference and a schema of null alone), and
+/// the answers with one direction, the other and neither pass Prism and decode.
+#[tokio::test]
+async fn documented_answers_with_a_direction_not_configured_pass_prism() {
+    for name in [
+        "inbound_only.json",
+        "outbound_only.json",
+        "neither.json",
+        "seed_example.json",
+    ] {
+        let body = fixture(name);
+        let documented: SipConfigEnvelope = serde_json::from_slice(&body).unwrap();
+        let upstream = sip_client_tests::server::TestServer::always(
+            sip_client_tests::server::Reply::json(200, body),
+        )
+        .await;
+        let Some(prism) = Prism::proxy(&upstream.url()).await else {
+            return;
+        };
+        let data = accepted(&prism, name, prism.client().get_sip_config(number())).await;
+        assert_eq!(data, documented.data, "{name}");
+        assert_eq!(
+            upstream.request_count(),
+            1,
+            "{name}: Prism forwarded the call once"
+        );
+    }
 }
