@@ -725,24 +725,26 @@ mod tests {
     #[test]
     fn a_reference_or_null_is_read_as_a_nullable_reference() {
         let to = serde_json::json!({"$ref": "#/components/schemas/Thing"});
-        let null = serde_json::json!({"type": "object", "nullable": true, "enum": [null]});
+        let nothing_else = serde_json::json!({"type": "object", "nullable": true, "enum": [null]});
         let nullable = |ty: &str| serde_json::json!({"description": "d", "type": ty, "nullable": true, "allOf": [to]});
         for key in ["anyOf", "oneOf"] {
-            for members in [[&to, &null], [&null, &to]] {
+            for members in [[&to, &nothing_else], [&nothing_else, &to]] {
                 let mut schema = serde_json::json!({"description": "d", key: members});
                 nullable_references(&mut schema);
                 assert_eq!(schema, nullable("object"), "{key} {members:?}");
             }
         }
-        // Deep in a document, with the null schema's own type.
-        let mut spec = serde_json::json!({"components": {"schemas": {"A": {"properties": {
-            "x": {"description": "d", "anyOf": [to, {"type": "string", "nullable": true, "enum": [null]}]}
-        }}}}});
+        // Deep in a document, in objects and lists, with the null schema's own type.
+        let string_or_null = serde_json::json!({"description": "d",
+            "anyOf": [to, {"type": "string", "nullable": true, "enum": [null]}]});
+        let mut spec = serde_json::json!({"components": {"schemas": {"A": {
+            "properties": {"x": string_or_null},
+            "allOf": [{"properties": {"y": string_or_null}}]
+        }}}});
         nullable_references(&mut spec);
-        assert_eq!(
-            spec["components"]["schemas"]["A"]["properties"]["x"],
-            nullable("string")
-        );
+        let a = &spec["components"]["schemas"]["A"];
+        assert_eq!(a["properties"]["x"], nullable("string"));
+        assert_eq!(a["allOf"][0]["properties"]["y"], nullable("string"));
 
         for unchanged in [
             // Two references, or a null schema that admits more than null.
@@ -753,12 +755,12 @@ mod tests {
             serde_json::json!({"anyOf": [to, {"type": "object", "nullable": true, "enum": [null, 1]}]}),
             serde_json::json!({"anyOf": [to, {"type": "object", "nullable": true, "enum": [null], "minProperties": 1}]}),
             // Not two members, or not beside a type or allOf of its own.
-            serde_json::json!({"anyOf": [to, null, {"type": "string"}]}),
+            serde_json::json!({"anyOf": [to, nothing_else, {"type": "string"}]}),
             serde_json::json!({"anyOf": [to]}),
-            serde_json::json!({"type": "object", "anyOf": [to, null]}),
-            serde_json::json!({"allOf": [to], "anyOf": [to, null]}),
-            serde_json::json!({"anyOf": [{"type": "string"}, null]}),
-            serde_json::json!({"allOf": [to, null]}),
+            serde_json::json!({"type": "object", "anyOf": [to, nothing_else]}),
+            serde_json::json!({"allOf": [to], "anyOf": [to, nothing_else]}),
+            serde_json::json!({"anyOf": [{"type": "string"}, nothing_else]}),
+            serde_json::json!({"allOf": [to, nothing_else]}),
         ] {
             let mut schema = unchanged.clone();
             nullable_references(&mut schema);
