@@ -207,7 +207,7 @@ fn an_unchanged_tree_needs_a_patch_release_at_most() {
         "## API changes\n\nNone.\n",
         "## Snapshots changed\n\nNone.\n",
         &format!(
-            "The changes require a patch release (no API change); `sip-client` goes from `{v}` to `{v}`, a patch release: enough."
+            "The changes require a patch release (no API change); `sip-client` stays at `{v}`: enough."
         ),
     ] {
         assert!(page.contains(part), "{part:?} in\n{page}");
@@ -259,7 +259,7 @@ fn the_api_of_the_working_tree_is_generated_from_its_spec() {
         "breaking: removed operation cancel_port_request (DELETE /v1/sip/port/{id})",
         "additive: added operation cancel_port (DELETE /v1/sip/port/{id})",
         &format!(
-            "The changes require a minor release (breaking changes); `sip-client` goes from `{old_version}` to `{old_version}`, a patch release: **not enough**"
+            "The changes require a minor release (breaking changes); `sip-client` stays at `{old_version}`: **not enough**"
         ),
     ] {
         assert!(page.contains(part), "{part:?} in\n{page}");
@@ -354,7 +354,7 @@ fn a_breaking_change_needs_its_bump() {
         "## API changes\n\n```text\nbreaking: ",
         "## Snapshots changed\n\n2 files:\n\n- `tests/snapshots/a.snap`: +1 -1\n- `tests/snapshots/b.snap`: +1, new, not committed\n",
         &format!(
-            "The changes require a minor release (breaking changes); `sip-client` goes from `{old_version}` to `{old_version}`, a patch release: **not enough**: raise the version in sip-client/Cargo.toml."
+            "The changes require a minor release (breaking changes); `sip-client` stays at `{old_version}`: **not enough**: raise the version in sip-client/Cargo.toml."
         ),
     ] {
         assert!(page.contains(part), "{part:?} in\n{page}");

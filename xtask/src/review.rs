@@ -216,17 +216,23 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
     let done = bump_between(&old_version, &new_version);
     let needed = needed_bump(required, &old_version);
     let satisfied = done >= needed;
+    let moved = if old_version == new_version {
+        format!("`sip-client` stays at `{new_version}`")
+    } else {
+        format!(
+            "`sip-client` goes from `{old_version}` to `{new_version}`, a {} release",
+            bump_name(done)
+        )
+    };
     let _ = writeln!(
         page,
-        "\n## Version\n\nThe changes require a {} release ({}); `sip-client` goes from `{old_version}` \
-         to `{new_version}`, a {} release: {}.",
+        "\n## Version\n\nThe changes require a {} release ({}); {moved}: {}.",
         bump_name(needed),
         match required {
             Bump::Major => "breaking changes",
             Bump::Minor => "additions only",
             Bump::Patch => "no API change",
         },
-        bump_name(done),
         if satisfied {
             "enough"
         } else {
