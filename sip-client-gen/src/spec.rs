@@ -52,10 +52,10 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
 
 /// Reads each reference made nullable the way OpenAPI 3.0.3 allows, an `anyOf` (or `oneOf`)
 /// of the `$ref` and a schema that admits only null (see [`only_null`]), as the
-/// `nullable: true` and `allOf: [$ref]` progenitor makes an `Option` of. That second form is what generators
-/// read, but a validator refuses null with it: OpenAPI 3.0.3 says `nullable` widens only
-/// the `type` beside it, and the referenced schema's own `type` still refuses null (Prism
-/// refused Bland's documented `"inbound": null` so).
+/// `nullable: true` and `allOf: [$ref]` progenitor makes an `Option` of. That second form
+/// is what generators read, but a validator refuses null with it: OpenAPI 3.0.3 says
+/// `nullable` widens only the `type` beside it, and the referenced schema's own `type`
+/// still refuses null (Prism refused Bland's documented `"inbound": null` so).
 fn nullable_references(value: &mut Value) {
     match value {
         Value::Object(map) => {
