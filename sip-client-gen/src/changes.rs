@@ -144,7 +144,7 @@ impl<'a> Line<'a> {
     fn owner(&self) -> Option<String> {
         let first = self.name.split('.').next().unwrap_or_default();
         match self.kind {
-            "field" | "rule" | "traits" => Some(format!("type {first}")),
+            "field" | "rule" | "traits" | "variant" => Some(format!("type {first}")),
             "param" | "body" | "args" | "security" | "output" | "retry" | "response"
             | "example" => Some(format!("operation {first}")),
             _ => None,
@@ -249,6 +249,11 @@ const FORMATS: &[(u32, &str)] = &[
         "the type of a parameter in the raw client and the mocks; the constraints of a \
          form's text fields; the fields of composed schemas as an object's; the target of \
          an alias",
+    ),
+    (
+        7,
+        "the variants of enums of alternatives: their names, what each holds, and the \
+         order they are tried in",
     ),
 ];
 
@@ -565,6 +570,16 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         )],
         "security" => security_changed(key, before, after),
         "server" => servers_changed(key, before, after),
+        // An untagged enum decodes into the first alternative that fits: moved, a variant
+        // may take values another took before, or lose them.
+        "variant" if before.core == after.core => vec![change(
+            Impact::Breaking,
+            says("tried in another order: a value may now decode into another variant"),
+        )],
+        "variant" => vec![change(
+            Impact::Breaking,
+            says("holds another type: code that builds or matches it breaks"),
+        )],
         _ => vec![change(Impact::Breaking, says("changed"))],
     }
 }

@@ -26,8 +26,10 @@ pub(crate) enum Item {
     Struct(Vec<Field>),
     /// A newtype (`struct X(T)`).
     Newtype(Box<syn::Type>),
-    /// An enum (closed: typify's own).
-    Enum,
+    /// An enum (closed: typify's own), with each variant's name and the type it holds
+    /// (`None` for a unit variant), in the order declared: an untagged enum (`oneOf`,
+    /// `anyOf`) tries its variants in that order when it decodes.
+    Enum(Vec<(String, Option<String>)>),
 }
 
 /// The items of the generated `mod types`, by name.
@@ -64,7 +66,28 @@ impl Types {
                     match item {
                         syn::Item::Struct(item) => types.add_struct(item),
                         syn::Item::Enum(item) => {
-                            types.items.insert(item.ident.to_string(), Item::Enum);
+                            let variants = item
+                                .variants
+                                .iter()
+                                .map(|variant| {
+                                    let held = match &variant.fields {
+                                        syn::Fields::Unnamed(fields) => Some(
+                                            fields
+                                                .unnamed
+                                                .iter()
+                                                .map(|field| short_type(&field.ty))
+                                                .collect::<Vec<_>>()
+                                                .join(", "),
+                                        ),
+                                        syn::Fields::Named(_) => Some("{..}".to_owned()),
+                                        syn::Fields::Unit => None,
+                                    };
+                                    (variant.ident.to_string(), held)
+                                })
+                                .collect();
+                            types
+                                .items
+                                .insert(item.ident.to_string(), Item::Enum(variants));
                         }
                         _ => {}
                     }

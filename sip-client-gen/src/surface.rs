@@ -31,8 +31,10 @@ use std::collections::BTreeMap;
 /// raw client and the mocks take another type than the front door), the constraints of a
 /// form's text fields, a form's schema as a request type (`in=request`), the enums of
 /// alternatives as `non_exhaustive`, a composed schema's fields as an object's (required,
-/// nullable, constraints) and an alias's target (`alias of Thing`). A `|` in an extra's value is written `\|`.
-pub const FORMAT: u32 = 6;
+/// nullable, constraints) and an alias's target (`alias of Thing`); format 7 the `variant`
+/// lines of an enum of alternatives (each variant's name, what it holds and its position,
+/// which decides what a value decodes into). A `|` in an extra's value is written `\|`.
+pub const FORMAT: u32 = 7;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -389,7 +391,7 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     // `oneOf` or `anyOf`: typify's enum of the alternatives.
                     // `#[non_exhaustive]` (see `types.rs`): an alternative added breaks no
                     // `match`.
-                    Some(rust::Item::Enum) => "enum of alternatives, non_exhaustive".to_owned(),
+                    Some(rust::Item::Enum(_)) => "enum of alternatives, non_exhaustive".to_owned(),
                     _ => "newtype of ?".to_owned(),
                 };
                 lines.push(format!(
@@ -403,6 +405,17 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                     )
                 ));
                 lines.extend(traits_line(api, name, &rust_name));
+                // Each alternative by name, with what it holds and where it is tried: typify
+                // names alternatives by position (`Variant0`) when their types cannot name
+                // them, and decoding takes the first that fits.
+                if let Some(rust::Item::Enum(variants)) = api.types.items.get(&rust_name) {
+                    for (position, (variant, held)) in variants.iter().enumerate() {
+                        let held = held.as_deref().unwrap_or("()");
+                        lines.push(format!(
+                            "variant {name}.{variant}: {held} | position={position}"
+                        ));
+                    }
+                }
             }
         }
     }
@@ -1217,14 +1230,92 @@ mod tests {
         let added = crate::compare_surfaces(&two, &three).to_string();
         assert!(
             added.contains("additive: added impl From<Extra> for Either")
-                && added.ends_with(" 0 breaking, 1 additive\n"),
+                && added.contains("additive: added variant Either.Extra (Extra | position=2)")
+                && added.ends_with(" 0 breaking, 2 additive\n"),
             "{added}"
         );
         let removed = crate::compare_surfaces(&three, &two).to_string();
         assert!(
-            removed.contains("breaking: removed impl From<Extra> for Either"),
+            removed.contains("breaking: removed impl From<Extra> for Either")
+                && removed.contains("breaking: removed variant Either.Extra"),
             "{removed}"
         );
+    }
+
+    /// What code names of an enum of alternatives is its variants, which typify names after
+    /// their types or, when the types cannot name them all, by position (`Variant0`); and a
+    /// value decodes into the first that fits. Alternatives added that rename the others,
+    /// one inserted before the others, alternatives reordered: each broke code (E0599,
+    /// E0308) or changed what a value decodes into, and the report called them additive or
+    /// no change at all, as it saw only the `From` impls.
+    #[test]
+    fn alternatives_are_judged_by_name_what_they_hold_and_order() {
+        let with = |alternatives: serde_json::Value| {
+            let mut spec = crate::test_spec::base();
+            let schemas = &mut spec["components"]["schemas"];
+            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
+                "note": {"type": "string"}}});
+            schemas["Either"] = serde_json::json!({ "oneOf": alternatives });
+            surface(&spec)
+        };
+        let thing = serde_json::json!({"$ref": "#/components/schemas/Thing"});
+        let extra = serde_json::json!({"$ref": "#/components/schemas/Extra"});
+        let list_of = |ty: &str| serde_json::json!({"type": "array", "items": {"type": ty}});
+        let report = |before: serde_json::Value, after: serde_json::Value| {
+            crate::compare_surfaces(&with(before), &with(after)).to_string()
+        };
+
+        // Named after their types, then all renamed by position.
+        let named = with(serde_json::json!([thing, extra]));
+        assert!(
+            named.contains("\nvariant Either.Thing: Thing | position=0\n")
+                && named.contains("\nvariant Either.Extra: Extra | position=1\n"),
+            "{named}"
+        );
+        let renamed = report(
+            serde_json::json!([thing, extra]),
+            serde_json::json!([thing, extra, list_of("string"), list_of("integer")]),
+        );
+        assert!(
+            renamed.contains("breaking: removed variant Either.Thing (Thing | position=0)")
+                && renamed.contains("additive: added variant Either.Variant0 (Thing | position=0)"),
+            "{renamed}"
+        );
+
+        // An alternative inserted first: each variant holds another type.
+        let shifted = report(
+            serde_json::json!([list_of("string"), list_of("integer")]),
+            serde_json::json!([list_of("boolean"), list_of("string"), list_of("integer")]),
+        );
+        assert!(
+            shifted.contains(
+                "breaking: variant Either.Variant0: holds another type: code that builds or \
+                 matches it breaks (Vec<String> | position=0 -> Vec<bool> | position=0)"
+            ) && shifted.contains("additive: added variant Either.Variant2"),
+            "{shifted}"
+        );
+
+        // Reordered, the names kept: values decode into another variant.
+        let integer = serde_json::json!({"type": "integer"});
+        let number = serde_json::json!({"type": "number"});
+        let reordered = report(
+            serde_json::json!([integer, number]),
+            serde_json::json!([number, integer]),
+        );
+        assert!(
+            reordered.contains(
+                "breaking: variant Either.Integer: tried in another order: a value may now \
+                 decode into another variant (i64 | position=0 -> i64 | position=1)"
+            ),
+            "{reordered}"
+        );
+
+        // The same alternatives in the same order: no change.
+        let same = report(
+            serde_json::json!([thing, extra]),
+            serde_json::json!([thing, extra]),
+        );
+        assert!(same.ends_with("api changes: none\n"), "{same}");
     }
 
     /// A path parameter's default is recorded on its line, as a query parameter's is.
