@@ -566,6 +566,17 @@ fn check_schema(
                 .to_owned(),
         ));
     }
+    // typify makes it `::uuid::Uuid`, a crate sip-client does not depend on: the generated
+    // crate would not compile.
+    if schema.get("format").and_then(Value::as_str) == Some("uuid") {
+        return Err(invalid(
+            format!("{at}/format"),
+            "format: uuid would be a `uuid::Uuid`, and sip-client does not depend on the uuid \
+             crate; leave the format out (the value is then a string) and say it in the \
+             description"
+                .to_owned(),
+        ));
+    }
     if place == Place::Named {
         return Ok(());
     }

@@ -1036,6 +1036,30 @@ fn inline_object_schemas() {
 }
 
 /// `additionalProperties: false` becomes `deny_unknown_fields`: an answer holding a key
+/// `format: uuid` made the generated code name `::uuid::Uuid`, a crate sip-client does not
+/// depend on: the generator accepted it and wrote a crate that did not compile. Refused on
+/// any schema, named or in a property.
+#[test]
+fn format_uuid() {
+    let says = "format: uuid would be a `uuid::Uuid`, and sip-client does not depend on the \
+                uuid crate";
+    refused(
+        "/components/schemas/Thing",
+        insert(
+            "properties",
+            json!({"id": {"type": "string", "format": "uuid"}}),
+        ),
+        "/components/schemas/Thing/properties/id/format",
+        says,
+    );
+    refused(
+        "/components/schemas",
+        insert("ThingId", json!({"type": "string", "format": "uuid"})),
+        "/components/schemas/ThingId/format",
+        says,
+    );
+}
+
 /// Bland adds would not decode. Refused on any schema.
 #[test]
 fn additional_properties_false() {
