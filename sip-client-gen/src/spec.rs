@@ -23,7 +23,7 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
     })?;
     // Through JSON so that integer keys (an unquoted `200:` status) become strings, as
     // OpenAPI means them.
-    let json = serde_json::to_value(&yaml).map_err(|err| Error::Shape {
+    let mut json = serde_json::to_value(&yaml).map_err(|err| Error::Shape {
         at: String::new(),
         message: err.to_string(),
     })?;
@@ -40,7 +40,6 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
 
     check_refs(&json, &json, &mut String::new(), false)?;
     check_no_empty_cycles(&json)?;
-    let mut json = json;
     nullable_references(&mut json);
     crate::model::check_document(&json)?;
 

@@ -1210,18 +1210,22 @@ mod tests {
         );
     }
 
+    /// The surface of the test spec with a second object schema, `Extra`, and `Either`, the
+    /// `oneOf` of `alternatives`.
+    fn surface_of_either(alternatives: serde_json::Value) -> String {
+        let mut spec = crate::test_spec::base();
+        let schemas = &mut spec["components"]["schemas"];
+        schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
+            "note": {"type": "string"}}});
+        schemas["Either"] = serde_json::json!({ "oneOf": alternatives });
+        surface(&spec)
+    }
+
     /// An enum of alternatives is `#[non_exhaustive]` (matched with a wildcard): an
     /// alternative added is additive, one removed breaks what converts from it.
     #[test]
     fn an_alternative_added_is_additive_and_one_removed_breaking() {
-        let with = |alternatives: serde_json::Value| {
-            let mut spec = crate::test_spec::base();
-            let schemas = &mut spec["components"]["schemas"];
-            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
-                "note": {"type": "string"}}});
-            schemas["Either"] = serde_json::json!({ "oneOf": alternatives });
-            surface(&spec)
-        };
+        let with = surface_of_either;
         let two = with(serde_json::json!([
             {"$ref": "#/components/schemas/Thing"}, {"type": "integer"}]));
         let three = with(serde_json::json!([
@@ -1250,14 +1254,7 @@ mod tests {
     /// no change at all, as it saw only the `From` impls.
     #[test]
     fn alternatives_are_judged_by_name_what_they_hold_and_order() {
-        let with = |alternatives: serde_json::Value| {
-            let mut spec = crate::test_spec::base();
-            let schemas = &mut spec["components"]["schemas"];
-            schemas["Extra"] = serde_json::json!({"type": "object", "properties": {
-                "note": {"type": "string"}}});
-            schemas["Either"] = serde_json::json!({ "oneOf": alternatives });
-            surface(&spec)
-        };
+        let with = surface_of_either;
         let thing = serde_json::json!({"$ref": "#/components/schemas/Thing"});
         let extra = serde_json::json!({"$ref": "#/components/schemas/Extra"});
         let list_of = |ty: &str| serde_json::json!({"type": "array", "items": {"type": ty}});
