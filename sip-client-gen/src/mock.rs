@@ -114,7 +114,8 @@ pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
 }
 
 /// progenitor's matcher of an array query parameter calls `to_string()` on the whole list,
-/// which does not compile: the matcher requires each item instead (`name=a&name=b`).
+/// which does not compile: the matcher requires each item instead (`name=a&name=b`), and an
+/// optional one's absence when given `None`.
 fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
     let Some(self_name) = rust::type_name(&imp.self_ty) else {
         return;
@@ -126,15 +127,9 @@ fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
         let syn::ImplItem::Fn(function) = item else {
             continue;
         };
-        let Some(syn::FnArg::Typed(arg)) = function.sig.inputs.iter().nth(1) else {
+        let Some(list) = list_argument(&function.sig) else {
             continue;
         };
-        let syn::Type::Reference(reference) = &*arg.ty else {
-            continue;
-        };
-        if rust::vec_inner(&reference.elem).is_none() {
-            continue;
-        }
         let Some(param) = op
             .params
             .iter()
@@ -143,14 +138,82 @@ fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
             continue;
         };
         let name = &param.name;
-        function.block = syn::parse_quote!({
+        let each = quote! {
             let mut inner = self.0;
             for item in value {
                 inner = inner.query_param(#name, item.to_string());
             }
             Self(inner)
-        });
+        };
+        function.block = match list {
+            List::Required => syn::parse_quote!({ #each }),
+            List::Optional => syn::parse_quote!({
+                match value.into() {
+                    Some(value) => { #each }
+                    None => Self(self.0.query_param_missing(#name)),
+                }
+            }),
+        };
     }
+}
+
+/// How progenitor's matcher takes a list.
+enum List {
+    /// `value: &Vec<T>`.
+    Required,
+    /// `value: T` where `T: Into<Option<&'a Vec<T>>>`.
+    Optional,
+}
+
+/// Whether the argument of a matcher (after `self`) is a list, and in which form.
+fn list_argument(sig: &syn::Signature) -> Option<List> {
+    let Some(syn::FnArg::Typed(arg)) = sig.inputs.iter().nth(1) else {
+        return None;
+    };
+    match &*arg.ty {
+        syn::Type::Reference(reference) => rust::vec_inner(&reference.elem).map(|_| List::Required),
+        syn::Type::Path(path) => {
+            let generic = path.path.get_ident()?;
+            let inline = sig
+                .generics
+                .type_params()
+                .filter(|param| param.ident == *generic)
+                .flat_map(|param| &param.bounds);
+            let in_where = sig
+                .generics
+                .where_clause
+                .iter()
+                .flat_map(|clause| &clause.predicates)
+                .filter_map(|predicate| match predicate {
+                    syn::WherePredicate::Type(predicate)
+                        if matches!(&predicate.bounded_ty, syn::Type::Path(bounded) if bounded.path.is_ident(generic)) =>
+                    {
+                        Some(&predicate.bounds)
+                    }
+                    _ => None,
+                })
+                .flatten();
+            inline
+                .chain(in_where)
+                .any(into_optional_list)
+                .then_some(List::Optional)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a bound is `Into<Option<&'a Vec<..>>>`.
+fn into_optional_list(bound: &syn::TypeParamBound) -> bool {
+    let syn::TypeParamBound::Trait(bound) = bound else {
+        return false;
+    };
+    let path = &bound.path;
+    let into: syn::Type = syn::parse_quote!(#path);
+    rust::generic_inner(&into, "Into")
+        .and_then(rust::option_inner)
+        .is_some_and(|target| {
+            matches!(target, syn::Type::Reference(reference) if rust::vec_inner(&reference.elem).is_some())
+        })
 }
 
 fn is_mock_server_ext_impl(imp: &syn::ItemImpl) -> bool {
@@ -376,6 +439,49 @@ mod tests {
             ("<SipConfig as Trait>::Item", "<SipConfigasTrait>::Item"),
         ] {
             assert_eq!(qualified(ty), expected, "{ty}");
+        }
+    }
+
+    /// The matchers whose body is replaced to match each item: those of a list, required
+    /// (`&Vec<T>`) or optional (`T: Into<Option<&'a Vec<T>>>`, in the `where` clause as
+    /// progenitor writes it, or inline); nothing else.
+    #[test]
+    fn list_matchers_are_recognised_in_each_form() {
+        let form = |sig: &str| match list_argument(&syn::parse_str(sig).unwrap()) {
+            Some(List::Required) => "required",
+            Some(List::Optional) => "optional",
+            None => "not a list",
+        };
+        for (sig, expected) in [
+            (
+                "fn tag(self, value: &::std::vec::Vec<String>) -> Self",
+                "required",
+            ),
+            (
+                "fn tag<'a, T>(self, value: T) -> Self where T: Into<Option<&'a Vec<String>>>",
+                "optional",
+            ),
+            (
+                "fn tag<'a, T: Into<Option<&'a Vec<i64>>>>(self, value: T) -> Self",
+                "optional",
+            ),
+            ("fn tag(self, value: &str) -> Self", "not a list"),
+            ("fn tag(self, value: Vec<String>) -> Self", "not a list"),
+            (
+                "fn tag<'a, T>(self, value: T) -> Self where T: Into<Option<&'a str>>",
+                "not a list",
+            ),
+            (
+                "fn tag<T>(self, value: T) -> Self where T: Into<Option<Vec<String>>>",
+                "not a list",
+            ),
+            (
+                "fn tag<'a, T, U>(self, value: T) -> Self where U: Into<Option<&'a Vec<String>>>",
+                "not a list",
+            ),
+            ("fn tag(self) -> Self", "not a list"),
+        ] {
+            assert_eq!(form(sig), expected, "{sig}");
         }
     }
 

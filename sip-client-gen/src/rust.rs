@@ -401,7 +401,8 @@ pub(crate) fn rewrite_paths(ty: &syn::Type, rewrite: fn(&mut syn::TypePath)) -> 
     ty
 }
 
-fn generic_inner<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
+/// The first type argument of `ty` if its last path segment is `wrapper` (`Vec<T>`: `T`).
+pub(crate) fn generic_inner<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;
     };

@@ -1,10 +1,11 @@
 //! Proof that nothing of the front door is written by hand per operation: three operations
 //! that are not Bland's (`tests/fixtures/proof/operations.yaml`: a GET with optional query
-//! parameters, a POST with a JSON body, a GET with a path parameter) are added to our spec,
-//! a client is generated from it into a scratch crate, built, and each operation is called
-//! through the generated front door (by `tests/fixtures/proof/driver.rs`) against the
-//! recording server: the request on the wire, the typed answer, the typed API error, the
-//! client-side checks, and retries by the operation's nature.
+//! parameters, one an array, a POST with a JSON body, a GET with a path parameter) are added
+//! to our spec, a client is generated from it into a scratch crate, built, and each operation
+//! is called through the generated front door (by `tests/fixtures/proof/driver.rs`) against
+//! the recording server: the request on the wire, the typed answer, the typed API error, the
+//! client-side checks, and retries by the operation's nature; and the list through its
+//! generated mock.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -54,7 +55,7 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
         "driver",
         "main.rs",
         &driver,
-        "sip-client = { workspace = true, features = [\"rustls\"] }\n\
+        "sip-client = { workspace = true, features = [\"rustls\", \"mock\"] }\n\
          serde.workspace = true\nserde_json.workspace = true\n\
          tokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
     );
@@ -183,6 +184,12 @@ async fn generated_front_door_serves_new_operations() {
         drive(&driver, &server, &["get", "g1"]).await,
         json!({ "ok": gadget("g1", "one") })
     );
+
+    // The generated mock matches every item of an array query parameter.
+    let mocked = drive(&driver, &server, &["mocked-list"]).await;
+    assert_eq!(mocked["both"], json!({ "ok": [] }), "{mocked}");
+    assert_eq!(mocked["one"]["error"]["status"], 404, "{mocked}");
+    assert_eq!(mocked["hits"], 1, "{mocked}");
 
     // A typed API error, not retried (404).
     let missing = drive(&driver, &server, &["get", "missing"]).await;
