@@ -933,13 +933,28 @@ fn form_schemas(spec: &OpenAPI) -> Vec<String> {
 }
 
 /// Two properties of one object whose Rust fields have the same name (`sip` and `Sip`,
-/// `sip-x` and `sip_x`) are refused, at the properties of the schema holding both.
+/// `sip-x` and `sip_x`) are refused, at the properties of the schema holding both; so is a
+/// property whose field is `build`, the name of the method that finishes a builder (its
+/// setter would be a second one).
 fn check_field_names(spec: &OpenAPI, types: &Types) -> Result<(), Error> {
     for (name, item) in &types.items {
         let rust::Item::Struct(fields) = item else {
             continue;
         };
         for (index, field) in fields.iter().enumerate() {
+            if field.ident == "build" {
+                let json = serde_json::to_value(spec).unwrap_or_default();
+                let at = properties_holding(&json, &field.json, &field.json, &mut String::new())
+                    .unwrap_or_else(|| format!("/components/schemas/{name}"));
+                return Err(invalid(
+                    at,
+                    format!(
+                        "the property {:?} becomes the field build of {name}, which its \
+                         builder's own build() would collide with; rename the property",
+                        field.json
+                    ),
+                ));
+            }
             let Some(first) = fields[..index].iter().find(|f| f.ident == field.ident) else {
                 continue;
             };

@@ -145,6 +145,31 @@ fn schemas_the_client_cannot_name() {
     }
 }
 
+/// A property that becomes the field `build`: its builder setter would be a second `build`
+/// beside the one that finishes the value, and the crate would not compile. `Build`,
+/// `build_` and `_build` too (typify names each `build`); `builds` is another name.
+#[test]
+fn a_property_named_as_the_builders_finish() {
+    for name in ["build", "Build", "BUILD", "build_", "_build"] {
+        refused(
+            "/components/schemas/Thing/properties",
+            insert(name, json!({"type": "string"})),
+            "/components/schemas/Thing/properties",
+            &format!(
+                "the property {name:?} becomes the field build of Thing, which its builder's \
+                 own build() would collide with; rename the property"
+            ),
+        );
+    }
+    for name in ["builds", "rebuild", "build_it"] {
+        let answer = generate_with(
+            "/components/schemas/Thing/properties",
+            insert(name, json!({"type": "string"})),
+        );
+        assert_eq!(answer, Ok(()), "{name}");
+    }
+}
+
 /// Two properties of one object that become one Rust field.
 #[test]
 fn properties_named_alike() {
