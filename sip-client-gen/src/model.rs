@@ -577,6 +577,22 @@ fn check_schema(
                 .to_owned(),
         ));
     }
+    // typify makes an enum of other values (integers, numbers, booleans) a closed newtype:
+    // a value Bland adds later would fail the whole answer. (Its `JsonSchema` impl also
+    // names `gen`, a keyword of edition 2024: the crate would not build with `schemars`.)
+    if let Some(Value::Array(values)) = schema.get("enum")
+        && values
+            .iter()
+            .any(|value| !value.is_string() && !value.is_null())
+    {
+        return Err(invalid(
+            format!("{at}/enum"),
+            "an enum of values that are not strings would be a closed type, which refuses \
+             every value Bland adds later; leave the enum out and list the values in the \
+             description (a string enum, which the client keeps open, is accepted)"
+                .to_owned(),
+        ));
+    }
     if place == Place::Named {
         return Ok(());
     }
@@ -2035,13 +2051,13 @@ mod tests {
                     .to_owned()
             }
         );
-        // Examples are data: an `enum` key in one is not a schema. Enums of other types
-        // than strings are typify's business.
+        // Examples are data: an `enum` key in one is not a schema. (Enums of values that
+        // are not strings are refused wherever they are: `refusals.rs`.)
         let fine = serde_json::json!({
             "components": {"schemas": {
                 "Ok": {"type": "string", "enum": ["a"]},
                 "Obj": {"type": "object", "properties": {
-                    "level": {"type": "integer", "enum": [1, 2]}
+                    "level": {"type": "integer", "minimum": 1}
                 }}
             }},
             "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {

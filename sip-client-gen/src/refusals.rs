@@ -821,7 +821,6 @@ fn references_in_defaults_enums_and_extensions_are_data() {
     let free_form = json!({"type": "object", "additionalProperties": true});
     for (key, value) in [
         ("default", dangling.clone()),
-        ("enum", json!([dangling.clone()])),
         ("const", dangling.clone()),
         ("x-note", dangling.clone()),
     ] {
@@ -833,6 +832,16 @@ fn references_in_defaults_enums_and_extensions_are_data() {
         )
         .unwrap_or_else(|err| panic!("{key}: {err}"));
     }
+    // An enum of objects is refused as such (an enum of values that are not strings), not
+    // for the reference in its value.
+    let mut schema = free_form.clone();
+    schema["enum"] = json!([dangling.clone()]);
+    refused(
+        "/components/schemas/Thing/properties",
+        insert("options", schema),
+        "/components/schemas/Thing/properties/options/enum",
+        "an enum of values that are not strings",
+    );
     generate_with(GET, insert("x-note", json!({"see": dangling.clone()}))).unwrap();
     for name in ["default", "enum", "x-note"] {
         match generate_with(
@@ -1049,18 +1058,19 @@ fn inline_object_schemas() {
         insert("examples", json!({"one": {"value": object.clone()}})),
     )
     .unwrap();
-    generate_with(
+    // An enum of objects is refused as such, not as an inline object schema.
+    refused(
         "/components/schemas/Thing/properties",
         insert(
             "options",
             json!({"type": "object", "enum": [object.clone()]}),
         ),
-    )
-    .unwrap();
+        "/components/schemas/Thing/properties/options/enum",
+        "an enum of values that are not strings",
+    );
     generate_with(GET, insert("x-shape", json!({"schema": object}))).unwrap();
 }
 
-/// `additionalProperties: false` becomes `deny_unknown_fields`: an answer holding a key
 /// `format: uuid` made the generated code name `::uuid::Uuid`, a crate sip-client does not
 /// depend on: the generator accepted it and wrote a crate that did not compile. Refused on
 /// any schema, named or in a property.
@@ -1085,6 +1095,43 @@ fn format_uuid() {
     );
 }
 
+/// An enum of values that are not strings (integers, numbers, booleans) became typify's
+/// closed newtype: a value Bland adds later failed the whole answer, and its `JsonSchema`
+/// impl names `gen`, a keyword of edition 2024, so the crate did not build with the
+/// `schemars` feature. Refused on any schema; an enum of strings (open) and a plain integer
+/// are not.
+#[test]
+fn enum_of_values_that_are_not_strings() {
+    let says = "would be a closed type, which refuses every value Bland adds later";
+    for schema in [
+        json!({"type": "integer", "enum": [1, 2]}),
+        json!({"type": "number", "enum": [0.5]}),
+        json!({"type": "boolean", "enum": [true]}),
+        json!({"enum": [1, "two"]}),
+    ] {
+        refused(
+            "/components/schemas/Thing/properties",
+            insert("level", schema.clone()),
+            "/components/schemas/Thing/properties/level/enum",
+            says,
+        );
+        refused(
+            "/components/schemas",
+            insert("Level", schema),
+            "/components/schemas/Level/enum",
+            says,
+        );
+    }
+    for schema in [
+        json!({"type": "integer", "minimum": 1, "maximum": 2}),
+        json!({"type": "string", "enum": ["one", "two"]}),
+    ] {
+        let answer = generate_with("/components/schemas", insert("Level", schema.clone()));
+        assert_eq!(answer, Ok(()), "{schema}");
+    }
+}
+
+/// `additionalProperties: false` becomes `deny_unknown_fields`: an answer holding a key
 /// Bland adds would not decode. Refused on any schema.
 #[test]
 fn additional_properties_false() {
