@@ -614,6 +614,20 @@ fn check_schema(
     }
     if place == Place::Inline
         && schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|members| members.len() > 1)
+    {
+        return Err(invalid(
+            at.to_owned(),
+            "an inline allOf of several schemas (typify merges them into a struct without a \
+             name): move it to components/schemas and $ref it, so that its fields are part of \
+             the API surface and of the change report, and a request's are checked"
+                .to_owned(),
+        ));
+    }
+    if place == Place::Inline
+        && schema
             .get("properties")
             .and_then(Value::as_object)
             .is_some_and(|properties| !properties.is_empty())
@@ -1588,11 +1602,16 @@ fn checks(
         let Some(schema) = component_schema(spec, schema_name) else {
             continue;
         };
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        let parts = object_parts(spec, schema, at.clone(), 0);
+        if parts.is_empty() {
             continue;
-        };
+        }
         let mut checks = TypeChecks::default();
-        for (property, property_schema) in &object.properties {
+        let properties = parts.iter().flat_map(|(_, part)| match &part.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => object.properties.iter(),
+            _ => unreachable!("object_parts holds object schemas only"),
+        });
+        for (property, property_schema) in properties {
             let Some(field) = api.types.field(ty, property) else {
                 continue;
             };
@@ -1623,12 +1642,71 @@ fn checks(
             }
             checks.fields.push(check);
         }
-        if let Some(rules) = schema.schema_data.extensions.get(RULES_EXTENSION) {
-            checks.rules = parse_rules(api, ty, &format!("{at}/{RULES_EXTENSION}"), rules)?;
+        // The rules of the schema and of each part (an object schema is its own one part).
+        let composed = !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)));
+        let own = composed.then(|| (at.clone(), schema));
+        for (at, part) in own.iter().chain(&parts) {
+            if let Some(rules) = part.schema_data.extensions.get(RULES_EXTENSION) {
+                checks.rules.extend(parse_rules(
+                    api,
+                    ty,
+                    &format!("{at}/{RULES_EXTENSION}"),
+                    rules,
+                )?);
+            }
         }
         all.insert(ty.clone(), checks);
     }
+    // A struct of a request whose schema the checks above could not read would have no
+    // `Validate` impl, and the crate would not compile: say so here instead.
+    if let Some(ty) = reachable
+        .iter()
+        .find(|ty| api.types.fields(ty).is_some() && !all.contains_key(*ty))
+    {
+        return Err(invalid(
+            by_rust.get(ty).map_or_else(
+                || "/components/schemas".to_owned(),
+                |name| format!("/components/schemas/{name}"),
+            ),
+            format!(
+                "{ty}, a struct of a request, comes from no object schema or allOf of them \
+                 that the client can read its rules from; make it a named object schema"
+            ),
+        ));
+    }
     Ok(all)
+}
+
+/// The object schemas whose properties make the struct of `schema` (at `at`): itself, or,
+/// for an `allOf`, those of each member in order (typify merges them into one struct),
+/// each with its pointer. Empty for any other schema.
+fn object_parts<'a>(
+    spec: &'a OpenAPI,
+    schema: &'a Schema,
+    at: String,
+    depth: usize,
+) -> Vec<(String, &'a Schema)> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) => vec![(at, schema)],
+        // A cycle of allOf alone is refused before; the depth is a guard all the same.
+        SchemaKind::AllOf { all_of } if depth < 32 => all_of
+            .iter()
+            .enumerate()
+            .flat_map(|(index, member)| {
+                let at = match member {
+                    ReferenceOr::Reference { reference } => ref_name(reference).map_or_else(
+                        || format!("{at}/allOf/{index}"),
+                        |name| format!("/components/schemas/{name}"),
+                    ),
+                    ReferenceOr::Item(_) => format!("{at}/allOf/{index}"),
+                };
+                resolve(spec, member)
+                    .map(|member| object_parts(spec, member, at, depth + 1))
+                    .unwrap_or_default()
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The struct named inside `Option<..>`, `Vec<..>` or plainly, if any.

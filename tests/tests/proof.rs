@@ -206,7 +206,15 @@ async fn generated_front_door_serves_new_operations() {
     let nameless = drive(&driver, &server, &["create-without-name"]).await;
     assert_eq!(nameless["error"]["variant"], "InvalidInput");
     assert_eq!(nameless["error"]["field"], "body.name");
+    // A member's rule holds in a type composed with allOf.
+    let labelled = drive(&driver, &server, &["create-sized", "a", "b", "c"]).await;
+    assert_eq!(labelled["error"]["variant"], "InvalidInput", "{labelled}");
+    assert_eq!(labelled["error"]["field"], "body.size.labels");
     assert_eq!(server.request_count(), before, "nothing was sent");
+    let sized = drive(&driver, &server, &["create-sized", "a", "b"]).await;
+    assert_eq!(sized["ok"]["id"], "g2", "{sized}");
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    assert_eq!(sent["size"], json!({ "width": 3, "labels": ["a", "b"] }));
 
     // The requests on the wire.
     let requests = server.requests();
