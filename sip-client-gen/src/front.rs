@@ -310,10 +310,25 @@ fn rule_fields(rule: &Rule) -> Vec<&Field> {
     }
 }
 
-/// The `Validate` impl of a request type: its fields' checks, the check that its unknown
-/// keys (`extra`, if it keeps them) hold none of its fields, and its cross-field rules.
+/// The `Validate` impl of a request type: of an enum of alternatives, the checks of the
+/// value its variant holds; of a struct, its fields' checks, the check that its unknown keys
+/// (`extra`, if it keeps them) hold none of its fields, and its cross-field rules.
 fn type_checks(ty: &str, checks: &TypeChecks, all_fields: &[Field]) -> TokenStream {
     let ty = format_ident!("{ty}");
+    if let Some(variants) = &checks.alternatives {
+        let variants = variants.iter().map(|variant| format_ident!("{variant}"));
+        return quote! {
+            impl crate::validate::Validate for #ty {
+                fn validate(&self, at: &crate::validate::FieldPath) -> ::std::result::Result<(), crate::InvalidInput> {
+                    match self {
+                        #(Self::#variants(value) => crate::validate::Validate::validate(value, at),)*
+                        #[allow(unreachable_patterns)]
+                        _ => Ok(()),
+                    }
+                }
+            }
+        };
+    }
     let fields = checks.fields.iter().map(field_check);
     let extra = all_fields.iter().find(|field| field.flatten).map(|extra| {
         let ident = &extra.ident;

@@ -386,11 +386,15 @@ pub(crate) enum Retry {
     NotIdempotent,
 }
 
-/// The checks of one request type.
+/// The checks of one request type: of a struct, its fields' and its rules; of an enum of
+/// alternatives (`oneOf`, `anyOf`), those of the value its variant holds.
 #[derive(Clone, Default)]
 pub(crate) struct TypeChecks {
     pub fields: Vec<FieldCheck>,
     pub rules: Vec<Rule>,
+    /// For an enum of alternatives, the variants whose value is itself checked (any other
+    /// passes); `None` for a struct.
+    pub alternatives: Option<Vec<String>>,
 }
 
 #[derive(Clone)]
@@ -1584,12 +1588,26 @@ fn checks(
         if !reachable.insert(ty.clone()) {
             continue;
         }
-        for field in api.types.fields(&ty).unwrap_or_default() {
-            if let Some(inner) = struct_inside(&field.ty)
-                && api.types.fields(&inner).is_some()
-            {
-                queue.push(inner);
-            }
+        let checkable = |inner: &String| {
+            matches!(
+                api.types.items.get(inner),
+                Some(rust::Item::Struct(_) | rust::Item::Enum(_))
+            )
+        };
+        match api.types.items.get(&ty) {
+            Some(rust::Item::Struct(fields)) => queue.extend(
+                fields
+                    .iter()
+                    .filter_map(|field| struct_inside(&field.ty))
+                    .filter(checkable),
+            ),
+            Some(rust::Item::Enum(variants)) => queue.extend(
+                variants
+                    .iter()
+                    .filter_map(|(_, held)| held_inside(held.as_deref()?))
+                    .filter(checkable),
+            ),
+            _ => {}
         }
     }
 
@@ -1624,7 +1642,8 @@ fn checks(
                 max_length: None,
                 min_items: None,
                 max_items: None,
-                nested: struct_inside(&field.ty).is_some_and(|inner| reachable.contains(&inner)),
+                // Set below, once it is known which types have checks.
+                nested: false,
                 newtype: struct_inside(&field.ty).is_some_and(|inner| {
                     matches!(api.types.items.get(&inner), Some(rust::Item::Newtype(_)))
                 }),
@@ -1656,6 +1675,51 @@ fn checks(
             }
         }
         all.insert(ty.clone(), checks);
+    }
+    // An enum of alternatives is checked through the variants whose value is checked; one
+    // with none needs no checks. (An enum may hold another: repeat until nothing changes.)
+    let enums: Vec<&String> = reachable
+        .iter()
+        .filter(|ty| matches!(api.types.items.get(*ty), Some(rust::Item::Enum(_))))
+        .collect();
+    let checked_variants = |ty: &str, all: &BTreeMap<String, TypeChecks>| -> Vec<String> {
+        let Some(rust::Item::Enum(variants)) = api.types.items.get(ty) else {
+            return Vec::new();
+        };
+        variants
+            .iter()
+            .filter(|(_, held)| {
+                held.as_deref()
+                    .and_then(held_inside)
+                    .is_some_and(|inner| all.contains_key(&inner))
+            })
+            .map(|(variant, _)| variant.clone())
+            .collect()
+    };
+    loop {
+        let before = all.len();
+        for ty in &enums {
+            let checked = checked_variants(ty, &all);
+            if !checked.is_empty() {
+                all.entry(ty.to_string()).or_default().alternatives = Some(checked);
+            }
+        }
+        if all.len() == before {
+            break;
+        }
+    }
+    for ty in &enums {
+        let checked = checked_variants(ty, &all);
+        if let Some(checks) = all.get_mut(*ty) {
+            checks.alternatives = Some(checked);
+        }
+    }
+    let with_checks: BTreeSet<String> = all.keys().cloned().collect();
+    for checks in all.values_mut() {
+        for check in &mut checks.fields {
+            check.nested =
+                struct_inside(&check.field.ty).is_some_and(|inner| with_checks.contains(&inner));
+        }
     }
     // A struct of a request whose schema the checks above could not read would have no
     // `Validate` impl, and the crate would not compile: say so here instead.
@@ -1709,11 +1773,19 @@ fn object_parts<'a>(
     }
 }
 
-/// The struct named inside `Option<..>`, `Vec<..>` or plainly, if any.
+/// The struct named inside `Option<..>`, `Vec<..>`, `Box<..>` (typify's for a recursive
+/// type) or plainly, if any.
 pub(crate) fn struct_inside(ty: &syn::Type) -> Option<String> {
     let inner = rust::option_inner(ty).unwrap_or(ty);
     let inner = rust::vec_inner(inner).unwrap_or(inner);
+    let inner = rust::generic_inner(inner, "Box").unwrap_or(inner);
     rust::type_name(inner)
+}
+
+/// The type named inside what a variant of an enum holds (its short form, `Types`' `Enum`),
+/// as [`struct_inside`].
+fn held_inside(held: &str) -> Option<String> {
+    struct_inside(&syn::parse_str(held).ok()?)
 }
 
 fn parse_rules(api: &Api, ty: &str, at: &str, rules: &Value) -> Result<Vec<Rule>, Error> {

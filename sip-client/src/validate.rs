@@ -51,6 +51,12 @@ impl<T: Validate> Validate for Option<T> {
     }
 }
 
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, at: &FieldPath) -> Result<(), InvalidInput> {
+        (**self).validate(at)
+    }
+}
+
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, at: &FieldPath) -> Result<(), InvalidInput> {
         self.iter()

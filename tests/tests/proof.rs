@@ -1,11 +1,11 @@
 //! Proof that nothing of the front door is written by hand per operation: three operations
 //! that are not Bland's (`tests/fixtures/proof/operations.yaml`: a GET with optional query
-//! parameters, one an array, a POST with a JSON body, a GET with a path parameter) are added
-//! to our spec, a client is generated from it into a scratch crate, built, and each operation
-//! is called through the generated front door (by `tests/fixtures/proof/driver.rs`) against
-//! the recording server: the request on the wire, the typed answer, the typed API error, the
-//! client-side checks, and retries by the operation's nature; and the list through its
-//! generated mock.
+//! parameters, one an array, a POST with a composed, recursive JSON body, a GET with a path
+//! parameter) are added to our spec, a client is generated from it into a scratch crate,
+//! built, and each operation is called through the generated front door (by
+//! `tests/fixtures/proof/driver.rs`) against the recording server: the request on the wire,
+//! the typed answer, the typed API error, the client-side checks, and retries by the
+//! operation's nature; and the list through its generated mock.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -210,7 +210,29 @@ async fn generated_front_door_serves_new_operations() {
     let labelled = drive(&driver, &server, &["create-sized", "a", "b", "c"]).await;
     assert_eq!(labelled["error"]["variant"], "InvalidInput", "{labelled}");
     assert_eq!(labelled["error"]["field"], "body.size.labels");
+    // And in an alternative of an enum of alternatives (oneOf).
+    let mounted = drive(
+        &driver,
+        &server,
+        &["create-mounted", "1", "2", "3", "4", "5"],
+    )
+    .await;
+    assert_eq!(mounted["error"]["variant"], "InvalidInput", "{mounted}");
+    assert_eq!(mounted["error"]["field"], "body.mount.screws");
     assert_eq!(server.request_count(), before, "nothing was sent");
+    // And in a recursive type.
+    let spare = drive(&driver, &server, &["create-with-spare", "4"]).await;
+    assert_eq!(spare["error"]["variant"], "InvalidInput", "{spare}");
+    assert_eq!(spare["error"]["field"], "body.spare.tags");
+    assert_eq!(server.request_count(), before, "nothing was sent");
+    let spare = drive(&driver, &server, &["create-with-spare", "1"]).await;
+    assert_eq!(spare["ok"]["id"], "g2", "{spare}");
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    assert_eq!(sent["spare"], json!({ "name": "spare", "tags": ["t"] }));
+    let mounted = drive(&driver, &server, &["create-mounted", "1", "2"]).await;
+    assert_eq!(mounted["ok"]["id"], "g2", "{mounted}");
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    assert_eq!(sent["mount"], json!({ "screws": ["1", "2"] }));
     let sized = drive(&driver, &server, &["create-sized", "a", "b"]).await;
     assert_eq!(sized["ok"]["id"], "g2", "{sized}");
     let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
