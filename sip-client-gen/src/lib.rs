@@ -199,6 +199,7 @@ type ClientAndModel = (
 fn client_and_model(spec_text: &str) -> Result<ClientAndModel, Error> {
     let spec = spec::load(spec_text)?;
     names::check(&spec)?;
+    model::check_answers(&spec)?;
     let hand_written = model::hand_written(&spec)?;
     let (enums, _) = model::enums(&spec, &hand_written)?;
     let mut replacements: Vec<(String, String, bool)> = hand_written

@@ -1500,6 +1500,109 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
     }
 }
 
+/// progenitor gives an operation one success type and one error type (it asserts it, and
+/// panics otherwise), and counts a `default` answer among both: answers of several types
+/// are refused here, before progenitor runs, saying which differ.
+pub(crate) fn check_answers(spec: &OpenAPI) -> Result<(), Error> {
+    for (at, operation, _) in crate::names::operations(spec) {
+        let at = format!("{at}/responses");
+        let answers: Vec<(String, String)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let status = match status {
+                    StatusCode::Code(code) => code.to_string(),
+                    StatusCode::Range(range) => format!("{range}XX"),
+                };
+                (status, answer_type(spec, response))
+            })
+            .collect();
+        let default = operation
+            .responses
+            .default
+            .as_ref()
+            .map(|response| answer_type(spec, response));
+        let success_range = answers.iter().any(|(status, _)| status == "2XX");
+        // progenitor's groups: 101 and 2xx; 4xx and 5xx (codes and ranges alike).
+        let groups: [(&str, fn(&str) -> bool); 2] = [
+            ("success", |status| {
+                status == "101" || status.starts_with('2')
+            }),
+            ("error", |status| {
+                status.starts_with('4') || status.starts_with('5')
+            }),
+        ];
+        for (kind, in_group) in groups {
+            let group: Vec<&(String, String)> = answers
+                .iter()
+                .filter(|(status, _)| in_group(status))
+                .collect();
+            let types: BTreeSet<&String> = group.iter().map(|(_, ty)| ty).collect();
+            if types.len() > 1 {
+                let listed: Vec<String> = group
+                    .iter()
+                    .map(|(status, ty)| format!("{status}: {ty}"))
+                    .collect();
+                return Err(invalid(
+                    at,
+                    format!(
+                        "the {kind} answers have different types ({}): an operation has one \
+                         {kind} type; give them one schema",
+                        listed.join("; ")
+                    ),
+                ));
+            }
+            // progenitor drops a `default` beside a `2XX` range from the successes.
+            let counts = kind == "error" || !success_range;
+            if let Some(default) = &default
+                && counts
+                && types.iter().any(|ty| *ty != default)
+            {
+                return Err(invalid(
+                    at,
+                    format!(
+                        "a `default` answer is both a success and an error to progenitor, so \
+                         its type ({default}) must be the type of each; list the error \
+                         statuses it stands for instead (400, 404, 500, ...)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What an answer holds, as the messages of [`check_answers`] name it: its JSON schema's
+/// name (or the inline schema), another media type, or no content.
+fn answer_type(spec: &OpenAPI, response: &ReferenceOr<Response>) -> String {
+    let response = match response {
+        ReferenceOr::Item(response) => Some(response),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/responses/")
+            .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item()),
+    };
+    let Some(response) = response else {
+        return "an answer not in components/responses".to_owned();
+    };
+    match response.content.get("application/json") {
+        Some(media) => match &media.schema {
+            Some(ReferenceOr::Reference { reference }) => {
+                ref_name(reference).unwrap_or(reference).to_owned()
+            }
+            Some(ReferenceOr::Item(schema)) => format!(
+                "the inline schema {}",
+                serde_json::to_string(schema).unwrap_or_default()
+            ),
+            None => "application/json without a schema".to_owned(),
+        },
+        None => match response.content.keys().next() {
+            Some(media) => media.clone(),
+            None => "no content".to_owned(),
+        },
+    }
+}
+
 fn success(
     spec: &OpenAPI,
     api: &Api,

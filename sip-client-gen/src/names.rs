@@ -194,7 +194,9 @@ fn method_name_problem(id: &str) -> Option<String> {
 }
 
 /// The JSON pointer of each operation with its operationId, in the spec's order.
-fn operations(spec: &OpenAPI) -> Vec<(String, &openapiv3::Operation, &openapiv3::PathItem)> {
+pub(crate) fn operations(
+    spec: &OpenAPI,
+) -> Vec<(String, &openapiv3::Operation, &openapiv3::PathItem)> {
     let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {

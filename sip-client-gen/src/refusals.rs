@@ -928,6 +928,52 @@ fn callbacks_are_walked_and_references_are_not() {
     .unwrap();
 }
 
+/// progenitor gives an operation one success type and one error type, and asserted it
+/// (the generator reported "progenitor panicked: assertion failed"); a `default` answer
+/// counts among both. Refused before progenitor runs, saying which answers differ; answers
+/// of one type, and a `default` of the errors' type beside a `2XX` range, are accepted.
+#[test]
+fn answers_of_several_types() {
+    let answer = |schema: &str| {
+        json!({"description": "an answer", "content": {"application/json": {
+            "schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+    };
+    let responses = format!("{GET}/responses");
+    refused(
+        &responses,
+        insert("202", answer("Thing")),
+        &responses,
+        "the success answers have different types (200: ThingEnvelope; 202: Thing)",
+    );
+    refused(
+        &responses,
+        |responses| {
+            responses["400"] = answer("ThingEnvelope");
+            responses["404"] = answer("Thing");
+        },
+        &responses,
+        "the error answers have different types (400: ThingEnvelope; 404: Thing)",
+    );
+    refused(
+        &responses,
+        insert("default", answer("Thing")),
+        &responses,
+        "a `default` answer is both a success and an error to progenitor",
+    );
+    refused(
+        &responses,
+        insert("204", json!({"description": "no content"})),
+        &responses,
+        "the success answers have different types (200: ThingEnvelope; 204: no content)",
+    );
+    let same = generate_with(&responses, |responses| {
+        responses["201"] = answer("ThingEnvelope");
+        responses["400"] = answer("Thing");
+        responses["500"] = answer("Thing");
+    });
+    assert_eq!(same, Ok(()));
+}
+
 /// An `allOf` of several schemas written in place is a struct typify merges from them: one
 /// the surface does not list, and, in a request, one whose members' rules the client could
 /// not check (the crate did not compile). Refused where it stands; an `allOf` of one schema
