@@ -1524,19 +1524,10 @@ pub(crate) fn check_answers(spec: &OpenAPI) -> Result<(), Error> {
             .as_ref()
             .map(|response| answer_type(spec, response));
         let success_range = answers.iter().any(|(status, _)| status == "2XX");
-        // progenitor's groups: 101 and 2xx; 4xx and 5xx (codes and ranges alike).
-        let groups: [(&str, fn(&str) -> bool); 2] = [
-            ("success", |status| {
-                status == "101" || status.starts_with('2')
-            }),
-            ("error", |status| {
-                status.starts_with('4') || status.starts_with('5')
-            }),
-        ];
-        for (kind, in_group) in groups {
+        for kind in ["success", "error"] {
             let group: Vec<&(String, String)> = answers
                 .iter()
-                .filter(|(status, _)| in_group(status))
+                .filter(|(status, _)| answer_group(status) == Some(kind))
                 .collect();
             let types: BTreeSet<&String> = group.iter().map(|(_, ty)| ty).collect();
             if types.len() > 1 {
@@ -1571,6 +1562,17 @@ pub(crate) fn check_answers(spec: &OpenAPI) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// progenitor's group of a status (a code or a range): 101 and 2xx are successes, 4xx and
+/// 5xx errors.
+fn answer_group(status: &str) -> Option<&'static str> {
+    match status.as_bytes().first() {
+        _ if status == "101" => Some("success"),
+        Some(b'2') => Some("success"),
+        Some(b'4' | b'5') => Some("error"),
+        _ => None,
+    }
 }
 
 /// What an answer holds, as the messages of [`check_answers`] name it: its JSON schema's
