@@ -928,6 +928,49 @@ fn callbacks_are_walked_and_references_are_not() {
     .unwrap();
 }
 
+/// A `pattern` made typify check it with the `regress` crate, which sip-client does not
+/// depend on: the generated crate did not compile. A pattern is checked by a hand-written
+/// type (`x-sip-client-type`, as `PhoneNumber` checks E.164 without a regex engine), and
+/// refused anywhere else: on a named schema, a property and a parameter.
+#[test]
+fn patterns_without_a_hand_written_type() {
+    let says = "a pattern needs a hand-written type that checks it";
+    let pattern = json!({"type": "string", "pattern": "^[a-z]+$"});
+    refused(
+        "/components/schemas",
+        insert("Code", pattern.clone()),
+        "/components/schemas/Code/pattern",
+        says,
+    );
+    refused(
+        "/components/schemas/Thing/properties",
+        insert("code", pattern.clone()),
+        "/components/schemas/Thing/properties/code/pattern",
+        says,
+    );
+    refused(
+        &format!("{GET}/parameters"),
+        |parameters| {
+            parameters
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "code", "in": "query", "schema": pattern.clone()}));
+        },
+        &format!("{GET}/parameters/2/schema/pattern"),
+        says,
+    );
+    // With a hand-written type, the pattern documents what the type checks.
+    let answer = generate_with(
+        "/components/schemas",
+        insert(
+            "Number",
+            json!({"type": "string", "pattern": "^\\+[1-9][0-9]{0,14}$",
+                   "x-sip-client-type": "PhoneNumber"}),
+        ),
+    );
+    assert_eq!(answer, Ok(()));
+}
+
 /// progenitor gives an operation one success type and one error type, and asserted it
 /// (the generator reported "progenitor panicked: assertion failed"); a `default` answer
 /// counts among both. Refused before progenitor runs, saying which answers differ; answers

@@ -837,16 +837,16 @@ mod tests {
             "{report}"
         );
 
-        let tight = serde_json::json!({"type": "string", "pattern": "^[a-z]+$"});
+        let tight = serde_json::json!({"type": "string", "maxLength": 5});
         let after = surface(&with(10, tight));
         let part = crate::test_spec::line_starting(&after, "body upload_document.note: ");
         assert!(
-            part.ends_with("| media=multipart/form-data | pattern=^[a-z]+$"),
+            part.ends_with("| maxLength=5 | media=multipart/form-data"),
             "{part}"
         );
         let report = crate::compare_surfaces(&before, &after).to_string();
         assert!(
-            report.contains("breaking: body upload_document.note: pattern added"),
+            report.contains("breaking: body upload_document.note: maxLength added"),
             "{report}"
         );
     }
