@@ -8,8 +8,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, Body, FieldCheck, Location, OpenEnum, Operation, Param, ParamType, PartKind, Retry, Rule,
-    Scalar, Segment, TypeChecks,
+    Api, Body, FieldCheck, Location, NumberBound, OpenEnum, Operation, Param, ParamType, PartKind,
+    Retry, Rule, Scalar, Segment, TypeChecks,
 };
 use crate::rust::{self, Field};
 
@@ -376,6 +376,28 @@ fn field_check(check: &FieldCheck) -> TokenStream {
             crate::validate::check_length(&#value, #min, #max, &at.field(#json))?;
         });
     }
+    if check.minimum.is_some() || check.maximum.is_some() {
+        let (min, max) = (bound(check.minimum), bound(check.maximum));
+        let value = match shape(&check.field) {
+            Shape::Option => quote!(self.#ident.as_ref()),
+            _ => quote!(Some(&self.#ident)),
+        };
+        out.extend(quote! {
+            crate::validate::check_range(#value, #min, #max, &at.field(#json))?;
+        });
+    }
+    if check.item_minimum.is_some() || check.item_maximum.is_some() {
+        let (min, max) = (bound(check.item_minimum), bound(check.item_maximum));
+        let items = match shape(&check.field) {
+            Shape::Option => quote!(self.#ident.iter().flatten()),
+            _ => quote!(self.#ident.iter()),
+        };
+        out.extend(quote! {
+            for (index, item) in #items.enumerate() {
+                crate::validate::check_range(Some(item), #min, #max, &at.field(#json).index(index))?;
+            }
+        });
+    }
     if check.min_items.is_some() || check.max_items.is_some() {
         let (min, max) = (opt(check.min_items), opt(check.max_items));
         let value = match shape(&check.field) {
@@ -392,6 +414,116 @@ fn field_check(check: &FieldCheck) -> TokenStream {
         });
     }
     out
+}
+
+/// The checks of a parameter's value by its schema's keywords (`Param::constraints`):
+/// lengths of text, bounds of numbers, item counts of a list and the same of its items. A
+/// hand-written type (`PhoneNumber`) checks itself; an enum has nothing to check.
+fn param_checks(param: &Param) -> TokenStream {
+    let ident = rust::ident(&param.ident);
+    let name = &param.ident;
+    let constraints = &param.constraints.0;
+    let at = quote!(&crate::validate::FieldPath::new(#name));
+    let mut out = TokenStream::new();
+    let (scalar, prefix) = match &param.ty {
+        ParamType::One(scalar) => (scalar, ""),
+        ParamType::Many(scalar) => {
+            let min = count(constraints, "minItems");
+            let max = count(constraints, "maxItems");
+            if min.is_some() || max.is_some() {
+                let (min, max) = (optional(min), optional(max));
+                let list = match param.required {
+                    true => quote!(Some(#ident.as_slice())),
+                    false => quote!(#ident.as_deref()),
+                };
+                out.extend(quote!(crate::validate::check_items(#list, #min, #max, #at)?;));
+            }
+            (scalar, "items.")
+        }
+    };
+    let check = |value: TokenStream, at: TokenStream| match scalar {
+        Scalar::Text => {
+            let min = count(constraints, &format!("{prefix}minLength"));
+            let max = count(constraints, &format!("{prefix}maxLength"));
+            let (checked, min, max) =
+                (min.is_some() || max.is_some(), optional(min), optional(max));
+            checked.then(|| quote!(crate::validate::check_length(&#value, #min, #max, #at)?;))
+        }
+        Scalar::Integer(_) | Scalar::Float => {
+            let integer = matches!(scalar, Scalar::Integer(_));
+            let min = number(constraints, prefix, "minimum", integer);
+            let max = number(constraints, prefix, "maximum", integer);
+            let (checked, min, max) = (min.is_some() || max.is_some(), bound(min), bound(max));
+            checked.then(|| quote!(crate::validate::check_range(#value, #min, #max, #at)?;))
+        }
+        Scalar::Validated(_) | Scalar::Enum(_) | Scalar::Bool => None,
+    };
+    let one = match (&param.ty, param.required) {
+        (ParamType::One(_), true) => check(quote!(Some(&#ident)), at),
+        (ParamType::One(_), false) => check(quote!(#ident.as_ref()), at),
+        (ParamType::Many(_), required) => {
+            let list = match required {
+                true => quote!(#ident.iter()),
+                false => quote!(#ident.iter().flatten()),
+            };
+            check(quote!(Some(item)), quote!(&at)).map(|check| {
+                quote! {
+                    for (index, item) in #list.enumerate() {
+                        let at = crate::validate::FieldPath::new(#name).index(index);
+                        #check
+                    }
+                }
+            })
+        }
+    };
+    out.extend(one);
+    out
+}
+
+/// A count keyword of `constraints` (`maxLength`, `minItems`, ...).
+fn count(constraints: &std::collections::BTreeMap<String, String>, key: &str) -> Option<u64> {
+    constraints.get(key).and_then(|n| n.parse().ok())
+}
+
+/// `Some(n)` or `None`, as code.
+fn optional(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    }
+}
+
+/// A bound keyword of `constraints` (`minimum`, with its `exclusiveMinimum`).
+fn number(
+    constraints: &std::collections::BTreeMap<String, String>,
+    prefix: &str,
+    key: &str,
+    integer: bool,
+) -> Option<(NumberBound, bool)> {
+    let text = constraints.get(&format!("{prefix}{key}"))?;
+    let exclusive_key = format!("{prefix}exclusive{}{}", key[..1].to_uppercase(), &key[1..]);
+    let exclusive = constraints
+        .get(&exclusive_key)
+        .is_some_and(|flag| flag == "true");
+    let bound = match integer {
+        true => NumberBound::Int(text.parse().ok()?),
+        false => NumberBound::Float(text.parse().ok()?),
+    };
+    Some((bound, exclusive))
+}
+
+/// A bound of `check_range`: `Some((Bound::Int(1), false))`, or `None`.
+fn bound(bound: Option<(NumberBound, bool)>) -> TokenStream {
+    match bound {
+        None => quote!(None),
+        Some((NumberBound::Int(n), exclusive)) => {
+            let n = i128::from(n);
+            quote!(Some((crate::validate::Bound::Int(#n), #exclusive)))
+        }
+        Some((NumberBound::Float(x), exclusive)) => {
+            quote!(Some((crate::validate::Bound::Float(#x), #exclusive)))
+        }
+    }
 }
 
 fn rule_check(rule: &Rule) -> TokenStream {
@@ -722,6 +854,8 @@ fn request_builder(op: &Operation) -> TokenStream {
         }
     }
 
+    let param_checks: Vec<TokenStream> = op.params.iter().map(param_checks).collect();
+
     // The query, in the order of the spec's parameters.
     let mut query = Vec::new();
     for param in op.params.iter().filter(|p| p.location == Location::Query) {
@@ -924,6 +1058,7 @@ fn request_builder(op: &Operation) -> TokenStream {
             pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
                 let Self { client, #(#unpack,)* options } = self;
                 #(#resolve)*
+                #(#param_checks)*
                 #query_decl
                 #(#query)*
                 #(#path_texts)*
@@ -1074,6 +1209,10 @@ mod tests {
             max_length: None,
             min_items: items.then_some(1),
             max_items: items.then_some(3),
+            minimum: None,
+            maximum: None,
+            item_minimum: None,
+            item_maximum: None,
             nested: false,
             newtype,
         };

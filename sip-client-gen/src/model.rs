@@ -397,6 +397,37 @@ pub(crate) struct TypeChecks {
     pub alternatives: Option<Vec<String>>,
 }
 
+/// A bound of a number as the spec writes it: an integer, or any other number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum NumberBound {
+    Int(i64),
+    Float(f64),
+}
+
+/// The bounds of an integer or number schema: `(minimum, maximum)`, each with whether it is
+/// exclusive.
+pub(crate) fn number_bounds(schema: &Schema) -> [Option<(NumberBound, bool)>; 2] {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => [
+            integer
+                .minimum
+                .map(|n| (NumberBound::Int(n), integer.exclusive_minimum)),
+            integer
+                .maximum
+                .map(|n| (NumberBound::Int(n), integer.exclusive_maximum)),
+        ],
+        SchemaKind::Type(Type::Number(number)) => [
+            number
+                .minimum
+                .map(|n| (NumberBound::Float(n), number.exclusive_minimum)),
+            number
+                .maximum
+                .map(|n| (NumberBound::Float(n), number.exclusive_maximum)),
+        ],
+        _ => [None, None],
+    }
+}
+
 #[derive(Clone)]
 pub(crate) struct FieldCheck {
     pub field: rust::Field,
@@ -404,6 +435,12 @@ pub(crate) struct FieldCheck {
     pub max_length: Option<u64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// `minimum` / `maximum` of a number, each with whether it is exclusive.
+    pub minimum: Option<(NumberBound, bool)>,
+    pub maximum: Option<(NumberBound, bool)>,
+    /// The same of each item of a list of numbers.
+    pub item_minimum: Option<(NumberBound, bool)>,
+    pub item_maximum: Option<(NumberBound, bool)>,
     /// Whether the field's type (inside `Option`/`Vec`) is itself a checked type.
     pub nested: bool,
     /// Whether the field's type (inside `Option`) is a newtype of typify's (a constrained
@@ -1758,6 +1795,10 @@ fn checks(
                 max_length: None,
                 min_items: None,
                 max_items: None,
+                minimum: None,
+                maximum: None,
+                item_minimum: None,
+                item_maximum: None,
                 // Set below, once it is known which types have checks.
                 nested: false,
                 newtype: struct_inside(&field.ty).is_some_and(|inner| {
@@ -1772,8 +1813,15 @@ fn checks(
                 SchemaKind::Type(Type::Array(array)) => {
                     check.min_items = array.min_items.map(|n| n as u64);
                     check.max_items = array.max_items.map(|n| n as u64);
+                    if let Some((items, _)) = array
+                        .items
+                        .as_ref()
+                        .and_then(|items| resolve_boxed(spec, items))
+                    {
+                        [check.item_minimum, check.item_maximum] = number_bounds(items);
+                    }
                 }
-                _ => {}
+                _ => [check.minimum, check.maximum] = number_bounds(resolved),
             }
             checks.fields.push(check);
         }

@@ -435,6 +435,12 @@ impl crate::validate::Validate for DiscoveryRequest {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::check_range(
+            self.port.as_ref(),
+            Some((crate::validate::Bound::Int(0i128), false)),
+            Some((crate::validate::Bound::Int(65535i128), false)),
+            &at.field("port"),
+        )?;
         Ok(())
     }
 }
@@ -650,6 +656,12 @@ impl crate::validate::Validate for SipOptions {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::check_range(
+            self.port.as_ref(),
+            Some((crate::validate::Bound::Int(0i128), false)),
+            Some((crate::validate::Bound::Int(65535i128), false)),
+            &at.field("port"),
+        )?;
         crate::validate::check_extra_keys(
             &self.extra,
             &[

@@ -48,6 +48,20 @@ pub enum InputProblem {
         /// How many were given.
         found: usize,
     },
+    /// A number below what the API allows.
+    TooSmall {
+        /// The bound.
+        min: serde_json::Number,
+        /// Whether the bound itself is refused too (`exclusiveMinimum`).
+        exclusive: bool,
+    },
+    /// A number above what the API allows.
+    TooLarge {
+        /// The bound.
+        max: serde_json::Number,
+        /// Whether the bound itself is refused too (`exclusiveMaximum`).
+        exclusive: bool,
+    },
     /// A required field is not set.
     Missing,
     /// Set together with another field that excludes it.
@@ -123,6 +137,22 @@ impl fmt::Display for InputProblem {
             InputProblem::TooManyItems { max, found } => {
                 write!(f, "must have at most {max} {}, has {found}", items(*max))
             }
+            InputProblem::TooSmall {
+                min,
+                exclusive: false,
+            } => write!(f, "must be at least {min}"),
+            InputProblem::TooSmall {
+                min,
+                exclusive: true,
+            } => write!(f, "must be more than {min}"),
+            InputProblem::TooLarge {
+                max,
+                exclusive: false,
+            } => write!(f, "must be at most {max}"),
+            InputProblem::TooLarge {
+                max,
+                exclusive: true,
+            } => write!(f, "must be less than {max}"),
             InputProblem::Conflicts { with } => {
                 write!(f, "cannot be set together with `{with}`; set one of them")
             }

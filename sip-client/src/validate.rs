@@ -134,6 +134,107 @@ pub(crate) fn check_items<T>(
     Ok(())
 }
 
+/// A bound of a number (`minimum`, `maximum`) as the spec writes it: an integer is
+/// compared exactly, whatever its size; anything else as a float.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Bound {
+    Int(i128),
+    Float(f64),
+}
+
+impl Bound {
+    fn number(self) -> serde_json::Number {
+        match self {
+            Bound::Int(n) => i64::try_from(n)
+                .map(serde_json::Number::from)
+                .or_else(|_| u64::try_from(n).map(serde_json::Number::from))
+                .unwrap_or_else(|_| serde_json::Number::from(0)),
+            Bound::Float(x) => serde_json::Number::from_f64(x).unwrap_or_else(|| 0.into()),
+        }
+    }
+
+    /// How `self` compares with `other`; `None` for a NaN.
+    fn compare(self, other: Bound) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Bound::Int(a), Bound::Int(b)) => Some(a.cmp(&b)),
+            (a, b) => a.as_f64().partial_cmp(&b.as_f64()),
+        }
+    }
+
+    fn as_f64(self) -> f64 {
+        match self {
+            Bound::Int(n) => n as f64,
+            Bound::Float(x) => x,
+        }
+    }
+}
+
+/// A number a schema may bound: every integer and float type the generated code uses.
+pub(crate) trait Numeric {
+    fn bound(&self) -> Bound;
+}
+
+macro_rules! numeric {
+    ($kind:ident: $($ty:ty),*) => {
+        $(impl Numeric for $ty {
+            fn bound(&self) -> Bound {
+                Bound::$kind((*self).into())
+            }
+        })*
+    };
+}
+numeric!(Int: i8, i16, i32, i64, u8, u16, u32, u64);
+numeric!(Float: f32, f64);
+
+macro_rules! non_zero {
+    ($($ty:ty),*) => {
+        $(impl Numeric for $ty {
+            fn bound(&self) -> Bound {
+                Bound::Int(self.get().into())
+            }
+        })*
+    };
+}
+non_zero!(
+    std::num::NonZeroU8,
+    std::num::NonZeroU16,
+    std::num::NonZeroU32,
+    std::num::NonZeroU64,
+    std::num::NonZeroI8,
+    std::num::NonZeroI16,
+    std::num::NonZeroI32,
+    std::num::NonZeroI64
+);
+
+/// `minimum` / `maximum` (each with whether it is exclusive); an absent optional value is
+/// not checked. A NaN is outside every bound.
+pub(crate) fn check_range<N: Numeric>(
+    value: Option<&N>,
+    min: Option<(Bound, bool)>,
+    max: Option<(Bound, bool)>,
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let Some(value) = value.map(Numeric::bound) else {
+        return Ok(());
+    };
+    if let Some((min, exclusive)) = min {
+        let order = value.compare(min);
+        if order.is_none() || order == Some(Less) || (exclusive && order == Some(Equal)) {
+            let min = min.number();
+            return Err(at.error(InputProblem::TooSmall { min, exclusive }));
+        }
+    }
+    if let Some((max, exclusive)) = max {
+        let order = value.compare(max);
+        if order.is_none() || order == Some(Greater) || (exclusive && order == Some(Equal)) {
+            let max = max.number();
+            return Err(at.error(InputProblem::TooLarge { max, exclusive }));
+        }
+    }
+    Ok(())
+}
+
 /// Rule `exclusive`: at most one of the fields is set. `set` holds each field's name and
 /// whether it is set.
 pub(crate) fn check_exclusive(set: &[(&str, bool)], at: &FieldPath) -> Result<(), InvalidInput> {
@@ -302,6 +403,59 @@ mod tests {
         let accented = "éééééééé".to_owned();
         assert!(check_length(&Some(&accented), Some(8), Some(8), &at).is_ok());
         assert!(check_length::<String>(&None, Some(8), None, &at).is_ok());
+    }
+
+    /// Bounds are met exactly at the bound unless exclusive; integers compare exactly at
+    /// any size (an `f64` cannot tell `u64::MAX` from `u64::MAX - 1`); a NaN meets none.
+    #[test]
+    fn numbers_are_bounded_as_the_schema_says() {
+        let at = FieldPath::new("body").field("weight");
+        let (int, float) = (Bound::Int, Bound::Float);
+        let range = |value: f64, min, max| check_range(Some(&value), min, max, &at);
+        let small = |min: i64, exclusive| InputProblem::TooSmall {
+            min: min.into(),
+            exclusive,
+        };
+        assert_eq!(range(0.0, Some((int(0), false)), None), Ok(()));
+        let err = range(0.0, Some((int(0), true)), None).unwrap_err();
+        assert_eq!(err.problem, small(0, true));
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.weight`: must be more than 0"
+        );
+        let err = range(-0.5, Some((int(0), false)), None).unwrap_err();
+        assert_eq!(err.problem, small(0, false));
+        assert_eq!(err.to_string(), "invalid `body.weight`: must be at least 0");
+        assert_eq!(range(1000.0, None, Some((float(1000.0), false))), Ok(()));
+        let err = range(1000.0, None, Some((float(1000.0), true))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.weight`: must be less than 1000.0"
+        );
+        let err = range(1000.5, None, Some((int(1000), false))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.weight`: must be at most 1000"
+        );
+        assert!(range(f64::NAN, Some((int(0), false)), None).is_err());
+        assert!(range(f64::NAN, None, Some((int(0), false))).is_err());
+
+        let big = |value: u64, max: u64| {
+            check_range(Some(&value), None, Some((int(max.into()), false)), &at)
+        };
+        assert_eq!(big(u64::MAX - 1, u64::MAX - 1), Ok(()));
+        let err = big(u64::MAX, u64::MAX - 1).unwrap_err();
+        assert_eq!(
+            err.problem,
+            InputProblem::TooLarge {
+                max: (u64::MAX - 1).into(),
+                exclusive: false
+            }
+        );
+        let limit = std::num::NonZeroU64::new(5).unwrap();
+        assert!(check_range(Some(&limit), None, Some((int(4), false)), &at).is_err());
+        assert!(check_range(Some(&limit), None, Some((int(5), false)), &at).is_ok());
+        assert!(check_range::<i64>(None, Some((int(1), false)), None, &at).is_ok());
     }
 
     #[test]

@@ -262,15 +262,15 @@ fn unknown_ref_is_named_and_writes_nothing() {
 
 #[test]
 fn progenitor_panic_becomes_an_error_naming_the_operation() {
-    // progenitor panics when the error responses of one operation have different schemas:
-    // give get_sip_config's 401 another named schema (an inline one is refused before
-    // progenitor sees it).
+    // progenitor panics (`assert!(mt.encoding.is_empty())`) on an answer whose JSON media
+    // type has an `encoding`, which nothing before it refuses: give get_sip_config's 401
+    // one. (Answers of several types, its panic before, are refused before it runs.)
     let text = spec_text();
     let at = text.find("operationId: get_sip_config").unwrap();
     let (before, after) = text.split_at(at);
     let after = after.replacen(
         "        '401':\n          $ref: '#/components/responses/ApiError'",
-        "        '401':\n          description: other\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/FirewallPorts'",
+        "        '401':\n          description: other\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/ErrorEnvelope'\n              encoding:\n                errors:\n                  contentType: application/json",
         1,
     );
     let spec = format!("{before}{after}");
@@ -280,8 +280,11 @@ fn progenitor_panic_becomes_an_error_naming_the_operation() {
     match &err {
         Error::Progenitor {
             culprit: Some(Culprit::Operation { operation_id, .. }),
-            ..
-        } => assert_eq!(operation_id.as_deref(), Some("get_sip_config")),
+            message,
+        } => {
+            assert_eq!(operation_id.as_deref(), Some("get_sip_config"));
+            assert!(message.starts_with("progenitor panicked"), "{message}");
+        }
         other => panic!("expected a progenitor error naming the operation, got {other:?}"),
     }
     assert!(

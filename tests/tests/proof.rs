@@ -206,6 +206,42 @@ async fn generated_front_door_serves_new_operations() {
     let nameless = drive(&driver, &server, &["create-without-name"]).await;
     assert_eq!(nameless["error"]["variant"], "InvalidInput");
     assert_eq!(nameless["error"]["field"], "body.name");
+    // The bounds of parameters and numbers: exact at the bounds, exclusive where the spec
+    // says so.
+    for (args, field) in [
+        (&["list-limit", "0"][..], "limit"),
+        (&["list-limit", "101"], "limit"),
+        (&["list-tagged", "a", "b", "c", "d"], "tag"),
+        (&["list-tagged", "a", "thirteen char"], "tag[1]"),
+        (&["create-weighing", "0"], "body.weight"),
+        (&["create-weighing", "1000.5"], "body.weight"),
+        (&["create-reading", "-40", "86"], "body.readings[1]"),
+        (&["create-reading", "-41"], "body.readings[0]"),
+    ] {
+        let refused = drive(&driver, &server, args).await;
+        assert_eq!(
+            refused["error"]["variant"], "InvalidInput",
+            "{args:?}: {refused}"
+        );
+        assert_eq!(refused["error"]["field"], field, "{args:?}");
+    }
+    assert_eq!(server.request_count(), before, "nothing was sent");
+    for args in [
+        &["list-limit", "1"][..],
+        &["list-limit", "100"],
+        &["list-tagged", "a", "b", "twelve chars"],
+    ] {
+        let answer = drive(&driver, &server, args).await;
+        assert_eq!(answer["ok"], json!([gadget("g1", "one")]), "{args:?}");
+    }
+    let readings = drive(&driver, &server, &["create-reading", "-40", "85"]).await;
+    assert_eq!(readings["ok"]["id"], "g2", "{readings}");
+    for grams in ["0.001", "1000"] {
+        let answer = drive(&driver, &server, &["create-weighing", grams]).await;
+        assert_eq!(answer["ok"]["id"], "g2", "{grams}: {answer}");
+    }
+    let before = server.request_count();
+
     // A member's rule holds in a type composed with allOf.
     let labelled = drive(&driver, &server, &["create-sized", "a", "b", "c"]).await;
     assert_eq!(labelled["error"]["variant"], "InvalidInput", "{labelled}");
