@@ -23,6 +23,9 @@
 //!   additive: callers keep the one they use), a default changed, the server URL or a path
 //!   changed; and a cross-field rule the client checks before sending that was added to a
 //!   type (it refuses what it sent before).
+//! - An operation the spec marks deprecated, or no longer, is additive: its method's
+//!   `#[deprecated]` warns and stops nothing compiling (in a crate that denies warnings it
+//!   does; cargo-semver-checks too counts it a warning, not a major change).
 //!
 //! Which way a type travels (`in=request`, `in=response`) decides which rules apply to its
 //! fields: a type that travels both ways gets both.
@@ -146,7 +149,7 @@ impl<'a> Line<'a> {
         match self.kind {
             "field" | "rule" | "traits" | "variant" => Some(format!("type {first}")),
             "param" | "body" | "args" | "security" | "output" | "retry" | "response"
-            | "example" => Some(format!("operation {first}")),
+            | "example" | "deprecated" => Some(format!("operation {first}")),
             _ => None,
         }
     }
@@ -255,6 +258,7 @@ const FORMATS: &[(u32, &str)] = &[
         "the variants of enums of alternatives: their names, what each holds, and the \
          order they are tried in",
     ),
+    (8, "the operations the spec marks deprecated"),
 ];
 
 /// The extras format 5 added: a surface of format 4 has none of them, whatever its spec.
@@ -457,7 +461,8 @@ fn removed(key: &str, line: &Line) -> ApiChange {
     // What callers no longer face: a security requirement, a rule checked before sending.
     // (An error status is no longer faced either, since every error is `Error` whatever its
     // status, but the mock's responder of that status goes with it.)
-    if line.kind == "security" || line.kind == "rule" {
+    // And a deprecation withdrawn: the `#[deprecated]` warning goes, nothing stops compiling.
+    if line.kind == "security" || line.kind == "rule" || line.kind == "deprecated" {
         return change(Impact::Additive, what);
     }
     if line.kind == "example" {

@@ -105,10 +105,13 @@ fn first_sentence(text: &str) -> String {
 
 fn command(op: &Operation) -> TokenStream {
     let name = kebab(&op.id);
-    let about = op
+    let mut about = op
         .summary
         .clone()
         .unwrap_or_else(|| format!("{} {}", op.method, op.path));
+    if op.deprecated {
+        about.push_str(" (deprecated)");
+    }
     let long = format!(
         "{about}.\n\n{}{} {}",
         op.description
@@ -330,7 +333,10 @@ fn function(op: &Operation) -> TokenStream {
     } else {
         quote!(let mut call = client.#method(#(#positional),*);)
     };
+    // The command serves a deprecated operation while the API does; its help says so.
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
+        #allow
         async fn #function(
             client: &Client,
             matches: &ArgMatches,

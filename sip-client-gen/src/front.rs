@@ -751,6 +751,14 @@ fn client_method(op: &Operation) -> TokenStream {
          `max_retries` on it first if needed."
     ));
     let docs = doc(&text);
+    // The spec's word, as the compiler's warning at every call.
+    let deprecated = op.deprecated.then(|| {
+        let note = format!(
+            "`{}` is deprecated by the API (the spec marks `{} {}` deprecated)",
+            op.id, op.method, op.path
+        );
+        quote!(#[deprecated(note = #note)])
+    });
 
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -797,6 +805,7 @@ fn client_method(op: &Operation) -> TokenStream {
     }
     quote! {
         #docs
+        #deprecated
         pub fn #method(&self, #(#args),*) -> calls::#request {
             calls::#request {
                 client: self.clone(),

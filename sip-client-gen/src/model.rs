@@ -168,6 +168,8 @@ pub(crate) struct Operation {
     pub error_statuses: Vec<u16>,
     /// The security requirements of the operation (its own, or the spec's), as text.
     pub security: Vec<String>,
+    /// The spec marks it `deprecated: true`: its method is `#[deprecated]`.
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1380,6 +1382,7 @@ fn build_operation(
         retry,
         in_progenitor: true,
         error_statuses,
+        deprecated: operation.deprecated,
     })
 }
 

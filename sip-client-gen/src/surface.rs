@@ -33,8 +33,9 @@ use std::collections::BTreeMap;
 /// alternatives as `non_exhaustive`, a composed schema's fields as an object's (required,
 /// nullable, constraints) and an alias's target (`alias of Thing`); format 7 the `variant`
 /// lines of an enum of alternatives (each variant's name, what it holds and its position,
-/// which decides what a value decodes into). A `|` in an extra's value is written `\|`.
-pub const FORMAT: u32 = 7;
+/// which decides what a value decodes into); format 8 the `deprecated` lines of operations the
+/// spec marks deprecated. A `|` in an extra's value is written `\|`.
+pub const FORMAT: u32 = 8;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -97,6 +98,9 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
                 )
             });
         lines.push(format!("operation {id}: {} {path}", op.method));
+        if op.deprecated {
+            lines.push(format!("deprecated {id}: the spec marks it deprecated"));
+        }
         lines.push(format!(
             "security {id}: {}",
             if op.security.is_empty() {
@@ -737,6 +741,76 @@ mod tests {
         in_surface.sort();
         assert!(in_code.contains(&"Either".to_owned()), "{in_code:?}");
         assert_eq!(in_surface, in_code);
+    }
+
+    /// An operation marked `deprecated: true` has a `deprecated` line, and its method the
+    /// attribute (the warning at every call, naming the operation); marking it, or
+    /// withdrawing the mark, is additive; removing a deprecated operation is one removal.
+    #[test]
+    fn a_deprecated_operation_is_marked_and_judged_additive() {
+        let spec = crate::test_spec::base();
+        let mut deprecated = spec.clone();
+        deprecated.pointer_mut(crate::test_spec::GET).unwrap()["deprecated"] = true.into();
+        let (before, after) = (surface(&spec), surface(&deprecated));
+        assert!(!before.contains("deprecated"), "{before}");
+        assert!(
+            after.contains(
+                "operation get_thing: GET /v1/things/{id}\n\
+                 deprecated get_thing: the spec marks it deprecated\n"
+            ),
+            "{after}"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&before, &after).to_string(),
+            "additive: added deprecated get_thing (the spec marks it deprecated)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        assert_eq!(
+            crate::compare_surfaces(&after, &before).to_string(),
+            "additive: removed deprecated get_thing (the spec marks it deprecated)\n\
+             api changes: 0 breaking, 1 additive\n"
+        );
+        let api = crate::test_spec::generated_file(&deprecated, crate::API_PATH);
+        let method = api.find("pub fn get_thing(").expect("the method");
+        let attribute = api[..method].rfind("#[deprecated(").expect("the attribute");
+        assert!(
+            api[attribute..method].contains(
+                "note = \"`get_thing` is deprecated by the API (the spec marks `GET \
+                 /v1/things/{id}` deprecated)\""
+            ),
+            "{}",
+            &api[attribute..method]
+        );
+        assert!(
+            !api[attribute..method].contains("pub fn "),
+            "the attribute is get_thing's"
+        );
+        assert_eq!(
+            api.matches("#[deprecated(").count(),
+            1,
+            "no other method has it"
+        );
+        let cli = crate::test_spec::generated_file(&deprecated, crate::CLI_PATH);
+        assert!(
+            cli.contains(".about(\"GET /v1/things/{id} (deprecated)\")"),
+            "{cli}"
+        );
+        assert!(
+            cli.contains("#[allow(deprecated)]\nasync fn get_thing("),
+            "{cli}"
+        );
+
+        let mut removed = deprecated.clone();
+        removed["paths"]
+            .as_object_mut()
+            .unwrap()
+            .remove("/v1/things/{id}");
+        let report = crate::compare_surfaces(&after, &surface(&removed)).to_string();
+        assert!(
+            report.starts_with("breaking: removed operation get_thing"),
+            "{report}"
+        );
+        assert!(!report.contains("deprecated"), "{report}");
     }
 
     /// A path parameter renamed in the spec only (`{id}` to `{Id}`: the same Rust name, the

@@ -80,6 +80,29 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
             .join("\n")
     );
     assert_dependencies_reused(&messages);
+    // `get_gadget` is deprecated in the fixture: the driver's call warns, naming it; the
+    // crate's own code (its CLI) does not.
+    let warnings = |package: &str| -> Vec<String> {
+        messages
+            .iter()
+            .filter(|message| message["reason"] == "compiler-message")
+            .filter(|message| {
+                message["package_id"]
+                    .as_str()
+                    .is_some_and(|id| id.contains(package))
+            })
+            .filter_map(|message| message["message"]["rendered"].as_str().map(str::to_owned))
+            .filter(|text| text.contains("deprecated"))
+            .collect()
+    };
+    let driver_warnings = warnings("driver");
+    assert!(
+        driver_warnings
+            .iter()
+            .any(|text| text.contains("`get_gadget` is deprecated by the API")),
+        "{driver_warnings:?}"
+    );
+    assert_eq!(warnings("sip-client-proof"), Vec::<String>::new());
     messages
         .iter()
         .filter(|message| message["target"]["name"] == "driver")
