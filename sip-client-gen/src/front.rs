@@ -1161,6 +1161,173 @@ mod tests {
         assert!(seen > 3 * 8, "the builders were read ({seen} names)");
     }
 
+    /// A request type is checked through everything it holds: the bounds of its numbers and
+    /// of its lists' items, a type composed with `allOf` by its members' rules, an enum of
+    /// alternatives by the alternative it holds (a struct's; text has no arm), and a
+    /// recursive type through its `Box`.
+    #[test]
+    fn request_types_are_checked_through_what_they_hold() {
+        let mut spec = crate::test_spec::base();
+        let schemas = &mut spec["components"]["schemas"];
+        let properties = &mut schemas["NewThing"]["properties"];
+        properties["weight"] = serde_json::json!({"type": "number", "minimum": 0,
+            "exclusiveMinimum": true, "maximum": 10});
+        properties["readings"] = serde_json::json!({"type": "array",
+            "items": {"type": "integer", "maximum": 5}});
+        properties["mount"] = serde_json::json!({"$ref": "#/components/schemas/Mount"});
+        properties["size"] = serde_json::json!({"$ref": "#/components/schemas/Size"});
+        properties["spare"] = serde_json::json!({"$ref": "#/components/schemas/NewThing"});
+        schemas["Mount"] = serde_json::json!({"oneOf": [
+            {"$ref": "#/components/schemas/Wall"}, {"$ref": "#/components/schemas/Shelf"},
+            {"type": "string"}]});
+        schemas["Wall"] = serde_json::json!({"type": "object", "required": ["screws"],
+            "properties": {"screws": {"type": "array", "maxItems": 4,
+                                      "items": {"type": "string"}}}});
+        schemas["Shelf"] = serde_json::json!({"type": "object", "required": ["shelf"],
+            "properties": {"shelf": {"type": "string"}}});
+        schemas["Size"] = serde_json::json!({"allOf": [
+            {"$ref": "#/components/schemas/Dims"}, {"$ref": "#/components/schemas/Labels"}]});
+        schemas["Dims"] = serde_json::json!({"type": "object",
+            "properties": {"width": {"type": "integer", "maximum": 9}}});
+        schemas["Labels"] = serde_json::json!({"type": "object",
+            "properties": {"labels": {"type": "array", "maxItems": 2,
+                                      "items": {"type": "string"}}}});
+        let api = crate::test_spec::generated_file(&spec, crate::API_PATH);
+        let compact = api
+            .split_whitespace()
+            .collect::<String>()
+            .replace(",)", ")");
+        let validate = |ty: &str| -> &str {
+            let head = format!("implcrate::validate::ValidateFor{ty}{{");
+            let head = head.replace("ValidateFor", "Validatefor");
+            let start = compact
+                .find(&head)
+                .unwrap_or_else(|| panic!("{head} in {compact}"));
+            let body = &compact[start + head.len()..];
+            &body[..body
+                .find("implcrate::validate::Validatefor")
+                .unwrap_or(body.len())]
+        };
+        let new_thing = validate("NewThing");
+        for expected in [
+            "crate::validate::check_range(self.weight.as_ref(),Some((crate::validate::Bound::Float(0f64),true)),Some((crate::validate::Bound::Float(10f64),false)),&at.field(\"weight\"))?;",
+            "for(index,item)inself.readings.iter().enumerate(){crate::validate::check_range(Some(item),None,Some((crate::validate::Bound::Int(5i128),false)),&at.field(\"readings\").index(index))?;}",
+            "crate::validate::Validate::validate(&self.mount,&at.field(\"mount\"))?;",
+            "crate::validate::Validate::validate(&self.size,&at.field(\"size\"))?;",
+            "crate::validate::Validate::validate(&self.spare,&at.field(\"spare\"))?;",
+        ] {
+            assert!(
+                new_thing.contains(expected),
+                "{expected}\nnot in\n{new_thing}"
+            );
+        }
+        let mount = validate("Mount");
+        assert!(
+            mount.contains("matchself{Self::Wall(value)=>crate::validate::Validate::validate(value,at),Self::Shelf(value)=>crate::validate::Validate::validate(value,at),#[allow(unreachable_patterns)]_=>Ok(()),}"),
+            "{mount}"
+        );
+        let size = validate("Size");
+        assert!(size.contains("crate::validate::check_range(self.width.as_ref(),None,Some((crate::validate::Bound::Int(9i128),false)),&at.field(\"width\"))?;"), "{size}");
+        assert!(size.contains("crate::validate::check_items(Some(self.labels.as_slice()),None,Some(2u64),&at.field(\"labels\"))?;"), "{size}");
+        assert!(
+            validate("Wall").contains("check_items(Some(self.screws.as_slice()),None,Some(4u64)")
+        );
+        // The text alternative has nothing to check: no arm.
+        assert_eq!(
+            mount
+                .matches("=>crate::validate::Validate::validate")
+                .count(),
+            2
+        );
+    }
+
+    /// A parameter's constraints are checked before anything is sent, each by its kind:
+    /// lengths of text, bounds of numbers (exclusive where the spec says), item counts of a
+    /// list and the constraints of its items, each item at its index; a `bool` has none.
+    #[test]
+    fn parameters_are_checked_by_their_constraints() {
+        let mut spec = crate::test_spec::with_query_parameters([
+            (
+                "count",
+                serde_json::json!({"type": "integer", "minimum": 1, "maximum": 100,
+                                   "exclusiveMaximum": true}),
+            ),
+            (
+                "ratio",
+                serde_json::json!({"type": "number", "minimum": 0.5}),
+            ),
+            (
+                "note",
+                serde_json::json!({"type": "string", "minLength": 1, "maxLength": 9}),
+            ),
+            (
+                "tags",
+                serde_json::json!({"type": "array", "minItems": 1, "maxItems": 3,
+                                   "items": {"type": "string", "maxLength": 5}}),
+            ),
+            (
+                "levels",
+                serde_json::json!({"type": "array",
+                                   "items": {"type": "integer", "minimum": -2,
+                                             "exclusiveMinimum": true}}),
+            ),
+            (
+                "flag",
+                serde_json::json!({"type": "boolean", "default": false}),
+            ),
+        ]);
+        let parameters = spec
+            .pointer_mut(&format!("{}/parameters", crate::test_spec::GET))
+            .and_then(serde_json::Value::as_array_mut)
+            .unwrap();
+        parameters.push(
+            serde_json::json!({"name": "limit", "in": "query", "required": true,
+            "schema": {"type": "integer", "maximum": 10}}),
+        );
+        let api = crate::test_spec::generated_file(&spec, crate::API_PATH);
+        // Without white space and the trailing commas prettyplease adds.
+        let compact = api
+            .split_whitespace()
+            .collect::<String>()
+            .replace(",)", ")");
+        let start = compact.find("implGetThing{").expect("the request builder");
+        let send = &compact[start..];
+        let send = &send[send.find("pubasyncfnsend(").unwrap()..];
+        let send = &send[..send.find("letmutquery").unwrap()];
+        let path = |name: &str| format!("&crate::validate::FieldPath::new(\"{name}\")");
+        for expected in [
+            format!(
+                "crate::validate::check_range(count.as_ref(),Some((crate::validate::Bound::Int(1i128),false)),Some((crate::validate::Bound::Int(100i128),true)),{})?;",
+                path("count")
+            ),
+            format!(
+                "crate::validate::check_range(ratio.as_ref(),Some((crate::validate::Bound::Float(0.5f64),false)),None,{})?;",
+                path("ratio")
+            ),
+            format!(
+                "crate::validate::check_length(&note.as_ref(),Some(1u64),Some(9u64),{})?;",
+                path("note")
+            ),
+            format!(
+                "crate::validate::check_items(tags.as_deref(),Some(1u64),Some(3u64),{})?;",
+                path("tags")
+            ),
+            "for(index,item)intags.iter().flatten().enumerate(){letat=crate::validate::FieldPath::new(\"tags\").index(index);crate::validate::check_length(&Some(item),None,Some(5u64),&at)?;}".to_owned(),
+            "for(index,item)inlevels.iter().flatten().enumerate(){letat=crate::validate::FieldPath::new(\"levels\").index(index);crate::validate::check_range(Some(item),Some((crate::validate::Bound::Int(-2i128),true)),None,&at)?;}".to_owned(),
+            format!(
+                "crate::validate::check_range(Some(&limit),None,Some((crate::validate::Bound::Int(10i128),false)),{})?;",
+                path("limit")
+            ),
+        ] {
+            assert!(send.contains(&expected), "{expected}\nnot in\n{send}");
+        }
+        assert!(
+            !send.contains("flag)"),
+            "a bool has nothing to check: {send}"
+        );
+        assert_eq!(send.matches("crate::validate::check_").count(), 7, "{send}");
+    }
+
     /// The retry class each operation's calls get: safe for a GET, idempotent for an
     /// operation the spec marks `x-idempotent: true`, not idempotent for any other.
     #[test]
