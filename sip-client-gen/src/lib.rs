@@ -37,6 +37,7 @@ mod changes;
 mod cli;
 mod error;
 mod front;
+mod markdown;
 mod mock;
 mod model;
 mod names;

@@ -41,6 +41,7 @@ pub(crate) fn load(text: &str) -> Result<OpenAPI, Error> {
     check_refs(&json, &json, &mut String::new(), false)?;
     check_no_empty_cycles(&json)?;
     nullable_references(&mut json);
+    crate::markdown::doc_safe_descriptions(&mut json);
     crate::model::check_document(&json)?;
 
     serde_path_to_error::deserialize(json).map_err(|err| Error::Shape {
