@@ -405,6 +405,28 @@ mod tests {
         assert!(check_length::<String>(&None, Some(8), None, &at).is_ok());
     }
 
+    /// A recursive type holds itself in a `Box`: its checks run through it, as through an
+    /// `Option` and a `Vec` (each item at its index).
+    #[test]
+    fn checks_run_through_boxes_options_and_lists() {
+        struct Short(&'static str);
+        impl Validate for Short {
+            fn validate(&self, at: &FieldPath) -> Result<(), InvalidInput> {
+                let text = self.0.to_owned();
+                check_length(&Some(&text), None, Some(3), at)
+            }
+        }
+        let at = FieldPath::new("body").field("spare");
+        let err = Box::new(Short("four")).validate(&at).unwrap_err();
+        assert_eq!(err.field, "body.spare");
+        assert_eq!(err.problem, InputProblem::TooLong { max: 3 });
+        assert_eq!(Box::new(Short("abc")).validate(&at), Ok(()));
+        assert_eq!(Some(Box::new(Short("four"))).validate(&at), Err(err));
+        assert_eq!(None::<Short>.validate(&at), Ok(()));
+        let list = vec![Short("a"), Short("four")];
+        assert_eq!(list.validate(&at).unwrap_err().field, "body.spare[1]");
+    }
+
     /// Bounds are met exactly at the bound unless exclusive; integers compare exactly at
     /// any size (an `f64` cannot tell `u64::MAX` from `u64::MAX - 1`); a NaN meets none.
     #[test]
