@@ -200,6 +200,19 @@ mod tests {
             ("```edition2021 ignore\nx\n```", "```text\nx\n```"),
             // Trailing newline kept.
             ("```\nx\n```\n", "```text\nx\n```\n"),
+            // Three columns open a fence; four make an indented block of the fence's line.
+            ("   ```\nx\n   ```", "   ```text\nx\n   ```"),
+            ("    ```\n    x", "```text\n```\nx\n```"),
+            // A tab after spaces reaches the next multiple of four.
+            ("a\n\n  \tx", "a\n\n```text\nx\n```"),
+            // Only a run at least as long as the opening one, alone on its line, closes.
+            (
+                "````\n```\n```` x\n````\nafter",
+                "````text\n```\n```` x\n````\nafter",
+            ),
+            // An indented block ends at a line indented less; its trailing blanks stay
+            // after it.
+            ("    a\n\n\nb", "```text\na\n```\n\n\nb"),
         ] {
             assert_eq!(doc_safe(text), expected, "{text:?}");
         }
@@ -214,6 +227,8 @@ mod tests {
             "~~~\n```\n~~~",
             // Indented lines that continue a paragraph are not a block.
             "A paragraph\n    continued.",
+            // Three columns are not a block.
+            "a\n\n   three",
             // Inline code, and too short a fence.
             "Send `phone_number` (``E.164``).",
             "``\nx\n``",
