@@ -185,6 +185,19 @@ mod tests {
         assert_eq!(a.to_string(), "oauth");
     }
 
+    /// `KNOWN` lists the wire values in the order declared, and each decodes into a known
+    /// variant that sends it back.
+    #[test]
+    fn known_lists_every_wire_value() {
+        assert_eq!(Transport::KNOWN, ["udp", "tcp", "tls"]);
+        assert_eq!(Direction::KNOWN, ["inbound", "outbound"]);
+        for wire in AuthMode::KNOWN {
+            let mode: AuthMode = serde_json::from_value(serde_json::json!(wire)).unwrap();
+            assert!(!mode.is_unknown());
+            assert_eq!(mode.as_str(), *wire);
+        }
+    }
+
     #[test]
     fn escaped_strings_decode_too() {
         // An escape forces serde_json to hand over an owned string.
