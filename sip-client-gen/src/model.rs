@@ -1522,12 +1522,15 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
                 };
                 let ident = rust::snake(name);
                 let what = format!("form field {name:?}");
-                let problem = crate::names::argument_problem(&what, &ident, false).or_else(|| {
-                    fields
-                        .iter()
-                        .any(|field: &MultipartField| field.ident == ident)
-                        .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))
-                });
+                let problem =
+                    crate::names::argument_problem(&what, &ident, false, false).or_else(|| {
+                        fields
+                            .iter()
+                            .any(|field: &MultipartField| field.ident == ident)
+                            .then(|| {
+                                format!("{what} gives the Rust name {ident:?}, which is taken")
+                            })
+                    });
                 if let Some(problem) = problem {
                     return Err(invalid(format!("{at}/requestBody"), problem));
                 }

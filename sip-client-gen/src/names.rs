@@ -212,16 +212,51 @@ pub(crate) fn operations(
 
 /// Checks the names of operations and parameters before progenitor sees them.
 pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
-    let schemas: BTreeMap<String, &String> = spec
+    // Rust type name -> schema name; two schemas of one type name would define it twice.
+    let mut schemas: BTreeMap<String, &String> = BTreeMap::new();
+    for name in spec
         .components
         .iter()
         .flat_map(|components| components.schemas.keys())
-        .map(|name| (rust::upper_camel(name), name))
-        .collect();
+    {
+        let at = format!("/components/schemas/{}", crate::spec::pointer_token(name));
+        let rust = rust::upper_camel(name);
+        if !rust.starts_with(|c: char| c.is_ascii_alphabetic()) || is_keyword(&rust) {
+            return Err(invalid(
+                at,
+                format!(
+                    "the schema name {name:?} makes no Rust type name ({rust:?}): it must \
+                     start with a letter and not be a keyword; rename the schema"
+                ),
+            ));
+        }
+        if let Some(first) = schemas.insert(rust.clone(), name) {
+            return Err(invalid(
+                at,
+                format!(
+                    "the schemas {first:?} and {name:?} both become the Rust type {rust}; \
+                     rename one"
+                ),
+            ));
+        }
+    }
     // operationId -> pointer, and request type -> (operationId, pointer).
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
     let mut types: BTreeMap<String, (&str, String)> = BTreeMap::new();
     for (at, operation, item) in operations(spec) {
+        // progenitor sends OPTIONS and TRACE through methods reqwest does not have, and a
+        // HEAD answer has no body for the client to decode.
+        let method = at.rsplit('/').next().unwrap_or_default().to_owned();
+        if matches!(method.as_str(), "options" | "trace" | "head") {
+            return Err(invalid(
+                at,
+                format!(
+                    "{} operations are not supported: the client sends GET, POST, PUT, PATCH \
+                     and DELETE, and decodes a JSON answer",
+                    method.to_uppercase()
+                ),
+            ));
+        }
         let Some(id) = operation.operation_id.as_deref() else {
             continue;
         };
@@ -287,15 +322,23 @@ fn taken_argument(ident: &str) -> bool {
 
 /// Why a parameter or form field of Rust name `ident` cannot be generated, if it cannot.
 /// `path`: a path parameter (progenitor cannot take a keyword there).
-pub(crate) fn argument_problem(what: &str, ident: &str, path: bool) -> Option<String> {
+pub(crate) fn argument_problem(
+    what: &str,
+    ident: &str,
+    path: bool,
+    required: bool,
+) -> Option<String> {
     if ident.is_empty() {
         return Some(format!("{what} gives no Rust name; rename it"));
     }
-    if never_raw(ident) || (path && is_keyword(ident)) {
-        let why = if path && !never_raw(ident) {
-            " (progenitor cannot take one in a path; the name of a path parameter is not sent)"
-        } else {
-            ""
+    if never_raw(ident) || ((path || required) && is_keyword(ident)) {
+        let why = match (never_raw(ident), path) {
+            (true, _) => "",
+            (false, true) => {
+                " (progenitor cannot take one in a path; the name of a path parameter is not \
+                 sent)"
+            }
+            (false, false) => " (progenitor takes none as a required query parameter)",
         };
         return Some(format!(
             "{what} gives the Rust name {ident:?}, a keyword that cannot be an argument{why}; \
@@ -333,7 +376,7 @@ fn check_parameters(
         };
         let ident = rust::snake(&data.name);
         let what = format!("parameter {:?}", data.name);
-        let problem = argument_problem(&what, &ident, path).or_else(|| {
+        let problem = argument_problem(&what, &ident, path, data.required).or_else(|| {
             seen.iter()
                 .any(|(seen, _)| *seen == ident)
                 .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))

@@ -170,6 +170,57 @@ fn a_property_named_as_the_builders_finish() {
     }
 }
 
+/// Two schemas that become one Rust type (`probe-thing` and `ProbeThing`) made a crate
+/// with the type defined twice; a name that makes no Rust type (`1Thing`, `Self`) was
+/// refused with a message about something else. Both are refused at the schema, naming it.
+/// (Found by the review of spec edits.)
+#[test]
+fn schema_names_that_make_no_type_or_the_same_one() {
+    // (In the document's order, which for this test's JSON is sorted.)
+    for (first, second) in [("ProbeThing", "probe-thing"), ("ProbeKind", "probe_kind")] {
+        refused(
+            "/components/schemas",
+            |schemas| {
+                schemas[first] = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+                schemas[second] = json!({"type": "string", "enum": ["x"]});
+            },
+            &format!("/components/schemas/{}", crate::spec::pointer_token(second)),
+            &format!("the schemas {first:?} and {second:?} both become the Rust type ProbeThing")
+                .replace("ProbeThing", &crate::rust::upper_camel(second)),
+        );
+    }
+    for name in ["1Thing", "Self", "-"] {
+        refused(
+            "/components/schemas",
+            insert(
+                name,
+                json!({"type": "object", "properties": {"a": {"type": "string"}}}),
+            ),
+            &format!("/components/schemas/{}", crate::spec::pointer_token(name)),
+            &format!("the schema name {name:?} makes no Rust type name"),
+        );
+    }
+}
+
+/// progenitor calls `reqwest::Client::options` and `::trace`, which do not exist (the
+/// crate did not compile), and a HEAD answer has no body to decode (every call failed).
+/// Refused at the operation.
+#[test]
+fn methods_the_client_cannot_send() {
+    for method in ["options", "trace", "head"] {
+        refused(
+            "/paths/~1v1~1things~1{id}",
+            |item| {
+                let get = item["get"].clone();
+                item[method] = get;
+                item[method]["operationId"] = json!(format!("{method}_thing"));
+            },
+            &format!("/paths/~1v1~1things~1{{id}}/{method}"),
+            &format!("{} operations are not supported", method.to_uppercase()),
+        );
+    }
+}
+
 /// Two properties of one object that become one Rust field.
 #[test]
 fn properties_named_alike() {
@@ -420,8 +471,24 @@ fn parameters_the_client_cannot_take() {
             &format!("parameter {name:?} gives the Rust name {ident:?}, which is taken"),
         );
     }
-    // A keyword is a raw identifier in a query (`r#type`); progenitor takes none in a path.
+    // A keyword is a raw identifier in an optional query parameter (`r#type`); progenitor
+    // takes none in a path, nor as a required one (its output was not valid Rust, and the
+    // message named no parameter: found by the review of spec edits).
     generate_with(&format!("{GET}/parameters/1/name"), set(json!("type"))).unwrap();
+    for name in ["type", "mut"] {
+        refused(
+            &format!("{GET}/parameters/1"),
+            |parameter| {
+                parameter["name"] = json!(name);
+                parameter["required"] = json!(true);
+            },
+            &format!("{GET}/parameters/1"),
+            &format!(
+                "parameter {name:?} gives the Rust name {name:?}, a keyword that cannot be an \
+                 argument (progenitor takes none as a required query parameter)"
+            ),
+        );
+    }
     refused(
         "/paths",
         |paths| {
