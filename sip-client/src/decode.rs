@@ -16,7 +16,7 @@ use crate::error::{
 };
 use crate::escape::Escaped;
 use crate::json_error::redacted_json_error;
-use crate::redact::redact_json_text;
+use crate::{redact::redact_json_text, server_text::redact_entries};
 
 /// The success answer of an operation, and what a call of it returns.
 ///
@@ -146,7 +146,7 @@ pub(crate) fn decode_success<E: Envelope>(
             } else {
                 Err(Error::Api(ApiError {
                     status,
-                    errors,
+                    errors: redact_entries(errors),
                     retry_after: None,
                     attempts,
                     not_retried: None,
@@ -161,7 +161,7 @@ pub(crate) fn decode_success<E: Envelope>(
         {
             Err(Error::Api(ApiError {
                 status,
-                errors: envelope.errors,
+                errors: redact_entries(envelope.errors),
                 retry_after: None,
                 attempts,
                 not_retried: None,
@@ -200,7 +200,7 @@ pub(crate) fn decode_failure(
     match serde_json::from_slice::<ErrorEnvelope>(&body) {
         Ok(envelope) if redirect.is_none() && !envelope.errors.is_empty() => Error::Api(ApiError {
             status,
-            errors: envelope.errors,
+            errors: redact_entries(envelope.errors),
             retry_after,
             attempts,
             not_retried,

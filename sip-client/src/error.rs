@@ -14,6 +14,7 @@ use crate::ApiErrorEntry;
 use crate::decode::{DecodeError, UnexpectedResponse};
 use crate::escape::Escaped;
 use crate::input::InvalidInput;
+use crate::server_text::at_most;
 
 /// How many bytes of an unexpected body an error keeps.
 pub(crate) const BODY_PREFIX_LIMIT: usize = 512;
@@ -331,9 +332,11 @@ impl fmt::Display for ApiError {
             if index > 0 {
                 f.write_str(";")?;
             }
-            write!(f, " {}", Escaped(&entry.error))?;
+            let (error, cut) = at_most(&entry.error);
+            write!(f, " {}{cut}", Escaped(error))?;
             if let Some(message) = &entry.message {
-                write!(f, " ({})", Escaped(message))?;
+                let (message, cut) = at_most(message);
+                write!(f, " ({}{cut})", Escaped(message))?;
             }
         }
         let code_hint = self.errors.iter().find_map(|entry| code_hint(&entry.error));

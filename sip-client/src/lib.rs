@@ -19,6 +19,7 @@ mod random;
 mod redact;
 mod retry;
 mod secret;
+mod server_text;
 mod timestamp;
 mod upload;
 mod validate;

@@ -400,6 +400,67 @@ async fn a_password_echoed_in_an_unexpected_answer_is_redacted_where_it_is_shown
     }
 }
 
+/// Bland's own error envelope whose message repeats the request it refused, password and
+/// all (found by a probe of the CLI: `error:` printed it): the entries hold the secret
+/// values redacted, under an error status and under a success one alike, and nothing shows
+/// them; what is not secret stays as it came.
+#[tokio::test]
+async fn a_password_echoed_in_a_bland_error_message_is_redacted() {
+    let message = r#"invalid request: {"phone_number": "+14150000000", "register_auth": {"username": "u", "password": "supersecret1"}, "sip_password": "s3cret-pa55word"}"#;
+    for status in [400, 200] {
+        let body = serde_json::json!({"data": null, "errors": [
+            {"error": "INVALID_BODY", "message": message},
+            {"error": "password: \"hunter22\"", "message": null}
+        ]});
+        let server =
+            TestServer::always(Reply::json(status, serde_json::to_vec(&body).unwrap())).await;
+        let client = client_for(&server).max_retries(0).build().unwrap();
+        let err = client.get_sip_config(number()).await.unwrap_err();
+        let Error::Api(api) = &err else {
+            panic!("{status}: {err:?}")
+        };
+        let entries = format!("{:?}", api.errors);
+        for shown in [err.to_string(), format!("{err:?}"), entries] {
+            for secret in ["supersecret1", "s3cret-pa55word"] {
+                assert!(!shown.contains(secret), "{status}: {shown}");
+            }
+            assert!(shown.contains("<redacted>"), "{status}: {shown}");
+            assert!(shown.contains("INVALID_BODY"), "{status}: {shown}");
+            assert!(shown.contains("+14150000000"), "{status}: {shown}");
+        }
+        assert_eq!(api.errors[0].error, "INVALID_BODY");
+        assert!(
+            api.errors[0]
+                .message
+                .as_deref()
+                .unwrap()
+                .starts_with("invalid request: {")
+        );
+    }
+}
+
+/// A server's error text is shown at most 512 bytes an entry (cut at a character, marked
+/// `...`), escaped: a message of 300,000 zero-width spaces (found by a probe of the CLI,
+/// which printed 2.7 MB on one line) cannot flood a terminal or a log. The entry keeps it
+/// whole.
+#[tokio::test]
+async fn a_servers_long_error_text_is_shown_cut() {
+    let flood = "\u{200b}".repeat(300_000);
+    let body = serde_json::json!({"errors": [{"error": "E".repeat(600), "message": flood}]});
+    let server = TestServer::always(Reply::json(400, serde_json::to_vec(&body).unwrap())).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.errors[0].message.as_deref(), Some(flood.as_str()));
+    let shown = err.to_string();
+    assert_eq!(shown.matches('E').count(), 512, "{shown}");
+    assert_eq!(shown.matches("\\u{200b}").count(), 512 / 3, "{shown}");
+    assert_eq!(shown.matches("...").count(), 2, "{shown}");
+    assert!(shown.len() < 4096, "{}", shown.len());
+}
+
 /// A timestamp whose offset carries it past the year 9999 in UTC is a decode error at its
 /// path: kept, it printed as `+10000-01-01T...`, which no RFC 3339 reader (ours included)
 /// takes back.
