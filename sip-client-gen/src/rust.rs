@@ -133,14 +133,15 @@ impl Types {
                     .iter()
                     .filter_map(|field| {
                         let ident = field.ident.clone()?;
-                        let json = serde_rename(&field.attrs).unwrap_or_else(|| {
+                        let serde = serde_field(&field.attrs);
+                        let json = serde.rename.unwrap_or_else(|| {
                             ident.to_string().trim_start_matches("r#").to_owned()
                         });
                         Some(Field {
                             json,
                             ident,
                             ty: field.ty.clone(),
-                            flatten: has_serde_word(&field.attrs, "flatten"),
+                            flatten: serde.flatten,
                         })
                     })
                     .collect();
@@ -310,29 +311,47 @@ fn type_args(arguments: &syn::PathArguments) -> Vec<String> {
     }
 }
 
-fn serde_args(attrs: &[syn::Attribute]) -> Vec<String> {
-    attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("serde"))
-        .map(|attr| attr.meta.to_token_stream().to_string().replace(' ', ""))
-        .collect()
+/// What serde's attributes of a field say of its wire name and whether it is flattened,
+/// read as Rust reads them (the name is a string literal: any character may be in it).
+#[derive(Default)]
+struct SerdeField {
+    rename: Option<String>,
+    flatten: bool,
 }
 
-fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
-    serde_args(attrs).iter().any(|args| {
-        args.trim_start_matches("serde(")
-            .trim_end_matches(')')
-            .split(',')
-            .any(|arg| arg == word)
-    })
-}
-
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    serde_args(attrs).iter().find_map(|args| {
-        let start = args.find("rename=\"")? + "rename=\"".len();
-        let end = args[start..].find('"')?;
-        Some(args[start..start + end].to_owned())
-    })
+fn serde_field(attrs: &[syn::Attribute]) -> SerdeField {
+    let mut out = SerdeField::default();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        // What cannot be parsed says nothing: typify writes every attribute we read.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("flatten") {
+                out.flatten = true;
+            } else if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
+                let name: syn::LitStr = meta.value()?.parse()?;
+                out.rename = Some(name.value());
+            } else if meta.path.is_ident("rename") {
+                // `rename(serialize = "..", deserialize = "..")`: the name it is sent as.
+                meta.parse_nested_meta(|inner| {
+                    let name: syn::LitStr = inner.value()?.parse()?;
+                    if inner.path.is_ident("serialize") {
+                        out.rename = Some(name.value());
+                    }
+                    Ok(())
+                })?;
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                meta.parse_nested_meta(|inner| {
+                    if inner.input.peek(syn::Token![=]) {
+                        let _: syn::Expr = inner.value()?.parse()?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        });
+    }
+    out
 }
 
 /// A Rust type as a reader writes it: no spaces, no `::std::...::` paths.
@@ -478,6 +497,47 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
 
 #[cfg(test)]
 mod tests {
+    /// A field's wire name and `flatten` are read from serde's attribute as Rust reads it:
+    /// a name holding a space, a quote, a backslash or a comma (`'x,flatten,y'`) was misread
+    /// from the attribute's text (found by a review of spec edits: a field's type change was
+    /// reported as no change, and a field taken for the map of unknown keys).
+    #[test]
+    fn fields_are_read_from_serdes_attribute() {
+        let item: syn::ItemStruct = syn::parse_quote! {
+            pub struct Thing {
+                #[serde(rename = "has space", default, skip_serializing_if = "Option::is_none")]
+                pub has_space: Option<String>,
+                #[serde(rename = "a\"b\\c")]
+                pub a_b_c: i64,
+                #[serde(rename = "x,flatten,y")]
+                pub x_flatten_y: String,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+                #[serde(default = "defaults::port", rename(serialize = "p", deserialize = "p"))]
+                pub port: u16,
+                pub r#type: String,
+            }
+        };
+        let mut types = Types::default();
+        types.add_struct(&item);
+        let fields = types.fields("Thing").unwrap();
+        let read: Vec<(String, bool)> = fields
+            .iter()
+            .map(|field| (field.json.clone(), field.flatten))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("has space".to_owned(), false),
+                ("a\"b\\c".to_owned(), false),
+                ("x,flatten,y".to_owned(), false),
+                ("extra".to_owned(), true),
+                ("p".to_owned(), false),
+                ("type".to_owned(), false),
+            ]
+        );
+    }
+
     use super::*;
 
     /// The traits of the items of `mod types` alone: derives (under a feature or another

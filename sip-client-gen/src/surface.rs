@@ -743,6 +743,31 @@ mod tests {
         assert_eq!(in_surface, in_code);
     }
 
+    /// A property whose name holds a space, a quote or a comma is recorded under its name,
+    /// with its type, and a change of that type is breaking (the surface said `?` for each
+    /// such field, so a type change was no change; found by a review of spec edits).
+    #[test]
+    fn fields_with_any_name_are_recorded_and_judged() {
+        let with = |ty: &str| {
+            let mut spec = crate::test_spec::base();
+            let properties = &mut spec["components"]["schemas"]["Thing"]["properties"];
+            for name in ["has space", "a\"b", "x,flatten,y"] {
+                properties[name] = serde_json::json!({"type": ty});
+            }
+            spec
+        };
+        let before = surface(&with("string"));
+        for name in ["has space", "a\"b", "x,flatten,y"] {
+            let line = crate::test_spec::line_starting(&before, &format!("field Thing.{name}: "));
+            assert!(line.contains(": Option<String>, optional"), "{line}");
+        }
+        let report = crate::compare_surfaces(&before, &surface(&with("integer"))).to_string();
+        assert!(
+            report.ends_with("api changes: 3 breaking, 0 additive\n"),
+            "{report}"
+        );
+    }
+
     /// An operation marked `deprecated: true` has a `deprecated` line, and its method the
     /// attribute (the warning at every call, naming the operation); marking it, or
     /// withdrawing the mark, is additive; removing a deprecated operation is one removal.
