@@ -170,19 +170,20 @@ fn envelopes(api: &Api) -> TokenStream {
                 Some(data) => (quote!(#data), quote!(self.data)),
                 None => (quote!(#ty), quote!(self)),
             };
-            // Bland's envelope: `errors`, an optional list of its error entries.
-            let errors = api
-                .types
-                .field(&op.success.ty, "errors")
-                .filter(|field| rust::short_type(&field.ty) == "Option<Vec<ApiErrorEntry>>")
-                .map(|field| {
-                    let ident = &field.ident;
-                    quote! {
-                        fn take_errors(&mut self) -> ::std::vec::Vec<ApiErrorEntry> {
-                            self.#ident.take().unwrap_or_default()
-                        }
+            // Bland's envelope: `errors`, a list of its error entries, `null` or not (the
+            // model refuses an envelope whose `errors` are of another type).
+            let errors = api.types.field(&op.success.ty, "errors").map(|field| {
+                let ident = &field.ident;
+                let take = match rust::option_inner(&field.ty) {
+                    Some(_) => quote!(self.#ident.take().unwrap_or_default()),
+                    None => quote!(::std::mem::take(&mut self.#ident)),
+                };
+                quote! {
+                    fn take_errors(&mut self) -> ::std::vec::Vec<ApiErrorEntry> {
+                        #take
                     }
-                });
+                }
+            });
             quote! {
                 impl crate::decode::sealed::Sealed for #ty {}
                 impl crate::Envelope for #ty {

@@ -103,7 +103,7 @@ pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
                         items.extend(own_helpers(op));
                     }
                     for op in &api.operations {
-                        items.extend(ok_data(op));
+                        items.extend(ok_data(op, api));
                     }
                     items.push(examples(api));
                 }
@@ -352,16 +352,25 @@ fn examples(api: &Api) -> syn::Item {
     }
 }
 
-/// `ok_data`: the success answer as Bland's envelope around `data`.
-fn ok_data(op: &Operation) -> Vec<syn::Item> {
+/// `ok_data`: the success answer as Bland's envelope around `data`, its `errors` `null`
+/// as Bland sends them, or `[]` where the envelope's type does not take a `null`.
+fn ok_data(op: &Operation, api: &Api) -> Vec<syn::Item> {
     let Some(data) = &op.success.data else {
         return Vec::new();
     };
     let (_, then) = names(op);
     let status = op.success.status;
+    let takes_null = api
+        .types
+        .field(&op.success.ty, "errors")
+        .is_none_or(|errors| rust::option_inner(&errors.ty).is_some());
+    let (errors, shown) = match takes_null {
+        true => (quote!(null), "null"),
+        false => (quote!([]), "[]"),
+    };
     let doc = format!(
         " Answers {status} with Bland's envelope around `data`: \
-         `{{\"data\": <data>, \"errors\": null}}`."
+         `{{\"data\": <data>, \"errors\": {shown}}}`."
     );
     // Types are written relative to `mod types`, as in the generated client.
     let data = qualify(data);
@@ -369,7 +378,7 @@ fn ok_data(op: &Operation) -> Vec<syn::Item> {
         impl #then {
             #[doc = #doc]
             pub fn ok_data(self, data: &#data) -> Self {
-                let body = ::serde_json::json!({ "data": data, "errors": null });
+                let body = ::serde_json::json!({ "data": data, "errors": #errors });
                 Self(self.into_inner().status(#status).header("content-type", "application/json").json_body(body))
             }
         }
@@ -440,6 +449,32 @@ mod tests {
         ] {
             assert_eq!(qualified(ty), expected, "{ty}");
         }
+    }
+
+    /// `ok_data` sends the envelope's `errors` as `null`, as Bland does, unless the
+    /// envelope's type cannot take one (a list that is neither optional nor nullable):
+    /// then `[]`, which the client it mocks decodes (a `null` made every call of it fail;
+    /// found by a review of spec edits).
+    #[test]
+    fn ok_data_sends_errors_the_envelope_takes() {
+        let ok_data = |required: bool, nullable: bool| {
+            let mut spec = base();
+            let envelope = &mut spec["components"]["schemas"]["ThingEnvelope"];
+            envelope["properties"]["errors"]["nullable"] = nullable.into();
+            if required {
+                envelope["required"] = serde_json::json!(["errors"]);
+            }
+            let mock = generated_file(&spec, crate::MOCK_PATH);
+            let at = mock.find("pub fn ok_data(").expect("ok_data");
+            let body = &mock[at..];
+            body[..body.find("Self(").unwrap()]
+                .split_whitespace()
+                .collect::<String>()
+        };
+        assert!(ok_data(false, true).contains(r#""errors":null"#));
+        assert!(ok_data(true, true).contains(r#""errors":null"#));
+        assert!(ok_data(true, false).contains(r#""errors":[]"#));
+        assert!(ok_data(false, false).contains(r#""errors":[]"#));
     }
 
     /// The matchers whose body is replaced to match each item: those of a list, required

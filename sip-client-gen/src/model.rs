@@ -1719,6 +1719,27 @@ fn success(
         && fields
             .iter()
             .all(|f| !f.flatten && (f.json == "data" || f.json == "errors"));
+    // Its `errors` are Bland's entries, which the client reports as the call's failure:
+    // any other type would be dropped unread.
+    if is_envelope
+        && let Some(errors) = fields.iter().find(|f| f.json == "errors")
+        && !matches!(
+            rust::short_type(&errors.ty).as_str(),
+            "Option<Vec<ApiErrorEntry>>" | "Vec<ApiErrorEntry>"
+        )
+    {
+        return Err(invalid(
+            format!(
+                "/components/schemas/{}/properties/errors",
+                crate::spec::pointer_token(name)
+            ),
+            format!(
+                "the `errors` of an envelope must be a list of ApiErrorEntry, which the \
+                 client reports as Bland's errors; it is {}",
+                rust::short_type(&errors.ty)
+            ),
+        ));
+    }
     let data = is_envelope
         .then(|| fields.iter().find(|f| f.json == "data"))
         .flatten()
@@ -2250,7 +2271,8 @@ mod tests {
     #[test]
     fn a_call_returns_the_data_of_an_envelope_and_anything_else_whole() {
         let data = serde_json::json!({"$ref": "#/components/schemas/Thing"});
-        let errors = serde_json::json!({"type": "array", "items": {"type": "string"}});
+        let errors = serde_json::json!({"type": "array",
+            "items": {"$ref": "#/components/schemas/ApiErrorEntry"}});
         let text = serde_json::json!({"type": "string"});
         let output = |envelope: serde_json::Value| -> String {
             let mut spec = base();
@@ -2279,6 +2301,46 @@ mod tests {
         let mut open = object(serde_json::json!({"data": data, "errors": errors}));
         open["additionalProperties"] = text;
         assert_eq!(output(open), whole);
+    }
+
+    /// An envelope's `errors` are Bland's entries, which the client reports as the call's
+    /// failure: of any other type (a list of text) they would be dropped unread. Refused at
+    /// the property; a list of `ApiErrorEntry`, required or not, nullable or not, is
+    /// Bland's.
+    #[test]
+    fn an_envelopes_errors_are_blands_entries() {
+        let entries = serde_json::json!({"type": "array",
+            "items": {"$ref": "#/components/schemas/ApiErrorEntry"}});
+        let texts = serde_json::json!({"type": "array", "items": {"type": "string"}});
+        let generate = |errors: serde_json::Value, required: bool| {
+            let mut spec = base();
+            let envelope = &mut spec["components"]["schemas"]["ThingEnvelope"];
+            envelope["properties"]["errors"] = errors;
+            if required {
+                envelope["required"] = serde_json::json!(["errors"]);
+            }
+            crate::generate("things.json", &spec.to_string()).map(|_| ())
+        };
+        for (errors, required, ty) in [
+            (texts.clone(), false, "Vec<String>"),
+            (texts, true, "Vec<String>"),
+        ] {
+            assert_eq!(
+                generate(errors, required),
+                Err(Error::Shape {
+                    at: "/components/schemas/ThingEnvelope/properties/errors".to_owned(),
+                    message: format!(
+                        "the `errors` of an envelope must be a list of ApiErrorEntry, which the \
+                         client reports as Bland's errors; it is {ty}"
+                    ),
+                })
+            );
+        }
+        assert_eq!(generate(entries.clone(), false), Ok(()));
+        assert_eq!(generate(entries.clone(), true), Ok(()));
+        let mut nullable = entries;
+        nullable["nullable"] = true.into();
+        assert_eq!(generate(nullable, true), Ok(()));
     }
 
     /// Every public item of sip-client's crate root a schema could be named like (defined

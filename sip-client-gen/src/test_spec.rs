@@ -44,7 +44,12 @@ pub(crate) fn base() -> Value {
         "components": {"schemas": {
             "ThingEnvelope": {"type": "object", "properties": {
                 "data": {"$ref": "#/components/schemas/Thing"},
-                "errors": {"type": "array", "items": {"type": "string"}}
+                "errors": {"type": "array", "nullable": true,
+                           "items": {"$ref": "#/components/schemas/ApiErrorEntry"}}
+            }},
+            "ApiErrorEntry": {"type": "object", "required": ["error"], "properties": {
+                "error": {"type": "string"},
+                "message": {"type": "string", "nullable": true}
             }},
             "Thing": {"type": "object", "properties": {
                 "name": {"type": "string"},
