@@ -106,12 +106,12 @@ impl Body {
         let boundary = crate::random::alphanumeric(24);
         let mut bytes = BytesMut::new();
         for (name, value) in texts {
-            put_part_head(&mut bytes, &boundary, name, None, None);
+            crate::upload::put_part_head(&mut bytes, &boundary, name, None, None);
             bytes.put_slice(value.as_bytes());
             bytes.put_slice(b"\r\n");
         }
         for (name, upload) in files {
-            put_part_head(
+            crate::upload::put_part_head(
                 &mut bytes,
                 &boundary,
                 name,
@@ -130,53 +130,6 @@ impl Body {
             bytes: bytes.freeze(),
         }
     }
-}
-
-fn put_part_head(
-    bytes: &mut BytesMut,
-    boundary: &str,
-    name: &str,
-    file_name: Option<&str>,
-    content_type: Option<&str>,
-) {
-    bytes.put_slice(format!("--{boundary}\r\n").as_bytes());
-    bytes.put_slice(b"Content-Disposition: form-data; name=\"");
-    bytes.put_slice(quoted(name).as_bytes());
-    bytes.put_slice(b"\"");
-    if let Some(file_name) = file_name {
-        bytes.put_slice(b"; filename=\"");
-        bytes.put_slice(quoted(file_name).as_bytes());
-        bytes.put_slice(b"\"");
-    }
-    bytes.put_slice(b"\r\n");
-    if let Some(content_type) = content_type {
-        // A media type with a line break would forge headers of the part.
-        let content_type: String = content_type.chars().filter(|c| !c.is_control()).collect();
-        bytes.put_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
-    }
-    bytes.put_slice(b"\r\n");
-}
-
-/// A name inside a quoted header parameter: quotes, backslashes and every control character
-/// (line breaks, escapes, C1 controls) are percent-encoded by their UTF-8 bytes, as browsers
-/// do line breaks and quotes (RFC 7578 §4.2). A name with none of them is sent as it is;
-/// in one with any, `%` is encoded too, so that the server can decode it exactly.
-fn quoted(text: &str) -> Cow<'_, str> {
-    let special = |c: char| matches!(c, '"' | '\\') || c.is_control();
-    if !text.contains(special) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c == '%' || special(c) {
-            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
-                out.push_str(&format!("%{byte:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 impl Client {
@@ -219,7 +172,7 @@ impl Client {
         let mut attempts_before = 0;
         // Whether any attempt may have reached the server, across answers that broke off.
         let mut reached = false;
-        let (status, failure_details, body, attempts, not_retried) = loop {
+        let (status, failure_details, body, attempts, not_retried, content_type) = loop {
             let outcome = retry::execute(
                 &self.raw.client,
                 request(),
@@ -238,6 +191,8 @@ impl Client {
                 .result
                 .map_err(|source| transport_error(source, attempts, not_retried, reached))?;
             let status = response.status();
+            // A success that does not decode is judged by it (a cheap clone, shared bytes).
+            let content_type = response.headers().get(CONTENT_TYPE).cloned();
             // Only a failure needs these; a success does not pay for them.
             let failure_details = (!status.is_success()).then(|| {
                 let headers = response.headers();
@@ -256,7 +211,16 @@ impl Client {
             });
             let limit = context.max_body_size();
             match decode::read_body(response, limit).await {
-                Ok(body) => break (status, failure_details, body, attempts, not_retried),
+                Ok(body) => {
+                    break (
+                        status,
+                        failure_details,
+                        body,
+                        attempts,
+                        not_retried,
+                        content_type,
+                    );
+                }
                 Err(BodyError::TooLarge) => {
                     let retry_after = failure_details.as_ref().and_then(|details| details.1);
                     return Err(Error::BodyTooLarge {
@@ -292,11 +256,35 @@ impl Client {
         };
 
         // A server may echo the key in an error: it is masked in every error built from the
-        // answer (a success does not pay for the scan).
+        // answer (a success does not pay for the scan). An answer outside the contract keeps
+        // the length it came with, not as masked.
+        let outside = |body: bytes::Bytes, details: (Option<String>, _, _)| {
+            let (body_len, body) = (body.len(), context.mask_key(body));
+            let (content_type, retry_after, redirect) = details;
+            let mut err = decode::decode_failure(
+                status,
+                body,
+                content_type,
+                retry_after,
+                attempts,
+                not_retried,
+                redirect,
+            );
+            if let Error::UnexpectedResponse(unexpected) = &mut err {
+                unexpected.body_len = body_len;
+            }
+            err
+        };
         match failure_details {
             None => match decode::decode_success::<E>(status, body.clone(), attempts) {
                 Err(Error::Api(_)) => {
                     decode::decode_success::<E>(status, context.mask_key(body), attempts)
+                }
+                // An answer that says it is not JSON (a proxy's page) is outside the contract,
+                // not a decoding failure: shown with its media type and first bytes.
+                Err(Error::Decode(_)) if content_type.as_ref().is_some_and(|ty| !is_json(ty)) => {
+                    let content_type = content_type.and_then(|ty| ty.to_str().ok().map(Into::into));
+                    Err(outside(body, (content_type, None, None)))
                 }
                 // The body, and the path and message, which may quote the answer: a key
                 // of an object kept whole, a value a type's own check names.
@@ -308,25 +296,17 @@ impl Client {
                 }
                 decoded => decoded,
             },
-            Some((content_type, retry_after, redirect)) => {
-                let body_len = body.len();
-                let mut err = decode::decode_failure(
-                    status,
-                    context.mask_key(body),
-                    content_type,
-                    retry_after,
-                    attempts,
-                    not_retried,
-                    redirect,
-                );
-                // The length of the answer as it came, not as masked.
-                if let Error::UnexpectedResponse(unexpected) = &mut err {
-                    unexpected.body_len = body_len;
-                }
-                Err(err)
-            }
+            Some(details) => Err(outside(body, details)),
         }
     }
+}
+
+/// Whether a `Content-Type` says JSON: `application/json` or a `+json` type, any parameters.
+fn is_json(content_type: &HeaderValue) -> bool {
+    let essence = content_type.to_str().unwrap_or_default();
+    let essence = essence.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
 }
 
 /// The error of a call that ended in a transport failure; `reached`: whether any of its
@@ -431,24 +411,6 @@ mod tests {
                 RedirectNotFollowed::OtherOrigin(origin.to_owned()),
                 "{elsewhere}"
             );
-        }
-    }
-
-    #[test]
-    fn names_in_a_part_head_are_percent_encoded_only_where_needed() {
-        for (name, sent) in [
-            ("bill.pdf", "bill.pdf"),
-            ("100%.pdf", "100%.pdf"),
-            ("bill \"march\".pdf", "bill %22march%22.pdf"),
-            ("a\\b", "a%5Cb"),
-            ("100%\r\n.pdf", "100%25%0D%0A.pdf"),
-            // Escapes and other controls reach no server's logs or terminals raw.
-            ("a\u{1b}[31m.pdf", "a%1B[31m.pdf"),
-            ("tab\there\u{0}\u{7f}", "tab%09here%00%7F"),
-            ("next\u{85}line", "next%C2%85line"),
-            ("été.pdf", "été.pdf"),
-        ] {
-            assert_eq!(quoted(name), sent, "{name:?}");
         }
     }
 

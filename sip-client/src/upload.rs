@@ -1,8 +1,10 @@
-//! Files to upload: the multipart operations take an [`Upload`].
+//! Files to upload: the multipart operations take an [`Upload`], sent as a part of a
+//! `multipart/form-data` body whose heads this module writes.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
 
 /// A file to upload (the multipart operations): its name, media type and bytes.
 ///
@@ -81,4 +83,76 @@ fn media_type_of(file_name: &str) -> Option<&'static str> {
         "webp" => "image/webp",
         _ => return None,
     })
+}
+
+/// Writes the head of one part of a `multipart/form-data` body (RFC 7578): its boundary
+/// line, its `Content-Disposition` with the field's name (and file name), and its media type.
+pub(crate) fn put_part_head(
+    bytes: &mut BytesMut,
+    boundary: &str,
+    name: &str,
+    file_name: Option<&str>,
+    content_type: Option<&str>,
+) {
+    bytes.put_slice(format!("--{boundary}\r\n").as_bytes());
+    bytes.put_slice(b"Content-Disposition: form-data; name=\"");
+    bytes.put_slice(quoted(name).as_bytes());
+    bytes.put_slice(b"\"");
+    if let Some(file_name) = file_name {
+        bytes.put_slice(b"; filename=\"");
+        bytes.put_slice(quoted(file_name).as_bytes());
+        bytes.put_slice(b"\"");
+    }
+    bytes.put_slice(b"\r\n");
+    if let Some(content_type) = content_type {
+        // A media type with a line break would forge headers of the part.
+        let content_type: String = content_type.chars().filter(|c| !c.is_control()).collect();
+        bytes.put_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+    }
+    bytes.put_slice(b"\r\n");
+}
+
+/// A name inside a quoted header parameter: quotes, backslashes and every control character
+/// (line breaks, escapes, C1 controls) are percent-encoded by their UTF-8 bytes, as browsers
+/// do line breaks and quotes (RFC 7578 §4.2). A name with none of them is sent as it is;
+/// in one with any, `%` is encoded too, so that the server can decode it exactly.
+fn quoted(text: &str) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '"' | '\\') || c.is_control();
+    if !text.contains(special) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c == '%' || special(c) {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_a_part_head_are_percent_encoded_only_where_needed() {
+        for (name, sent) in [
+            ("bill.pdf", "bill.pdf"),
+            ("100%.pdf", "100%.pdf"),
+            ("bill \"march\".pdf", "bill %22march%22.pdf"),
+            ("a\\b", "a%5Cb"),
+            ("100%\r\n.pdf", "100%25%0D%0A.pdf"),
+            // Escapes and other controls reach no server's logs or terminals raw.
+            ("a\u{1b}[31m.pdf", "a%1B[31m.pdf"),
+            ("tab\there\u{0}\u{7f}", "tab%09here%00%7F"),
+            ("next\u{85}line", "next%C2%85line"),
+            ("été.pdf", "été.pdf"),
+        ] {
+            assert_eq!(quoted(name), sent, "{name:?}");
+        }
+    }
 }

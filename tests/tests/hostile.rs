@@ -461,6 +461,49 @@ async fn a_servers_long_error_text_is_shown_cut() {
     assert!(shown.len() < 4096, "{}", shown.len());
 }
 
+/// A success whose body says it is not JSON (a proxy's login page under 200) is an answer
+/// outside the contract, shown with its media type and first bytes; it was a decode error
+/// at `.` that showed neither (found by a probe of the CLI). A body that says JSON, or says
+/// nothing, and does not decode is still a decode error.
+#[tokio::test]
+async fn a_success_that_is_not_json_is_an_unexpected_answer() {
+    let page = b"<html><body>Please log in to the corporate proxy</body></html>";
+    let answer = |content_type: Option<&str>| Reply::Respond {
+        status: 200,
+        headers: content_type
+            .map(|ty| vec![("content-type".into(), ty.into())])
+            .unwrap_or_default(),
+        body: page.to_vec(),
+    };
+    let server = TestServer::always(answer(Some("text/html; charset=utf-8"))).await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::UnexpectedResponse(unexpected) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(unexpected.status, 200);
+    assert_eq!(
+        unexpected.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(&unexpected.body_prefix[..], &page[..]);
+    assert_eq!(unexpected.body_len, page.len());
+    let shown = err.to_string();
+    assert!(shown.contains("text/html"), "{shown}");
+    assert!(shown.contains("corporate proxy"), "{shown}");
+
+    for content_type in [
+        Some("application/json"),
+        Some("application/problem+json"),
+        None,
+    ] {
+        let server = TestServer::always(answer(content_type)).await;
+        let client = client_for(&server).max_retries(0).build().unwrap();
+        let err = client.get_sip_config(number()).await.unwrap_err();
+        assert!(matches!(err, Error::Decode(_)), "{content_type:?}: {err:?}");
+    }
+}
+
 /// A timestamp whose offset carries it past the year 9999 in UTC is a decode error at its
 /// path: kept, it printed as `+10000-01-01T...`, which no RFC 3339 reader (ours included)
 /// takes back.
