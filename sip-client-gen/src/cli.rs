@@ -193,12 +193,15 @@ fn command(op: &Operation) -> TokenStream {
 }
 
 fn value_parser(scalar: &Scalar) -> TokenStream {
+    // A number's value may be negative (`--limit -1` is a value to check, not a flag).
     match scalar {
         Scalar::Integer(ty) => {
             let ty = format_ident!("{ty}");
-            quote!(.value_parser(clap::value_parser!(#ty)))
+            quote!(.value_parser(clap::value_parser!(#ty)).allow_negative_numbers(true))
         }
-        Scalar::Float => quote!(.value_parser(clap::value_parser!(f64))),
+        Scalar::Float => {
+            quote!(.value_parser(clap::value_parser!(f64)).allow_negative_numbers(true))
+        }
         Scalar::Bool => quote!(.value_parser(clap::value_parser!(bool))),
         Scalar::Validated(_) | Scalar::Text | Scalar::Enum(_) => quote!(),
     }

@@ -40,7 +40,8 @@ pub enum PhoneNumberError {
     NoDigits,
     /// The first digit after the `+` is `0` (country codes start with 1-9).
     LeadingZero,
-    /// A character other than an ASCII digit follows the `+`.
+    /// A character other than an ASCII digit follows the `+`, or white space stands before
+    /// it (position 1: `" +1415..."` says the space, not that the `+` is missing).
     InvalidCharacter {
         /// 1-based position of the character in the string (the `+` is position 1).
         position: usize,
@@ -76,6 +77,13 @@ fn validate(input: &str) -> Result<(), PhoneNumberError> {
     let digits = match input.strip_prefix('+') {
         Some(digits) => digits,
         None if input.is_empty() => return Err(PhoneNumberError::Empty),
+        None if input.trim_start().starts_with('+') => {
+            let character = input.chars().next().unwrap_or(' ');
+            return Err(PhoneNumberError::InvalidCharacter {
+                position: 1,
+                character,
+            });
+        }
         None => return Err(PhoneNumberError::MissingPlus),
     };
     if digits.is_empty() {
@@ -239,6 +247,36 @@ impl schemars::JsonSchema for PhoneNumber {
 
 #[cfg(test)]
 mod tests {
+
+    /// White space before the `+` is named as such, where it was reported as a missing `+`
+    /// (found by a probe of the CLI, whose `get` trims and whose `--phone-number` did not
+    /// say why it refused).
+    #[test]
+    fn white_space_before_the_plus_is_named() {
+        for (input, character) in [(" +14150000000", ' '), ("\t+14150000000", '\t')] {
+            let err = PhoneNumber::parse(input).unwrap_err();
+            assert_eq!(
+                err,
+                PhoneNumberError::InvalidCharacter {
+                    position: 1,
+                    character
+                }
+            );
+            assert!(
+                err.to_string().contains("at position 1 is not a digit"),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            PhoneNumber::parse("14150000000"),
+            Err(PhoneNumberError::MissingPlus)
+        );
+        assert_eq!(
+            PhoneNumber::parse("   "),
+            Err(PhoneNumberError::MissingPlus)
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -254,7 +292,13 @@ mod tests {
         let cases = [
             ("", Empty),
             ("14150000000", MissingPlus),
-            (" +14150000000", MissingPlus),
+            (
+                " +14150000000",
+                InvalidCharacter {
+                    position: 1,
+                    character: ' ',
+                },
+            ),
             ("+", NoDigits),
             ("+04150000000", LeadingZero),
             ("+1234567890123456", TooLong { digits: 16 }),

@@ -621,6 +621,42 @@ async fn a_proxy_never_sees_the_key_of_a_plain_http_request() {
     assert_eq!(proxy.requests()[0].header("authorization"), Some(KEY));
 }
 
+/// A negative number is a number's value, not a flag: `--limit -1` reaches the client
+/// (here sent, as the spec sets no bound; it was "unexpected argument"). The plain-http
+/// refusal names the command's flag, not the library's setting. (Both found by a probe of
+/// the CLI.)
+#[tokio::test]
+async fn negative_numbers_are_values_and_refusals_name_the_flag() {
+    let server = TestServer::always(Reply::json(
+        200,
+        r#"{"data": {"calls": []}, "errors": null}"#,
+    ))
+    .await;
+    let url = server.url();
+    let args = [
+        "list-sip-calls",
+        "--phone-number",
+        "+14150000000",
+        "--limit",
+        "-1",
+        "--base-url",
+        &url,
+    ];
+    let output = bland_sip(&args, None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        server.requests()[0].target,
+        "/v1/sip/calls?phone_number=%2B14150000000&limit=-1"
+    );
+
+    let args = ["list-sip-numbers", "--base-url", "http://10.0.0.1"];
+    let output = bland_sip(&args, None).await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("or --allow-insecure-http"), "{stderr}");
+    assert!(!stderr.contains("allow_insecure_http(true)"), "{stderr}");
+}
+
 #[tokio::test]
 async fn a_mistyped_option_is_not_repeated_in_the_usage_error() {
     let secret = "sk-live-4f9c0e1b2a3d";

@@ -58,8 +58,9 @@ pub(crate) fn commands() -> Vec<Command> {
         .arg(Arg::new("phone_number").long("phone-number").value_name("PHONE_NUMBER")
         .required(true).help("The phone number whose calls to list, in E.164 format"))
         .arg(Arg::new("limit").long("limit").value_name("LIMIT").required(false)
-        .help("How many calls to return").value_parser(clap::value_parser!(i64)))
-        .arg(Arg::new("before").long("before").value_name("BEFORE").required(false)
+        .help("How many calls to return").value_parser(clap::value_parser!(i64))
+        .allow_negative_numbers(true)).arg(Arg::new("before").long("before")
+        .value_name("BEFORE").required(false)
         .help("Cursor: the `call_id` of the last call of the previous page")),
         Command::new("list-sip-numbers").about("List SIP Numbers")
         .long_about("List SIP Numbers.\n\nLists every phone number of the organization that has SIP configuration, with its directions, its outbound SIP endpoint and its health. No pagination or filter is documented.\n\nGET /v1/sip/numbers"),

@@ -316,6 +316,11 @@ fn build_client(connection: &Connection) -> Result<Client, Failure> {
         sip_client::BuildError::MissingApiKey => {
             Failure::Usage("no API key: pass --api-key or set BLAND_API_KEY".to_owned())
         }
+        // The library's message names its setting; the command's is a flag.
+        sip_client::BuildError::InsecureBaseUrl { url, .. } => Failure::Usage(format!(
+            "refusing plain-http base URL {url:?}: the API key would cross the network \
+             unencrypted; use https, a loopback host, or --allow-insecure-http"
+        )),
         other => Failure::Usage(support::describe(&other)),
     })
 }
