@@ -1175,6 +1175,8 @@ mod tests {
             "exclusiveMinimum": true, "maximum": 10});
         properties["readings"] = serde_json::json!({"type": "array",
             "items": {"type": "integer", "maximum": 5}});
+        properties["samples"] = serde_json::json!({"type": "array", "nullable": true,
+            "items": {"type": "number", "minimum": -1.5}});
         properties["mount"] = serde_json::json!({"$ref": "#/components/schemas/Mount"});
         properties["size"] = serde_json::json!({"$ref": "#/components/schemas/Size"});
         properties["spare"] = serde_json::json!({"$ref": "#/components/schemas/NewThing"});
@@ -1213,6 +1215,7 @@ mod tests {
         for expected in [
             "crate::validate::check_range(self.weight.as_ref(),Some((crate::validate::Bound::Float(0f64),true)),Some((crate::validate::Bound::Float(10f64),false)),&at.field(\"weight\"))?;",
             "for(index,item)inself.readings.iter().enumerate(){crate::validate::check_range(Some(item),None,Some((crate::validate::Bound::Int(5i128),false)),&at.field(\"readings\").index(index))?;}",
+            "for(index,item)inself.samples.iter().flatten().enumerate(){crate::validate::check_range(Some(item),Some((crate::validate::Bound::Float(-1.5f64),false)),None,&at.field(\"samples\").index(index))?;}",
             "crate::validate::Validate::validate(&self.mount,&at.field(\"mount\"))?;",
             "crate::validate::Validate::validate(&self.size,&at.field(\"size\"))?;",
             "crate::validate::Validate::validate(&self.spare,&at.field(\"spare\"))?;",
