@@ -1271,7 +1271,7 @@ mod tests {
             ),
             (
                 "levels",
-                serde_json::json!({"type": "array",
+                serde_json::json!({"type": "array", "maxItems": 4,
                                    "items": {"type": "integer", "minimum": -2,
                                              "exclusiveMinimum": true}}),
             ),
@@ -1317,6 +1317,10 @@ mod tests {
                 path("tags")
             ),
             "for(index,item)intags.iter().flatten().enumerate(){letat=crate::validate::FieldPath::new(\"tags\").index(index);crate::validate::check_length(&Some(item),None,Some(5u64),&at)?;}".to_owned(),
+            format!(
+                "crate::validate::check_items(levels.as_deref(),None,Some(4u64),{})?;",
+                path("levels")
+            ),
             "for(index,item)inlevels.iter().flatten().enumerate(){letat=crate::validate::FieldPath::new(\"levels\").index(index);crate::validate::check_range(Some(item),Some((crate::validate::Bound::Int(-2i128),true)),None,&at)?;}".to_owned(),
             format!(
                 "crate::validate::check_range(Some(&limit),None,Some((crate::validate::Bound::Int(10i128),false)),{})?;",
@@ -1329,7 +1333,7 @@ mod tests {
             !send.contains("flag)"),
             "a bool has nothing to check: {send}"
         );
-        assert_eq!(send.matches("crate::validate::check_").count(), 7, "{send}");
+        assert_eq!(send.matches("crate::validate::check_").count(), 8, "{send}");
     }
 
     /// The retry class each operation's calls get: safe for a GET, idempotent for an
