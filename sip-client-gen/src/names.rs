@@ -1,6 +1,6 @@
-//! The Rust names the spec gives: operations become methods (of `Client`, of progenitor's
-//! raw client, of the mock server) and functions of the CLI; parameters become arguments,
-//! setters of a request builder and flags. A name Rust cannot take, or one the generated
+//! The Rust names the spec gives: schemas become types; operations become methods (of
+//! `Client`, of progenitor's raw client, of the mock server) and functions of the CLI;
+//! parameters become arguments, setters of a request builder and flags. A name Rust cannot take, or one the generated
 //! code already uses, is refused here, before progenitor runs, with where it is: the crate
 //! would not compile, or (worse) would compile with a method that hides one users call.
 
@@ -210,7 +210,8 @@ pub(crate) fn operations(
     out
 }
 
-/// Checks the names of operations and parameters before progenitor sees them.
+/// Checks the names of schemas, operations and parameters before progenitor sees them,
+/// and the HTTP methods of operations.
 pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
     // Rust type name -> schema name; two schemas of one type name would define it twice.
     let mut schemas: BTreeMap<String, &String> = BTreeMap::new();
@@ -321,7 +322,8 @@ fn taken_argument(ident: &str) -> bool {
 }
 
 /// Why a parameter or form field of Rust name `ident` cannot be generated, if it cannot.
-/// `path`: a path parameter (progenitor cannot take a keyword there).
+/// `path`: a path parameter, `required`: a required one (progenitor takes a keyword as
+/// neither).
 pub(crate) fn argument_problem(
     what: &str,
     ident: &str,
