@@ -1629,16 +1629,23 @@ fn answer_group(status: &str) -> Option<&'static str> {
     }
 }
 
-/// What an answer holds, as the messages of [`check_answers`] name it: its JSON schema's
-/// name (or the inline schema), another media type, or no content.
-fn answer_type(spec: &OpenAPI, response: &ReferenceOr<Response>) -> String {
-    let response = match response {
+/// The answer behind a reference to `components/responses` or written in place, if any.
+pub(crate) fn resolve_response<'a>(
+    spec: &'a OpenAPI,
+    response: &'a ReferenceOr<Response>,
+) -> Option<&'a Response> {
+    match response {
         ReferenceOr::Item(response) => Some(response),
         ReferenceOr::Reference { reference } => reference
             .strip_prefix("#/components/responses/")
             .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item()),
-    };
-    let Some(response) = response else {
+    }
+}
+
+/// What an answer holds, as the messages of [`check_answers`] name it: its JSON schema's
+/// name (or the inline schema), another media type, or no content.
+fn answer_type(spec: &OpenAPI, response: &ReferenceOr<Response>) -> String {
+    let Some(response) = resolve_response(spec, response) else {
         return "an answer not in components/responses".to_owned();
     };
     match response.content.get("application/json") {
@@ -1677,18 +1684,16 @@ fn success(
         })
         .min_by_key(|(code, _)| *code)
         .ok_or_else(|| invalid(format!("{at}/responses"), "no 2xx response".to_owned()))?;
-    let response: &Response = match response {
-        ReferenceOr::Item(response) => response,
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/responses/")
-            .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item())
-            .ok_or_else(|| {
-                invalid(
-                    format!("{at}/responses"),
-                    format!("{reference} is not in components/responses"),
-                )
-            })?,
-    };
+    let response = resolve_response(spec, response).ok_or_else(|| {
+        let reference = match response {
+            ReferenceOr::Reference { reference } => reference.as_str(),
+            ReferenceOr::Item(_) => "the answer",
+        };
+        invalid(
+            format!("{at}/responses"),
+            format!("{reference} is not in components/responses"),
+        )
+    })?;
     let media = response.content.get("application/json");
     let example = media.and_then(|media| media.example.clone());
     let schema = media.and_then(|media| media.schema.as_ref());

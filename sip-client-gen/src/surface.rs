@@ -514,13 +514,7 @@ fn param_type(ty: &ParamType) -> String {
 
 /// `Type | media=...` of a response, or what it has instead of a JSON schema.
 fn response_type(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> String {
-    let response = match response {
-        ReferenceOr::Item(response) => Some(response),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/responses/")
-            .and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item()),
-    };
-    let Some(response) = response else {
+    let Some(response) = crate::model::resolve_response(spec, response) else {
         return "?".to_owned();
     };
     let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
