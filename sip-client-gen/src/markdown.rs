@@ -58,11 +58,12 @@ pub(crate) fn doc_safe(text: &str) -> String {
                 out.push(unindent(line));
                 continue;
             }
+            // The line that ends the block is read below; it is neither blank nor
+            // indented, so what came before it decides nothing.
             let blanks = *blanks;
             out.push("```".to_owned());
             out.extend(std::iter::repeat_n(String::new(), blanks));
             indented = None;
-            previous_blank = blanks > 0;
         }
         if rest.is_empty() {
             out.push(line.to_owned());
@@ -210,6 +211,11 @@ mod tests {
                 "````\n```\n```` x\n````\nafter",
                 "````text\n```\n```` x\n````\nafter",
             ),
+            // Inside a fence, a closing run indented four columns is content; three close.
+            (
+                "```\nx\n    ```\ny\n   ```\nz",
+                "```text\nx\n    ```\ny\n   ```\nz",
+            ),
             // An indented block ends at a line indented less; its trailing blanks stay
             // after it.
             ("    a\n\n\nb", "```text\na\n```\n\n\nb"),
@@ -276,6 +282,7 @@ mod tests {
     fn only_prose_is_rewritten() {
         let mut spec = serde_json::json!({
             "info": {"description": "    indented"},
+            "parameters": [{"name": "p", "description": "    in a list"}],
             "paths": {"/x": {"get": {"summary": "```\ns\n```", "responses": {"200": {
                 "description": "ok",
                 "content": {"application/json": {"example": {"description": "    data"}}}
@@ -289,6 +296,10 @@ mod tests {
         });
         doc_safe_descriptions(&mut spec);
         assert_eq!(spec["info"]["description"], "```text\nindented\n```");
+        assert_eq!(
+            spec["parameters"][0]["description"],
+            "```text\nin a list\n```"
+        );
         assert_eq!(spec["paths"]["/x"]["get"]["summary"], "```text\ns\n```");
         let thing = &spec["components"]["schemas"]["Thing"];
         assert_eq!(thing["description"], "```text\na\n```");
