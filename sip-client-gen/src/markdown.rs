@@ -211,6 +211,11 @@ mod tests {
                 "````\n```\n```` x\n````\nafter",
                 "````text\n```\n```` x\n````\nafter",
             ),
+            // A fence closes: the next one is read as a fence of its own.
+            (
+                "```\nx\n```\n```\ny\n```",
+                "```text\nx\n```\n```text\ny\n```",
+            ),
             // Inside a fence, a closing run indented four columns is content; three close.
             (
                 "```\nx\n    ```\ny\n   ```\nz",
@@ -235,6 +240,10 @@ mod tests {
             "A paragraph\n    continued.",
             // Three columns are not a block.
             "a\n\n   three",
+            // Four columns after a paragraph line open no fence either.
+            "a\n    ```\nx",
+            // A tilde fence's info string may hold a backtick: the fence holds what follows.
+            "~~~a`b\n\n    x\n~~~",
             // Inline code, and too short a fence.
             "Send `phone_number` (``E.164``).",
             "``\nx\n``",
