@@ -204,6 +204,8 @@ mod tests {
             // Three columns open a fence; four make an indented block of the fence's line.
             ("   ```\nx\n   ```", "   ```text\nx\n   ```"),
             ("    ```\n    x", "```text\n```\nx\n```"),
+            // A tab reaches column four: what follows it is kept, spaces included.
+            ("a\n\n\t  b", "a\n\n```text\n  b\n```"),
             // A tab after spaces reaches the next multiple of four.
             ("a\n\n  \tx", "a\n\n```text\nx\n```"),
             // Only a run at least as long as the opening one, alone on its line, closes.
