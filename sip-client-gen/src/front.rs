@@ -360,13 +360,9 @@ fn type_checks(ty: &str, checks: &TypeChecks, all_fields: &[Field]) -> TokenStre
 fn field_check(check: &FieldCheck) -> TokenStream {
     let ident = &check.field.ident;
     let json = &check.field.json;
-    let opt = |value: Option<u64>| match value {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    };
     let mut out = TokenStream::new();
     if check.min_length.is_some() || check.max_length.is_some() {
-        let (min, max) = (opt(check.min_length), opt(check.max_length));
+        let (min, max) = (optional(check.min_length), optional(check.max_length));
         let value = match (shape(&check.field), check.newtype) {
             (Shape::Option, false) => quote!(self.#ident.as_ref()),
             (Shape::Option, true) => quote!(self.#ident.as_deref()),
@@ -400,7 +396,7 @@ fn field_check(check: &FieldCheck) -> TokenStream {
         });
     }
     if check.min_items.is_some() || check.max_items.is_some() {
-        let (min, max) = (opt(check.min_items), opt(check.max_items));
+        let (min, max) = (optional(check.min_items), optional(check.max_items));
         let value = match shape(&check.field) {
             Shape::Option => quote!(self.#ident.as_deref()),
             _ => quote!(Some(self.#ident.as_slice())),

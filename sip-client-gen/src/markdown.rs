@@ -43,8 +43,8 @@ pub(crate) fn doc_safe(text: &str) -> String {
             if columns < 4 && closes(rest, marker) {
                 fence = None;
             }
+            // (`previous_blank` stays false, as the fence's opening line set it.)
             out.push(line.to_owned());
-            previous_blank = false;
             continue;
         }
         if let Some(blanks) = indented.as_mut() {
