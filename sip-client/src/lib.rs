@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// On docs.rs (nightly rustdoc), each item behind a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod build_error;
 mod builder;

@@ -42,6 +42,7 @@ const SLOW_FIRST: &[&str] = &[
     "proof",
     NATIVE_TLS,
     "contract_prism",
+    RUSTDOC,
     INTEGRATION,
     DOC_TESTS,
 ];
@@ -60,6 +61,7 @@ const SLOW_ONLY: &[&str] = &["verdict", "proof", "contract_prism"];
 const WORKSPACE_BUILT: &str = "SIP_CLIENT_TEST_WORKSPACE_BUILT";
 const DOC_TESTS: &str = "doc tests";
 const NATIVE_TLS: &str = "native-tls handshake";
+const RUSTDOC: &str = "rustdoc";
 
 /// What the build step produced, for the steps after it.
 #[derive(Default)]
@@ -312,7 +314,7 @@ pub fn run(args: &[&str]) -> ExitCode {
         ]);
     }
     steps.push((
-        "tests: every test binary, the doc tests and the native-tls handshake, a few at a time",
+        "tests: every test binary, the doc tests, rustdoc and the native-tls handshake, a few at a time",
         Box::new(|| {
             let native_tls = native_tls.is_ok();
             let build = build.borrow();
@@ -567,6 +569,29 @@ fn run_tests(
         name: DOC_TESTS.to_owned(),
         command: doc,
     });
+    if !fast {
+        // sip-client's documentation with every feature that adds items (docs.rs builds it
+        // with all of them; `native-tls` adds none and needs OpenSSL's files, which a
+        // machine outside CI may lack), every warning an error: a broken intra-doc link, a
+        // bare URL, an unclosed HTML tag.
+        let mut rustdoc = Command::new(cargo);
+        rustdoc
+            .args([
+                "doc",
+                "--locked",
+                "--package",
+                "sip-client",
+                "--features",
+                "mock,schemars,cli",
+                "--no-deps",
+            ])
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .current_dir(root);
+        jobs.push(Job {
+            name: RUSTDOC.to_owned(),
+            command: rustdoc,
+        });
+    }
     if native_tls {
         // sip-client's unit tests under the other TLS stack: an `https://` URL must send a
         // TLS ClientHello.
@@ -605,11 +630,13 @@ fn run_tests(
                     let name = &job.name;
                     match output {
                         Ok(output) if output.status.success() => {
-                            let (passed, ignored) =
-                                counts(&String::from_utf8_lossy(&output.stdout));
-                            println!(
-                                "  {name:<24} {elapsed:>6.1}s  {passed} passed, {ignored} ignored"
-                            );
+                            let result = match counts(&String::from_utf8_lossy(&output.stdout)) {
+                                Some((passed, ignored)) => {
+                                    format!("{passed} passed, {ignored} ignored")
+                                }
+                                None => "ok".to_owned(),
+                            };
+                            println!("  {name:<24} {elapsed:>6.1}s  {result}");
                         }
                         Ok(output) => {
                             let mut out = std::io::stdout().lock();
@@ -653,14 +680,20 @@ fn slowest_last(jobs: &mut [Job]) {
     jobs.sort_by_key(|job| std::cmp::Reverse(rank(&job.name)));
 }
 
-/// Tests passed and ignored, over every `test result:` line of a test run's output.
-fn counts(stdout: &str) -> (usize, usize) {
-    let (mut passed, mut ignored) = (0, 0);
-    for line in stdout.lines().filter(|l| l.starts_with("test result:")) {
-        passed += count_before(line, "passed");
-        ignored += count_before(line, "ignored");
-    }
-    (passed, ignored)
+/// Tests passed and ignored, over every `test result:` line of a test run's output; `None`
+/// for a job that runs no tests (rustdoc).
+fn counts(stdout: &str) -> Option<(usize, usize)> {
+    let mut results = stdout
+        .lines()
+        .filter(|l| l.starts_with("test result:"))
+        .peekable();
+    results.peek()?;
+    Some(results.fold((0, 0), |(passed, ignored), line| {
+        (
+            passed + count_before(line, "passed"),
+            ignored + count_before(line, "ignored"),
+        )
+    }))
 }
 
 /// The number just before `label` in a `test result:` line (`5 passed`), or 0.
@@ -1169,8 +1202,15 @@ mod tests {
             test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out\n\
             test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 5 filtered out\n\
             not a result: 7 passed; 2 ignored\n";
-        assert_eq!(counts(stdout), (15, 1));
-        assert_eq!(counts(""), (0, 0));
+        assert_eq!(counts(stdout), Some((15, 1)));
+        // A binary that ran no test still says so; a job that is no test run (rustdoc) has
+        // no count.
+        assert_eq!(
+            counts("test result: ok. 0 passed; 0 failed; 0 ignored\n"),
+            Some((0, 0))
+        );
+        assert_eq!(counts("Documenting sip-client\n"), None);
+        assert_eq!(counts(""), None);
         assert_eq!(count_before("test result: ok. 4 passed", "ignored"), 0);
         assert_eq!(
             count_before("test result: FAILED. 0 passed; 2 failed", "failed"),
@@ -1508,7 +1548,7 @@ mod tests {
         let cargo = dir.script(
             "cargo",
             &format!(
-                "echo \"cargo [$*] $(pwd) $LINT\" >> '{}'\n{result}",
+                "echo \"cargo [$*] $(pwd) $LINT$RUSTDOCFLAGS\" >> '{}'\n{result}",
                 log.display()
             ),
         );
@@ -1540,6 +1580,9 @@ mod tests {
             dir.lines("log"),
             [
                 format!(
+                    "cargo [doc --locked --package sip-client --features mock,schemars,cli --no-deps] {root} -D warnings"
+                ),
+                format!(
                     "cargo [test --locked --package sip-client --no-default-features --features native-tls --lib] {root} "
                 ),
                 format!("cargo [test --workspace --doc --locked] {root} clippy"),
@@ -1562,7 +1605,7 @@ mod tests {
         // Without OpenSSL outside CI: every binary, but not the native-tls build.
         std::fs::remove_file(&log).unwrap();
         assert!(run(&build, false, false));
-        assert_eq!(ran(), ["cargo", "integration", "unit", "verdict"]);
+        assert_eq!(ran(), ["cargo", "cargo", "integration", "unit", "verdict"]);
 
         // One failing binary, or one that cannot start, fails the step; the others still run.
         std::fs::remove_file(&log).unwrap();

@@ -11,6 +11,9 @@
 //! Inputs are read up to a limit, never further: a request body (`--body`) up to 10 MiB, a
 //! file to upload (`--file`) up to 10 MiB, Bland's limit of documents; a larger one is a
 //! usage error. A `--timeout` shorter than 1 ms is a usage error.
+// The doc comments of the arguments are clap's help, read in a terminal: a URL there is
+// text, not a link.
+#![allow(rustdoc::bare_urls)]
 
 mod audit;
 /// The subcommands generated from the spec, one per operation.
