@@ -250,6 +250,11 @@ fn is_set(field: &Field) -> TokenStream {
     }
 }
 
+/// Whether `ty` is a float (`f64`, `f32`), which JSON carries only when finite.
+fn is_float(ty: &syn::Type) -> bool {
+    matches!(rust::short_type(ty).as_str(), "f64" | "f32")
+}
+
 fn is_string(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
 }
@@ -373,7 +378,11 @@ fn field_check(check: &FieldCheck) -> TokenStream {
             crate::validate::check_length(&#value, #min, #max, &at.field(#json))?;
         });
     }
-    if check.minimum.is_some() || check.maximum.is_some() {
+    // A float is checked even unbounded: a NaN or an infinity is no JSON number.
+    let value_ty = rust::option_inner(&check.field.ty).unwrap_or(&check.field.ty);
+    let float = is_float(value_ty);
+    let float_items = rust::vec_inner(value_ty).is_some_and(is_float);
+    if check.minimum.is_some() || check.maximum.is_some() || float {
         let (min, max) = (bound(check.minimum), bound(check.maximum));
         let value = match shape(&check.field) {
             Shape::Option => quote!(self.#ident.as_ref()),
@@ -383,7 +392,7 @@ fn field_check(check: &FieldCheck) -> TokenStream {
             crate::validate::check_range(#value, #min, #max, &at.field(#json))?;
         });
     }
-    if check.item_minimum.is_some() || check.item_maximum.is_some() {
+    if check.item_minimum.is_some() || check.item_maximum.is_some() || float_items {
         let (min, max) = (bound(check.item_minimum), bound(check.item_maximum));
         let items = match shape(&check.field) {
             Shape::Option => quote!(self.#ident.iter().flatten()),
@@ -399,6 +408,11 @@ fn field_check(check: &FieldCheck) -> TokenStream {
         let (min, max) = (optional(check.min_items), optional(check.max_items));
         let value = match shape(&check.field) {
             Shape::Option => quote!(self.#ident.as_deref()),
+            // An optional list is left out when empty (typify's `skip_serializing_if`):
+            // empty is absent, like `None`.
+            _ if !check.required => {
+                quote!((!self.#ident.is_empty()).then_some(self.#ident.as_slice()))
+            }
             _ => quote!(Some(self.#ident.as_slice())),
         };
         out.extend(quote! {
@@ -450,7 +464,9 @@ fn param_checks(param: &Param) -> TokenStream {
             let integer = matches!(scalar, Scalar::Integer(_));
             let min = number(constraints, prefix, "minimum", integer);
             let max = number(constraints, prefix, "maximum", integer);
-            let (checked, min, max) = (min.is_some() || max.is_some(), bound(min), bound(max));
+            // A float is checked even unbounded: a NaN or an infinity is no JSON number.
+            let checked = min.is_some() || max.is_some() || !integer;
+            let (min, max) = (bound(min), bound(max));
             checked.then(|| quote!(crate::validate::check_range(#value, #min, #max, #at)?;))
         }
         Scalar::Validated(_) | Scalar::Enum(_) | Scalar::Bool => None,
@@ -1228,7 +1244,7 @@ mod tests {
         );
         let size = validate("Size");
         assert!(size.contains("crate::validate::check_range(self.width.as_ref(),None,Some((crate::validate::Bound::Int(9i128),false)),&at.field(\"width\"))?;"), "{size}");
-        assert!(size.contains("crate::validate::check_items(Some(self.labels.as_slice()),None,Some(2u64),&at.field(\"labels\"))?;"), "{size}");
+        assert!(size.contains("crate::validate::check_items((!self.labels.is_empty()).then_some(self.labels.as_slice()),None,Some(2u64),&at.field(\"labels\"))?;"), "{size}");
         assert!(
             validate("Wall").contains("check_items(Some(self.screws.as_slice()),None,Some(4u64)")
         );
@@ -1395,6 +1411,7 @@ mod tests {
             item_maximum: None,
             nested: false,
             newtype,
+            required: !ty.starts_with("Option"),
         };
         field_check(&check).to_string().replace(' ', "")
     }
@@ -1418,6 +1435,92 @@ mod tests {
                 format!("crate::validate::check_length(&{value},Some(1u64),None{at}")
             };
             assert_eq!(check(ty, items, newtype), expected, "{ty}");
+        }
+    }
+
+    /// An optional list that is not nullable is a `Vec` typify leaves out of the JSON when
+    /// empty: empty is absent, so `minItems` does not refuse it (a required one it does).
+    #[test]
+    fn an_empty_optional_list_is_absent_and_its_count_unchecked() {
+        let mut check = FieldCheck {
+            field: Field {
+                json: "xs".to_owned(),
+                ident: syn::parse_str("xs").unwrap(),
+                ty: syn::parse_str("Vec<String>").unwrap(),
+                flatten: false,
+            },
+            min_length: None,
+            max_length: None,
+            min_items: Some(1),
+            max_items: None,
+            minimum: None,
+            maximum: None,
+            item_minimum: None,
+            item_maximum: None,
+            nested: false,
+            newtype: false,
+            required: false,
+        };
+        let text = |check: &FieldCheck| field_check(check).to_string().replace(' ', "");
+        assert_eq!(
+            text(&check),
+            "crate::validate::check_items((!self.xs.is_empty()).then_some(self.xs.as_slice()),\
+             Some(1u64),None,&at.field(\"xs\"))?;"
+        );
+        check.required = true;
+        assert_eq!(
+            text(&check),
+            "crate::validate::check_items(Some(self.xs.as_slice()),Some(1u64),None,&at.field(\"xs\"))?;"
+        );
+    }
+
+    /// A float field, or a list of floats, is checked without bounds too: a NaN or an
+    /// infinity would be sent as `null`. An integer without bounds needs no check.
+    #[test]
+    fn floats_are_checked_finite_even_unbounded() {
+        let unbounded = |ty: &str| {
+            let check = FieldCheck {
+                field: Field {
+                    json: "x".to_owned(),
+                    ident: syn::parse_str("x").unwrap(),
+                    ty: syn::parse_str(ty).unwrap(),
+                    flatten: false,
+                },
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+                minimum: None,
+                maximum: None,
+                item_minimum: None,
+                item_maximum: None,
+                nested: false,
+                newtype: false,
+                required: true,
+            };
+            field_check(&check).to_string().replace(' ', "")
+        };
+        let at = "None,None,&at.field(\"x\"))?;";
+        assert_eq!(
+            unbounded("f64"),
+            format!("crate::validate::check_range(Some(&self.x),{at}")
+        );
+        assert_eq!(
+            unbounded("Option<f32>"),
+            format!("crate::validate::check_range(self.x.as_ref(),{at}")
+        );
+        assert_eq!(
+            unbounded("Vec<f64>"),
+            "for(index,item)inself.x.iter().enumerate(){crate::validate::check_range(Some(item),\
+             None,None,&at.field(\"x\").index(index))?;}"
+        );
+        assert_eq!(
+            unbounded("Option<Vec<f64>>"),
+            "for(index,item)inself.x.iter().flatten().enumerate(){crate::validate::check_range(\
+             Some(item),None,None,&at.field(\"x\").index(index))?;}"
+        );
+        for ty in ["i64", "Option<u32>", "Vec<i64>", "String"] {
+            assert_eq!(unbounded(ty), "", "{ty}");
         }
     }
 

@@ -448,6 +448,9 @@ pub(crate) struct FieldCheck {
     /// Whether the field's type (inside `Option`) is a newtype of typify's (a constrained
     /// string), read through its `Deref` to the text.
     pub newtype: bool,
+    /// Whether the spec requires the property. An optional list that is not nullable is a
+    /// `Vec` left out of the JSON when empty: empty is absent, and its count not checked.
+    pub required: bool,
 }
 
 #[derive(Clone)]
@@ -647,6 +650,7 @@ fn check_schema(
                 .to_owned(),
         ));
     }
+    check_constraints_stand_where_checked(schema, place, at)?;
     if place == Place::Named {
         return Ok(());
     }
@@ -694,6 +698,118 @@ fn check_schema(
         ));
     }
     Ok(())
+}
+
+/// The keywords the front door checks before a request is sent (beside `pattern`, which a
+/// hand-written type checks).
+const CHECKED_KEYWORDS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+];
+
+/// The front door checks a constraint where it stands on a property's, a parameter's or a
+/// list item's own schema; elsewhere it would be generated unchecked (or not compile), and a
+/// value the spec forbids would be sent. So a constraint stands only there: not on a named
+/// list or number (a `$ref` to it is a typify newtype the checks cannot read), not on a
+/// member of `allOf`/`anyOf`/`oneOf` (which alternative holds is not known), not on a list
+/// inside a list, not where there is no type; an integer's bounds are integers (else
+/// openapiv3 reads the schema as untyped and drops them) and a date has no length. (Named
+/// text is a typify newtype that checks its own length.)
+fn check_constraints_stand_where_checked(
+    schema: &serde_json::Map<String, Value>,
+    place: Place,
+    at: &str,
+) -> Result<(), Error> {
+    let Some(keyword) = CHECKED_KEYWORDS
+        .iter()
+        .find(|keyword| schema.contains_key(**keyword))
+    else {
+        return Ok(());
+    };
+    let refuse = |why: &str| {
+        Err(invalid(
+            format!("{at}/{keyword}"),
+            format!(
+                "{keyword} is not checked where it stands, so the client would send values \
+                 it forbids: {why}"
+            ),
+        ))
+    };
+    let ty = schema.get("type").and_then(Value::as_str);
+    let format = schema.get("format").and_then(Value::as_str);
+    if ty.is_none() {
+        return refuse(
+            "the schema has no type (a $ref, allOf, anyOf or oneOf beside it, or nothing); \
+             give it its type, or move the constraint to the schema that has one",
+        );
+    }
+    if ty == Some("integer") {
+        for bound in ["minimum", "maximum"] {
+            if let Some(value) = schema.get(bound)
+                && value.as_i64().is_none()
+            {
+                return Err(invalid(
+                    format!("{at}/{bound}"),
+                    format!(
+                        "{bound} {value} of an integer must be a whole number within i64's \
+                         range, written without a fraction; otherwise the schema is read as \
+                         untyped and none of its bounds is checked"
+                    ),
+                ));
+            }
+        }
+    }
+    if ty == Some("string") && matches!(format, Some("date" | "date-time")) {
+        return refuse(&format!(
+            "a date (format {}) is no text to count; remove it",
+            format.unwrap_or_default()
+        ));
+    }
+    if place == Place::Named {
+        return match ty {
+            Some("string" | "object") => Ok(()),
+            _ => refuse(
+                "a named list or number is a newtype where a property $refs it, which the \
+                 checks cannot read; write the schema in place in each property",
+            ),
+        };
+    }
+    // A property's own schema, its list's items, a parameter's (or body's) schema and its
+    // list's items: where the front door reads constraints.
+    let tokens: Vec<&str> = at.split('/').collect();
+    let from_end = |n: usize| tokens.len().checked_sub(n).map(|i| tokens[i]);
+    // A list's items are checked when they are numbers or text (a list inside a list is
+    // not).
+    let items_of_one = from_end(1) == Some("items")
+        && ty != Some("array")
+        && (from_end(2) == Some("schema") || from_end(3) == Some("properties"));
+    let checked =
+        from_end(2) == Some("properties") || from_end(1) == Some("schema") || items_of_one;
+    if checked {
+        return Ok(());
+    }
+    let member = from_end(1).is_some_and(|last| last.parse::<usize>().is_ok())
+        && matches!(from_end(2), Some("allOf" | "anyOf" | "oneOf"));
+    refuse(match () {
+        _ if member => {
+            "it is on a member of allOf, anyOf or oneOf (which member holds is not known); \
+             move the member to a property of its own"
+        }
+        _ if from_end(1) == Some("items") => {
+            "it is on an item of a list inside a list; hold the inner list in an object's \
+             property"
+        }
+        _ => {
+            "it is on a map's values or under `not`; constraints are checked on a \
+             property's schema, a parameter's and their lists' items"
+        }
+    })
 }
 
 /// One parameter, at `at`: the client serializes a query parameter as OpenAPI's default
@@ -1810,10 +1926,14 @@ fn checks(
             continue;
         }
         let mut checks = TypeChecks::default();
-        let properties = parts.iter().flat_map(|(_, part)| match &part.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => object.properties.iter(),
-            _ => unreachable!("object_parts holds object schemas only"),
-        });
+        let objects = || {
+            parts.iter().map(|(_, part)| match &part.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => object,
+                _ => unreachable!("object_parts holds object schemas only"),
+            })
+        };
+        let required: BTreeSet<&String> = objects().flat_map(|object| &object.required).collect();
+        let properties = objects().flat_map(|object| object.properties.iter());
         for (property, property_schema) in properties {
             let Some(field) = api.types.field(ty, property) else {
                 continue;
@@ -1836,6 +1956,7 @@ fn checks(
                 newtype: struct_inside(&field.ty).is_some_and(|inner| {
                     matches!(api.types.items.get(&inner), Some(rust::Item::Newtype(_)))
                 }),
+                required: required.contains(property),
             };
             match &resolved.schema_kind {
                 SchemaKind::Type(Type::String(string)) => {

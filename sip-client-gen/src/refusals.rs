@@ -1308,7 +1308,7 @@ fn enum_of_values_that_are_not_strings() {
         );
     }
     for schema in [
-        json!({"type": "integer", "minimum": 1, "maximum": 2}),
+        json!({"type": "integer"}),
         json!({"type": "string", "enum": ["one", "two"]}),
     ] {
         let answer = generate_with("/components/schemas", insert("Level", schema.clone()));
@@ -1640,4 +1640,142 @@ fn the_culprit_is_the_schema_at_fault() {
         ),
         other => panic!("expected progenitor's refusal, got {other:?}"),
     }
+}
+
+/// A constraint stands only where the front door checks it (a property's schema, a
+/// parameter's, and their lists' items; named text checks its own length): anywhere else
+/// it would be generated unchecked, or not compile, and the client would send values the
+/// spec forbids. Each is refused, naming the keyword's place.
+#[test]
+fn constraints_the_client_would_not_check() {
+    let thing = "/components/schemas/NewThing/properties";
+    let unchecked = "is not checked where it stands, so the client would send values it forbids";
+    let cases = [
+        // A named list or number: a property's $ref to it is a newtype the checks cannot
+        // read.
+        (
+            "/components/schemas",
+            "Tags",
+            json!({"type": "array", "maxItems": 2, "items": {"type": "string"}}),
+            "/components/schemas/Tags/maxItems",
+            "a named list or number",
+        ),
+        (
+            "/components/schemas",
+            "Percent",
+            json!({"type": "number", "minimum": 0}),
+            "/components/schemas/Percent/minimum",
+            "a named list or number",
+        ),
+        // A member of a composition: which member holds is not known.
+        (
+            thing,
+            "tags",
+            json!({"anyOf": [{"type": "array", "maxItems": 2, "items": {"type": "string"}},
+                             {"type": "string"}]}),
+            "/components/schemas/NewThing/properties/tags/anyOf/0/maxItems",
+            "a member of allOf, anyOf or oneOf",
+        ),
+        (
+            thing,
+            "size",
+            json!({"oneOf": [{"type": "string", "maxLength": 2},
+                             {"type": "integer", "maximum": 3}]}),
+            "/components/schemas/NewThing/properties/size/oneOf/0/maxLength",
+            "a member of allOf, anyOf or oneOf",
+        ),
+        // Beside a $ref or a composition: a schema without a type.
+        (
+            thing,
+            "level",
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "maxLength": 3}),
+            "/components/schemas/NewThing/properties/level/maxLength",
+            "the schema has no type",
+        ),
+        // A list inside a list, its items or its own count.
+        (
+            thing,
+            "grid",
+            json!({"type": "array", "items": {"type": "array", "maxItems": 2,
+                                              "items": {"type": "integer"}}}),
+            "/components/schemas/NewThing/properties/grid/items/maxItems",
+            "a list inside a list",
+        ),
+        (
+            thing,
+            "grid",
+            json!({"type": "array", "items": {"type": "array",
+                                              "items": {"type": "integer", "maximum": 5}}}),
+            "/components/schemas/NewThing/properties/grid/items/items/maximum",
+            "a list inside a list",
+        ),
+        // A map's values.
+        (
+            thing,
+            "scores",
+            json!({"type": "object", "additionalProperties": {"type": "integer", "maximum": 5}}),
+            "/components/schemas/NewThing/properties/scores/additionalProperties/maximum",
+            "a map's values",
+        ),
+        // A date has no length.
+        (
+            thing,
+            "on",
+            json!({"type": "string", "format": "date", "maxLength": 10}),
+            "/components/schemas/NewThing/properties/on/maxLength",
+            "a date (format date) is no text to count",
+        ),
+    ];
+    for (pointer, key, schema, at, says) in cases {
+        refused(pointer, insert(key, schema.clone()), at, unchecked);
+        refused(pointer, insert(key, schema), at, says);
+    }
+    // An integer's bounds are whole numbers within i64: openapiv3 reads any other as an
+    // untyped schema, and every bound of it would be dropped unchecked.
+    for bound in [json!(1.5), json!(1.0), json!(18446744073709551615u64)] {
+        refused(
+            thing,
+            insert(
+                "count",
+                json!({"type": "integer", "minimum": 0, "maximum": bound}),
+            ),
+            "/components/schemas/NewThing/properties/count/maximum",
+            "must be a whole number within i64's range",
+        );
+    }
+    // Where the front door reads them, they stand: a property's schema, its list's items,
+    // a parameter's and its list's items, a named text.
+    for (pointer, key, schema) in [
+        (
+            thing,
+            "count",
+            json!({"type": "integer", "minimum": -3, "maximum": 9}),
+        ),
+        (
+            thing,
+            "tags",
+            json!({"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 4}}),
+        ),
+        (
+            thing,
+            "weight",
+            json!({"type": "number", "exclusiveMinimum": true, "minimum": 0}),
+        ),
+        (
+            "/components/schemas",
+            "Code",
+            json!({"type": "string", "minLength": 2, "maxLength": 4}),
+        ),
+    ] {
+        assert_eq!(
+            generate_with(pointer, insert(key, schema.clone())),
+            Ok(()),
+            "{schema}"
+        );
+    }
+    let spec = crate::test_spec::with_query_parameters([(
+        "pick",
+        json!({"type": "array", "maxItems": 3, "items": {"type": "integer", "minimum": 1}}),
+    )]);
+    assert!(generate("things.json", &spec.to_string()).is_ok());
 }

@@ -514,7 +514,7 @@ impl crate::validate::Validate for SipAttachRequest {
     ) -> ::std::result::Result<(), crate::InvalidInput> {
         crate::validate::Validate::validate(&self.directions, &at.field("directions"))?;
         crate::validate::check_items(
-            Some(self.phone_numbers.as_slice()),
+            (!self.phone_numbers.is_empty()).then_some(self.phone_numbers.as_slice()),
             None,
             Some(100u64),
             &at.field("phone_numbers"),

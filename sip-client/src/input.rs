@@ -62,6 +62,8 @@ pub enum InputProblem {
         /// Whether the bound itself is refused too (`exclusiveMaximum`).
         exclusive: bool,
     },
+    /// A NaN or an infinity, where the API takes a number: JSON has none.
+    NotFinite,
     /// A required field is not set.
     Missing,
     /// Set together with another field that excludes it.
@@ -153,6 +155,9 @@ impl fmt::Display for InputProblem {
                 max,
                 exclusive: true,
             } => write!(f, "must be less than {max}"),
+            InputProblem::NotFinite => {
+                f.write_str("must be a finite number (JSON has no NaN or infinity)")
+            }
             InputProblem::Conflicts { with } => {
                 write!(f, "cannot be set together with `{with}`; set one of them")
             }

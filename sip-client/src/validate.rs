@@ -149,7 +149,18 @@ impl Bound {
                 .map(serde_json::Number::from)
                 .or_else(|_| u64::try_from(n).map(serde_json::Number::from))
                 .unwrap_or_else(|_| serde_json::Number::from(0)),
+            // A whole number is shown as the spec wrote it (`100`, not `100.0`).
+            Bound::Float(x) if x.fract() == 0.0 && x.abs() < 2f64.powi(53) => {
+                serde_json::Number::from(x as i64)
+            }
             Bound::Float(x) => serde_json::Number::from_f64(x).unwrap_or_else(|| 0.into()),
+        }
+    }
+
+    fn is_finite(self) -> bool {
+        match self {
+            Bound::Int(_) => true,
+            Bound::Float(x) => x.is_finite(),
         }
     }
 
@@ -184,7 +195,15 @@ macro_rules! numeric {
     };
 }
 numeric!(Int: i8, i16, i32, i64, u8, u16, u32, u64);
-numeric!(Float: f32, f64);
+numeric!(Float: f64);
+
+/// An `f32` as the number it is sent as: its shortest decimal form (`0.1`), which is what
+/// the server compares with the bound, not the `f64` it widens to (`0.100000001490116`).
+impl Numeric for f32 {
+    fn bound(&self) -> Bound {
+        Bound::Float(self.to_string().parse().unwrap_or(f64::NAN))
+    }
+}
 
 macro_rules! non_zero {
     ($($ty:ty),*) => {
@@ -207,7 +226,8 @@ non_zero!(
 );
 
 /// `minimum` / `maximum` (each with whether it is exclusive); an absent optional value is
-/// not checked. A NaN is outside every bound.
+/// not checked. A NaN or an infinity is refused whatever the bounds: JSON has no such
+/// number (serde_json would send `null`).
 pub(crate) fn check_range<N: Numeric>(
     value: Option<&N>,
     min: Option<(Bound, bool)>,
@@ -218,6 +238,9 @@ pub(crate) fn check_range<N: Numeric>(
     let Some(value) = value.map(Numeric::bound) else {
         return Ok(());
     };
+    if !value.is_finite() {
+        return Err(at.error(InputProblem::NotFinite));
+    }
     if let Some((min, exclusive)) = min {
         let order = value.compare(min);
         if order.is_none() || order == Some(Less) || (exclusive && order == Some(Equal)) {
@@ -452,15 +475,40 @@ mod tests {
         let err = range(1000.0, None, Some((float(1000.0), true))).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid `body.weight`: must be less than 1000.0"
+            "invalid `body.weight`: must be less than 1000"
+        );
+        let err = range(0.5, None, Some((float(0.25), false))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.weight`: must be at most 0.25"
         );
         let err = range(1000.5, None, Some((int(1000), false))).unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid `body.weight`: must be at most 1000"
         );
-        assert!(range(f64::NAN, Some((int(0), false)), None).is_err());
-        assert!(range(f64::NAN, None, Some((int(0), false))).is_err());
+        // No NaN or infinity, bounded or not: JSON cannot carry them.
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            for (min, max) in [
+                (None, None),
+                (Some((int(0), false)), None),
+                (None, Some((int(0), false))),
+            ] {
+                let err = range(value, min, max).unwrap_err();
+                assert_eq!(
+                    err.problem,
+                    InputProblem::NotFinite,
+                    "{value} {min:?} {max:?}"
+                );
+            }
+        }
+        assert_eq!(
+            check_range(Some(&f32::NAN), None, None, &at)
+                .unwrap_err()
+                .to_string(),
+            "invalid `body.weight`: must be a finite number (JSON has no NaN or infinity)"
+        );
+        assert_eq!(range(f64::MAX, None, None), Ok(()));
 
         let big = |value: u64, max: u64| {
             check_range(Some(&value), None, Some((int(max.into()), false)), &at)
@@ -478,6 +526,24 @@ mod tests {
         assert!(check_range(Some(&limit), None, Some((int(4), false)), &at).is_err());
         assert!(check_range(Some(&limit), None, Some((int(5), false)), &at).is_ok());
         assert!(check_range::<i64>(None, Some((int(1), false)), None, &at).is_ok());
+    }
+
+    /// An `f32` is sent in its shortest decimal form, and judged as that number: `0.1f32`
+    /// is sent as `0.1`, which `maximum: 0.1` allows and `exclusiveMinimum` of 0.1 does not
+    /// (widened to an `f64` it is 0.100000001490116, above both).
+    #[test]
+    fn an_f32_is_bounded_as_the_number_it_is_sent_as() {
+        let at = FieldPath::new("body").field("ratio");
+        let tenth = Bound::Float(0.1);
+        assert_eq!(serde_json::to_string(&0.1f32).unwrap(), "0.1");
+        assert_eq!(
+            check_range(Some(&0.1f32), None, Some((tenth, false)), &at),
+            Ok(())
+        );
+        assert!(check_range(Some(&0.1f32), Some((tenth, true)), None, &at).is_err());
+        assert!(check_range(Some(&0.1f32), None, Some((tenth, true)), &at).is_err());
+        assert!(check_range(Some(&0.2f32), None, Some((tenth, false)), &at).is_err());
+        assert_eq!(check_range(Some(&f32::MAX), None, None, &at), Ok(()));
     }
 
     #[test]

@@ -240,6 +240,10 @@ async fn generated_front_door_serves_new_operations() {
         (&["create-weighing", "1000.5"], "body.weight"),
         (&["create-reading", "-40", "86"], "body.readings[1]"),
         (&["create-reading", "-41"], "body.readings[0]"),
+        // No NaN or infinity, even unbounded: JSON has none (it would be sent as null).
+        (&["create-balanced", "NaN"], "body.balance"),
+        (&["create-balanced", "inf"], "body.balance"),
+        (&["create-balanced", "-inf"], "body.balance"),
     ] {
         let refused = drive(&driver, &server, args).await;
         assert_eq!(
@@ -259,6 +263,16 @@ async fn generated_front_door_serves_new_operations() {
     }
     let readings = drive(&driver, &server, &["create-reading", "-40", "85"]).await;
     assert_eq!(readings["ok"]["id"], "g2", "{readings}");
+    // An optional list with `minItems: 1`, left empty, is left out, not refused.
+    let readings = drive(&driver, &server, &["create-reading"]).await;
+    assert_eq!(readings["ok"]["id"], "g2", "{readings}");
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    assert_eq!(sent, json!({ "name": "sensor" }));
+    // A 32-bit float is sent as its shortest decimal.
+    let balanced = drive(&driver, &server, &["create-balanced", "0.1"]).await;
+    assert_eq!(balanced["ok"]["id"], "g2", "{balanced}");
+    let sent: Value = serde_json::from_slice(&server.requests().last().unwrap().body).unwrap();
+    assert_eq!(sent["balance"], json!(0.1));
     for grams in ["0.001", "1000"] {
         let answer = drive(&driver, &server, &["create-weighing", grams]).await;
         assert_eq!(answer["ok"]["id"], "g2", "{grams}: {answer}");
