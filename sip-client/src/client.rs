@@ -100,6 +100,19 @@ impl RawContext {
         }
     }
 
+    /// `err` with the API key masked in the text of Bland's entries as decoded: an echo the
+    /// raw answer held escaped (`sk\/...`, `\u0073k-...`), which [`Self::mask_key`] cannot
+    /// see, is the key again once decoded.
+    pub(crate) fn mask_key_in_entries(&self, mut err: crate::Error) -> crate::Error {
+        if let crate::Error::Api(api) = &mut err {
+            for entry in &mut api.errors {
+                entry.error = self.mask_key_in_text(std::mem::take(&mut entry.error));
+                entry.message = entry.message.take().map(|text| self.mask_key_in_text(text));
+            }
+        }
+        err
+    }
+
     /// The time a whole call may take, if limited.
     pub(crate) fn timeout(&self) -> Option<Duration> {
         self.0.timeout

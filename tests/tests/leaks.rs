@@ -248,6 +248,28 @@ async fn an_api_key_the_server_echoes_is_masked_in_the_library_errors() {
             assert_eq!(unexpected.body_len, format!("<html>{echoed}</html>").len());
         }
     }
+    // Echoed with JSON escapes (PHP writes `/` as `\/`; any character may be `\u00XX`),
+    // the key is not in the raw answer, but it is in the entries once decoded: masked there.
+    let escaped: String = TEST_API_KEY
+        .chars()
+        .map(|c| format!("\\u{:04x}", u32::from(c)))
+        .collect();
+    for body in [
+        format!(
+            r#"{{"errors": [{{"error": "BAD_KEY", "message": "the key {escaped} is not valid"}}]}}"#
+        ),
+        format!(r#"{{"errors": [{{"error": "the key {escaped} is not valid"}}]}}"#),
+    ] {
+        assert!(!body.contains(TEST_API_KEY));
+        for status in [401, 200] {
+            let err = get_error(Reply::json(status, body.clone())).await;
+            assert!(matches!(err, Error::Api(_)), "{err:?}");
+            for view in [err.to_string(), format!("{err:?}")] {
+                assert!(!view.contains(TEST_API_KEY), "{status}: {view}");
+                assert!(view.contains("the key <api key> is not valid"), "{view}");
+            }
+        }
+    }
     // A success that does not decode keeps its body for the caller: masked too.
     let err = get_error(Reply::json(
         200,
