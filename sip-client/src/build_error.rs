@@ -12,6 +12,9 @@ pub enum BuildError {
     MissingApiKey,
     /// The API key is empty or holds characters an HTTP header cannot carry.
     InvalidApiKey,
+    /// The key begins with `Bearer ` and is sent as `Bearer <key>` (`bearer_auth`): it would
+    /// be sent as `Bearer Bearer ...`. Give the key alone.
+    BearerTwice,
     /// The base URL does not parse, or is not http(s).
     InvalidBaseUrl {
         /// The URL as given, with its user information, query and fragment (which may hold
@@ -48,6 +51,10 @@ impl fmt::Display for BuildError {
             BuildError::InvalidApiKey => f.write_str(
                 "the API key is empty or holds characters an HTTP header cannot carry \
                  (control characters or non-ASCII); the key is not shown",
+            ),
+            BuildError::BearerTwice => f.write_str(
+                "the API key begins with `Bearer ` and bearer_auth adds it again; give the key \
+                 alone (the key is not shown)",
             ),
             BuildError::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL {url:?}: {reason}")

@@ -256,6 +256,12 @@ impl ClientBuilder {
         if key.trim().is_empty() || !key.is_ascii() {
             return Err(BuildError::InvalidApiKey);
         }
+        let scheme_given = key
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("bearer "));
+        if self.auth_scheme == AuthScheme::Bearer && scheme_given {
+            return Err(BuildError::BearerTwice);
+        }
         let mut authorization = match self.auth_scheme {
             AuthScheme::Raw => HeaderValue::from_str(key),
             AuthScheme::Bearer => HeaderValue::from_str(&format!("Bearer {key}")),
@@ -483,6 +489,28 @@ mod tests {
                 assert!(!err.to_string().contains(key));
                 assert!(!format!("{err:?}").contains(key));
             }
+        }
+    }
+
+    /// A key pasted with its scheme (`Bearer sk-...`) and sent with `bearer_auth` would be
+    /// `Bearer Bearer sk-...`: refused, without the key. Sent raw, it is the header as given.
+    #[test]
+    fn a_key_with_its_bearer_scheme_is_not_sent_bearer_twice() {
+        for key in ["Bearer sk-live-12345678", "bearer sk-live-12345678"] {
+            let err = Client::builder()
+                .api_key(key)
+                .bearer_auth()
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, BuildError::BearerTwice), "{key:?}: {err:?}");
+            assert!(!err.to_string().contains("sk-live"), "{err}");
+            assert!(Client::builder().api_key(key).build().is_ok());
+        }
+        for key in ["Bearersk-live-12345678", "sk-live-Bearer 1234"] {
+            assert!(
+                Client::builder().api_key(key).bearer_auth().build().is_ok(),
+                "{key}"
+            );
         }
     }
 
