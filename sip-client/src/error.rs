@@ -257,6 +257,10 @@ pub(crate) fn write_not_retried(
 ) -> fmt::Result {
     match not_retried {
         None => Ok(()),
+        // Less than a tenth of a second left is said as what it is, not as "0s left".
+        Some(NotRetried::WaitPastDeadline { left, .. }) if left < Duration::from_millis(50) => {
+            f.write_str("; not retried: the call's timeout is used up")
+        }
         Some(NotRetried::WaitPastDeadline { wait, left }) => write!(
             f,
             "; not retried: the wait before another attempt ({}) would use up the {} \
@@ -483,6 +487,24 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("18446744073709551615"), "{text}");
+        // With nothing left, the timeout is the reason, not the wait.
+        for left in [Duration::ZERO, Duration::from_millis(49)] {
+            let err = Error::Api(ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                errors: Vec::new(),
+                retry_after: None,
+                attempts: 3,
+                not_retried: Some(NotRetried::WaitPastDeadline {
+                    wait: Duration::ZERO,
+                    left,
+                }),
+            });
+            let text = err.to_string();
+            assert!(
+                text.ends_with("; not retried: the call's timeout is used up"),
+                "{text}"
+            );
+        }
     }
 
     /// Waits are rounded: to the tenth of a second under 100 s (and without a `.0`), to the
