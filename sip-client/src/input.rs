@@ -265,9 +265,10 @@ impl<T> IntoBody<T> for T {
 
 /// The error of a builder that could not build (`ConversionError`), as invalid input of the
 /// field it names: the generated builders say "no value supplied for `name`" and "error
-/// converting supplied value for `name`: why".
+/// converting supplied value for `name`: why", where `why` is a nested builder's own error
+/// (`body.updates.type`) or the value's.
 pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
-    let field = |name: &str| format!("{at}.{name}");
+    let field = |name: &str| format!("{at}.{}", wire_name(name));
     if let Some(name) = message.strip_prefix("no value supplied for ") {
         return InvalidInput::new(field(name), InputProblem::Missing);
     }
@@ -275,9 +276,24 @@ pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
         .strip_prefix("error converting supplied value for ")
         .and_then(|rest| rest.split_once(": "))
     {
-        return InvalidInput::new(field(name), InputProblem::Other(why.to_owned()));
+        return builder_error(&field(name), why);
     }
     InvalidInput::new(at, InputProblem::Other(message.to_owned()))
+}
+
+/// A field's name on the wire from its Rust name: typify writes a keyword with a `_` after
+/// it (`type` is `type_`); every other field of the spec is named as on the wire.
+fn wire_name(rust: &str) -> &str {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+        "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+        "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+        "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+        "use", "virtual", "where", "while", "yield",
+    ];
+    rust.strip_suffix('_')
+        .filter(|name| KEYWORDS.contains(name))
+        .unwrap_or(rust)
 }
 
 /// Collects parameters of an array: the first invalid item is reported with its index.
@@ -335,5 +351,24 @@ mod tests {
         );
         let err = builder_error("body", "something else");
         assert_eq!(err.field, "body");
+        // A nested builder's error names the field inside, by its name on the wire.
+        let err = builder_error(
+            "body",
+            "error converting supplied value for updates: no value supplied for type_",
+        );
+        assert_eq!(err.field, "body.updates.type");
+        assert_eq!(err.problem, InputProblem::Missing);
+        let err = builder_error(
+            "body",
+            "error converting supplied value for updates: error converting supplied value for \
+             headers: no value supplied for headers",
+        );
+        assert_eq!(err.field, "body.updates.headers.headers");
+        assert_eq!(err.problem, InputProblem::Missing);
+        assert_eq!(
+            builder_error("body", "no value supplied for sip_endpoint_").field,
+            "body.sip_endpoint_",
+            "only a keyword loses its `_`"
+        );
     }
 }

@@ -834,3 +834,18 @@ async fn a_field_of_options_set_among_its_unknown_keys_is_refused() {
     assert_eq!(sent["future_key"], "kept");
     assert_eq!(sent["port"], 5060);
 }
+
+/// A nested builder missing a required field: the error names the field inside, by its
+/// name on the wire (`type`, which Rust calls `type_`), as missing; nothing is sent.
+#[tokio::test]
+async fn a_nested_builder_missing_a_field_names_it() {
+    let server = server_for("update_sip").await;
+    let client = client_of(&server);
+    let body = sip_client::SipUpdateRequest::builder()
+        .phone_number(number())
+        .updates(SipDirectionConfig::builder().sip_endpoint("sip:trunk.provider.com".to_owned()));
+    let err = refusal(client.update_sip(body).await);
+    assert_eq!(err.field, "body.updates.type");
+    assert_eq!(err.problem, InputProblem::Missing);
+    assert_nothing_sent(&server);
+}
