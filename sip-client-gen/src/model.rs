@@ -1927,20 +1927,42 @@ fn checks(
         }
         let mut checks = TypeChecks::default();
         let objects = || {
-            parts.iter().map(|(_, part)| match &part.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => object,
+            parts.iter().map(|(at, part)| match &part.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => (at, object),
                 _ => unreachable!("object_parts holds object schemas only"),
             })
         };
-        let required: BTreeSet<&String> = objects().flat_map(|object| &object.required).collect();
-        let properties = objects().flat_map(|object| object.properties.iter());
-        for (property, property_schema) in properties {
+        let required: BTreeSet<&String> =
+            objects().flat_map(|(_, object)| &object.required).collect();
+        let properties = objects().flat_map(|(at, object)| {
+            object
+                .properties
+                .iter()
+                .map(move |(name, schema)| (at, name, schema))
+        });
+        for (part_at, property, property_schema) in properties {
             let Some(field) = api.types.field(ty, property) else {
                 continue;
             };
             let Some((resolved, _)) = resolve_boxed(spec, property_schema) else {
                 continue;
             };
+            // OpenAPI 3.0: a read-only property is not sent, and `required` holds for
+            // answers only. The generated request type would send it, and demand it when
+            // required.
+            if resolved.schema_data.read_only {
+                return Err(invalid(
+                    format!(
+                        "{part_at}/properties/{}/readOnly",
+                        crate::spec::pointer_token(property)
+                    ),
+                    format!(
+                        "{property} is read-only in a type sent in a request ({ty}): the \
+                         client would send it, and demand it where it is required; give the \
+                         request its own schema without it"
+                    ),
+                ));
+            }
             let mut check = FieldCheck {
                 field: field.clone(),
                 min_length: None,

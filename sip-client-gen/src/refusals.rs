@@ -1779,3 +1779,21 @@ fn constraints_the_client_would_not_check() {
     )]);
     assert!(generate("things.json", &spec.to_string()).is_ok());
 }
+
+/// OpenAPI 3.0's `readOnly`: not sent in a request, and `required` only in answers. A type
+/// sent in a request would send it (and demand it where required): refused there, naming
+/// the property. In a type only answers hold, it is what it says.
+#[test]
+fn read_only_properties_in_a_request_type() {
+    let read_only = json!({"type": "string", "readOnly": true});
+    refused(
+        "/components/schemas/NewThing/properties",
+        insert("id", read_only.clone()),
+        "/components/schemas/NewThing/properties/id/readOnly",
+        "id is read-only in a type sent in a request (NewThing)",
+    );
+    assert_eq!(
+        generate_with("/components/schemas/Thing/properties", insert("id", read_only)),
+        Ok(())
+    );
+}
