@@ -1793,7 +1793,10 @@ fn read_only_properties_in_a_request_type() {
         "id is read-only in a type sent in a request (NewThing)",
     );
     assert_eq!(
-        generate_with("/components/schemas/Thing/properties", insert("id", read_only)),
+        generate_with(
+            "/components/schemas/Thing/properties",
+            insert("id", read_only)
+        ),
         Ok(())
     );
 }

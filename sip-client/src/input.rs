@@ -131,8 +131,12 @@ impl fmt::Display for InputProblem {
         match self {
             InputProblem::PhoneNumber(err) => fmt::Display::fmt(err, f),
             InputProblem::Missing => f.write_str("is required"),
-            InputProblem::TooShort { min } => write!(f, "must be at least {min} characters"),
-            InputProblem::TooLong { max } => write!(f, "must be at most {max} characters"),
+            InputProblem::TooShort { min } => {
+                write!(f, "must be at least {min} {}", characters(*min))
+            }
+            InputProblem::TooLong { max } => {
+                write!(f, "must be at most {max} {}", characters(*max))
+            }
             InputProblem::TooFewItems { min, found } => {
                 write!(f, "must have at least {min} {}, has {found}", items(*min))
             }
@@ -193,6 +197,14 @@ impl fmt::Display for InputProblem {
 
 fn items(count: u64) -> &'static str {
     if count == 1 { "item" } else { "items" }
+}
+
+fn characters(count: u64) -> &'static str {
+    if count == 1 {
+        "character"
+    } else {
+        "characters"
+    }
 }
 
 /// The problem is part of the message (and typed in [`InvalidInput::problem`]), so it is not
@@ -278,7 +290,20 @@ pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
     {
         return builder_error(&field(name), why);
     }
-    InvalidInput::new(at, InputProblem::Other(message.to_owned()))
+    // A constrained string's own check (typify's newtype).
+    let count = |prefix: &str| {
+        message
+            .strip_prefix(prefix)?
+            .strip_suffix(" characters")?
+            .parse::<u64>()
+            .ok()
+    };
+    let problem = match (count("shorter than "), count("longer than ")) {
+        (Some(min), _) => InputProblem::TooShort { min },
+        (_, Some(max)) => InputProblem::TooLong { max },
+        _ => InputProblem::Other(message.to_owned()),
+    };
+    InvalidInput::new(at, problem)
 }
 
 /// A field's name on the wire from its Rust name: typify writes a keyword with a `_` after
@@ -365,6 +390,23 @@ mod tests {
         );
         assert_eq!(err.field, "body.updates.headers.headers");
         assert_eq!(err.problem, InputProblem::Missing);
+        // A constrained string's own check, as the length it breaks.
+        let err = builder_error(
+            "body",
+            "error converting supplied value for name: longer than 40 characters",
+        );
+        assert_eq!(err.field, "body.name");
+        assert_eq!(err.problem, InputProblem::TooLong { max: 40 });
+        let err = builder_error("body.name", "shorter than 1 characters");
+        assert_eq!(err.problem, InputProblem::TooShort { min: 1 });
+        assert_eq!(
+            err.to_string(),
+            "invalid `body.name`: must be at least 1 character"
+        );
+        assert_eq!(
+            builder_error("body", "longer than many characters").problem,
+            InputProblem::Other("longer than many characters".to_owned())
+        );
         assert_eq!(
             builder_error("body", "no value supplied for sip_endpoint_").field,
             "body.sip_endpoint_",
