@@ -280,7 +280,10 @@ impl<T> IntoBody<T> for T {
 /// converting supplied value for `name`: why", where `why` is a nested builder's own error
 /// (`body.updates.type`) or the value's.
 pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
-    let field = |name: &str| format!("{at}.{}", wire_name(name));
+    let field = |name: &str| match at {
+        "" => wire_name(name).to_owned(),
+        _ => format!("{at}.{}", wire_name(name)),
+    };
     if let Some(name) = message.strip_prefix("no value supplied for ") {
         return InvalidInput::new(field(name), InputProblem::Missing);
     }
@@ -304,6 +307,15 @@ pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
         _ => InputProblem::Other(message.to_owned()),
     };
     InvalidInput::new(at, problem)
+}
+
+/// A value built by hand (`SipDirectionConfig::builder()...build()?`) in a function that
+/// returns the crate's [`Error`](crate::Error): its builder's error as invalid input, naming
+/// the field inside the value (`type`, `headers.headers`) as a call names it inside `body`.
+impl From<crate::ConversionError> for crate::Error {
+    fn from(err: crate::ConversionError) -> crate::Error {
+        crate::Error::InvalidInput(builder_error("", &err.to_string()))
+    }
 }
 
 /// A field's name on the wire from its Rust name: typify writes a keyword with a `_` after

@@ -849,3 +849,23 @@ async fn a_nested_builder_missing_a_field_names_it() {
     assert_eq!(err.problem, InputProblem::Missing);
     assert_nothing_sent(&server);
 }
+
+/// A value built by hand with `?` in a function returning the crate's `Error`: a missing
+/// field is invalid input naming it, as a call would inside `body`.
+#[test]
+fn a_builder_error_converts_into_the_crate_error() {
+    fn direction() -> Result<SipDirectionConfig, Error> {
+        Ok(SipDirectionConfig::builder()
+            .sip_endpoint("sip:trunk.provider.com".to_owned())
+            .build()?)
+    }
+    let Err(Error::InvalidInput(input)) = direction() else {
+        panic!("expected invalid input")
+    };
+    assert_eq!(input.field, "type");
+    assert_eq!(input.problem, InputProblem::Missing);
+    assert_eq!(
+        Error::InvalidInput(input).to_string(),
+        "invalid `type`: is required; no request was sent"
+    );
+}
