@@ -1035,7 +1035,8 @@ fn request_builder(op: &Operation) -> TokenStream {
         "A call of [`Client::{id}`](crate::Client::{id}) being prepared. Send it with `.await`; \
          set optional parameters and per-call settings first. It is `IntoFuture`, not a \
          `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), \
-         [`send`](Self::send) gives one."
+         [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to \
+         several places or again."
     ));
     let query_decl = if query.is_empty() {
         quote!(let query: [(&str, Cow<'_, str>); 0] = [];)
@@ -1045,6 +1046,7 @@ fn request_builder(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #[must_use = "a request does nothing until it is sent: `.await` it"]
+        #[derive(Clone)]
         pub struct #name {
             pub(crate) client: crate::Client,
             #(pub(crate) #fields,)*

@@ -1073,8 +1073,9 @@ pub mod calls {
     use super::*;
     #[allow(unused_imports)]
     use crate::endpoint::QueryValue as _;
-    /// A call of [`Client::attach_sip`](crate::Client::attach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::attach_sip`](crate::Client::attach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct AttachSip {
         pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<SipAttachRequest, crate::InvalidInput>,
@@ -1136,8 +1137,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::cancel_port_request`](crate::Client::cancel_port_request) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::cancel_port_request`](crate::Client::cancel_port_request) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct CancelPortRequest {
         pub(crate) client: crate::Client,
         pub(crate) id: ::std::string::String,
@@ -1196,8 +1198,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::check_port_eligibility`](crate::Client::check_port_eligibility) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::check_port_eligibility`](crate::Client::check_port_eligibility) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct CheckPortEligibility {
         pub(crate) client: crate::Client,
         pub(crate) phone_numbers: ::std::result::Result<
@@ -1267,8 +1270,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::detach_sip`](crate::Client::detach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::detach_sip`](crate::Client::detach_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct DetachSip {
         pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<SipDetachRequest, crate::InvalidInput>,
@@ -1336,8 +1340,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::discover_sip_endpoint`](crate::Client::discover_sip_endpoint) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::discover_sip_endpoint`](crate::Client::discover_sip_endpoint) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct DiscoverSipEndpoint {
         pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<DiscoveryRequest, crate::InvalidInput>,
@@ -1399,8 +1404,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_firewall_ips`](crate::Client::get_firewall_ips) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::get_firewall_ips`](crate::Client::get_firewall_ips) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetFirewallIps {
         pub(crate) client: crate::Client,
         pub(crate) options: crate::call::CallOptions,
@@ -1456,8 +1462,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_outbound_setup`](crate::Client::get_outbound_setup) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::get_outbound_setup`](crate::Client::get_outbound_setup) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetOutboundSetup {
         pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::option::Option<::std::string::String>,
@@ -1527,8 +1534,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_sip_config`](crate::Client::get_sip_config) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::get_sip_config`](crate::Client::get_sip_config) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetSipConfig {
         pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::result::Result<
@@ -1590,8 +1598,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_sip_status`](crate::Client::get_sip_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::get_sip_status`](crate::Client::get_sip_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetSipStatus {
         pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::result::Result<
@@ -1653,8 +1662,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::get_test_call_status`](crate::Client::get_test_call_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::get_test_call_status`](crate::Client::get_test_call_status) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetTestCallStatus {
         pub(crate) client: crate::Client,
         pub(crate) call_id: ::std::string::String,
@@ -1714,8 +1724,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::initiate_port`](crate::Client::initiate_port) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::initiate_port`](crate::Client::initiate_port) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct InitiatePort {
         pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<PortInitiateRequest, crate::InvalidInput>,
@@ -1779,8 +1790,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::list_port_requests`](crate::Client::list_port_requests) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::list_port_requests`](crate::Client::list_port_requests) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct ListPortRequests {
         pub(crate) client: crate::Client,
         pub(crate) options: crate::call::CallOptions,
@@ -1838,8 +1850,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::list_sip_calls`](crate::Client::list_sip_calls) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::list_sip_calls`](crate::Client::list_sip_calls) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct ListSipCalls {
         pub(crate) client: crate::Client,
         pub(crate) phone_number: ::std::result::Result<
@@ -1922,8 +1935,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::list_sip_numbers`](crate::Client::list_sip_numbers) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::list_sip_numbers`](crate::Client::list_sip_numbers) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct ListSipNumbers {
         pub(crate) client: crate::Client,
         pub(crate) options: crate::call::CallOptions,
@@ -1979,8 +1993,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::send_test_call`](crate::Client::send_test_call) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::send_test_call`](crate::Client::send_test_call) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct SendTestCall {
         pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<TestCallRequest, crate::InvalidInput>,
@@ -2042,8 +2057,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::update_sip`](crate::Client::update_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::update_sip`](crate::Client::update_sip) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct UpdateSip {
         pub(crate) client: crate::Client,
         pub(crate) body: ::std::result::Result<SipUpdateRequest, crate::InvalidInput>,
@@ -2105,8 +2121,9 @@ pub mod calls {
                 .finish_non_exhaustive()
         }
     }
-    /// A call of [`Client::upload_port_document`](crate::Client::upload_port_document) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one.
+    /// A call of [`Client::upload_port_document`](crate::Client::upload_port_document) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]
+    #[derive(Clone)]
     pub struct UploadPortDocument {
         pub(crate) client: crate::Client,
         pub(crate) file: crate::Upload,

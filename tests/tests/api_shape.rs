@@ -222,3 +222,30 @@ async fn a_call_owns_what_it_needs_and_can_be_spawned() {
     }
     assert_eq!(server.request_count(), 2);
 }
+
+/// A prepared call is `Clone`: each clone sent is a call of its own, with the same
+/// parameters, body and per-call settings.
+#[tokio::test]
+async fn a_prepared_call_clones_into_calls_of_their_own() {
+    use sip_client_tests::server::{Reply, TestServer};
+
+    let server = TestServer::always(Reply::json(200, r#"{"data": null}"#)).await;
+    let client = sip_client_tests::client_for(&server).build().unwrap();
+    let body = sip_client::SipDetachRequest::builder()
+        .phone_number("+14150000000".parse::<PhoneNumber>().unwrap())
+        .directions(vec![
+            sip_client::SipDirectionSelector::builder()
+                .type_(sip_client::Direction::Outbound)
+                .build()
+                .unwrap(),
+        ]);
+    let request = client.detach_sip(body).max_retries(0);
+    let again = request.clone();
+    request.await.unwrap();
+    again.await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].body, requests[1].body);
+    assert_eq!(requests[0].target, requests[1].target);
+    assert!(!requests[0].body.is_empty());
+}
