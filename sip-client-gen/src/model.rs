@@ -651,6 +651,7 @@ fn check_schema(
         ));
     }
     check_constraints_stand_where_checked(schema, place, at)?;
+    check_default_meets_constraints(schema, at)?;
     if place == Place::Named {
         return Ok(());
     }
@@ -810,6 +811,55 @@ fn check_constraints_stand_where_checked(
              property's schema, a parameter's and their lists' items"
         }
     })
+}
+
+/// A `default` that breaks its own schema's constraints would be sent, and refused, in
+/// every call that leaves the field out (or, for progenitor, fail with a message naming no
+/// place): refused here, naming the default.
+fn check_default_meets_constraints(
+    schema: &serde_json::Map<String, Value>,
+    at: &str,
+) -> Result<(), Error> {
+    let Some(default) = schema.get("default") else {
+        return Ok(());
+    };
+    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let flag = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+    let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+    let broken = match default {
+        Value::Number(value) => value.as_f64().and_then(|value| {
+            let too_small = number("minimum")
+                .filter(|min| value < *min || (flag("exclusiveMinimum") && value == *min));
+            let too_large = number("maximum")
+                .filter(|max| value > *max || (flag("exclusiveMaximum") && value == *max));
+            too_small
+                .map(|_| "minimum")
+                .or(too_large.map(|_| "maximum"))
+        }),
+        Value::String(text) => {
+            let length = text.chars().count() as u64;
+            (count("minLength").is_some_and(|min| length < min))
+                .then_some("minLength")
+                .or((count("maxLength").is_some_and(|max| length > max)).then_some("maxLength"))
+        }
+        Value::Array(items) => {
+            let length = items.len() as u64;
+            (count("minItems").is_some_and(|min| length < min))
+                .then_some("minItems")
+                .or((count("maxItems").is_some_and(|max| length > max)).then_some("maxItems"))
+        }
+        _ => None,
+    };
+    match broken {
+        Some(keyword) => Err(invalid(
+            format!("{at}/default"),
+            format!(
+                "the default {default} breaks the schema's own {keyword}: every call that \
+                 leaves the field out would send it and be refused; fix one or the other"
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// One parameter, at `at`: the client serializes a query parameter as OpenAPI's default

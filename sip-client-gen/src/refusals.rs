@@ -1800,3 +1800,64 @@ fn read_only_properties_in_a_request_type() {
         Ok(())
     );
 }
+
+/// A `default` that breaks its own schema's constraints would be sent in every call that
+/// leaves the field out, and refused: the spec is refused instead, naming the default and
+/// the keyword it breaks. A default within them stands.
+#[test]
+fn defaults_that_break_their_own_constraints() {
+    let thing = "/components/schemas/NewThing/properties";
+    for (schema, keyword) in [
+        (
+            json!({"type": "integer", "maximum": 5, "default": 10}),
+            "maximum",
+        ),
+        (
+            json!({"type": "integer", "minimum": 1, "default": 0}),
+            "minimum",
+        ),
+        (
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "default": 0}),
+            "minimum",
+        ),
+        (
+            json!({"type": "number", "maximum": 1, "exclusiveMaximum": true, "default": 1}),
+            "maximum",
+        ),
+        (
+            json!({"type": "string", "maxLength": 2, "default": "abc"}),
+            "maxLength",
+        ),
+        (
+            json!({"type": "string", "minLength": 2, "default": "é"}),
+            "minLength",
+        ),
+        (
+            json!({"type": "array", "maxItems": 1, "items": {"type": "integer"}, "default": [1, 2]}),
+            "maxItems",
+        ),
+        (
+            json!({"type": "array", "minItems": 1, "items": {"type": "integer"}, "default": []}),
+            "minItems",
+        ),
+    ] {
+        refused(
+            thing,
+            insert("level", schema.clone()),
+            "/components/schemas/NewThing/properties/level/default",
+            &format!("breaks the schema's own {keyword}"),
+        );
+    }
+    for schema in [
+        json!({"type": "integer", "minimum": 1, "maximum": 5, "default": 5}),
+        json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "default": 0.5}),
+        json!({"type": "string", "maxLength": 2, "default": "éé"}),
+        json!({"type": "array", "maxItems": 2, "items": {"type": "integer"}, "default": [1, 2]}),
+    ] {
+        assert_eq!(
+            generate_with(thing, insert("level", schema.clone())),
+            Ok(()),
+            "{schema}"
+        );
+    }
+}
