@@ -2271,6 +2271,39 @@ mod tests {
         }
     }
 
+    /// The members of a type composed with `allOf` are found through `$ref`s, in order; a
+    /// cycle of them (which the generator refuses before) still ends, with no member.
+    #[test]
+    fn the_parts_of_an_all_of_are_found_and_a_cycle_ends() {
+        let spec: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Both": {"allOf": [{"$ref": "#/components/schemas/One"},
+                                   {"$ref": "#/components/schemas/Two"}]},
+                "One": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Two": {"allOf": [{"$ref": "#/components/schemas/One"}]},
+                "Loop": {"allOf": [{"$ref": "#/components/schemas/Pool"}]},
+                "Pool": {"allOf": [{"$ref": "#/components/schemas/Loop"}]}
+            }}
+        }))
+        .unwrap();
+        let parts = |name: &str| -> Vec<String> {
+            let schema = component_schema(&spec, name).unwrap();
+            object_parts(&spec, schema, format!("/components/schemas/{name}"), 0)
+                .into_iter()
+                .map(|(at, _)| at)
+                .collect()
+        };
+        assert_eq!(
+            parts("Both"),
+            ["/components/schemas/One", "/components/schemas/One"]
+        );
+        assert_eq!(parts("One"), ["/components/schemas/One"]);
+        assert!(parts("Loop").is_empty());
+    }
+
     #[test]
     fn arguments_are_path_parameters_in_path_order_then_required_query_parameters() {
         // `/v1/{a}/x/{b}`, the parameters declared in another order, and a query parameter

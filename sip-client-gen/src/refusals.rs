@@ -1076,6 +1076,13 @@ fn answers_of_several_types() {
         &responses,
         "the success answers have different types (200: ThingEnvelope; 204: no content)",
     );
+    // 101 (Switching Protocols) is one of progenitor's successes too.
+    refused(
+        &responses,
+        insert("101", answer("Thing")),
+        &responses,
+        "the success answers have different types (101: Thing; 200: ThingEnvelope)",
+    );
     let same = generate_with(&responses, |responses| {
         responses["201"] = answer("ThingEnvelope");
         responses["400"] = answer("Thing");
