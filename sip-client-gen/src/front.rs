@@ -26,9 +26,14 @@ pub(crate) const REQUEST_NAMES: &[&str] = &[
     "timeout",
     "max_retries",
     "attempt_timeout",
+    "header",
     "send",
     "into_future",
     "fmt",
+    // `#[derive(Clone)]`, which the test below cannot read: a setter named `clone` would
+    // be called where `request.clone()` is written.
+    "clone",
+    "clone_from",
     "query",
     "texts",
 ];
@@ -1075,6 +1080,17 @@ fn request_builder(op: &Operation) -> TokenStream {
             /// setting; a stalled attempt is abandoned and retried if the operation allows.
             pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.options.attempt_timeout = Some(timeout);
+                self
+            }
+
+            /// A header sent with this call only (a request ID, a tracing header), on every
+            /// attempt, beside the client's own; given twice, both are sent. Its value is
+            /// marked sensitive: never logged, and `Debug` does not show it. A header the
+            /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+            /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+            /// and nothing is sent.
+            pub fn header(mut self, name: &str, value: &str) -> Self {
+                self.options.add_header(name, value);
                 self
             }
 

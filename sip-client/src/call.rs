@@ -12,7 +12,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, LOCATION};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 
 use crate::client::Client;
@@ -55,8 +55,8 @@ impl Operation {
     }
 }
 
-/// Settings of one call that override the client's (timeout, retries, attempt timeout),
-/// set through the request builder of each operation.
+/// Settings of one call that override the client's (timeout, retries, attempt timeout) or
+/// add to them (headers), set through the request builder of each operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct CallOptions {
     /// The time the whole call may take, retries included.
@@ -65,6 +65,10 @@ pub(crate) struct CallOptions {
     pub(crate) max_retries: Option<u32>,
     /// The time one attempt may take.
     pub(crate) attempt_timeout: Option<Duration>,
+    /// Headers of this call, checked (`extra_headers.rs`), values sensitive.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// The first header refused, reported when the call is sent.
+    pub(crate) header_error: Option<InvalidInput>,
 }
 
 /// A request body, serialized once: a retry sends the same bytes.
@@ -143,6 +147,9 @@ impl Client {
         options: &CallOptions,
     ) -> Result<E::Data, Error> {
         crate::endpoint::check_url_length(operation, &url)?;
+        if let Some(err) = &options.header_error {
+            return Err(err.clone().into());
+        }
         let context = &self.raw.inner;
         let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
         let policy = if options.max_retries.is_some() || options.attempt_timeout.is_some() {
@@ -161,6 +168,9 @@ impl Client {
             let headers = request.headers_mut();
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
             context.apply_headers(headers);
+            for (name, value) in &options.headers {
+                headers.append(name.clone(), value.clone());
+            }
             if let Some(body) = &body {
                 headers.insert(CONTENT_TYPE, body.content_type.clone());
                 *request.body_mut() = Some(body.bytes.clone().into());

@@ -1101,6 +1101,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(
             self,
@@ -1165,6 +1175,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<PortCancelData, crate::Error> {
             let Self { client, id, options } = self;
@@ -1227,6 +1247,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1296,6 +1326,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1368,6 +1408,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<DiscoveryData, crate::Error> {
             let Self { client, body, options } = self;
@@ -1429,6 +1479,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1498,6 +1558,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(
             self,
@@ -1565,6 +1635,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipConfigData, crate::Error> {
             let Self { client, phone_number, options } = self;
@@ -1629,6 +1709,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipStatusData, crate::Error> {
             let Self { client, phone_number, options } = self;
@@ -1688,6 +1778,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1750,6 +1850,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1815,6 +1925,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -1896,6 +2016,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipCallsData, crate::Error> {
             let Self { client, phone_number, limit, before, options } = self;
@@ -1962,6 +2092,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipNumbersData, crate::Error> {
             let Self { client, options } = self;
@@ -2019,6 +2159,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.
@@ -2085,6 +2235,16 @@ pub mod calls {
             self.options.attempt_timeout = Some(timeout);
             self
         }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
+            self
+        }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(
             self,
@@ -2147,6 +2307,16 @@ pub mod calls {
         /// setting; a stalled attempt is abandoned and retried if the operation allows.
         pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.attempt_timeout = Some(timeout);
+            self
+        }
+        /// A header sent with this call only (a request ID, a tracing header), on every
+        /// attempt, beside the client's own; given twice, both are sent. Its value is
+        /// marked sensitive: never logged, and `Debug` does not show it. A header the
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
+        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
+        /// and nothing is sent.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options.add_header(name, value);
             self
         }
         /// Checks the input, sends the request and decodes the answer.

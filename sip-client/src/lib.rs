@@ -12,6 +12,7 @@ mod decode;
 mod endpoint;
 mod error;
 mod escape;
+mod extra_headers;
 mod hooks;
 mod input;
 mod json_error;

@@ -666,3 +666,63 @@ async fn a_success_that_carries_errors_is_an_api_error() {
         client.get_sip_config(number()).await.unwrap();
     }
 }
+
+/// A header of one call: sent on every attempt of that call, beside the client's, given
+/// twice sent twice, and on no other call; its value never in `Debug`. A header the client
+/// sets itself, or an invalid one, is invalid input, and nothing is sent.
+#[tokio::test]
+async fn a_call_header_goes_with_every_attempt_of_that_call_only() {
+    let server = TestServer::start(|n, _| {
+        if n == 0 {
+            Reply::json(503, "{}")
+        } else {
+            seed()
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let request = client
+        .get_sip_config(number())
+        .header("X-Request-ID", "req-secret-42")
+        .header("x-trace", "a")
+        .header("x-trace", "b");
+    assert!(
+        !format!("{request:?}").contains("req-secret-42"),
+        "{request:?}"
+    );
+    request.await.unwrap();
+    client.get_sip_config(number()).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "a retry, then another call");
+    for request in &requests[..2] {
+        assert_eq!(request.header("x-request-id"), Some("req-secret-42"));
+        let traces: Vec<&str> = request
+            .headers
+            .iter()
+            .filter(|(name, _)| name == "x-trace")
+            .map(|(_, value)| value.as_str())
+            .collect();
+        assert_eq!(traces, ["a", "b"]);
+        assert_eq!(request.header("authorization"), Some(TEST_API_KEY));
+    }
+    assert_eq!(requests[2].header("x-request-id"), None);
+
+    for (name, value, field) in [
+        ("Authorization", "Bearer other", "header authorization"),
+        ("content-type", "text/plain", "header content-type"),
+        ("bad name", "x", "header"),
+        ("x-token", "line\r\nx-forged: 1", "header x-token"),
+    ] {
+        let err = client
+            .get_sip_config(number())
+            .header(name, value)
+            .await
+            .unwrap_err();
+        let Error::InvalidInput(input) = &err else {
+            panic!("{name}: expected invalid input, got {err:?}")
+        };
+        assert_eq!(input.field, field);
+        assert!(!err.to_string().contains(value), "{err}");
+    }
+    assert_eq!(server.request_count(), 3, "nothing more was sent");
+}
