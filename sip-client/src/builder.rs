@@ -747,5 +747,17 @@ mod tests {
             assert!(!text.contains("very-secret"), "{text}");
         }
         assert!(format!("{client:?}").contains("<redacted>"));
+        // The base URL as `base_url()` gives it, a path stem kept, no `/` added.
+        let client = Client::builder()
+            .api_key(key)
+            .base_url("https://proxy.example/bland/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "https://proxy.example/bland");
+        assert!(
+            format!("{client:?}")
+                .starts_with(r#"Client { base_url: "https://proxy.example/bland", "#),
+            "{client:?}"
+        );
     }
 }

@@ -134,7 +134,7 @@ impl fmt::Debug for RawContext {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base.as_str())
+            .field("base_url", &self.base_url())
             .field("context", &self.raw.inner)
             .finish_non_exhaustive()
     }
