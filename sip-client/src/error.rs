@@ -505,6 +505,22 @@ mod tests {
                 "{text}"
             );
         }
+        // From the least time said as more than "0s", the wait is the reason again.
+        let err = Error::Api(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            errors: Vec::new(),
+            retry_after: None,
+            attempts: 3,
+            not_retried: Some(NotRetried::WaitPastDeadline {
+                wait: Duration::from_secs(1),
+                left: Duration::from_millis(50),
+            }),
+        });
+        let text = err.to_string();
+        assert!(
+            text.ends_with("would use up the 0.1s left of the call's timeout"),
+            "{text}"
+        );
     }
 
     /// Waits are rounded: to the tenth of a second under 100 s (and without a `.0`), to the
