@@ -413,9 +413,9 @@ fn field_check(check: &FieldCheck) -> TokenStream {
         let (min, max) = (optional(check.min_items), optional(check.max_items));
         let value = match shape(&check.field) {
             Shape::Option => quote!(self.#ident.as_deref()),
-            // An optional list is left out when empty (typify's `skip_serializing_if`):
-            // empty is absent, like `None`.
-            _ if !check.required => {
+            // An optional list without a default is left out when empty (typify's
+            // `skip_serializing_if`): empty is absent, like `None`.
+            _ if !check.always_sent => {
                 quote!((!self.#ident.is_empty()).then_some(self.#ident.as_slice()))
             }
             _ => quote!(Some(self.#ident.as_slice())),
@@ -1086,9 +1086,10 @@ fn request_builder(op: &Operation) -> TokenStream {
             /// A header sent with this call only (a request ID, a tracing header), on every
             /// attempt, beside the client's own; given twice, both are sent. Its value is
             /// marked sensitive: never logged, and `Debug` does not show it. A header the
-            /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-            /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-            /// and nothing is sent.
+            /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+            /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+            /// invalid name or value: invalid input naming the header by its place
+            /// (`headers[1]`) when the call is sent, and nothing is sent.
             pub fn header(mut self, name: &str, value: &str) -> Self {
                 self.options.add_header(name, value);
                 self
@@ -1429,7 +1430,7 @@ mod tests {
             item_maximum: None,
             nested: false,
             newtype,
-            required: !ty.starts_with("Option"),
+            always_sent: !ty.starts_with("Option"),
         };
         field_check(&check).to_string().replace(' ', "")
     }
@@ -1477,7 +1478,7 @@ mod tests {
             item_maximum: None,
             nested: false,
             newtype: false,
-            required: false,
+            always_sent: false,
         };
         let text = |check: &FieldCheck| field_check(check).to_string().replace(' ', "");
         assert_eq!(
@@ -1485,11 +1486,43 @@ mod tests {
             "crate::validate::check_items((!self.xs.is_empty()).then_some(self.xs.as_slice()),\
              Some(1u64),None,&at.field(\"xs\"))?;"
         );
-        check.required = true;
+        check.always_sent = true;
         assert_eq!(
             text(&check),
             "crate::validate::check_items(Some(self.xs.as_slice()),Some(1u64),None,&at.field(\"xs\"))?;"
         );
+    }
+
+    /// An optional list with a `default` is always sent (typify leaves out only a list
+    /// without one), so an empty one is sent, and its count checked; one without a default
+    /// is left out when empty, and not checked then.
+    #[test]
+    fn an_optional_list_with_a_default_is_always_sent_and_checked() {
+        let mut spec = crate::test_spec::base();
+        let properties = &mut spec["components"]["schemas"]["NewThing"]["properties"];
+        properties["tags"] = serde_json::json!({"type": "array", "minItems": 1,
+            "default": ["a"], "items": {"type": "string"}});
+        properties["notes"] = serde_json::json!({"type": "array", "minItems": 1,
+            "items": {"type": "string"}});
+        let api = crate::test_spec::generated_file(&spec, crate::API_PATH);
+        let compact: String = api.split_whitespace().collect();
+        assert!(
+            compact.contains("check_items(Some(self.tags.as_slice()),Some(1u64)"),
+            "{compact}"
+        );
+        assert!(
+            compact.contains(
+                "check_items((!self.notes.is_empty()).then_some(self.notes.as_slice()),Some(1u64)"
+            ),
+            "{compact}"
+        );
+        let types = crate::test_spec::generated_file(&spec, crate::CLIENT_PATH);
+        let compact: String = types.split_whitespace().collect();
+        assert!(
+            compact.contains(r#"skip_serializing_if="::std::vec::Vec::is_empty")]pubnotes"#),
+            "{compact}"
+        );
+        assert!(!compact.contains(r#"skip_serializing_if="::std::vec::Vec::is_empty")]pubtags"#));
     }
 
     /// A float field, or a list of floats, is checked without bounds too: a NaN or an
@@ -1514,7 +1547,7 @@ mod tests {
                 item_maximum: None,
                 nested: false,
                 newtype: false,
-                required: true,
+                always_sent: true,
             };
             field_check(&check).to_string().replace(' ', "")
         };

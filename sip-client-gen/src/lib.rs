@@ -44,6 +44,7 @@ mod names;
 mod probe;
 #[cfg(test)]
 mod refusals;
+mod request_schemas;
 mod rust;
 mod spec;
 mod surface;

@@ -448,9 +448,10 @@ pub(crate) struct FieldCheck {
     /// Whether the field's type (inside `Option`) is a newtype of typify's (a constrained
     /// string), read through its `Deref` to the text.
     pub newtype: bool,
-    /// Whether the spec requires the property. An optional list that is not nullable is a
-    /// `Vec` left out of the JSON when empty: empty is absent, and its count not checked.
-    pub required: bool,
+    /// Whether the JSON always holds the property: the spec requires it, or gives it a
+    /// `default`. typify leaves out of the JSON only an optional list without a default
+    /// (not nullable) when it is empty: then empty is absent, and its count not checked.
+    pub always_sent: bool,
 }
 
 #[derive(Clone)]
@@ -579,7 +580,8 @@ pub(crate) fn check_document(json: &Value) -> Result<(), Error> {
     crate::spec::walk(json, |visit, at| match visit {
         crate::spec::Visit::Schema { schema, place } => check_schema(schema, place, at),
         crate::spec::Visit::Parameter(parameter) => check_parameter(json, parameter, at),
-    })
+    })?;
+    crate::request_schemas::check(json)
 }
 
 /// One schema, at `at`.
@@ -650,8 +652,6 @@ fn check_schema(
                 .to_owned(),
         ));
     }
-    check_constraints_stand_where_checked(schema, place, at)?;
-    check_default_meets_constraints(schema, at)?;
     if place == Place::Named {
         return Ok(());
     }
@@ -699,167 +699,6 @@ fn check_schema(
         ));
     }
     Ok(())
-}
-
-/// The keywords the front door checks before a request is sent (beside `pattern`, which a
-/// hand-written type checks).
-const CHECKED_KEYWORDS: &[&str] = &[
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-];
-
-/// The front door checks a constraint where it stands on a property's, a parameter's or a
-/// list item's own schema; elsewhere it would be generated unchecked (or not compile), and a
-/// value the spec forbids would be sent. So a constraint stands only there: not on a named
-/// list or number (a `$ref` to it is a typify newtype the checks cannot read), not on a
-/// member of `allOf`/`anyOf`/`oneOf` (which alternative holds is not known), not on a list
-/// inside a list, not where there is no type; an integer's bounds are integers (else
-/// openapiv3 reads the schema as untyped and drops them) and a date has no length. (Named
-/// text is a typify newtype that checks its own length.)
-fn check_constraints_stand_where_checked(
-    schema: &serde_json::Map<String, Value>,
-    place: Place,
-    at: &str,
-) -> Result<(), Error> {
-    let Some(keyword) = CHECKED_KEYWORDS
-        .iter()
-        .find(|keyword| schema.contains_key(**keyword))
-    else {
-        return Ok(());
-    };
-    let refuse = |why: &str| {
-        Err(invalid(
-            format!("{at}/{keyword}"),
-            format!(
-                "{keyword} is not checked where it stands, so the client would send values \
-                 it forbids: {why}"
-            ),
-        ))
-    };
-    let ty = schema.get("type").and_then(Value::as_str);
-    let format = schema.get("format").and_then(Value::as_str);
-    if ty.is_none() {
-        return refuse(
-            "the schema has no type (a $ref, allOf, anyOf or oneOf beside it, or nothing); \
-             give it its type, or move the constraint to the schema that has one",
-        );
-    }
-    if ty == Some("integer") {
-        for bound in ["minimum", "maximum"] {
-            if let Some(value) = schema.get(bound)
-                && value.as_i64().is_none()
-            {
-                return Err(invalid(
-                    format!("{at}/{bound}"),
-                    format!(
-                        "{bound} {value} of an integer must be a whole number within i64's \
-                         range, written without a fraction; otherwise the schema is read as \
-                         untyped and none of its bounds is checked"
-                    ),
-                ));
-            }
-        }
-    }
-    if ty == Some("string") && matches!(format, Some("date" | "date-time")) {
-        return refuse(&format!(
-            "a date (format {}) is no text to count; remove it",
-            format.unwrap_or_default()
-        ));
-    }
-    if place == Place::Named {
-        return match ty {
-            Some("string" | "object") => Ok(()),
-            _ => refuse(
-                "a named list or number is a newtype where a property $refs it, which the \
-                 checks cannot read; write the schema in place in each property",
-            ),
-        };
-    }
-    // A property's own schema, its list's items, a parameter's (or body's) schema and its
-    // list's items: where the front door reads constraints.
-    let tokens: Vec<&str> = at.split('/').collect();
-    let from_end = |n: usize| tokens.len().checked_sub(n).map(|i| tokens[i]);
-    // A list's items are checked when they are numbers or text (a list inside a list is
-    // not).
-    let items_of_one = from_end(1) == Some("items")
-        && ty != Some("array")
-        && (from_end(2) == Some("schema") || from_end(3) == Some("properties"));
-    let checked =
-        from_end(2) == Some("properties") || from_end(1) == Some("schema") || items_of_one;
-    if checked {
-        return Ok(());
-    }
-    let member = from_end(1).is_some_and(|last| last.parse::<usize>().is_ok())
-        && matches!(from_end(2), Some("allOf" | "anyOf" | "oneOf"));
-    refuse(match () {
-        _ if member => {
-            "it is on a member of allOf, anyOf or oneOf (which member holds is not known); \
-             move the member to a property of its own"
-        }
-        _ if from_end(1) == Some("items") => {
-            "it is on an item of a list inside a list; hold the inner list in an object's \
-             property"
-        }
-        _ => {
-            "it is on a map's values or under `not`; constraints are checked on a \
-             property's schema, a parameter's and their lists' items"
-        }
-    })
-}
-
-/// A `default` that breaks its own schema's constraints would be sent, and refused, in
-/// every call that leaves the field out (or, for progenitor, fail with a message naming no
-/// place): refused here, naming the default.
-fn check_default_meets_constraints(
-    schema: &serde_json::Map<String, Value>,
-    at: &str,
-) -> Result<(), Error> {
-    let Some(default) = schema.get("default") else {
-        return Ok(());
-    };
-    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
-    let flag = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
-    let count = |key: &str| schema.get(key).and_then(Value::as_u64);
-    let broken = match default {
-        Value::Number(value) => value.as_f64().and_then(|value| {
-            let too_small = number("minimum")
-                .filter(|min| value < *min || (flag("exclusiveMinimum") && value == *min));
-            let too_large = number("maximum")
-                .filter(|max| value > *max || (flag("exclusiveMaximum") && value == *max));
-            too_small
-                .map(|_| "minimum")
-                .or(too_large.map(|_| "maximum"))
-        }),
-        Value::String(text) => {
-            let length = text.chars().count() as u64;
-            (count("minLength").is_some_and(|min| length < min))
-                .then_some("minLength")
-                .or((count("maxLength").is_some_and(|max| length > max)).then_some("maxLength"))
-        }
-        Value::Array(items) => {
-            let length = items.len() as u64;
-            (count("minItems").is_some_and(|min| length < min))
-                .then_some("minItems")
-                .or((count("maxItems").is_some_and(|max| length > max)).then_some("maxItems"))
-        }
-        _ => None,
-    };
-    match broken {
-        Some(keyword) => Err(invalid(
-            format!("{at}/default"),
-            format!(
-                "the default {default} breaks the schema's own {keyword}: every call that \
-                 leaves the field out would send it and be refused; fix one or the other"
-            ),
-        )),
-        None => Ok(()),
-    }
 }
 
 /// One parameter, at `at`: the client serializes a query parameter as OpenAPI's default
@@ -1994,18 +1833,25 @@ fn checks(
             let Some(field) = api.types.field(ty, property) else {
                 continue;
             };
-            let Some((resolved, _)) = resolve_boxed(spec, property_schema) else {
+            let Some((resolved, named)) = resolve_boxed(spec, property_schema) else {
                 continue;
             };
             // OpenAPI 3.0: a read-only property is not sent, and `required` holds for
             // answers only. The generated request type would send it, and demand it when
             // required.
             if resolved.schema_data.read_only {
-                return Err(invalid(
-                    format!(
-                        "{part_at}/properties/{}/readOnly",
+                // Where the flag stands: the property's schema, or the one it $refs.
+                let schema_at = match named {
+                    Some(name) => {
+                        format!("/components/schemas/{}", crate::spec::pointer_token(name))
+                    }
+                    None => format!(
+                        "{part_at}/properties/{}",
                         crate::spec::pointer_token(property)
                     ),
+                };
+                return Err(invalid(
+                    format!("{schema_at}/readOnly"),
                     format!(
                         "{property} is read-only in a type sent in a request ({ty}): the \
                          client would send it, and demand it where it is required; give the \
@@ -2028,7 +1874,7 @@ fn checks(
                 newtype: struct_inside(&field.ty).is_some_and(|inner| {
                     matches!(api.types.items.get(&inner), Some(rust::Item::Newtype(_)))
                 }),
-                required: required.contains(property),
+                always_sent: required.contains(property) || resolved.schema_data.default.is_some(),
             };
             match &resolved.schema_kind {
                 SchemaKind::Type(Type::String(string)) => {

@@ -1649,93 +1649,111 @@ fn the_culprit_is_the_schema_at_fault() {
     }
 }
 
-/// A constraint stands only where the front door checks it (a property's schema, a
-/// parameter's, and their lists' items; named text checks its own length): anywhere else
-/// it would be generated unchecked, or not compile, and the client would send values the
-/// spec forbids. Each is refused, naming the keyword's place.
+/// A constraint of what is sent stands only where the front door checks it (the bounds of a
+/// number and the count of a list on a property's schema, a parameter's, and the bounds of
+/// their lists' items; text checks its own length anywhere): elsewhere it would be generated
+/// unchecked, or not compile, and the client would send values the spec forbids. Each is
+/// refused, naming the keyword's place. In what only answers hold, nothing is refused: the
+/// client checks nothing there.
 #[test]
 fn constraints_the_client_would_not_check() {
     let thing = "/components/schemas/NewThing/properties";
     let unchecked = "is not checked where it stands, so the client would send values it forbids";
-    let cases = [
-        // A named list or number: a property's $ref to it is a newtype the checks cannot
-        // read.
-        (
-            "/components/schemas",
+    // A named schema, and a property of the request that $refs it.
+    let named = |name: &'static str, schema: Value| {
+        move |spec: &mut Value| {
+            spec["components"]["schemas"][name] = schema;
+            spec["components"]["schemas"]["NewThing"]["properties"]["named"] =
+                json!({"$ref": format!("#/components/schemas/{name}")});
+        }
+    };
+    refused(
+        "",
+        named(
             "Tags",
             json!({"type": "array", "maxItems": 2, "items": {"type": "string"}}),
-            "/components/schemas/Tags/maxItems",
-            "a named list or number",
         ),
-        (
-            "/components/schemas",
-            "Percent",
-            json!({"type": "number", "minimum": 0}),
-            "/components/schemas/Percent/minimum",
-            "a named list or number",
+        "/components/schemas/Tags/maxItems",
+        "a named list or number",
+    );
+    refused(
+        "",
+        named("Percent", json!({"type": "number", "minimum": 0})),
+        "/components/schemas/Percent/minimum",
+        "a named list or number",
+    );
+    refused(
+        "",
+        named(
+            "Levels",
+            json!({"type": "array", "items": {"type": "integer", "maximum": 5}}),
         ),
-        // A member of a composition: which member holds is not known.
+        "/components/schemas/Levels/items/maximum",
+        "a named list's items",
+    );
+    let cases = [
+        // A member of a composition: which member holds is not known. (Text checks itself.)
         (
-            thing,
             "tags",
             json!({"anyOf": [{"type": "array", "maxItems": 2, "items": {"type": "string"}},
                              {"type": "string"}]}),
-            "/components/schemas/NewThing/properties/tags/anyOf/0/maxItems",
+            "tags/anyOf/0/maxItems",
             "a member of allOf, anyOf or oneOf",
         ),
         (
-            thing,
             "size",
             json!({"oneOf": [{"type": "string", "maxLength": 2},
                              {"type": "integer", "maximum": 3}]}),
-            "/components/schemas/NewThing/properties/size/oneOf/0/maxLength",
+            "size/oneOf/1/maximum",
             "a member of allOf, anyOf or oneOf",
         ),
         // Beside a $ref or a composition: a schema without a type.
         (
-            thing,
             "level",
             json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "maxLength": 3}),
-            "/components/schemas/NewThing/properties/level/maxLength",
+            "level/maxLength",
             "the schema has no type",
         ),
         // A list inside a list, its items or its own count.
         (
-            thing,
             "grid",
             json!({"type": "array", "items": {"type": "array", "maxItems": 2,
                                               "items": {"type": "integer"}}}),
-            "/components/schemas/NewThing/properties/grid/items/maxItems",
+            "grid/items/maxItems",
             "a list inside a list",
         ),
         (
-            thing,
             "grid",
             json!({"type": "array", "items": {"type": "array",
                                               "items": {"type": "integer", "maximum": 5}}}),
-            "/components/schemas/NewThing/properties/grid/items/items/maximum",
+            "grid/items/items/maximum",
             "a list inside a list",
         ),
-        // A map's values.
+        // A map's values, also under a property named `properties`.
         (
-            thing,
             "scores",
             json!({"type": "object", "additionalProperties": {"type": "integer", "maximum": 5}}),
-            "/components/schemas/NewThing/properties/scores/additionalProperties/maximum",
+            "scores/additionalProperties/maximum",
+            "a map's values",
+        ),
+        (
+            "properties",
+            json!({"type": "object", "additionalProperties": {"type": "integer", "maximum": 5}}),
+            "properties/additionalProperties/maximum",
             "a map's values",
         ),
         // A date has no length.
         (
-            thing,
             "on",
             json!({"type": "string", "format": "date", "maxLength": 10}),
-            "/components/schemas/NewThing/properties/on/maxLength",
+            "on/maxLength",
             "a date (format date) is no text to count",
         ),
     ];
-    for (pointer, key, schema, at, says) in cases {
-        refused(pointer, insert(key, schema.clone()), at, unchecked);
-        refused(pointer, insert(key, schema), at, says);
+    for (key, schema, at, says) in cases {
+        let at = format!("{thing}/{at}");
+        refused(thing, insert(key, schema.clone()), &at, unchecked);
+        refused(thing, insert(key, schema), &at, says);
     }
     // An integer's bounds are whole numbers within i64: openapiv3 reads any other as an
     // untyped schema, and every bound of it would be dropped unchecked.
@@ -1751,40 +1769,77 @@ fn constraints_the_client_would_not_check() {
         );
     }
     // Where the front door reads them, they stand: a property's schema, its list's items,
-    // a parameter's and its list's items, a named text.
-    for (pointer, key, schema) in [
+    // a parameter's and its list's items, text anywhere.
+    for (key, schema) in [
         (
-            thing,
             "count",
             json!({"type": "integer", "minimum": -3, "maximum": 9}),
         ),
         (
-            thing,
             "tags",
             json!({"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 4}}),
         ),
         (
-            thing,
             "weight",
             json!({"type": "number", "exclusiveMinimum": true, "minimum": 0}),
         ),
         (
-            "/components/schemas",
-            "Code",
-            json!({"type": "string", "minLength": 2, "maxLength": 4}),
+            "labels",
+            json!({"type": "object", "additionalProperties": {"type": "string", "maxLength": 4}}),
         ),
     ] {
         assert_eq!(
-            generate_with(pointer, insert(key, schema.clone())),
+            generate_with(thing, insert(key, schema.clone())),
             Ok(()),
             "{schema}"
         );
     }
+    assert_eq!(
+        generate_with(
+            "",
+            named(
+                "Code",
+                json!({"type": "string", "minLength": 2, "maxLength": 4})
+            )
+        ),
+        Ok(())
+    );
     let spec = crate::test_spec::with_query_parameters([(
         "pick",
         json!({"type": "array", "maxItems": 3, "items": {"type": "integer", "minimum": 1}}),
     )]);
     assert!(generate("things.json", &spec.to_string()).is_ok());
+    // In what only answers hold (Thing), each of the refused shapes stands.
+    let answers = "/components/schemas/Thing/properties";
+    for (key, schema) in [
+        ("named", json!({"$ref": "#/components/schemas/Count"})),
+        (
+            "on",
+            json!({"type": "string", "format": "date-time", "maxLength": 40}),
+        ),
+        (
+            "n",
+            json!({"type": "integer", "format": "uint64", "maximum": 18446744073709551615u64}),
+        ),
+        (
+            "scores",
+            json!({"type": "object", "additionalProperties": {"type": "integer", "maximum": 5}}),
+        ),
+        (
+            "size",
+            json!({"allOf": [{"type": "integer", "minimum": 1}]}),
+        ),
+    ] {
+        let answer = generate_with("", |spec| {
+            spec["components"]["schemas"]["Count"] = json!({"type": "integer", "minimum": 0});
+            spec.pointer_mut(answers)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .insert(key.to_owned(), schema.clone());
+        });
+        assert_eq!(answer, Ok(()), "{schema}");
+    }
 }
 
 /// OpenAPI 3.0's `readOnly`: not sent in a request, and `required` only in answers. A type
@@ -1797,6 +1852,17 @@ fn read_only_properties_in_a_request_type() {
         "/components/schemas/NewThing/properties",
         insert("id", read_only.clone()),
         "/components/schemas/NewThing/properties/id/readOnly",
+        "id is read-only in a type sent in a request (NewThing)",
+    );
+    // Through a $ref, the flag's own place is named.
+    refused(
+        "",
+        |spec| {
+            spec["components"]["schemas"]["Id"] = json!({"type": "string", "readOnly": true});
+            spec["components"]["schemas"]["NewThing"]["properties"]["id"] =
+                json!({"$ref": "#/components/schemas/Id"});
+        },
+        "/components/schemas/Id/readOnly",
         "id is read-only in a type sent in a request (NewThing)",
     );
     assert_eq!(
@@ -1860,6 +1926,71 @@ fn defaults_that_break_their_own_constraints() {
         json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "default": 0.5}),
         json!({"type": "string", "maxLength": 2, "default": "éé"}),
         json!({"type": "array", "maxItems": 2, "items": {"type": "integer"}, "default": [1, 2]}),
+    ] {
+        assert_eq!(
+            generate_with(thing, insert("level", schema.clone())),
+            Ok(()),
+            "{schema}"
+        );
+    }
+}
+
+/// The defaults the check above missed: one breaking its items' bounds, one of another
+/// type, an integer beyond an `f64`'s precision, text under an `allOf` of a named text. A
+/// null is judged only where a type says whether it may be.
+#[test]
+fn defaults_that_are_no_values_of_their_schema() {
+    let thing = "/components/schemas/NewThing/properties";
+    let at = "/components/schemas/NewThing/properties/level/default";
+    for (schema, says) in [
+        (
+            json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "default": [1, 0]}),
+            "has an item (1) that breaks the schema's own minimum",
+        ),
+        (
+            json!({"type": "integer", "minimum": 1, "default": "0"}),
+            "is not an integer",
+        ),
+        (
+            json!({"type": "integer", "default": 1.0}),
+            "is not an integer",
+        ),
+        (
+            json!({"type": "string", "default": 5}),
+            "is not of the schema's type, string",
+        ),
+        (
+            json!({"type": "integer", "maximum": 9007199254740992u64, "default": 9007199254740993u64}),
+            "breaks the schema's own maximum",
+        ),
+        (
+            json!({"type": "string", "default": null}),
+            "is null, which the schema is not",
+        ),
+        (
+            json!({"allOf": [{"$ref": "#/components/schemas/Short"}], "default": "abc"}),
+            "breaks the schema's own maxLength",
+        ),
+    ] {
+        refused(
+            "",
+            |spec| {
+                spec["components"]["schemas"]["Short"] = json!({"type": "string", "maxLength": 2});
+                spec.pointer_mut(thing)
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .insert("level".to_owned(), schema.clone());
+            },
+            at,
+            says,
+        );
+    }
+    for schema in [
+        json!({"type": "string", "nullable": true, "default": null}),
+        json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Kind"}], "default": null}),
+        json!({"anyOf": [{"$ref": "#/components/schemas/Kind"}, {"enum": [null]}], "default": null}),
+        json!({"type": "integer", "maximum": 9007199254740993u64, "default": 9007199254740993u64}),
     ] {
         assert_eq!(
             generate_with(thing, insert("level", schema.clone())),

@@ -256,9 +256,12 @@ impl ClientBuilder {
         if key.trim().is_empty() || !key.is_ascii() {
             return Err(BuildError::InvalidApiKey);
         }
-        let scheme_given = key
-            .get(..7)
-            .is_some_and(|s| s.eq_ignore_ascii_case("bearer "));
+        // `Bearer` then white space, after any white space a paste brought along.
+        let pasted = key.trim_start();
+        let scheme_given = pasted
+            .get(..6)
+            .is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+            && pasted[6..].starts_with([' ', '\t']);
         if self.auth_scheme == AuthScheme::Bearer && scheme_given {
             return Err(BuildError::BearerTwice);
         }
@@ -291,7 +294,7 @@ impl ClientBuilder {
         };
         let context = RawContext::new(Settings {
             authorization,
-            masked_key: crate::redact::maskable_key(key),
+            masked_key: crate::key_mask::maskable_key(key),
             user_agent,
             retry: self.retry,
             timeout: self.timeout,
@@ -496,7 +499,12 @@ mod tests {
     /// `Bearer Bearer sk-...`: refused, without the key. Sent raw, it is the header as given.
     #[test]
     fn a_key_with_its_bearer_scheme_is_not_sent_bearer_twice() {
-        for key in ["Bearer sk-live-12345678", "bearer sk-live-12345678"] {
+        for key in [
+            "Bearer sk-live-12345678",
+            "bearer sk-live-12345678",
+            " Bearer sk-live-12345678",
+            "Bearer\tsk-live-12345678",
+        ] {
             let err = Client::builder()
                 .api_key(key)
                 .bearer_auth()

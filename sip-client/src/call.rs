@@ -65,10 +65,9 @@ pub(crate) struct CallOptions {
     pub(crate) max_retries: Option<u32>,
     /// The time one attempt may take.
     pub(crate) attempt_timeout: Option<Duration>,
-    /// Headers of this call, checked (`extra_headers.rs`), values sensitive.
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    /// The first header refused, reported when the call is sent.
-    pub(crate) header_error: Option<InvalidInput>,
+    /// Headers of this call, in the order given, each checked (`extra_headers.rs`; values
+    /// sensitive) or refused, which is reported when the call is sent.
+    pub(crate) headers: Vec<Result<(HeaderName, HeaderValue), InvalidInput>>,
 }
 
 /// A request body, serialized once: a retry sends the same bytes.
@@ -147,9 +146,7 @@ impl Client {
         options: &CallOptions,
     ) -> Result<E::Data, Error> {
         crate::endpoint::check_url_length(operation, &url)?;
-        if let Some(err) = &options.header_error {
-            return Err(err.clone().into());
-        }
+        let extra_headers = options.checked_headers()?;
         let context = &self.raw.inner;
         let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
         let policy = if options.max_retries.is_some() || options.attempt_timeout.is_some() {
@@ -168,7 +165,7 @@ impl Client {
             let headers = request.headers_mut();
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
             context.apply_headers(headers);
-            for (name, value) in &options.headers {
+            for (name, value) in &extra_headers {
                 headers.append(name.clone(), value.clone());
             }
             if let Some(body) = &body {

@@ -55,7 +55,7 @@ pub struct RawContext(Arc<Settings>);
 pub(crate) struct Settings {
     pub(crate) authorization: HeaderValue,
     /// The key as it is masked in error answers that echo it (see
-    /// [`redact::mask_key`](crate::redact::mask_key)); `None` when too short to mask.
+    /// [`key_mask::mask_key`](crate::key_mask::mask_key)); `None` when too short to mask.
     pub(crate) masked_key: Option<Box<str>>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
@@ -86,7 +86,7 @@ impl RawContext {
     /// `body` with the API key masked, for an error built from it.
     pub(crate) fn mask_key(&self, body: bytes::Bytes) -> bytes::Bytes {
         match &self.0.masked_key {
-            Some(key) => crate::redact::mask_key(body, key),
+            Some(key) => crate::key_mask::mask_key(body, key),
             None => body,
         }
     }

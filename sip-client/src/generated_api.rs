@@ -1104,9 +1104,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1178,9 +1179,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1252,9 +1254,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1331,9 +1334,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1411,9 +1415,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1484,9 +1489,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1561,9 +1567,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1638,9 +1645,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1712,9 +1720,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1783,9 +1792,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1855,9 +1865,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -1930,9 +1941,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -2019,9 +2031,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -2095,9 +2108,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -2164,9 +2178,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -2238,9 +2253,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self
@@ -2312,9 +2328,10 @@ pub mod calls {
         /// A header sent with this call only (a request ID, a tracing header), on every
         /// attempt, beside the client's own; given twice, both are sent. Its value is
         /// marked sensitive: never logged, and `Debug` does not show it. A header the
-        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...) or
-        /// HTTP keeps, an invalid name or value: invalid input when the call is sent,
-        /// and nothing is sent.
+        /// client sets itself (`authorization`, `content-type`, `user-agent`, ...), one
+        /// that changes what the answer is (`accept-encoding`, `range`, conditions), an
+        /// invalid name or value: invalid input naming the header by its place
+        /// (`headers[1]`) when the call is sent, and nothing is sent.
         pub fn header(mut self, name: &str, value: &str) -> Self {
             self.options.add_header(name, value);
             self

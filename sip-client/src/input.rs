@@ -314,7 +314,12 @@ pub(crate) fn builder_error(at: &str, message: &str) -> InvalidInput {
 /// the field inside the value (`type`, `headers.headers`) as a call names it inside `body`.
 impl From<crate::ConversionError> for crate::Error {
     fn from(err: crate::ConversionError) -> crate::Error {
-        crate::Error::InvalidInput(builder_error("", &err.to_string()))
+        let mut input = builder_error("", &err.to_string());
+        // A value's own check (a constrained text's length) names no field: the value.
+        if input.field.is_empty() {
+            input.field = "value".to_owned();
+        }
+        crate::Error::InvalidInput(input)
     }
 }
 

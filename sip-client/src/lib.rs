@@ -16,6 +16,7 @@ mod extra_headers;
 mod hooks;
 mod input;
 mod json_error;
+mod key_mask;
 mod open_enum;
 mod phone;
 mod random;

@@ -1,14 +1,13 @@
 //! What looks secret, and how it is hidden where the client cannot type it: values under
 //! keys that look secret (in JSON values, in the `Debug` of raw JSON the API types keep, and
-//! in the text of an unexpected answer), and the API key echoed back in an error answer.
+//! in the text of an unexpected answer). The API key echoed back in an error answer is
+//! masked by `key_mask.rs`.
 //!
 //! The typed secrets ([`SipSecret`](crate::SipSecret), [`SipCredentials`](crate::SipCredentials))
 //! and [`to_redacted_json`](crate::to_redacted_json) are in `secret.rs`.
 
 use std::borrow::Cow;
 use std::fmt;
-
-use bytes::Bytes;
 
 use crate::secret::REDACTED;
 
@@ -292,38 +291,6 @@ fn without_a_cut_escape(token: &str) -> &str {
         }
     }
     token
-}
-
-/// The shortest key masked: a shorter one is no real key, and masking it would garble the
-/// text around it.
-const MIN_MASKED_KEY: usize = 8;
-
-/// The key as [`mask_key`] looks for it (without surrounding white space), when long
-/// enough to mask.
-pub(crate) fn maskable_key(key: &str) -> Option<Box<str>> {
-    let key = key.trim();
-    (key.len() >= MIN_MASKED_KEY).then(|| key.into())
-}
-
-/// `body` with every occurrence of `key` written as `<api key>`: a server that echoes the
-/// key in an error message (`invalid key sk-...`) does not put it into the error's
-/// `Display`, `Debug` or logs. Only the key as sent is found, not an escaped or cut copy.
-pub(crate) fn mask_key(body: Bytes, key: &str) -> Bytes {
-    let mut copied = 0;
-    let mut out: Vec<u8> = Vec::new();
-    for at in memchr::memmem::find_iter(&body, key.as_bytes()) {
-        if at < copied {
-            continue;
-        }
-        out.extend_from_slice(&body[copied..at]);
-        out.extend_from_slice(b"<api key>");
-        copied = at + key.len();
-    }
-    if copied == 0 {
-        return body;
-    }
-    out.extend_from_slice(&body[copied..]);
-    Bytes::from(out)
 }
 
 /// `Debug` of raw JSON held by a type of the API (the unknown keys of `extra`, a list of
@@ -619,20 +586,6 @@ mod tests {
             ["SIP", "Pass", "HTTP", "2", "x"]
         );
         assert_eq!(key_words("--").count(), 0);
-    }
-
-    #[test]
-    fn an_echoed_key_is_masked_wherever_it_occurs() {
-        let key = "sk-0123456789";
-        let body = Bytes::from(format!("{key}: bad {key}{key} end"));
-        assert_eq!(mask_key(body, key), "<api key>: bad <api key><api key> end");
-        let untouched = Bytes::from_static(b"nothing here");
-        assert_eq!(mask_key(untouched.clone(), key), untouched);
-        assert_eq!(
-            maskable_key("  sk-0123456789 \n").as_deref(),
-            Some("sk-0123456789")
-        );
-        assert_eq!(maskable_key("short"), None);
     }
 
     /// Every container of raw JSON a generated type may hold (typify writes free-form maps

@@ -868,4 +868,15 @@ fn a_builder_error_converts_into_the_crate_error() {
         Error::InvalidInput(input).to_string(),
         "invalid `type`: is required; no request was sent"
     );
+    // A value's own check names the value.
+    fn file() -> Result<sip_client::PortDocumentUploadFile, Error> {
+        Ok(sip_client::PortDocumentUploadFile::try_from(
+            "x".repeat(10 * 1024 * 1024 + 1),
+        )?)
+    }
+    let Err(Error::InvalidInput(input)) = file() else {
+        panic!("expected invalid input")
+    };
+    assert_eq!(input.field, "value");
+    assert_eq!(input.problem, InputProblem::TooLong { max: 10485760 });
 }

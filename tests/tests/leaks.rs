@@ -353,3 +353,27 @@ fn builders_of_raw_json_redact_it_in_debug_too() {
     let view = format!("{options:?}");
     assert!(!view.contains("LEAK5"), "{view}");
 }
+
+/// A key holding `/`, echoed as PHP's JSON writes it (`\/`) in an answer outside Bland's
+/// envelope: masked in the excerpt of the unexpected answer, in `Display` and `Debug`.
+#[tokio::test]
+async fn a_key_echoed_with_escaped_slashes_is_masked_in_an_unexpected_answer() {
+    let key = "sk-live/abc/def12345";
+    let body = r#"{"detail":"key sk-live\/abc\/def12345 invalid"}"#;
+    let server = TestServer::always(Reply::json(500, body)).await;
+    let client = sip_client::Client::builder()
+        .api_key(key)
+        .base_url(server.url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client
+        .get_sip_config("+14150000000".to_owned())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    for view in [err.to_string(), format!("{err:?}")] {
+        assert!(!view.contains("abc"), "{view}");
+        assert!(view.contains("<api key>"), "{view}");
+    }
+}
