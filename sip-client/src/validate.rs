@@ -149,8 +149,11 @@ impl Bound {
                 .map(serde_json::Number::from)
                 .or_else(|_| u64::try_from(n).map(serde_json::Number::from))
                 .unwrap_or_else(|_| serde_json::Number::from(0)),
-            // A whole number is shown as the spec wrote it (`100`, not `100.0`).
-            Bound::Float(x) if x.fract() == 0.0 && x.abs() < 2f64.powi(53) => {
+            // A whole number is shown as the spec wrote it (`100`, not `100.0`), when an
+            // `i64` holds it exactly: from -2^63 up to, not including, 2^63.
+            Bound::Float(x)
+                if x.fract() == 0.0 && (-(2f64.powi(63))..2f64.powi(63)).contains(&x) =>
+            {
                 serde_json::Number::from(x as i64)
             }
             Bound::Float(x) => serde_json::Number::from_f64(x).unwrap_or_else(|| 0.into()),
@@ -482,6 +485,13 @@ mod tests {
             err.to_string(),
             "invalid `body.weight`: must be at most 0.25"
         );
+        // Whole bounds as large as an i64 holds are shown whole; beyond, as the float.
+        let shown = |bound: f64| Bound::Float(bound).number().to_string();
+        assert_eq!(shown(2f64.powi(53)), "9007199254740992");
+        assert_eq!(shown(-(2f64.powi(63))), "-9223372036854775808");
+        assert_eq!(shown(2f64.powi(62)), "4611686018427387904");
+        assert_eq!(shown(2f64.powi(63)), "9.223372036854776e+18");
+        assert_eq!(shown(-0.5), "-0.5");
         let err = range(1000.5, None, Some((int(1000), false))).unwrap_err();
         assert_eq!(
             err.to_string(),
