@@ -1925,6 +1925,10 @@ fn defaults_that_break_their_own_constraints() {
         json!({"type": "integer", "minimum": 1, "maximum": 5, "default": 5}),
         json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "default": 0.5}),
         json!({"type": "string", "maxLength": 2, "default": "éé"}),
+        json!({"type": "string", "minLength": 2, "default": "éé"}),
+        json!({"type": "array", "minItems": 2, "items": {"type": "integer"}, "default": [1, 2]}),
+        json!({"type": "integer", "minimum": 1, "default": 1}),
+        json!({"type": "number", "maximum": 1, "exclusiveMaximum": true, "default": 0.5}),
         json!({"type": "array", "maxItems": 2, "items": {"type": "integer"}, "default": [1, 2]}),
     ] {
         assert_eq!(
