@@ -55,9 +55,7 @@ pub(crate) fn check(root: &Value) -> Result<(), Error> {
     for (path, item) in paths {
         let at = format!("/paths/{}", pointer_token(path));
         walk.parameters(item, &at)?;
-        for method in [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ] {
+        for method in crate::spec::METHODS {
             let Some(operation) = item.get(method) else {
                 continue;
             };

@@ -269,7 +269,7 @@ pub(crate) fn walk(
 }
 
 /// The methods of a Path Item Object.
-const METHODS: &[&str] = &[
+pub(crate) const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
