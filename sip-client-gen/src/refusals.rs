@@ -2003,3 +2003,48 @@ fn defaults_that_are_no_values_of_their_schema() {
         );
     }
 }
+
+/// A parameter's schema is judged as a property's is: its default, a list inside its list,
+/// at the parameter's place (path-wide parameters too). A named object with a keyword of
+/// another type (`maxLength`) is not judged here: openapiv3 reads it as untyped, which the
+/// model refuses as no object it can read.
+#[test]
+fn parameters_constraints_and_defaults_are_judged_in_place() {
+    let spec = crate::test_spec::with_query_parameters([(
+        "limit",
+        json!({"type": "integer", "maximum": 5, "default": 10}),
+    )]);
+    match generate("things.json", &spec.to_string()) {
+        Err(Error::Shape { at, message }) => {
+            assert_eq!(at, format!("{GET}/parameters/2/schema/default"));
+            assert!(
+                message.contains("breaks the schema's own maximum"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+    refused(
+        "/paths/~1v1~1things~1{id}",
+        insert(
+            "parameters",
+            json!([{"name": "grid", "in": "query", "schema": {"type": "array",
+                "items": {"type": "array", "items": {"type": "integer"}, "maxItems": 2}}}]),
+        ),
+        "/paths/~1v1~1things~1{id}/parameters/0/schema/items/maxItems",
+        "a list inside a list",
+    );
+    let bag = generate_with("", |spec| {
+        spec["components"]["schemas"]["Bag"] =
+            json!({"type": "object", "maxLength": 3, "properties": {"a": {"type": "string"}}});
+        spec["components"]["schemas"]["NewThing"]["properties"]["bag"] =
+            json!({"$ref": "#/components/schemas/Bag"});
+    });
+    match bag {
+        Err(Error::Shape { at, message }) => {
+            assert_eq!(at, "/components/schemas/Bag");
+            assert!(message.contains("comes from no object schema"), "{message}");
+        }
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+}
