@@ -2048,3 +2048,60 @@ fn parameters_constraints_and_defaults_are_judged_in_place() {
         other => panic!("expected a shape error, got {other:?}"),
     }
 }
+
+/// Each type judges its default's kind; an integer may be negative or beyond i64 (u64).
+/// A default whose schema is a cycle of `$ref`s is refused for the cycle, before any default
+/// is judged.
+#[test]
+fn defaults_of_each_type_and_a_cycle_of_refs() {
+    let thing = "/components/schemas/NewThing/properties";
+    let at = "/components/schemas/NewThing/properties/level/default";
+    for (schema, says) in [
+        (
+            json!({"type": "number", "default": "1"}),
+            "is not of the schema's type, number",
+        ),
+        (
+            json!({"type": "boolean", "default": "yes"}),
+            "is not of the schema's type, boolean",
+        ),
+        (
+            json!({"type": "array", "items": {"type": "string"}, "default": "a"}),
+            "is not of the schema's type, array",
+        ),
+        (
+            json!({"type": "object", "additionalProperties": {"type": "string"}, "default": []}),
+            "is not of the schema's type, object",
+        ),
+    ] {
+        refused(thing, insert("level", schema), at, says);
+    }
+    for schema in [
+        json!({"type": "integer", "default": -1}),
+        json!({"type": "integer", "format": "uint64", "default": 18446744073709551615u64}),
+        json!({"type": "number", "default": 2}),
+        json!({"type": "boolean", "default": false}),
+        json!({"type": "object", "additionalProperties": {"type": "string"}, "default": {"a": "b"}}),
+    ] {
+        assert_eq!(
+            generate_with(thing, insert("level", schema.clone())),
+            Ok(()),
+            "{schema}"
+        );
+    }
+    let cycle = generate_with("", |spec| {
+        spec["components"]["schemas"]["Loop1"] = json!({"$ref": "#/components/schemas/Loop2"});
+        spec["components"]["schemas"]["Loop2"] = json!({"$ref": "#/components/schemas/Loop1"});
+        spec["components"]["schemas"]["NewThing"]["properties"]["level"] = json!({
+            "type": "array", "items": {"$ref": "#/components/schemas/Loop1"}, "default": [1]});
+    });
+    match cycle {
+        Err(Error::Shape { message, .. }) => {
+            assert!(
+                message.contains("lead to one another through $ref"),
+                "{message}"
+            )
+        }
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+}
