@@ -1414,25 +1414,22 @@ mod tests {
     /// items.
     fn check(ty: &str, items: bool, newtype: bool) -> String {
         let check = FieldCheck {
-            field: Field {
-                json: "xs".to_owned(),
-                ident: syn::parse_str("xs").unwrap(),
-                ty: syn::parse_str(ty).unwrap(),
-                flatten: false,
-            },
             min_length: (!items).then_some(1),
-            max_length: None,
             min_items: items.then_some(1),
             max_items: items.then_some(3),
-            minimum: None,
-            maximum: None,
-            item_minimum: None,
-            item_maximum: None,
-            nested: false,
-            newtype,
-            always_sent: !ty.starts_with("Option"),
+            ..FieldCheck::new(field("xs", ty), newtype, !ty.starts_with("Option"))
         };
         field_check(&check).to_string().replace(' ', "")
+    }
+
+    /// A field `name` of Rust type `ty`, named so on the wire.
+    fn field(name: &str, ty: &str) -> Field {
+        Field {
+            json: name.to_owned(),
+            ident: syn::parse_str(name).unwrap(),
+            ty: syn::parse_str(ty).unwrap(),
+            flatten: false,
+        }
     }
 
     /// An absent optional field passes (`None`), a present one is checked like a required
@@ -1462,23 +1459,8 @@ mod tests {
     #[test]
     fn an_empty_optional_list_is_absent_and_its_count_unchecked() {
         let mut check = FieldCheck {
-            field: Field {
-                json: "xs".to_owned(),
-                ident: syn::parse_str("xs").unwrap(),
-                ty: syn::parse_str("Vec<String>").unwrap(),
-                flatten: false,
-            },
-            min_length: None,
-            max_length: None,
             min_items: Some(1),
-            max_items: None,
-            minimum: None,
-            maximum: None,
-            item_minimum: None,
-            item_maximum: None,
-            nested: false,
-            newtype: false,
-            always_sent: false,
+            ..FieldCheck::new(field("xs", "Vec<String>"), false, false)
         };
         let text = |check: &FieldCheck| field_check(check).to_string().replace(' ', "");
         assert_eq!(
@@ -1530,25 +1512,7 @@ mod tests {
     #[test]
     fn floats_are_checked_finite_even_unbounded() {
         let unbounded = |ty: &str| {
-            let check = FieldCheck {
-                field: Field {
-                    json: "x".to_owned(),
-                    ident: syn::parse_str("x").unwrap(),
-                    ty: syn::parse_str(ty).unwrap(),
-                    flatten: false,
-                },
-                min_length: None,
-                max_length: None,
-                min_items: None,
-                max_items: None,
-                minimum: None,
-                maximum: None,
-                item_minimum: None,
-                item_maximum: None,
-                nested: false,
-                newtype: false,
-                always_sent: true,
-            };
+            let check = FieldCheck::new(field("x", ty), false, true);
             field_check(&check).to_string().replace(' ', "")
         };
         let at = "None,None,&at.field(\"x\"))?;";
@@ -1591,14 +1555,8 @@ mod tests {
             ("Option<Thing>", "self.xs.is_some()"),
             ("Vec<String>", "!self.xs.is_empty()"),
         ] {
-            let field = Field {
-                json: "xs".to_owned(),
-                ident: syn::parse_str("xs").unwrap(),
-                ty: syn::parse_str(ty).unwrap(),
-                flatten: false,
-            };
             assert_eq!(
-                is_set(&field).to_string().replace(' ', ""),
+                is_set(&field("xs", ty)).to_string().replace(' ', ""),
                 expected,
                 "{ty}"
             );
@@ -1609,12 +1567,6 @@ mod tests {
     /// rules name them; fields of other types are not.
     #[test]
     fn text_checks_cover_each_text_field_of_the_rules_once() {
-        let field = |name: &str, ty: &str| Field {
-            json: name.to_owned(),
-            ident: syn::parse_str(name).unwrap(),
-            ty: syn::parse_str(ty).unwrap(),
-            flatten: false,
-        };
         let rules = [
             Rule::OneOf(vec![
                 field("one", "Option<String>"),

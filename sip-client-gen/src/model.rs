@@ -454,6 +454,27 @@ pub(crate) struct FieldCheck {
     pub always_sent: bool,
 }
 
+impl FieldCheck {
+    /// The check of `field` with no constraint yet (each is set from the schema) and no
+    /// nested check (set once it is known which types have checks).
+    pub(crate) fn new(field: rust::Field, newtype: bool, always_sent: bool) -> FieldCheck {
+        FieldCheck {
+            field,
+            min_length: None,
+            max_length: None,
+            min_items: None,
+            max_items: None,
+            minimum: None,
+            maximum: None,
+            item_minimum: None,
+            item_maximum: None,
+            nested: false,
+            newtype,
+            always_sent,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub(crate) enum Rule {
     /// At most one of the fields is set.
@@ -841,7 +862,7 @@ fn path_pointer(path: &str) -> String {
     format!("/paths/{}", crate::spec::pointer_token(path))
 }
 
-fn invalid(at: String, message: String) -> Error {
+pub(crate) fn invalid(at: String, message: String) -> Error {
     Error::Shape { at, message }
 }
 
@@ -1859,23 +1880,11 @@ fn checks(
                     ),
                 ));
             }
-            let mut check = FieldCheck {
-                field: field.clone(),
-                min_length: None,
-                max_length: None,
-                min_items: None,
-                max_items: None,
-                minimum: None,
-                maximum: None,
-                item_minimum: None,
-                item_maximum: None,
-                // Set below, once it is known which types have checks.
-                nested: false,
-                newtype: struct_inside(&field.ty).is_some_and(|inner| {
-                    matches!(api.types.items.get(&inner), Some(rust::Item::Newtype(_)))
-                }),
-                always_sent: required.contains(property) || resolved.schema_data.default.is_some(),
-            };
+            let newtype = struct_inside(&field.ty).is_some_and(|inner| {
+                matches!(api.types.items.get(&inner), Some(rust::Item::Newtype(_)))
+            });
+            let always_sent = required.contains(property) || resolved.schema_data.default.is_some();
+            let mut check = FieldCheck::new(field.clone(), newtype, always_sent);
             match &resolved.schema_kind {
                 SchemaKind::Type(Type::String(string)) => {
                     check.min_length = string.min_length.map(|n| n as u64);

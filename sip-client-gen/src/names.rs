@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
 use crate::error::Error;
+use crate::model::invalid;
 use crate::rust;
 
 /// Rust's keywords: strict (all editions), reserved for later, and those of the 2018 and
@@ -402,10 +403,6 @@ fn check_parameters(
         ));
     }
     Ok(())
-}
-
-fn invalid(at: String, message: String) -> Error {
-    Error::Shape { at, message }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::Error;
+use crate::model::invalid;
 use crate::spec::pointer_token;
 
 /// The keywords the front door checks before a request is sent (beside `pattern`, which a
@@ -373,8 +374,4 @@ fn compare(a: &serde_json::Number, b: &serde_json::Number) -> Option<std::cmp::O
         (Some(a), Some(b)) => Some(a.cmp(&b)),
         _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
     }
-}
-
-fn invalid(at: String, message: String) -> Error {
-    Error::Shape { at, message }
 }

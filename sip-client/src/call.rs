@@ -146,7 +146,9 @@ impl Client {
         options: &CallOptions,
     ) -> Result<E::Data, Error> {
         crate::endpoint::check_url_length(operation, &url)?;
-        let extra_headers = options.checked_headers()?;
+        if let Some(refused) = options.refused_header() {
+            return Err(refused.clone().into());
+        }
         let context = &self.raw.inner;
         let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
         let policy = if options.max_retries.is_some() || options.attempt_timeout.is_some() {
@@ -165,7 +167,7 @@ impl Client {
             let headers = request.headers_mut();
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
             context.apply_headers(headers);
-            for (name, value) in &extra_headers {
+            for (name, value) in options.extra_headers() {
                 headers.append(name.clone(), value.clone());
             }
             if let Some(body) = &body {

@@ -487,40 +487,26 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("18446744073709551615"), "{text}");
-        // With nothing left, the timeout is the reason, not the wait.
-        for left in [Duration::ZERO, Duration::from_millis(49)] {
+        // With nothing left (less than is said as 0.1s), the timeout is the reason, not
+        // the wait; from the least time said as more than "0s", the wait is again.
+        for (wait, left, said) in [
+            (0, 0, "; not retried: the call's timeout is used up"),
+            (0, 49, "; not retried: the call's timeout is used up"),
+            (1000, 50, "would use up the 0.1s left of the call's timeout"),
+        ] {
             let err = Error::Api(ApiError {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 errors: Vec::new(),
                 retry_after: None,
                 attempts: 3,
                 not_retried: Some(NotRetried::WaitPastDeadline {
-                    wait: Duration::ZERO,
-                    left,
+                    wait: Duration::from_millis(wait),
+                    left: Duration::from_millis(left),
                 }),
             });
             let text = err.to_string();
-            assert!(
-                text.ends_with("; not retried: the call's timeout is used up"),
-                "{text}"
-            );
+            assert!(text.ends_with(said), "{left} ms left: {text}");
         }
-        // From the least time said as more than "0s", the wait is the reason again.
-        let err = Error::Api(ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            errors: Vec::new(),
-            retry_after: None,
-            attempts: 3,
-            not_retried: Some(NotRetried::WaitPastDeadline {
-                wait: Duration::from_secs(1),
-                left: Duration::from_millis(50),
-            }),
-        });
-        let text = err.to_string();
-        assert!(
-            text.ends_with("would use up the 0.1s left of the call's timeout"),
-            "{text}"
-        );
     }
 
     /// Waits are rounded: to the tenth of a second under 100 s (and without a `.0`), to the

@@ -87,9 +87,14 @@ impl CallOptions {
         self.headers.push(header);
     }
 
-    /// The headers of this call, or the first refused.
-    pub(crate) fn checked_headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>, InvalidInput> {
-        self.headers.iter().cloned().collect()
+    /// The first header of this call refused, if any.
+    pub(crate) fn refused_header(&self) -> Option<&InvalidInput> {
+        self.headers.iter().find_map(|header| header.as_ref().err())
+    }
+
+    /// The headers of this call to send (all of them, once none is refused).
+    pub(crate) fn extra_headers(&self) -> impl Iterator<Item = &(HeaderName, HeaderValue)> {
+        self.headers.iter().flatten()
     }
 }
 
@@ -151,13 +156,13 @@ mod tests {
         options.add_header("authorization", "2");
         options.add_header("x-b", "3");
         options.add_header("bad name", "4");
-        assert_eq!(options.checked_headers().unwrap_err().field, "headers[1]");
+        assert_eq!(options.refused_header().unwrap().field, "headers[1]");
         let mut options = CallOptions::default();
         options.add_header("x-a", "1");
         options.add_header("x-a", "2");
-        let headers = options.checked_headers().unwrap();
-        let sent: Vec<(&str, &str)> = headers
-            .iter()
+        assert_eq!(options.refused_header(), None);
+        let sent: Vec<(&str, &str)> = options
+            .extra_headers()
             .map(|(name, value)| (name.as_str(), value.to_str().unwrap()))
             .collect();
         assert_eq!(sent, [("x-a", "1"), ("x-a", "2")]);
