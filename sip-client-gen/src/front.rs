@@ -135,6 +135,7 @@ fn operation_statics(api: &Api) -> TokenStream {
         let id = &op.id;
         let path = &op.path;
         let method = format_ident!("{}", op.method);
+        let sends_key = op.sends_key();
         let retry = match op.retry {
             Retry::Safe => quote!(Safe),
             Retry::Idempotent => quote!(Idempotent),
@@ -146,6 +147,7 @@ fn operation_statics(api: &Api) -> TokenStream {
                 method: ::reqwest::Method::#method,
                 path: #path,
                 retry: crate::RetryClass::#retry,
+                sends_key: #sends_key,
             };
         }
     });
@@ -1408,6 +1410,49 @@ mod tests {
             retry_of(&spec, "upload_document"),
             "retry: crate::RetryClass::NotIdempotent,"
         );
+    }
+
+    /// Whether an operation's calls carry the key follows its security: the spec's, or
+    /// its own; none declared, `[]` and `[{}]` need no key, an optional key is sent.
+    #[test]
+    fn the_spec_decides_which_operations_carry_the_key() {
+        let sends_key = |spec: &serde_json::Value| -> Vec<bool> {
+            let api = crate::test_spec::generated_file(spec, crate::API_PATH);
+            ["get_thing", "create_thing"]
+                .iter()
+                .map(|id| {
+                    let at = api
+                        .find(&format!("id: \"{id}\""))
+                        .unwrap_or_else(|| panic!("{id} in\n{api}"));
+                    let line = api[at..]
+                        .lines()
+                        .map(str::trim)
+                        .find(|line| line.starts_with("sends_key: "))
+                        .unwrap();
+                    match line {
+                        "sends_key: true," => true,
+                        "sends_key: false," => false,
+                        other => panic!("{other}"),
+                    }
+                })
+                .collect()
+        };
+        let mut spec = crate::test_spec::base();
+        assert_eq!(sends_key(&spec), [false, false], "no security declared");
+        spec["components"]["securitySchemes"] = serde_json::json!({
+            "apiKey": {"type": "apiKey", "in": "header", "name": "authorization"}
+        });
+        spec["security"] = serde_json::json!([{"apiKey": []}]);
+        assert_eq!(sends_key(&spec), [true, true]);
+        for (own, expected) in [
+            (serde_json::json!([]), false),
+            (serde_json::json!([{}]), false),
+            (serde_json::json!([{}, {"apiKey": []}]), true),
+            (serde_json::json!([{"apiKey": []}]), true),
+        ] {
+            spec.pointer_mut(crate::test_spec::POST).unwrap()["security"] = own.clone();
+            assert_eq!(sends_key(&spec), [true, expected], "{own}");
+        }
     }
 
     /// The check of field `xs` of type `ty`, without spaces: lengths (`items` false) or

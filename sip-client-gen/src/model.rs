@@ -172,6 +172,17 @@ pub(crate) struct Operation {
     pub deprecated: bool,
 }
 
+impl Operation {
+    /// Whether its calls carry the API key: unless the spec says it needs none (its
+    /// `security` is `[]` or `[{}]`, or no security is declared at all). An operation
+    /// whose key is optional (`[{}, {apiKey: []}]`) gets it: the client has one.
+    pub fn sends_key(&self) -> bool {
+        self.security
+            .iter()
+            .any(|requirement| requirement != "none")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Segment {
     Literal(String),

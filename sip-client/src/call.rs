@@ -30,6 +30,7 @@ pub struct Operation {
     pub(crate) method: Method,
     pub(crate) path: &'static str,
     pub(crate) retry: RetryClass,
+    pub(crate) sends_key: bool,
 }
 
 impl Operation {
@@ -52,6 +53,12 @@ impl Operation {
     /// How failed attempts of it are retried.
     pub fn retry_class(&self) -> RetryClass {
         self.retry
+    }
+
+    /// Whether its requests carry the API key: all of them, except an operation whose
+    /// spec says it needs no authentication (`security: []`).
+    pub fn sends_key(&self) -> bool {
+        self.sends_key
     }
 }
 
@@ -166,7 +173,7 @@ impl Client {
             let mut request = reqwest::Request::new(operation.method.clone(), url.clone());
             let headers = request.headers_mut();
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-            context.apply_headers(headers);
+            context.apply_headers(headers, operation.sends_key);
             for (name, value) in options.extra_headers() {
                 headers.append(name.clone(), value.clone());
             }

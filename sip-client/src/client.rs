@@ -68,9 +68,15 @@ impl RawContext {
         RawContext(Arc::new(settings))
     }
 
-    /// Sets the headers every request carries (replacing any the request had).
-    pub(crate) fn apply_headers(&self, headers: &mut HeaderMap) {
-        headers.insert(AUTHORIZATION, self.0.authorization.clone());
+    /// Sets the headers every request carries (replacing any the request had): the user
+    /// agent, and the key unless the operation needs none (`sends_key` false: then any
+    /// `authorization` header the request had is removed, so that the key never leaves).
+    pub(crate) fn apply_headers(&self, headers: &mut HeaderMap, sends_key: bool) {
+        if sends_key {
+            headers.insert(AUTHORIZATION, self.0.authorization.clone());
+        } else {
+            headers.remove(AUTHORIZATION);
+        }
         headers.insert(USER_AGENT, self.0.user_agent.clone());
     }
 

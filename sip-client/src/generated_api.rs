@@ -123,102 +123,119 @@ pub(crate) mod operations {
         method: ::reqwest::Method::POST,
         path: "/v1/sip/attach",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static CANCEL_PORT_REQUEST: crate::Operation = crate::Operation {
         id: "cancel_port_request",
         method: ::reqwest::Method::DELETE,
         path: "/v1/sip/port/{id}",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static CHECK_PORT_ELIGIBILITY: crate::Operation = crate::Operation {
         id: "check_port_eligibility",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/port/check",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static DETACH_SIP: crate::Operation = crate::Operation {
         id: "detach_sip",
         method: ::reqwest::Method::POST,
         path: "/v1/sip/detach",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static DISCOVER_SIP_ENDPOINT: crate::Operation = crate::Operation {
         id: "discover_sip_endpoint",
         method: ::reqwest::Method::POST,
         path: "/v1/sip/discover",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static GET_FIREWALL_IPS: crate::Operation = crate::Operation {
         id: "get_firewall_ips",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/firewall-ips",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static GET_OUTBOUND_SETUP: crate::Operation = crate::Operation {
         id: "get_outbound_setup",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/outbound-setup",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static GET_SIP_CONFIG: crate::Operation = crate::Operation {
         id: "get_sip_config",
         method: ::reqwest::Method::GET,
         path: "/v1/sip",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static GET_SIP_STATUS: crate::Operation = crate::Operation {
         id: "get_sip_status",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/status",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static GET_TEST_CALL_STATUS: crate::Operation = crate::Operation {
         id: "get_test_call_status",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/test-call/status",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static INITIATE_PORT: crate::Operation = crate::Operation {
         id: "initiate_port",
         method: ::reqwest::Method::POST,
         path: "/v1/sip/port/initiate",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static LIST_PORT_REQUESTS: crate::Operation = crate::Operation {
         id: "list_port_requests",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/port",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static LIST_SIP_CALLS: crate::Operation = crate::Operation {
         id: "list_sip_calls",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/calls",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static LIST_SIP_NUMBERS: crate::Operation = crate::Operation {
         id: "list_sip_numbers",
         method: ::reqwest::Method::GET,
         path: "/v1/sip/numbers",
         retry: crate::RetryClass::Safe,
+        sends_key: true,
     };
     pub(crate) static SEND_TEST_CALL: crate::Operation = crate::Operation {
         id: "send_test_call",
         method: ::reqwest::Method::POST,
         path: "/v1/sip/test-call",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static UPDATE_SIP: crate::Operation = crate::Operation {
         id: "update_sip",
         method: ::reqwest::Method::POST,
         path: "/v1/sip/update",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
     pub(crate) static UPLOAD_PORT_DOCUMENT: crate::Operation = crate::Operation {
         id: "upload_port_document",
         method: ::reqwest::Method::POST,
         path: "/v1/sip/port/document",
         retry: crate::RetryClass::NotIdempotent,
+        sends_key: true,
     };
 }
 impl crate::decode::sealed::Sealed for SipAttachEnvelope {}

@@ -15,11 +15,13 @@ impl ClientHooks<RawContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
-        self.inner().apply_headers(headers);
+        // An operation the front door does not know gets the key, as the spec's others do.
+        let sends_key = operation(info).is_none_or(crate::Operation::sends_key);
+        self.inner().apply_headers(headers, sends_key);
         Ok(())
     }
 
@@ -30,12 +32,9 @@ impl ClientHooks<RawContext> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let context = self.inner();
         // An operation the front door does not know is treated as the least safe kind.
-        let class = crate::OPERATIONS
-            .iter()
-            .find(|operation| operation.id() == info.operation_id)
-            .map_or(RetryClass::NotIdempotent, |operation| {
-                operation.retry_class()
-            });
+        let class = operation(info).map_or(RetryClass::NotIdempotent, |operation| {
+            operation.retry_class()
+        });
         // Kept only when a retry may need it.
         let copy = (context.retry().max_retries > 0)
             .then(|| request.try_clone())
@@ -53,4 +52,12 @@ impl ClientHooks<RawContext> for Client {
         .await
         .result
     }
+}
+
+/// The front door's description of the operation progenitor's builder calls.
+fn operation(info: &OperationInfo) -> Option<&'static crate::Operation> {
+    crate::OPERATIONS
+        .iter()
+        .copied()
+        .find(|operation| operation.id() == info.operation_id)
 }

@@ -207,6 +207,35 @@ async fn generated_front_door_serves_new_operations() {
         drive(&driver, &server, &["get", "g1"]).await,
         json!({ "ok": gadget("g1", "one") })
     );
+    // `get_gadget` needs no authentication (`security: []`): the key is not sent, through
+    // the front door or progenitor's builder; the others carry it.
+    assert_eq!(
+        drive(&driver, &server, &["raw-get", "g1"]).await,
+        json!({ "ok": gadget("g1", "one") })
+    );
+    // (The method and whether an authorization header carries the key, or is absent.)
+    let keys: Vec<(String, Option<bool>)> = server
+        .requests()
+        .iter()
+        .map(|request| {
+            let key = request.header("authorization");
+            (
+                format!("{} {}", request.method, request.target),
+                key.map(|value| value.ends_with(TEST_API_KEY)),
+            )
+        })
+        .collect();
+    let keyed = |line: &str| (line.to_owned(), Some(true));
+    assert_eq!(
+        keys,
+        [
+            keyed("GET /v1/gadgets?color=green&limit=5&tag=new&tag=blue+%26+green"),
+            keyed("GET /v1/gadgets"),
+            keyed("POST /v1/gadgets"),
+            ("GET /v1/gadgets/g1".to_owned(), None),
+            ("GET /v1/gadgets/g1".to_owned(), None),
+        ]
+    );
 
     // The generated mock matches every item of an array query parameter.
     let mocked = drive(&driver, &server, &["mocked-list"]).await;
@@ -325,6 +354,7 @@ async fn generated_front_door_serves_new_operations() {
         sip_client_tests::assert_snapshot!("proof_wire_create_gadget", request_view(&requests[2]));
         sip_client_tests::assert_snapshot!("proof_wire_get_gadget", request_view(&requests[3]));
     });
+    assert_eq!(requests[4].target, "/v1/gadgets/g1", "the raw call");
 
     // Retries by the operation's nature: a stalled POST is not repeated, a stalled GET is.
     let stalling = TestServer::always(Reply::Stall(std::time::Duration::from_secs(20))).await;
