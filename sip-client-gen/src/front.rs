@@ -50,7 +50,17 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
         .map(|(ty, checks)| type_checks(ty, checks, api.types.fields(ty).unwrap_or_default()));
     let methods = api.operations.iter().map(client_method);
     let requests = api.operations.iter().map(request_builder);
+    let servers = &api.servers;
+    let default_server = &servers[0];
     quote! {
+        /// The API's base URL, the spec's first server: where a client sends its calls
+        /// unless [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) says otherwise.
+        pub const DEFAULT_BASE_URL: &str = #default_server;
+
+        /// Every server of the spec. A base URL on the origin of one of them must be that
+        /// server: each operation's path is added to it.
+        pub(crate) const SERVERS: &[&str] = &[#(#servers),*];
+
         use std::borrow::Cow;
         #[allow(unused_imports)]
         use crate::generated::types::*;

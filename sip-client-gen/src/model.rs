@@ -135,6 +135,8 @@ pub(crate) struct Api {
     pub checks: BTreeMap<String, TypeChecks>,
     /// Every name the crate root re-exports from the generated types.
     pub exported: Vec<String>,
+    /// The servers' URLs, without a trailing `/`: the first is the client's default base URL.
+    pub servers: Vec<String>,
     /// Rust names of the types a request carries (bodies and what they hold).
     pub request_types: BTreeSet<String>,
     /// Rust names of the types an answer carries (success types and what they hold).
@@ -910,6 +912,44 @@ fn check_security_schemes(spec: &OpenAPI) -> Result<(), Error> {
     Ok(())
 }
 
+/// The servers' URLs. The first is the client's default base URL, and a base URL on one's
+/// origin must be that server (`https://api.bland.ai/v1` would call `/v1/v1/sip`), so each
+/// is an absolute `https://` URL without variables, query or fragment.
+fn servers(spec: &OpenAPI) -> Result<Vec<String>, Error> {
+    if spec.servers.is_empty() {
+        return Err(invalid(
+            "/servers".to_owned(),
+            "the spec names no server: the first is the client's default base URL".to_owned(),
+        ));
+    }
+    spec.servers
+        .iter()
+        .enumerate()
+        .map(|(at, server)| {
+            let url = server.url.trim_end_matches('/');
+            let host = url.strip_prefix("https://").unwrap_or_default();
+            let problem = if server.variables.as_ref().is_some_and(|v| !v.is_empty())
+                || url.contains('{')
+            {
+                Some("server variables are not supported")
+            } else if host.is_empty() || host.starts_with('/') {
+                Some("a server is an absolute https:// URL (the client sends the key over TLS)")
+            } else if host.contains(['?', '#', '@', '\\']) || host.contains(char::is_whitespace) {
+                Some("a server URL takes no query, fragment, credentials, backslash or space")
+            } else {
+                None
+            };
+            match problem {
+                Some(problem) => Err(invalid(
+                    format!("/servers/{at}/url"),
+                    format!("{problem}: {:?}", server.url),
+                )),
+                None => Ok(url.to_owned()),
+            }
+        })
+        .collect()
+}
+
 fn schemas(spec: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
     spec.components
         .iter()
@@ -981,6 +1021,7 @@ pub(crate) fn build(
         is_error.then(|| media.example.clone()).flatten()
     });
     let mut api = Api {
+        servers: servers(spec)?,
         operations: Vec::new(),
         error_example,
         enums,

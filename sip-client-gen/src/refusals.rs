@@ -834,6 +834,74 @@ fn security_schemes_the_client_cannot_honour() {
     }
 }
 
+/// The first server is the client's default base URL, and a base URL on a server's origin
+/// must be that server: each is an absolute `https://` URL the client can compare.
+#[test]
+fn servers_the_client_cannot_use() {
+    for (servers, at, says) in [
+        (json!([]), "/servers", "names no server"),
+        (
+            json!([{"url": "/api"}]),
+            "/servers/0/url",
+            "absolute https://",
+        ),
+        (
+            json!([{"url": "https://"}]),
+            "/servers/0/url",
+            "absolute https://",
+        ),
+        (
+            json!([{"url": "https://a.example"}, {"url": "http://a.example"}]),
+            "/servers/1/url",
+            "absolute https://",
+        ),
+        (
+            json!([{"url": "https://{region}.a.example"}]),
+            "/servers/0/url",
+            "server variables",
+        ),
+        (
+            json!([{"url": "https://a.example", "variables": {"v": {"default": "1"}}}]),
+            "/servers/0/url",
+            "server variables",
+        ),
+        (
+            json!([{"url": "https://a.example?x=1"}]),
+            "/servers/0/url",
+            "no query",
+        ),
+        (
+            json!([{"url": "https://k@a.example"}]),
+            "/servers/0/url",
+            "credentials",
+        ),
+        (
+            json!([{"url": "https://a.example/a b"}]),
+            "/servers/0/url",
+            "space",
+        ),
+    ] {
+        refused("", insert("servers", servers.clone()), at, says);
+    }
+    refused("", remove("servers"), "/servers", "names no server");
+}
+
+/// The default base URL follows the spec's first server, without its trailing `/`.
+#[test]
+fn the_default_base_url_is_the_first_server() {
+    let mut spec = base();
+    spec["servers"] = json!([{"url": "https://eu.a.example/api/"}, {"url": "https://a.example"}]);
+    let api = crate::test_spec::generated_file(&spec, crate::API_PATH);
+    assert!(
+        api.contains("pub const DEFAULT_BASE_URL: &str = \"https://eu.a.example/api\";"),
+        "{api}"
+    );
+    assert!(
+        api.contains("pub(crate) const SERVERS: &[&str] = &[\"https://eu.a.example/api\", \"https://a.example\"];"),
+        "{api}"
+    );
+}
+
 /// Schemas that lead back to themselves without reading any input: a value of them would
 /// never end. Through a property or an array's items, recursion is fine.
 #[test]

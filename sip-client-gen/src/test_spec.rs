@@ -16,6 +16,7 @@ pub(crate) fn base() -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "things", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.com"}],
         "paths": {
             "/v1/things/{id}": {"get": {
                 "operationId": "get_thing",

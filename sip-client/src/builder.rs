@@ -3,7 +3,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::HeaderValue;
 
 pub use crate::build_error::BuildError;
@@ -12,8 +11,7 @@ use crate::client::{Client, RawContext, Settings};
 use crate::generated;
 use crate::retry::RetryPolicy;
 
-/// Bland's production API.
-pub const DEFAULT_BASE_URL: &str = "https://api.bland.ai";
+pub use crate::generated_api::DEFAULT_BASE_URL;
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "BLAND_API_KEY";
@@ -155,8 +153,10 @@ impl ClientBuilder {
         self.auth_scheme(AuthScheme::Bearer)
     }
 
-    /// The base URL (default `https://api.bland.ai`). A path stem is kept:
-    /// `https://proxy.example/bland` sends to `https://proxy.example/bland/v1/sip`.
+    /// The base URL (default [`DEFAULT_BASE_URL`], `https://api.bland.ai`). A path stem is
+    /// kept: `https://proxy.example/bland` sends to `https://proxy.example/bland/v1/sip`. On
+    /// Bland's own host only its server's path is accepted: `https://api.bland.ai/v1`
+    /// would call `/v1/v1/sip`, and is refused when the client is built.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self.unreadable.retain(|name| *name != BASE_URL_ENV);
@@ -276,7 +276,7 @@ impl ClientBuilder {
         let user_agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
 
-        let (base_text, base) = self.checked_base_url()?;
+        let (base_text, base) = crate::base_url::checked(&self.base_url, self.allow_insecure_http)?;
 
         let http = match self.http_client {
             Some(client) => client,
@@ -304,39 +304,6 @@ impl ClientBuilder {
             raw: generated::Client::new_with_client(&base_text, http, context),
             base,
         })
-    }
-
-    /// The base URL without a trailing `/`, as text and parsed.
-    fn checked_base_url(&self) -> Result<(String, Url), BuildError> {
-        let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-            url: shown_url(&self.base_url),
-            reason: reason.to_owned(),
-        };
-        let trimmed = self.base_url.trim().trim_end_matches('/');
-        let url = Url::parse(trimmed).map_err(|err| invalid(&err.to_string()))?;
-        match url.scheme() {
-            "https" => {}
-            "http" if self.allow_insecure_http || is_loopback(&url) => {}
-            "http" => {
-                return Err(BuildError::InsecureBaseUrl {
-                    url: shown_url(&self.base_url),
-                });
-            }
-            _ => {
-                return Err(invalid(
-                    "the scheme must be https (or http to a loopback host)",
-                ));
-            }
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("a base URL takes no query or fragment"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid(
-                "credentials in the URL are not supported; use api_key",
-            ));
-        }
-        Ok((trimmed.to_owned(), url))
     }
 }
 
@@ -366,15 +333,6 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 /// The redirects that repeat the request as it was sent, method and body (RFC 9110 §15.4).
 pub(crate) fn keeps_the_request(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 307 | 308)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 #[cfg(test)]
@@ -549,6 +507,61 @@ mod tests {
                 .build()
                 .is_ok()
         );
+    }
+
+    /// A base URL on the API's own origin with another path than its server's would put
+    /// each operation's path below it (`/v1/v1/sip`): refused, saying what to give instead.
+    /// On another origin (a proxy, a test server), any path is the user's.
+    #[test]
+    fn the_apis_own_host_takes_only_its_servers_path() {
+        for url in [
+            "https://api.bland.ai/v1",
+            "https://api.bland.ai/v1/",
+            "https://API.bland.ai:443/v1/sip",
+            "https://api.bland.ai/bland",
+        ] {
+            let err = Client::builder()
+                .api_key("k")
+                .base_url(url)
+                .build()
+                .unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(err, BuildError::InvalidBaseUrl { .. }),
+                "{url}: {err:?}"
+            );
+            assert!(
+                text.contains("another path than its server's, https://api.bland.ai;")
+                    && text.ends_with("so give https://api.bland.ai"),
+                "{url}: {text}"
+            );
+        }
+        let err = Client::builder()
+            .api_key("k")
+            .base_url("https://api.bland.ai/v1")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("(this one would call /v1/v1/sip/attach)"),
+            "{err}"
+        );
+        for url in [
+            "https://api.bland.ai",
+            "https://api.bland.ai/",
+            "https://API.BLAND.AI:443//",
+            // URL parsing resolves dot segments: these are the server's own path.
+            "https://api.bland.ai/%2e",
+            "https://api.bland.ai/v1/..",
+            "https://api.bland.ai:8443/v1",
+            "https://proxy.example/v1",
+            "https://bland.ai/v1",
+        ] {
+            assert!(
+                Client::builder().api_key("k").base_url(url).build().is_ok(),
+                "{url}"
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 // On docs.rs (nightly rustdoc), each item behind a feature says which.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod base_url;
 mod build_error;
 mod builder;
 mod call;
