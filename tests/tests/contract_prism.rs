@@ -405,7 +405,7 @@ fn initiate_port() -> sip_client::builders::PortInitiateRequest {
         .business_name("Acme Inc".to_owned())
         .first_name("Jane".to_owned())
         .last_name("Doe".to_owned())
-        .account_number("ACCT-000123".to_owned())
+        .account_number(sip_client::SipSecret::new("ACCT-000123"))
         .authorized_representative_email("jane@acme.com".to_owned())
         .notification_emails(vec!["it@acme.com".to_owned()])
         .address(address)

@@ -262,9 +262,8 @@ async fn wire_get_test_call_status() {
     assert_wire("get_test_call_status", &server, &[]);
 }
 
-#[tokio::test]
-async fn wire_initiate_port() {
-    let (server, client) = serve("initiate_port").await;
+/// The documented port request (Bland's example), with its account number and PIN.
+fn port_request() -> sip_client::builders::PortInitiateRequest {
     let address = sip_client::PortAddress::builder()
         .street("123 Main St".to_owned())
         .street2("Suite 100".to_owned())
@@ -279,23 +278,27 @@ async fn wire_initiate_port() {
         .business_name("Acme Corp".to_owned())
         .first_name("Jane".to_owned())
         .last_name("Doe".to_owned())
-        .account_number("ACC-12345".to_owned())
+        .account_number(SipSecret::new(PORT_ACCOUNT_NUMBER))
         .authorized_representative_email("jane@acme.com".to_owned())
         .notification_emails(vec!["it@acme.com".to_owned()])
         .address(address)
         .build()
         .unwrap();
-    client
-        .initiate_port(
-            sip_client::PortInitiateRequest::builder()
-                .phone_numbers(vec![number(), "+14150000001".parse().unwrap()])
-                .losing_carrier_information(carrier)
-                .target_port_date("2026-04-01".to_owned())
-                .documents(vec!["doc_abc123".to_owned()])
-                .pin(sip_client::SipSecret::new("4321")),
-        )
-        .await
-        .unwrap();
+    sip_client::PortInitiateRequest::builder()
+        .phone_numbers(vec![number(), "+14150000001".parse().unwrap()])
+        .losing_carrier_information(carrier)
+        .target_port_date("2026-04-01".to_owned())
+        .documents(vec!["doc_abc123".to_owned()])
+        .pin(SipSecret::new(PORT_PIN))
+}
+
+const PORT_ACCOUNT_NUMBER: &str = "ACC-12345";
+const PORT_PIN: &str = "4321";
+
+#[tokio::test]
+async fn wire_initiate_port() {
+    let (server, client) = serve("initiate_port").await;
+    client.initiate_port(port_request()).await.unwrap();
     assert_wire("initiate_port", &server, &[]);
 }
 
@@ -492,6 +495,30 @@ fn debug_of_request_bodies_shows_no_password() {
         .updates(outbound_full());
     assert_debug_hides("builders::SipUpdateRequest", &update, &secrets);
     assert_debug_hides("SipUpdateRequest", &update.build().unwrap(), &secrets);
+}
+
+/// The account number at the losing carrier and the port PIN are what a carrier asks before
+/// it lets a number go: neither is shown, in the body, its builder or the call.
+#[tokio::test]
+async fn debug_of_a_port_request_shows_neither_account_number_nor_pin() {
+    let secrets = [PORT_ACCOUNT_NUMBER, PORT_PIN];
+    let request = port_request();
+    assert_debug_hides("builders::PortInitiateRequest", &request, &secrets);
+    let built: sip_client::PortInitiateRequest = request.clone().try_into().unwrap();
+    assert_debug_hides("PortInitiateRequest", &built, &secrets);
+    assert_debug_hides(
+        "LosingCarrierInformation",
+        &built.losing_carrier_information,
+        &secrets,
+    );
+    let server = TestServer::always(Reply::json(200, fixture("ops/initiate_port.json"))).await;
+    let client = client_for(&server).build().unwrap();
+    let call = client.initiate_port(request);
+    let view = format!("{call:?} {call:#?}");
+    assert!(
+        !view.contains(PORT_ACCOUNT_NUMBER) && !view.contains(PORT_PIN),
+        "{view}"
+    );
 }
 
 #[tokio::test]
