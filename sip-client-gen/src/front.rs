@@ -1028,7 +1028,7 @@ fn request_builder(op: &Operation) -> TokenStream {
                         };
                         checks.push(quote! {
                             for upload in #each {
-                                crate::validate::check_upload(upload, #max, &[#(#content_types),*], &crate::validate::FieldPath::new(#wire))?;
+                                crate::upload::check_upload(upload, #max, &[#(#content_types),*], &crate::validate::FieldPath::new(#wire))?;
                             }
                         });
                         files.push(quote!(#each.map(|upload| (#wire, upload))));

@@ -211,6 +211,24 @@ pub(crate) fn operations(
     out
 }
 
+/// `name` with each run of capitals written as one word: `SIPTrunk` is `SipTrunk`, `THING`
+/// `Thing`, `sipIP` `sipIp` (the last capital of a run that a small letter follows begins the
+/// next word).
+fn one_capital_a_word(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len());
+    for (at, &c) in chars.iter().enumerate() {
+        let after_capital = at > 0 && chars[at - 1].is_ascii_uppercase();
+        let begins_word = chars.get(at + 1).is_some_and(char::is_ascii_lowercase);
+        if c.is_ascii_uppercase() && after_capital && !begins_word {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Checks the names of schemas, operations and parameters before progenitor sees them,
 /// and the HTTP methods of operations.
 pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
@@ -229,6 +247,28 @@ pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
                 format!(
                     "the schema name {name:?} makes no Rust type name ({rust:?}): it must \
                      start with a letter and not be a keyword; rename the schema"
+                ),
+            ));
+        }
+        // typify writes a run of capitals as one word (`SIPTrunk` is `SipTrunk`) and treats
+        // other letters than ASCII its own way: the generator would name another type than
+        // the crate has (its surface, report and open enums would miss it).
+        if !name.is_ascii() {
+            return Err(invalid(
+                at,
+                format!(
+                    "the schema name {name:?} has a letter outside ASCII; name it with ASCII \
+                     letters and digits"
+                ),
+            ));
+        }
+        let one_word = one_capital_a_word(name);
+        if one_word != *name {
+            return Err(invalid(
+                at,
+                format!(
+                    "the schema name {name:?} has a run of capitals, which the Rust type names \
+                     as one word; name it {one_word:?}"
                 ),
             ));
         }
@@ -367,6 +407,18 @@ fn check_parameters(
     let mut seen: Vec<(String, String)> = Vec::new();
     // `send` holds each path parameter's text in a local `<name>_segment`.
     let mut segments: Vec<String> = Vec::new();
+    // The path, from the operation's pointer (`/paths/<path>/<method>`).
+    let route = at
+        .strip_prefix("/paths/")
+        .and_then(|rest| rest.rsplit_once('/'))
+        .map(|(token, _)| token.replace("~1", "/").replace("~0", "~"))
+        .unwrap_or_default();
+    let template: Vec<&str> = route
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let mut declared: Vec<String> = Vec::new();
     for (here, parameter) in crate::model::located_parameters(spec, at, shared, own) {
         // What does not resolve, or is no parameter of ours, the model refuses.
         let Ok(parameter) = parameter else {
@@ -388,9 +440,44 @@ fn check_parameters(
             return Err(invalid(here, problem));
         }
         if path {
+            // A parameter the path does not hold would be taken and never sent; progenitor
+            // takes a path parameter as required whatever the spec says.
+            if !template.contains(&data.name.as_str()) {
+                return Err(invalid(
+                    here,
+                    format!(
+                        "the path parameter {:?} is not in the path {route:?}; add `{{{}}}` to \
+                         it or remove the parameter",
+                        data.name, data.name
+                    ),
+                ));
+            }
+            if !data.required {
+                return Err(invalid(
+                    here,
+                    format!(
+                        "the path parameter {:?} is not required: a path parameter always is \
+                         (`required: true`)",
+                        data.name
+                    ),
+                ));
+            }
+            declared.push(data.name.clone());
             segments.push(format!("{ident}_segment"));
         }
         seen.push((ident, here));
+    }
+    if let Some(name) = template
+        .iter()
+        .find(|name| !declared.iter().any(|declared| declared == *name))
+    {
+        return Err(invalid(
+            at.to_owned(),
+            format!(
+                "the path {route:?} has `{{{name}}}`, which no path parameter of the operation \
+                 declares"
+            ),
+        ));
     }
     if let Some((taken, here)) = seen.iter().find(|(ident, _)| segments.contains(ident)) {
         return Err(invalid(
