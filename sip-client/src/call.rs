@@ -289,13 +289,13 @@ impl Client {
             if let Error::UnexpectedResponse(unexpected) = &mut err {
                 unexpected.body_len = body_len;
             }
-            context.mask_key_in_entries(err)
+            context.mask_key_in_error(err)
         };
         match failure_details {
             None => match decode::decode_success::<E>(status, body.clone(), attempts) {
                 Err(Error::Api(_)) => {
                     decode::decode_success::<E>(status, context.mask_key(body), attempts)
-                        .map_err(|err| context.mask_key_in_entries(err))
+                        .map_err(|err| context.mask_key_in_error(err))
                 }
                 // An answer that says it is not JSON (a proxy's page) is outside the contract,
                 // not a decoding failure: shown with its media type and first bytes.

@@ -106,15 +106,30 @@ impl RawContext {
         }
     }
 
-    /// `err` with the API key masked in the text of Bland's entries as decoded: an echo the
-    /// raw answer held escaped (`sk\/...`, `\u0073k-...`), which [`Self::mask_key`] cannot
-    /// see, is the key again once decoded.
-    pub(crate) fn mask_key_in_entries(&self, mut err: crate::Error) -> crate::Error {
-        if let crate::Error::Api(api) = &mut err {
-            for entry in &mut api.errors {
-                entry.error = self.mask_key_in_text(std::mem::take(&mut entry.error));
-                entry.message = entry.message.take().map(|text| self.mask_key_in_text(text));
+    /// `err` with the API key masked in what it shows of the answer besides the body: the
+    /// text of Bland's entries as decoded (an echo the raw answer held escaped, `sk\/...`,
+    /// `\u0073k-...`, which [`Self::mask_key`] cannot see, is the key again once decoded),
+    /// and an unexpected answer's content type and redirect origin (headers a server wrote).
+    pub(crate) fn mask_key_in_error(&self, mut err: crate::Error) -> crate::Error {
+        match &mut err {
+            crate::Error::Api(api) => {
+                for entry in &mut api.errors {
+                    entry.error = self.mask_key_in_text(std::mem::take(&mut entry.error));
+                    entry.message = entry.message.take().map(|text| self.mask_key_in_text(text));
+                }
             }
+            crate::Error::UnexpectedResponse(unexpected) => {
+                unexpected.content_type = unexpected
+                    .content_type
+                    .take()
+                    .map(|text| self.mask_key_in_text(text));
+                if let Some(redirect) = &mut unexpected.redirect
+                    && let crate::RedirectNotFollowed::OtherOrigin(origin) = &mut **redirect
+                {
+                    *origin = self.mask_key_in_text(std::mem::take(origin));
+                }
+            }
+            _ => {}
         }
         err
     }

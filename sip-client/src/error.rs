@@ -12,9 +12,7 @@ use reqwest::StatusCode;
 
 use crate::ApiErrorEntry;
 use crate::decode::{DecodeError, UnexpectedResponse};
-use crate::escape::Escaped;
 use crate::input::InvalidInput;
-use crate::server_text::at_most;
 
 /// How many bytes of an unexpected body an error keeps.
 pub(crate) const BODY_PREFIX_LIMIT: usize = 512;
@@ -332,17 +330,7 @@ impl fmt::Display for ApiError {
         write!(f, "Bland API error, HTTP {}", self.status)?;
         write_attempts(f, self.attempts)?;
         f.write_str(":")?;
-        for (index, entry) in self.errors.iter().enumerate() {
-            if index > 0 {
-                f.write_str(";")?;
-            }
-            let (error, cut) = at_most(&entry.error);
-            write!(f, " {}{cut}", Escaped(error))?;
-            if let Some(message) = &entry.message {
-                let (message, cut) = at_most(message);
-                write!(f, " ({}{cut})", Escaped(message))?;
-            }
-        }
+        crate::server_text::write_entries(f, &self.errors)?;
         let code_hint = self.errors.iter().find_map(|entry| code_hint(&entry.error));
         if let Some(hint) = code_hint.or_else(|| status_hint(self.status)) {
             write!(f, "; {hint}")?;

@@ -6,7 +6,8 @@
 use std::fmt;
 
 /// Text from the network, displayed with every character of [`Escaped::escapes`] written as
-/// `\u{..}` (its code point in hex).
+/// `\u{..}` (its code point in hex), and a backslash doubled: a `\u{..}` shown is always an
+/// escape, never text that imitates one.
 ///
 /// ```
 /// use sip_client::Escaped;
@@ -61,14 +62,45 @@ impl Escaped<'_> {
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut rest = self.0;
-        while let Some(at) = rest.find(Escaped::escapes) {
+        while let Some(at) = rest.find(|c| c == '\\' || Escaped::escapes(c)) {
             f.write_str(&rest[..at])?;
             let c = rest[at..].chars().next().expect("found at a char boundary");
-            write!(f, "\\u{{{:x}}}", c as u32)?;
+            write_escaped(f, c)?;
             rest = &rest[at + c.len_utf8()..];
         }
         f.write_str(rest)
     }
+}
+
+/// A character [`Escaped`] does not show as itself: a backslash doubled (so that a `\u{..}`
+/// shown is always an escape, never text the server wrote), any other as `\u{..}`.
+fn write_escaped(out: &mut impl fmt::Write, c: char) -> fmt::Result {
+    if c == '\\' {
+        out.write_str("\\\\")
+    } else {
+        write!(out, "\\u{{{:x}}}", c as u32)
+    }
+}
+
+/// `text` as [`Escaped`] shows it, cut to at most `limit` bytes (never inside a character or
+/// an escape), and whether it was cut: what an error shows of a server's text, bounded
+/// whatever the text holds.
+pub(crate) fn escaped_at_most(text: &str, limit: usize) -> (String, bool) {
+    let mut shown = String::with_capacity(text.len().min(limit));
+    let mut one = String::new();
+    for c in text.chars() {
+        one.clear();
+        if c == '\\' || Escaped::escapes(c) {
+            write_escaped(&mut one, c).expect("a String takes any text");
+        } else {
+            one.push(c);
+        }
+        if shown.len() + one.len() > limit {
+            return (shown, true);
+        }
+        shown.push_str(&one);
+    }
+    (shown, false)
 }
 
 #[cfg(test)]
@@ -88,6 +120,30 @@ mod tests {
         // included, is untouched.
         let plain = "Café ☎\u{fe0f} ok\u{a0}Ω 東京 שלום";
         assert_eq!(Escaped(plain).to_string(), plain);
+    }
+
+    /// A server's text that imitates an escape is told from one: its backslash is doubled.
+    #[test]
+    fn a_backslash_is_doubled_so_an_escape_cannot_be_imitated() {
+        assert_eq!(
+            Escaped("a\\u{a}b\nc\\").to_string(),
+            "a\\\\u{a}b\\u{a}c\\\\"
+        );
+    }
+
+    /// The cut keeps whole characters and whole escapes within the limit, and says whether
+    /// it cut.
+    #[test]
+    fn escaped_text_is_cut_within_the_limit_between_escapes() {
+        assert_eq!(escaped_at_most("abc", 3), ("abc".to_owned(), false));
+        assert_eq!(escaped_at_most("abcd", 3), ("abc".to_owned(), true));
+        // `\u{202e}` is 8 bytes: it fits whole or not at all.
+        let rlo = "\u{202e}".repeat(3);
+        assert_eq!(escaped_at_most(&rlo, 17), ("\\u{202e}".repeat(2), true));
+        assert_eq!(escaped_at_most(&rlo, 24), ("\\u{202e}".repeat(3), false));
+        assert_eq!(escaped_at_most("é\\", 3), ("é".to_owned(), true));
+        assert_eq!(escaped_at_most("é\\", 4), ("é\\\\".to_owned(), false));
+        assert_eq!(escaped_at_most("", 0), (String::new(), false));
     }
 
     /// The invisible characters a terminal shows as nothing or that break a line: each is

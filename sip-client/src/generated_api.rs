@@ -2366,7 +2366,7 @@ pub mod calls {
             let Self { client, file, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             for upload in ::std::iter::once(&file) {
-                crate::validate::check_upload(
+                crate::upload::check_upload(
                     upload,
                     Some(10485760u64),
                     &[

@@ -1,13 +1,15 @@
 //! What the client keeps and shows of the text a server wrote in Bland's error entries:
 //! what looks secret redacted when the entries are read (an error message that repeats the
 //! refused request repeats its passwords, and errors are shown and logged), and at most
-//! [`BODY_PREFIX_LIMIT`] bytes of each shown (a hostile server cannot flood a terminal or a
-//! log line).
+//! [`SHOWN_ENTRIES`] entries of [`BODY_PREFIX_LIMIT`] bytes of escaped text each shown (a
+//! hostile server cannot flood a terminal or a log line).
 
 use std::borrow::Cow;
+use std::fmt;
 
 use crate::ApiErrorEntry;
 use crate::error::BODY_PREFIX_LIMIT;
+use crate::escape::escaped_at_most;
 use crate::redact::redact_json_text;
 
 /// `entries` with the values under keys that look secret redacted in their `error` and
@@ -26,43 +28,92 @@ pub(crate) fn redact_entries(mut entries: Vec<ApiErrorEntry>) -> Vec<ApiErrorEnt
     entries
 }
 
-/// At most [`BODY_PREFIX_LIMIT`] bytes of `text`, cut at a character boundary, and `"..."`
-/// when it was cut (else `""`).
-pub(crate) fn at_most(text: &str) -> (&str, &'static str) {
-    if text.len() <= BODY_PREFIX_LIMIT {
-        return (text, "");
+/// How many of Bland's error entries an error shows; the others are counted.
+pub(crate) const SHOWN_ENTRIES: usize = 10;
+
+/// Bland's entries as an error shows them: ` CODE (message)`, `;` between two, escaped and
+/// each text cut to [`BODY_PREFIX_LIMIT`] bytes as shown, at most [`SHOWN_ENTRIES`] of them.
+/// Whatever a server writes, the line stays short enough for a terminal or a log.
+pub(crate) fn write_entries(f: &mut impl fmt::Write, entries: &[ApiErrorEntry]) -> fmt::Result {
+    let shown = |text: &str| {
+        let (text, cut) = escaped_at_most(text, BODY_PREFIX_LIMIT);
+        if cut { text + "..." } else { text }
+    };
+    for (index, entry) in entries.iter().take(SHOWN_ENTRIES).enumerate() {
+        if index > 0 {
+            f.write_str(";")?;
+        }
+        write!(f, " {}", shown(&entry.error))?;
+        if let Some(message) = &entry.message {
+            write!(f, " ({})", shown(message))?;
+        }
     }
-    let mut end = BODY_PREFIX_LIMIT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
+    match entries.len().saturating_sub(SHOWN_ENTRIES) {
+        0 => Ok(()),
+        1 => f.write_str("; and 1 more entry"),
+        more => write!(f, "; and {more} more entries"),
     }
-    (&text[..end], "...")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn entry(error: &str, message: Option<&str>) -> ApiErrorEntry {
+        ApiErrorEntry::builder()
+            .error(error.to_owned())
+            .message(message.map(str::to_owned))
+            .build()
+            .unwrap()
+    }
+
+    fn shown(entries: &[ApiErrorEntry]) -> String {
+        let mut line = String::new();
+        write_entries(&mut line, entries).unwrap();
+        line
+    }
+
     #[test]
-    fn long_text_is_cut_at_a_character_boundary() {
+    fn entries_are_shown_escaped_and_each_text_cut_as_shown() {
+        assert_eq!(
+            shown(&[entry("A", Some("one\n")), entry("B", None)]),
+            " A (one\\u{a}); B"
+        );
         let exact = "x".repeat(BODY_PREFIX_LIMIT);
-        assert_eq!(at_most(&exact), (exact.as_str(), ""));
+        assert_eq!(shown(&[entry(&exact, None)]), format!(" {exact}"));
         let long = "x".repeat(BODY_PREFIX_LIMIT + 1);
-        assert_eq!(at_most(&long), (exact.as_str(), "..."));
-        // A three-byte character across the limit is left out whole.
-        let wide = format!("{}\u{200b}", "x".repeat(BODY_PREFIX_LIMIT - 1));
-        assert_eq!(at_most(&wide), (&wide[..BODY_PREFIX_LIMIT - 1], "..."));
+        assert_eq!(shown(&[entry(&long, None)]), format!(" {exact}..."));
+        // Escapes count as shown: 64 of 8 bytes fill the limit, whole.
+        let hidden = "\u{202e}".repeat(100);
+        let line = shown(&[entry("E", Some(&hidden))]);
+        assert_eq!(line, format!(" E ({}...)", "\\u{202e}".repeat(64)));
+    }
+
+    /// However many entries and whatever they hold, the line is bounded.
+    #[test]
+    fn at_most_ten_entries_are_shown_and_the_rest_counted() {
+        let many: Vec<ApiErrorEntry> = (0..1000).map(|n| entry(&format!("E{n}"), None)).collect();
+        let line = shown(&many);
+        assert!(line.starts_with(" E0; E1;"), "{line}");
+        assert!(line.ends_with("; E9; and 990 more entries"), "{line}");
+        assert_eq!(
+            shown(&many[..11]),
+            shown(&many[..10]) + "; and 1 more entry"
+        );
+        assert_eq!(shown(&many[..10]).matches(';').count(), 9);
+        let flood = "\u{202e}".repeat(170);
+        let worst: Vec<ApiErrorEntry> = (0..1000).map(|_| entry(&flood, Some(&flood))).collect();
+        let line = shown(&worst);
+        assert!(
+            line.len() <= SHOWN_ENTRIES * (2 * (BODY_PREFIX_LIMIT + 3) + 6) + 30,
+            "{}",
+            line.len()
+        );
+        assert!(line.len() > SHOWN_ENTRIES * 2 * (BODY_PREFIX_LIMIT - 8));
     }
 
     #[test]
     fn secrets_in_entries_are_redacted_and_the_rest_kept() {
-        let entry = |error: &str, message: Option<&str>| {
-            ApiErrorEntry::builder()
-                .error(error.to_owned())
-                .message(message.map(str::to_owned))
-                .build()
-                .unwrap()
-        };
         let entries = redact_entries(vec![
             entry(
                 r#"{"password": "p4ss"}"#,

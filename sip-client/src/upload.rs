@@ -6,6 +6,9 @@ use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use crate::input::{InputProblem, InvalidInput};
+use crate::validate::FieldPath;
+
 /// A file to upload (the multipart operations): its name, media type and bytes.
 ///
 /// `Debug` shows the name, type and size, not the content.
@@ -134,6 +137,50 @@ fn quoted(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Checks an upload: not empty, a content type without control characters, and within the
+/// multipart field's `maxLength` (bytes) and `encoding` content types.
+pub(crate) fn check_upload(
+    upload: &Upload,
+    max_bytes: Option<u64>,
+    allowed: &[&str],
+    at: &FieldPath,
+) -> Result<(), InvalidInput> {
+    let found = upload.bytes.len() as u64;
+    if found == 0 {
+        // No document is empty: an empty one is a file read from the wrong place.
+        return Err(at.error(InputProblem::Other("is an empty file".to_owned())));
+    }
+    if let Some(at_char) = upload
+        .media_type()
+        .and_then(|media| media.chars().position(char::is_control))
+    {
+        // A line break would end the part's header early: refused, not sent cleaned.
+        return Err(at.error(InputProblem::Other(format!(
+            "has a content type with a control character at position {}",
+            at_char + 1
+        ))));
+    }
+    if let Some(max) = max_bytes.filter(|max| found > *max) {
+        return Err(at.error(InputProblem::UploadTooLarge { max, found }));
+    }
+    if !allowed.is_empty() {
+        let media = upload.media_type().map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+        if !media.as_deref().is_some_and(|m| allowed.contains(&m)) {
+            return Err(at.error(InputProblem::UploadType {
+                allowed: allowed.iter().map(|t| (*t).to_owned()).collect(),
+                found: upload.media_type().map(str::to_owned),
+            }));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +201,45 @@ mod tests {
         ] {
             assert_eq!(quoted(name), sent, "{name:?}");
         }
+    }
+
+    #[test]
+    fn uploads_are_checked_by_size_and_type() {
+        let at = FieldPath::new("file");
+        let pdf = Upload::new("bill.PDF", vec![0u8; 10]);
+        assert_eq!(pdf.media_type(), Some("application/pdf"));
+        assert!(check_upload(&pdf, Some(10), &["application/pdf"], &at).is_ok());
+        let err = check_upload(&pdf, Some(9), &[], &at).unwrap_err();
+        assert_eq!(
+            err.problem,
+            InputProblem::UploadTooLarge { max: 9, found: 10 }
+        );
+        let text = Upload::new("notes.txt", "hi");
+        let err = check_upload(&text, None, &["application/pdf", "image/png"], &at).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `file`: has no media type; the API accepts application/pdf, image/png"
+        );
+        let typed = text.content_type("Image/PNG; charset=binary");
+        assert!(check_upload(&typed, None, &["image/png"], &at).is_ok());
+        // A line break in the content type would end the part's header early: refused, with
+        // or without a list of types, as is an empty file.
+        for allowed in [&[][..], &["application/pdf"]] {
+            let forged = pdf.clone().content_type("application/pdf;\r\nX-Evil: 1");
+            let err = check_upload(&forged, None, allowed, &at).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "invalid `file`: has a content type with a control character at position 17"
+            );
+            let empty = Upload::new("bill.pdf", Vec::new());
+            let err = check_upload(&empty, None, allowed, &at).unwrap_err();
+            assert_eq!(err.to_string(), "invalid `file`: is an empty file");
+        }
+        let one_byte = Upload::new("bill.pdf", vec![0u8]);
+        assert!(check_upload(&one_byte, Some(1), &["application/pdf"], &at).is_ok());
+        assert_eq!(
+            format!("{typed:?}"),
+            "Upload { file_name: \"notes.txt\", content_type: Some(\"Image/PNG; charset=binary\"), len: 2 }"
+        );
     }
 }

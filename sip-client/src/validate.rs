@@ -8,7 +8,6 @@ use std::borrow::Cow;
 
 use crate::input::{InputProblem, InvalidInput};
 use crate::phone::PhoneNumber;
-use crate::upload::Upload;
 
 /// The place of a value inside a call's input, for messages: `body.directions[0].type`.
 #[derive(Debug, Clone, Default)]
@@ -356,36 +355,6 @@ pub(crate) fn wire_text<T: serde::Serialize>(value: &T) -> Option<Cow<'static, s
     }
 }
 
-/// Checks an upload against the multipart field's `maxLength` (bytes) and `encoding`
-/// content types.
-pub(crate) fn check_upload(
-    upload: &Upload,
-    max_bytes: Option<u64>,
-    allowed: &[&str],
-    at: &FieldPath,
-) -> Result<(), InvalidInput> {
-    let found = upload.bytes.len() as u64;
-    if let Some(max) = max_bytes.filter(|max| found > *max) {
-        return Err(at.error(InputProblem::UploadTooLarge { max, found }));
-    }
-    if !allowed.is_empty() {
-        let media = upload.media_type().map(|t| {
-            t.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        });
-        if !media.as_deref().is_some_and(|m| allowed.contains(&m)) {
-            return Err(at.error(InputProblem::UploadType {
-                allowed: allowed.iter().map(|t| (*t).to_owned()).collect(),
-                found: upload.media_type().map(str::to_owned),
-            }));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -662,31 +631,6 @@ mod tests {
         assert_eq!(
             err.problem,
             InputProblem::PhoneNumber(PhoneNumberError::MissingPlus)
-        );
-    }
-
-    #[test]
-    fn uploads_are_checked_by_size_and_type() {
-        let at = FieldPath::new("file");
-        let pdf = Upload::new("bill.PDF", vec![0u8; 10]);
-        assert_eq!(pdf.media_type(), Some("application/pdf"));
-        assert!(check_upload(&pdf, Some(10), &["application/pdf"], &at).is_ok());
-        let err = check_upload(&pdf, Some(9), &[], &at).unwrap_err();
-        assert_eq!(
-            err.problem,
-            InputProblem::UploadTooLarge { max: 9, found: 10 }
-        );
-        let text = Upload::new("notes.txt", "hi");
-        let err = check_upload(&text, None, &["application/pdf", "image/png"], &at).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid `file`: has no media type; the API accepts application/pdf, image/png"
-        );
-        let typed = text.content_type("Image/PNG; charset=binary");
-        assert!(check_upload(&typed, None, &["image/png"], &at).is_ok());
-        assert_eq!(
-            format!("{typed:?}"),
-            "Upload { file_name: \"notes.txt\", content_type: Some(\"Image/PNG; charset=binary\"), len: 2 }"
         );
     }
 }

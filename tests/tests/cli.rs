@@ -174,6 +174,47 @@ async fn invalid_input_exits_2_without_a_request() {
     assert_eq!(server.request_count(), 0, "no request was sent");
 }
 
+/// A setting the client refuses is named as the command takes it: its flag, not the
+/// library's method.
+#[tokio::test]
+async fn a_refused_setting_is_named_by_its_flag() {
+    let bearer = format!("Bearer {KEY}");
+    for (args, says) in [
+        (
+            vec![
+                "get",
+                "+14150000000",
+                "--base-url",
+                "https://user:pw@127.0.0.1:9",
+            ],
+            "credentials in the URL are not supported; use --api-key",
+        ),
+        (
+            vec!["--api-key", &bearer, "--bearer", "get", "+14150000000"],
+            "begins with `Bearer ` and --bearer adds it again",
+        ),
+        (
+            vec![
+                "get",
+                "+14150000000",
+                "--base-url",
+                "https://api.bland.ai/v1",
+            ],
+            "so give https://api.bland.ai",
+        ),
+    ] {
+        let output = bland_sip(&args, None).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("api_key") && !stderr.contains("bearer_auth"),
+            "{stderr}"
+        );
+        assert_no_key(&output);
+    }
+}
+
 #[tokio::test]
 async fn api_errors_exit_1_with_status_code_and_message() {
     let server = TestServer::always(Reply::json(400, fixture("sip_not_enabled.json"))).await;

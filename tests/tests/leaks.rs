@@ -248,6 +248,46 @@ async fn an_api_key_the_server_echoes_is_masked_in_the_library_errors() {
             assert_eq!(unexpected.body_len, format!("<html>{echoed}</html>").len());
         }
     }
+    // Headers a server wrote and an error shows: the content type of an unexpected answer,
+    // under an error status and under a success status, and the origin of a redirect not
+    // followed (the key is a valid host name).
+    let content_type = format!("text/{TEST_API_KEY}");
+    for (reply, shown) in [
+        (
+            Reply::Respond {
+                status: 500,
+                headers: vec![("content-type".into(), content_type.clone())],
+                body: b"no".to_vec(),
+            },
+            "2 bytes of text/<api key>",
+        ),
+        (
+            Reply::Respond {
+                status: 200,
+                headers: vec![("content-type".into(), content_type.clone())],
+                body: b"no".to_vec(),
+            },
+            "2 bytes of text/<api key>",
+        ),
+        (
+            Reply::Respond {
+                status: 307,
+                headers: vec![(
+                    "location".into(),
+                    format!("https://{TEST_API_KEY}.example/x"),
+                )],
+                body: Vec::new(),
+            },
+            "https://<api key>.example",
+        ),
+    ] {
+        let err = get_error(reply).await;
+        assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+        for view in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!view.contains(TEST_API_KEY), "{view}");
+        }
+        assert!(err.to_string().contains(shown), "{err}");
+    }
     // Echoed with JSON escapes (PHP writes `/` as `\/`; any character may be `\u00XX`),
     // the key is not in the raw answer, but it is in the entries once decoded: masked there.
     let escaped: String = TEST_API_KEY

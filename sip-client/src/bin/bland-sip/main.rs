@@ -324,7 +324,14 @@ fn build_client(connection: &Connection) -> Result<Client, Failure> {
             "refusing plain-http base URL {url:?}: the API key would cross the network \
              unencrypted; use https, a loopback host, or --allow-insecure-http"
         )),
-        other => Failure::Usage(support::describe(&other)),
+        sip_client::BuildError::BearerTwice => Failure::Usage(
+            "the API key begins with `Bearer ` and --bearer adds it again; give the key alone \
+             (the key is not shown)"
+                .to_owned(),
+        ),
+        other => {
+            Failure::Usage(support::describe(&other).replace("; use api_key", "; use --api-key"))
+        }
     })
 }
 
