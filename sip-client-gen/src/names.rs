@@ -374,6 +374,17 @@ pub(crate) fn argument_problem(
     if ident.is_empty() {
         return Some(format!("{what} gives no Rust name; rename it"));
     }
+    // (`1x` is `_1x`: progenitor takes it, but the CLI's flag would be `-1x`, which clap
+    // refuses at run time.)
+    if !ident
+        .trim_start_matches('_')
+        .starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return Some(format!(
+            "{what} gives the Rust name {ident:?}, which does not start with a letter (nor \
+             would its bland-sip flag); rename it"
+        ));
+    }
     if never_raw(ident) || ((path || required) && is_keyword(ident)) {
         let why = match (never_raw(ident), path) {
             (true, _) => "",

@@ -483,6 +483,10 @@ fn parameters_the_client_cannot_take() {
             "parameter \"[]\" gives no Rust name",
         ),
         (
+            json!({"name": "1x", "in": "query", "schema": {"type": "string"}}),
+            "parameter \"1x\" gives the Rust name \"_1x\", which does not start with a letter",
+        ),
+        (
             json!({"name": "id-segment", "in": "query", "schema": {"type": "string"}}),
             "a parameter gives the Rust name \"id_segment\", which is taken by the path \
              parameter \"id\"; rename it",
@@ -560,6 +564,11 @@ fn parameters_the_client_cannot_take() {
         (
             "super",
             "form field \"super\" gives the Rust name \"super\", a keyword",
+        ),
+        (
+            "1note",
+            "form field \"1note\" gives the Rust name \"_1note\", which does not start with a \
+             letter",
         ),
     ] {
         refused(

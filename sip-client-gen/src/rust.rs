@@ -444,6 +444,11 @@ pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
     let syn::Type::Path(path) = ty else {
         return None;
     };
+    // An absolute path (`::serde_json::Value`) names another crate's type, never one of the
+    // generated types, whatever its last name: a schema may be named `Value`.
+    if path.path.leading_colon.is_some() {
+        return None;
+    }
     let last = path.path.segments.last()?;
     matches!(last.arguments, syn::PathArguments::None).then(|| last.ident.to_string())
 }

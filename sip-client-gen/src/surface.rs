@@ -684,6 +684,39 @@ mod tests {
         crate::surface_body(&crate::test_spec::generated_file(spec, crate::SURFACE_PATH)).to_owned()
     }
 
+    /// A schema named `Value` is not serde_json's `Value`, which the generated code names by
+    /// its absolute path: an untyped schema still converts into serde_json's, the schema's
+    /// struct gets no conversion it lacks, and is only where it is used (found by the review
+    /// of spec edits: a false "removed impl Into<serde_json::Value>", breaking).
+    #[test]
+    fn a_schema_named_value_is_not_serde_jsons() {
+        let mut spec = crate::test_spec::base();
+        spec["components"]["schemas"]["Raw"] = serde_json::json!({"description": "any"});
+        spec["components"]["schemas"]["Thing"]["properties"]["raw"] =
+            serde_json::json!({"$ref": "#/components/schemas/Raw"});
+        let line = |surface: &str, start: &str| {
+            surface
+                .lines()
+                .find(|line| line.starts_with(start))
+                .unwrap_or_else(|| panic!("{start} in\n{surface}"))
+                .to_owned()
+        };
+        let before = surface(&spec);
+        assert!(line(&before, "traits Raw: ").contains("Into<serde_json::Value>"));
+        spec["components"]["schemas"]["Value"] =
+            serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        spec["components"]["schemas"]["Thing"]["properties"]["value"] =
+            serde_json::json!({"$ref": "#/components/schemas/Value"});
+        let after = surface(&spec);
+        assert_eq!(line(&after, "traits Raw: "), line(&before, "traits Raw: "));
+        assert!(!line(&after, "traits Value: ").contains("From<"), "{after}");
+        assert!(
+            line(&after, "type Value: ").contains("in=response"),
+            "{after}"
+        );
+        assert!(!line(&after, "type Value: ").contains("request"), "{after}");
+    }
+
     /// The surface says which types are `#[non_exhaustive]` (the change report's rules for
     /// literals rest on it): what it says is what the generated code has.
     #[test]
