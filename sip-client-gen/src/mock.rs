@@ -97,6 +97,7 @@ pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
                     for item in items.iter_mut() {
                         if let syn::Item::Impl(imp) = item {
                             match_each_item(imp, api);
+                            match_path_values(imp, api);
                         }
                     }
                     for op in api.operations.iter().filter(|op| !op.in_progenitor) {
@@ -154,6 +155,50 @@ fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
                 }
             }),
         };
+    }
+}
+
+/// progenitor's matcher of a path parameter puts the value into a regular expression as it
+/// is: `x(y` panicked, `a+b` matched `ab`, `a b` matched nothing (the client sends `a%20b`).
+/// The value is matched as the client sends it instead, percent-encoded and escaped
+/// (`mock::path_value_pattern`), the other path parameters as any one segment.
+fn match_path_values(imp: &mut syn::ItemImpl, api: &Api) {
+    let Some(self_name) = rust::type_name(&imp.self_ty) else {
+        return;
+    };
+    let Some(op) = api.operations.iter().find(|op| names(op).0 == self_name) else {
+        return;
+    };
+    for item in &mut imp.items {
+        let syn::ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let Some(param) = op.params.iter().find(|param| {
+            param.location == crate::model::Location::Path && function.sig.ident == param.ident
+        }) else {
+            continue;
+        };
+        let pattern = format!(
+            "^{}$",
+            op.segments
+                .iter()
+                .map(|segment| match segment {
+                    crate::model::Segment::Literal(text) => {
+                        format!(
+                            "/{}",
+                            regex_escape(text).replace('{', "{{").replace('}', "}}")
+                        )
+                    }
+                    crate::model::Segment::Param(name) if *name == param.name => "/{}".to_owned(),
+                    crate::model::Segment::Param(_) => "/[^/]*".to_owned(),
+                })
+                .collect::<String>()
+        );
+        function.block = syn::parse_quote!({
+            let value = crate::mock::path_value_pattern(&value.to_string());
+            let re = regex::Regex::new(&format!(#pattern, value)).expect("an escaped pattern");
+            Self(self.0.path_matches(re))
+        });
     }
 }
 

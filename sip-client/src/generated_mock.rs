@@ -1033,8 +1033,9 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/v1/sip/port/{}$", value.to_string()))
-                .unwrap();
+            let value = crate::mock::path_value_pattern(&value.to_string());
+            let re = regex::Regex::new(&format!("^/v1/sip/port/{}$", value))
+                .expect("an escaped pattern");
             Self(self.0.path_matches(re))
         }
     }

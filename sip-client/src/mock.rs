@@ -45,3 +45,15 @@
 pub use crate::generated_mock::operations::examples;
 pub use crate::generated_mock::{MockServerExt, operations};
 pub use httpmock::MockServer;
+
+/// The pattern of a path parameter's value in a mock's path: the value as the client sends
+/// it (one segment, percent-encoded: `a b` is `a%20b`, `a/b` `a%2Fb`), matched literally
+/// (`x(y` and `a+b` are no regular expressions).
+pub(crate) fn path_value_pattern(value: &str) -> String {
+    let mut url = reqwest::Url::parse("http://localhost/").expect("a URL");
+    url.path_segments_mut()
+        .expect("an http URL has a path")
+        .pop_if_empty()
+        .push(value);
+    regex::escape(url.path().trim_start_matches('/'))
+}

@@ -60,3 +60,44 @@ async fn typed_mock_answers_documented_errors_and_matches_the_number() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
     assert_eq!(mock.calls_async().await, 1);
 }
+
+/// A path parameter's matcher matches the value the client sends, whatever it holds: it was
+/// put into a regular expression as it was (`x(y` panicked, `a+b` matched `ab` and not
+/// itself, `port.1` matched `portX1`, `a b` and `a/b` matched nothing: the client sends them
+/// percent-encoded). Found by a review of the mocks.
+#[tokio::test]
+async fn a_path_parameters_mock_matches_exactly_the_value_sent() {
+    let data = sip_client::mock::examples::cancel_port_request().data;
+    let client = |server: &MockServer| {
+        Client::builder()
+            .api_key("test-key")
+            .base_url(server.base_url())
+            .max_retries(0)
+            .build()
+            .unwrap()
+    };
+    for (id, other) in [
+        ("x(y", "x(yy"),
+        ("a+b", "ab"),
+        ("port.1", "portX1"),
+        ("a b", "a  b"),
+        ("a/b", "a%2Fb"),
+        ("ü*", "üü"),
+        ("$^", "x"),
+    ] {
+        let server = MockServer::start_async().await;
+        let mock = server.cancel_port_request(|when, then| {
+            when.id(id);
+            then.ok_data(&data);
+        });
+        let client = client(&server);
+        assert_eq!(
+            client.cancel_port_request(id).await.unwrap(),
+            data,
+            "{id:?}"
+        );
+        let missed = client.cancel_port_request(other).await.unwrap_err();
+        assert_eq!(missed.status().map(|s| s.as_u16()), Some(404), "{other:?}");
+        assert_eq!(mock.calls_async().await, 1, "{id:?}");
+    }
+}
