@@ -772,6 +772,12 @@ async fn secrets_of_answers_print_redacted_unless_asked_for() {
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["inbound"]["options"]["sip_password"], "<redacted>");
     assert!(!text(&output.stdout).contains("hunter2"));
+    // What was withheld is said, where it was, on stderr.
+    assert_eq!(
+        text(&output.stderr),
+        "note: a secret of the answer withheld (inbound.options.sip_password); \
+         --show-secrets prints them\n"
+    );
 
     let output = bland_sip(
         &["get", "+14150000000", "--base-url", &url, "--show-secrets"],
@@ -782,6 +788,28 @@ async fn secrets_of_answers_print_redacted_unless_asked_for() {
     assert_eq!(
         printed["inbound"]["options"]["sip_password"],
         "hunter2hunter2"
+    );
+    assert_eq!(text(&output.stderr), "");
+
+    // A write's answer may hold a secret Bland returns once (the password for the PBX): its
+    // withholding is not silent.
+    let server = TestServer::always(Reply::json(
+        200,
+        r#"{"register_password_for_pbx": "DERIVEDPW123"}"#,
+    ))
+    .await;
+    let body = text(&fixture("ops/request_update_sip.json"));
+    let output = bland_sip(
+        &["update-sip", "--body", "-", "--base-url", &server.url()],
+        Some(&body),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(!text(&output.stdout).contains("DERIVEDPW123"));
+    assert_eq!(
+        text(&output.stderr),
+        "note: a secret of the answer withheld (register_password_for_pbx); --show-secrets \
+         prints them\n"
     );
 
     let output = bland_sip(

@@ -143,18 +143,77 @@ pub(crate) async fn upload(path: &str) -> Result<Upload, Failure> {
     Ok(Upload::new(name, bytes))
 }
 
-/// The JSON to print for an answer (secrets redacted unless asked for), or the failure.
+/// The JSON to print for an answer (secrets redacted unless asked for), or the failure. A
+/// secret withheld is said on stderr, naming where: a write's answer may hold one Bland
+/// returns once (`register_password_for_pbx`), which would be lost without a word.
 pub(crate) fn output<T: Serialize>(
     result: Result<T, Error>,
     show_secrets: bool,
 ) -> Result<serde_json::Value, Failure> {
     let value = result.map_err(failure)?;
-    let json = if show_secrets {
-        serde_json::to_value(&value)
-    } else {
-        sip_client::to_redacted_json(&value)
-    };
-    json.map_err(|err| Failure::Call(format!("cannot print the answer: {err}")))
+    let cannot = |err: serde_json::Error| Failure::Call(format!("cannot print the answer: {err}"));
+    let plain = serde_json::to_value(&value).map_err(cannot)?;
+    if show_secrets {
+        return Ok(plain);
+    }
+    let redacted = sip_client::to_redacted_json(&value).map_err(cannot)?;
+    let mut paths = Vec::new();
+    withheld(&plain, &redacted, &mut String::new(), &mut paths);
+    if !paths.is_empty() {
+        let what = if paths.len() == 1 {
+            "a secret"
+        } else {
+            "secrets"
+        };
+        // A note, not a failure: stderr closed is no reason to fail the call.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {what} of the answer withheld ({}); --show-secrets prints them",
+            escape(&paths.join(", "))
+        );
+    }
+    Ok(redacted)
+}
+
+/// The paths (`data.register_password_for_pbx`, `items[0].password`) where `redacted` holds
+/// `"<redacted>"` and `plain` something else.
+fn withheld(
+    plain: &serde_json::Value,
+    redacted: &serde_json::Value,
+    path: &mut String,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let len = path.len();
+    match (plain, redacted) {
+        (Value::Object(plain), Value::Object(redacted)) => {
+            for (key, value) in redacted {
+                if let Some(before) = plain.get(key) {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    withheld(before, value, path, out);
+                    path.truncate(len);
+                }
+            }
+        }
+        (Value::Array(plain), Value::Array(redacted)) => {
+            for (at, (before, value)) in plain.iter().zip(redacted).enumerate() {
+                path.push_str(&format!("[{at}]"));
+                withheld(before, value, path, out);
+                path.truncate(len);
+            }
+        }
+        (before, Value::String(text)) if text == "<redacted>" && before != redacted => {
+            out.push(if path.is_empty() {
+                ".".to_owned()
+            } else {
+                path.clone()
+            });
+        }
+        _ => {}
+    }
 }
 
 /// The failure of an error: invalid input is a usage error (nothing was sent).
