@@ -445,8 +445,8 @@ fn field_check(check: &FieldCheck) -> TokenStream {
 }
 
 /// The checks of a parameter's value by its schema's keywords (`Param::constraints`):
-/// lengths of text, bounds of numbers, item counts of a list and the same of its items. A
-/// hand-written type (`PhoneNumber`) checks itself; an enum has nothing to check.
+/// lengths of text, bounds of numbers, item counts of a list and the same of its items, and
+/// an open enum's near misses. A hand-written type (`PhoneNumber`) checks itself.
 fn param_checks(param: &Param) -> TokenStream {
     let ident = rust::ident(&param.ident);
     let name = &param.ident;
@@ -486,7 +486,13 @@ fn param_checks(param: &Param) -> TokenStream {
             let (min, max) = (bound(min), bound(max));
             checked.then(|| quote!(crate::validate::check_range(#value, #min, #max, #at)?;))
         }
-        Scalar::Validated(_) | Scalar::Enum(_) | Scalar::Bool => None,
+        // An open enum refuses a near miss of a value it knows (`Green` for `green`).
+        Scalar::Enum(_) => Some(quote! {
+            if let Some(value) = #value {
+                crate::validate::Validate::validate(value, #at)?;
+            }
+        }),
+        Scalar::Validated(_) | Scalar::Bool => None,
     };
     let one = match (&param.ty, param.required) {
         (ParamType::One(_), true) => check(quote!(Some(&#ident)), at),

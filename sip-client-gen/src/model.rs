@@ -2010,7 +2010,12 @@ fn checks(
             checks.alternatives = Some(checked);
         }
     }
-    let with_checks: BTreeSet<String> = all.keys().cloned().collect();
+    // An open enum checks itself too: a near miss of a known value is refused.
+    let with_checks: BTreeSet<String> = all
+        .keys()
+        .cloned()
+        .chain(api.enums.iter().map(|e| e.name.clone()))
+        .collect();
     for checks in all.values_mut() {
         for check in &mut checks.fields {
             check.nested =

@@ -464,6 +464,7 @@ impl crate::validate::Validate for DiscoveryRequest {
             Some((crate::validate::Bound::Int(65535i128), false)),
             &at.field("port"),
         )?;
+        crate::validate::Validate::validate(&self.transport, &at.field("transport"))?;
         Ok(())
     }
 }
@@ -474,6 +475,10 @@ impl crate::validate::Validate for LosingCarrierInformation {
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
         crate::validate::Validate::validate(&self.address, &at.field("address"))?;
+        crate::validate::Validate::validate(
+            &self.customer_type,
+            &at.field("customer_type"),
+        )?;
         Ok(())
     }
 }
@@ -620,12 +625,14 @@ impl crate::validate::Validate for SipDirectionConfig {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::Validate::validate(&self.auth_mode, &at.field("auth_mode"))?;
         crate::validate::Validate::validate(&self.headers, &at.field("headers"))?;
         crate::validate::Validate::validate(&self.options, &at.field("options"))?;
         crate::validate::Validate::validate(
             &self.register_auth,
             &at.field("register_auth"),
         )?;
+        crate::validate::Validate::validate(&self.type_, &at.field("type"))?;
         crate::validate::check_required_if(
             self.register_auth.is_some(),
             self
@@ -645,6 +652,7 @@ impl crate::validate::Validate for SipDirectionSelector {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::Validate::validate(&self.type_, &at.field("type"))?;
         Ok(())
     }
 }
@@ -654,6 +662,7 @@ impl crate::validate::Validate for SipHeaderMapping {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::Validate::validate(&self.type_, &at.field("type"))?;
         Ok(())
     }
 }
@@ -663,6 +672,7 @@ impl crate::validate::Validate for SipHeaderMappings {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::Validate::validate(&self.direction, &at.field("direction"))?;
         crate::validate::check_items(
             Some(self.headers.as_slice()),
             None,
@@ -679,12 +689,14 @@ impl crate::validate::Validate for SipOptions {
         &self,
         at: &crate::validate::FieldPath,
     ) -> ::std::result::Result<(), crate::InvalidInput> {
+        crate::validate::Validate::validate(&self.auth_mode, &at.field("auth_mode"))?;
         crate::validate::check_range(
             self.port.as_ref(),
             Some((crate::validate::Bound::Int(0i128), false)),
             Some((crate::validate::Bound::Int(65535i128), false)),
             &at.field("port"),
         )?;
+        crate::validate::Validate::validate(&self.transport, &at.field("transport"))?;
         crate::validate::check_extra_keys(
             &self.extra,
             &[

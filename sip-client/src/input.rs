@@ -106,6 +106,14 @@ pub enum InputProblem {
     /// wire it would bypass the field's checks, or be sent twice (and a server reading the
     /// last copy would take the unchecked one).
     KnownKeyInExtra,
+    /// A value of an enum this version does not know, which differs from one it knows only
+    /// in case, surrounding white space or its separators (`Register`, `no answer`): a
+    /// typo Bland would not take for the value, so the client does not send it. A value
+    /// that is new to the crate, not a near miss, is sent as it is.
+    NearMiss {
+        /// The value it comes close to, as Bland writes it.
+        known: String,
+    },
     /// Anything else, said in words.
     Other(String),
 }
@@ -159,6 +167,11 @@ impl fmt::Display for InputProblem {
                 max,
                 exclusive: true,
             } => write!(f, "must be less than {max}"),
+            InputProblem::NearMiss { known } => write!(
+                f,
+                "is no value Bland knows, but close to `{known}` (only case, spaces or \
+                 separators differ); give `{known}`"
+            ),
             InputProblem::NotFinite => {
                 f.write_str("must be a finite number (JSON has no NaN or infinity)")
             }

@@ -44,6 +44,18 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::validate::Validate for $name {
+            fn validate(
+                &self,
+                at: &crate::validate::FieldPath,
+            ) -> ::std::result::Result<(), crate::InvalidInput> {
+                match self {
+                    $name::Unknown(text) => crate::open_enum::near_miss(text, $name::KNOWN, at),
+                    _ => Ok(()),
+                }
+            }
+        }
+
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
                 match value {
@@ -127,6 +139,35 @@ macro_rules! open_enum {
 
 pub(crate) use open_enum;
 
+/// Refuses `text`, a value no known one equals, when it differs from a known one only in
+/// ASCII case, surrounding white space, or `-`, `_` and spaces between words (`Register`,
+/// ` register`, `no answer` for `no-answer`): a typo, which Bland would not take for the
+/// value (a rule on it, such as `register_auth` required when `auth_mode` is `register`,
+/// would not hold either). Any other unknown value is one Bland may have added: sent.
+pub(crate) fn near_miss(
+    text: &str,
+    known: &[&'static str],
+    at: &crate::validate::FieldPath,
+) -> Result<(), crate::InvalidInput> {
+    let folded = |value: &str| -> String {
+        value
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '-' | '_' | ' ' => '-',
+                other => other.to_ascii_lowercase(),
+            })
+            .collect()
+    };
+    let given = folded(text);
+    match known.iter().find(|value| folded(value) == given) {
+        Some(value) => Err(at.error(crate::InputProblem::NearMiss {
+            known: (*value).to_owned(),
+        })),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     open_enum! {
@@ -209,5 +250,49 @@ mod tests {
     fn non_strings_are_rejected() {
         assert!(serde_json::from_str::<Direction>("1").is_err());
         assert!(serde_json::from_str::<Direction>("null").is_err());
+    }
+
+    fn problem(text: &str) -> Option<crate::InputProblem> {
+        const KNOWN: &[&str] = &["register", "no-answer", "no_answer", "sip-tls"];
+        super::near_miss(text, KNOWN, &crate::validate::FieldPath::new("mode"))
+            .err()
+            .map(|err| err.problem)
+    }
+
+    #[test]
+    fn a_near_miss_names_the_value_it_comes_close_to() {
+        let near = |known: &str| {
+            Some(crate::InputProblem::NearMiss {
+                known: known.to_owned(),
+            })
+        };
+        assert_eq!(problem("Register"), near("register"));
+        assert_eq!(problem("\tREGISTER \n"), near("register"));
+        // The first known value that folds alike is named.
+        assert_eq!(problem("No Answer"), near("no-answer"));
+        assert_eq!(problem("SIP_TLS"), near("sip-tls"));
+        for other in [
+            "registered",
+            "regi ster",
+            "",
+            "answer",
+            "sip--tls",
+            "sip.tls",
+        ] {
+            assert_eq!(problem(other), None, "{other:?}");
+        }
+        // Through the macro's `Validate`: a known value and a new one pass.
+        use crate::validate::{FieldPath, Validate};
+        let at = FieldPath::new("auth_mode");
+        assert!(AuthMode::Register.validate(&at).is_ok());
+        assert!(AuthMode::from("certificate").validate(&at).is_ok());
+        let err = AuthMode::from("IP").validate(&at).unwrap_err();
+        assert_eq!(err.field, "auth_mode");
+        assert_eq!(
+            err.problem,
+            crate::InputProblem::NearMiss {
+                known: "ip".to_owned()
+            }
+        );
     }
 }

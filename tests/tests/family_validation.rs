@@ -429,6 +429,74 @@ async fn attach_refuses_a_register_password_of_7_characters_and_sends_8() {
     );
 }
 
+/// A value of an open enum that differs from a known one only in case, spaces or
+/// separators is a typo, refused naming the value to give: `Register` was sent, and with it
+/// no `register_auth`, since the rule holds for `register` only (found by a review of the
+/// library). A value new to the crate is sent as it is.
+#[tokio::test]
+async fn a_near_miss_of_a_known_enum_value_is_refused_and_a_new_value_sent() {
+    let server = server_for("attach_sip").await;
+    let client = client_of(&server);
+    let direction = |type_: &str, auth_mode: &str| {
+        SipDirectionConfig::builder()
+            .type_(Direction::from(type_))
+            .auth_mode(AuthMode::from(auth_mode))
+            .build()
+            .unwrap()
+    };
+    for (type_, auth_mode, field, known) in [
+        ("inbound", "Register", "auth_mode", "register"),
+        ("inbound", " register", "auth_mode", "register"),
+        ("inbound", "IP", "auth_mode", "ip"),
+        ("Inbound", "ip", "type", "inbound"),
+        ("OUTBOUND ", "ip", "type", "outbound"),
+    ] {
+        let err = refusal(
+            client
+                .attach_sip(attach_one(direction(type_, auth_mode)))
+                .await,
+        );
+        assert_eq!(
+            err.field,
+            format!("body.directions[0].{field}"),
+            "{type_} {auth_mode}"
+        );
+        assert_eq!(
+            err.problem,
+            InputProblem::NearMiss {
+                known: known.to_owned()
+            }
+        );
+    }
+    let err = refusal(
+        client
+            .attach_sip(attach_one(direction("inbound", "Register")))
+            .await,
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid `body.directions[0].auth_mode`: is no value Bland knows, but close to \
+         `register` (only case, spaces or separators differ); give `register`"
+    );
+    let err = refusal(
+        client
+            .update_sip(update(direction("inbound", "REGISTER")))
+            .await,
+    );
+    assert_eq!(err.field, "body.updates.auth_mode");
+    assert_nothing_sent(&server);
+
+    // A value Bland may have added since is no near miss: sent as given.
+    client
+        .attach_sip(attach_one(direction("inbound", "certificate")))
+        .await
+        .unwrap();
+    assert_eq!(
+        sent_body(&server)["directions"][0]["auth_mode"],
+        "certificate"
+    );
+}
+
 #[tokio::test]
 async fn update_refuses_a_register_password_of_7_characters_and_sends_8() {
     let server = server_for("update_sip").await;

@@ -273,6 +273,10 @@ async fn generated_front_door_serves_new_operations() {
         (&["create-balanced", "NaN"], "body.balance"),
         (&["create-balanced", "inf"], "body.balance"),
         (&["create-balanced", "-inf"], "body.balance"),
+        // An open enum's near miss of a value it knows, in a parameter and in a body.
+        (&["list-color", "Green"], "color"),
+        (&["list-color", " red"], "color"),
+        (&["create", "x", "Green"], "body.color"),
     ] {
         let refused = drive(&driver, &server, args).await;
         assert_eq!(
