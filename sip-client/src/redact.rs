@@ -31,7 +31,9 @@ fn looks_secret(key: &str) -> bool {
     // `mapping`, `bypass` or `pin_required`; and `code` after one of them (`pin_code`).
     const LAST_WORDS: [&str; 6] = ["pass", "pwd", "pin", "passcode", "passphrase", "otp"];
     let lower = key.to_lowercase();
-    if WORDS.iter().any(|word| lower.contains(word)) {
+    // `auth` alone is the credentials of a header (`"auth": "Basic dTpw"`); as a word of a
+    // longer key it names a mode or a group (`auth_mode`, `register_auth`), not a secret.
+    if WORDS.iter().any(|word| lower.contains(word)) || lower == "auth" {
         return true;
     }
     let words: Vec<String> = key_words(key)
@@ -382,12 +384,16 @@ mod tests {
             "x-api-key",
             "apiKey",
             "private_key",
+            "auth",
+            "Auth",
         ] {
             assert!(looks_secret(key), "{key}");
         }
         for key in [
             "username",
             "auth_mode",
+            "register_auth",
+            "author",
             "port",
             "sip_endpoint",
             "pin_required",
