@@ -238,6 +238,12 @@ impl std::error::Error for InvalidInput {}
 /// client.get_sip_config(text).await?;
 /// # Ok(()) }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value of a `{T}` parameter",
+    label = "expected a `{T}`, a `&{T}` or a `String`",
+    note = "pass a `{T}` (owned or by reference), or text as an owned `String`, checked when \
+            the call is sent: `text.to_owned()` of a `&str` or `&String`"
+)]
 pub trait IntoParam<T> {
     /// The parameter's value, or why this is not one.
     fn into_param(self) -> Result<T, InputProblem>;

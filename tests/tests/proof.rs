@@ -80,6 +80,31 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
             .join("\n")
     );
     assert_dependencies_reused(&messages);
+    // A parameter given a type it does not take: rustc says what it takes (the crate's own
+    // diagnostic on `IntoParam`), not a list of unrelated implementations.
+    scratch.add_crate(
+        "misuse",
+        "misuse",
+        "main.rs",
+        "fn main() {\n\
+         let client = sip_client::Client::builder().api_key(\"k\").build().unwrap();\n\
+         let number = String::from(\"+14150000000\");\n\
+         drop(client.get_sip_config(&number));\n\
+         }\n",
+        "sip-client = { workspace = true, features = [\"rustls\"] }\n",
+    );
+    let (misuse_ok, misuse, _) = scratch.cargo(&["build", "--package", "misuse"]);
+    let errors: Vec<String> = compiler_errors(&misuse)
+        .into_iter()
+        .map(|(_, rendered)| rendered)
+        .collect();
+    assert!(!misuse_ok && errors.len() == 1, "{errors:?}");
+    assert!(
+        errors[0].contains("is not a value of a `sip_client::PhoneNumber` parameter")
+            && errors[0].contains("`text.to_owned()` of a `&str` or `&String`"),
+        "{}",
+        errors[0]
+    );
     // `get_gadget` is deprecated in the fixture: the driver's call warns, naming it; the
     // crate's own code (its CLI) does not.
     let warnings = |package: &str| -> Vec<String> {
