@@ -602,12 +602,22 @@ fn servers_changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
     };
     let (old, new) = (urls(before), urls(after));
     let gone: Vec<&String> = old.iter().filter(|url| !new.contains(url)).collect();
-    let impact = if gone.is_empty() {
+    // The first server is the client's `DEFAULT_BASE_URL`: another one first moves every
+    // client that does not set a base URL, though no server went away.
+    let default_moved = old.first() != new.first();
+    let impact = if gone.is_empty() && !default_moved {
         Impact::Additive
     } else {
         Impact::Breaking
     };
-    let why = if gone.is_empty() {
+    let why = if gone.is_empty() && default_moved {
+        format!(
+            "the default base URL changed ({} -> {}): clients that set none call another \
+             server",
+            old.first().map_or("none", String::as_str),
+            new.first().map_or("none", String::as_str)
+        )
+    } else if gone.is_empty() {
         "server added".to_owned()
     } else {
         format!(
@@ -1991,6 +2001,23 @@ mod tests {
             report("server: https://a, https://eu.a\n", "server: https://a\n")
                 .starts_with("breaking: server: server removed or changed (https://eu.a)")
         );
+        // The first server is the client's default base URL: another one first moves every
+        // client that sets none (found by a review: a reorder was called additive).
+        for (old, new) in [
+            ("https://a, https://b", "https://b, https://a"),
+            ("https://a", "https://c, https://a"),
+        ] {
+            assert!(
+                report(&format!("server: {old}\n"), &format!("server: {new}\n")).starts_with(
+                    &format!(
+                        "breaking: server: the default base URL changed (https://a -> {}): \
+                         clients that set none call another server",
+                        &new[..9]
+                    )
+                ),
+                "{old} -> {new}"
+            );
+        }
         assert!(
             report("operation op: GET /x\n", "operation op: GET /y\n")
                 .starts_with("breaking: operation op: changed")

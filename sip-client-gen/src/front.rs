@@ -145,7 +145,7 @@ fn operation_statics(api: &Api) -> TokenStream {
         let id = &op.id;
         let path = &op.path;
         let method = format_ident!("{}", op.method);
-        let sends_key = op.sends_key();
+        let sends_key = op.sends_key;
         let retry = match op.retry {
             Retry::Safe => quote!(Safe),
             Retry::Idempotent => quote!(Idempotent),
@@ -1469,6 +1469,17 @@ mod tests {
             spec.pointer_mut(crate::test_spec::POST).unwrap()["security"] = own.clone();
             assert_eq!(sends_key(&spec), [true, expected], "{own}");
         }
+        // A scheme named `none` is a scheme (the surface's text for `{}` is `none`).
+        spec["components"]["securitySchemes"] = serde_json::json!({
+            "none": {"type": "apiKey", "in": "header", "name": "authorization"}
+        });
+        spec["security"] = serde_json::json!([{"none": []}]);
+        spec.pointer_mut(crate::test_spec::POST)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove("security");
+        assert_eq!(sends_key(&spec), [true, true]);
     }
 
     /// The check of field `xs` of type `ty`, without spaces: lengths (`items` false) or

@@ -172,17 +172,11 @@ pub(crate) struct Operation {
     pub security: Vec<String>,
     /// The spec marks it `deprecated: true`: its method is `#[deprecated]`.
     pub deprecated: bool,
-}
-
-impl Operation {
     /// Whether its calls carry the API key: unless the spec says it needs none (its
     /// `security` is `[]` or `[{}]`, or no security is declared at all). An operation
-    /// whose key is optional (`[{}, {apiKey: []}]`) gets it: the client has one.
-    pub fn sends_key(&self) -> bool {
-        self.security
-            .iter()
-            .any(|requirement| requirement != "none")
-    }
+    /// whose key is optional (`[{}, {apiKey: []}]`) gets it: the client has one. (Judged on
+    /// the requirements, not `security`'s text, where a scheme may be named `none`.)
+    pub sends_key: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -926,26 +920,39 @@ fn servers(spec: &OpenAPI) -> Result<Vec<String>, Error> {
         .iter()
         .enumerate()
         .map(|(at, server)| {
-            let url = server.url.trim_end_matches('/');
-            let host = url.strip_prefix("https://").unwrap_or_default();
-            let problem = if server.variables.as_ref().is_some_and(|v| !v.is_empty())
-                || url.contains('{')
-            {
-                Some("server variables are not supported")
-            } else if host.is_empty() || host.starts_with('/') {
-                Some("a server is an absolute https:// URL (the client sends the key over TLS)")
-            } else if host.contains(['?', '#', '@', '\\']) || host.contains(char::is_whitespace) {
-                Some("a server URL takes no query, fragment, credentials, backslash or space")
-            } else {
-                None
-            };
-            match problem {
-                Some(problem) => Err(invalid(
+            let refused = |problem: String| {
+                invalid(
                     format!("/servers/{at}/url"),
                     format!("{problem}: {:?}", server.url),
-                )),
-                None => Ok(url.to_owned()),
+                )
+            };
+            let absolute =
+                "a server is an absolute https:// URL (the client sends the key over TLS)";
+            if server.variables.as_ref().is_some_and(|v| !v.is_empty()) || server.url.contains('{')
+            {
+                return Err(refused("server variables are not supported".to_owned()));
             }
+            if server.url.contains(['\\', ' ']) || server.url.contains(char::is_whitespace) {
+                return Err(refused(
+                    "a server URL takes no backslash or space".to_owned(),
+                ));
+            }
+            let url = url::Url::parse(&server.url)
+                .map_err(|err| refused(format!("{absolute}; this one does not parse ({err})")))?;
+            if url.scheme() != "https" || url.host_str().is_none() {
+                return Err(refused(absolute.to_owned()));
+            }
+            if url.query().is_some()
+                || url.fragment().is_some()
+                || !url.username().is_empty()
+                || url.password().is_some()
+            {
+                return Err(refused(
+                    "a server URL takes no query, fragment or credentials".to_owned(),
+                ));
+            }
+            // As the client compares it with a base URL: parsed, without a trailing `/`.
+            Ok(url.as_str().trim_end_matches('/').to_owned())
         })
         .collect()
 }
@@ -1417,10 +1424,13 @@ fn build_operation(
         _ => Retry::NotIdempotent,
     };
 
-    let security = operation
-        .security
-        .as_ref()
-        .or(spec.security.as_ref())
+    let requirements = operation.security.as_ref().or(spec.security.as_ref());
+    let sends_key = requirements.is_some_and(|requirements| {
+        requirements
+            .iter()
+            .any(|requirement| !requirement.is_empty())
+    });
+    let security = requirements
         .map(|requirements| {
             requirements
                 .iter()
@@ -1447,6 +1457,7 @@ fn build_operation(
         .unwrap_or_default();
 
     Ok(Operation {
+        sends_key,
         security,
         id,
         method: method.to_uppercase(),

@@ -211,14 +211,19 @@ pub(crate) fn operations(
     out
 }
 
-/// `name` with each run of capitals written as one word: `SIPTrunk` is `SipTrunk`, `THING`
-/// `Thing`, `sipIP` `sipIp` (the last capital of a run that a small letter follows begins the
-/// next word).
+/// `name` with each run of capitals written as one word, as typify writes it: `SIPTrunk` is
+/// `SipTrunk`, `THING` `Thing`, `sipIP` `sipIp`, `V2X` `V2x` (the last capital of a run that
+/// a small letter follows begins the next word; digits carry a run on).
 fn one_capital_a_word(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len());
     for (at, &c) in chars.iter().enumerate() {
-        let after_capital = at > 0 && chars[at - 1].is_ascii_uppercase();
+        // Digits carry the run on: the letter before them decides (`V2X` is `V2x`).
+        let after_capital = chars[..at]
+            .iter()
+            .rev()
+            .find(|c| !c.is_ascii_digit())
+            .is_some_and(char::is_ascii_uppercase);
         let begins_word = chars.get(at + 1).is_some_and(char::is_ascii_lowercase);
         if c.is_ascii_uppercase() && after_capital && !begins_word {
             out.push(c.to_ascii_lowercase());

@@ -201,6 +201,11 @@ fn schema_names_that_make_no_type_or_the_same_one() {
         ("sipIP", "name it \"sipIp\""),
         ("THING", "name it \"Thing\""),
         ("SIPV", "name it \"Sipv\""),
+        // Digits carry a run of capitals on (typify writes `V2X` as `V2x`: found by a review).
+        ("V2X", "name it \"V2x\""),
+        ("A1B", "name it \"A1b\""),
+        ("X9Y9", "name it \"X9y9\""),
+        ("A2BCd", "name it \"A2bCd\""),
         ("Über", "has a letter outside ASCII"),
     ] {
         refused(
@@ -221,6 +226,11 @@ fn schema_names_that_make_no_type_or_the_same_one() {
         // A capital that a small letter follows begins a word, after a capital too.
         ("IPv4Range", "IPv4Range"),
         ("ASip", "ASip"),
+        // After a small letter and digits, a capital begins a word.
+        ("Ab1C", "Ab1C"),
+        ("A1b2C", "A1b2C"),
+        ("Ab12Cd", "Ab12Cd"),
+        ("A2bC", "A2bC"),
     ] {
         let mut spec = base();
         spec["components"]["schemas"][name] = object.clone();
@@ -971,6 +981,23 @@ fn servers_the_client_cannot_use() {
             "/servers/0/url",
             "credentials",
         ),
+        // URLs the client could not parse: every client built with the default failed
+        // (found by a review).
+        (
+            json!([{"url": "https://a.example:abc"}]),
+            "/servers/0/url",
+            "does not parse",
+        ),
+        (
+            json!([{"url": "https://a.example:99999"}]),
+            "/servers/0/url",
+            "does not parse",
+        ),
+        (
+            json!([{"url": "https://[::1"}]),
+            "/servers/0/url",
+            "does not parse",
+        ),
         (
             json!([{"url": "https://a.example/a b"}]),
             "/servers/0/url",
@@ -986,7 +1013,7 @@ fn servers_the_client_cannot_use() {
 #[test]
 fn the_default_base_url_is_the_first_server() {
     let mut spec = base();
-    spec["servers"] = json!([{"url": "https://eu.a.example/api/"}, {"url": "https://a.example"}]);
+    spec["servers"] = json!([{"url": "HTTPS://EU.a.example/api/"}, {"url": "https://a.example"}]);
     let api = crate::test_spec::generated_file(&spec, crate::API_PATH);
     assert!(
         api.contains("pub const DEFAULT_BASE_URL: &str = \"https://eu.a.example/api\";"),

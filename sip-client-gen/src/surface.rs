@@ -63,7 +63,12 @@ pub(crate) fn scheme_text(scheme: &SecurityScheme) -> String {
 /// Renders the surface of a spec and the client generated from it.
 pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
     let mut lines = vec![format!("surface-format: {FORMAT}")];
-    let servers: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
+    // As the client has them (`DEFAULT_BASE_URL`): without a trailing `/`.
+    let servers: Vec<&str> = spec
+        .servers
+        .iter()
+        .map(|s| s.url.trim_end_matches('/'))
+        .collect();
     lines.push(format!("server: {}", servers.join(", ")));
     for (name, scheme) in spec
         .components

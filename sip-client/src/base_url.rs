@@ -52,15 +52,21 @@ pub(crate) fn checked(
     Ok((trimmed.to_owned(), url))
 }
 
-/// The server of the spec whose origin `url` is on, when `url` has another path than every
+/// The server of the spec whose host `url` is on, when `url` has another path than every
 /// such server: `https://api.bland.ai/v1` for `https://api.bland.ai`, a mistake that would
-/// call `/v1/v1/sip`. Another origin (a proxy, a test server) may have any path.
+/// call `/v1/v1/sip`. The host is compared alone (`http://api.bland.ai/v1` with plain http
+/// allowed, or `https://api.bland.ai./v1` with the root's dot, is the same mistake); another
+/// host (a proxy, a test server) may have any path.
 fn other_path_of_a_server(url: &Url) -> Option<&'static str> {
     let path = url.path().trim_end_matches('/');
+    let host = |url: &Url| {
+        url.host_str()
+            .map(|host| host.trim_end_matches('.').to_owned())
+    };
     let mut on_origin = crate::generated_api::SERVERS
         .iter()
         .filter_map(|server| Some((*server, Url::parse(server).ok()?)))
-        .filter(|(_, server)| server.origin() == url.origin())
+        .filter(|(_, server)| host(server) == host(url))
         .peekable();
     let first = on_origin.peek()?.0;
     if on_origin.any(|(_, server)| server.path().trim_end_matches('/') == path) {

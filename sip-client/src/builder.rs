@@ -519,6 +519,9 @@ mod tests {
             "https://api.bland.ai/v1/",
             "https://API.bland.ai:443/v1/sip",
             "https://api.bland.ai/bland",
+            // The host alone decides (found by a review).
+            "https://api.bland.ai./v1",
+            "https://api.bland.ai:8443/v1",
         ] {
             let err = Client::builder()
                 .api_key("k")
@@ -553,7 +556,7 @@ mod tests {
             // URL parsing resolves dot segments: these are the server's own path.
             "https://api.bland.ai/%2e",
             "https://api.bland.ai/v1/..",
-            "https://api.bland.ai:8443/v1",
+            "https://api.bland.ai:8443",
             "https://proxy.example/v1",
             "https://bland.ai/v1",
         ] {
@@ -562,6 +565,20 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn the_apis_own_host_over_plain_http_takes_only_its_servers_path() {
+        let err = Client::builder()
+            .api_key("k")
+            .base_url("http://api.bland.ai/v1")
+            .allow_insecure_http(true)
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("so give https://api.bland.ai"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -123,10 +123,12 @@ impl RawContext {
                     .content_type
                     .take()
                     .map(|text| self.mask_key_in_text(text));
+                // URL parsing writes a host in small letters: the key is looked for so.
                 if let Some(redirect) = &mut unexpected.redirect
                     && let crate::RedirectNotFollowed::OtherOrigin(origin) = &mut **redirect
+                    && let Some(key) = &self.0.masked_key
                 {
-                    *origin = self.mask_key_in_text(std::mem::take(origin));
+                    *origin = origin.replace(&key.to_ascii_lowercase(), "<api key>");
                 }
             }
             _ => {}

@@ -140,8 +140,8 @@ macro_rules! open_enum {
 pub(crate) use open_enum;
 
 /// Refuses `text`, a value no known one equals, when it differs from a known one only in
-/// ASCII case, surrounding white space, or `-`, `_` and spaces between words (`Register`,
-/// ` register`, `no answer` for `no-answer`): a typo, which Bland would not take for the
+/// ASCII case, surrounding white space, or the separators between words (any run of white
+/// space, `-` and `_`: `Register`, ` register`, `no answer` for `no-answer`): a typo, which Bland would not take for the
 /// value (a rule on it, such as `register_auth` required when `auth_mode` is `register`,
 /// would not hold either). Any other unknown value is one Bland may have added: sent.
 pub(crate) fn near_miss(
@@ -149,15 +149,19 @@ pub(crate) fn near_miss(
     known: &[&'static str],
     at: &crate::validate::FieldPath,
 ) -> Result<(), crate::InvalidInput> {
+    // Small ASCII letters, and each run of separators (any white space, `-`, `_`) one `-`.
     let folded = |value: &str| -> String {
-        value
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '-' | '_' | ' ' => '-',
-                other => other.to_ascii_lowercase(),
-            })
-            .collect()
+        let mut out = String::with_capacity(value.len());
+        for c in value.trim().chars() {
+            if c.is_whitespace() || c == '-' || c == '_' {
+                if !out.ends_with('-') {
+                    out.push('-');
+                }
+            } else {
+                out.push(c.to_ascii_lowercase());
+            }
+        }
+        out
     };
     let given = folded(text);
     match known.iter().find(|value| folded(value) == given) {
@@ -271,12 +275,16 @@ mod tests {
         // The first known value that folds alike is named.
         assert_eq!(problem("No Answer"), near("no-answer"));
         assert_eq!(problem("SIP_TLS"), near("sip-tls"));
+        // Any run of separators, white space of any kind (found by a review).
+        for near_miss in ["no\u{a0}answer", "no  answer", "no\t_answer", "SIP - TLS"] {
+            assert!(problem(near_miss).is_some(), "{near_miss:?}");
+        }
         for other in [
+            "noanswer",
             "registered",
             "regi ster",
             "",
             "answer",
-            "sip--tls",
             "sip.tls",
         ] {
             assert_eq!(problem(other), None, "{other:?}");

@@ -417,3 +417,33 @@ async fn a_key_echoed_with_escaped_slashes_is_masked_in_an_unexpected_answer() {
         assert!(view.contains("<api key>"), "{view}");
     }
 }
+
+/// A key with capitals in the host of a redirect elsewhere: URL parsing writes the host in
+/// small letters, and the key is masked so (found by a review: only the key as sent was
+/// looked for).
+#[tokio::test]
+async fn a_key_with_capitals_in_a_redirects_host_is_masked() {
+    const KEY: &str = "Sk-AbCdEfGh0123";
+    let server = TestServer::always(Reply::Respond {
+        status: 307,
+        headers: vec![("location".into(), format!("https://{KEY}.example/x"))],
+        body: Vec::new(),
+    })
+    .await;
+    let client = client_for(&server)
+        .api_key(KEY)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client
+        .get_sip_config("+14150000000".to_owned())
+        .await
+        .unwrap_err();
+    for view in [err.to_string(), format!("{err:?}")] {
+        assert!(!view.to_lowercase().contains(&KEY.to_lowercase()), "{view}");
+    }
+    assert!(
+        err.to_string().contains("https://<api key>.example"),
+        "{err}"
+    );
+}

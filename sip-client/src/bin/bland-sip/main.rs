@@ -20,6 +20,7 @@ mod audit;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, unused_variables)]
 mod generated_cli;
+mod notes;
 mod support;
 
 use std::io::Write;
@@ -163,7 +164,11 @@ fn report(failure: Failure) -> ExitCode {
         Failure::Usage(message) => (message, 2),
         Failure::Call(message) => (message, 1),
     };
-    let _ = writeln!(std::io::stderr(), "error: {}", support::escape(&message));
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}",
+        support::escape_controls(&message)
+    );
     ExitCode::from(code)
 }
 
@@ -274,6 +279,7 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let connection = Connection::from_arg_matches(matches)
         .map_err(|err| Failure::Usage(format!("invalid options: {}", err.kind())))?;
     let client = build_client(&connection)?;
+    notes::mask_in_notes(connection.key());
     let show_secrets = connection.show_secrets;
     let Some((name, sub)) = matches.subcommand() else {
         return Err(Failure::Usage("a command is required".to_owned()));

@@ -158,62 +158,12 @@ pub(crate) fn output<T: Serialize>(
     }
     let redacted = sip_client::to_redacted_json(&value).map_err(cannot)?;
     let mut paths = Vec::new();
-    withheld(&plain, &redacted, &mut String::new(), &mut paths);
+    crate::notes::withheld(&plain, &redacted, &mut String::new(), &mut paths);
     if !paths.is_empty() {
-        let what = if paths.len() == 1 {
-            "a secret"
-        } else {
-            "secrets"
-        };
         // A note, not a failure: stderr closed is no reason to fail the call.
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: {what} of the answer withheld ({}); --show-secrets prints them",
-            escape(&paths.join(", "))
-        );
+        let _ = writeln!(std::io::stderr(), "{}", crate::notes::withheld_note(&paths));
     }
     Ok(redacted)
-}
-
-/// The paths (`data.register_password_for_pbx`, `items[0].password`) where `redacted` holds
-/// `"<redacted>"` and `plain` something else.
-fn withheld(
-    plain: &serde_json::Value,
-    redacted: &serde_json::Value,
-    path: &mut String,
-    out: &mut Vec<String>,
-) {
-    use serde_json::Value;
-    let len = path.len();
-    match (plain, redacted) {
-        (Value::Object(plain), Value::Object(redacted)) => {
-            for (key, value) in redacted {
-                if let Some(before) = plain.get(key) {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(key);
-                    withheld(before, value, path, out);
-                    path.truncate(len);
-                }
-            }
-        }
-        (Value::Array(plain), Value::Array(redacted)) => {
-            for (at, (before, value)) in plain.iter().zip(redacted).enumerate() {
-                path.push_str(&format!("[{at}]"));
-                withheld(before, value, path, out);
-                path.truncate(len);
-            }
-        }
-        (before, Value::String(text)) if text == "<redacted>" && before != redacted => {
-            out.push(if path.is_empty() {
-                ".".to_owned()
-            } else {
-                path.clone()
-            });
-        }
-        _ => {}
-    }
 }
 
 /// The failure of an error: invalid input is a usage error (nothing was sent).
@@ -361,9 +311,26 @@ pub(crate) fn mask_key_in_json(value: &mut serde_json::Value, key: Option<&str>)
     }
 }
 
-/// Text for the terminal: what `sip_client::Escaped` escapes, as `\u{..}`.
+/// Text for the terminal: what `sip_client::Escaped` escapes, as `\u{..}`, and a backslash
+/// doubled. For text from the network or the user put into a message.
 pub(crate) fn escape(text: &str) -> String {
     sip_client::Escaped(text).to_string()
+}
+
+/// The last guard of an `error:` line: every character `sip_client::Escaped` escapes, as
+/// `\u{..}`, backslashes left as they are. The message is made of parts already escaped where
+/// they came from the network (the library's errors, [`escape`] here), whose `\u{..}` and
+/// doubled backslashes must reach the terminal as they are, not doubled again.
+pub(crate) fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if sip_client::Escaped::escapes(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

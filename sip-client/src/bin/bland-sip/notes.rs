@@ -1,0 +1,79 @@
+//! The notes `bland-sip` writes on stderr beside an answer: which secrets of it were
+//! withheld from what it printed.
+
+use crate::support::{escape, mask_key};
+
+/// The key to mask in notes, set once the command line is read ([`mask_in_notes`]).
+static NOTE_KEY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Sets the key [`withheld_note`] masks: the paths it names are keys a server wrote.
+pub(crate) fn mask_in_notes(key: Option<String>) {
+    let _ = NOTE_KEY.set(key);
+}
+
+/// How many withheld paths a note names; the others are counted.
+const NOTED_PATHS: usize = 5;
+
+/// The note naming what was withheld: at most [`NOTED_PATHS`] paths, escaped, the key masked.
+pub(crate) fn withheld_note(paths: &[String]) -> String {
+    let what = if paths.len() == 1 {
+        "a secret"
+    } else {
+        "secrets"
+    };
+    let mut named = paths
+        .iter()
+        .take(NOTED_PATHS)
+        .map(|path| escape(path))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > NOTED_PATHS {
+        named.push_str(&format!(" and {} more", paths.len() - NOTED_PATHS));
+    }
+    let key = NOTE_KEY.get().and_then(Option::as_deref);
+    mask_key(
+        &format!("note: {what} of the answer withheld ({named}); --show-secrets prints them"),
+        key,
+    )
+}
+
+/// The paths (`data.register_password_for_pbx`, `items[0].password`) where `redacted` holds
+/// `"<redacted>"` and `plain` something else.
+pub(crate) fn withheld(
+    plain: &serde_json::Value,
+    redacted: &serde_json::Value,
+    path: &mut String,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let len = path.len();
+    match (plain, redacted) {
+        (Value::Object(plain), Value::Object(redacted)) => {
+            for (key, value) in redacted {
+                if let Some(before) = plain.get(key) {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    withheld(before, value, path, out);
+                    path.truncate(len);
+                }
+            }
+        }
+        (Value::Array(plain), Value::Array(redacted)) => {
+            for (at, (before, value)) in plain.iter().zip(redacted).enumerate() {
+                path.push_str(&format!("[{at}]"));
+                withheld(before, value, path, out);
+                path.truncate(len);
+            }
+        }
+        (before, Value::String(text)) if text == "<redacted>" && before != redacted => {
+            out.push(if path.is_empty() {
+                ".".to_owned()
+            } else {
+                path.clone()
+            });
+        }
+        _ => {}
+    }
+}
