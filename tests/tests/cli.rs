@@ -823,18 +823,21 @@ async fn secrets_of_answers_print_redacted_unless_asked_for() {
     // wrote (found by a review: the key echoed as a key of `options` was shown).
     let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();
     let options = &mut answer["data"]["inbound"]["options"];
+    // First, in key order and in insertion order alike: named in the note.
+    options[format!("a_token_{KEY}")] = "v".into();
     for n in 0..7 {
         options[format!("password{n}")] = "hunter2hunter2".into();
     }
-    options[format!("token_{KEY}")] = "v".into();
     let server = TestServer::always(Reply::json(200, serde_json::to_vec(&answer).unwrap())).await;
     let output = bland_sip(&["get", "+14150000000", "--base-url", &server.url()], None).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let note = text(&output.stderr);
     assert!(!note.contains(KEY), "{note}");
     assert!(
-        note.starts_with("note: secrets of the answer withheld (inbound.options.password0, ")
-            && note.ends_with(" and 3 more); --show-secrets prints them\n"),
+        note.starts_with(
+            "note: secrets of the answer withheld (inbound.options.a_token_<api key>, \
+             inbound.options.password0, "
+        ) && note.ends_with(" and 3 more); --show-secrets prints them\n"),
         "{note}"
     );
 

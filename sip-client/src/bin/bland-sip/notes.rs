@@ -77,3 +77,35 @@ pub(crate) fn withheld(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(count: usize) -> Vec<String> {
+        (0..count).map(|n| format!("p{n}")).collect()
+    }
+
+    #[test]
+    fn a_note_names_five_paths_escaped_and_counts_the_others() {
+        let note = |count| withheld_note(&paths(count));
+        assert_eq!(
+            note(1),
+            "note: a secret of the answer withheld (p0); --show-secrets prints them"
+        );
+        assert_eq!(
+            note(5),
+            "note: secrets of the answer withheld (p0, p1, p2, p3, p4); --show-secrets prints \
+             them"
+        );
+        assert_eq!(
+            note(6),
+            "note: secrets of the answer withheld (p0, p1, p2, p3, p4 and 1 more); \
+             --show-secrets prints them"
+        );
+        assert!(
+            withheld_note(&["a\nb\\c".to_owned()]).contains("(a\\u{a}b\\\\c)"),
+            "a server's key is escaped"
+        );
+    }
+}
