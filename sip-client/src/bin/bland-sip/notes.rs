@@ -108,4 +108,33 @@ mod tests {
             "a server's key is escaped"
         );
     }
+
+    /// The paths of what the redaction changed: through objects and lists, not a value
+    /// that was `"<redacted>"` already, nor a key only one side has.
+    #[test]
+    fn withheld_paths_go_through_objects_and_lists() {
+        let plain = serde_json::json!({
+            "items": [{"password": "p1"}, {"name": "n"}, {"password": "<redacted>"}],
+            "pbx": "x",
+            "more": [[{"token": 5}]]
+        });
+        let redacted = serde_json::json!({
+            "items": [{"password": "<redacted>"}, {"name": "n"}, {"password": "<redacted>"}],
+            "pbx": "<redacted>",
+            "more": [[{"token": "<redacted>"}]],
+            "new": "<redacted>"
+        });
+        let mut found = Vec::new();
+        withheld(&plain, &redacted, &mut String::new(), &mut found);
+        found.sort();
+        assert_eq!(found, ["items[0].password", "more[0][0].token", "pbx"]);
+        let mut whole = Vec::new();
+        withheld(
+            &serde_json::json!("s"),
+            &serde_json::json!("<redacted>"),
+            &mut String::new(),
+            &mut whole,
+        );
+        assert_eq!(whole, ["."]);
+    }
 }
