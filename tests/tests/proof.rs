@@ -91,9 +91,29 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
          let number = String::from(\"+14150000000\");\n\
          drop(client.get_sip_config(&number));\n\
          }\n",
-        "sip-client = { workspace = true, features = [\"rustls\"] }\n",
+        "sip-client = { workspace = true, features = [\"rustls\", \"mock\"] }\n",
     );
-    let (misuse_ok, misuse, _) = scratch.cargo(&["build", "--package", "misuse"]);
+    // Built with the driver's packages and features, so that only `misuse` is compiled (on
+    // its own it asked other features of the client, which compiled it again).
+    let (misuse_ok, misuse, _) = scratch.cargo(&[
+        "build",
+        "--package",
+        "misuse",
+        "--package",
+        "driver",
+        "--package",
+        "sip-client-proof",
+        "--package",
+        MIRROR,
+        "--features",
+        "sip-client-proof/cli,sip-client-proof/mock",
+    ]);
+    let recompiled: Vec<&str> = misuse
+        .iter()
+        .filter(|message| message["reason"] == "compiler-artifact" && message["fresh"] == false)
+        .filter_map(|message| message["target"]["name"].as_str())
+        .collect();
+    assert_eq!(recompiled, Vec::<&str>::new(), "only misuse is compiled");
     let errors: Vec<String> = compiler_errors(&misuse)
         .into_iter()
         .map(|(_, rendered)| rendered)
