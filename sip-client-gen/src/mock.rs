@@ -114,14 +114,17 @@ pub(crate) fn post_process(file: &mut syn::File, api: &Api) {
     }
 }
 
+/// The operation whose mock `When` an `impl` block is of, if it is one.
+fn when_operation<'a>(imp: &syn::ItemImpl, api: &'a Api) -> Option<&'a Operation> {
+    let self_name = rust::type_name(&imp.self_ty)?;
+    api.operations.iter().find(|op| names(op).0 == self_name)
+}
+
 /// progenitor's matcher of an array query parameter calls `to_string()` on the whole list,
 /// which does not compile: the matcher requires each item instead (`name=a&name=b`), and an
 /// optional one's absence when given `None`.
 fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
-    let Some(self_name) = rust::type_name(&imp.self_ty) else {
-        return;
-    };
-    let Some(op) = api.operations.iter().find(|op| names(op).0 == self_name) else {
+    let Some(op) = when_operation(imp, api) else {
         return;
     };
     for item in &mut imp.items {
@@ -163,10 +166,7 @@ fn match_each_item(imp: &mut syn::ItemImpl, api: &Api) {
 /// The value is matched as the client sends it instead, percent-encoded and escaped
 /// (`mock::path_value_pattern`), the other path parameters as any one segment.
 fn match_path_values(imp: &mut syn::ItemImpl, api: &Api) {
-    let Some(self_name) = rust::type_name(&imp.self_ty) else {
-        return;
-    };
-    let Some(op) = api.operations.iter().find(|op| names(op).0 == self_name) else {
+    let Some(op) = when_operation(imp, api) else {
         return;
     };
     for item in &mut imp.items {

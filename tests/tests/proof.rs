@@ -59,7 +59,7 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
          serde.workspace = true\nserde_json.workspace = true\n\
          tokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
     );
-    let (ok, messages, stderr) = scratch.cargo(&[
+    let build_args = [
         "build",
         "--package",
         "driver",
@@ -69,7 +69,8 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
         MIRROR,
         "--features",
         "sip-client-proof/cli,sip-client-proof/mock",
-    ]);
+    ];
+    let (ok, messages, stderr) = scratch.cargo(&build_args);
     assert!(
         ok,
         "the client generated from the fixture spec does not build:\n{stderr}\n{}",
@@ -95,19 +96,8 @@ fn build(generated: &sip_client_gen::Generated) -> PathBuf {
     );
     // Built with the driver's packages and features, so that only `misuse` is compiled (on
     // its own it asked other features of the client, which compiled it again).
-    let (misuse_ok, misuse, _) = scratch.cargo(&[
-        "build",
-        "--package",
-        "misuse",
-        "--package",
-        "driver",
-        "--package",
-        "sip-client-proof",
-        "--package",
-        MIRROR,
-        "--features",
-        "sip-client-proof/cli,sip-client-proof/mock",
-    ]);
+    let (misuse_ok, misuse, _) =
+        scratch.cargo(&[&["build", "--package", "misuse"][..], &build_args[1..]].concat());
     let recompiled: Vec<&str> = misuse
         .iter()
         .filter(|message| message["reason"] == "compiler-artifact" && message["fresh"] == false)
