@@ -57,12 +57,14 @@ fn every_additive_change_leaves_users_code_compiling() {
             "lib.rs",
             &probe,
             &format!(
-                "sip-client = {{ path = \"../{dir}\", package = \"{client}\", features = [\"mock\"] }}\n\
+                "sip-client = {{ path = \"../{dir}\", package = \"{client}\", features = [\"mock\", \"schemars\", \"cli\"] }}\n\
                  serde_json.workspace = true\n"
             ),
         );
         verdicts.push((case.name, report));
     }
+    // The clients have the features `cargo xtask ci` documents sip-client with
+    // (`DOC_FEATURES` in `xtask/src/ci.rs`): rustdoc then finds the dependencies checked.
     // Checked, not built: a build could reuse our workspace's dependencies (with the feature
     // mirror, as `proof` does), but compiling a client and a probe per case costs more than checking
     // the dependencies once more (measured: see CONTRIBUTING.md, the test loop).

@@ -63,6 +63,14 @@ const DOC_TESTS: &str = "doc tests";
 const NATIVE_TLS: &str = "native-tls handshake";
 const RUSTDOC: &str = "rustdoc";
 
+/// The features of sip-client that rustdoc documents it with: every feature the library's
+/// items depend on (docs.rs builds it with all of them; `native-tls` adds none and needs
+/// OpenSSL's files, which a machine outside CI may lack), and `cli` for `bland-sip`. rustdoc
+/// needs its dependencies checked, not built; `tests/tests/verdict.rs` checks its copies of
+/// sip-client with these features, so the two share those checks (with other features, each
+/// checked the whole dependency tree: 193 s of a fresh-clone CI run).
+const DOC_FEATURES: &[&str] = &["mock", "schemars", "cli"];
+
 /// What the build step produced, for the steps after it.
 #[derive(Default)]
 struct Build {
@@ -570,10 +578,9 @@ fn run_tests(
         command: doc,
     });
     if !fast {
-        // sip-client's documentation with every feature that adds items (docs.rs builds it
-        // with all of them; `native-tls` adds none and needs OpenSSL's files, which a
-        // machine outside CI may lack), every warning an error: a broken intra-doc link, a
-        // bare URL, an unclosed HTML tag.
+        // sip-client's documentation, library and `bland-sip`, every warning an error: a
+        // broken intra-doc link, a bare URL, an unclosed HTML tag.
+        let features = DOC_FEATURES.join(",");
         let mut rustdoc = Command::new(cargo);
         rustdoc
             .args([
@@ -582,7 +589,7 @@ fn run_tests(
                 "--package",
                 "sip-client",
                 "--features",
-                "mock,schemars,cli",
+                &features,
                 "--no-deps",
             ])
             .env("RUSTDOCFLAGS", "-D warnings")
@@ -1091,6 +1098,41 @@ pub fn generator_crates_in(tree: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The documentation covers every feature that adds an item to the library: each feature
+    /// a `cfg` of sip-client's library names (its generated files too) is one rustdoc turns
+    /// on.
+    #[test]
+    fn rustdoc_documents_every_feature_of_the_library() {
+        fn features_named(dir: &Path, found: &mut BTreeSet<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if path.file_name() != Some("bin".as_ref()) {
+                        features_named(&path, found);
+                    }
+                } else if path.extension() == Some("rs".as_ref()) {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let named = "feature = \"";
+                    for (at, _) in text.match_indices(named) {
+                        let rest = &text[at + named.len()..];
+                        found.insert(rest[..rest.find('"').unwrap()].to_owned());
+                    }
+                }
+            }
+        }
+        let mut found = BTreeSet::new();
+        features_named(&crate::workspace_root().join("sip-client/src"), &mut found);
+        assert!(found.contains("schemars"), "{found:?}");
+        let undocumented: Vec<&String> = found
+            .iter()
+            .filter(|feature| !DOC_FEATURES.contains(&feature.as_str()))
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "the library has items behind {undocumented:?}, which rustdoc does not turn on"
+        );
+    }
 
     /// `--fast` or `--base REV` (not both: `--fast` skips the step that reads the base), each
     /// once; anything else is a usage error.
