@@ -28,6 +28,7 @@ pub(crate) const REQUEST_NAMES: &[&str] = &[
     "attempt_timeout",
     "header",
     "send",
+    "send_with_response",
     "into_future",
     "fmt",
     // `#[derive(Clone)]`, which the test below cannot read: a setter named `clone` would
@@ -1115,6 +1116,14 @@ fn request_builder(op: &Operation) -> TokenStream {
 
             /// Checks the input, sends the request and decodes the answer.
             pub async fn send(self) -> ::std::result::Result<#output, crate::Error> {
+                self.send_with_response().await.map(crate::Response::into_data)
+            }
+
+            /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+            /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+            pub async fn send_with_response(
+                self,
+            ) -> ::std::result::Result<crate::Response<#output>, crate::Error> {
                 let Self { client, #(#unpack,)* options } = self;
                 #(#resolve)*
                 #(#param_checks)*

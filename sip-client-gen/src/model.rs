@@ -62,6 +62,7 @@ const RESERVED: &[&str] = &[
     "Timestamp",
     "Operation",
     "RetryClass",
+    "Response",
     "Envelope",
     "AuthScheme",
     "RawContext",

@@ -12,13 +12,14 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 
 use crate::client::Client;
 use crate::decode::{self, BodyError, Envelope, RedirectNotFollowed};
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::input::{InputProblem, InvalidInput};
+use crate::response::Response;
 use crate::retry::{self, RetryClass, RetryPolicy};
 use crate::upload::Upload;
 
@@ -151,7 +152,7 @@ impl Client {
         url: Url,
         body: Option<Body>,
         options: &CallOptions,
-    ) -> Result<E::Data, Error> {
+    ) -> Result<Response<E::Data>, Error> {
         crate::endpoint::check_url_length(operation, &url)?;
         if let Some(refused) = options.refused_header() {
             return Err(refused.clone().into());
@@ -188,7 +189,7 @@ impl Client {
         let mut attempts_before = 0;
         // Whether any attempt may have reached the server, across answers that broke off.
         let mut reached = false;
-        let (status, failure_details, body, attempts, not_retried, content_type) = loop {
+        let (status, failure_details, body, attempts, not_retried, content_type, headers) = loop {
             let outcome = retry::execute(
                 &self.raw.client,
                 request(),
@@ -203,7 +204,7 @@ impl Client {
             let attempts = outcome.attempts;
             let not_retried = outcome.stop.map(Into::into);
             reached |= outcome.reached;
-            let response = outcome
+            let mut response = outcome
                 .result
                 .map_err(|source| transport_error(source, attempts, not_retried, reached))?;
             let status = response.status();
@@ -225,6 +226,11 @@ impl Client {
                 });
                 (content_type, retry::retry_after(headers), redirect)
             });
+            // A success returns its headers (taken, not copied); a failure has no use for them.
+            let headers = match status.is_success() {
+                true => std::mem::take(response.headers_mut()),
+                false => HeaderMap::new(),
+            };
             let limit = context.max_body_size();
             match decode::read_body(response, limit).await {
                 Ok(body) => {
@@ -235,6 +241,7 @@ impl Client {
                         attempts,
                         not_retried,
                         content_type,
+                        headers,
                     );
                 }
                 Err(BodyError::TooLarge) => {
@@ -291,7 +298,7 @@ impl Client {
             }
             context.mask_key_in_error(err)
         };
-        match failure_details {
+        let data = match failure_details {
             None => match decode::decode_success::<E>(status, body.clone(), attempts) {
                 Err(Error::Api(_)) => {
                     decode::decode_success::<E>(status, context.mask_key(body), attempts)
@@ -314,7 +321,10 @@ impl Client {
                 decoded => decoded,
             },
             Some(details) => Err(outside(body, details)),
-        }
+        }?;
+        Ok(Response::new(data, status, headers, attempts, |value| {
+            context.holds_key(value)
+        }))
     }
 }
 

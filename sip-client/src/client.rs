@@ -97,6 +97,14 @@ impl RawContext {
         }
     }
 
+    /// Whether `bytes` (a header of an answer) hold the API key.
+    pub(crate) fn holds_key(&self, bytes: &[u8]) -> bool {
+        self.0
+            .masked_key
+            .as_ref()
+            .is_some_and(|key| memchr::memmem::find(bytes, key.as_bytes()).is_some())
+    }
+
     /// `text` (built from an answer: a decode error's message or JSON path) with the API key
     /// masked.
     pub(crate) fn mask_key_in_text(&self, text: String) -> String {

@@ -1151,6 +1151,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<SipAttachEnvelope, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<SipAttachEnvelope>, crate::Error> {
             let Self { client, body, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = body?;
@@ -1224,6 +1231,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<PortCancelData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<PortCancelData>, crate::Error> {
             let Self { client, id, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let id_segment = id.query_text();
@@ -1299,6 +1313,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<PortCheckData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<PortCheckData>, crate::Error> {
             let Self { client, phone_numbers, options } = self;
             let phone_numbers = phone_numbers?;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
@@ -1384,6 +1405,16 @@ pub mod calls {
             ::std::option::Option<::serde_json::Value>,
             crate::Error,
         > {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<::std::option::Option<::serde_json::Value>>,
+            crate::Error,
+        > {
             let Self { client, body, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = body?;
@@ -1460,6 +1491,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<DiscoveryData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<DiscoveryData>, crate::Error> {
             let Self { client, body, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = body?;
@@ -1534,6 +1572,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<FirewallIpsData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<FirewallIpsData>, crate::Error> {
             let Self { client, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = None;
@@ -1614,6 +1659,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<OutboundSetupData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<OutboundSetupData>, crate::Error> {
             let Self { client, phone_number, options } = self;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
             if let Some(value) = &phone_number {
@@ -1690,6 +1742,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipConfigData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<SipConfigData>, crate::Error> {
             let Self { client, phone_number, options } = self;
             let phone_number = phone_number?;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
@@ -1765,6 +1824,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipStatusData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<SipStatusData>, crate::Error> {
             let Self { client, phone_number, options } = self;
             let phone_number = phone_number?;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
@@ -1839,6 +1905,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<TestCallStatusData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<TestCallStatusData>, crate::Error> {
             let Self { client, call_id, options } = self;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
             query.push(("call_id", call_id.query_text()));
@@ -1912,6 +1985,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<PortInitiateData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<PortInitiateData>, crate::Error> {
             let Self { client, body, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = body?;
@@ -1988,6 +2068,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<PortRequestsData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<PortRequestsData>, crate::Error> {
             let Self { client, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = None;
@@ -2076,6 +2163,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipCallsData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<SipCallsData>, crate::Error> {
             let Self { client, phone_number, limit, before, options } = self;
             let phone_number = phone_number?;
             let mut query: ::std::vec::Vec<(&str, Cow<'_, str>)> = ::std::vec::Vec::new();
@@ -2153,6 +2247,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<SipNumbersData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<SipNumbersData>, crate::Error> {
             let Self { client, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = None;
@@ -2223,6 +2324,13 @@ pub mod calls {
         }
         /// Checks the input, sends the request and decodes the answer.
         pub async fn send(self) -> ::std::result::Result<TestCallData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<TestCallData>, crate::Error> {
             let Self { client, body, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = body?;
@@ -2300,6 +2408,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<SipUpdateResponse, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<SipUpdateResponse>, crate::Error> {
             let Self { client, body, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             let body = body?;
@@ -2375,6 +2490,13 @@ pub mod calls {
         pub async fn send(
             self,
         ) -> ::std::result::Result<PortDocumentData, crate::Error> {
+            self.send_with_response().await.map(crate::Response::into_data)
+        }
+        /// [`send`](Self::send), and the answer's HTTP status and headers besides the
+        /// decoded answer (a request ID a server adds, say): a [`crate::Response`].
+        pub async fn send_with_response(
+            self,
+        ) -> ::std::result::Result<crate::Response<PortDocumentData>, crate::Error> {
             let Self { client, file, options } = self;
             let query: [(&str, Cow<'_, str>); 0] = [];
             for upload in ::std::iter::once(&file) {

@@ -12,7 +12,7 @@ use std::fmt;
 use crate::secret::REDACTED;
 
 /// Whether a key names a secret (the rule of [`to_redacted_json`](crate::to_redacted_json)).
-fn looks_secret(key: &str) -> bool {
+pub(crate) fn looks_secret(key: &str) -> bool {
     const WORDS: [&str; 11] = [
         "password",
         "passwd",
@@ -43,6 +43,15 @@ fn looks_secret(key: &str) -> bool {
     match words.as_slice() {
         [.., last] if LAST_WORDS.contains(&last.as_str()) => true,
         [.., noun, code] if code == "code" => ["pin", "pass", "otp"].contains(&noun.as_str()),
+        // The credentials of a scheme (`basic_auth`, `proxyAuth`) and what carries them
+        // (`auth_header`, `auth_key`); not a mode, a type or a group (`auth_mode`,
+        // `register_auth`).
+        [.., scheme, auth] if auth == "auth" => {
+            ["basic", "bearer", "digest", "http", "proxy"].contains(&scheme.as_str())
+        }
+        [.., auth, carrier] if auth == "auth" => {
+            ["header", "key", "string", "value"].contains(&carrier.as_str())
+        }
         _ => false,
     }
 }
@@ -386,6 +395,12 @@ mod tests {
             "private_key",
             "auth",
             "Auth",
+            "basic_auth",
+            "proxyAuth",
+            "HTTP-Auth",
+            "auth_header",
+            "authKey",
+            "auth_string2",
         ] {
             assert!(looks_secret(key), "{key}");
         }
@@ -393,6 +408,9 @@ mod tests {
             "username",
             "auth_mode",
             "register_auth",
+            "auth_type",
+            "oauth",
+            "auth_header_name_x",
             "author",
             "port",
             "sip_endpoint",

@@ -133,6 +133,41 @@ async fn retries_5xx_then_succeeds() {
     assert_eq!(server.request_count(), 3);
 }
 
+/// `send_with_response()` gives the status and headers of the answer that succeeded, and
+/// the attempts it took; the data is what `.await` gives. Headers that may be credentials
+/// (a cookie, a key the server echoes) are marked sensitive, so `Debug` hides them.
+#[tokio::test]
+async fn a_response_carries_its_status_headers_and_attempts() {
+    let server = TestServer::start(|n, _| match n {
+        0 => Reply::json(503, "{}").with_header("x-request-id", "req-failed"),
+        _ => seed()
+            .with_header("x-request-id", "req-42")
+            .with_header("set-cookie", "session=s3cr3t-cookie")
+            .with_header("x-echo", &format!("key {TEST_API_KEY}")),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let response = client
+        .get_sip_config(number())
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(response.headers()["x-request-id"], "req-42");
+    assert_eq!(response.headers()["set-cookie"], "session=s3cr3t-cookie");
+    let debug = format!("{response:?}");
+    assert!(debug.contains("\"x-request-id\": \"req-42\""), "{debug}");
+    for hidden in ["s3cr3t-cookie", TEST_API_KEY] {
+        assert!(!debug.contains(hidden), "{hidden} in {debug}");
+    }
+    assert_eq!(
+        response.into_data(),
+        client.get_sip_config(number()).await.unwrap()
+    );
+    assert_eq!(server.request_count(), 3);
+}
+
 #[tokio::test]
 async fn retries_stop_at_max_retries() {
     let server = TestServer::always(Reply::json(500, fixture("server_error.json"))).await;

@@ -242,6 +242,15 @@ async fn generated_front_door_serves_new_operations() {
         drive(&driver, &server, &["get", "g1"]).await,
         json!({ "ok": gadget("g1", "one") })
     );
+    assert_eq!(
+        drive(&driver, &server, &["get-with-response", "g1"]).await,
+        json!({ "ok": {
+            "status": 200,
+            "attempts": 1,
+            "content_type": "application/json",
+            "data": gadget("g1", "one"),
+        } })
+    );
     // `get_gadget` needs no authentication (`security: []`): the key is not sent, through
     // the front door or progenitor's builder; the others carry it.
     assert_eq!(
@@ -267,6 +276,7 @@ async fn generated_front_door_serves_new_operations() {
             keyed("GET /v1/gadgets?color=green&limit=5&tag=new&tag=blue+%26+green"),
             keyed("GET /v1/gadgets"),
             keyed("POST /v1/gadgets"),
+            ("GET /v1/gadgets/g1".to_owned(), None),
             ("GET /v1/gadgets/g1".to_owned(), None),
             ("GET /v1/gadgets/g1".to_owned(), None),
         ]

@@ -1,0 +1,146 @@
+//! A call's answer with what came with it: its status, its headers and the attempts the
+//! call took.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+
+/// The decoded answer of a call, with the HTTP status and headers it came with: what
+/// `.send_with_response()` of every prepared call returns (`.await` and `.send()` give the
+/// data alone). For the headers a server adds (a request ID to quote to support, rate-limit
+/// figures) or the exact success status.
+///
+/// ```no_run
+/// # async fn run(client: sip_client::Client) -> Result<(), sip_client::Error> {
+/// let number: sip_client::PhoneNumber = "+14150000000".parse()?;
+/// let response = client
+///     .get_sip_config(&number)
+///     .send_with_response()
+///     .await?;
+/// println!("HTTP {} after {} attempt(s)", response.status(), response.attempts());
+/// if let Some(id) = response.headers().get("x-request-id") {
+///     println!("request {id:?}");
+/// }
+/// let config = response.into_data();
+/// # drop(config); Ok(()) }
+/// ```
+///
+/// Its `Debug` shows each header's value as `Sensitive` where it may be a credential: the
+/// value of a cookie header or of one whose name looks secret (`x-session-token`), and any
+/// value that holds the client's API key (a server echoing it).
+#[derive(Clone)]
+pub struct Response<T> {
+    data: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    /// The answer of a call; `holds_key` tells a header value that holds the API key.
+    pub(crate) fn new(
+        data: T,
+        status: StatusCode,
+        mut headers: HeaderMap,
+        attempts: u32,
+        holds_key: impl Fn(&[u8]) -> bool,
+    ) -> Response<T> {
+        for (name, value) in headers.iter_mut() {
+            if name == SET_COOKIE
+                || name == COOKIE
+                || crate::redact::looks_secret(name.as_str())
+                || holds_key(value.as_bytes())
+            {
+                value.set_sensitive(true);
+            }
+        }
+        Response {
+            data,
+            status,
+            headers,
+            attempts,
+        }
+    }
+
+    /// The decoded answer (the `data` of Bland's envelope).
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The decoded answer, taken out.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// The HTTP status of the answer (a success).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the answer, as the server sent them (those that may be credentials
+    /// marked sensitive: see the type's documentation).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// How many attempts the call took: 1, or more after retries.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `HeaderMap` shows a sensitive value as `Sensitive`, any other escaped.
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .field("headers", &self.headers)
+            .field("data", &self.data)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn credentials_among_the_headers_are_hidden_from_debug() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("x-request-id", &b"req-1"[..]),
+            ("set-cookie", b"session=abc123"),
+            ("x-session-token", b"tok-9"),
+            ("x-echo", b"you sent sk-the-key-0123"),
+            // A C1 control (CSI), which HTTP lets through as `obs-text`.
+            ("x-control", b"a\x9b31mred"),
+        ] {
+            headers.append(name, HeaderValue::from_bytes(value).unwrap());
+        }
+        let response = Response::new("data", StatusCode::CREATED, headers, 2, |value: &[u8]| {
+            memchr::memmem::find(value, b"sk-the-key-0123").is_some()
+        });
+        let debug = format!("{response:?}");
+        for hidden in ["abc123", "tok-9", "sk-the-key"] {
+            assert!(!debug.contains(hidden), "{hidden} in {debug}");
+        }
+        assert_eq!(debug.matches("Sensitive").count(), 3, "{debug}");
+        assert!(debug.contains("\"x-request-id\": \"req-1\""), "{debug}");
+        // A value a server wrote reaches a terminal escaped.
+        assert!(debug.contains(r#""x-control": "a\x9b31mred""#), "{debug}");
+        assert!(
+            debug.starts_with("Response { status: 201, attempts: 2, "),
+            "{debug}"
+        );
+        assert!(debug.ends_with("data: \"data\" }"), "{debug}");
+        // The values themselves stay readable.
+        assert_eq!(response.headers()["x-session-token"], "tok-9");
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.attempts(), 2);
+        assert_eq!(*response.data(), "data");
+        assert_eq!(response.into_data(), "data");
+    }
+}
