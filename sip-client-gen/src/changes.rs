@@ -149,7 +149,7 @@ impl<'a> Line<'a> {
         match self.kind {
             "field" | "rule" | "traits" | "variant" => Some(format!("type {first}")),
             "param" | "body" | "args" | "security" | "output" | "retry" | "response"
-            | "example" | "deprecated" => Some(format!("operation {first}")),
+            | "example" | "deprecated" | "paginated" => Some(format!("operation {first}")),
             _ => None,
         }
     }
@@ -259,6 +259,7 @@ const FORMATS: &[(u32, &str)] = &[
          order they are tried in",
     ),
     (8, "the operations the spec marks deprecated"),
+    (9, "the pagination of operations"),
 ];
 
 /// The extras format 5 added: a surface of format 4 has none of them, whatever its spec.
@@ -534,6 +535,11 @@ fn changed(key: &str, before: &Line, after: &Line) -> Vec<ApiChange> {
         "args" => args_changed(key, before, after),
         // Retries are behaviour, not contract: what worked still works.
         "retry" => vec![change(Impact::Additive, says("retries changed"))],
+        // The items' type is that of `items()`'s stream; the parameter and properties the
+        // pages are read by are the wire's, which the client follows.
+        "paginated" if before.core == after.core => {
+            vec![change(Impact::Additive, says("paged another way"))]
+        }
         // A newtype's constraints are on its line.
         "type" if before.core == after.core => {
             let way = after
@@ -1615,6 +1621,32 @@ mod tests {
             "// @generated from spec sha256 bbbb\n// run the generator\noperation op: GET /x\n\n\n";
         assert_eq!(report(old, new), "api changes: none\n");
         assert_eq!(report(new, old), "api changes: none\n");
+    }
+
+    /// `pages()` and `items()` come and go with the pagination; the items' type is the
+    /// stream's; the cursor and properties are the wire's, which the client follows.
+    #[test]
+    fn paginations_added_removed_and_changed() {
+        let op = "operation op: GET /x\n";
+        let paged = |item: &str, cursor: &str| {
+            format!("{op}paginated op: {item} | cursor={cursor} | items=calls | next=id\n")
+        };
+        assert_eq!(
+            first_change(op, &paged("Call", "before")),
+            "additive: added paginated op (Call | cursor=before | items=calls | next=id)"
+        );
+        assert_eq!(
+            first_change(&paged("Call", "before"), op),
+            "breaking: removed paginated op (Call | cursor=before | items=calls | next=id)"
+        );
+        assert!(
+            first_change(&paged("Call", "before"), &paged("Call", "after"))
+                .starts_with("additive: paginated op: paged another way"),
+        );
+        assert!(
+            first_change(&paged("Call", "before"), &paged("Record", "before"))
+                .starts_with("breaking: paginated op: changed"),
+        );
     }
 
     #[test]

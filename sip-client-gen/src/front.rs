@@ -8,8 +8,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, Body, FieldCheck, Location, NumberBound, OpenEnum, Operation, Param, ParamType, PartKind,
-    Retry, Rule, Scalar, Segment, TypeChecks,
+    Api, Body, FieldCheck, Location, NumberBound, OpenEnum, Operation, Pagination, Param,
+    ParamType, PartKind, Retry, Rule, Scalar, Segment, TypeChecks,
 };
 use crate::rust::{self, Field};
 
@@ -29,6 +29,13 @@ pub(crate) const REQUEST_NAMES: &[&str] = &[
     "header",
     "send",
     "send_with_response",
+    // A paginated operation's.
+    "pages",
+    "items",
+    "page_items",
+    "into_items",
+    "cursor_of",
+    "with_cursor",
     "into_future",
     "fmt",
     // `#[derive(Clone)]`, which the test below cannot read: a setter named `clone` would
@@ -1062,6 +1069,10 @@ fn request_builder(op: &Operation) -> TokenStream {
          [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to \
          several places or again."
     ));
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|paging| pagination(&name, &output, paging));
     let query_decl = if query.is_empty() {
         quote!(let query: [(&str, Cow<'_, str>); 0] = [];)
     } else {
@@ -1153,6 +1164,90 @@ fn request_builder(op: &Operation) -> TokenStream {
                 f.debug_struct(stringify!(#name))
                     .field("options", &self.options)
                     .finish_non_exhaustive()
+            }
+        }
+
+        #paging
+    }
+}
+
+/// `pages()` and `items()` of a paginated operation's request builder `name`, whose call
+/// returns `output`, and its `Paginated` impl.
+fn pagination(name: &syn::Ident, output: &TokenStream, paging: &Pagination) -> TokenStream {
+    let Pagination {
+        cursor,
+        items,
+        next,
+        items_ident,
+        item,
+        next_ident,
+        ..
+    } = paging;
+    let cursor_ident = rust::ident(&paging.cursor_ident);
+    // The items of a page; an absent `data`, or list, is a page without any.
+    let (page_items, into_items) = match (paging.data_optional, paging.items_optional) {
+        (false, false) => (quote!(&page.#items_ident), quote!(page.#items_ident)),
+        (false, true) => (
+            quote!(page.#items_ident.as_deref().unwrap_or_default()),
+            quote!(page.#items_ident.unwrap_or_default()),
+        ),
+        (true, false) => (
+            quote!(page.as_ref().map(|page| page.#items_ident.as_slice()).unwrap_or_default()),
+            quote!(page.map(|page| page.#items_ident).unwrap_or_default()),
+        ),
+        (true, true) => (
+            quote!(page.as_ref().and_then(|page| page.#items_ident.as_deref()).unwrap_or_default()),
+            quote!(page.and_then(|page| page.#items_ident).unwrap_or_default()),
+        ),
+    };
+    let cursor_of = if paging.next_optional {
+        quote!(item.#next_ident.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(item.#next_ident.as_str()))
+    };
+    let pages_doc = doc(&format!(
+        "The pages of this call, as a stream: this page, then each next one asked with \
+         `{cursor}` set to the `{next}` of the last of its `{items}`, until a page is empty \
+         (see [`Pages`](crate::Pages)). Each page is a call with this call's settings."
+    ));
+    let items_doc = doc(&format!(
+        "Every item of [`pages`](Self::pages), in order, as a stream: each of the \
+         `{items}` of every page (see [`Items`](crate::Items))."
+    ));
+    quote! {
+        impl #name {
+            #pages_doc
+            pub fn pages(self) -> crate::Pages<Self> {
+                crate::Pages::new(self)
+            }
+
+            #items_doc
+            pub fn items(self) -> crate::Items<Self> {
+                crate::Pages::new(self).items()
+            }
+        }
+
+        impl crate::paginate::sealed::Sealed for #name {}
+
+        impl crate::Paginated for #name {
+            type Page = #output;
+            type Item = #item;
+            const CURSOR: &'static str = #cursor;
+
+            fn page_items(page: &Self::Page) -> &[Self::Item] {
+                #page_items
+            }
+
+            fn into_items(page: Self::Page) -> ::std::vec::Vec<Self::Item> {
+                #into_items
+            }
+
+            fn cursor_of(item: &Self::Item) -> ::std::option::Option<&str> {
+                #cursor_of
+            }
+
+            fn with_cursor(self, cursor: ::std::string::String) -> Self {
+                self.#cursor_ident(cursor)
             }
         }
     }

@@ -20,8 +20,9 @@
 //!
 //! The spec's vocabulary beyond OpenAPI: `x-sip-client-type` names a hand-written type for a
 //! schema (`PhoneNumber`, `SipSecret`, `SipCredentials`), `x-sip-client-rules` holds the
-//! cross-field checks of an object, and `x-idempotent: true` lets a non-GET operation be
-//! retried like a GET. Every string enum of `components/schemas` becomes an open enum (one
+//! cross-field checks of an object, `x-idempotent: true` lets a non-GET operation be
+//! retried like a GET, and `x-pagination: {cursor, items, next}` says how a GET's answers
+//! are paged (its request builder gets `pages()` and `items()`). Every string enum of `components/schemas` becomes an open enum (one
 //! with a single value and that value as default is a constant the client sets).
 //!
 //! Every failure is an [`Error`] that says where the problem is: a YAML syntax error names

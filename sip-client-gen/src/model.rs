@@ -41,6 +41,10 @@ pub(crate) const RULES_EXTENSION: &str = "x-sip-client-rules";
 /// The extension marking an operation idempotent.
 pub(crate) const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
+/// The extension that says how an operation's answers are paged: `{cursor, items, next}`
+/// (see [`Pagination`]).
+pub(crate) const PAGINATION_EXTENSION: &str = "x-pagination";
+
 /// Names of `sip-client`'s own items at the crate root: a schema of the same name would
 /// collide with them.
 const RESERVED: &[&str] = &[
@@ -63,6 +67,9 @@ const RESERVED: &[&str] = &[
     "Operation",
     "RetryClass",
     "Response",
+    "Pages",
+    "Items",
+    "Paginated",
     "Envelope",
     "AuthScheme",
     "RawContext",
@@ -178,6 +185,34 @@ pub(crate) struct Operation {
     /// whose key is optional (`[{}, {apiKey: []}]`) gets it: the client has one. (Judged on
     /// the requirements, not `security`'s text, where a scheme may be named `none`.)
     pub sends_key: bool,
+    /// How its answers are paged, when the spec says (`x-pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// How the answers of an operation are paged by a cursor: the page after one is asked with
+/// the query parameter `cursor` set to the property `next` of the last item of the list
+/// `items` of the answer (its `data`, in Bland's envelope); an empty page ends.
+#[derive(Clone)]
+pub(crate) struct Pagination {
+    /// The wire name of the query parameter that takes the cursor.
+    pub cursor: String,
+    /// Its setter on the request builder.
+    pub cursor_ident: String,
+    /// Whether the call's answer is an `Option` (an envelope whose `data` is optional):
+    /// none is an empty page.
+    pub data_optional: bool,
+    /// The wire name of the answer's list of items.
+    pub items: String,
+    /// Its Rust field, and whether it is an `Option<Vec<..>>`.
+    pub items_ident: syn::Ident,
+    pub items_optional: bool,
+    /// The Rust type of an item.
+    pub item: syn::Type,
+    /// The wire name of the item's property that is the next page's cursor.
+    pub next: String,
+    /// Its Rust field, and whether it is an `Option<String>`.
+    pub next_ident: syn::Ident,
+    pub next_optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1425,6 +1460,8 @@ fn build_operation(
         _ => Retry::NotIdempotent,
     };
 
+    let pagination = pagination(api, &at, operation, method, &params, &success)?;
+
     let requirements = operation.security.as_ref().or(spec.security.as_ref());
     let sends_key = requirements.is_some_and(|requirements| {
         requirements
@@ -1473,7 +1510,120 @@ fn build_operation(
         in_progenitor: true,
         error_statuses,
         deprecated: operation.deprecated,
+        pagination,
     })
+}
+
+/// How the operation's answers are paged, from its `x-pagination`: `cursor` names an
+/// optional string query parameter of a GET (pages are asked by repeating the request), `items`
+/// a list of the answer's data, whose items are objects with the string property `next`.
+fn pagination(
+    api: &Api,
+    at: &str,
+    operation: &openapiv3::Operation,
+    method: &str,
+    params: &[Param],
+    success: &Success,
+) -> Result<Option<Pagination>, Error> {
+    let Some(value) = operation.extensions.get(PAGINATION_EXTENSION) else {
+        return Ok(None);
+    };
+    let at = format!("{at}/{PAGINATION_EXTENSION}");
+    let refuse = |message: String| Err(invalid(at.clone(), message));
+    let Some(object) = value.as_object() else {
+        return refuse(format!(
+            "must be an object of `cursor`, `items` and `next`, not {value}"
+        ));
+    };
+    if let Some(key) = object
+        .keys()
+        .find(|key| !["cursor", "items", "next"].contains(&key.as_str()))
+    {
+        return refuse(format!(
+            "has {key:?}, which is none of `cursor`, `items` and `next`"
+        ));
+    }
+    let name = |key: &str| match object.get(key) {
+        Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
+        Some(other) => Err(invalid(
+            format!("{at}/{key}"),
+            format!("must be a property's name, not {other}"),
+        )),
+        None => Err(invalid(at.clone(), format!("needs `{key}`"))),
+    };
+    let (cursor, items, next) = (name("cursor")?, name("items")?, name("next")?);
+    if method != "get" {
+        return refuse(
+            "pages are asked by sending the request again with a cursor: only a GET may \
+             be paginated"
+                .to_owned(),
+        );
+    }
+    let Some(param) = params
+        .iter()
+        .find(|param| param.name == cursor && param.location == Location::Query)
+    else {
+        return refuse(format!(
+            "`cursor` is {cursor:?}, which is no query parameter of the operation"
+        ));
+    };
+    if param.required || param.ty != ParamType::One(Scalar::Text) {
+        return refuse(format!(
+            "the cursor parameter {cursor:?} must be an optional string: the first page is \
+             asked without it"
+        ));
+    }
+    let data_optional = success
+        .data
+        .as_ref()
+        .is_some_and(|data| rust::option_inner(data).is_some());
+    let data = match &success.data {
+        Some(data) => rust::type_name(rust::option_inner(data).unwrap_or(data)),
+        None => Some(success.ty.clone()),
+    };
+    let Some(field) = data
+        .as_deref()
+        .and_then(|data| api.types.field(data, &items))
+    else {
+        return refuse(format!(
+            "`items` is {items:?}, which is no property of the answer's {}",
+            data.as_deref().unwrap_or("data")
+        ));
+    };
+    let items_optional = rust::option_inner(&field.ty).is_some();
+    let list = rust::option_inner(&field.ty).unwrap_or(&field.ty);
+    let item = rust::vec_inner(list);
+    let Some((item, item_name)) = item.and_then(|ty| Some((ty, rust::type_name(ty)?))) else {
+        return refuse(format!(
+            "`items` must name a list of objects; {items:?} is {}",
+            rust::short_type(&field.ty)
+        ));
+    };
+    let Some(next_field) = api.types.field(&item_name, &next) else {
+        return refuse(format!(
+            "`next` is {next:?}, which is no property of the items ({item_name})"
+        ));
+    };
+    let next_optional = rust::option_inner(&next_field.ty).is_some();
+    let next_ty = rust::option_inner(&next_field.ty).unwrap_or(&next_field.ty);
+    if rust::short_type(next_ty) != "String" {
+        return refuse(format!(
+            "`next` must name a string property; {next:?} is {}",
+            rust::short_type(&next_field.ty)
+        ));
+    }
+    Ok(Some(Pagination {
+        cursor_ident: param.ident.clone(),
+        cursor,
+        data_optional,
+        items,
+        items_ident: field.ident.clone(),
+        items_optional,
+        item: item.clone(),
+        next,
+        next_ident: next_field.ident.clone(),
+        next_optional,
+    }))
 }
 
 fn scalar(spec: &OpenAPI, api: &Api, schema: &ReferenceOr<Schema>) -> Option<Scalar> {

@@ -348,6 +348,110 @@ fn path_parameters_named_by_keywords() {
     }
 }
 
+/// An `x-pagination` the client could not follow: each refused where it is, saying why.
+#[test]
+fn paginations_the_client_cannot_follow() {
+    use crate::test_spec::{LIST, with_pagination};
+    let paging = json!({"cursor": "after", "items": "things", "next": "name"});
+    let at = format!("{LIST}/x-pagination");
+    let edited = |edit: &dyn Fn(&mut Value)| {
+        let mut paging = paging.clone();
+        edit(&mut paging);
+        paging
+    };
+    for (paging, at, says) in [
+        (
+            json!("after"),
+            &at,
+            "must be an object of `cursor`, `items` and `next`",
+        ),
+        (
+            edited(&|p| p["page"] = json!(2)),
+            &at,
+            "has \"page\", which is none of `cursor`, `items` and `next`",
+        ),
+        (
+            edited(&|p| {
+                p.as_object_mut().unwrap().remove("next");
+            }),
+            &at,
+            "needs `next`",
+        ),
+        (
+            edited(&|p| p["items"] = json!(3)),
+            &format!("{at}/items"),
+            "must be a property's name, not 3",
+        ),
+        (
+            edited(&|p| p["cursor"] = json!("before")),
+            &at,
+            "`cursor` is \"before\", which is no query parameter of the operation",
+        ),
+        (
+            edited(&|p| p["cursor"] = json!("limit")),
+            &at,
+            "the cursor parameter \"limit\" must be an optional string",
+        ),
+        (
+            edited(&|p| p["items"] = json!("count")),
+            &at,
+            "`items` is \"count\", which is no property of the answer's ThingList",
+        ),
+        (
+            edited(&|p| p["items"] = json!("total")),
+            &at,
+            "`items` must name a list of objects; \"total\" is Option<i64>",
+        ),
+        (
+            edited(&|p| p["items"] = json!("kinds")),
+            &at,
+            "`next` is \"name\", which is no property of the items (Kind)",
+        ),
+        (
+            edited(&|p| p["next"] = json!("id")),
+            &at,
+            "`next` is \"id\", which is no property of the items (Thing)",
+        ),
+        (
+            edited(&|p| p["next"] = json!("kind")),
+            &at,
+            "`next` must name a string property; \"kind\" is Option<Kind>",
+        ),
+    ] {
+        match generate("things.json", &with_pagination(paging.clone()).to_string()) {
+            Err(Error::Shape {
+                at: found_at,
+                message,
+            }) => {
+                assert_eq!(&found_at, at, "{paging}: {message}");
+                assert!(
+                    message.contains(says),
+                    "{paging}: {message:?} says {says:?}"
+                );
+            }
+            other => panic!(
+                "{paging}: expected a shape error, got {:?}",
+                other.map(|_| ())
+            ),
+        }
+    }
+    // Only a GET: a page is asked by sending the request again.
+    let mut spec = with_pagination(paging);
+    let list = spec["paths"]["/v1/things"]
+        .as_object_mut()
+        .unwrap()
+        .remove("get")
+        .unwrap();
+    spec["paths"]["/v1/things/search"] = json!({ "post": list });
+    match generate("things.json", &spec.to_string()) {
+        Err(Error::Shape { at, message }) => {
+            assert_eq!(at, "/paths/~1v1~1things~1search/post/x-pagination");
+            assert!(message.contains("only a GET may be paginated"), "{message}");
+        }
+        other => panic!("expected a shape error, got {:?}", other.map(|_| ())),
+    }
+}
+
 #[test]
 fn operations_the_client_cannot_name() {
     refused(

@@ -34,8 +34,10 @@ use std::collections::BTreeMap;
 /// nullable, constraints) and an alias's target (`alias of Thing`); format 7 the `variant`
 /// lines of an enum of alternatives (each variant's name, what it holds and its position,
 /// which decides what a value decodes into); format 8 the `deprecated` lines of operations the
-/// spec marks deprecated. A `|` in an extra's value is written `\|`.
-pub const FORMAT: u32 = 8;
+/// spec marks deprecated; format 9 the `paginated` lines of operations whose answers come in
+/// pages (`x-pagination`: the item type, the cursor parameter, the list and the item's property
+/// that gives the next cursor). A `|` in an extra's value is written `\|`.
+pub const FORMAT: u32 = 9;
 
 /// How a security scheme asks for the key: where it goes and under which name (header
 /// names in lower case, as HTTP compares them).
@@ -225,6 +227,15 @@ pub(crate) fn render(spec: &OpenAPI, api: &Api) -> String {
             Retry::NotIdempotent => "not idempotent",
         };
         lines.push(format!("retry {id}: {retry}"));
+        if let Some(paging) = &op.pagination {
+            lines.push(format!(
+                "paginated {id}: {} | cursor={} | items={} | next={}",
+                short_type(&paging.item),
+                paging.cursor,
+                paging.items,
+                paging.next
+            ));
+        }
         let mut responses: Vec<String> = operation
             .into_iter()
             .flat_map(|operation| operation.responses.responses.iter())

@@ -77,6 +77,38 @@ pub(crate) fn base() -> Value {
     })
 }
 
+/// The pointer of `list_things`, the operation [`with_pagination`] adds.
+pub(crate) const LIST: &str = "/paths/~1v1~1things/get";
+
+/// The base spec with `list_things` (`GET /v1/things`: an optional string `after`, a
+/// required integer `limit`; its data a `ThingList` of `things`, `Thing`s), whose
+/// `x-pagination` is `paging`.
+pub(crate) fn with_pagination(paging: Value) -> Value {
+    let mut spec = base();
+    spec["paths"]["/v1/things"]["get"] = json!({
+        "operationId": "list_things",
+        "x-pagination": paging,
+        "parameters": [
+            {"name": "after", "in": "query", "schema": {"type": "string"}},
+            {"name": "limit", "in": "query", "required": true, "schema": {"type": "integer"}}
+        ],
+        "responses": {"200": {"description": "a page", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/ThingListEnvelope"}}}}}
+    });
+    let schemas = &mut spec["components"]["schemas"];
+    schemas["ThingListEnvelope"] = json!({"type": "object", "properties": {
+        "data": {"$ref": "#/components/schemas/ThingList"},
+        "errors": {"type": "array", "nullable": true,
+                   "items": {"$ref": "#/components/schemas/ApiErrorEntry"}}
+    }});
+    schemas["ThingList"] = json!({"type": "object", "required": ["things"], "properties": {
+        "things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+        "kinds": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}},
+        "total": {"type": "integer"}
+    }});
+    spec
+}
+
 /// The base spec with query parameters of `get_thing` added: `(name, schema)`.
 pub(crate) fn with_query_parameters(
     parameters: impl IntoIterator<Item = (&'static str, Value)>,

@@ -52,6 +52,16 @@ pub enum Error {
         /// large to read may still say when to come back).
         retry_after: Option<Duration>,
     },
+    /// Paging stopped (the `pages()` or `items()` of a paginated operation): a page ended
+    /// with the very cursor it was asked with, so the next page asked would be the same
+    /// page, forever. The pages before it were yielded.
+    #[non_exhaustive]
+    CursorRepeated {
+        /// The query parameter that carries the cursor.
+        parameter: &'static str,
+        /// The cursor, as the server wrote it.
+        cursor: String,
+    },
 }
 
 // Under 128 bytes, or clippy's `result_large_err` asks every caller's function returning
@@ -181,6 +191,7 @@ impl Error {
             Error::UnexpectedResponse(err) => Some(err.status),
             Error::Decode(err) => Some(err.status),
             Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::CursorRepeated { .. } => None,
         }
     }
 
@@ -305,6 +316,9 @@ impl fmt::Display for Error {
                 "HTTP {status}: the response body is larger than the client's limit of \
                  {limit} bytes; reading stopped there"
             ),
+            Error::CursorRepeated { parameter, cursor } => {
+                crate::paginate::write_cursor_repeated(f, parameter, cursor)
+            }
         }
     }
 }

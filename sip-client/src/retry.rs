@@ -99,7 +99,7 @@ impl Error {
             Error::Api(ApiError { status, .. })
             | Error::UnexpectedResponse(UnexpectedResponse { status, .. })
             | Error::BodyTooLarge { status, .. } => is_retryable_status(*status),
-            Error::InvalidInput(_) | Error::Decode(_) => false,
+            Error::InvalidInput(_) | Error::Decode(_) | Error::CursorRepeated { .. } => false,
         }
     }
 }

@@ -41,6 +41,8 @@ mod mock;
 mod mutation;
 #[path = "open_values.rs"]
 mod open_values;
+#[path = "paging.rs"]
+mod paging;
 #[path = "pipeline.rs"]
 mod pipeline;
 #[path = "retries.rs"]

@@ -1,7 +1,7 @@
-//! Proof that nothing of the front door is written by hand per operation: three operations
+//! Proof that nothing of the front door is written by hand per operation: four operations
 //! that are not Bland's (`tests/fixtures/proof/operations.yaml`: a GET with optional query
 //! parameters, one an array, a POST with a composed, recursive JSON body, a GET with a path
-//! parameter) are added to our spec, a client is generated from it into a scratch crate,
+//! parameter, a GET whose answers come in pages) are added to our spec, a client is generated from it into a scratch crate,
 //! built, and each operation is called through the generated front door (by
 //! `tests/fixtures/proof/driver.rs`) against the recording server: the request on the wire,
 //! the typed answer, the typed API error, the client-side checks, and retries by the
@@ -219,6 +219,12 @@ async fn generated_front_door_serves_new_operations() {
             envelope(json!({ "id": "g2", "name": body["name"], "color": body["color"] }))
         }
         ("GET", "/v1/gadgets/g1") => envelope(gadget("g1", "one")),
+        // Pages: two, then one, then no `data` (an empty page).
+        ("GET", "/v1/gadget-pages") => {
+            envelope(json!({ "gadgets": [gadget("g1", "one"), gadget("g2", "two")] }))
+        }
+        ("GET", "/v1/gadget-pages?after=g2") => envelope(json!({ "gadgets": [gadget("g3", "three")] })),
+        ("GET", "/v1/gadget-pages?after=g3") => envelope(Value::Null),
         _ => Reply::json(
             404,
             r#"{"data": null, "errors": [{"error": "NOT_FOUND", "message": "no such gadget"}]}"#,
@@ -279,6 +285,25 @@ async fn generated_front_door_serves_new_operations() {
             ("GET /v1/gadgets/g1".to_owned(), None),
             ("GET /v1/gadgets/g1".to_owned(), None),
             ("GET /v1/gadgets/g1".to_owned(), None),
+        ]
+    );
+
+    // The pages of a paginated operation, each asked after the last item of the one before.
+    let before = server.request_count();
+    assert_eq!(
+        drive(&driver, &server, &["all-pages"]).await,
+        json!({ "ok": [gadget("g1", "one"), gadget("g2", "two"), gadget("g3", "three")] })
+    );
+    let paged: Vec<String> = server.requests()[before..]
+        .iter()
+        .map(|request| request.target.clone())
+        .collect();
+    assert_eq!(
+        paged,
+        [
+            "/v1/gadget-pages",
+            "/v1/gadget-pages?after=g2",
+            "/v1/gadget-pages?after=g3"
         ]
     );
 

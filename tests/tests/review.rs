@@ -667,20 +667,20 @@ fn pending_snapshots_are_listed_as_not_accepted() {
 #[test]
 fn a_base_surface_of_an_older_format_is_said() {
     let repo = Repo::with_sources("older-surface");
-    repo.edit(SURFACE_PATH, "surface-format: 8", "surface-format: 4");
+    repo.edit(SURFACE_PATH, "surface-format: 9", "surface-format: 4");
     repo.commit("a surface of format 4");
     let page = repo.review("HEAD").page;
     assert!(
         page.contains(
             "## API changes\n\n```text\nnote: the old surface is of format 4, the new of \
-             format 8: not compared, as format 4 does not record them: the order of each \
+             format 9: not compared, as format 4 does not record them: the order of each \
              method's arguments; defaults; the examples of the mocks; the constraints \
              multipleOf, exclusiveMinimum, exclusiveMaximum, uniqueItems, minProperties and \
              maxProperties; the type of a parameter in the raw client and the mocks; the \
              constraints of a form's text fields; the fields of composed schemas as an \
              object's; the target of an alias; the variants of enums of alternatives: their \
              names, what each holds, and the order they are tried in; the operations the \
-             spec marks deprecated\napi changes: none\n```\n"
+             spec marks deprecated; the pagination of operations\napi changes: none\n```\n"
         ),
         "{page}"
     );

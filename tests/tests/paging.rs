@@ -1,0 +1,143 @@
+//! Paging through an operation the spec marks `x-pagination` (`list_sip_calls`: the next
+//! page is asked with `before` set to the `call_id` of the last call), against the
+//! recording server.
+
+use serde_json::json;
+use sip_client::{Error, PhoneNumber};
+use sip_client_tests::client_for;
+use sip_client_tests::server::{Reply, TestServer};
+
+fn number() -> PhoneNumber {
+    "+14150000000".parse().unwrap()
+}
+
+fn call(id: &str) -> serde_json::Value {
+    json!({
+        "call_id": id, "direction": "outbound", "from": "+14150000000", "to": "+15105551234",
+        "status": "200 OK", "sip_code": 200, "duration_seconds": 45,
+        "started_at": "2026-03-09T11:00:00Z", "ended_at": "2026-03-09T11:00:45Z",
+        "source_ip": "35.80.235.26"
+    })
+}
+
+fn page(ids: &[&str]) -> Reply {
+    let calls: Vec<_> = ids.iter().map(|id| call(id)).collect();
+    Reply::json(
+        200,
+        json!({ "data": { "calls": calls }, "errors": null }).to_string(),
+    )
+}
+
+/// The query of each request the server saw, after the phone number.
+fn cursors(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|request| {
+            let query = request
+                .target
+                .split_once('?')
+                .map_or("", |(_, query)| query);
+            query.replace("phone_number=%2B14150000000", "")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn items_follow_the_cursor_page_after_page_until_an_empty_page() {
+    let server = TestServer::start(|_, request| {
+        match request
+            .target
+            .split_once("before=")
+            .map(|(_, cursor)| cursor)
+        {
+            None => page(&["c1", "c2"]),
+            Some("c2") => page(&["c3"]),
+            Some(_) => page(&[]),
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let calls = client
+        .list_sip_calls(number())
+        .limit(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = calls.iter().map(|call| call.call_id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+    // The request's own parameters on every page; the cursor from the second on.
+    assert_eq!(
+        cursors(&server),
+        ["&limit=2", "&limit=2&before=c2", "&limit=2&before=c3"]
+    );
+
+    // Page by page: the same pages, then the end, and it stays ended.
+    let mut pages = client.list_sip_calls(number()).pages();
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next().await {
+        sizes.push(page.unwrap().calls.len());
+    }
+    assert_eq!(sizes, [2, 1]);
+    assert!(pages.next().await.is_none());
+    assert_eq!(server.request_count(), 6);
+}
+
+#[tokio::test]
+async fn a_failed_page_ends_the_stream_after_the_pages_before_it() {
+    let server = TestServer::start(|n, _| match n {
+        0 => page(&["c1"]),
+        _ => Reply::json(
+            400,
+            r#"{"data": null, "errors": [{"error": "BAD_CURSOR", "message": "no"}]}"#,
+        ),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let mut items = client.list_sip_calls(number()).items();
+    assert_eq!(items.next().await.unwrap().unwrap().call_id, "c1");
+    let err = items.next().await.unwrap().unwrap_err();
+    assert!(err.has_code("BAD_CURSOR"), "{err}");
+    assert!(items.next().await.is_none());
+    assert_eq!(server.request_count(), 2);
+    // `try_collect` gives the error.
+    let err = client
+        .list_sip_calls(number())
+        .items()
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(err.has_code("BAD_CURSOR"), "{err}");
+}
+
+/// A server that ignores the cursor answers every page with the first: the second page
+/// ends with the cursor it was asked with, and paging stops there with an error rather
+/// than ask for it forever (or hand the same calls out twice).
+#[tokio::test]
+async fn a_page_that_ends_with_its_own_cursor_stops_the_paging() {
+    let server = TestServer::always(page(&["c1", "c\u{1b}[2J"])).await;
+    let client = client_for(&server).build().unwrap();
+    let mut pages = client.list_sip_calls(number()).pages();
+    assert_eq!(pages.next().await.unwrap().unwrap().calls.len(), 2);
+    let err = pages.next().await.unwrap().unwrap_err();
+    match &err {
+        Error::CursorRepeated {
+            parameter, cursor, ..
+        } => {
+            assert_eq!(*parameter, "before");
+            assert_eq!(cursor, "c\u{1b}[2J");
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = err.to_string();
+    assert_eq!(
+        shown,
+        "paging stopped: the page asked with `before=c\\u{1b}[2J` ends with that same cursor, \
+         so the next page would be this one again"
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(err.status(), None);
+    assert!(pages.next().await.is_none());
+    assert_eq!(server.request_count(), 2);
+}
