@@ -16,9 +16,10 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, 
 use reqwest::{Method, Url};
 
 use crate::client::Client;
-use crate::decode::{self, BodyError, Envelope, RedirectNotFollowed};
+use crate::decode::{self, Envelope, RedirectNotFollowed};
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::input::{InputProblem, InvalidInput};
+use crate::read_body::{BodyError, read_body};
 use crate::response::Response;
 use crate::retry::{self, RetryClass, RetryPolicy};
 use crate::upload::Upload;
@@ -232,7 +233,7 @@ impl Client {
                 false => HeaderMap::new(),
             };
             let limit = context.max_body_size();
-            match decode::read_body(response, limit).await {
+            match read_body(response, limit).await {
                 Ok(body) => {
                     break (
                         status,
@@ -322,9 +323,13 @@ impl Client {
             },
             Some(details) => Err(outside(body, details)),
         }?;
-        Ok(Response::new(data, status, headers, attempts, |value| {
-            context.holds_key(value)
-        }))
+        Ok(Response::of_call(
+            data,
+            status,
+            headers,
+            attempts,
+            |value| context.holds_key(value),
+        ))
     }
 }
 

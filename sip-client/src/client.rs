@@ -97,12 +97,19 @@ impl RawContext {
         }
     }
 
-    /// Whether `bytes` (a header of an answer) hold the API key.
+    /// Whether `bytes` (a header of an answer) hold the API key: as sent, with each `/`
+    /// escaped as JSON written by PHP escapes it (`\/`, as [`Self::mask_key`] finds it), or
+    /// percent-encoded as in a URL (`sk%2F...`).
     pub(crate) fn holds_key(&self, bytes: &[u8]) -> bool {
-        self.0
-            .masked_key
-            .as_ref()
-            .is_some_and(|key| memchr::memmem::find(bytes, key.as_bytes()).is_some())
+        let Some(key) = &self.0.masked_key else {
+            return false;
+        };
+        let holds = |form: &[u8]| memchr::memmem::find(bytes, form).is_some();
+        let escaped = key.contains('/').then(|| key.replace('/', "\\/"));
+        let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+        holds(key.as_bytes())
+            || escaped.is_some_and(|escaped| holds(escaped.as_bytes()))
+            || (encoded != **key && holds(encoded.as_bytes()))
     }
 
     /// `text` (built from an answer: a decode error's message or JSON path) with the API key
@@ -186,7 +193,8 @@ impl Client {
     }
 
     /// The generated progenitor client, for calls the front door does not make the way you
-    /// need (the status and headers of an answer, say).
+    /// need. (The status and headers of an answer need it no longer: every prepared call has
+    /// `send_with_response()`.)
     ///
     /// Its builders send the same headers (key, user agent) through the same connection
     /// pool, and retry the same way; they return progenitor's `Error` type rather than

@@ -1,10 +1,10 @@
-//! Reading and decoding answers, whatever the operation: the body under a size cap, a
-//! success into the operation's type, a failure into Bland's error envelope or an
-//! unexpected response.
+//! Decoding answers, whatever the operation: a success into the operation's type, a
+//! failure into Bland's error envelope or an unexpected response. (Their bodies are read
+//! under the size cap by `read_body.rs`.)
 
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -40,65 +40,6 @@ pub trait Envelope: DeserializeOwned + sealed::Sealed {
 pub(crate) mod sealed {
     /// Only the success types of this crate's operations are envelopes.
     pub trait Sealed {}
-}
-
-pub(crate) enum BodyError {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
-/// The most memory reserved for a body before its bytes arrive, on the word of its
-/// `Content-Length`: bodies up to this size (under a limit as large) are read into one
-/// buffer of their size.
-const MAX_RESERVED: usize = 16 << 20;
-
-/// Reads the body, stopping as soon as it is known to be larger than `limit`: a huge answer
-/// costs at most about twice `limit` bytes of memory. (The buffer is reserved at the size
-/// the `Content-Length` announces, up to 16 MiB; a body without one, or longer, grows it by
-/// doubling as its bytes arrive, so a buffer may reach twice what it holds.)
-pub(crate) async fn read_body(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Bytes, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
-        return Err(BodyError::TooLarge);
-    }
-    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
-        return Ok(Bytes::new());
-    };
-    if first.len() > limit {
-        return Err(BodyError::TooLarge);
-    }
-    // Small bodies usually arrive in one chunk: keep it without copying.
-    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
-        return Ok(first);
-    };
-    // The announced length is the server's word, not bytes that arrived: trust it for at
-    // most `MAX_RESERVED` bytes, and let a longer body grow the buffer as it comes (a
-    // `Content-Length` of 10^18 under a cap of `usize::MAX` would otherwise abort the
-    // process when the allocation fails).
-    let announced = response
-        .content_length()
-        .map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
-    let capacity = announced
-        .min(limit)
-        .min(MAX_RESERVED)
-        .max(first.len() + second.len());
-    let mut body = BytesMut::with_capacity(capacity);
-    let mut next = Some(second);
-    body.extend_from_slice(&first);
-    while let Some(chunk) = next {
-        // `body` never holds more than `limit`, so the room left cannot underflow.
-        if chunk.len() > limit - body.len() {
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-        next = response.chunk().await.map_err(BodyError::Transport)?;
-    }
-    Ok(body.freeze())
 }
 
 /// Decodes an answer that arrived some other way (a recorded response, another HTTP stack)
@@ -169,13 +110,21 @@ pub(crate) fn decode_success<E: Envelope>(
         }
         Err(first_error) => {
             let mut deserializer = serde_json::Deserializer::from_slice(json);
-            let (path, message) = match serde_path_to_error::deserialize::<_, E>(&mut deserializer)
-            {
-                Err(err) => (err.path().to_string(), redacted_json_error(err.inner())),
-                // Both passes decode the same bytes the same way, so this arm is not
-                // expected; if it ever runs, the first error is still the truth.
-                Ok(_) => (".".to_owned(), redacted_json_error(&first_error)),
-            };
+            let (path, mut message) =
+                match serde_path_to_error::deserialize::<_, E>(&mut deserializer) {
+                    Err(err) => (err.path().to_string(), redacted_json_error(err.inner())),
+                    // Both passes decode the same bytes the same way, so this arm is not
+                    // expected; if it ever runs, the first error is still the truth.
+                    Ok(_) => (".".to_owned(), redacted_json_error(&first_error)),
+                };
+            // An empty body is read as `{}`: said, or the error's line and column would be
+            // those of a text the server never sent.
+            if body.is_empty() {
+                message = format!(
+                    "the body is empty ({})",
+                    message.split(" at line ").next().unwrap_or_default()
+                );
+            }
             Err(Error::Decode(DecodeError {
                 status,
                 path,
@@ -402,6 +351,28 @@ impl std::error::Error for DecodeError {}
 mod tests {
     use super::*;
     use crate::SipConfigEnvelope;
+
+    /// A success without a body (a 204) where the operation documents one says that the body
+    /// is empty, not the line and column of the `{}` it is read as.
+    #[test]
+    fn an_empty_success_body_is_said_to_be_empty() {
+        let err =
+            decode_response::<SipConfigEnvelope>(StatusCode::NO_CONTENT, Bytes::new()).unwrap_err();
+        match &err {
+            Error::Decode(decode) => {
+                assert_eq!(decode.message, "the body is empty (missing field `data`)");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!err.to_string().contains("line 1"), "{err}");
+        // A body that is there keeps its position.
+        let err = decode_response::<SipConfigEnvelope>(StatusCode::OK, Bytes::from_static(b"{}"))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode(decode) if decode.message.contains("at line 1 column 2")),
+            "{err:?}"
+        );
+    }
 
     /// A success status with Bland's error envelope is the error it carries, whether its
     /// `data` would decode (an empty config) or not (`null`, which the type does not allow).

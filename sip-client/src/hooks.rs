@@ -51,6 +51,15 @@ impl ClientHooks<RawContext> for Client {
         )
         .await
         .result
+        // progenitor's errors show the headers of the answer they keep (`Debug` and
+        // `Display` alike), as its `ResponseValue` does: those that may be credentials are
+        // marked sensitive, as the front door's `Response` marks them.
+        .map(|mut response| {
+            crate::response::mark_credentials(response.headers_mut(), |value| {
+                context.holds_key(value)
+            });
+            response
+        })
     }
 }
 

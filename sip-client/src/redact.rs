@@ -1,5 +1,5 @@
-//! What looks secret, and how it is hidden where the client cannot type it: values under
-//! keys that look secret (in JSON values, in the `Debug` of raw JSON the API types keep, and
+//! How what looks secret is hidden where the client cannot type it: values under keys that
+//! look secret (`secret_keys.rs` judges the keys; in JSON values, in the `Debug` of raw JSON the API types keep, and
 //! in the text of an unexpected answer). The API key echoed back in an error answer is
 //! masked by `key_mask.rs`.
 //!
@@ -10,93 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::secret::REDACTED;
-
-/// Whether a key names a secret (the rule of [`to_redacted_json`](crate::to_redacted_json)).
-pub(crate) fn looks_secret(key: &str) -> bool {
-    const WORDS: [&str; 11] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "credential",
-        "api_key",
-        "api-key",
-        "apikey",
-        "private_key",
-        "privatekey",
-        "authorization",
-    ];
-    // Short words that name a secret only as the last word of the key (numbers after it
-    // aside), the noun it names: `pbx_pass`, `pin`, `userPwd`, `SIPPass`, `pin2`, but not
-    // `mapping`, `bypass` or `pin_required`; and `code` after one of them (`pin_code`).
-    const LAST_WORDS: [&str; 6] = ["pass", "pwd", "pin", "passcode", "passphrase", "otp"];
-    let lower = key.to_lowercase();
-    // `auth` alone is the credentials of a header (`"auth": "Basic dTpw"`); as a word of a
-    // longer key it names a mode or a group (`auth_mode`, `register_auth`), not a secret.
-    if WORDS.iter().any(|word| lower.contains(word)) || lower == "auth" {
-        return true;
-    }
-    let words: Vec<String> = key_words(key)
-        .filter(|word| !word.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .collect();
-    match words.as_slice() {
-        [.., last] if LAST_WORDS.contains(&last.as_str()) => true,
-        [.., noun, code] if code == "code" => ["pin", "pass", "otp"].contains(&noun.as_str()),
-        // The credentials of a scheme (`basic_auth`, `proxyAuth`) and what carries them
-        // (`auth_header`, `auth_key`); not a mode, a type or a group (`auth_mode`,
-        // `register_auth`).
-        [.., scheme, auth] if auth == "auth" => {
-            ["basic", "bearer", "digest", "http", "proxy"].contains(&scheme.as_str())
-        }
-        [.., auth, carrier] if auth == "auth" => {
-            ["header", "key", "string", "value"].contains(&carrier.as_str())
-        }
-        _ => false,
-    }
-}
-
-/// The words of a key: split at every character that is not a letter or digit, where a
-/// lower-case letter or a digit is followed by an upper-case one (`userPwd`: `user`, `Pwd`),
-/// before the last capital of a run followed by a lower-case letter (`SIPPass`: `SIP`,
-/// `Pass`), and between letters and digits (`pin2`: `pin`, `2`).
-fn key_words(key: &str) -> impl Iterator<Item = &str> {
-    let chars: Vec<(usize, char)> = key.char_indices().collect();
-    let mut words = Vec::new();
-    let mut start: Option<usize> = None;
-    for (index, &(at, c)) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if let Some(from) = start.take() {
-                words.push(&key[from..at]);
-            }
-            continue;
-        }
-        let boundary = index
-            .checked_sub(1)
-            .map(|i| chars[i].1)
-            .is_some_and(|previous| {
-                let next = chars.get(index + 1).map(|&(_, c)| c);
-                (c.is_uppercase() && (previous.is_lowercase() || previous.is_ascii_digit()))
-                    || (c.is_uppercase()
-                        && previous.is_uppercase()
-                        && next.is_some_and(char::is_lowercase))
-                    || (c.is_ascii_digit() != previous.is_ascii_digit()
-                        && previous.is_alphanumeric())
-            });
-        match start {
-            Some(from) if boundary => {
-                words.push(&key[from..at]);
-                start = Some(at);
-            }
-            Some(_) => {}
-            None => start = Some(at),
-        }
-    }
-    if let Some(from) = start {
-        words.push(&key[from..]);
-    }
-    words.into_iter()
-}
+use crate::secret_keys::looks_secret;
 
 /// Redacts every scalar under a key that looks secret; `secret` says that `value` is
 /// under one already.
@@ -378,6 +292,7 @@ impl<T: RedactedDebug> RedactedDebug for Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret_keys::key_words;
     use crate::to_redacted_json;
 
     #[test]
@@ -401,6 +316,32 @@ mod tests {
             "auth_header",
             "authKey",
             "auth_string2",
+            // Written otherwise, or of other nouns (a review's finds).
+            "private-key",
+            "private key",
+            "privKey",
+            "pincode",
+            "PINCODE",
+            "pin_number",
+            "pinNumber",
+            "access_key",
+            "accessKey",
+            "ssh_key",
+            "encryption_key",
+            "signing_key",
+            "session_id",
+            "sip_pw",
+            "cvv",
+            "security_code",
+            "sipPassword",
+            "sippassword",
+            "accesstoken",
+            "register_password_for_pbx",
+            "set-cookie",
+            "x-jwt",
+            "x-auth",
+            "pin2",
+            "pin_code",
         ] {
             assert!(looks_secret(key), "{key}");
         }
@@ -411,6 +352,24 @@ mod tests {
             "auth_type",
             "oauth",
             "auth_header_name_x",
+            // About a secret, not one (a review's finds).
+            "bypass_pin",
+            "requires_pin",
+            "password_required",
+            "has_password",
+            "password_set",
+            "password_min_length",
+            "token_type",
+            "max_tokens",
+            "token_expires_at",
+            "api_keys_count",
+            "credential_type",
+            "authorization_url",
+            "secretary",
+            "tokenizer",
+            "x-ratelimit-remaining-tokens",
+            "mapping",
+            "bypass",
             "author",
             "port",
             "sip_endpoint",

@@ -27,9 +27,10 @@ use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 /// ```
 ///
 /// Its `Debug` shows each header's value as `Sensitive` where it may be a credential: the
-/// value of a cookie header or of one whose name looks secret (`x-session-token`), and any
-/// value that holds the client's API key (a server echoing it).
-#[derive(Clone)]
+/// value of a cookie header or of one whose name looks secret (`x-session-token`,
+/// `x-auth`), and any value that holds the client's API key (a server echoing it, as sent,
+/// JSON-escaped or percent-encoded).
+#[derive(Clone, PartialEq)]
 pub struct Response<T> {
     data: T,
     status: StatusCode,
@@ -37,30 +38,57 @@ pub struct Response<T> {
     attempts: u32,
 }
 
+/// Marks sensitive (hidden by `Debug`, never logged) each header value that may be a
+/// credential: of a header whose name looks secret, or holding the API key (`holds_key`).
+pub(crate) fn mark_credentials(headers: &mut HeaderMap, holds_key: impl Fn(&[u8]) -> bool) {
+    for (name, value) in headers.iter_mut() {
+        if name == SET_COOKIE
+            || name == COOKIE
+            || crate::secret_keys::looks_secret(name.as_str())
+            || holds_key(value.as_bytes())
+        {
+            value.set_sensitive(true);
+        }
+    }
+}
+
 impl<T> Response<T> {
+    /// An answer as a call of one attempt returns it, for tests of code that takes one; the
+    /// headers whose names look secret are marked sensitive.
+    pub fn new(data: T, status: StatusCode, headers: HeaderMap) -> Response<T> {
+        Response::of_call(data, status, headers, 1, |_| false)
+    }
+
     /// The answer of a call; `holds_key` tells a header value that holds the API key.
-    pub(crate) fn new(
+    pub(crate) fn of_call(
         data: T,
         status: StatusCode,
         mut headers: HeaderMap,
         attempts: u32,
         holds_key: impl Fn(&[u8]) -> bool,
     ) -> Response<T> {
-        for (name, value) in headers.iter_mut() {
-            if name == SET_COOKIE
-                || name == COOKIE
-                || crate::redact::looks_secret(name.as_str())
-                || holds_key(value.as_bytes())
-            {
-                value.set_sensitive(true);
-            }
-        }
+        mark_credentials(&mut headers, holds_key);
         Response {
             data,
             status,
             headers,
             attempts,
         }
+    }
+
+    /// The same answer with its data changed by `f` (a part of it, say).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            data: f(self.data),
+            status: self.status,
+            headers: self.headers,
+            attempts: self.attempts,
+        }
+    }
+
+    /// The data, the status and the headers, taken apart.
+    pub fn into_parts(self) -> (T, StatusCode, HeaderMap) {
+        (self.data, self.status, self.headers)
     }
 
     /// The decoded answer (the `data` of Bland's envelope).
@@ -120,9 +148,10 @@ mod tests {
         ] {
             headers.append(name, HeaderValue::from_bytes(value).unwrap());
         }
-        let response = Response::new("data", StatusCode::CREATED, headers, 2, |value: &[u8]| {
-            memchr::memmem::find(value, b"sk-the-key-0123").is_some()
-        });
+        let response =
+            Response::of_call("data", StatusCode::CREATED, headers, 2, |value: &[u8]| {
+                memchr::memmem::find(value, b"sk-the-key-0123").is_some()
+            });
         let debug = format!("{response:?}");
         for hidden in ["abc123", "tok-9", "sk-the-key"] {
             assert!(!debug.contains(hidden), "{hidden} in {debug}");
@@ -141,6 +170,31 @@ mod tests {
         assert_eq!(response.status(), StatusCode::CREATED);
         assert_eq!(response.attempts(), 2);
         assert_eq!(*response.data(), "data");
+        let mapped = response.clone().map(str::len);
+        assert_eq!((mapped.data(), mapped.attempts()), (&4, 2));
+        assert_eq!(mapped.headers(), response.headers());
+        let (data, status, headers) = response.clone().into_parts();
+        assert_eq!(
+            (data, status, headers.len()),
+            ("data", StatusCode::CREATED, 5)
+        );
         assert_eq!(response.into_data(), "data");
+    }
+
+    /// One built by hand (for a test of code that takes one) is a call of one attempt, its
+    /// credentials marked as a call's are.
+    #[test]
+    fn a_response_built_by_hand() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-auth", HeaderValue::from_static("u:p"));
+        headers.insert(
+            "x-ratelimit-remaining-tokens",
+            HeaderValue::from_static("99"),
+        );
+        let response = Response::new(7, StatusCode::OK, headers);
+        assert_eq!(response.attempts(), 1);
+        assert!(response.headers()["x-auth"].is_sensitive());
+        assert!(!response.headers()["x-ratelimit-remaining-tokens"].is_sensitive());
+        assert_eq!(response, response.clone());
     }
 }

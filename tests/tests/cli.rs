@@ -570,6 +570,24 @@ async fn extreme_timeouts_are_usage_errors_or_no_limit_never_panics() {
             "{bad}: the value is not repeated: {stderr}"
         );
     }
+    // A negative figure given apart is a value refused as one, not an unknown flag.
+    for (flag, bad) in [
+        ("--timeout", "-1"),
+        ("--timeout", "-0.5"),
+        ("--retries", "-1"),
+    ] {
+        let output = bland_sip(
+            &["get", "+14150000000", "--base-url", &url, flag, bad],
+            None,
+        )
+        .await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag} {bad}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: invalid value for {flag}")),
+            "{flag} {bad}: {stderr}"
+        );
+    }
     assert_eq!(server.request_count(), 1);
 }
 
@@ -1160,6 +1178,23 @@ async fn a_body_that_does_not_decode_names_the_path_and_kind_but_not_the_value()
         );
     }
     assert_eq!(server.request_count(), 0);
+}
+
+/// A body that starts with a UTF-8 byte-order mark (as some editors write files) is read
+/// without it, from a file and from stdin alike.
+#[tokio::test]
+async fn a_body_with_a_byte_order_mark_is_read_without_it() {
+    let server = TestServer::always(Reply::json(200, fixture("ops/attach_sip.json"))).await;
+    let url = server.url();
+    let body = "\u{feff}{\"phone_number\":\"+14150000000\",\"directions\":[{\"type\":\"outbound\",\"sip_endpoint\":\"sip:a.b\"}]}";
+    let path = temp_file("bom.json", body.as_bytes());
+    for (source, stdin) in [(path.to_str().unwrap(), None), ("-", Some(body))] {
+        let output = attach_with_body(source, &url, stdin).await;
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[0].body.starts_with(b"{"), "{:?}", requests[0].body);
 }
 
 /// A body is one JSON value: anything after it (a second document, a stray bracket) means

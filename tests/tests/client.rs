@@ -168,6 +168,66 @@ async fn a_response_carries_its_status_headers_and_attempts() {
     assert_eq!(server.request_count(), 3);
 }
 
+/// A key a server echoes in a header, written as JSON or a URL writes it (`\/`, `%2F`), is
+/// hidden as the key itself is; so are headers named like credentials, and not a rate-limit
+/// figure named "tokens".
+#[tokio::test]
+async fn a_response_hides_the_key_however_a_header_writes_it() {
+    let key = "sk-live/ab+cd0123";
+    let server = TestServer::always(
+        seed()
+            .with_header("x-echo-json", "{\"key\": \"sk-live\\/ab+cd0123\"}")
+            .with_header("link", "<https://x.example/?api_key=sk-live%2Fab%2Bcd0123>")
+            .with_header("x-auth", "user:pass")
+            .with_header("x-ratelimit-remaining-tokens", "99"),
+    )
+    .await;
+    let client = client_for(&server).api_key(key).build().unwrap();
+    let response = client
+        .get_sip_config(number())
+        .send_with_response()
+        .await
+        .unwrap();
+    let headers = response.headers();
+    for hidden in ["x-echo-json", "link", "x-auth"] {
+        assert!(headers[hidden].is_sensitive(), "{hidden}");
+    }
+    assert!(!headers["x-ratelimit-remaining-tokens"].is_sensitive());
+    let debug = format!("{response:?}");
+    for hidden in ["sk-live", "user:pass"] {
+        assert!(!debug.contains(hidden), "{hidden} in {debug}");
+    }
+    assert!(
+        debug.contains("\"x-ratelimit-remaining-tokens\": \"99\""),
+        "{debug}"
+    );
+}
+
+/// progenitor's errors (through `Client::raw()`) keep the answer and show its headers in
+/// `Display` and `Debug`: a cookie and a key the server echoes are hidden there too.
+#[tokio::test]
+async fn the_raw_clients_errors_hide_credentials_among_the_headers() {
+    let server = TestServer::always(
+        Reply::json(502, "<html>bad gateway</html>")
+            .with_header("set-cookie", "sess=COOKIE-LEAK")
+            .with_header("x-echo", TEST_API_KEY),
+    )
+    .await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client
+        .raw()
+        .get_sip_config()
+        .phone_number("+14150000000")
+        .send()
+        .await
+        .unwrap_err();
+    let shown = format!("{err}\n{err:?}");
+    assert!(shown.contains("502"), "{shown}");
+    for hidden in ["COOKIE-LEAK", TEST_API_KEY] {
+        assert!(!shown.contains(hidden), "{hidden} in {shown}");
+    }
+}
+
 #[tokio::test]
 async fn retries_stop_at_max_retries() {
     let server = TestServer::always(Reply::json(500, fixture("server_error.json"))).await;

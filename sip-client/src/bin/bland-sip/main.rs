@@ -47,10 +47,17 @@ struct Connection {
     #[arg(long, global = true)]
     bearer: bool,
     /// Time limit of each call in seconds, retries included.
-    #[arg(long, global = true, default_value = "60", value_name = "SECS", value_parser = parse_timeout)]
+    // A negative figure is a value (refused as such), not an unknown flag.
+    #[arg(long, global = true, default_value = "60", value_name = "SECS", value_parser = parse_timeout, allow_negative_numbers = true)]
     timeout: Duration,
     /// Retries after a failed attempt (what is retried depends on the operation).
-    #[arg(long, global = true, default_value_t = 2, value_name = "N")]
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 2,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     retries: u32,
     /// Allow the key to cross the network unencrypted (a plain http:// base URL that is not
     /// loopback, or an HTTP proxy for one).

@@ -14,27 +14,44 @@ pub(crate) fn mask_in_notes(key: Option<String>) {
 /// How many withheld paths a note names; the others are counted.
 const NOTED_PATHS: usize = 5;
 
-/// The note naming what was withheld: at most [`NOTED_PATHS`] paths, escaped, the key masked.
+/// The most bytes of one path a note shows (a server writes the keys, of any length).
+const NOTED_PATH_BYTES: usize = 200;
+
+/// The note naming what was withheld: at most [`NOTED_PATHS`] paths, escaped, the key
+/// masked, each cut to [`NOTED_PATH_BYTES`] (after the masking, so that no cut hides a key).
 pub(crate) fn withheld_note(paths: &[String]) -> String {
     let what = if paths.len() == 1 {
         "a secret"
     } else {
         "secrets"
     };
+    let key = NOTE_KEY.get().and_then(Option::as_deref);
     let mut named = paths
         .iter()
         .take(NOTED_PATHS)
-        .map(|path| escape(path))
+        .map(|path| cut(mask_key(&escape(path), key)))
         .collect::<Vec<_>>()
         .join(", ");
     if paths.len() > NOTED_PATHS {
         named.push_str(&format!(" and {} more", paths.len() - NOTED_PATHS));
     }
-    let key = NOTE_KEY.get().and_then(Option::as_deref);
     mask_key(
         &format!("note: {what} of the answer withheld ({named}); --show-secrets prints them"),
         key,
     )
+}
+
+/// `text` cut to at most [`NOTED_PATH_BYTES`] bytes (at a character), `...` after a cut.
+fn cut(mut text: String) -> String {
+    if text.len() > NOTED_PATH_BYTES {
+        let mut end = NOTED_PATH_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str("...");
+    }
+    text
 }
 
 /// The paths (`data.register_password_for_pbx`, `items[0].password`) where `redacted` holds
@@ -107,6 +124,19 @@ mod tests {
             withheld_note(&["a\nb\\c".to_owned()]).contains("(a\\u{a}b\\\\c)"),
             "a server's key is escaped"
         );
+        // A path of any length is cut, at a character.
+        let long = withheld_note(&["k".repeat(100_000)]);
+        assert!(
+            long.contains(&format!("({}...)", "k".repeat(200))),
+            "{long}"
+        );
+        let wide = withheld_note(&["é".repeat(150)]);
+        assert!(
+            wide.contains(&format!("({}...)", "é".repeat(100))),
+            "{wide}"
+        );
+        let exact = withheld_note(&["k".repeat(200)]);
+        assert!(exact.contains(&format!("({})", "k".repeat(200))), "{exact}");
     }
 
     /// The paths of what the redaction changed: through objects and lists, not a value

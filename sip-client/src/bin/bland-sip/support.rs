@@ -92,7 +92,10 @@ pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Fa
             )));
         }
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+    // A byte-order mark, which some editors write first, is not part of the JSON (as it is
+    // not part of a number `audit` reads).
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     // A key the request does not know would be dropped, and a misspelt optional field
     // (`trunk_idd`) sent as if it were absent: it is refused instead.
     let mut unknown = Vec::new();
