@@ -12,7 +12,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 
 use crate::client::Client;
@@ -227,11 +227,9 @@ impl Client {
                 });
                 (content_type, retry::retry_after(headers), redirect)
             });
-            // A success returns its headers (taken, not copied); a failure has no use for them.
-            let headers = match status.is_success() {
-                true => std::mem::take(response.headers_mut()),
-                false => HeaderMap::new(),
-            };
+            // A success returns its headers, Bland's error envelope keeps them (taken, not
+            // copied).
+            let headers = std::mem::take(response.headers_mut());
             let limit = context.max_body_size();
             match read_body(response, limit).await {
                 Ok(body) => {
@@ -299,7 +297,7 @@ impl Client {
             }
             context.mask_key_in_error(err)
         };
-        let data = match failure_details {
+        let result = match failure_details {
             None => match decode::decode_success::<E>(status, body.clone(), attempts) {
                 Err(Error::Api(_)) => {
                     decode::decode_success::<E>(status, context.mask_key(body), attempts)
@@ -322,14 +320,20 @@ impl Client {
                 decoded => decoded,
             },
             Some(details) => Err(outside(body, details)),
-        }?;
-        Ok(Response::of_call(
-            data,
-            status,
-            headers,
-            attempts,
-            |value| context.holds_key(value),
-        ))
+        };
+        let holds_key = |value: &[u8]| context.holds_key(value);
+        match result {
+            Ok(data) => Ok(Response::of_call(
+                data, status, headers, attempts, holds_key,
+            )),
+            Err(Error::Api(mut api)) => {
+                let mut headers = headers;
+                crate::response::mark_credentials(&mut headers, holds_key);
+                api.headers = Box::new(headers);
+                Err(Error::Api(api))
+            }
+            Err(err) => Err(err),
+        }
     }
 }
 

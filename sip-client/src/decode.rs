@@ -12,9 +12,10 @@ use std::fmt;
 
 use crate::ErrorEnvelope;
 use crate::error::{
-    ApiError, BODY_PREFIX_LIMIT, Error, NotRetried, status_hint, write_attempts, write_not_retried,
+    ApiError, BODY_PREFIX_LIMIT, Error, NotRetried, write_attempts, write_not_retried,
 };
 use crate::escape::Escaped;
+use crate::hints::status_hint;
 use crate::json_error::redacted_json_error;
 use crate::{redact::redact_json_text, server_text::redact_entries};
 
@@ -87,6 +88,7 @@ pub(crate) fn decode_success<E: Envelope>(
             } else {
                 Err(Error::Api(ApiError {
                     status,
+                    headers: Default::default(),
                     errors: redact_entries(errors),
                     retry_after: None,
                     attempts,
@@ -102,6 +104,7 @@ pub(crate) fn decode_success<E: Envelope>(
         {
             Err(Error::Api(ApiError {
                 status,
+                headers: Default::default(),
                 errors: redact_entries(envelope.errors),
                 retry_after: None,
                 attempts,
@@ -149,6 +152,7 @@ pub(crate) fn decode_failure(
     match serde_json::from_slice::<ErrorEnvelope>(&body) {
         Ok(envelope) if redirect.is_none() && !envelope.errors.is_empty() => Error::Api(ApiError {
             status,
+            headers: Default::default(),
             errors: redact_entries(envelope.errors),
             retry_after,
             attempts,

@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 
 use crate::ApiErrorEntry;
 use crate::decode::{DecodeError, UnexpectedResponse};
+use crate::hints::{code_hint, status_hint};
 use crate::input::InvalidInput;
 
 /// How many bytes of an unexpected body an error keeps.
@@ -179,6 +180,20 @@ pub struct ApiError {
     pub attempts: u32,
     /// Why a retryable answer was not retried (further), when retries stopped early.
     pub not_retried: Option<NotRetried>,
+    /// The headers of the answer (see [`ApiError::headers`]); boxed, so that `Error` stays
+    /// small.
+    pub(crate) headers: Box<reqwest::header::HeaderMap>,
+}
+
+impl ApiError {
+    /// The headers of the answer, as the server sent them: a request ID to quote to Bland's
+    /// support, a rate limit's figures. Those that may be credentials (a cookie, a name
+    /// that looks secret, a value holding the API key) are marked sensitive, so that
+    /// `Debug` shows them as `Sensitive`. Empty for an error decoded by
+    /// [`decode_response`](crate::decode_response), which is given no headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
 }
 
 impl Error {
@@ -227,29 +242,6 @@ impl Error {
     /// Whether no connection could be made.
     pub fn is_connect(&self) -> bool {
         matches!(self, Error::Transport(err) if err.kind == TransportErrorKind::Connect)
-    }
-}
-
-/// A hint for the person reading an error with this status, if there is a useful one.
-pub(crate) fn status_hint(status: StatusCode) -> Option<&'static str> {
-    Some(match status.as_u16() {
-        401 => "check the API key (BLAND_API_KEY) and whether it is sent raw or as a Bearer token",
-        403 => "the API key is valid but not allowed to do this",
-        404 => "Bland found nothing there for this organization (an unknown number or ID?)",
-        408 => "Bland stopped waiting for the request",
-        429 => "Bland asked to slow down",
-        500..=599 => "Bland's side failed",
-        _ => return None,
-    })
-}
-
-/// A hint for a documented error code, if there is one.
-fn code_hint(code: &str) -> Option<&'static str> {
-    match code {
-        SIP_NOT_ENABLED => {
-            Some("SIP must be enabled for the organization (ask Bland to enable it)")
-        }
-        _ => None,
     }
 }
 
@@ -401,6 +393,7 @@ mod tests {
     fn api_errors_escape_codes_and_messages() {
         let err = ApiError {
             status: StatusCode::BAD_REQUEST,
+            headers: Default::default(),
             errors: vec![
                 ApiErrorEntry::builder()
                     .error("X\n")
@@ -422,6 +415,7 @@ mod tests {
     fn api_error(status: StatusCode, codes: &[&str]) -> Error {
         Error::Api(ApiError {
             status,
+            headers: Default::default(),
             errors: codes
                 .iter()
                 .map(|code| ApiErrorEntry::builder().error(*code).try_into().unwrap())
@@ -467,6 +461,7 @@ mod tests {
     fn a_wait_past_the_deadline_is_said_with_the_capped_figure() {
         let err = ApiError {
             status: StatusCode::TOO_MANY_REQUESTS,
+            headers: Default::default(),
             errors: vec![
                 ApiErrorEntry::builder()
                     .error("RATE_LIMITED")
@@ -498,6 +493,7 @@ mod tests {
         ] {
             let err = Error::Api(ApiError {
                 status: StatusCode::TOO_MANY_REQUESTS,
+                headers: Default::default(),
                 errors: Vec::new(),
                 retry_after: None,
                 attempts: 3,

@@ -14,6 +14,7 @@ mod endpoint;
 mod error;
 mod escape;
 mod extra_headers;
+mod hints;
 mod hooks;
 mod input;
 mod json_error;

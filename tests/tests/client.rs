@@ -203,6 +203,48 @@ async fn a_response_hides_the_key_however_a_header_writes_it() {
     );
 }
 
+/// Bland's error envelope keeps the headers of the answer it came in (a request ID to quote
+/// to support), after retries those of the last answer; a cookie among them is hidden from
+/// `Debug`.
+#[tokio::test]
+async fn an_api_error_keeps_the_headers_of_its_answer() {
+    let envelope = r#"{"data": null, "errors": [{"error": "RATE_LIMITED", "message": "slow"}]}"#;
+    let server = TestServer::start(move |n, _| {
+        Reply::json(429, envelope)
+            .with_header("x-request-id", &format!("req-{n}"))
+            .with_header("set-cookie", "sess=COOKIE-LEAK")
+    })
+    .await;
+    let client = client_for(&server).max_retries(1).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(api.attempts, 2);
+    assert_eq!(api.headers()["x-request-id"], "req-1");
+    assert!(api.headers()["set-cookie"].is_sensitive());
+    let debug = format!("{err:?}");
+    assert!(
+        debug.contains("req-1") && !debug.contains("COOKIE-LEAK"),
+        "{debug}"
+    );
+    // Under a success status too.
+    let server =
+        TestServer::always(Reply::json(200, envelope).with_header("x-request-id", "req-ok")).await;
+    let client = client_for(&server).build().unwrap();
+    match client.get_sip_config(number()).await.unwrap_err() {
+        Error::Api(api) => assert_eq!(api.headers()["x-request-id"], "req-ok"),
+        other => panic!("{other:?}"),
+    }
+    // Decoded from a body alone, it has none.
+    let err = sip_client::decode_response::<sip_client::SipConfigEnvelope>(
+        sip_client::reqwest::StatusCode::BAD_REQUEST,
+        envelope.as_bytes().to_vec().into(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Api(api) if api.headers().is_empty()));
+}
+
 /// progenitor's errors (through `Client::raw()`) keep the answer and show its headers in
 /// `Display` and `Debug`: a cookie and a key the server echoes are hidden there too.
 #[tokio::test]
