@@ -184,6 +184,16 @@ fn command(op: &Operation) -> TokenStream {
         }
         None => {}
     }
+    if let Some(paging) = &op.pagination {
+        let help = format!(
+            "Every item of every page, each page asked after the `{}` of the last item, as \
+             one JSON array",
+            paging.next
+        );
+        args.push(quote! {
+            Arg::new("all").long("all").action(ArgAction::SetTrue).help(#help)
+        });
+    }
     quote! {
         Command::new(#name)
             .about(#about)
@@ -336,6 +346,14 @@ fn function(op: &Operation) -> TokenStream {
     } else {
         quote!(let mut call = client.#method(#(#positional),*);)
     };
+    // `--all` of a paginated operation: every item of every page.
+    let all_pages = op.pagination.is_some().then(|| {
+        quote! {
+            if matches.get_flag("all") {
+                return support::output(call.items().try_collect().await, show_secrets);
+            }
+        }
+    });
     // The command serves a deprecated operation while the API does; its help says so.
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
@@ -348,6 +366,7 @@ fn function(op: &Operation) -> TokenStream {
             #(#prepare)*
             #call_binding
             #(#optional)*
+            #all_pages
             support::output(call.await, show_secrets)
         }
     }

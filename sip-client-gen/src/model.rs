@@ -1552,6 +1552,13 @@ fn pagination(
         None => Err(invalid(at.clone(), format!("needs `{key}`"))),
     };
     let (cursor, items, next) = (name("cursor")?, name("items")?, name("next")?);
+    if let Some(param) = params.iter().find(|param| param.ident == "all") {
+        return refuse(format!(
+            "the parameter {:?} would be the CLI's `--all`, which a paginated operation's \
+             command has (every page); rename it",
+            param.name
+        ));
+    }
     if method != "get" {
         return refuse(
             "pages are asked by sending the request again with a cursor: only a GET may \

@@ -435,6 +435,19 @@ fn paginations_the_client_cannot_follow() {
             ),
         }
     }
+    // A parameter that would be the command's `--all`.
+    let mut spec = with_pagination(paging.clone());
+    spec["paths"]["/v1/things"]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "all", "in": "query", "schema": {"type": "boolean"}}));
+    match generate("things.json", &spec.to_string()) {
+        Err(Error::Shape { at: found, message }) => {
+            assert_eq!(found, at);
+            assert!(message.contains("would be the CLI's `--all`"), "{message}");
+        }
+        other => panic!("expected a shape error, got {:?}", other.map(|_| ())),
+    }
     // Only a GET: a page is asked by sending the request again.
     let mut spec = with_pagination(paging);
     let list = spec["paths"]["/v1/things"]

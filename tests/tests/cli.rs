@@ -723,6 +723,62 @@ async fn negative_numbers_are_values_and_refusals_name_the_flag() {
     assert!(!stderr.contains("allow_insecure_http(true)"), "{stderr}");
 }
 
+/// `--all` of a paginated operation's command prints every item of every page as one JSON
+/// array, each page asked with the cursor of the one before (and the command's options).
+#[tokio::test]
+async fn all_prints_every_item_of_every_page() {
+    let call = |id: &str| {
+        format!(
+            r#"{{"call_id": "{id}", "direction": "inbound", "from": "+14150000000",
+            "to": "+15105551234", "status": "200 OK", "sip_code": 200, "duration_seconds": 1,
+            "started_at": "2026-03-09T11:00:00Z", "ended_at": "2026-03-09T11:00:01Z",
+            "source_ip": "10.0.0.1"}}"#
+        )
+    };
+    let server = TestServer::start(move |_, request| {
+        let calls = match request.target.split_once("before=") {
+            None => format!("{},{}", call("a"), call("b")),
+            Some((_, "b")) => call("c"),
+            Some(_) => String::new(),
+        };
+        Reply::json(
+            200,
+            format!(r#"{{"data": {{"calls": [{calls}]}}, "errors": null}}"#),
+        )
+    })
+    .await;
+    let url = server.url();
+    let args = [
+        "list-sip-calls",
+        "--phone-number",
+        "+14150000000",
+        "--limit",
+        "2",
+        "--all",
+        "--base-url",
+        &url,
+    ];
+    let output = bland_sip(&args, None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> = printed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|call| call["call_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/sip/calls?phone_number=%2B14150000000&limit=2",
+            "/v1/sip/calls?phone_number=%2B14150000000&limit=2&before=b",
+            "/v1/sip/calls?phone_number=%2B14150000000&limit=2&before=c",
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_mistyped_option_is_not_repeated_in_the_usage_error() {
     let secret = "sk-live-4f9c0e1b2a3d";

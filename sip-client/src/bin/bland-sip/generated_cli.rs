@@ -61,7 +61,9 @@ pub(crate) fn commands() -> Vec<Command> {
         .help("How many calls to return").value_parser(clap::value_parser!(i64))
         .allow_negative_numbers(true)).arg(Arg::new("before").long("before")
         .value_name("BEFORE").required(false)
-        .help("Cursor: the `call_id` of the last call of the previous page")),
+        .help("Cursor: the `call_id` of the last call of the previous page"))
+        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
+        .help("Every item of every page, each page asked after the `call_id` of the last item, as one JSON array")),
         Command::new("list-sip-numbers").about("List SIP Numbers")
         .long_about("List SIP Numbers.\n\nLists every phone number of the organization that has SIP configuration, with its directions, its outbound SIP endpoint and its health. No pagination or filter is documented.\n\nGET /v1/sip/numbers"),
         Command::new("send-test-call").about("Send SIP Test Call")
@@ -260,6 +262,9 @@ async fn list_sip_calls(
     }
     if let Some(value) = matches.get_one::<String>("before") {
         call = call.before(value.as_str());
+    }
+    if matches.get_flag("all") {
+        return support::output(call.items().try_collect().await, show_secrets);
     }
     support::output(call.await, show_secrets)
 }
