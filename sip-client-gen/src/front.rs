@@ -36,6 +36,7 @@ pub(crate) const REQUEST_NAMES: &[&str] = &[
     "into_items",
     "cursor_of",
     "with_cursor",
+    "cursor",
     "into_future",
     "fmt",
     // `#[derive(Clone)]`, which the test below cannot read: a setter named `clone` would
@@ -1248,6 +1249,10 @@ fn pagination(name: &syn::Ident, output: &TokenStream, paging: &Pagination) -> T
 
             fn with_cursor(self, cursor: ::std::string::String) -> Self {
                 self.#cursor_ident(cursor)
+            }
+
+            fn cursor(&self) -> ::std::option::Option<&str> {
+                self.#cursor_ident.as_deref()
             }
         }
     }

@@ -2234,6 +2234,9 @@ pub mod calls {
         fn with_cursor(self, cursor: ::std::string::String) -> Self {
             self.before(cursor)
         }
+        fn cursor(&self) -> ::std::option::Option<&str> {
+            self.before.as_deref()
+        }
     }
     /// A call of [`Client::list_sip_numbers`](crate::Client::list_sip_numbers) being prepared. Send it with `.await`; set optional parameters and per-call settings first. It is `IntoFuture`, not a `Future`: where a `Future` value is needed (`join_all`, `select!`, boxing), [`send`](Self::send) gives one. A clone is a call of its own: set once, send it to several places or again.
     #[must_use = "a request does nothing until it is sent: `.await` it"]

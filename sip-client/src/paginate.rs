@@ -33,6 +33,8 @@ pub trait Paginated:
     fn cursor_of(item: &Self::Item) -> Option<&str>;
     /// This request, asking for the page after `cursor`.
     fn with_cursor(self, cursor: String) -> Self;
+    /// The cursor this request asks with, if it has one (set by the caller, or by paging).
+    fn cursor(&self) -> Option<&str>;
 }
 
 pub(crate) mod sealed {
@@ -78,9 +80,9 @@ impl<R: Paginated> Pages<R> {
     /// The pages of `request`, starting with the page it asks for.
     pub(crate) fn new(request: R) -> Pages<R> {
         Pages {
+            sent_cursor: request.cursor().map(str::to_owned),
             next: Some(request),
             in_flight: None,
-            sent_cursor: None,
         }
     }
 

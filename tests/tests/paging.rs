@@ -140,4 +140,14 @@ async fn a_page_that_ends_with_its_own_cursor_stops_the_paging() {
     assert_eq!(err.status(), None);
     assert!(pages.next().await.is_none());
     assert_eq!(server.request_count(), 2);
+
+    // A cursor the caller set counts as asked with: its page ending with it is the error
+    // at once, not after asking for it again.
+    let mut items = client.list_sip_calls(number()).before("c\u{1b}[2J").items();
+    assert!(matches!(
+        items.next().await,
+        Some(Err(Error::CursorRepeated { .. }))
+    ));
+    assert!(items.next().await.is_none());
+    assert_eq!(server.request_count(), 3);
 }
