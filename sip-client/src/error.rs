@@ -54,8 +54,8 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
     /// Paging stopped (the `pages()` or `items()` of a paginated operation): a page ended
-    /// with the very cursor it was asked with, so the next page asked would be the same
-    /// page, forever. The pages before it were yielded.
+    /// with a cursor a page was already asked with (its own, or an earlier one's), so the
+    /// pages would repeat forever. The pages before it were yielded.
     #[non_exhaustive]
     CursorRepeated {
         /// The query parameter that carries the cursor.

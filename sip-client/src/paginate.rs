@@ -53,8 +53,8 @@ pub(crate) fn write_cursor_repeated(
     let cut = if cut { "..." } else { "" };
     write!(
         f,
-        "paging stopped: the page asked with `{parameter}={cursor}{cut}` ends with that same \
-         cursor, so the next page would be this one again"
+        "paging stopped: a page ends with `{parameter}={cursor}{cut}`, a cursor a page was \
+         already asked with, so the pages would repeat forever"
     )
 }
 
@@ -63,7 +63,8 @@ type PageFuture<R> = Pin<Box<dyn Future<Output = Result<<R as Paginated>::Page, 
 /// The pages of a paginated call, each asked once the one before has arrived (a stream;
 /// [`next`](Self::next) reads it without `futures`). It ends at an empty page, at a page
 /// whose last item has no cursor, or after its first error, which it yields; a page that
-/// ends with the cursor it was asked with would repeat forever, and is that error:
+/// ends with a cursor a page was already asked with (its own: a server that ignores the
+/// cursor; or an earlier one: pages in a cycle) would repeat forever, and is that error:
 /// [`Error::CursorRepeated`]. Each page is a call of its own, with the request's settings
 /// (timeout, retries) for that page.
 #[must_use = "a stream does nothing until it is read"]
@@ -72,15 +73,15 @@ pub struct Pages<R: Paginated> {
     next: Option<R>,
     /// The call of the page being asked.
     in_flight: Option<PageFuture<R>>,
-    /// The cursor the page being asked was asked with.
-    sent_cursor: Option<String>,
+    /// Every cursor a page was asked with (the caller's, and each one since).
+    sent: std::collections::HashSet<String>,
 }
 
 impl<R: Paginated> Pages<R> {
     /// The pages of `request`, starting with the page it asks for.
     pub(crate) fn new(request: R) -> Pages<R> {
         Pages {
-            sent_cursor: request.cursor().map(str::to_owned),
+            sent: request.cursor().map(str::to_owned).into_iter().collect(),
             next: Some(request),
             in_flight: None,
         }
@@ -120,7 +121,7 @@ impl<R: Paginated> Pages<R> {
             return Poll::Ready(None);
         };
         match R::cursor_of(last) {
-            Some(cursor) if self.sent_cursor.as_deref() == Some(cursor) => {
+            Some(cursor) if self.sent.contains(cursor) => {
                 self.next = None;
                 Poll::Ready(Some(Err(Error::CursorRepeated {
                     parameter: R::CURSOR,
@@ -133,7 +134,7 @@ impl<R: Paginated> Pages<R> {
                     .next
                     .take()
                     .map(|next| next.with_cursor(cursor.clone()));
-                self.sent_cursor = Some(cursor);
+                self.sent.insert(cursor);
                 Poll::Ready(Some(Ok(page)))
             }
             None => {
@@ -250,6 +251,6 @@ mod tests {
             cursor: "a\nb".to_owned(),
         }
         .to_string();
-        assert!(shown.contains("`after=a\\u{a}b` ends"), "{shown}");
+        assert!(shown.contains("`after=a\\u{a}b`, a cursor"), "{shown}");
     }
 }

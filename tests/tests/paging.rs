@@ -111,6 +111,40 @@ async fn a_failed_page_ends_the_stream_after_the_pages_before_it() {
     assert!(err.has_code("BAD_CURSOR"), "{err}");
 }
 
+/// Pages in a cycle (after `a` comes `b`, after `b` comes `a` again) stop at the first page
+/// that ends with a cursor already asked with, whatever the cycle's length.
+#[tokio::test]
+async fn pages_in_a_cycle_stop_the_paging() {
+    let server = TestServer::start(|_, request| {
+        match request
+            .target
+            .split_once("before=")
+            .map(|(_, cursor)| cursor)
+        {
+            None => page(&["start", "a"]),
+            Some("a") => page(&["b"]),
+            Some(_) => page(&["a"]),
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let mut items = client.list_sip_calls(number()).items();
+    let mut ids = Vec::new();
+    let err = loop {
+        match items.next().await {
+            Some(Ok(call)) => ids.push(call.call_id),
+            Some(Err(err)) => break err,
+            None => panic!("the pages ended without an error: {ids:?}"),
+        }
+    };
+    assert_eq!(ids, ["start", "a", "b"]);
+    assert!(
+        matches!(&err, Error::CursorRepeated { cursor, .. } if cursor == "a"),
+        "{err:?}"
+    );
+    assert_eq!(cursors(&server), ["", "&before=a", "&before=b"]);
+}
+
 /// A server that ignores the cursor answers every page with the first: the second page
 /// ends with the cursor it was asked with, and paging stops there with an error rather
 /// than ask for it forever (or hand the same calls out twice).
@@ -133,8 +167,8 @@ async fn a_page_that_ends_with_its_own_cursor_stops_the_paging() {
     let shown = err.to_string();
     assert_eq!(
         shown,
-        "paging stopped: the page asked with `before=c\\u{1b}[2J` ends with that same cursor, \
-         so the next page would be this one again"
+        "paging stopped: a page ends with `before=c\\u{1b}[2J`, a cursor a page was already \
+         asked with, so the pages would repeat forever"
     );
     assert!(!err.is_retryable());
     assert_eq!(err.status(), None);
