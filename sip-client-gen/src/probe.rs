@@ -406,11 +406,18 @@ fn operation_probe(op: &crate::model::Operation) -> TokenStream {
             quote!(sip_client::#ty)
         }
     };
+    // Its pages, item by item, when it is paginated.
+    let paged = op.pagination.as_ref().map(|paging| {
+        let item = qualify(&paging.item);
+        quote!(let _: Vec<#item> = call.clone().items().try_collect().await?;)
+    });
     quote! {
         pub async fn #function(client: &sip_client::Client) -> Result<(), sip_client::Error> {
             #(#locals)*
             let call = client.#method(#(#args),*);
             #(#setters)*
+            #paged
+            let _: sip_client::Response<#output> = call.clone().send_with_response().await?;
             let _: #output = call
                 .timeout(std::time::Duration::ZERO)
                 .max_retries(0)
