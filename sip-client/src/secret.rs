@@ -25,12 +25,14 @@ thread_local! {
 /// Two rules decide what is secret:
 ///
 /// - every value the schema types as a secret ([`SipSecret`], [`SipCredentials`]);
-/// - every value under a key that looks like one, anywhere in the output: a key that
-///   contains, ignoring case, `password`, `passwd`, `secret`, `token`, `credential`,
-///   `api_key`, `api-key`, `apikey`, `private_key`, `privatekey` or `authorization` (an
-///   echoed header carries the API key), or whose last word (numbers aside) is `pass`,
-///   `pwd`, `pin`, `passcode`, `passphrase` or `otp`, or `code` after `pin`, `pass` or `otp`
-///   (`pbx_pass`, `userPwd`, `SIPPass`, `pin2`, `pin_code`, but not `pin_required`).
+/// - every value under a key that looks like one, anywhere in the output, judged on the
+///   key's words whatever their case and separators: a secret's noun (`password`,
+///   `secrets`, `sipPassword`, `token`, `credential`, `authorization`: an echoed header
+///   carries the API key), two words that name one (`api_key`, `private-key`, `srtpKey`,
+///   `session_id`), a short word last (`pbx_pass`, `userPwd`, `pin2`, `sip_pw`), a digest
+///   hash (`ha1`), `auth` or `bearer` alone or a scheme's `auth` (`basic_auth`); but not a
+///   key about a secret (`pin_required`, `has_password`, `token_type`, `credential_id`,
+///   `next_page_token`, `api_key_created_at`).
 ///   Free-form maps (the
 ///   `options` of a direction keep keys the schema does not know) may carry passwords the
 ///   schema cannot type, such as `"register_auth": {"password": ...}` or a future

@@ -4,27 +4,25 @@
 
 /// Whether a key names a secret (the rule of [`to_redacted_json`](crate::to_redacted_json)),
 /// judged on its words (see [`key_words`]), whatever their case and separators: a word that
-/// is or ends with a secret's noun (`password`, `sipPassword`, `accesstoken`), two words
-/// that name one together (`api_key`, `private-key`, `privKey`, `apikey`), a short word
-/// that names one only as the last word (`pbx_pass`, `pin`, `sip_pw`), `auth` alone or as a
-/// scheme's credentials (`basic_auth`, `auth_header`). Not a key about a secret: one whose
-/// noun is followed by a word that makes it a property of the secret (`password_required`,
-/// `token_type`, `password_min_length`) or follows one that makes it a question or a count
-/// (`has_password`, `bypass_pin`); nor a word that merely holds a noun (`secretary`,
-/// `tokenizer`, `max_tokens`).
+/// is a secret's noun, or its plural, or ends with one (`password`, `secrets`,
+/// `sipPassword`), two words that name one together (`api_key`, `private-key`, `srtpKey`,
+/// `apikeys`), a short word that names one as the last word or before `hash` (`pbx_pass`,
+/// `pin`, `sip_pw`, `pw_hash`), a SIP digest hash (`ha1`), `auth` or `bearer` alone, or
+/// `auth` as a scheme's credentials (`basic_auth`, `auth_header`).
+///
+/// Not a key about a secret: one whose last word names a property of something rather than
+/// a value (`credential_id`, `api_key_created_at`, `secret_name`, `authorization_status`),
+/// whose noun is followed by a word that makes it a property of the secret
+/// (`password_required`, `token_type`, `password_min_length`) or follows one that makes it
+/// a question, a count or a cursor (`has_password`, `bypass_pin`, `remaining_tokens`,
+/// `next_page_token`); nor a word that merely holds a noun (`secretary`, `tokenizer`,
+/// `preauthorization`).
 pub(crate) fn looks_secret(key: &str) -> bool {
-    const NOUNS: [&str; 9] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "credential",
-        "credentials",
-        "authorization",
-        "cookie",
-        "jwt",
-    ];
-    const PAIRS: [(&str, &str); 16] = [
+    // Nouns matched as a word, its plural, or the end of a word (`sippassword`).
+    const NOUNS: [&str; 5] = ["password", "passwd", "secret", "token", "credential"];
+    // Nouns matched as a word or its plural only.
+    const WHOLE_NOUNS: [&str; 4] = ["authorization", "cookie", "jwt", "psk"];
+    const PAIRS: [(&str, &str); 26] = [
         ("api", "key"),
         ("private", "key"),
         ("priv", "key"),
@@ -32,8 +30,16 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         ("secret", "key"),
         ("signing", "key"),
         ("encryption", "key"),
+        ("encrypted", "key"),
         ("ssh", "key"),
         ("auth", "key"),
+        ("srtp", "key"),
+        ("master", "key"),
+        ("crypto", "key"),
+        ("shared", "key"),
+        ("hmac", "key"),
+        ("client", "key"),
+        ("license", "key"),
         ("session", "id"),
         ("security", "code"),
         ("pin", "code"),
@@ -41,16 +47,50 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         ("pass", "code"),
         ("pass", "phrase"),
         ("otp", "code"),
+        ("pass", "hash"),
+        ("pw", "hash"),
     ];
     const LAST_WORDS: [&str; 7] = ["pass", "pwd", "pw", "pin", "otp", "cvv", "cvc"];
-    const ABOUT_AFTER: [&str; 20] = [
-        "required",
-        "set",
-        "type",
-        "kind",
-        "count",
+    // A last word that makes the key a property of something, not a value of a secret.
+    const PROPERTY: [&str; 34] = [
+        "id",
+        "ids",
+        "sid",
+        "uuid",
+        "arn",
+        "name",
         "url",
         "uri",
+        "endpoint",
+        "prefix",
+        "last",
+        "count",
+        "type",
+        "kind",
+        "status",
+        "date",
+        "at",
+        "version",
+        "domain",
+        "consent",
+        "method",
+        "age",
+        "strength",
+        "limit",
+        "usage",
+        "changed",
+        "updated",
+        "created",
+        "required",
+        "enabled",
+        "policy",
+        "format",
+        "used",
+        "remaining",
+    ];
+    // A word after the noun that makes the key a property of the secret.
+    const ABOUT_AFTER: [&str; 12] = [
+        "set",
         "length",
         "len",
         "min",
@@ -58,51 +98,93 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         "expires",
         "expiry",
         "expiration",
-        "at",
-        "enabled",
-        "policy",
-        "format",
         "hint",
         "reset",
+        "last",
+        "list",
     ];
-    const ABOUT_BEFORE: [&str; 10] = [
-        "has", "is", "max", "min", "requires", "require", "bypass", "needs", "num", "no",
+    // A word before the noun that makes the key a question, a count or a cursor.
+    const ABOUT_BEFORE: [&str; 18] = [
+        "has",
+        "is",
+        "max",
+        "min",
+        "requires",
+        "require",
+        "bypass",
+        "needs",
+        "num",
+        "no",
+        "remaining",
+        "used",
+        "total",
+        "page",
+        "next",
+        "continuation",
+        "sync",
+        "cursor",
     ];
     let words: Vec<String> = key_words(key)
         .filter(|word| !word.chars().all(|c| c.is_ascii_digit()))
         .map(str::to_lowercase)
         .collect();
+    // (`session_id` is a pair of its own: a session's id is its credential.)
+    if let [before @ .., last] = words.as_slice()
+        && PROPERTY.contains(&last.as_str())
+        && !PAIRS
+            .iter()
+            .any(|(a, b)| b == last && before.last().is_some_and(|word| word == a))
+    {
+        return false;
+    }
+    let compact: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    // A SIP digest hash (`ha1`, `digest_ha1`, `ha1b`): the credentials of digest auth.
+    if compact.ends_with("ha1") || compact.ends_with("ha1b") {
+        return true;
+    }
+    let is = |word: &str, noun: &str| word == noun || word.strip_suffix('s') == Some(noun);
     let last = words.len().saturating_sub(1);
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // Where the secret's name ends: this word, or the next with it.
-        let end = if NOUNS.iter().any(|noun| word.ends_with(noun))
-            || PAIRS
-                .iter()
-                .any(|(a, b)| word.ends_with(&format!("{a}{b}")))
-        {
+        let end = if NOUNS.iter().any(|noun| {
+            is(word, noun)
+                || word.ends_with(noun)
+                || word.strip_suffix('s').is_some_and(|w| w.ends_with(noun))
+        }) || WHOLE_NOUNS.iter().any(|noun| is(word, noun))
+            || PAIRS.iter().any(|(a, b)| {
+                let pair = format!("{a}{b}");
+                word.ends_with(&pair) || word.strip_suffix('s').is_some_and(|w| w.ends_with(&pair))
+            }) {
             at
-        } else if PAIRS.iter().any(|(a, b)| word == a && next == Some(b)) {
+        } else if PAIRS
+            .iter()
+            .any(|(a, b)| word == a && next.is_some_and(|next| is(next, b)))
+        {
             at + 1
-        } else if at == last && LAST_WORDS.contains(&word.as_str()) {
+        } else if (at == last || next == Some("hash")) && LAST_WORDS.contains(&word.as_str()) {
             at
         } else {
             continue;
         };
         let after = words.get(end + 1).map(String::as_str);
         let before = at.checked_sub(1).map(|i| words[i].as_str());
-        if after.is_some_and(|word| ABOUT_AFTER.contains(&word))
+        if after.is_some_and(|word| ABOUT_AFTER.contains(&word) || PROPERTY.contains(&word))
             || before.is_some_and(|word| ABOUT_BEFORE.contains(&word))
         {
             continue;
         }
         return true;
     }
-    // `auth` alone is the credentials of a header (`"auth": "Basic dTpw"`); with a scheme
-    // before it or what carries it after (`basic_auth`, `proxyAuth`, `auth_header`), too;
-    // not as a mode or a group (`auth_mode`, `register_auth`).
+    // `auth` or `bearer` alone is the credentials of a header (`"auth": "Basic dTpw"`);
+    // `auth` with a scheme before it or what carries it after (`basic_auth`, `proxyAuth`,
+    // `auth_header`), too; not as a mode or a group (`auth_mode`, `register_auth`).
     match words.as_slice() {
-        [auth] => auth == "auth",
+        [alone] => alone == "auth" || alone == "bearer",
         [.., scheme, auth] if auth == "auth" => {
             ["basic", "bearer", "digest", "http", "proxy", "x"].contains(&scheme.as_str())
         }
