@@ -295,6 +295,7 @@ impl ClientBuilder {
         let context = RawContext::new(Settings {
             authorization,
             masked_key: crate::key_mask::maskable_key(key),
+            key_forms: crate::key_mask::key_forms(key),
             user_agent,
             retry: self.retry,
             timeout: self.timeout,

@@ -57,6 +57,8 @@ pub(crate) struct Settings {
     /// The key as it is masked in error answers that echo it (see
     /// [`key_mask::mask_key`](crate::key_mask::mask_key)); `None` when too short to mask.
     pub(crate) masked_key: Option<Box<str>>,
+    /// The forms of the key a header may hold it in (`key_mask::key_forms`).
+    pub(crate) key_forms: Vec<Box<[u8]>>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
@@ -97,19 +99,12 @@ impl RawContext {
         }
     }
 
-    /// Whether `bytes` (a header of an answer) hold the API key: as sent, with each `/`
-    /// escaped as JSON written by PHP escapes it (`\/`, as [`Self::mask_key`] finds it), or
-    /// percent-encoded as in a URL (`sk%2F...`).
+    /// Whether `bytes` (a header of an answer) hold the API key, in any of its forms.
     pub(crate) fn holds_key(&self, bytes: &[u8]) -> bool {
-        let Some(key) = &self.0.masked_key else {
-            return false;
-        };
-        let holds = |form: &[u8]| memchr::memmem::find(bytes, form).is_some();
-        let escaped = key.contains('/').then(|| key.replace('/', "\\/"));
-        let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
-        holds(key.as_bytes())
-            || escaped.is_some_and(|escaped| holds(escaped.as_bytes()))
-            || (encoded != **key && holds(encoded.as_bytes()))
+        self.0
+            .key_forms
+            .iter()
+            .any(|form| memchr::memmem::find(bytes, form).is_some())
     }
 
     /// `text` (built from an answer: a decode error's message or JSON path) with the API key

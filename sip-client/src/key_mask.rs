@@ -15,6 +15,25 @@ pub(crate) fn maskable_key(key: &str) -> Option<Box<str>> {
     (key.len() >= MIN_MASKED_KEY).then(|| key.into())
 }
 
+/// The forms of the key (when long enough to mask) that a server echoing it may write: as
+/// sent, with each `/` escaped as JSON written by PHP escapes it (`\/`, as [`mask_key`]
+/// finds it), and percent-encoded as in a URL (`sk%2F...`). Computed once per client: every
+/// header of every answer is searched for them.
+pub(crate) fn key_forms(key: &str) -> Vec<Box<[u8]>> {
+    let Some(key) = maskable_key(key) else {
+        return Vec::new();
+    };
+    let escaped = key.replace('/', "\\/");
+    let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+    let mut forms: Vec<Box<[u8]>> = vec![key.as_bytes().into()];
+    for form in [escaped, encoded] {
+        if *form != *key {
+            forms.push(form.into_bytes().into());
+        }
+    }
+    forms
+}
+
 /// `body` with every occurrence of `key` written as `<api key>`: a server that echoes the
 /// key in an error message (`invalid key sk-...`) does not put it into the error's
 /// `Display`, `Debug` or logs. Found: the key as sent, and as JSON written by PHP (and

@@ -4,7 +4,11 @@
 use std::fmt;
 
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::header::{
+    CACHE_CONTROL, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, DATE, ETAG,
+    HeaderMap, HeaderName, RETRY_AFTER, SERVER, SET_COOKIE, STRICT_TRANSPORT_SECURITY,
+    TRANSFER_ENCODING, VARY,
+};
 
 /// The decoded answer of a call, with the HTTP status and headers it came with: what
 /// `.send_with_response()` of every prepared call returns (`.await` and `.send()` give the
@@ -38,13 +42,30 @@ pub struct Response<T> {
     attempts: u32,
 }
 
+/// Headers most answers carry, none of them a credential by its name: judged without the
+/// cost of the rule of secret-looking names (every answer's headers are judged).
+const STANDARD: [HeaderName; 12] = [
+    CONTENT_TYPE,
+    CONTENT_LENGTH,
+    DATE,
+    SERVER,
+    CONNECTION,
+    TRANSFER_ENCODING,
+    VARY,
+    CACHE_CONTROL,
+    ETAG,
+    CONTENT_ENCODING,
+    RETRY_AFTER,
+    STRICT_TRANSPORT_SECURITY,
+];
+
 /// Marks sensitive (hidden by `Debug`, never logged) each header value that may be a
 /// credential: of a header whose name looks secret, or holding the API key (`holds_key`).
 pub(crate) fn mark_credentials(headers: &mut HeaderMap, holds_key: impl Fn(&[u8]) -> bool) {
     for (name, value) in headers.iter_mut() {
         if name == SET_COOKIE
             || name == COOKIE
-            || crate::secret_keys::looks_secret(name.as_str())
+            || (!STANDARD.contains(name) && crate::secret_keys::looks_secret(name.as_str()))
             || holds_key(value.as_bytes())
         {
             value.set_sensitive(true);

@@ -156,10 +156,8 @@ pub(crate) fn looks_secret(key: &str) -> bool {
                 || word.ends_with(noun)
                 || word.strip_suffix('s').is_some_and(|w| w.ends_with(noun))
         }) || WHOLE_NOUNS.iter().any(|noun| is(word, noun))
-            || PAIRS.iter().any(|(a, b)| {
-                let pair = format!("{a}{b}");
-                word.ends_with(&pair) || word.strip_suffix('s').is_some_and(|w| w.ends_with(&pair))
-            }) {
+            || PAIRS.iter().any(|(a, b)| ends_with_pair(word, a, b))
+        {
             at
         } else if PAIRS
             .iter()
@@ -193,6 +191,14 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether `word`, or its singular, ends with `a` then `b` (`apikey`, `sipapikeys`).
+fn ends_with_pair(word: &str, a: &str, b: &str) -> bool {
+    [Some(word), word.strip_suffix('s')]
+        .into_iter()
+        .flatten()
+        .any(|word| word.strip_suffix(b).is_some_and(|rest| rest.ends_with(a)))
 }
 
 /// The words of a key: split at every character that is not a letter or digit, where a
