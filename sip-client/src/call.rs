@@ -321,15 +321,15 @@ impl Client {
             },
             Some(details) => Err(outside(body, details)),
         };
-        let holds_key = |value: &[u8]| context.holds_key(value);
+        // The headers, kept by a success and by Bland's error envelope, marked once.
+        let marked = |mut headers| {
+            crate::response::mark_credentials(&mut headers, |value| context.holds_key(value));
+            headers
+        };
         match result {
-            Ok(data) => Ok(Response::of_call(
-                data, status, headers, attempts, holds_key,
-            )),
+            Ok(data) => Ok(Response::of_call(data, status, marked(headers), attempts)),
             Err(Error::Api(mut api)) => {
-                let mut headers = headers;
-                crate::response::mark_credentials(&mut headers, holds_key);
-                api.headers = Box::new(headers);
+                api.headers = Box::new(marked(headers));
                 Err(Error::Api(api))
             }
             Err(err) => Err(err),

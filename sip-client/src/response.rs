@@ -5,9 +5,8 @@ use std::fmt;
 
 use reqwest::StatusCode;
 use reqwest::header::{
-    CACHE_CONTROL, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, DATE, ETAG,
-    HeaderMap, HeaderName, RETRY_AFTER, SERVER, SET_COOKIE, STRICT_TRANSPORT_SECURITY,
-    TRANSFER_ENCODING, VARY,
+    CACHE_CONTROL, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, DATE, ETAG,
+    HeaderMap, HeaderName, RETRY_AFTER, SERVER, STRICT_TRANSPORT_SECURITY, TRANSFER_ENCODING, VARY,
 };
 
 /// The decoded answer of a call, with the HTTP status and headers it came with: what
@@ -63,9 +62,8 @@ const STANDARD: [HeaderName; 12] = [
 /// credential: of a header whose name looks secret, or holding the API key (`holds_key`).
 pub(crate) fn mark_credentials(headers: &mut HeaderMap, holds_key: impl Fn(&[u8]) -> bool) {
     for (name, value) in headers.iter_mut() {
-        if name == SET_COOKIE
-            || name == COOKIE
-            || (!STANDARD.contains(name) && crate::secret_keys::looks_secret(name.as_str()))
+        // (`cookie` and `set-cookie` look secret by the rule's nouns.)
+        if (!STANDARD.contains(name) && crate::secret_keys::looks_secret(name.as_str()))
             || holds_key(value.as_bytes())
         {
             value.set_sensitive(true);
@@ -76,19 +74,18 @@ pub(crate) fn mark_credentials(headers: &mut HeaderMap, holds_key: impl Fn(&[u8]
 impl<T> Response<T> {
     /// An answer as a call of one attempt returns it, for tests of code that takes one; the
     /// headers whose names look secret are marked sensitive.
-    pub fn new(data: T, status: StatusCode, headers: HeaderMap) -> Response<T> {
-        Response::of_call(data, status, headers, 1, |_| false)
+    pub fn new(data: T, status: StatusCode, mut headers: HeaderMap) -> Response<T> {
+        mark_credentials(&mut headers, |_| false);
+        Response::of_call(data, status, headers, 1)
     }
 
-    /// The answer of a call; `holds_key` tells a header value that holds the API key.
+    /// The answer of a call, its headers marked already ([`mark_credentials`]).
     pub(crate) fn of_call(
         data: T,
         status: StatusCode,
-        mut headers: HeaderMap,
+        headers: HeaderMap,
         attempts: u32,
-        holds_key: impl Fn(&[u8]) -> bool,
     ) -> Response<T> {
-        mark_credentials(&mut headers, holds_key);
         Response {
             data,
             status,
@@ -169,10 +166,10 @@ mod tests {
         ] {
             headers.append(name, HeaderValue::from_bytes(value).unwrap());
         }
-        let response =
-            Response::of_call("data", StatusCode::CREATED, headers, 2, |value: &[u8]| {
-                memchr::memmem::find(value, b"sk-the-key-0123").is_some()
-            });
+        mark_credentials(&mut headers, |value: &[u8]| {
+            memchr::memmem::find(value, b"sk-the-key-0123").is_some()
+        });
+        let response = Response::of_call("data", StatusCode::CREATED, headers, 2);
         let debug = format!("{response:?}");
         for hidden in ["abc123", "tok-9", "sk-the-key"] {
             assert!(!debug.contains(hidden), "{hidden} in {debug}");

@@ -146,23 +146,21 @@ pub(crate) fn looks_secret(key: &str) -> bool {
     if compact.ends_with("ha1") || compact.ends_with("ha1b") {
         return true;
     }
-    let is = |word: &str, noun: &str| word == noun || word.strip_suffix('s') == Some(noun);
     let last = words.len().saturating_sub(1);
     for (at, word) in words.iter().enumerate() {
         let next = words.get(at + 1).map(String::as_str);
         // Where the secret's name ends: this word, or the next with it.
-        let end = if NOUNS.iter().any(|noun| {
-            is(word, noun)
-                || word.ends_with(noun)
-                || word.strip_suffix('s').is_some_and(|w| w.ends_with(noun))
-        }) || WHOLE_NOUNS.iter().any(|noun| is(word, noun))
-            || PAIRS.iter().any(|(a, b)| ends_with_pair(word, a, b))
-        {
+        let end = if singular_or_word(word).any(|word| {
+            NOUNS.iter().any(|noun| word.ends_with(noun))
+                || WHOLE_NOUNS.contains(&word)
+                || PAIRS
+                    .iter()
+                    .any(|(a, b)| word.strip_suffix(b).is_some_and(|rest| rest.ends_with(a)))
+        }) {
             at
-        } else if PAIRS
-            .iter()
-            .any(|(a, b)| word == a && next.is_some_and(|next| is(next, b)))
-        {
+        } else if PAIRS.iter().any(|(a, b)| {
+            word == a && next.is_some_and(|next| singular_or_word(next).any(|next| next == *b))
+        }) {
             at + 1
         } else if (at == last || next == Some("hash")) && LAST_WORDS.contains(&word.as_str()) {
             at
@@ -193,12 +191,10 @@ pub(crate) fn looks_secret(key: &str) -> bool {
     }
 }
 
-/// Whether `word`, or its singular, ends with `a` then `b` (`apikey`, `sipapikeys`).
-fn ends_with_pair(word: &str, a: &str, b: &str) -> bool {
-    [Some(word), word.strip_suffix('s')]
-        .into_iter()
-        .flatten()
-        .any(|word| word.strip_suffix(b).is_some_and(|rest| rest.ends_with(a)))
+/// `word`, then `word` without a final `s` (its singular, when it is a plural):
+/// `passwords`, `apikeys`.
+fn singular_or_word(word: &str) -> impl Iterator<Item = &str> {
+    [Some(word), word.strip_suffix('s')].into_iter().flatten()
 }
 
 /// The words of a key: split at every character that is not a letter or digit, where a
