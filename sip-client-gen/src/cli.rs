@@ -3,7 +3,8 @@
 //! parameter, `--body FILE|-` for a JSON body and `--<field> PATH` for a file to upload.
 //!
 //! The commands call the front door, so the client's retries, errors and body cap apply.
-//! Printing, exit codes and the rules for secrets are the hand-written `support` module's.
+//! Printing, exit codes and the rules for secrets are the hand-written `print` and `support`
+//! modules'.
 //!
 //! Not progenitor's `Generator::cli` (which oxide.rs builds on): its commands drive
 //! progenitor's raw builders, so they would bypass what the front door adds (input checks,
@@ -60,6 +61,7 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
         use clap::{Arg, ArgAction, ArgMatches, Command};
         use sip_client::Client;
 
+        use crate::print;
         use crate::support::{self, Failure};
 
         /// One subcommand per operation of the API.
@@ -67,14 +69,14 @@ pub(crate) fn generate(api: &Api) -> TokenStream {
             vec![#(#commands),*]
         }
 
-        /// Runs the operation of subcommand `name` and returns what to print; `None` when
-        /// `name` is not an operation.
+        /// Runs the operation of subcommand `name` and prints its answer; `None` when `name`
+        /// is not an operation.
         pub(crate) async fn run(
             client: &Client,
             name: &str,
             matches: &ArgMatches,
             show_secrets: bool,
-        ) -> Option<Result<serde_json::Value, Failure>> {
+        ) -> Option<Result<(), Failure>> {
             Some(match name {
                 #(#arms)*
                 _ => return None,
@@ -346,11 +348,11 @@ fn function(op: &Operation) -> TokenStream {
     } else {
         quote!(let mut call = client.#method(#(#positional),*);)
     };
-    // `--all` of a paginated operation: every item of every page.
+    // `--all` of a paginated operation: every item of every page, printed as it arrives.
     let all_pages = op.pagination.is_some().then(|| {
         quote! {
             if matches.get_flag("all") {
-                return support::output(call.items().try_collect().await, show_secrets);
+                return print::items(call.items(), show_secrets).await;
             }
         }
     });
@@ -362,12 +364,12 @@ fn function(op: &Operation) -> TokenStream {
             client: &Client,
             matches: &ArgMatches,
             show_secrets: bool,
-        ) -> Result<serde_json::Value, Failure> {
+        ) -> Result<(), Failure> {
             #(#prepare)*
             #call_binding
             #(#optional)*
             #all_pages
-            support::output(call.await, show_secrets)
+            print::answer(call.await, show_secrets)
         }
     }
 }

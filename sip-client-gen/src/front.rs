@@ -1228,7 +1228,11 @@ fn pagination(name: &syn::Ident, output: &TokenStream, paging: &Pagination) -> T
             }
         }
 
-        impl crate::paginate::sealed::Sealed for #name {}
+        impl crate::paginate::sealed::Sealed for #name {
+            fn client(&self) -> &crate::Client {
+                &self.client
+            }
+        }
 
         impl crate::Paginated for #name {
             type Page = #output;

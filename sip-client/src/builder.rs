@@ -283,7 +283,7 @@ impl ClientBuilder {
             None => {
                 let mut http = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
-                    .redirect(same_origin_redirects());
+                    .redirect(crate::redirect::same_origin_redirects());
                 // A proxy of a plain-http request reads it, key included: the plain-http
                 // rule applies to the proxy too.
                 if base.scheme() == "http" && !self.allow_insecure_http {
@@ -295,7 +295,6 @@ impl ClientBuilder {
         let context = RawContext::new(Settings {
             authorization,
             masked_key: crate::key_mask::maskable_key(key),
-            key_forms: crate::key_mask::key_forms(key),
             user_agent,
             retry: self.retry,
             timeout: self.timeout,
@@ -306,34 +305,6 @@ impl ClientBuilder {
             base,
         })
     }
-}
-
-/// Redirects are followed only within the origin of the first request (scheme, host and
-/// port): an API client has no business being sent elsewhere, and an answer from another
-/// origin could not be trusted to be Bland's. And only 307 and 308, which repeat the request
-/// as it was sent: a 301, 302 or 303 is followed with a GET without the body (for a POST, by
-/// every client, reqwest's too), so a write answered with one would be silently dropped, or
-/// its redirected GET's answer taken for the write's. Any other redirect is returned as the
-/// answer, which the client reports as unexpected, saying why.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let Some(first) = attempt.previous().first() else {
-            return attempt.stop();
-        };
-        if attempt.previous().len() > MAX_REDIRECTS
-            || attempt.url().origin() != first.origin()
-            || !keeps_the_request(attempt.status())
-        {
-            attempt.stop()
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-/// The redirects that repeat the request as it was sent, method and body (RFC 9110 §15.4).
-pub(crate) fn keeps_the_request(status: reqwest::StatusCode) -> bool {
-    matches!(status.as_u16(), 307 | 308)
 }
 
 #[cfg(test)]

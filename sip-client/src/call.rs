@@ -16,7 +16,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Url};
 
 use crate::client::Client;
-use crate::decode::{self, Envelope, RedirectNotFollowed};
+use crate::decode::{self, Envelope};
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::input::{InputProblem, InvalidInput};
 use crate::read_body::{BodyError, read_body};
@@ -205,9 +205,9 @@ impl Client {
             let attempts = outcome.attempts;
             let not_retried = outcome.stop.map(Into::into);
             reached |= outcome.reached;
-            let mut response = outcome
-                .result
-                .map_err(|source| transport_error(source, attempts, not_retried, reached))?;
+            let mut response = outcome.result.map_err(|source| {
+                transport_error(context, source, attempts, not_retried, reached)
+            })?;
             let status = response.status();
             // A success that does not decode is judged by it (a cheap clone, shared bytes).
             let content_type = response.headers().get(CONTENT_TYPE).cloned();
@@ -218,8 +218,8 @@ impl Client {
                     .get(CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                let redirect = is_redirect(status).then(|| {
-                    Box::new(redirect_not_followed(
+                let redirect = crate::redirect::is_redirect(status).then(|| {
+                    Box::new(crate::redirect::redirect_not_followed(
                         status,
                         response.url(),
                         headers.get(LOCATION),
@@ -254,7 +254,7 @@ impl Client {
                 // The retries had stopped at this answer (its `Retry-After` passes the
                 // deadline, say): a body that breaks off changes nothing of that.
                 Err(BodyError::Transport(err)) if not_retried.is_some() => {
-                    return Err(transport_error(err, attempts, not_retried, true));
+                    return Err(transport_error(context, err, attempts, not_retried, true));
                 }
                 Err(BodyError::Transport(err)) => {
                     match retry::wait_after_broken_body(
@@ -270,7 +270,13 @@ impl Client {
                             attempts_before = attempts;
                         }
                         Err(stop) => {
-                            return Err(transport_error(err, attempts, stop.map(Into::into), true));
+                            return Err(transport_error(
+                                context,
+                                err,
+                                attempts,
+                                stop.map(Into::into),
+                                true,
+                            ));
                         }
                     }
                 }
@@ -346,13 +352,20 @@ fn is_json(content_type: &HeaderValue) -> bool {
 }
 
 /// The error of a call that ended in a transport failure; `reached`: whether any of its
-/// attempts may have reached the server.
+/// attempts may have reached the server. reqwest's error shows the request's URL, whose
+/// query may hold a server's text (the cursor of a page); when that holds the API key, the
+/// URL is left out.
 fn transport_error(
+    context: &crate::RawContext,
     source: reqwest::Error,
     attempts: u32,
     not_retried: Option<crate::NotRetried>,
     reached: bool,
 ) -> Error {
+    let source = match source.url() {
+        Some(url) if context.holds_key(url.as_str().as_bytes()) => source.without_url(),
+        _ => source,
+    };
     Error::Transport(TransportError {
         kind: TransportErrorKind::of(&source),
         attempts,
@@ -362,93 +375,9 @@ fn transport_error(
     })
 }
 
-/// The statuses that redirect a request, which the client follows within its origin: not
-/// every 3xx (300 offers choices, 304 answers a conditional request, 305 and 306 are
-/// obsolete; none of them is followed by any client, so none is a redirect not followed).
-fn is_redirect(status: reqwest::StatusCode) -> bool {
-    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
-}
-
-/// Why the client returned a redirect rather than follow it (see the redirect policy of
-/// `builder.rs`): `url` is where the answer came from, `location` its `Location`, read as
-/// UTF-8 as the redirect policy reads it (not only visible ASCII: `https://évil.example/`
-/// is another origin, not a missing Location).
-fn redirect_not_followed(
-    status: reqwest::StatusCode,
-    url: &Url,
-    location: Option<&HeaderValue>,
-) -> RedirectNotFollowed {
-    let target = location
-        .and_then(|location| std::str::from_utf8(location.as_bytes()).ok())
-        .and_then(|location| url.join(location).ok());
-    match target {
-        None => RedirectNotFollowed::NoLocation,
-        Some(target) if target.origin() != url.origin() => {
-            RedirectNotFollowed::OtherOrigin(target.origin().ascii_serialization())
-        }
-        Some(_) if !crate::builder::keeps_the_request(status) => {
-            RedirectNotFollowed::ChangesTheRequest
-        }
-        Some(_) => RedirectNotFollowed::TooMany,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_redirect_not_followed_says_why() {
-        let url = Url::parse("https://api.bland.ai/v1/sip?x=1").unwrap();
-        let location = |text: &'static str| HeaderValue::from_static(text);
-        fn redirect_not_followed(url: &Url, location: Option<&HeaderValue>) -> RedirectNotFollowed {
-            super::redirect_not_followed(reqwest::StatusCode::TEMPORARY_REDIRECT, url, location)
-        }
-        assert_eq!(
-            redirect_not_followed(&url, None),
-            RedirectNotFollowed::NoLocation
-        );
-        assert_eq!(
-            redirect_not_followed(&url, Some(&location("http://[::1"))),
-            RedirectNotFollowed::NoLocation
-        );
-        for same in ["/v1/other", "https://api.bland.ai:443/x", "other"] {
-            assert_eq!(
-                redirect_not_followed(&url, Some(&location(same))),
-                RedirectNotFollowed::TooMany,
-                "{same}"
-            );
-            // A 301, 302 or 303 in the origin is not followed for what it would do.
-            for status in [301, 302, 303] {
-                assert_eq!(
-                    super::redirect_not_followed(
-                        reqwest::StatusCode::from_u16(status).unwrap(),
-                        &url,
-                        Some(&location(same))
-                    ),
-                    RedirectNotFollowed::ChangesTheRequest,
-                    "{status} {same}"
-                );
-            }
-        }
-        // A Location in UTF-8 beyond ASCII is read as the redirect policy reads it.
-        let utf8 = HeaderValue::from_bytes("https://évil.example/x".as_bytes()).unwrap();
-        assert_eq!(
-            redirect_not_followed(&url, Some(&utf8)),
-            RedirectNotFollowed::OtherOrigin("https://xn--vil-9la.example".to_owned())
-        );
-        for (elsewhere, origin) in [
-            ("http://api.bland.ai/v1/sip", "http://api.bland.ai"),
-            ("https://api.bland.ai:8443/", "https://api.bland.ai:8443"),
-            ("//evil.example/x", "https://evil.example"),
-        ] {
-            assert_eq!(
-                redirect_not_followed(&url, Some(&location(elsewhere))),
-                RedirectNotFollowed::OtherOrigin(origin.to_owned()),
-                "{elsewhere}"
-            );
-        }
-    }
 
     #[test]
     fn multipart_bodies_follow_rfc_7578() {

@@ -57,8 +57,6 @@ pub(crate) struct Settings {
     /// The key as it is masked in error answers that echo it (see
     /// [`key_mask::mask_key`](crate::key_mask::mask_key)); `None` when too short to mask.
     pub(crate) masked_key: Option<Box<str>>,
-    /// The forms of the key a header may hold it in (`key_mask::key_forms`).
-    pub(crate) key_forms: Vec<Box<[u8]>>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
@@ -99,12 +97,13 @@ impl RawContext {
         }
     }
 
-    /// Whether `bytes` (a header of an answer) hold the API key, in any of its forms.
+    /// Whether `bytes` (a header of an answer) hold the API key, as sent or encoded (see
+    /// [`key_mask::holds_key`](crate::key_mask::holds_key)).
     pub(crate) fn holds_key(&self, bytes: &[u8]) -> bool {
         self.0
-            .key_forms
-            .iter()
-            .any(|form| memchr::memmem::find(bytes, form).is_some())
+            .masked_key
+            .as_ref()
+            .is_some_and(|key| crate::key_mask::holds_key(bytes, key.as_bytes()))
     }
 
     /// `text` (built from an answer: a decode error's message or JSON path) with the API key

@@ -60,8 +60,18 @@ pub enum Error {
     CursorRepeated {
         /// The query parameter that carries the cursor.
         parameter: &'static str,
-        /// The cursor, as the server wrote it.
+        /// The cursor, as the server wrote it (the API key masked, when a server wrote it).
         cursor: String,
+    },
+    /// Paging stopped (`pages()` or `items()`): a page ended with a cursor this client
+    /// cannot send (too long for a URL, say). The server's cursor, not the caller's input, so
+    /// no [`Error::InvalidInput`]; nothing was sent with it, the pages before it yielded.
+    #[non_exhaustive]
+    CursorRefused {
+        /// The query parameter that carries the cursor.
+        parameter: &'static str,
+        /// What is wrong with the cursor (never the cursor itself).
+        problem: crate::InputProblem,
     },
 }
 
@@ -206,7 +216,7 @@ impl Error {
             Error::UnexpectedResponse(err) => Some(err.status),
             Error::Decode(err) => Some(err.status),
             Error::BodyTooLarge { status, .. } => Some(*status),
-            Error::CursorRepeated { .. } => None,
+            Error::CursorRepeated { .. } | Error::CursorRefused { .. } => None,
         }
     }
 
@@ -310,6 +320,9 @@ impl fmt::Display for Error {
             ),
             Error::CursorRepeated { parameter, cursor } => {
                 crate::paginate::write_cursor_repeated(f, parameter, cursor)
+            }
+            Error::CursorRefused { parameter, problem } => {
+                crate::paginate::write_cursor_refused(f, parameter, problem)
             }
         }
     }

@@ -2217,7 +2217,11 @@ pub mod calls {
             crate::Pages::new(self).items()
         }
     }
-    impl crate::paginate::sealed::Sealed for ListSipCalls {}
+    impl crate::paginate::sealed::Sealed for ListSipCalls {
+        fn client(&self) -> &crate::Client {
+            &self.client
+        }
+    }
     impl crate::Paginated for ListSipCalls {
         type Page = SipCallsData;
         type Item = SipCall;

@@ -25,6 +25,7 @@ mod phone;
 mod random;
 mod read_body;
 mod redact;
+mod redirect;
 mod response;
 mod retry;
 mod secret;

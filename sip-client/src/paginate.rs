@@ -1,10 +1,11 @@
 //! Paging through an operation's answers by a cursor, for the operations whose spec says
 //! how (`x-pagination`): the request of the next page is the same request with the cursor
 //! parameter set to the cursor of the last item of the page before, and an empty page (or a
-//! last item without a cursor) ends. The generated request builders of those operations
+//! last item without a cursor, or with an empty one) ends. The generated request builders of those operations
 //! implement [`Paginated`]; their `pages()` and `items()` give the streams below.
 
 use std::future::{Future, IntoFuture};
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -39,11 +40,14 @@ pub trait Paginated:
 
 pub(crate) mod sealed {
     /// Only the generated request builders of this crate are paginated.
-    pub trait Sealed {}
+    pub trait Sealed {
+        /// The client the request is sent with (whose key an error about a cursor masks).
+        fn client(&self) -> &crate::Client;
+    }
 }
 
 /// What [`Error::CursorRepeated`] says: the server's cursor escaped, and cut as an error
-/// cuts a server's text.
+/// cuts a server's text (the API key masked before, when paging made the error).
 pub(crate) fn write_cursor_repeated(
     f: &mut std::fmt::Formatter<'_>,
     parameter: &str,
@@ -58,32 +62,63 @@ pub(crate) fn write_cursor_repeated(
     )
 }
 
+/// What [`Error::CursorRefused`] says.
+pub(crate) fn write_cursor_refused(
+    f: &mut std::fmt::Formatter<'_>,
+    parameter: &str,
+    problem: &crate::InputProblem,
+) -> std::fmt::Result {
+    write!(
+        f,
+        "paging stopped: a page ends with a `{parameter}` cursor this client cannot send: it \
+         {problem}"
+    )
+}
+
 type PageFuture<R> = Pin<Box<dyn Future<Output = Result<<R as Paginated>::Page, Error>> + Send>>;
 
 /// The pages of a paginated call, each asked once the one before has arrived (a stream;
 /// [`next`](Self::next) reads it without `futures`). It ends at an empty page, at a page
-/// whose last item has no cursor, or after its first error, which it yields; a page that
-/// ends with a cursor a page was already asked with (its own: a server that ignores the
-/// cursor; or an earlier one: pages in a cycle) would repeat forever, and is that error:
-/// [`Error::CursorRepeated`]. Each page is a call of its own, with the request's settings
-/// (timeout, retries) for that page.
+/// whose last item has no cursor (or an empty one), or after its first error, which it
+/// yields; a page that ends with a cursor a page was already asked with (its own: a server
+/// that ignores the cursor; or an earlier one: pages in a cycle) would repeat forever, and is
+/// that error: [`Error::CursorRepeated`]; a cursor this client cannot send (too long for a
+/// URL) is [`Error::CursorRefused`]. Each page is a call of its own, with the request's
+/// settings (timeout, retries) for that page.
+///
+/// Pages are not counted or timed as a whole: a server that keeps giving new cursors gives
+/// pages until the caller stops reading. What the stream keeps of the pages read is a
+/// 64-bit hash of each cursor (to find a repeated one), not the cursors.
 #[must_use = "a stream does nothing until it is read"]
 pub struct Pages<R: Paginated> {
     /// The request of the next page, until the pages end.
     next: Option<R>,
     /// The call of the page being asked.
     in_flight: Option<PageFuture<R>>,
-    /// Every cursor a page was asked with (the caller's, and each one since).
-    sent: std::collections::HashSet<String>,
+    /// A hash of every cursor a page was asked with (the caller's, and each one since): a
+    /// server's cursors may be long, and an endless stream of them must not fill memory.
+    sent: std::collections::HashSet<u64>,
+    /// How cursors are hashed: keyed at random per stream, so that no server can choose two
+    /// cursors of one hash (which would stop paging early).
+    hasher: std::collections::hash_map::RandomState,
+    /// Whether the call in flight asks with a cursor a page ended with (the server's).
+    server_cursor: bool,
 }
 
 impl<R: Paginated> Pages<R> {
     /// The pages of `request`, starting with the page it asks for.
     pub(crate) fn new(request: R) -> Pages<R> {
+        let hasher = std::collections::hash_map::RandomState::new();
         Pages {
-            sent: request.cursor().map(str::to_owned).into_iter().collect(),
+            sent: request
+                .cursor()
+                .map(|cursor| hasher.hash_one(cursor))
+                .into_iter()
+                .collect(),
             next: Some(request),
             in_flight: None,
+            hasher,
+            server_cursor: false,
         }
     }
 
@@ -111,6 +146,14 @@ impl<R: Paginated> Pages<R> {
         self.in_flight = None;
         let page = match result {
             Ok(page) => page,
+            // The server's cursor, refused before it was sent: no input of the caller's.
+            Err(Error::InvalidInput(input)) if self.server_cursor && input.field == R::CURSOR => {
+                self.next = None;
+                return Poll::Ready(Some(Err(Error::CursorRefused {
+                    parameter: R::CURSOR,
+                    problem: input.problem,
+                })));
+            }
             Err(err) => {
                 self.next = None;
                 return Poll::Ready(Some(Err(err)));
@@ -120,21 +163,24 @@ impl<R: Paginated> Pages<R> {
             self.next = None;
             return Poll::Ready(None);
         };
-        match R::cursor_of(last) {
-            Some(cursor) if self.sent.contains(cursor) => {
+        match R::cursor_of(last).filter(|cursor| !cursor.is_empty()) {
+            Some(cursor) if !self.sent.insert(self.hasher.hash_one(cursor)) => {
+                // The server's text, shown in the error: a server that echoes the key as a
+                // cursor does not put it there.
+                let cursor = match &self.next {
+                    Some(next) => next.client().raw.inner.mask_key_in_text(cursor.to_owned()),
+                    None => cursor.to_owned(),
+                };
                 self.next = None;
                 Poll::Ready(Some(Err(Error::CursorRepeated {
                     parameter: R::CURSOR,
-                    cursor: cursor.to_owned(),
+                    cursor,
                 })))
             }
             Some(cursor) => {
                 let cursor = cursor.to_owned();
-                self.next = self
-                    .next
-                    .take()
-                    .map(|next| next.with_cursor(cursor.clone()));
-                self.sent.insert(cursor);
+                self.next = self.next.take().map(|next| next.with_cursor(cursor));
+                self.server_cursor = true;
                 Poll::Ready(Some(Ok(page)))
             }
             None => {

@@ -63,12 +63,24 @@ const STANDARD: [HeaderName; 12] = [
 pub(crate) fn mark_credentials(headers: &mut HeaderMap, holds_key: impl Fn(&[u8]) -> bool) {
     for (name, value) in headers.iter_mut() {
         // (`cookie` and `set-cookie` look secret by the rule's nouns.)
-        if (!STANDARD.contains(name) && crate::secret_keys::looks_secret(name.as_str()))
+        if (!STANDARD.contains(name) && header_looks_secret(name.as_str()))
             || holds_key(value.as_bytes())
         {
             value.set_sensitive(true);
         }
     }
+}
+
+/// Whether a header's name looks like a credential's: by the rule of secret-looking keys
+/// (`x-api-key`, `x-session-token`), or by a last word that names one in a header but not in
+/// JSON, where a `key` is a mapping's and a `session` an object (`x-key`, `x-bland-key`,
+/// `x-session`, `x-sid`).
+fn header_looks_secret(name: &str) -> bool {
+    crate::secret_keys::looks_secret(name)
+        || name
+            .rsplit(['-', '_'])
+            .next()
+            .is_some_and(|last| ["key", "session", "sid"].contains(&last))
 }
 
 impl<T> Response<T> {
@@ -160,6 +172,11 @@ mod tests {
             ("x-request-id", &b"req-1"[..]),
             ("set-cookie", b"session=abc123"),
             ("x-session-token", b"tok-9"),
+            ("x-bland-key", b"bk-1"),
+            ("x_session", b"sess-2"),
+            ("x-sid", b"sid-3"),
+            ("x-key-id", b"key-4"),
+            ("x-keys", b"keys-5"),
             ("x-echo", b"you sent sk-the-key-0123"),
             // A C1 control (CSI), which HTTP lets through as `obs-text`.
             ("x-control", b"a\x9b31mred"),
@@ -171,10 +188,14 @@ mod tests {
         });
         let response = Response::of_call("data", StatusCode::CREATED, headers, 2);
         let debug = format!("{response:?}");
-        for hidden in ["abc123", "tok-9", "sk-the-key"] {
+        for hidden in ["abc123", "tok-9", "sk-the-key", "bk-1", "sess-2", "sid-3"] {
             assert!(!debug.contains(hidden), "{hidden} in {debug}");
         }
-        assert_eq!(debug.matches("Sensitive").count(), 3, "{debug}");
+        assert_eq!(debug.matches("Sensitive").count(), 6, "{debug}");
+        // An id of a key, and a word that merely ends like one, are no credentials.
+        for shown in [r#""x-key-id": "key-4""#, r#""x-keys": "keys-5""#] {
+            assert!(debug.contains(shown), "{shown} in {debug}");
+        }
         assert!(debug.contains("\"x-request-id\": \"req-1\""), "{debug}");
         // A value a server wrote reaches a terminal escaped.
         assert!(debug.contains(r#""x-control": "a\x9b31mred""#), "{debug}");
@@ -194,7 +215,7 @@ mod tests {
         let (data, status, headers) = response.clone().into_parts();
         assert_eq!(
             (data, status, headers.len()),
-            ("data", StatusCode::CREATED, 5)
+            ("data", StatusCode::CREATED, 10)
         );
         assert_eq!(response.into_data(), "data");
     }

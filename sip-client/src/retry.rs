@@ -99,7 +99,10 @@ impl Error {
             Error::Api(ApiError { status, .. })
             | Error::UnexpectedResponse(UnexpectedResponse { status, .. })
             | Error::BodyTooLarge { status, .. } => is_retryable_status(*status),
-            Error::InvalidInput(_) | Error::Decode(_) | Error::CursorRepeated { .. } => false,
+            Error::InvalidInput(_)
+            | Error::Decode(_)
+            | Error::CursorRepeated { .. }
+            | Error::CursorRefused { .. } => false,
         }
     }
 }

@@ -761,6 +761,11 @@ async fn all_prints_every_item_of_every_page() {
     let output = bland_sip(&args, None).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Printed item by item, as the whole array would be printed at once.
+    assert_eq!(
+        text(&output.stdout),
+        serde_json::to_string_pretty(&printed).unwrap() + "\n"
+    );
     let ids: Vec<&str> = printed
         .as_array()
         .unwrap()
@@ -777,6 +782,68 @@ async fn all_prints_every_item_of_every_page() {
             "/v1/sip/calls?phone_number=%2B14150000000&limit=2&before=c",
         ]
     );
+}
+
+/// `--all` prints each item as its page arrives: when a later page fails, the items before
+/// it are on stdout, in an array left open (no reader takes them for all of them), and the
+/// failure is the `error:` line and exit 1. No page at all prints an empty array.
+#[tokio::test]
+async fn all_prints_the_items_before_a_failed_page_and_leaves_the_array_open() {
+    let call = r#"{"call_id": "a", "direction": "inbound", "from": "+14150000000",
+        "to": "+15105551234", "status": "200 OK", "sip_code": 200, "duration_seconds": 1,
+        "started_at": "2026-03-09T11:00:00Z", "ended_at": "2026-03-09T11:00:01Z",
+        "source_ip": "10.0.0.1"}"#;
+    let server = TestServer::start(move |n, _| match n {
+        0 => Reply::json(
+            200,
+            format!(r#"{{"data": {{"calls": [{call}]}}, "errors": null}}"#),
+        ),
+        _ => Reply::json(500, r#"{"data": null, "errors": [{"error": "BOOM"}]}"#),
+    })
+    .await;
+    let url = server.url();
+    let args = [
+        "list-sip-calls",
+        "--phone-number",
+        "+14150000000",
+        "--all",
+        "--retries",
+        "0",
+        "--base-url",
+        &url,
+    ];
+    let output = bland_sip(&args, None).await;
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stdout.starts_with("[\n  {\n    \"call_id\": \"a\","),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("\"to\": \"+15105551234\"\n  }"),
+        "{stdout}"
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_err());
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("BOOM"),
+        "{stderr}"
+    );
+    assert_eq!(server.request_count(), 2);
+
+    let empty = TestServer::always(Reply::json(200, r#"{"data": {"calls": []}}"#)).await;
+    let url = empty.url();
+    let args = [
+        "list-sip-calls",
+        "--phone-number",
+        "+14150000000",
+        "--all",
+        "--base-url",
+        &url,
+    ];
+    let output = bland_sip(&args, None).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "[]\n");
 }
 
 #[tokio::test]

@@ -168,9 +168,9 @@ async fn a_response_carries_its_status_headers_and_attempts() {
     assert_eq!(server.request_count(), 3);
 }
 
-/// A key a server echoes in a header, written as JSON or a URL writes it (`\/`, `%2F`), is
-/// hidden as the key itself is; so are headers named like credentials, and not a rate-limit
-/// figure named "tokens".
+/// A key a server echoes in a header, written as JSON or a URL writes it (`\/`, `\u0073`,
+/// `%2F` or `%2f`, `+` as it is in a path), is hidden as the key itself is; so are headers
+/// named like credentials, and not a rate-limit figure named "tokens".
 #[tokio::test]
 async fn a_response_hides_the_key_however_a_header_writes_it() {
     let key = "sk-live/ab+cd0123";
@@ -178,6 +178,10 @@ async fn a_response_hides_the_key_however_a_header_writes_it() {
         seed()
             .with_header("x-echo-json", "{\"key\": \"sk-live\\/ab+cd0123\"}")
             .with_header("link", "<https://x.example/?api_key=sk-live%2Fab%2Bcd0123>")
+            .with_header("x-echo-lower", "q=sk-live%2fab%2bcd0123")
+            .with_header("x-echo-path", "/keys/sk-live%2Fab+cd0123")
+            .with_header("x-echo-unicode", r#"{"k": "\u0073k-live\/ab+cd0123"}"#)
+            .with_header("x-bland-key", "bk-0")
             .with_header("x-auth", "user:pass")
             .with_header("x-ratelimit-remaining-tokens", "99"),
     )
@@ -189,7 +193,15 @@ async fn a_response_hides_the_key_however_a_header_writes_it() {
         .await
         .unwrap();
     let headers = response.headers();
-    for hidden in ["x-echo-json", "link", "x-auth"] {
+    for hidden in [
+        "x-echo-json",
+        "link",
+        "x-auth",
+        "x-echo-lower",
+        "x-echo-path",
+        "x-echo-unicode",
+        "x-bland-key",
+    ] {
         assert!(headers[hidden].is_sensitive(), "{hidden}");
     }
     assert!(!headers["x-ratelimit-remaining-tokens"].is_sensitive());

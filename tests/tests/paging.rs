@@ -185,3 +185,176 @@ async fn a_page_that_ends_with_its_own_cursor_stops_the_paging() {
     assert!(items.next().await.is_none());
     assert_eq!(server.request_count(), 3);
 }
+
+/// A last item whose cursor is empty ends the paging, as one without a cursor does: a
+/// server that writes `""` for "no more" is not asked `before=` (which it may read as "from
+/// the start", and answer the first page again).
+#[tokio::test]
+async fn an_empty_cursor_ends_the_paging() {
+    let server = TestServer::start(|n, _| match n {
+        0 => page(&["c1", "c2"]),
+        _ => page(&["c3", ""]),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let calls = client
+        .list_sip_calls(number())
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = calls.iter().map(|call| call.call_id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3", ""]);
+    assert_eq!(cursors(&server), ["", "&before=c2"]);
+}
+
+/// A server that echoes the client's key as its cursor does not put the key into the
+/// error that stops the paging: masked before the error's text is cut, so no part of it
+/// shows either.
+#[tokio::test]
+async fn a_repeated_cursor_that_holds_the_key_is_shown_masked() {
+    let key = "sk-live/Ab+c=0123456789";
+    for cursor in [key.to_owned(), format!("{}{key}", "x".repeat(500))] {
+        let server = TestServer::always(page(&[&cursor])).await;
+        let client = client_for(&server).api_key(key).build().unwrap();
+        let err = client
+            .list_sip_calls(number())
+            .items()
+            .try_collect()
+            .await
+            .unwrap_err();
+        let Error::CursorRepeated { cursor: shown, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(*shown, cursor.replace(key, "<api key>"));
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("sk-live"), "{text}");
+        }
+        assert_eq!(server.request_count(), 2);
+    }
+}
+
+/// A transport failure of a page asked with the server's cursor shows reqwest's error,
+/// whose URL holds the cursor: when that is the key (percent-encoded in the query), the URL
+/// is left out.
+#[tokio::test]
+async fn a_failed_page_asked_with_the_key_as_cursor_does_not_show_it() {
+    let key = "sk-live/Ab+c=0123456789";
+    let server = TestServer::start(move |n, _| match n {
+        0 => page(&[key]),
+        _ => Reply::Raw(Vec::new()),
+    })
+    .await;
+    let client = client_for(&server)
+        .api_key(key)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let mut items = client.list_sip_calls(number()).items();
+    assert_eq!(items.next().await.unwrap().unwrap().call_id, key);
+    let err = items.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let shown = everything_shown(&err);
+    assert!(!shown.contains("sk-live"), "{shown}");
+    // A failure whose URL holds no key keeps it.
+    let err = client
+        .list_sip_calls(number())
+        .before("c0")
+        .await
+        .unwrap_err();
+    let shown = everything_shown(&err);
+    assert!(shown.contains("&before=c0"), "{shown}");
+}
+
+/// The error's `Display` and `Debug`, and the `Display` of each of its causes.
+fn everything_shown(err: &Error) -> String {
+    let mut shown = vec![err.to_string(), format!("{err:?}")];
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        shown.push(cause.to_string());
+        source = cause.source();
+    }
+    shown.join("\n")
+}
+
+/// A cursor too long to send is the server's, not the caller's: paging stops with
+/// `CursorRefused`, not `InvalidInput` (which says the caller's input was wrong), after the
+/// page that ended with it.
+#[tokio::test]
+async fn a_cursor_too_long_to_send_stops_the_paging_as_the_server_s_fault() {
+    let long = "c".repeat(70_000);
+    let server = TestServer::always(page(&["c1", &long])).await;
+    let client = client_for(&server).build().unwrap();
+    let mut pages = client.list_sip_calls(number()).pages();
+    assert_eq!(pages.next().await.unwrap().unwrap().calls.len(), 2);
+    let err = pages.next().await.unwrap().unwrap_err();
+    let Error::CursorRefused {
+        parameter, problem, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*parameter, "before");
+    assert!(
+        matches!(problem, sip_client::InputProblem::Other(text) if text.contains("too long")),
+        "{problem:?}"
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(
+            "paging stopped: a page ends with a `before` cursor this client cannot send: it \
+             is too long: the request URL would be"
+        ),
+        "{shown}"
+    );
+    assert!(shown.len() < 300, "{shown}");
+    assert!(!err.is_retryable());
+    assert_eq!(err.status(), None);
+    assert!(pages.next().await.is_none());
+    assert_eq!(server.request_count(), 1);
+    // The caller's own cursor too long is still the caller's invalid input.
+    let err = client
+        .list_sip_calls(number())
+        .before(long.as_str())
+        .items()
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert_eq!(server.request_count(), 1);
+}
+
+/// The streams' `Debug` says whether the pages have ended and how many items of the last
+/// page are unread, and shows neither the request (which holds the client's key) nor a
+/// server's cursor.
+#[tokio::test]
+async fn the_streams_debug_shows_their_progress_and_no_key_or_cursor() {
+    let server = TestServer::start(|n, _| match n {
+        0 => page(&["c1", "cursor-from-the-server"]),
+        _ => page(&[]),
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let mut items = client.list_sip_calls(number()).items();
+    assert_eq!(
+        format!("{items:?}"),
+        "Items { pages: Pages { ended: false, .. }, unread: 0 }"
+    );
+    assert_eq!(items.next().await.unwrap().unwrap().call_id, "c1");
+    assert_eq!(
+        format!("{items:?}"),
+        "Items { pages: Pages { ended: false, .. }, unread: 1 }"
+    );
+    while items.next().await.is_some() {}
+    assert_eq!(
+        format!("{items:?}"),
+        "Items { pages: Pages { ended: true, .. }, unread: 0 }"
+    );
+    let pages = client
+        .list_sip_calls(number())
+        .before("caller-cursor")
+        .pages();
+    let debug = format!("{pages:?}");
+    assert_eq!(debug, "Pages { ended: false, .. }");
+    assert!(!debug.contains(sip_client_tests::TEST_API_KEY));
+}

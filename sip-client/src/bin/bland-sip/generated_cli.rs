@@ -3,6 +3,7 @@
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use sip_client::Client;
+use crate::print;
 use crate::support::{self, Failure};
 /// One subcommand per operation of the API.
 pub(crate) fn commands() -> Vec<Command> {
@@ -80,14 +81,14 @@ pub(crate) fn commands() -> Vec<Command> {
         .help("The file to upload as `file`: The document, at most 10 MB (read as 10 MiB, 10485760 bytes, the larger reading, so that the client never refuses what Bland may accept)"))
     ]
 }
-/// Runs the operation of subcommand `name` and returns what to print; `None` when
-/// `name` is not an operation.
+/// Runs the operation of subcommand `name` and prints its answer; `None` when `name`
+/// is not an operation.
 pub(crate) async fn run(
     client: &Client,
     name: &str,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Option<Result<serde_json::Value, Failure>> {
+) -> Option<Result<(), Failure>> {
     Some(
         match name {
             "attach-sip" => attach_sip(client, matches, show_secrets).await,
@@ -129,28 +130,28 @@ async fn attach_sip(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let body: sip_client::SipAttachRequest = support::read_json(
             support::required::<String>(matches, "body")?,
         )
         .await?;
     let call = client.attach_sip(body);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn cancel_port_request(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let id = support::required::<String>(matches, "id")?;
     let call = client.cancel_port_request(id.as_str());
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn check_port_eligibility(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let phone_numbers: Vec<&String> = matches
         .get_many::<String>("phone_numbers")
         .into_iter()
@@ -158,103 +159,103 @@ async fn check_port_eligibility(
         .collect();
     let call = client
         .check_port_eligibility(phone_numbers.into_iter().map(|value| value.clone()));
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn detach_sip(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let body: sip_client::SipDetachRequest = support::read_json(
             support::required::<String>(matches, "body")?,
         )
         .await?;
     let call = client.detach_sip(body);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn discover_sip_endpoint(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let body: sip_client::DiscoveryRequest = support::read_json(
             support::required::<String>(matches, "body")?,
         )
         .await?;
     let call = client.discover_sip_endpoint(body);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn get_firewall_ips(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let call = client.get_firewall_ips();
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn get_outbound_setup(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let mut call = client.get_outbound_setup();
     if let Some(value) = matches.get_one::<String>("phone_number") {
         call = call.phone_number(value.as_str());
     }
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn get_sip_config(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let phone_number = support::required::<String>(matches, "phone_number")?;
     let call = client.get_sip_config(phone_number.clone());
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn get_sip_status(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let phone_number = support::required::<String>(matches, "phone_number")?;
     let call = client.get_sip_status(phone_number.clone());
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn get_test_call_status(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let call_id = support::required::<String>(matches, "call_id")?;
     let call = client.get_test_call_status(call_id.as_str());
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn initiate_port(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let body: sip_client::PortInitiateRequest = support::read_json(
             support::required::<String>(matches, "body")?,
         )
         .await?;
     let call = client.initiate_port(body);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn list_port_requests(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let call = client.list_port_requests();
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn list_sip_calls(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let phone_number = support::required::<String>(matches, "phone_number")?;
     let mut call = client.list_sip_calls(phone_number.clone());
     if let Some(value) = matches.get_one::<i64>("limit") {
@@ -264,48 +265,48 @@ async fn list_sip_calls(
         call = call.before(value.as_str());
     }
     if matches.get_flag("all") {
-        return support::output(call.items().try_collect().await, show_secrets);
+        return print::items(call.items(), show_secrets).await;
     }
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn list_sip_numbers(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let call = client.list_sip_numbers();
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn send_test_call(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let body: sip_client::TestCallRequest = support::read_json(
             support::required::<String>(matches, "body")?,
         )
         .await?;
     let call = client.send_test_call(body);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn update_sip(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let body: sip_client::SipUpdateRequest = support::read_json(
             support::required::<String>(matches, "body")?,
         )
         .await?;
     let call = client.update_sip(body);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }
 async fn upload_port_document(
     client: &Client,
     matches: &ArgMatches,
     show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<(), Failure> {
     let file = support::upload(support::required::<String>(matches, "file")?).await?;
     let call = client.upload_port_document(file);
-    support::output(call.await, show_secrets)
+    print::answer(call.await, show_secrets)
 }

@@ -21,6 +21,7 @@ mod audit;
 #[allow(clippy::all, clippy::pedantic, unused_variables)]
 mod generated_cli;
 mod notes;
+mod print;
 mod support;
 
 use std::io::Write;
@@ -286,30 +287,28 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let connection = Connection::from_arg_matches(matches)
         .map_err(|err| Failure::Usage(format!("invalid options: {}", err.kind())))?;
     let client = build_client(&connection)?;
-    notes::mask_in_notes(connection.key());
+    print::set_key(connection.key());
     let show_secrets = connection.show_secrets;
     let Some((name, sub)) = matches.subcommand() else {
         return Err(Failure::Usage("a command is required".to_owned()));
     };
-    let mut value = match name {
+    match name {
         "get" => {
             let number = support::required::<String>(sub, "phone_number")?;
-            support::output(
+            print::answer(
                 client.get_sip_config(number.trim().to_owned()).await,
                 show_secrets,
-            )?
+            )
         }
         "audit" => {
             let key = connection.key();
             return audit::run(&client, sub, show_secrets, key.as_deref()).await;
         }
         name => match generated_cli::run(&client, name, sub, show_secrets).await {
-            Some(result) => result?,
-            None => return Err(Failure::Usage(format!("unknown command {name}"))),
+            Some(result) => result,
+            None => Err(Failure::Usage(format!("unknown command {name}"))),
         },
-    };
-    support::mask_key_in_json(&mut value, connection.key().as_deref());
-    support::print_json(&value)
+    }
 }
 
 /// The client of the options, with the library's rules for the environment: `BLAND_API_KEY`

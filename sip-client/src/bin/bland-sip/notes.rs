@@ -3,37 +3,25 @@
 
 use crate::support::{escape, mask_key};
 
-/// The key to mask in notes, set once the command line is read ([`mask_in_notes`]).
-static NOTE_KEY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-
-/// Sets the key [`withheld_note`] masks: the paths it names are keys a server wrote.
-pub(crate) fn mask_in_notes(key: Option<String>) {
-    let _ = NOTE_KEY.set(key);
-}
-
 /// How many withheld paths a note names; the others are counted.
-const NOTED_PATHS: usize = 5;
+pub(crate) const NOTED_PATHS: usize = 5;
 
 /// The most bytes of one path a note shows (a server writes the keys, of any length).
 const NOTED_PATH_BYTES: usize = 200;
 
-/// The note naming what was withheld: at most [`NOTED_PATHS`] paths, escaped, the key
-/// masked, each cut to [`NOTED_PATH_BYTES`] (after the masking, so that no cut hides a key).
-pub(crate) fn withheld_note(paths: &[String]) -> String {
-    let what = if paths.len() == 1 {
-        "a secret"
-    } else {
-        "secrets"
-    };
-    let key = NOTE_KEY.get().and_then(Option::as_deref);
-    let mut named = paths
-        .iter()
-        .take(NOTED_PATHS)
+/// The note naming what was withheld, `total` secrets at `paths` (the first of them):
+/// at most [`NOTED_PATHS`] paths, escaped, the key masked (the paths are keys a server
+/// wrote), each cut to [`NOTED_PATH_BYTES`] (after the masking, so that no cut hides a key).
+pub(crate) fn withheld_note(paths: &[String], total: usize) -> String {
+    let what = if total == 1 { "a secret" } else { "secrets" };
+    let key = crate::print::key();
+    let named = paths.iter().take(NOTED_PATHS);
+    let mut named = named
         .map(|path| cut(mask_key(&escape(path), key)))
         .collect::<Vec<_>>()
         .join(", ");
-    if paths.len() > NOTED_PATHS {
-        named.push_str(&format!(" and {} more", paths.len() - NOTED_PATHS));
+    if total > NOTED_PATHS {
+        named.push_str(&format!(" and {} more", total - NOTED_PATHS));
     }
     mask_key(
         &format!("note: {what} of the answer withheld ({named}); --show-secrets prints them"),
@@ -105,7 +93,7 @@ mod tests {
 
     #[test]
     fn a_note_names_five_paths_escaped_and_counts_the_others() {
-        let note = |count| withheld_note(&paths(count));
+        let note = |count| withheld_note(&paths(count), count);
         assert_eq!(
             note(1),
             "note: a secret of the answer withheld (p0); --show-secrets prints them"
@@ -120,22 +108,28 @@ mod tests {
             "note: secrets of the answer withheld (p0, p1, p2, p3, p4 and 1 more); \
              --show-secrets prints them"
         );
+        // The count is of all of them, the paths given or not (an answer printed in parts).
+        assert_eq!(
+            withheld_note(&paths(5), 12),
+            "note: secrets of the answer withheld (p0, p1, p2, p3, p4 and 7 more); \
+             --show-secrets prints them"
+        );
         assert!(
-            withheld_note(&["a\nb\\c".to_owned()]).contains("(a\\u{a}b\\\\c)"),
+            withheld_note(&["a\nb\\c".to_owned()], 1).contains("(a\\u{a}b\\\\c)"),
             "a server's key is escaped"
         );
         // A path of any length is cut, at a character.
-        let long = withheld_note(&["k".repeat(100_000)]);
+        let long = withheld_note(&["k".repeat(100_000)], 1);
         assert!(
             long.contains(&format!("({}...)", "k".repeat(200))),
             "{long}"
         );
-        let wide = withheld_note(&["é".repeat(150)]);
+        let wide = withheld_note(&["é".repeat(150)], 1);
         assert!(
             wide.contains(&format!("({}...)", "é".repeat(100))),
             "{wide}"
         );
-        let exact = withheld_note(&["k".repeat(200)]);
+        let exact = withheld_note(&["k".repeat(200)], 1);
         assert!(exact.contains(&format!("({})", "k".repeat(200))), "{exact}");
     }
 

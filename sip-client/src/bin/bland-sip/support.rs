@@ -146,29 +146,6 @@ pub(crate) async fn upload(path: &str) -> Result<Upload, Failure> {
     Ok(Upload::new(name, bytes))
 }
 
-/// The JSON to print for an answer (secrets redacted unless asked for), or the failure. A
-/// secret withheld is said on stderr, naming where: a write's answer may hold one Bland
-/// returns once (`register_password_for_pbx`), which would be lost without a word.
-pub(crate) fn output<T: Serialize>(
-    result: Result<T, Error>,
-    show_secrets: bool,
-) -> Result<serde_json::Value, Failure> {
-    let value = result.map_err(failure)?;
-    let cannot = |err: serde_json::Error| Failure::Call(format!("cannot print the answer: {err}"));
-    let plain = serde_json::to_value(&value).map_err(cannot)?;
-    if show_secrets {
-        return Ok(plain);
-    }
-    let redacted = sip_client::to_redacted_json(&value).map_err(cannot)?;
-    let mut paths = Vec::new();
-    crate::notes::withheld(&plain, &redacted, &mut String::new(), &mut paths);
-    if !paths.is_empty() {
-        // A note, not a failure: stderr closed is no reason to fail the call.
-        let _ = writeln!(std::io::stderr(), "{}", crate::notes::withheld_note(&paths));
-    }
-    Ok(redacted)
-}
-
 /// The failure of an error: invalid input is a usage error (nothing was sent).
 pub(crate) fn failure(err: Error) -> Failure {
     match err {

@@ -1,0 +1,141 @@
+//! How `bland-sip` prints an answer on stdout: as pretty JSON, secrets withheld unless
+//! `--show-secrets` (said by a note on stderr, naming where), the API key masked wherever
+//! the answer repeats it; every item of a paginated call (`--all`) as it arrives.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+use sip_client::{Error, Items, Paginated};
+
+use crate::notes;
+use crate::support::{Failure, failure, mask_key_in_json, print_json, write_json};
+
+/// The key masked in everything printed, set once the command line is read ([`set_key`]).
+static KEY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Sets the key masked in answers and notes: the client's, which a server may echo.
+pub(crate) fn set_key(key: Option<String>) {
+    let _ = KEY.set(key);
+}
+
+/// The key set by [`set_key`], if any.
+pub(crate) fn key() -> Option<&'static str> {
+    KEY.get().and_then(Option::as_deref)
+}
+
+/// The secrets withheld from what was printed: the first paths, for the note, and a count.
+#[derive(Default)]
+struct Withheld {
+    named: Vec<String>,
+    total: usize,
+}
+
+impl Withheld {
+    /// Writes the note naming what was withheld on stderr, if anything was. A note, not a
+    /// failure: stderr closed is no reason to fail the call.
+    fn note(&self) {
+        if self.total > 0 {
+            let note = notes::withheld_note(&self.named, self.total);
+            let _ = writeln!(std::io::stderr(), "{note}");
+        }
+    }
+}
+
+/// `value` as printed (redacted unless `show_secrets`, the key masked), the secrets
+/// withheld from it counted under `path` (`[3]` for the fourth item of a list).
+fn printable<T: Serialize>(
+    value: &T,
+    show_secrets: bool,
+    path: &mut String,
+    withheld: &mut Withheld,
+) -> Result<Value, Failure> {
+    let cannot = |err: serde_json::Error| Failure::Call(format!("cannot print the answer: {err}"));
+    let plain = serde_json::to_value(value).map_err(cannot)?;
+    let mut printed = match show_secrets {
+        true => plain,
+        false => {
+            let redacted = sip_client::to_redacted_json(value).map_err(cannot)?;
+            let mut paths = Vec::new();
+            notes::withheld(&plain, &redacted, path, &mut paths);
+            withheld.total += paths.len();
+            let room = notes::NOTED_PATHS.saturating_sub(withheld.named.len());
+            withheld.named.extend(paths.into_iter().take(room));
+            redacted
+        }
+    };
+    mask_key_in_json(&mut printed, key());
+    Ok(printed)
+}
+
+/// Prints the answer of a call, or returns its failure.
+pub(crate) fn answer<T: Serialize>(
+    result: Result<T, Error>,
+    show_secrets: bool,
+) -> Result<(), Failure> {
+    let value = result.map_err(failure)?;
+    let mut withheld = Withheld::default();
+    let printed = printable(&value, show_secrets, &mut String::new(), &mut withheld);
+    withheld.note();
+    print_json(&printed?)
+}
+
+/// Prints every item of every page of a paginated call as one JSON array, each item as it
+/// arrives: the same text as the whole array printed at once, but memory does not grow with
+/// the pages, and what a long paging brings shows while it runs. After a failure (the
+/// server's, or stdout's) the array stays open, so that no reader takes the items before it
+/// for all of them; the failure is returned.
+pub(crate) async fn items<R>(mut items: Items<R>, show_secrets: bool) -> Result<(), Failure>
+where
+    R: Paginated,
+    R::Item: Serialize,
+{
+    let mut withheld = Withheld::default();
+    let mut count = 0;
+    let result = loop {
+        let item = match items.next().await {
+            Some(Ok(item)) => item,
+            Some(Err(err)) => break Err(failure(err)),
+            None => break write_out(if count == 0 { b"[]\n" } else { b"\n]\n" }),
+        };
+        let printed = printable(
+            &item,
+            show_secrets,
+            &mut format!("[{count}]"),
+            &mut withheld,
+        );
+        let written = printed.and_then(|printed| {
+            let mut text = Vec::from(if count == 0 { &b"[\n  "[..] } else { b",\n  " });
+            let mut item = Vec::new();
+            write_json(&mut item, &printed, true).map_err(stdout_failure)?;
+            // Each line of the item indented as in the whole array (a JSON string written
+            // here holds no line break: it is escaped).
+            for (at, line) in item.split(|&byte| byte == b'\n').enumerate() {
+                if at > 0 {
+                    text.extend_from_slice(b"\n  ");
+                }
+                text.extend_from_slice(line);
+            }
+            write_out(&text)
+        });
+        if let Err(failure) = written {
+            break Err(failure);
+        }
+        count += 1;
+    };
+    withheld.note();
+    result
+}
+
+/// Writes `bytes` to stdout and flushes it.
+fn write_out(bytes: &[u8]) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_failure)
+}
+
+fn stdout_failure(err: std::io::Error) -> Failure {
+    Failure::Call(format!("cannot write the answer to stdout: {err}"))
+}
