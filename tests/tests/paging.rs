@@ -358,3 +358,48 @@ async fn the_streams_debug_shows_their_progress_and_no_key_or_cursor() {
     assert_eq!(debug, "Pages { ended: false, .. }");
     assert!(!debug.contains(sip_client_tests::TEST_API_KEY));
 }
+
+/// Both streams are `futures::Stream`s, for the combinators users bring (`take`, `collect`,
+/// `try_collect`): the same pages and items as their own `next()`, and the same end.
+#[tokio::test]
+async fn the_streams_work_with_futures_combinators() {
+    use futures_util::{StreamExt, TryStreamExt};
+    let server = TestServer::start(|_, request| {
+        match request
+            .target
+            .split_once("before=")
+            .map(|(_, cursor)| cursor)
+        {
+            None => page(&["c1", "c2"]),
+            Some("c2") => page(&["c3"]),
+            Some(_) => page(&[]),
+        }
+    })
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let sizes: Vec<usize> = client
+        .list_sip_calls(number())
+        .pages()
+        .map(|page| page.unwrap().calls.len())
+        .collect()
+        .await;
+    assert_eq!(sizes, [2, 1]);
+    let ids: Vec<String> = client
+        .list_sip_calls(number())
+        .items()
+        .map_ok(|call| call.call_id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+    // `take` stops asking for pages once it has what it takes.
+    let before = server.request_count();
+    let first: Vec<_> = client
+        .list_sip_calls(number())
+        .items()
+        .take(2)
+        .collect()
+        .await;
+    assert_eq!(first.len(), 2);
+    assert_eq!(server.request_count(), before + 1);
+}
