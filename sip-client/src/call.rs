@@ -84,6 +84,9 @@ pub(crate) struct CallOptions {
 pub(crate) struct Body {
     content_type: HeaderValue,
     bytes: Bytes,
+    /// The secrets the body carries, masked in the errors of its call
+    /// ([`masks::secrets_of`](crate::masks::secrets_of)).
+    secrets: Vec<Box<str>>,
 }
 
 impl fmt::Debug for Body {
@@ -108,6 +111,7 @@ impl Body {
         Ok(Body {
             content_type: HeaderValue::from_static("application/json"),
             bytes: bytes.into(),
+            secrets: crate::masks::secrets_of(value),
         })
     }
 
@@ -140,6 +144,7 @@ impl Body {
         Body {
             content_type,
             bytes: bytes.freeze(),
+            secrets: Vec::new(),
         }
     }
 }
@@ -159,6 +164,7 @@ impl Client {
             return Err(refused.clone().into());
         }
         let context = &self.raw.inner;
+        let secrets: &[Box<str>] = body.as_ref().map_or(&[], |body| &body.secrets);
         let deadline = retry::deadline_in(options.timeout.or(context.timeout()));
         let policy = if options.max_retries.is_some() || options.attempt_timeout.is_some() {
             let client = context.retry();
@@ -283,11 +289,13 @@ impl Client {
             }
         };
 
-        // A server may echo the key in an error: it is masked in every error built from the
-        // answer (a success does not pay for the scan). An answer outside the contract keeps
-        // the length it came with, not as masked.
+        // A server may echo the key, or a secret of the request (a password it refused), in
+        // an error: both are masked in every error built from the answer (a success does
+        // not pay for the scan). An answer outside the contract keeps the length it came
+        // with, not as masked.
+        let masks = crate::masks::Masks::new(context.masked_key(), secrets);
         let outside = |body: bytes::Bytes, details: (Option<String>, _, _)| {
-            let (body_len, body) = (body.len(), context.mask_key(body));
+            let (body_len, body) = (body.len(), masks.bytes(body));
             let (content_type, retry_after, redirect) = details;
             let mut err = decode::decode_failure(
                 status,
@@ -301,13 +309,13 @@ impl Client {
             if let Error::UnexpectedResponse(unexpected) = &mut err {
                 unexpected.body_len = body_len;
             }
-            context.mask_key_in_error(err)
+            masks.error(err)
         };
         let result = match failure_details {
             None => match decode::decode_success::<E>(status, body.clone(), attempts) {
                 Err(Error::Api(_)) => {
-                    decode::decode_success::<E>(status, context.mask_key(body), attempts)
-                        .map_err(|err| context.mask_key_in_error(err))
+                    decode::decode_success::<E>(status, masks.bytes(body), attempts)
+                        .map_err(|err| masks.error(err))
                 }
                 // An answer that says it is not JSON (a proxy's page) is outside the contract,
                 // not a decoding failure: shown with its media type and first bytes.
@@ -318,9 +326,9 @@ impl Client {
                 // The body, and the path and message, which may quote the answer: a key
                 // of an object kept whole, a value a type's own check names.
                 Err(Error::Decode(mut err)) => {
-                    err.body = context.mask_key(err.body);
-                    err.path = context.mask_key_in_text(err.path);
-                    err.message = context.mask_key_in_text(err.message);
+                    err.body = masks.bytes(err.body);
+                    err.path = masks.text(err.path);
+                    err.message = masks.text(err.message);
                     Err(Error::Decode(err))
                 }
                 decoded => decoded,

@@ -55,7 +55,7 @@ pub struct RawContext(Arc<Settings>);
 pub(crate) struct Settings {
     pub(crate) authorization: HeaderValue,
     /// The key as it is masked in error answers that echo it (see
-    /// [`key_mask::mask_key`](crate::key_mask::mask_key)); `None` when too short to mask.
+    /// [`masks`](crate::masks)); `None` when too short to mask.
     pub(crate) masked_key: Option<Box<str>>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
@@ -89,12 +89,9 @@ impl RawContext {
         self.0.max_body_size
     }
 
-    /// `body` with the API key masked, for an error built from it.
-    pub(crate) fn mask_key(&self, body: bytes::Bytes) -> bytes::Bytes {
-        match &self.0.masked_key {
-            Some(key) => crate::key_mask::mask_key(body, key),
-            None => body,
-        }
+    /// The key as errors mask it (see [`masks`](crate::masks)), when long enough to mask.
+    pub(crate) fn masked_key(&self) -> Option<&str> {
+        self.0.masked_key.as_deref()
     }
 
     /// Whether `bytes` (a header of an answer) hold the API key, as sent or encoded (see
@@ -104,45 +101,6 @@ impl RawContext {
             .masked_key
             .as_ref()
             .is_some_and(|key| crate::key_mask::holds_key(bytes, key.as_bytes()))
-    }
-
-    /// `text` (built from an answer: a decode error's message or JSON path) with the API key
-    /// masked.
-    pub(crate) fn mask_key_in_text(&self, text: String) -> String {
-        match &self.0.masked_key {
-            Some(key) if text.contains(&**key) => text.replace(&**key, "<api key>"),
-            _ => text,
-        }
-    }
-
-    /// `err` with the API key masked in what it shows of the answer besides the body: the
-    /// text of Bland's entries as decoded (an echo the raw answer held escaped, `sk\/...`,
-    /// `\u0073k-...`, which [`Self::mask_key`] cannot see, is the key again once decoded),
-    /// and an unexpected answer's content type and redirect origin (headers a server wrote).
-    pub(crate) fn mask_key_in_error(&self, mut err: crate::Error) -> crate::Error {
-        match &mut err {
-            crate::Error::Api(api) => {
-                for entry in &mut api.errors {
-                    entry.error = self.mask_key_in_text(std::mem::take(&mut entry.error));
-                    entry.message = entry.message.take().map(|text| self.mask_key_in_text(text));
-                }
-            }
-            crate::Error::UnexpectedResponse(unexpected) => {
-                unexpected.content_type = unexpected
-                    .content_type
-                    .take()
-                    .map(|text| self.mask_key_in_text(text));
-                // URL parsing writes a host in small letters: the key is looked for so.
-                if let Some(redirect) = &mut unexpected.redirect
-                    && let crate::RedirectNotFollowed::OtherOrigin(origin) = &mut **redirect
-                    && let Some(key) = &self.0.masked_key
-                {
-                    *origin = origin.replace(&key.to_ascii_lowercase(), "<api key>");
-                }
-            }
-            _ => {}
-        }
-        err
     }
 
     /// The time a whole call may take, if limited.

@@ -77,24 +77,24 @@ fn hex(digits: &[u8]) -> Option<u32> {
 /// others) carries it, each `/` escaped as `\/`; not a copy escaped otherwise
 /// (`\u002d`), or cut.
 pub(crate) fn mask_key(body: Bytes, key: &str) -> Bytes {
-    let body = mask(body, key.as_bytes());
+    let body = replace_all(body, key.as_bytes(), b"<api key>");
     match key.contains('/') {
-        true => mask(body, key.replace('/', "\\/").as_bytes()),
+        true => replace_all(body, key.replace('/', "\\/").as_bytes(), b"<api key>"),
         false => body,
     }
 }
 
-/// `body` with every occurrence of `key` written as `<api key>`.
-fn mask(body: Bytes, key: &[u8]) -> Bytes {
+/// `body` with every occurrence of `needle` (not empty) written as `with`.
+pub(crate) fn replace_all(body: Bytes, needle: &[u8], with: &[u8]) -> Bytes {
     let mut copied = 0;
     let mut out: Vec<u8> = Vec::new();
-    for at in memchr::memmem::find_iter(&body, key) {
+    for at in memchr::memmem::find_iter(&body, needle) {
         if at < copied {
             continue;
         }
         out.extend_from_slice(&body[copied..at]);
-        out.extend_from_slice(b"<api key>");
-        copied = at + key.len();
+        out.extend_from_slice(with);
+        copied = at + needle.len();
     }
     if copied == 0 {
         return body;

@@ -19,6 +19,7 @@ mod hooks;
 mod input;
 mod json_error;
 mod key_mask;
+mod masks;
 mod open_enum;
 mod paginate;
 mod phone;

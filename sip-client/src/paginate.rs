@@ -167,10 +167,11 @@ impl<R: Paginated> Pages<R> {
             Some(cursor) if !self.sent.insert(self.hasher.hash_one(cursor)) => {
                 // The server's text, shown in the error: a server that echoes the key as a
                 // cursor does not put it there.
-                let cursor = match &self.next {
-                    Some(next) => next.client().raw.inner.mask_key_in_text(cursor.to_owned()),
-                    None => cursor.to_owned(),
-                };
+                let key = self
+                    .next
+                    .as_ref()
+                    .and_then(|next| next.client().raw.inner.masked_key());
+                let cursor = crate::masks::Masks::new(key, &[]).text(cursor.to_owned());
                 self.next = None;
                 Poll::Ready(Some(Err(Error::CursorRepeated {
                     parameter: R::CURSOR,

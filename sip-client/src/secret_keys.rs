@@ -5,10 +5,11 @@
 /// Whether a key names a secret (the rule of [`to_redacted_json`](crate::to_redacted_json)),
 /// judged on its words (see [`key_words`]), whatever their case and separators: a word that
 /// is a secret's noun, or its plural, or ends with one (`password`, `secrets`,
-/// `sipPassword`), two words that name one together (`api_key`, `private-key`, `srtpKey`,
-/// `apikeys`), a short word that names one as the last word or before `hash` (`pbx_pass`,
-/// `pin`, `sip_pw`, `pw_hash`), a SIP digest hash (`ha1`), `auth` or `bearer` alone, or
-/// `auth` as a scheme's credentials (`basic_auth`, `auth_header`).
+/// `sipPassword`, `creds`), two words that name one together (`api_key`, `private-key`,
+/// `srtpKey`, `apikeys`, `tls_key`, `auth_code`), a short word that names one as the last
+/// word or before `hash` (`pbx_pass`, `pin`, `sip_pw`, `pw_hash`, `totp`), a SIP digest hash
+/// (`ha1`), `auth` or `bearer` alone, or `auth` as a scheme's credentials (`basic_auth`,
+/// `auth_header`).
 ///
 /// Not a key about a secret: one whose last word names a property of something rather than
 /// a value (`credential_id`, `api_key_created_at`, `secret_name`, `authorization_status`),
@@ -19,10 +20,18 @@
 /// `preauthorization`).
 pub(crate) fn looks_secret(key: &str) -> bool {
     // Nouns matched as a word, its plural, or the end of a word (`sippassword`).
-    const NOUNS: [&str; 5] = ["password", "passwd", "secret", "token", "credential"];
-    // Nouns matched as a word or its plural only.
-    const WHOLE_NOUNS: [&str; 4] = ["authorization", "cookie", "jwt", "psk"];
-    const PAIRS: [(&str, &str); 26] = [
+    const NOUNS: [&str; 6] = ["password", "passwd", "pwd", "secret", "token", "credential"];
+    // Nouns matched as a word or its plural only (`sippass`: `pass` ends `bypass` too).
+    const WHOLE_NOUNS: [&str; 7] = [
+        "authorization",
+        "cookie",
+        "jwt",
+        "psk",
+        "cred",
+        "sippass",
+        "userpass",
+    ];
+    const PAIRS: [(&str, &str); 37] = [
         ("api", "key"),
         ("private", "key"),
         ("priv", "key"),
@@ -49,8 +58,19 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         ("otp", "code"),
         ("pass", "hash"),
         ("pw", "hash"),
+        ("pass", "key"),
+        ("pass", "word"),
+        ("tls", "key"),
+        ("ssl", "key"),
+        ("key", "pem"),
+        ("auth", "code"),
+        ("reset", "code"),
+        ("verification", "code"),
+        ("mfa", "code"),
+        ("recovery", "code"),
+        ("backup", "code"),
     ];
-    const LAST_WORDS: [&str; 7] = ["pass", "pwd", "pw", "pin", "otp", "cvv", "cvc"];
+    const LAST_WORDS: [&str; 8] = ["pass", "pwd", "pw", "pin", "otp", "totp", "cvv", "cvc"];
     // A last word that makes the key a property of something, not a value of a secret.
     const PROPERTY: [&str; 34] = [
         "id",
@@ -89,7 +109,8 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         "remaining",
     ];
     // A word after the noun that makes the key a property of the secret.
-    const ABOUT_AFTER: [&str; 12] = [
+    // (Not `list`: a list of passwords is passwords.)
+    const ABOUT_AFTER: [&str; 11] = [
         "set",
         "length",
         "len",
@@ -101,7 +122,6 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         "hint",
         "reset",
         "last",
-        "list",
     ];
     // A word before the noun that makes the key a question, a count or a cursor.
     const ABOUT_BEFORE: [&str; 18] = [

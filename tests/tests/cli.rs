@@ -1843,3 +1843,31 @@ async fn audit_exits_when_stdout_closes_while_stdin_stays_open() {
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("error: cannot write to stdout"), "{stderr}");
 }
+
+/// JSON given to `--body` in place of its file (as `curl -d` takes it) is a usage error that
+/// says what `--body` takes, without repeating the JSON: it may hold a password.
+#[tokio::test]
+async fn json_given_in_place_of_the_body_file_is_not_repeated() {
+    let server = TestServer::always(Reply::json(200, "{}")).await;
+    for source in [
+        r#"{"phone_number": "+14150000000", "sip_password": "HUNTER2SECRET"}"#,
+        r#"  [{"password": "HUNTER2SECRET"}]"#,
+    ] {
+        let output = attach_with_body(source, &server.url(), None).await;
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(
+            stderr,
+            "error: --body takes a file name, or - for stdin, not the JSON itself: put it in \
+             a file, or pipe it to --body -\n"
+        );
+    }
+    // A file that does not exist is still named.
+    let output = attach_with_body("no-such-body.json", &server.url(), None).await;
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read the body from \"no-such-body.json\": "),
+        "{stderr}"
+    );
+    assert_eq!(server.request_count(), 0);
+}

@@ -447,3 +447,62 @@ async fn a_key_with_capitals_in_a_redirects_host_is_masked() {
         "{err}"
     );
 }
+
+/// A server may quote back a secret the request carried (a password it refused), as
+/// validation frameworks do: FastAPI's `"input"`, express-validator's `"value"`, Joi's text
+/// in a message. The request's secrets are masked in every error built from the answer, as
+/// the API key is: typed ones and those under a secret-looking key of an open map, as sent
+/// and as a JSON string escapes them.
+#[tokio::test]
+async fn a_secret_of_the_request_echoed_in_an_error_is_masked() {
+    let password = "HUNTER2/\"SECRET";
+    let escaped = r#"HUNTER2\/\"SECRET"#;
+    let body: SipUpdateRequest = serde_json::from_value(json!({
+        "phone_number": "+14150000000",
+        "updates": {
+            "type": "outbound",
+            "sip_endpoint": "sip:new.provider.com",
+            "options": {"sip_username": "u", "sip_password": password,
+                        "pbx": {"secret": "open-map-secret"}}
+        }
+    }))
+    .unwrap();
+    let answers = [
+        Reply::json(
+            422,
+            json!({"detail": [{"loc": ["body", "x"], "input": password}]}).to_string(),
+        ),
+        Reply::json(400, format!(r#"{{"errors": [{{"value": "{escaped}"}}]}}"#)),
+        Reply::json(
+            400,
+            json!({"data": null, "errors": [{"error": "INVALID",
+                "message": format!("\"sip_password\" with value \"{password}\" fails; open-map-secret too")}]})
+            .to_string(),
+        ),
+        Reply::json(200, json!({"data": 5, "echo": [password]}).to_string()),
+        Reply::Respond {
+            status: 400,
+            headers: vec![("content-type".into(), "text/plain".into())],
+            body: format!("password {password} rejected").into_bytes(),
+        },
+    ];
+    for answer in answers {
+        let server = TestServer::always(answer).await;
+        let client = client_for(&server).max_retries(0).build().unwrap();
+        let err = client.update_sip(body.clone()).await.unwrap_err();
+        let mut views = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
+        match &err {
+            Error::UnexpectedResponse(unexpected) => {
+                views.push(String::from_utf8_lossy(&unexpected.body_prefix).into_owned())
+            }
+            Error::Decode(decode) => views.push(String::from_utf8_lossy(&decode.body).into_owned()),
+            Error::Api(api) => views.push(format!("{:?}", api.errors)),
+            other => panic!("{other:?}"),
+        }
+        for view in views {
+            for secret in ["HUNTER2", "open-map-secret"] {
+                assert!(!view.contains(secret), "{secret} in {view}");
+            }
+        }
+    }
+}

@@ -86,6 +86,15 @@ pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Fa
                 "cannot read the body from stdin: {err}"
             )));
         }
+        // JSON given where its file was expected (as `curl -d` takes it) is not repeated: it
+        // may hold a password.
+        Err(_) if source.trim_start().starts_with(['{', '[']) => {
+            return Err(Failure::Usage(
+                "--body takes a file name, or - for stdin, not the JSON itself: put it in a \
+                 file, or pipe it to --body -"
+                    .to_owned(),
+            ));
+        }
         Err(err) => {
             return Err(Failure::Usage(format!(
                 "cannot read the body from {source:?}: {err}"
