@@ -288,13 +288,31 @@ fn entry(line: RawLine, first: bool) -> Option<Entry> {
     Some(match PhoneNumber::parse(text) {
         Ok(number) => Entry::Valid(number),
         Err(err) => Entry::Invalid(
-            text.to_owned(),
+            shown_line(text),
             Error::InvalidInput(sip_client::InvalidInput::new(
                 "phone_number",
                 sip_client::InputProblem::PhoneNumber(err),
             )),
         ),
     })
+}
+
+/// An invalid line as the output repeats it: a line of a `.env`-like file given as the list
+/// (`SIP_PASSWORD=...`, `export TOKEN=...`, `secret: ...`) whose name looks secret by the
+/// rule of `sip_client::to_redacted_json` has its value withheld.
+fn shown_line(line: &str) -> String {
+    let Some(at) = line.find(['=', ':']) else {
+        return line.to_owned();
+    };
+    let name = line[..at].trim();
+    let name = name.strip_prefix("export ").unwrap_or(name).trim();
+    let probe = serde_json::json!({ name: "" });
+    match sip_client::to_redacted_json(&probe) {
+        Ok(redacted) if redacted[name] == sip_client::REDACTED => {
+            format!("{}{}", &line[..=at], sip_client::REDACTED)
+        }
+        _ => line.to_owned(),
+    }
 }
 
 /// The error object of an output line: a stable kind, the status, and the message.
@@ -345,6 +363,26 @@ mod tests {
             .await;
         assert_eq!(streamed, out.iter().flatten().cloned().collect::<Vec<_>>());
         out
+    }
+
+    /// A `.env`-like file given as the list: a line whose name looks secret is repeated
+    /// with its value withheld; others as they are.
+    #[tokio::test]
+    async fn secret_looking_lines_are_repeated_without_their_value() {
+        let input = b"SIP_PASSWORD=HUNTER2SECRET\nexport API_TOKEN = tok-1\nsecret: s3\n\
+            NAME=value\nsip:user@host\nplain text\n=x\n";
+        assert_eq!(
+            lines(input).await,
+            [
+                Some("invalid: SIP_PASSWORD=<redacted>".to_owned()),
+                Some("invalid: export API_TOKEN =<redacted>".to_owned()),
+                Some("invalid: secret:<redacted>".to_owned()),
+                Some("invalid: NAME=value".to_owned()),
+                Some("invalid: sip:user@host".to_owned()),
+                Some("invalid: plain text".to_owned()),
+                Some("invalid: =x".to_owned()),
+            ]
+        );
     }
 
     #[tokio::test]
