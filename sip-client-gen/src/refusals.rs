@@ -383,6 +383,11 @@ fn paginations_the_client_cannot_follow() {
             "must be a property's name, not 3",
         ),
         (
+            edited(&|p| p["next"] = json!("")),
+            &format!("{at}/next"),
+            "must be a property's name, not \"\"",
+        ),
+        (
             edited(&|p| p["cursor"] = json!("before")),
             &at,
             "`cursor` is \"before\", which is no query parameter of the operation",
