@@ -54,7 +54,10 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
     let mut depth = 0usize;
     // The depth of the container that a secret key opened, while inside it.
     let mut secret_container: Option<usize> = None;
-    // A secret key and its `:` were read: the next value is secret.
+    // A secret key and its `:` were read: what follows is secret up to the next `,`, key or
+    // closing bracket (not only the first token: in text that is not quite JSON, a stray
+    // character before the value, `: \u{a0}"pw"`, or a second value after it,
+    // `: "x" "pw"`, must not take the secret's place).
     let mut secret_value = false;
     let mut at = 0;
     while at < bytes.len() {
@@ -74,7 +77,7 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
                         .unwrap_or_else(|_| text[start..at].to_owned());
                     secret_value = secret_container.is_none() && looks_secret(&key);
                     None
-                } else if std::mem::take(&mut secret_value) || secret_container.is_some() {
+                } else if secret_value || secret_container.is_some() {
                     Some(redacted_token())
                 } else {
                     redact_nested(&text[start..at], closed)
@@ -89,6 +92,7 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
                 None
             }
             b'}' | b']' => {
+                secret_value = false;
                 depth = depth.saturating_sub(1);
                 if secret_container == Some(depth) {
                     secret_container = None;
@@ -115,7 +119,7 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
                     .iter()
                     .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
                     .unwrap_or(bytes.len() - at);
-                let secret = std::mem::take(&mut secret_value) || secret_container.is_some();
+                let secret = secret_value || secret_container.is_some();
                 (secret && &text[start..at] != "null").then(redacted_token)
             }
         };
@@ -552,6 +556,32 @@ mod tests {
             r#"{"token": "<redacted>""#
         );
         assert_eq!(redact_json_text(r#"{"port": 506"#), r#"{"port": 506"#);
+        // Text that is not quite JSON: a stray character before the value, or a second
+        // value after it, is secret too, up to the next comma, key or bracket.
+        for (text, redacted) in [
+            (
+                "{\"sip_password\": \u{a0}\"hunter2\", \"u\": \"x\"}",
+                r#"{"sip_password": "<redacted>""<redacted>", "u": "x"}"#,
+            ),
+            (
+                "{\"sip_password\":\u{feff}\"hunter2\"}",
+                r#"{"sip_password":"<redacted>""<redacted>"}"#,
+            ),
+            (
+                r#"{"sip_password": +"hunter2"}"#,
+                r#"{"sip_password": "<redacted>""<redacted>"}"#,
+            ),
+            (
+                r#"{"sip_password":"<redacted>""hunter2" "user": "u"}"#,
+                r#"{"sip_password":"<redacted>""<redacted>" "user": "u"}"#,
+            ),
+            (
+                r#"[{"token": "a"} "b"]"#,
+                r#"[{"token": "<redacted>"} "b"]"#,
+            ),
+        ] {
+            assert_eq!(redact_json_text(text), redacted, "{text}");
+        }
         // JSON quoted in a string (an error repeating the request) is redacted inside,
         // closed or cut short; a string that quotes nothing secret is kept as it is.
         assert_eq!(
