@@ -27,8 +27,10 @@ pub(crate) fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
                 redact_secret_keys(item, secret);
             }
         }
-        Value::Null => {}
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+        // `null` says there is no value, a boolean one bit (`password_configured: true`):
+        // neither holds a secret.
+        Value::Null | Value::Bool(_) => {}
+        Value::Number(_) | Value::String(_) => {
             if secret {
                 *value = Value::String(REDACTED.to_owned());
             }
@@ -38,8 +40,8 @@ pub(crate) fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
 
 /// JSON text, possibly cut short or not JSON at all (the first bytes of an unexpected
 /// answer), with the values under keys that look secret (the rule of [`to_redacted_json`])
-/// written as `"<redacted>"`: a string, a number or a boolean directly, and every such
-/// value inside an object or array. Everything else is kept byte for byte; a value cut off
+/// written as `"<redacted>"`: a string or a number directly, and every such value inside an
+/// object or array (not `null`, `true` or `false`, which hold no secret). Everything else is kept byte for byte; a value cut off
 /// by the end of the text is redacted as far as it goes. A string that quotes JSON (an
 /// error message repeating the request) is redacted inside the same way.
 ///
@@ -120,7 +122,8 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
                     .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
                     .unwrap_or(bytes.len() - at);
                 let secret = secret_value || secret_container.is_some();
-                (secret && &text[start..at] != "null").then(redacted_token)
+                let token = &text[start..at];
+                (secret && !["null", "true", "false"].contains(&token)).then(redacted_token)
             }
         };
         if let Some(replacement) = replacement {
@@ -483,14 +486,16 @@ mod tests {
         let value = serde_json::json!({
             "username": "u",
             "Token": 5,
-            "deep": [{"secret_flag": true, "list": {"api_key": ["a", null]}}],
+            "deep": [{"secret_flag": 5, "list": {"api_key": ["a", null, true]}}],
+            "password_configured": false,
         });
         assert_eq!(
             to_redacted_json(&value).unwrap(),
             serde_json::json!({
                 "username": "u",
                 "Token": REDACTED,
-                "deep": [{"secret_flag": REDACTED, "list": {"api_key": [REDACTED, null]}}],
+                "deep": [{"secret_flag": REDACTED, "list": {"api_key": [REDACTED, null, true]}}],
+                "password_configured": false,
             })
         );
     }
@@ -517,12 +522,13 @@ mod tests {
             "12345678",
             "\"b\"",
             "\"d\"",
-            "false",
             "e-after-inner",
         ] {
             assert!(!redacted.contains(secret), "{secret} in {redacted}");
         }
-        // Layout and whatever is not secret are kept byte for byte.
+        // Layout and whatever is not secret are kept byte for byte; a boolean under a
+        // secret key too.
+        assert!(redacted.contains(r#", false, null, {"#), "{redacted}");
         assert!(
             redacted.starts_with(
                 r#"{"errors": [{"error": "BAD_AUTH", "message": "password rejected"}],"#

@@ -36,9 +36,9 @@ thread_local! {
 ///   Free-form maps (the
 ///   `options` of a direction keep keys the schema does not know) may carry passwords the
 ///   schema cannot type, such as `"register_auth": {"password": ...}` or a future
-///   `"..._password"`. Under such a key, every string, number and boolean at any depth is
-///   written as `"<redacted>"`; objects and arrays keep their shape and `null` stays
-///   `null` (it says only that there is no value).
+///   `"..._password"`. Under such a key, every string and number at any depth is written
+///   as `"<redacted>"`; objects and arrays keep their shape, and `null`, `true` and `false`
+///   stay as they are (they hold no secret: `password_configured: true`).
 ///
 /// A key itself is never redacted.
 ///

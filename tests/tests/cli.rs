@@ -1780,7 +1780,7 @@ async fn the_key_is_masked_in_answers_and_in_the_lines_audit_repeats() {
 
     let list = temp_file(
         "numbers-with-a-key.env",
-        format!("+14150000001\nBLAND_API_KEY={KEY}\n").as_bytes(),
+        format!("+14150000001\nBLAND_API_KEY={KEY}\nkey is {KEY}\n").as_bytes(),
     );
     let output = bland_sip(
         &[
@@ -1804,7 +1804,10 @@ async fn the_key_is_masked_in_answers_and_in_the_lines_audit_repeats() {
         lines[0]["outbound"]["sip_endpoint"],
         "sip:<api key>@trunk.provider.com"
     );
-    assert_eq!(lines[1]["phone_number"], "BLAND_API_KEY=<api key>");
+    // A line named like a secret is repeated without its value; the key in any other is
+    // masked.
+    assert_eq!(lines[1]["phone_number"], "BLAND_API_KEY=<redacted>");
+    assert_eq!(lines[2]["phone_number"], "key is <api key>");
 }
 
 /// `audit --numbers -` whose stdout is closed stops with its `error:` line while its stdin
