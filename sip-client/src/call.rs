@@ -291,32 +291,35 @@ impl Client {
 
         // A server may echo the key, or a secret of the request (a password it refused), in
         // an error: both are masked in every error built from the answer (a success does
-        // not pay for the scan). An answer outside the contract keeps the length it came
-        // with, not as masked.
+        // not pay for the scan of its answer), after the answer is decoded (masking may
+        // break its JSON): in the text of Bland's entries, and in the bytes an error keeps.
         let masks = crate::masks::Masks::new(context.masked_key(), secrets);
         let outside = |body: bytes::Bytes, details: (Option<String>, _, _)| {
-            let (body_len, body) = (body.len(), masks.bytes(body));
             let (content_type, retry_after, redirect) = details;
-            let mut err = decode::decode_failure(
+            let err = decode::decode_failure(
                 status,
-                body,
+                body.clone(),
                 content_type,
                 retry_after,
                 attempts,
                 not_retried,
                 redirect,
             );
-            if let Error::UnexpectedResponse(unexpected) = &mut err {
-                unexpected.body_len = body_len;
+            match err {
+                // Its excerpt, masked in the whole body before it is cut (so that no cut
+                // hides the start of a secret); the length is the answer's, not as masked.
+                Error::UnexpectedResponse(mut unexpected) => {
+                    let masked = masks.bytes(body);
+                    let cut = masked.len().min(crate::error::BODY_PREFIX_LIMIT);
+                    unexpected.body_prefix = masked.slice(..cut);
+                    masks.error(Error::UnexpectedResponse(unexpected))
+                }
+                other => masks.error(other),
             }
-            masks.error(err)
         };
         let result = match failure_details {
             None => match decode::decode_success::<E>(status, body.clone(), attempts) {
-                Err(Error::Api(_)) => {
-                    decode::decode_success::<E>(status, masks.bytes(body), attempts)
-                        .map_err(|err| masks.error(err))
-                }
+                Err(err @ Error::Api(_)) => Err(masks.error(err)),
                 // An answer that says it is not JSON (a proxy's page) is outside the contract,
                 // not a decoding failure: shown with its media type and first bytes.
                 Err(Error::Decode(_)) if content_type.as_ref().is_some_and(|ty| !is_json(ty)) => {
@@ -337,7 +340,9 @@ impl Client {
         };
         // The headers, kept by a success and by Bland's error envelope, marked once.
         let marked = |mut headers| {
-            crate::response::mark_credentials(&mut headers, |value| context.holds_key(value));
+            crate::response::mark_credentials(&mut headers, |value| {
+                context.holds_key(value) || masks.holds_secret(value)
+            });
             headers
         };
         match result {

@@ -41,6 +41,14 @@ impl<'a> Masks<'a> {
         body
     }
 
+    /// Whether `value` (a header of the answer) holds one of the request's secrets, as
+    /// sent.
+    pub(crate) fn holds_secret(&self, value: &[u8]) -> bool {
+        self.secrets
+            .iter()
+            .any(|secret| memchr::memmem::find(value, secret.as_bytes()).is_some())
+    }
+
     /// `text` (decoded from an answer: an error entry's message, a decode error's path)
     /// with the key and the secrets masked.
     pub(crate) fn text(&self, mut text: String) -> String {
@@ -144,13 +152,14 @@ pub(crate) fn secrets_of<T: Serialize>(value: &T) -> Vec<Box<str>> {
     out
 }
 
-/// The forms a server may write `secret` in: as it is, and as a JSON string holds it (`"`,
-/// `\` and control characters escaped; and `/` as `\/`, as PHP writes it).
+/// The forms a server may write `secret` in: as a JSON string holds it (`"`, `\` and
+/// control characters escaped; and `/` as `\/`, as PHP writes it), and as it is; escaped
+/// forms first, so that the plain form does not mask part of one (`pass\` inside `pass\\`).
 fn written_forms(secret: &str) -> Vec<String> {
-    let mut forms = vec![secret.to_owned()];
     let json = serde_json::to_string(secret).unwrap_or_default();
     let json = json.trim_matches('"');
-    for form in [json.to_owned(), json.replace('/', "\\/")] {
+    let mut forms: Vec<String> = Vec::new();
+    for form in [json.replace('/', "\\/"), json.to_owned(), secret.to_owned()] {
         if !forms.contains(&form) {
             forms.push(form);
         }
@@ -228,8 +237,17 @@ mod tests {
         assert_eq!(nothing.text("sk-0123456789".to_owned()), "sk-0123456789");
         assert_eq!(
             written_forms("a/b\"c"),
-            ["a/b\"c", "a/b\\\"c", "a\\/b\\\"c"]
+            ["a\\/b\\\"c", "a/b\\\"c", "a/b\"c"]
         );
         assert_eq!(written_forms("plain"), ["plain"]);
+        // A secret ending in a backslash is masked whole as JSON writes it.
+        let secrets: Vec<Box<str>> = vec!["pass\\".into()];
+        let masks = Masks::new(None, &secrets);
+        assert_eq!(
+            masks.bytes(Bytes::from(r#"{"x": "pass\\"}"#)),
+            r#"{"x": "<redacted>"}"#
+        );
+        assert!(masks.holds_secret(b"x pass\\ y"));
+        assert!(!masks.holds_secret(b"pass"));
     }
 }

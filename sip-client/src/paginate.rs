@@ -167,11 +167,13 @@ impl<R: Paginated> Pages<R> {
             Some(cursor) if !self.sent.insert(self.hasher.hash_one(cursor)) => {
                 // The server's text, shown in the error: a server that echoes the key as a
                 // cursor does not put it there.
-                let key = self
-                    .next
-                    .as_ref()
-                    .and_then(|next| next.client().raw.inner.masked_key());
-                let cursor = crate::masks::Masks::new(key, &[]).text(cursor.to_owned());
+                let context = self.next.as_ref().map(|next| &next.client().raw.inner);
+                let masks = crate::masks::Masks::new(context.and_then(|c| c.masked_key()), &[]);
+                let mut cursor = masks.text(cursor.to_owned());
+                // Encoded (`sk%2F...`), it cannot be masked in place: withheld whole.
+                if context.is_some_and(|context| context.holds_key(cursor.as_bytes())) {
+                    cursor = "<api key>".to_owned();
+                }
                 self.next = None;
                 Poll::Ready(Some(Err(Error::CursorRepeated {
                     parameter: R::CURSOR,

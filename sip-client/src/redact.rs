@@ -41,9 +41,10 @@ pub(crate) fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
 /// JSON text, possibly cut short or not JSON at all (the first bytes of an unexpected
 /// answer), with the values under keys that look secret (the rule of [`to_redacted_json`])
 /// written as `"<redacted>"`: a string or a number directly, and every such value inside an
-/// object or array (not `null`, `true` or `false`, which hold no secret). Everything else is kept byte for byte; a value cut off
-/// by the end of the text is redacted as far as it goes. A string that quotes JSON (an
-/// error message repeating the request) is redacted inside the same way.
+/// object or array (not `null`, `true` or `false`, which hold no secret). Everything else
+/// is kept byte for byte; a value cut off by the end of the text is redacted as far as it
+/// goes. A string that quotes JSON (an error message repeating the request) is redacted
+/// inside the same way.
 ///
 /// Text that is not JSON passes through unchanged unless it holds a double-quoted key that
 /// looks secret followed by `:`: single-quoted keys, `key=value` and `key: value` lines are
@@ -56,10 +57,11 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
     let mut depth = 0usize;
     // The depth of the container that a secret key opened, while inside it.
     let mut secret_container: Option<usize> = None;
-    // A secret key and its `:` were read: what follows is secret up to the next `,`, key or
-    // closing bracket (not only the first token: in text that is not quite JSON, a stray
-    // character before the value, `: \u{a0}"pw"`, or a second value after it,
-    // `: "x" "pw"`, must not take the secret's place).
+    // A secret key and its `:` were read: the next value is secret. In text that is not
+    // quite JSON, so are stray characters before it (`: \u{a0}"pw"`, `: +"pw"`: a token with
+    // no letter or digit does not take the value's place) and a string right after it
+    // (`: "x" "pw"`); the words of a message are not (`"password": must be longer`: the
+    // first word is taken for the value).
     let mut secret_value = false;
     let mut at = 0;
     while at < bytes.len() {
@@ -79,7 +81,11 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
                         .unwrap_or_else(|_| text[start..at].to_owned());
                     secret_value = secret_container.is_none() && looks_secret(&key);
                     None
-                } else if secret_value || secret_container.is_some() {
+                } else if secret_container.is_some() {
+                    Some(redacted_token())
+                } else if std::mem::take(&mut secret_value) {
+                    let next = bytes[at..].iter().find(|b| !b.is_ascii_whitespace());
+                    secret_value = next == Some(&b'"');
                     Some(redacted_token())
                 } else {
                     redact_nested(&text[start..at], closed)
@@ -121,8 +127,13 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
                     .iter()
                     .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
                     .unwrap_or(bytes.len() - at);
-                let secret = secret_value || secret_container.is_some();
                 let token = &text[start..at];
+                // A stray character keeps the secret for the value after it.
+                let stray = !token.chars().any(char::is_alphanumeric);
+                let secret = match stray {
+                    true => secret_value,
+                    false => std::mem::take(&mut secret_value),
+                } || secret_container.is_some();
                 (secret && !["null", "true", "false"].contains(&token)).then(redacted_token)
             }
         };
@@ -480,6 +491,10 @@ mod tests {
             "country_code",
             "code",
             "key",
+            "key_pem_path",
+            "tls_key_path",
+            "ssl_key_file",
+            "sip_creds_ref",
         ] {
             assert!(!looks_secret(key), "{key}");
         }
@@ -563,8 +578,21 @@ mod tests {
         );
         assert_eq!(redact_json_text(r#"{"port": 506"#), r#"{"port": 506"#);
         // Text that is not quite JSON: a stray character before the value, or a second
-        // value after it, is secret too, up to the next comma, key or bracket.
+        // string right after it, is secret too; the words of a message after a quoted key
+        // are not, but the first, taken for the value.
         for (text, redacted) in [
+            (
+                r#"Invalid "sip_password": must be 8 characters, or "pin": too short"#,
+                r#"Invalid "sip_password": "<redacted>" be 8 characters, or "pin": "<redacted>" short"#,
+            ),
+            (
+                r#"{"password": "a" "b" "c", "d": 1}"#,
+                r#"{"password": "<redacted>" "<redacted>" "<redacted>", "d": 1}"#,
+            ),
+            (
+                r#"{"password": "a" x "b"}"#,
+                r#"{"password": "<redacted>" x "b"}"#,
+            ),
             (
                 "{\"sip_password\": \u{a0}\"hunter2\", \"u\": \"x\"}",
                 r#"{"sip_password": "<redacted>""<redacted>", "u": "x"}"#,

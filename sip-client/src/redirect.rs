@@ -41,10 +41,10 @@ pub(crate) fn is_redirect(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
 
-/// Why the client returned a redirect rather than follow it (see
-/// [`same_origin_redirects`]): `url` is where the answer came from, `location` its `Location`, read as
-/// UTF-8 as the redirect policy reads it (not only visible ASCII: `https://évil.example/`
-/// is another origin, not a missing Location).
+/// Why the client returned a redirect rather than follow it (see [`same_origin_redirects`]):
+/// `url` is where the answer came from, `location` its `Location`, read as UTF-8 as the
+/// redirect policy reads it (not only visible ASCII: `https://évil.example/` is another
+/// origin, not a missing Location).
 pub(crate) fn redirect_not_followed(
     status: reqwest::StatusCode,
     url: &Url,

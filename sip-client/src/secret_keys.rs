@@ -72,7 +72,7 @@ pub(crate) fn looks_secret(key: &str) -> bool {
     ];
     const LAST_WORDS: [&str; 8] = ["pass", "pwd", "pw", "pin", "otp", "totp", "cvv", "cvc"];
     // A last word that makes the key a property of something, not a value of a secret.
-    const PROPERTY: [&str; 34] = [
+    const PROPERTY: [&str; 37] = [
         "id",
         "ids",
         "sid",
@@ -81,6 +81,9 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         "name",
         "url",
         "uri",
+        "path",
+        "file",
+        "ref",
         "endpoint",
         "prefix",
         "last",

@@ -506,3 +506,33 @@ async fn a_secret_of_the_request_echoed_in_an_error_is_masked() {
         }
     }
 }
+
+/// The request's secrets are masked after the answer is decoded, not in the bytes it is
+/// decoded from: a secret that is also JSON's text (`null`, a number's digits) leaves
+/// Bland's error envelope Bland's error, its entries masked. A header of the answer that
+/// echoes a secret is hidden from `Debug`.
+#[tokio::test]
+async fn masking_a_secret_does_not_change_what_the_answer_was() {
+    let body: SipUpdateRequest = serde_json::from_value(json!({
+        "phone_number": "+14150000000",
+        "updates": {"type": "outbound", "sip_endpoint": "sip:a.example.com",
+                    "options": {"sip_password": "null", "pbx": {"pin": 4321}}}
+    }))
+    .unwrap();
+    let envelope = r#"{"data": null, "retry_in": 143210,
+        "errors": [{"error": "BAD", "message": "password null and pin 4321 refused"}]}"#;
+    let server =
+        TestServer::always(Reply::json(400, envelope).with_header("x-debug-input", "pin=4321"))
+            .await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.update_sip(body).await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        api.errors[0].message.as_deref(),
+        Some("password <redacted> and pin <redacted> refused")
+    );
+    assert!(api.headers()["x-debug-input"].is_sensitive());
+    assert!(!format!("{err:?}").contains("4321"), "{err:?}");
+}

@@ -214,7 +214,12 @@ async fn an_empty_cursor_ends_the_paging() {
 #[tokio::test]
 async fn a_repeated_cursor_that_holds_the_key_is_shown_masked() {
     let key = "sk-live/Ab+c=0123456789";
-    for cursor in [key.to_owned(), format!("{}{key}", "x".repeat(500))] {
+    let encoded = "sk-live%2FAb%2Bc%3D0123456789";
+    for cursor in [
+        key.to_owned(),
+        format!("{}{key}", "x".repeat(500)),
+        format!("a-{encoded}"),
+    ] {
         let server = TestServer::always(page(&[&cursor])).await;
         let client = client_for(&server).api_key(key).build().unwrap();
         let err = client
@@ -226,7 +231,11 @@ async fn a_repeated_cursor_that_holds_the_key_is_shown_masked() {
         let Error::CursorRepeated { cursor: shown, .. } = &err else {
             panic!("{err:?}");
         };
-        assert_eq!(*shown, cursor.replace(key, "<api key>"));
+        let expected = match cursor.contains(encoded) {
+            true => "<api key>".to_owned(),
+            false => cursor.replace(key, "<api key>"),
+        };
+        assert_eq!(*shown, expected);
         for text in [err.to_string(), format!("{err:?}")] {
             assert!(!text.contains("sk-live"), "{text}");
         }

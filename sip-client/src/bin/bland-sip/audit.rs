@@ -297,22 +297,25 @@ fn entry(line: RawLine, first: bool) -> Option<Entry> {
     })
 }
 
-/// An invalid line as the output repeats it: a line of a `.env`-like file given as the list
-/// (`SIP_PASSWORD=...`, `export TOKEN=...`, `secret: ...`) whose name looks secret by the
-/// rule of `sip_client::to_redacted_json` has its value withheld.
+/// An invalid line as the output repeats it: in a line of a `.env`-like file given as the
+/// list (`SIP_PASSWORD=...`, `export TOKEN=...`, `secret: ...`, `user=u password=p`), what
+/// follows the first name that looks secret by the rule of `sip_client::to_redacted_json`
+/// is withheld.
 fn shown_line(line: &str) -> String {
-    let Some(at) = line.find(['=', ':']) else {
-        return line.to_owned();
-    };
-    let name = line[..at].trim();
-    let name = name.strip_prefix("export ").unwrap_or(name).trim();
-    let probe = serde_json::json!({ name: "" });
-    match sip_client::to_redacted_json(&probe) {
-        Ok(redacted) if redacted[name] == sip_client::REDACTED => {
-            format!("{}{}", &line[..=at], sip_client::REDACTED)
+    for (at, _) in line.match_indices(['=', ':']) {
+        let before = line[..at].trim_end();
+        let name = before
+            .rsplit(|c: char| c.is_whitespace() || ";,&".contains(c))
+            .next()
+            .unwrap_or_default();
+        let probe = serde_json::json!({ name: "" });
+        if let Ok(redacted) = sip_client::to_redacted_json(&probe)
+            && redacted[name] == sip_client::REDACTED
+        {
+            return format!("{}{}", &line[..=at], sip_client::REDACTED);
         }
-        _ => line.to_owned(),
     }
+    line.to_owned()
 }
 
 /// The error object of an output line: a stable kind, the status, and the message.
@@ -370,7 +373,8 @@ mod tests {
     #[tokio::test]
     async fn secret_looking_lines_are_repeated_without_their_value() {
         let input = b"SIP_PASSWORD=HUNTER2SECRET\nexport API_TOKEN = tok-1\nsecret: s3\n\
-            NAME=value\nsip:user@host\nplain text\n=x\n";
+            NAME=value\nsip:user@host\nplain text\n=x\nuser=bob password=hunter2 x=1\n\
+            a=b;token=t\n";
         assert_eq!(
             lines(input).await,
             [
@@ -381,6 +385,8 @@ mod tests {
                 Some("invalid: sip:user@host".to_owned()),
                 Some("invalid: plain text".to_owned()),
                 Some("invalid: =x".to_owned()),
+                Some("invalid: user=bob password=<redacted>".to_owned()),
+                Some("invalid: a=b;token=<redacted>".to_owned()),
             ]
         );
     }
