@@ -139,3 +139,39 @@ fn write_out(bytes: &[u8]) -> Result<(), Failure> {
 fn stdout_failure(err: std::io::Error) -> Failure {
     Failure::Call(format!("cannot write the answer to stdout: {err}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each item printed on its own adds its withheld secrets to one count, under its
+    /// place in the array; the note names the first five; `--show-secrets` withholds none.
+    #[test]
+    fn secrets_withheld_from_items_are_counted_across_them() {
+        let mut withheld = Withheld::default();
+        for at in 0..4 {
+            let item = serde_json::json!({"password": "p", "pin": 1234, "name": "n"});
+            let printed = printable(&item, false, &mut format!("[{at}]"), &mut withheld).unwrap();
+            assert_eq!(
+                printed,
+                serde_json::json!({"password": "<redacted>", "pin": "<redacted>", "name": "n"})
+            );
+        }
+        assert_eq!(withheld.total, 8);
+        assert_eq!(
+            withheld.named,
+            [
+                "[0].password",
+                "[0].pin",
+                "[1].password",
+                "[1].pin",
+                "[2].password"
+            ]
+        );
+        let mut none = Withheld::default();
+        let item = serde_json::json!({"password": "p"});
+        let printed = printable(&item, true, &mut String::new(), &mut none).unwrap();
+        assert_eq!(printed, item);
+        assert_eq!((none.total, none.named.len()), (0, 0));
+    }
+}
