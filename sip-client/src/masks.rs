@@ -218,6 +218,57 @@ mod tests {
         assert!(secrets_of(&serde_json::json!({"name": "x"})).is_empty());
     }
 
+    /// An error's decoded text is masked: Bland's entries, an unexpected answer's content
+    /// type, and the origin of a redirect not followed (written in small letters by URL
+    /// parsing, so the key is looked for so); other errors are left as they are.
+    #[test]
+    fn an_error_is_masked_in_the_text_it_decoded() {
+        let secrets: Vec<Box<str>> = vec!["hunter2hunter2".into()];
+        let masks = Masks::new(Some("SK-Key-0123"), &secrets);
+        let entry = crate::ApiErrorEntry::builder()
+            .error("BAD SK-Key-0123")
+            .message(Some("hunter2hunter2 refused".to_owned()))
+            .build()
+            .unwrap();
+        let api = Error::Api(crate::ApiError {
+            status: reqwest::StatusCode::BAD_REQUEST,
+            errors: vec![entry],
+            retry_after: None,
+            attempts: 1,
+            not_retried: None,
+            headers: Default::default(),
+        });
+        let Error::Api(api) = masks.error(api) else {
+            panic!("not an API error")
+        };
+        assert_eq!(api.errors[0].error, "BAD <api key>");
+        assert_eq!(api.errors[0].message.as_deref(), Some("<redacted> refused"));
+        let unexpected = crate::decode::decode_failure(
+            reqwest::StatusCode::FOUND,
+            Bytes::new(),
+            Some("text/SK-Key-0123; x=hunter2hunter2".to_owned()),
+            None,
+            1,
+            None,
+            Some(Box::new(crate::RedirectNotFollowed::OtherOrigin(
+                "https://sk-key-0123.example".to_owned(),
+            ))),
+        );
+        let Error::UnexpectedResponse(unexpected) = masks.error(unexpected) else {
+            panic!("not an unexpected answer")
+        };
+        assert_eq!(
+            unexpected.content_type.as_deref(),
+            Some("text/<api key>; x=<redacted>")
+        );
+        assert_eq!(
+            unexpected.redirect.as_deref(),
+            Some(&crate::RedirectNotFollowed::OtherOrigin(
+                "https://<api key>.example".to_owned()
+            ))
+        );
+    }
+
     #[test]
     fn the_key_and_the_secrets_are_masked_in_every_form_a_server_writes_them() {
         let secrets: Vec<Box<str>> = vec!["pa\"ss/word1".into(), "pin-4321".into()];
