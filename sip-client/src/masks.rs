@@ -113,16 +113,16 @@ pub(crate) fn secrets_of<T: Serialize>(value: &T) -> Vec<Box<str>> {
                     walk(value, shown, out);
                 }
             }
-            // A secret typed as an object (`SipCredentials`) is written `<redacted>` whole.
-            (Value::Object(_) | Value::Array(_), Value::String(shown)) if shown == REDACTED => {
+            // `to_redacted_json` changes a value only to write it `<redacted>`: where the two
+            // differ, the plain value is a secret. A secret typed as an object
+            // (`SipCredentials`) is written `<redacted>` whole.
+            (Value::Object(_) | Value::Array(_), Value::String(_)) => {
                 walk(plain, &redacted_whole(plain), out);
             }
-            (Value::String(text), Value::String(shown)) if shown == REDACTED && text != shown => {
+            (Value::String(text), Value::String(shown)) if text != shown => {
                 out.push(text.as_str().into());
             }
-            (Value::Number(number), Value::String(shown)) if shown == REDACTED => {
-                out.push(number.to_string().into());
-            }
+            (Value::Number(number), Value::String(_)) => out.push(number.to_string().into()),
             _ => {}
         }
     }
@@ -198,6 +198,8 @@ mod tests {
                 "port_pin": 4321,
                 "pin": "123",
                 "again": {"password": "hunter2hunter2"},
+                // Already written as redaction writes it: nothing to mask.
+                "token": "<redacted>",
                 "auth": null,
                 "public": "shown-value",
             }),
