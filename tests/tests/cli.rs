@@ -723,18 +723,20 @@ async fn negative_numbers_are_values_and_refusals_name_the_flag() {
     assert!(!stderr.contains("allow_insecure_http(true)"), "{stderr}");
 }
 
+/// A call of `list-sip-calls`'s answer, as JSON text.
+fn call(id: &str) -> String {
+    format!(
+        r#"{{"call_id": "{id}", "direction": "inbound", "from": "+14150000000",
+        "to": "+15105551234", "status": "200 OK", "sip_code": 200, "duration_seconds": 1,
+        "started_at": "2026-03-09T11:00:00Z", "ended_at": "2026-03-09T11:00:01Z",
+        "source_ip": "10.0.0.1"}}"#
+    )
+}
+
 /// `--all` of a paginated operation's command prints every item of every page as one JSON
 /// array, each page asked with the cursor of the one before (and the command's options).
 #[tokio::test]
 async fn all_prints_every_item_of_every_page() {
-    let call = |id: &str| {
-        format!(
-            r#"{{"call_id": "{id}", "direction": "inbound", "from": "+14150000000",
-            "to": "+15105551234", "status": "200 OK", "sip_code": 200, "duration_seconds": 1,
-            "started_at": "2026-03-09T11:00:00Z", "ended_at": "2026-03-09T11:00:01Z",
-            "source_ip": "10.0.0.1"}}"#
-        )
-    };
     let server = TestServer::start(move |_, request| {
         let calls = match request.target.split_once("before=") {
             None => format!("{},{}", call("a"), call("b")),
@@ -789,10 +791,7 @@ async fn all_prints_every_item_of_every_page() {
 /// failure is the `error:` line and exit 1. No page at all prints an empty array.
 #[tokio::test]
 async fn all_prints_the_items_before_a_failed_page_and_leaves_the_array_open() {
-    let call = r#"{"call_id": "a", "direction": "inbound", "from": "+14150000000",
-        "to": "+15105551234", "status": "200 OK", "sip_code": 200, "duration_seconds": 1,
-        "started_at": "2026-03-09T11:00:00Z", "ended_at": "2026-03-09T11:00:01Z",
-        "source_ip": "10.0.0.1"}"#;
+    let call = call("a");
     let server = TestServer::start(move |n, _| match n {
         0 => Reply::json(
             200,

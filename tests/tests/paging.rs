@@ -5,7 +5,7 @@
 use serde_json::json;
 use sip_client::{Error, PhoneNumber};
 use sip_client_tests::client_for;
-use sip_client_tests::server::{Reply, TestServer};
+use sip_client_tests::server::{RecordedRequest, Reply, TestServer};
 
 fn number() -> PhoneNumber {
     "+14150000000".parse().unwrap()
@@ -43,20 +43,22 @@ fn cursors(server: &TestServer) -> Vec<String> {
         .collect()
 }
 
+/// Pages `c1, c2`, then (asked with `before=c2`) `c3`, then an empty page.
+fn three_pages(request: &RecordedRequest) -> Reply {
+    match request
+        .target
+        .split_once("before=")
+        .map(|(_, cursor)| cursor)
+    {
+        None => page(&["c1", "c2"]),
+        Some("c2") => page(&["c3"]),
+        Some(_) => page(&[]),
+    }
+}
+
 #[tokio::test]
 async fn items_follow_the_cursor_page_after_page_until_an_empty_page() {
-    let server = TestServer::start(|_, request| {
-        match request
-            .target
-            .split_once("before=")
-            .map(|(_, cursor)| cursor)
-        {
-            None => page(&["c1", "c2"]),
-            Some("c2") => page(&["c3"]),
-            Some(_) => page(&[]),
-        }
-    })
-    .await;
+    let server = TestServer::start(|_, request| three_pages(request)).await;
     let client = client_for(&server).build().unwrap();
     let calls = client
         .list_sip_calls(number())
@@ -373,18 +375,7 @@ async fn the_streams_debug_shows_their_progress_and_no_key_or_cursor() {
 #[tokio::test]
 async fn the_streams_work_with_futures_combinators() {
     use futures_util::{StreamExt, TryStreamExt};
-    let server = TestServer::start(|_, request| {
-        match request
-            .target
-            .split_once("before=")
-            .map(|(_, cursor)| cursor)
-        {
-            None => page(&["c1", "c2"]),
-            Some("c2") => page(&["c3"]),
-            Some(_) => page(&[]),
-        }
-    })
-    .await;
+    let server = TestServer::start(|_, request| three_pages(request)).await;
     let client = client_for(&server).build().unwrap();
     let sizes: Vec<usize> = client
         .list_sip_calls(number())
