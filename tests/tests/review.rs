@@ -434,16 +434,18 @@ fn review_arguments_come_in_pairs() {
 fn the_baseline_is_where_the_branch_left_main() {
     let repo = Repo::with_sources("merge-base");
     let main = repo.git(&["rev-parse", "HEAD"]);
-    assert_eq!(xtask::semver::merge_base(&repo.root).unwrap(), main);
+    // On `main` itself (CI on a push), the change is the last commit.
+    let parent = repo.git(&["rev-parse", "HEAD^"]);
+    assert_eq!(xtask::semver::default_base(&repo.root).unwrap(), parent);
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("README.md", "changed on the branch\n");
     repo.commit("on the branch");
     assert_ne!(repo.git(&["rev-parse", "HEAD"]), main);
-    assert_eq!(xtask::semver::merge_base(&repo.root).unwrap(), main);
+    assert_eq!(xtask::semver::default_base(&repo.root).unwrap(), main);
 
     repo.git(&["branch", "-q", "-m", "main", "trunk"]);
     assert_eq!(
-        xtask::semver::merge_base(&repo.root).unwrap_err(),
+        xtask::semver::default_base(&repo.root).unwrap_err(),
         "no merge base with main (neither origin/main nor main is a branch of this clone)"
     );
 }
@@ -478,6 +480,65 @@ fn ci_wants_the_bump_of_a_breaking_branch() {
     assert!(!xtask::ci::check_version_bump(&repo.root, Some("trunk")));
 }
 
+/// On `main` itself, where the merge base with `main` is `HEAD`, CI judges the last commit:
+/// a breaking change pushed to `main` without its bump fails it (it passed: the change was
+/// compared with itself).
+#[test]
+fn ci_on_main_judges_the_last_commit() {
+    let repo = Repo::with_sources("ci-main");
+    repo.remove_operation("cancel_port_request");
+    repo.commit("remove an operation");
+    assert!(!xtask::ci::check_version_bump(&repo.root, None));
+    repo.bump_minor();
+    repo.commit("bump the version");
+    // The bump commit changes no API: the change since its parent needs no release.
+    assert!(xtask::ci::check_version_bump(&repo.root, None));
+    assert_eq!(
+        repo.review(&xtask::semver::default_base(&repo.root).unwrap())
+            .required,
+        Bump::Patch
+    );
+}
+
+/// A version the base's changelog lists as unreleased already carries the bump of what
+/// changed since the last release: a second breaking change before the release needs no
+/// second bump. Without it, a version the changelog lists as released needs its own.
+#[test]
+fn an_unreleased_version_already_has_its_bump() {
+    let repo = Repo::with_sources("unreleased");
+    let old_version = version(&repo.root);
+    let new_version = repo.bump_minor();
+    repo.write(
+        "CHANGELOG.md",
+        &format!("# Changelog\n\n## {new_version} (unreleased)\n\n## {old_version}\n"),
+    );
+    repo.commit("start 0.x+1: a breaking change is coming");
+    repo.remove_operation("cancel_port_request");
+    let review = repo.review("HEAD");
+    assert_eq!(review.required, Bump::Major);
+    assert!(review.satisfied, "{}", review.page);
+    assert_eq!(review.versions, (old_version.clone(), new_version.clone()));
+    assert!(
+        review.page.contains(&format!(
+            "goes from `{old_version}` (its last release: `{new_version}` at the base is \
+             unreleased) to `{new_version}`, a minor release: enough."
+        )),
+        "{}",
+        review.page
+    );
+
+    // Released: the next breaking change needs the next minor.
+    repo.write(
+        "CHANGELOG.md",
+        &format!("# Changelog\n\n## {new_version}\n\n## {old_version}\n"),
+    );
+    repo.git(&["add", "CHANGELOG.md"]);
+    repo.git(&["commit", "-q", "-m", "release"]);
+    let review = repo.review("HEAD");
+    assert_eq!(review.versions.0, new_version);
+    assert!(!review.satisfied, "{}", review.page);
+}
+
 /// Additions alone do not fail `cargo xtask ci`: the review page asks for their minor
 /// release, which the release makes; only a breaking change must carry its bump.
 #[test]
@@ -486,7 +547,7 @@ fn ci_lets_additions_through_without_their_bump() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.copy_operation("cancel_port_request");
     repo.commit("add an operation");
-    let review = repo.review(&xtask::semver::merge_base(&repo.root).unwrap());
+    let review = repo.review(&xtask::semver::default_base(&repo.root).unwrap());
     assert_eq!((review.breaking, review.satisfied), (0, false));
     assert!(xtask::ci::check_version_bump(&repo.root, None));
 }
@@ -509,8 +570,11 @@ fn the_page_goes_to_the_file_asked_for() {
         ExitCode::SUCCESS
     );
     assert_eq!(repo.read("page.md"), repo.review("HEAD").page);
-    // Without --base: the merge base with main, here HEAD itself.
+    // Without --base: the merge base with main, where the branch left it.
     fs::remove_file(&page).unwrap();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.git(&["add", SPEC_PATH]);
+    repo.git(&["commit", "-q", "-m", "remove an operation"]);
     assert_eq!(
         review::run_in(&repo.root, &["--out", &out]),
         ExitCode::SUCCESS
@@ -527,7 +591,7 @@ fn the_page_goes_to_the_file_asked_for() {
         review::run_in(&repo.root, &["--base", "no-such-revision"]),
         ExitCode::FAILURE
     );
-    repo.git(&["branch", "-q", "-m", "main", "trunk"]);
+    repo.git(&["branch", "-q", "-D", "main"]);
     assert_eq!(
         review::run_in(&repo.root, &["--out", &out]),
         ExitCode::FAILURE,

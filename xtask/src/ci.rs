@@ -775,9 +775,9 @@ fn parse_args<'a>(args: &[&'a str]) -> Option<(bool, Option<&'a str>)> {
 }
 
 /// A breaking change of the API needs its version bump: compared with `base`, by default the
-/// merge base with `main` (see [`crate::semver::merge_base`]).
+/// merge base with `main` (see [`crate::semver::default_base`]).
 pub fn check_version_bump(root: &Path, base: Option<&str>) -> bool {
-    let base = match base.map_or_else(|| crate::semver::merge_base(root), |b| Ok(b.to_owned())) {
+    let base = match base.map_or_else(|| crate::semver::default_base(root), |b| Ok(b.to_owned())) {
         Ok(base) => base,
         Err(err) => {
             eprintln!("error: {err}: pass --base REV");

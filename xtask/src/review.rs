@@ -74,7 +74,7 @@ pub fn run_in(root: &Path, args: &[&str]) -> ExitCode {
             }
         }
     }
-    let base = match base.map_or_else(|| crate::semver::merge_base(root), Ok) {
+    let base = match base.map_or_else(|| crate::semver::default_base(root), Ok) {
         Ok(base) => base,
         Err(err) => {
             eprintln!("error: {err}: pass --base REV");
@@ -209,18 +209,27 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
     } else {
         Bump::Minor
     };
-    let old_version = at_revision(root, base, CLIENT_MANIFEST)?
+    let base_version = at_revision(root, base, CLIENT_MANIFEST)?
         .and_then(|manifest| manifest_version(&manifest))
         .unwrap_or_else(|| "0.0.0".to_owned());
+    // The bump is counted from what users last got: a version the base's changelog lists
+    // as unreleased already carries the bump of the changes made since that release.
+    let changelog = at_revision(root, base, CHANGELOG_PATH)?;
+    let old_version = last_release(changelog.as_deref().unwrap_or_default(), &base_version);
     let new_version = crate_version(root).unwrap_or_default();
     let done = bump_between(&old_version, &new_version);
     let needed = needed_bump(required, &old_version);
     let satisfied = done >= needed;
+    let unreleased = if old_version == base_version {
+        String::new()
+    } else {
+        format!(" (its last release: `{base_version}` at the base is unreleased)")
+    };
     let moved = if old_version == new_version {
         format!("`sip-client` stays at `{new_version}`")
     } else {
         format!(
-            "`sip-client` goes from `{old_version}` to `{new_version}`, a {} release",
+            "`sip-client` goes from `{old_version}`{unreleased} to `{new_version}`, a {} release",
             bump_name(done)
         )
     };
@@ -250,6 +259,34 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         stale,
         not_compared: report.not_compared.clone(),
     })
+}
+
+/// The changelog, whose headings (`## VERSION`, `## VERSION (unreleased)`) say which
+/// versions were released.
+pub const CHANGELOG_PATH: &str = "CHANGELOG.md";
+
+/// The version users last got, by `changelog`: `version` itself unless a heading lists it
+/// as unreleased, then the newest version listed after it without that word (`0.0.0` when
+/// none was released). A changelog that does not list `version` leaves it as released.
+fn last_release(changelog: &str, version: &str) -> String {
+    let headings: Vec<(&str, bool)> = changelog
+        .lines()
+        .filter_map(|line| line.strip_prefix("## "))
+        .filter_map(|heading| {
+            let mut words = heading.split_whitespace();
+            let listed = words.next()?.trim_start_matches('[').trim_end_matches(']');
+            let unreleased = words.any(|word| word.to_ascii_lowercase().contains("unreleased"));
+            Some((listed, unreleased))
+        })
+        .collect();
+    match headings.iter().position(|&(listed, _)| listed == version) {
+        Some(at) if headings[at].1 => headings[at + 1..]
+            .iter()
+            .find(|&&(_, unreleased)| !unreleased)
+            .map_or("0.0.0", |&(listed, _)| listed)
+            .to_owned(),
+        _ => version.to_owned(),
+    }
 }
 
 /// A spec's text read as YAML: an error unless it is a mapping (an OpenAPI document).
@@ -661,6 +698,28 @@ mod tests {
         assert_eq!(bump_between("0.1.0", "1.0.0"), Bump::Major);
         assert_eq!(bump_between("1.2.3", "1.2.3+build"), Bump::Patch);
         assert!(bump_between("0.1.0", "0.1.0") < needed_bump(Bump::Major, "0.1.0"));
+    }
+
+    /// The bump is counted from the last release the changelog lists: a version it calls
+    /// unreleased already carries the changes made since.
+    #[test]
+    fn the_last_release_is_the_newest_version_not_called_unreleased() {
+        let changelog = "# Changelog\n\n## 0.3.0 (Unreleased)\n\n- more\n\n\
+                         ## [0.2.0+1.1.0] - unreleased\n\n## 0.1.0+1.0.0\n\n- first\n\n\
+                         ## 0.0.1\n";
+        assert_eq!(last_release(changelog, "0.3.0"), "0.1.0+1.0.0");
+        assert_eq!(last_release(changelog, "0.2.0+1.1.0"), "0.1.0+1.0.0");
+        assert_eq!(last_release(changelog, "0.1.0+1.0.0"), "0.1.0+1.0.0");
+        // Not listed, or no changelog: the version is what users have.
+        assert_eq!(last_release(changelog, "0.4.0"), "0.4.0");
+        assert_eq!(last_release("", "0.2.0"), "0.2.0");
+        // Nothing released yet: every version is new to users.
+        assert_eq!(last_release("## 0.1.0 (unreleased)\n", "0.1.0"), "0.0.0");
+        // A word of the notes, not of a heading, says nothing.
+        assert_eq!(
+            last_release("## 0.2.0\n\n- unreleased work landed\n", "0.2.0"),
+            "0.2.0"
+        );
     }
 
     #[test]

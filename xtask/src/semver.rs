@@ -69,7 +69,7 @@ pub fn run(args: &[&str]) -> ExitCode {
             .current_dir(&root)
             .status()
     } else {
-        let baseline = match baseline.map_or_else(|| merge_base(&root), Ok) {
+        let baseline = match baseline.map_or_else(|| default_base(&root), Ok) {
             Ok(baseline) => baseline,
             Err(err) => {
                 eprintln!("error: {err}: pass --baseline-rev REV");
@@ -108,19 +108,37 @@ fn usage(problem: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The merge base of `HEAD` and `main`, the default baseline: `origin/main` when the clone
-/// has one (a pull request's checkout has no local `main`; on `main` with commits not
-/// pushed yet, those commits are the change), else the local `main`. The error says what
-/// is missing; each command adds the option that names a base instead.
-pub fn merge_base(root: &Path) -> Result<String, String> {
-    for main in ["origin/main", "main"] {
-        let output = Command::new("git")
-            .args(["merge-base", "HEAD", main])
+/// The default baseline of a change: the merge base of `HEAD` and `main` (`origin/main`
+/// when the clone has one: a pull request's checkout has no local `main`; on `main` with
+/// commits not pushed yet, those commits are the change; else the local `main`). Where that
+/// is `HEAD` itself (CI on a push to `main`, or a branch with nothing committed yet), the
+/// change is the last commit: its first parent is the baseline (a merge commit's is the
+/// `main` it joined). The error says what is missing; each command adds the option that
+/// names a base instead.
+pub fn default_base(root: &Path) -> Result<String, String> {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
             .current_dir(root)
             .output()
-            .map_err(|err| format!("cannot run git: {err}"))?;
-        if output.status.success() {
-            return Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned());
+            .map_err(|err| format!("cannot run git: {err}"))
+            .map(|output| {
+                output
+                    .status
+                    .success()
+                    .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+            })
+    };
+    for main in ["origin/main", "main"] {
+        if let Some(base) = git(&["merge-base", "HEAD", main])? {
+            let head = git(&["rev-parse", "HEAD"])?;
+            if head.as_deref() == Some(base.as_str()) {
+                // A first commit has no parent: nothing committed is judged then.
+                if let Some(parent) = git(&["rev-parse", "--verify", "--quiet", "HEAD^"])? {
+                    return Ok(parent);
+                }
+            }
+            return Ok(base);
         }
     }
     Err(
