@@ -351,6 +351,77 @@ mod tests {
         );
     }
 
+    /// A survivor keyed to a file or function that moved no longer explains its mutant: the
+    /// next run over it fails, after hours. Each names a file of the tree, and the function
+    /// its description ends in (`... in f`, `replace f -> T with ...`) is defined there.
+    #[test]
+    fn every_survivor_names_a_file_and_function_that_exist() {
+        let root = crate::workspace_root();
+        for mutant in read_survivors(&root).unwrap() {
+            let (file, description) = mutant.split_once(": ").unwrap();
+            let text = std::fs::read_to_string(root.join(file))
+                .unwrap_or_else(|err| panic!("{mutant}: {file}: {err}"));
+            match survivor_function(description) {
+                Some(function) => assert!(
+                    defines(&text, function),
+                    "{mutant}: no `fn {function}` in {file}"
+                ),
+                // Outside any function: what it replaces is in the file at least.
+                None => {
+                    let replaced = description
+                        .strip_prefix("replace ")
+                        .and_then(|rest| rest.split_once(" with "))
+                        .map(|(replaced, _)| replaced)
+                        .unwrap_or_else(|| panic!("{mutant}: not `replace X with Y`"));
+                    assert!(
+                        text.contains(replaced),
+                        "{mutant}: no `{replaced}` in {file}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The function a mutant's description names, by its last path segment: `exec` of
+    /// `replace > with >= in <impl X for Client>::exec`; none for a mutant outside any
+    /// (`replace << with >>` of a constant).
+    fn survivor_function(description: &str) -> Option<&str> {
+        let path = match description.rsplit_once(" in ") {
+            Some((_, function)) => function,
+            None => description
+                .strip_prefix("replace ")?
+                .split_once(" -> ")
+                .map(|(function, _)| function)?,
+        };
+        path.rsplit("::").next()
+    }
+
+    fn defines(text: &str, function: &str) -> bool {
+        [format!("fn {function}("), format!("fn {function}<")]
+            .iter()
+            .any(|definition| text.contains(definition.as_str()))
+    }
+
+    #[test]
+    fn survivors_name_their_function_by_its_last_segment() {
+        let cases = [
+            ("replace + with * in read_body", Some("read_body")),
+            ("replace > with >= in <impl A<B> for C>::exec", Some("exec")),
+            ("replace match guard x with true in f::walk", Some("walk")),
+            (
+                "replace Client::builder -> ClientBuilder with Default::default()",
+                Some("builder"),
+            ),
+            ("replace << with >>", None),
+        ];
+        for (description, function) in cases {
+            assert_eq!(survivor_function(description), function, "{description}");
+        }
+        assert!(defines("pub(crate) async fn read_body(\n", "read_body"));
+        assert!(defines("fn walk<T>(", "walk"));
+        assert!(!defines("fn read_body_twice(", "read_body"));
+    }
+
     #[test]
     fn every_survivor_says_why() {
         let survivors = parse_survivors(
