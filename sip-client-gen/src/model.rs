@@ -2668,8 +2668,7 @@ mod tests {
                 syn::UseTree::Glob(_) => out.push("*".to_owned()),
             }
         }
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sip-client/src/lib.rs");
+        let path = crate::test_spec::sip_client_src().join("lib.rs");
         let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let mut names = Vec::new();
         for item in &file.items {

@@ -511,13 +511,10 @@ fn check_parameters(
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use super::*;
-
-    fn sip_client_src() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../sip-client/src")
-    }
+    use crate::test_spec::sip_client_src;
 
     fn parse(path: &Path) -> syn::File {
         let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{path:?}: {err}"));

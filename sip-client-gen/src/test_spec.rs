@@ -1,6 +1,7 @@
 //! A small spec the generator accepts (a GET with a path parameter, a POST with a JSON
 //! body, a multipart upload, an open enum and cross-field rules), for the generator's tests
-//! to vary, and ways to read what it generates.
+//! to vary, and ways to read what it generates; and where the hand-written sources of the
+//! checkout under test are.
 
 use serde_json::{Value, json};
 
@@ -139,4 +140,15 @@ pub(crate) fn line_starting<'a>(text: &'a str, start: &str) -> &'a str {
     text.lines()
         .find(|line| line.starts_with(start))
         .unwrap_or_else(|| panic!("a line starting {start:?} in\n{text}"))
+}
+
+/// `sip-client/src` of the checkout under test, found at run time: the package directory
+/// cargo (and nextest) gives the test process, not one compiled into the binary, which a
+/// target directory shared between checkouts would reuse for another checkout's tests.
+pub(crate) fn sip_client_src() -> std::path::PathBuf {
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().expect("the current directory"));
+    package.join("../sip-client/src")
 }

@@ -148,3 +148,28 @@ fn scratch_paths_are_never_built_by_hand_in_the_temporary_directory() {
         .collect();
     assert!(offenders.is_empty(), "use tempfile in {offenders:?}");
 }
+
+/// Nothing finds the workspace through a path compiled into a binary: cargo reuses one
+/// binary for every checkout that shares a target directory, so `env!("CARGO_MANIFEST_DIR")`
+/// names whichever checkout built it (a generator test read another worktree's sources so).
+/// Code reads the variable at run time (`std::env::var_os`), as `xtask::workspace_root` does.
+#[test]
+fn no_code_finds_the_workspace_by_a_path_compiled_in() {
+    let root = sip_client_tests::workspace_root();
+    let mut files = Vec::new();
+    for package in ["sip-client", "sip-client-gen", "xtask", "tests"] {
+        rust_files(&root.join(package), &mut files);
+    }
+    assert!(files.len() > 50, "{files:?}");
+    let compiled_in = ["env!(\"CARGO_MANIFEST_DIR\")", "env!(\"CARGO_WORKSPACE_DIR\")"];
+    let found: Vec<String> = files
+        .iter()
+        .filter(|path| !path.ends_with("tests/tests/tidy.rs"))
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            compiled_in.iter().any(|form| text.contains(form))
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(found.is_empty(), "read it at run time in {found:?}");
+}
