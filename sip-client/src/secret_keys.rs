@@ -185,7 +185,9 @@ pub(crate) fn looks_secret(key: &str) -> bool {
             word == a && next.is_some_and(|next| singular_or_word(next).any(|next| next == *b))
         }) {
             at + 1
-        } else if (at == last || next == Some("hash")) && LAST_WORDS.contains(&word.as_str()) {
+        } else if (at == last || next == Some("hash"))
+            && singular_or_word(word).any(|word| LAST_WORDS.contains(&word))
+        {
             at
         } else {
             continue;
@@ -215,15 +217,20 @@ pub(crate) fn looks_secret(key: &str) -> bool {
 }
 
 /// `word`, then `word` without a final `s` (its singular, when it is a plural):
-/// `passwords`, `apikeys`.
+/// `passwords`, `apikeys`, and without `es` after an `s` (`passes`).
 fn singular_or_word(word: &str) -> impl Iterator<Item = &str> {
-    [Some(word), word.strip_suffix('s')].into_iter().flatten()
+    // `passes`: the plural of a word ending in `s` adds `es`.
+    let sibilant = word.strip_suffix("es").filter(|stem| stem.ends_with('s'));
+    [Some(word), word.strip_suffix('s'), sibilant]
+        .into_iter()
+        .flatten()
 }
 
 /// The words of a key: split at every character that is not a letter or digit, where a
 /// lower-case letter or a digit is followed by an upper-case one (`userPwd`: `user`, `Pwd`),
 /// before the last capital of a run followed by a lower-case letter (`SIPPass`: `SIP`,
-/// `Pass`), and between letters and digits (`pin2`: `pin`, `2`).
+/// `Pass`; but `PINs` is one word, a plural), and between letters and digits (`pin2`:
+/// `pin`, `2`).
 pub(crate) fn key_words(key: &str) -> impl Iterator<Item = &str> {
     let chars: Vec<(usize, char)> = key.char_indices().collect();
     let mut words = Vec::new();
@@ -240,10 +247,16 @@ pub(crate) fn key_words(key: &str) -> impl Iterator<Item = &str> {
             .map(|i| chars[i].1)
             .is_some_and(|previous| {
                 let next = chars.get(index + 1).map(|&(_, c)| c);
+                // An `s` ending the word after capitals is their plural (`PINs`, `APIs`).
+                let plural = next == Some('s')
+                    && chars
+                        .get(index + 2)
+                        .is_none_or(|&(_, after)| !after.is_lowercase());
                 (c.is_uppercase() && (previous.is_lowercase() || previous.is_ascii_digit()))
                     || (c.is_uppercase()
                         && previous.is_uppercase()
-                        && next.is_some_and(char::is_lowercase))
+                        && next.is_some_and(char::is_lowercase)
+                        && !plural)
                     || (c.is_ascii_digit() != previous.is_ascii_digit()
                         && previous.is_alphanumeric())
             });
@@ -260,4 +273,61 @@ pub(crate) fn key_words(key: &str) -> impl Iterator<Item = &str> {
         words.push(&key[from..]);
     }
     words.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of secrets is secrets: the plurals of the short last words (a black-box probe
+    /// found `{"pins": ["4321"]}` printed whole while `pin` and `passwords` were withheld).
+    #[test]
+    fn plurals_of_the_short_last_words_are_secret() {
+        for key in [
+            "pins",
+            "port_pins",
+            "PINs",
+            "otps",
+            "totps",
+            "cvvs",
+            "cvcs",
+            "pws",
+            "sip_pws",
+            "passes",
+            "pins_hash",
+        ] {
+            assert!(looks_secret(key), "{key}");
+        }
+        // Not last, or a property of them: as for the singular.
+        for key in [
+            "pins_count",
+            "pin_length",
+            "otps_enabled",
+            "bypasses",
+            "passes_left",
+        ] {
+            assert!(!looks_secret(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn capitals_with_a_final_s_are_a_plural_not_two_words() {
+        let words = |key| key_words(key).collect::<Vec<_>>();
+        assert_eq!(words("PINs"), ["PINs"]);
+        assert_eq!(words("sipPINs"), ["sip", "PINs"]);
+        assert_eq!(words("PINs_hash"), ["PINs", "hash"]);
+        assert_eq!(words("PINsCount"), ["PINs", "Count"]);
+        assert_eq!(words("SIPPass"), ["SIP", "Pass"]);
+        assert_eq!(words("URLsList"), ["URLs", "List"]);
+    }
+
+    #[test]
+    fn a_singular_is_the_word_less_its_s_or_the_es_after_an_s() {
+        let forms = |word| singular_or_word(word).collect::<Vec<_>>();
+        assert_eq!(forms("passes"), ["passes", "passe", "pass"]);
+        assert_eq!(forms("pins"), ["pins", "pin"]);
+        // `es` not after an `s` is left: `notes` is not `not`.
+        assert_eq!(forms("notes"), ["notes", "note"]);
+        assert_eq!(forms("pin"), ["pin"]);
+    }
 }

@@ -161,7 +161,10 @@ fn no_code_finds_the_workspace_by_a_path_compiled_in() {
         rust_files(&root.join(package), &mut files);
     }
     assert!(files.len() > 50, "{files:?}");
-    let compiled_in = ["env!(\"CARGO_MANIFEST_DIR\")", "env!(\"CARGO_WORKSPACE_DIR\")"];
+    let compiled_in = [
+        "env!(\"CARGO_MANIFEST_DIR\")",
+        "env!(\"CARGO_WORKSPACE_DIR\")",
+    ];
     let found: Vec<String> = files
         .iter()
         .filter(|path| !path.ends_with("tests/tests/tidy.rs"))
