@@ -14,7 +14,7 @@ use crate::ErrorEnvelope;
 use crate::error::{
     ApiError, BODY_PREFIX_LIMIT, Error, NotRetried, write_attempts, write_not_retried,
 };
-use crate::escape::Escaped;
+use crate::escape::{Escaped, Quoted};
 use crate::hints::status_hint;
 use crate::json_error::redacted_json_error;
 use crate::{redact::redact_json_text, server_text::redact_entries};
@@ -297,7 +297,7 @@ impl fmt::Debug for UnexpectedResponse {
         f.debug_struct("UnexpectedResponse")
             .field("status", &self.status)
             .field("content_type", &self.content_type)
-            .field("body_prefix", &self.shown_prefix())
+            .field("body_prefix", &Quoted(&self.shown_prefix()))
             .field("body_len", &self.body_len)
             .field("retry_after", &self.retry_after())
             .field("attempts", &self.attempts)
@@ -330,7 +330,7 @@ impl fmt::Display for UnexpectedResponse {
             } else {
                 ""
             };
-            write!(f, ", starting {text:?}{ellipsis}")?;
+            write!(f, ", starting {:?}{ellipsis}", Quoted(&text))?;
         }
         write_not_retried(f, self.not_retried)
     }

@@ -103,9 +103,47 @@ pub(crate) fn escaped_at_most(text: &str, limit: usize) -> (String, bool) {
     (shown, false)
 }
 
+/// Text from the network, shown quoted as `Debug` shows a string (`"a\"b\n"`), and every
+/// character [`Escaped::escapes`] that `Debug` keeps (a Hangul filler, which renders as
+/// nothing) written as `\u{..}` too: an excerpt of a body in an error's `Display` and
+/// `Debug`.
+pub(crate) struct Quoted<'a>(pub &'a str);
+
+impl fmt::Debug for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Debug` writes every character it escapes as ASCII, so what it kept of
+        // `Escaped::escapes` is the raw character still.
+        let debug = format!("{:?}", self.0);
+        let mut rest = debug.as_str();
+        while let Some(at) = rest.find(Escaped::escapes) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().expect("found at a char boundary");
+            write_escaped(f, c)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A quoted excerpt is `Debug`'s form, with what `Debug` keeps but a terminal shows as
+    /// nothing escaped too (a black-box probe found Hangul fillers raw in an error).
+    #[test]
+    fn quoted_text_escapes_what_debug_keeps() {
+        let text = "{\"a\":\"b\u{3164}\u{115f}\u{ffa0}\"}\n\u{1b}[2J\u{202e}";
+        let quoted = format!("{:?}", Quoted(text));
+        assert_eq!(
+            quoted,
+            "\"{\\\"a\\\":\\\"b\\u{3164}\\u{115f}\\u{ffa0}\\\"}\\n\\u{1b}[2J\\u{202e}\""
+        );
+        assert!(!quoted.chars().any(Escaped::escapes), "{quoted}");
+        // Plain text is Debug's.
+        let plain = "Café ☎\u{fe0f} 東京 \"x\"";
+        assert_eq!(format!("{:?}", Quoted(plain)), format!("{plain:?}"));
+    }
 
     #[test]
     fn network_text_is_escaped() {

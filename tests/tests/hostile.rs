@@ -372,6 +372,26 @@ async fn server_text_in_errors_is_escaped() {
         .unwrap_err()
         .to_string();
     assert!(!text.contains('\u{1b}'), "{text:?}");
+
+    // The excerpt of an unexpected body: what Rust's `Debug` of a string keeps but renders
+    // as nothing (Hangul fillers) is escaped too, in `Display` and `Debug`.
+    let server = TestServer::always(Reply::Respond {
+        status: 502,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body: "bad\u{3164}\u{115f}\u{ffa0}gateway\n\u{1b}[2J"
+            .as_bytes()
+            .to_vec(),
+    })
+    .await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+    let err = client.get_sip_config(number()).await.unwrap_err();
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.chars().any(sip_client::Escaped::escapes), "{text:?}");
+        assert!(
+            text.contains(r#""bad\u{3164}\u{115f}\u{ffa0}gateway\n\u{1b}[2J""#),
+            "{text}"
+        );
+    }
 }
 
 /// A server that echoes a request's password in an error body that is not Bland's envelope
