@@ -298,24 +298,43 @@ fn entry(line: RawLine, first: bool) -> Option<Entry> {
 }
 
 /// An invalid line as the output repeats it: in a line of a `.env`-like file given as the
-/// list (`SIP_PASSWORD=...`, `export TOKEN=...`, `secret: ...`, `user=u password=p`), what
-/// follows the first name that looks secret by the rule of `sip_client::to_redacted_json`
+/// list (`SIP_PASSWORD=...`, `export TOKEN=...`, `secret: ...`, `user=u password=p`), or of
+/// notes (`api key: ...`, `password hunter2`), what follows the first name that looks secret
+/// by the rule of `sip_client::to_redacted_json` (a word, or two words as one: `API Key`)
 /// is withheld.
 fn shown_line(line: &str) -> String {
-    for (at, _) in line.match_indices(['=', ':']) {
-        let before = line[..at].trim_end();
-        let name = before
-            .rsplit(|c: char| c.is_whitespace() || ";,&".contains(c))
-            .next()
-            .unwrap_or_default();
-        let probe = serde_json::json!({ name: "" });
-        if let Ok(redacted) = sip_client::to_redacted_json(&probe)
-            && redacted[name] == sip_client::REDACTED
-        {
-            return format!("{}{}", &line[..=at], sip_client::REDACTED);
+    let separator = |c: char| c.is_whitespace() || ";,&=:".contains(c);
+    let mut previous: Option<&str> = None;
+    let mut rest = line;
+    while let Some(start) = rest.find(|c: char| !separator(c)) {
+        let word_len = rest[start..].find(separator).unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        let end = line.len() - rest.len() + start + word_len;
+        let secret = looks_secret(word)
+            || previous.is_some_and(|before| looks_secret(&format!("{before}_{word}")));
+        if secret {
+            let after = &line[end..];
+            let value = after.trim_start();
+            if let Some(value) = value.strip_prefix(['=', ':']) {
+                if !value.trim().is_empty() {
+                    let at = line.len() - value.len();
+                    return format!("{}{}", &line[..at], sip_client::REDACTED);
+                }
+            } else if !value.is_empty() {
+                return format!("{} {}", &line[..end], sip_client::REDACTED);
+            }
         }
+        previous = Some(word);
+        rest = &rest[start + word_len..];
     }
     line.to_owned()
+}
+
+/// Whether a value named `name` is a secret, by the rule of `sip_client::to_redacted_json`.
+fn looks_secret(name: &str) -> bool {
+    let probe = serde_json::json!({ name: "" });
+    sip_client::to_redacted_json(&probe)
+        .is_ok_and(|redacted| redacted[name] == sip_client::REDACTED)
 }
 
 /// The error object of an output line: a stable kind, the status, and the message.
@@ -389,6 +408,28 @@ mod tests {
                 Some("invalid: a=b;token=<redacted>".to_owned()),
             ]
         );
+    }
+
+    /// Notes rather than a `.env`: a name of two words, or a value after a space (a
+    /// black-box probe found these repeated whole).
+    #[test]
+    fn secret_names_of_two_words_or_without_a_separator_withhold_what_follows() {
+        for (line, shown) in [
+            ("api key: sk-live-zzzz", "api key:<redacted>"),
+            ("API Key = sk-live-yyyy", "API Key =<redacted>"),
+            ("password hunter2hunter2", "password <redacted>"),
+            ("export TOKEN hunter9", "export TOKEN <redacted>"),
+            ("my private key is abc", "my private key <redacted>"),
+            // Nothing follows the name, or what follows a separator is blank: nothing to hide.
+            ("hunter2 is my password", "hunter2 is my password"),
+            ("password=  ", "password=  "),
+            // Not secret names: the line as it is.
+            ("password_hint: blue", "password_hint: blue"),
+            ("key west 33040", "key west 33040"),
+            ("sip:user@host", "sip:user@host"),
+        ] {
+            assert_eq!(shown_line(line), shown, "{line}");
+        }
     }
 
     #[tokio::test]
