@@ -78,7 +78,7 @@ pub use paginate::{Items, Pages, Paginated};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use response::Response;
 pub use retry::RetryClass;
-pub use secret::{REDACTED, SipCredentials, SipSecret, to_redacted_json};
+pub use secret::{REDACTED, SipCredentials, SipSecret, secret_values, to_redacted_json};
 pub use timestamp::{Timestamp, TimestampOutOfRange};
 pub use upload::Upload;
 

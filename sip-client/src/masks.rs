@@ -98,7 +98,7 @@ impl<'a> Masks<'a> {
 /// [`to_redacted_json`](crate::to_redacted_json) writes as `<redacted>` (a value typed as a
 /// secret, or under a key that names one, in a map the schema leaves open), a string or
 /// the text of a number, when long enough to mask.
-pub(crate) fn secrets_of<T: Serialize>(value: &T) -> Vec<Box<str>> {
+pub(crate) fn secrets_of<T: Serialize + ?Sized>(value: &T) -> Vec<Box<str>> {
     fn walk(plain: &Value, redacted: &Value, out: &mut Vec<Box<str>>) {
         match (plain, redacted) {
             (Value::Object(plain), Value::Object(redacted)) => {

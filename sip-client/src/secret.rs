@@ -71,6 +71,33 @@ pub fn to_redacted_json<T: Serialize + ?Sized>(
     Ok(json)
 }
 
+/// The secret values of `value`, to mask where a server quotes them back: every string,
+/// and the text of every number, that [`to_redacted_json`] writes as `<redacted>`, of at
+/// least 4 characters (a shorter one would mask ordinary text), longest first, each once.
+///
+/// The client masks a request's secrets in the errors of its call itself; this is for what
+/// it cannot know is an echo, such as a success answer that quotes a refused password in a
+/// free-text reason (`bland-sip` masks them so in what it prints).
+///
+/// ```
+/// use sip_client::{SipSecret, secret_values};
+///
+/// let request = serde_json::json!({
+///     "name": "office",
+///     "register_auth": {"username": "pbx", "password": "hunter2hunter2"},
+///     "pin": 1234,
+///     "token": "abc",
+/// });
+/// assert_eq!(secret_values(&request), ["hunter2hunter2", "1234"]);
+/// assert!(secret_values(&SipSecret::new("pw")).is_empty());
+/// ```
+pub fn secret_values<T: Serialize + ?Sized>(value: &T) -> Vec<String> {
+    crate::masks::secrets_of(value)
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
 fn redacting() -> bool {
     REDACTING.with(Cell::get)
 }

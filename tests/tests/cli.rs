@@ -959,6 +959,34 @@ async fn secrets_of_answers_print_redacted_unless_asked_for() {
          prints them\n"
     );
 
+    // A secret of the request quoted back in a success answer (a refused password in the
+    // reason of a `failed` entry: a black-box probe saw it printed) is masked where it
+    // stands, and said; `--show-secrets` prints it.
+    let server = TestServer::always(Reply::json(
+        200,
+        r#"{"data": {"configured": [], "failed": [{"phone_number": "+14150000000",
+            "reason": "register_auth.password 'Hunter2Hunter2' rejected: too weak"}]}}"#,
+    ))
+    .await;
+    let body = r#"{"phone_number": "+14150000000", "directions": [{"type": "inbound",
+        "sip_endpoint": "sip:pbx.example.com", "auth_mode": "register",
+        "register_auth": {"username": "u", "password": "Hunter2Hunter2"}}]}"#;
+    let args = ["attach-sip", "--body", "-", "--base-url", &server.url()];
+    let output = bland_sip(&args, Some(body)).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        printed["data"]["failed"][0]["reason"],
+        "register_auth.password '<redacted>' rejected: too weak"
+    );
+    assert_eq!(
+        text(&output.stderr),
+        "note: a secret of the answer withheld (data.failed[0].reason); --show-secrets \
+         prints them\n"
+    );
+    let output = bland_sip(&[&args[..], &["--show-secrets"]].concat(), Some(body)).await;
+    assert!(text(&output.stdout).contains("'Hunter2Hunter2' rejected"));
+
     // A note names at most five, counts the others, and masks the key in the keys a server
     // wrote (found by a review: the key echoed as a key of `options` was shown).
     let mut answer: Value = serde_json::from_slice(&fixture("seed_example.json")).unwrap();

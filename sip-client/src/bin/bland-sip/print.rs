@@ -24,6 +24,16 @@ pub(crate) fn key() -> Option<&'static str> {
     KEY.get().and_then(Option::as_deref)
 }
 
+/// The secrets of the request's body, masked in answers unless `--show-secrets`, set once
+/// the body is read ([`set_request_secrets`]).
+static REQUEST_SECRETS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Sets the request's secrets ([`sip_client::secret_values`] of its body): a server may quote
+/// them back in a success answer too (a refused password in a free-text reason).
+pub(crate) fn set_request_secrets(secrets: Vec<String>) {
+    let _ = REQUEST_SECRETS.set(secrets);
+}
+
 /// The secrets withheld from what was printed: the first paths, for the note, and a count.
 #[derive(Default)]
 struct Withheld {
@@ -55,9 +65,12 @@ fn printable<T: Serialize>(
     let mut printed = match show_secrets {
         true => plain,
         false => {
-            let redacted = sip_client::to_redacted_json(value).map_err(cannot)?;
+            let mut redacted = sip_client::to_redacted_json(value).map_err(cannot)?;
             let mut paths = Vec::new();
+            let secrets = REQUEST_SECRETS.get().map_or(&[][..], Vec::as_slice);
             notes::withheld(&plain, &redacted, path, &mut paths);
+            // After the keyed secrets are counted: one written `<redacted>` whole counts once.
+            mask_secrets(&mut redacted, secrets, path, &mut paths);
             withheld.total += paths.len();
             let room = notes::NOTED_PATHS.saturating_sub(withheld.named.len());
             withheld.named.extend(paths.into_iter().take(room));
@@ -66,6 +79,56 @@ fn printable<T: Serialize>(
     };
     mask_key_in_json(&mut printed, key());
     Ok(printed)
+}
+
+/// Masks each of `secrets` as `<redacted>` in every string and object key of `value`,
+/// adding the paths of the strings masked to `out`.
+fn mask_secrets(value: &mut Value, secrets: &[String], path: &mut String, out: &mut Vec<String>) {
+    let mask = |text: &str| {
+        secrets
+            .iter()
+            .filter(|secret| text.contains(secret.as_str()))
+            .fold(text.to_owned(), |text, secret| {
+                text.replace(secret.as_str(), sip_client::REDACTED)
+            })
+    };
+    if secrets.is_empty() {
+        return;
+    }
+    let len = path.len();
+    match value {
+        Value::String(text) if secrets.iter().any(|secret| text.contains(secret.as_str())) => {
+            *text = mask(text);
+            out.push(if path.is_empty() {
+                ".".to_owned()
+            } else {
+                path.clone()
+            });
+        }
+        Value::Array(items) => {
+            for (at, item) in items.iter_mut().enumerate() {
+                path.push_str(&format!("[{at}]"));
+                mask_secrets(item, secrets, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(key, mut item)| {
+                    let key = mask(&key);
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&key);
+                    mask_secrets(&mut item, secrets, path, out);
+                    path.truncate(len);
+                    (key, item)
+                })
+                .collect();
+        }
+        _ => {}
+    }
 }
 
 /// Prints the answer of a call, or returns its failure.
@@ -173,5 +236,29 @@ mod tests {
         let printed = printable(&item, true, &mut String::new(), &mut none).unwrap();
         assert_eq!(printed, item);
         assert_eq!((none.total, none.named.len()), (0, 0));
+    }
+
+    /// The request's secrets quoted back in a string (a reason) or a key are masked, each
+    /// string counted once (a black-box probe saw a refused password printed from a 200's
+    /// `failed[].reason`); a number is left (`4321` may be a port as well as a PIN).
+    #[test]
+    fn the_request_secrets_are_masked_in_strings_and_keys() {
+        let mut item = serde_json::json!({
+            "reason": "password 'hunter2hunter2' too weak",
+            "password": "hunter2hunter2",
+            "hunter2hunter2": ["pin 4321 and hunter2hunter2", 4321, "ok"],
+        });
+        let mut paths = Vec::new();
+        let secrets = ["hunter2hunter2".to_owned(), "4321".to_owned()];
+        mask_secrets(&mut item, &secrets, &mut String::new(), &mut paths);
+        assert_eq!(
+            item,
+            serde_json::json!({
+                "reason": "password '<redacted>' too weak",
+                "password": "<redacted>",
+                "<redacted>": ["pin <redacted> and <redacted>", 4321, "ok"],
+            })
+        );
+        assert_eq!(paths, ["<redacted>[0]", "password", "reason"]);
     }
 }

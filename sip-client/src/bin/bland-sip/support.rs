@@ -59,8 +59,11 @@ fn limit_text(limit: u64) -> String {
 
 /// Reads a JSON body from a file, or from stdin for `-`, of at most [`MAX_BODY`] bytes. A
 /// body that does not decode is a usage error naming the JSON path at fault and the kind
-/// of value found, never the value (it may be a password).
-pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Failure> {
+/// of value found, never the value (it may be a password). The secrets of the body are
+/// masked in the answer printed ([`crate::print::set_request_secrets`]).
+pub(crate) async fn read_json<T: DeserializeOwned + serde::Serialize>(
+    source: &str,
+) -> Result<T, Failure> {
     let (read, whence) = if source == "-" {
         (
             read_capped(tokio::io::stdin(), MAX_BODY).await,
@@ -131,6 +134,9 @@ pub(crate) async fn read_json<T: DeserializeOwned>(source: &str) -> Result<T, Fa
             sip_client::redacted_json_error(&err)
         ))
     })?;
+    // A server may quote the body's secrets back in its answer (a refused password in a
+    // reason): they are masked in what is printed, as the key is.
+    crate::print::set_request_secrets(sip_client::secret_values(&value));
     Ok(value)
 }
 
