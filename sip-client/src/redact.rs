@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use crate::secret::REDACTED;
 use crate::secret_keys::looks_secret;
@@ -44,97 +45,69 @@ pub(crate) fn redact_secret_keys(value: &mut serde_json::Value, secret: bool) {
 /// object or array (not `null`, `true` or `false`, which hold no secret). Everything else
 /// is kept byte for byte; a value cut off by the end of the text is redacted as far as it
 /// goes. A string that quotes JSON (an error message repeating the request) is redacted
-/// inside the same way.
+/// inside the same way, and so is JSON quoted with escaped quotes in plain text (an HTML
+/// page showing `{\"sip_password\": \"…\"}`: the value written `\"<redacted>\"`).
 ///
 /// Text that is not JSON passes through unchanged unless it holds a double-quoted key that
-/// looks secret followed by `:`: single-quoted keys, `key=value` and `key: value` lines are
-/// not recognised.
+/// looks secret followed by `:` (any Unicode blank may stand before it): single-quoted
+/// keys, `key=value` and `key: value` lines are not recognised.
 pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     // Up to where `text` has been copied to `out`: 0 while nothing was replaced.
     let mut copied = 0;
-    let mut depth = 0usize;
-    // The depth of the container that a secret key opened, while inside it.
-    let mut secret_container: Option<usize> = None;
-    // A secret key and its `:` were read: the next value is secret. In text that is not
-    // quite JSON, so are stray characters before it (`: \u{a0}"pw"`, `: +"pw"`: a token with
-    // no letter or digit does not take the value's place) and a string right after it
-    // (`: "x" "pw"`); the words of a message are not (`"password": must be longer`: the
-    // first word is taken for the value).
-    let mut secret_value = false;
+    let mut scan = Scan::default();
     let mut at = 0;
     while at < bytes.len() {
         let start = at;
+        let escaped = bytes[at..].starts_with(b"\\\"");
         // What the token from `start` to `at` is written as, when not as it is.
         let replacement: Option<String> = match bytes[at] {
-            b'"' => {
+            _ if escaped || bytes[at] == b'"' => {
                 let closed;
-                (at, closed) = string_end(bytes, at);
-                let colon = bytes[at..]
-                    .iter()
-                    .position(|b| !b.is_ascii_whitespace())
-                    .is_some_and(|offset| bytes[at + offset] == b':');
-                if colon {
+                (at, closed) = match escaped {
+                    true => escaped_string_end(bytes, at),
+                    false => string_end(bytes, at),
+                };
+                if let Some(after_colon) = colon_end(text, at) {
                     // A key: never redacted itself; it decides the value after it.
-                    let key = serde_json::from_str::<String>(&text[start..at])
-                        .unwrap_or_else(|_| text[start..at].to_owned());
-                    secret_value = secret_container.is_none() && looks_secret(&key);
+                    scan.key(&text[start..at]);
+                    at = after_colon;
                     None
-                } else if secret_container.is_some() {
-                    Some(redacted_token())
-                } else if std::mem::take(&mut secret_value) {
-                    let next = bytes[at..].iter().find(|b| !b.is_ascii_whitespace());
-                    secret_value = next == Some(&b'"');
-                    Some(redacted_token())
                 } else {
-                    redact_nested(&text[start..at], closed)
+                    scan.string(text, start..at, closed)
                 }
             }
             b'{' | b'[' => {
-                if std::mem::take(&mut secret_value) && secret_container.is_none() {
-                    secret_container = Some(depth);
-                }
-                depth += 1;
+                scan.open();
                 at += 1;
                 None
             }
             b'}' | b']' => {
-                secret_value = false;
-                depth = depth.saturating_sub(1);
-                if secret_container == Some(depth) {
-                    secret_container = None;
-                }
                 at += 1;
+                scan.close(text, at);
                 None
             }
             b',' => {
-                secret_value = false;
+                scan.secret_value = false;
                 at += 1;
                 None
             }
-            b':' => {
-                at += 1;
-                None
-            }
-            b if b.is_ascii_whitespace() => {
+            b if b == b':' || b.is_ascii_whitespace() => {
                 at += 1;
                 None
             }
             _ => {
                 // A bare token: a number, `true`, `false`, `null`, or text that is not JSON.
-                at += bytes[at..]
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace() || b",:[]{}\"".contains(b))
-                    .unwrap_or(bytes.len() - at);
-                let token = &text[start..at];
-                // A stray character keeps the secret for the value after it.
-                let stray = !token.chars().any(char::is_alphanumeric);
-                let secret = match stray {
-                    true => secret_value,
-                    false => std::mem::take(&mut secret_value),
-                } || secret_container.is_some();
-                (secret && !["null", "true", "false"].contains(&token)).then(redacted_token)
+                at = (at..bytes.len())
+                    .find(|&end| {
+                        let b = bytes[end];
+                        b.is_ascii_whitespace()
+                            || b",:[]{}\"".contains(&b)
+                            || bytes[end..].starts_with(b"\\\"")
+                    })
+                    .unwrap_or(bytes.len());
+                scan.bare(text, start..at)
             }
         };
         if let Some(replacement) = replacement {
@@ -150,9 +123,111 @@ pub(crate) fn redact_json_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A redacted value as a JSON token: `"<redacted>"`.
-fn redacted_token() -> String {
-    format!("\"{REDACTED}\"")
+/// Where [`redact_json_text`] is in the text it scans.
+#[derive(Default)]
+struct Scan {
+    depth: usize,
+    /// The depth of the container that a secret key opened, while inside it.
+    secret_container: Option<usize>,
+    /// A secret key and its `:` were read: the next value is secret. In text that is not
+    /// quite JSON, so are stray characters before it (`: \u{a0}"pw"`, `: +"pw"`: a token
+    /// with no letter or digit does not take the value's place), a token glued to the
+    /// string after it (Python's `u"pw"`), a stray closing bracket (`: }"pw"`), and a
+    /// string right after a value (`: "x" "pw"`, `: null "pw"`, `: ["x"] "pw"`); the words
+    /// of a message are not (`"password": must be longer`: the first word is taken for the
+    /// value).
+    secret_value: bool,
+}
+
+impl Scan {
+    /// A key (`token` with its quotes, maybe escaped ones) and its `:` were read.
+    fn key(&mut self, token: &str) {
+        let unquoted = |quoted: &str| serde_json::from_str::<String>(quoted).ok();
+        let key = match token.starts_with('\\') {
+            // `\"key\"` is the JSON string `"key"` inside a JSON string.
+            true => unquoted(&format!("\"{token}\"")).and_then(|once| unquoted(&once)),
+            false => unquoted(token),
+        };
+        let key = key.unwrap_or_else(|| token.to_owned());
+        self.secret_value = self.secret_container.is_none() && looks_secret(&key);
+    }
+
+    /// A string that is not a key, at `span` of `text`: what it is written as, if not as it is.
+    fn string(&mut self, text: &str, span: Range<usize>, closed: bool) -> Option<String> {
+        let escaped = text[span.clone()].starts_with('\\');
+        if self.secret_container.is_some() {
+            Some(redacted_token(escaped))
+        } else if std::mem::take(&mut self.secret_value) {
+            self.secret_value = string_follows(text, span.end);
+            Some(redacted_token(escaped))
+        } else if escaped {
+            None
+        } else {
+            redact_nested(&text[span], closed)
+        }
+    }
+
+    fn open(&mut self) {
+        if std::mem::take(&mut self.secret_value) && self.secret_container.is_none() {
+            self.secret_container = Some(self.depth);
+        }
+        self.depth += 1;
+    }
+
+    /// A closing bracket was read, up to `after`.
+    fn close(&mut self, text: &str, after: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        let depth = self.depth;
+        let closed_secret = self.secret_container.take_if(|open| *open == depth);
+        // After the secret container, or in place of the value (a stray bracket), a string
+        // that follows is secret.
+        self.secret_value =
+            (closed_secret.is_some() || self.secret_value) && string_follows(text, after);
+    }
+
+    /// A bare token at `span` of `text`: what it is written as, if not as it is.
+    fn bare(&mut self, text: &str, span: Range<usize>) -> Option<String> {
+        let token = &text[span.clone()];
+        let glued = text[span.end..].starts_with('"') || text[span.end..].starts_with("\\\"");
+        // A stray character, or a prefix of the string after it, keeps the secret for the
+        // value after it.
+        let secret = if glued || !token.chars().any(char::is_alphanumeric) {
+            self.secret_value
+        } else {
+            let value = std::mem::take(&mut self.secret_value);
+            // A value of JSON (`null`, a boolean, a number): a string after it is secret too.
+            if value && serde_json::from_str::<serde_json::Value>(token).is_ok() {
+                self.secret_value = string_follows(text, span.end);
+            }
+            value
+        } || self.secret_container.is_some();
+        (secret && !["null", "true", "false"].contains(&token)).then(|| redacted_token(false))
+    }
+}
+
+/// A redacted value as a JSON token: `"<redacted>"`, or `\"<redacted>\"` when `escaped`.
+fn redacted_token(escaped: bool) -> String {
+    let quote = if escaped { "\\\"" } else { "\"" };
+    format!("{quote}{REDACTED}{quote}")
+}
+
+/// What may stand between JSON tokens in text: any Unicode white space, and the
+/// zero-width characters (`U+200B`–`U+200D`, `U+2060`, the BOM `U+FEFF`).
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
+/// Where the `:` after a string ending at `end` ends, when blanks and then a `:` follow
+/// it (the string is a key).
+fn colon_end(text: &str, end: usize) -> Option<usize> {
+    let rest = text[end..].trim_start_matches(is_blank);
+    rest.strip_prefix(':').map(|after| text.len() - after.len())
+}
+
+/// Whether a string (quoted, or quoted with escaped quotes) follows `at`, after blanks.
+fn string_follows(text: &str, at: usize) -> bool {
+    let rest = text[at..].trim_start_matches(is_blank);
+    rest.starts_with('"') || rest.starts_with("\\\"")
 }
 
 /// Where the JSON string opening at `open` ends (just after its closing quote), and
@@ -163,6 +238,21 @@ fn string_end(bytes: &[u8], open: usize) -> (usize, bool) {
         match bytes[at] {
             b'\\' => at += 2,
             b'"' => return (at + 1, true),
+            _ => at += 1,
+        }
+    }
+    (bytes.len(), false)
+}
+
+/// [`string_end`] for a string quoted with escaped quotes (`\"…\"`, JSON quoted in text),
+/// whose escapes are escaped too (its `\"` is written `\\\"`).
+fn escaped_string_end(bytes: &[u8], open: usize) -> (usize, bool) {
+    let mut at = open + 2;
+    while at < bytes.len() {
+        match &bytes[at..] {
+            [b'\\', b'"', ..] => return (at + 2, true),
+            [b'\\', b'\\', b'\\', _, ..] => at += 4,
+            [b'\\', ..] => at += 2,
             _ => at += 1,
         }
     }
@@ -186,7 +276,7 @@ fn redact_nested(token: &str, closed: bool) -> Option<String> {
     };
     let Ok(text) = parsed else {
         return Some(if closed {
-            redacted_token()
+            redacted_token(false)
         } else {
             format!("\"{REDACTED}")
         });
@@ -769,5 +859,132 @@ mod tests {
             shown(&DebugRedacted(&missing)),
             r#"Err("no value supplied")"#
         );
+    }
+
+    /// Each `(text, redacted)`: the text is written as `redacted`.
+    fn assert_redacts(cases: &[(&str, &str)]) {
+        for (text, redacted) in cases {
+            assert_eq!(redact_json_text(text), *redacted, "{text}");
+        }
+    }
+
+    /// Each text is kept as it is, borrowed.
+    fn assert_kept(texts: &[&str]) {
+        for text in texts {
+            assert!(
+                matches!(redact_json_text(text), std::borrow::Cow::Borrowed(t) if t == *text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_with_escaped_quotes_in_plain_text_is_redacted() {
+        assert_redacts(&[
+            (
+                r#"<pre>{\"sip_password\": \"hunter2A\"}</pre>"#,
+                r#"<pre>{\"sip_password\": \"<redacted>\"}</pre>"#,
+            ),
+            // An escaped quote inside the value does not end it; nor a word glued before
+            // the key; a value cut short is redacted as far as it goes.
+            (
+                r#"said: x\"token\": \"a\\\"b\", \"user\": \"bob\""#,
+                r#"said: x\"token\": \"<redacted>\", \"user\": \"bob\""#,
+            ),
+            (r#"{\"pin\": \"12"#, r#"{\"pin\": \"<redacted>\""#),
+        ]);
+        assert_kept(&[
+            r#"<pre>{\"sip_username\": \"bob\", \"port\": 5061}</pre>"#,
+            r#"C:\"password\" is a folder"#,
+            r"a \ b \\ c",
+        ]);
+    }
+
+    #[test]
+    fn json_escaped_inside_a_json_string_is_redacted() {
+        assert_redacts(&[
+            (
+                r#"{"detail":"y\"password\": \"hunter2B\""}"#,
+                r#"{"detail":"y\"password\": \"<redacted>\""}"#,
+            ),
+            // Escaped twice: a string that quotes JSON quoted with escaped quotes.
+            (
+                r#""y\\\"password\\\": \\\"hunter2C\\\"""#,
+                r#""y\\\"password\\\": \\\"<redacted>\\\"""#,
+            ),
+        ]);
+        assert_kept(&[
+            r#"{"detail":"y\"user\": \"bob\""}"#,
+            r#""y\\\"user\\\": \\\"bob\\\"""#,
+        ]);
+    }
+
+    #[test]
+    fn a_prefix_glued_to_the_value_string_keeps_it_secret() {
+        assert_redacts(&[
+            (
+                r#""password": u"hunter2U""#,
+                r#""password": "<redacted>""<redacted>""#,
+            ),
+            (
+                r#"{"password": String("hunter2"), "port": 1}"#,
+                r#"{"password": "<redacted>""<redacted>"), "port": 1}"#,
+            ),
+        ]);
+        // Not after a key that is not secret; a word of a message, not glued, takes the
+        // secret.
+        assert_kept(&[r#"{"user": u"bob", "note": b"x"}"#]);
+        assert_redacts(&[(
+            r#""password": must be "quoted""#,
+            r#""password": "<redacted>" be "quoted""#,
+        )]);
+    }
+
+    #[test]
+    fn unicode_blanks_before_the_colon_still_make_a_key() {
+        for blank in [
+            "\u{a0}",
+            "\u{2003}",
+            "\u{3000}",
+            "\u{200b}",
+            "\u{feff}",
+            " \u{a0}\n",
+        ] {
+            let text = format!("\"password\"{blank}:\"hunter2N\", \"n\"{blank}: \"x\"");
+            let redacted = format!("\"password\"{blank}:\"<redacted>\", \"n\"{blank}: \"x\"");
+            assert_eq!(redact_json_text(&text), redacted, "{blank:?}");
+        }
+        assert_kept(&["\"user\"\u{a0}: \"bob\"", "\"password\"\u{a0}is \"x\""]);
+    }
+
+    #[test]
+    fn a_string_right_after_a_secret_value_or_stray_bracket_is_secret() {
+        assert_redacts(&[
+            (
+                r#""password": null "hunter2D""#,
+                r#""password": null "<redacted>""#,
+            ),
+            (
+                r#""password": ["a"] "hunter2E""#,
+                r#""password": ["<redacted>"] "<redacted>""#,
+            ),
+            (r#""password": }"hunter2F""#, r#""password": }"<redacted>""#),
+            (r#""pin": 12 "34""#, r#""pin": "<redacted>" "<redacted>""#),
+            (r#""pin": true "34""#, r#""pin": true "<redacted>""#),
+            // A separator between them, or a word of a message, ends the secret.
+            (
+                r#"{"password": ["a"], "note": "kept"} "b""#,
+                r#"{"password": ["<redacted>"], "note": "kept"} "b""#,
+            ),
+            (
+                r#""password": hunter2 "kept""#,
+                r#""password": "<redacted>" "kept""#,
+            ),
+        ]);
+        assert_kept(&[
+            r#"{"password": null, "user": "bob"}"#,
+            r#"{"user": null "bob", "list": ["a"] "b"} "c""#,
+            r#"{"a": {"password": null}} "kept""#,
+        ]);
     }
 }
