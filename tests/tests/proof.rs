@@ -1,11 +1,12 @@
-//! Proof that nothing of the front door is written by hand per operation: four operations
+//! Proof that nothing of the front door is written by hand per operation: five operations
 //! that are not Bland's (`tests/fixtures/proof/operations.yaml`: a GET with optional query
 //! parameters, one an array, a POST with a composed, recursive JSON body, a GET with a path
-//! parameter, a GET whose answers come in pages) are added to our spec, a client is generated from it into a scratch crate,
-//! built, and each operation is called through the generated front door (by
-//! `tests/fixtures/proof/driver.rs`) against the recording server: the request on the wire,
-//! the typed answer, the typed API error, the client-side checks, and retries by the
-//! operation's nature; and the list through its generated mock.
+//! parameter, a GET whose answers come in pages, a POST marked `x-idempotent`) are added to
+//! our spec, a client is generated from it into a scratch crate, built, and each operation
+//! is called through the generated front door (by `tests/fixtures/proof/driver.rs`) against
+//! the recording server: the request on the wire, the typed answer, the typed API error,
+//! the client-side checks, and retries by the operation's nature; and the list through its
+//! generated mock.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -206,6 +207,12 @@ async fn generated_front_door_serves_new_operations() {
     assert!(generated.operations_table.contains(
         "| `GET /v1/gadgets/{gadget_id}` Get Gadget | `get_gadget` | `get-gadget` | safe |"
     ));
+    assert!(generated.operations_table.contains(
+        "| `POST /v1/gadgets` Create Gadget | `create_gadget` | `create-gadget` | only if not sent |"
+    ));
+    assert!(generated.operations_table.contains(
+        "| `POST /v1/gadgets/{gadget_id}/paint` Paint Gadget | `paint_gadget` | `paint-gadget` | idempotent |"
+    ));
     let driver = tokio::task::spawn_blocking(move || build(&generated))
         .await
         .unwrap();
@@ -219,6 +226,10 @@ async fn generated_front_door_serves_new_operations() {
             envelope(json!({ "id": "g2", "name": body["name"], "color": body["color"] }))
         }
         ("GET", "/v1/gadgets/g1") => envelope(gadget("g1", "one")),
+        ("POST", "/v1/gadgets/g1/paint") => {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            envelope(json!({ "id": "g1", "name": "one", "color": body["color"] }))
+        }
         // Pages: two, then one, then no `data` (an empty page).
         ("GET", "/v1/gadget-pages") => {
             envelope(json!({ "gadgets": [gadget("g1", "one"), gadget("g2", "two")] }))
@@ -263,6 +274,10 @@ async fn generated_front_door_serves_new_operations() {
         drive(&driver, &server, &["raw-get", "g1"]).await,
         json!({ "ok": gadget("g1", "one") })
     );
+    assert_eq!(
+        drive(&driver, &server, &["paint", "g1", "green"]).await,
+        json!({ "ok": { "id": "g1", "name": "one", "color": "green" } })
+    );
     // (The method and whether an authorization header carries the key, or is absent.)
     let keys: Vec<(String, Option<bool>)> = server
         .requests()
@@ -285,6 +300,7 @@ async fn generated_front_door_serves_new_operations() {
             ("GET /v1/gadgets/g1".to_owned(), None),
             ("GET /v1/gadgets/g1".to_owned(), None),
             ("GET /v1/gadgets/g1".to_owned(), None),
+            keyed("POST /v1/gadgets/g1/paint"),
         ]
     );
 
@@ -427,10 +443,12 @@ async fn generated_front_door_serves_new_operations() {
         sip_client_tests::assert_snapshot!("proof_wire_list_gadgets", request_view(&requests[0]));
         sip_client_tests::assert_snapshot!("proof_wire_create_gadget", request_view(&requests[2]));
         sip_client_tests::assert_snapshot!("proof_wire_get_gadget", request_view(&requests[3]));
+        sip_client_tests::assert_snapshot!("proof_wire_paint_gadget", request_view(&requests[6]));
     });
     assert_eq!(requests[4].target, "/v1/gadgets/g1", "the raw call");
 
-    // Retries by the operation's nature: a stalled POST is not repeated, a stalled GET is.
+    // Retries by the operation's nature: a stalled POST is not repeated, a stalled GET is,
+    // and so is a stalled POST the spec marks `x-idempotent` (each call allows two retries).
     let stalling = TestServer::always(Reply::Stall(std::time::Duration::from_secs(20))).await;
     let post = drive(&driver, &stalling, &["stall-create"]).await;
     assert_eq!(post["error"]["timeout"], true, "{post}");
@@ -446,6 +464,55 @@ async fn generated_front_door_serves_new_operations() {
     assert_eq!(get["error"]["timeout"], true, "{get}");
     assert_eq!(get["error"]["attempts"], 3, "{get}");
     assert_eq!(stalling.request_count(), 4, "the GET was sent three times");
+
+    let paint = drive(&driver, &stalling, &["stall-paint", "g1"]).await;
+    assert_eq!(paint["error"]["timeout"], true, "{paint}");
+    assert_eq!(paint["error"]["attempts"], 3, "{paint}");
+    assert_eq!(paint["error"]["not_retried"], Value::Null, "{paint}");
+    assert_eq!(
+        stalling.request_count(),
+        7,
+        "the idempotent POST was sent three times"
+    );
+    let painted: Vec<String> = stalling.requests()[4..]
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.target))
+        .collect();
+    assert_eq!(painted, ["POST /v1/gadgets/g1/paint"; 3]);
+
+    // The same after a 500: the POST is answered once, the idempotent POST three times (the
+    // same calls, whose attempt timeout a 500 does not reach).
+    let failing = TestServer::always(Reply::json(
+        500,
+        r#"{"data": null, "errors": [{"error": "INTERNAL", "message": "try later"}]}"#,
+    ))
+    .await;
+    let post = drive(&driver, &failing, &["stall-create"]).await;
+    assert_eq!(post["error"]["variant"], "Api", "{post}");
+    assert_eq!(post["error"]["status"], 500, "{post}");
+    assert_eq!(post["error"]["attempts"], 1, "{post}");
+    assert_eq!(post["error"]["not_retried"], "MayHaveBeenApplied", "{post}");
+    assert_eq!(
+        failing.request_count(),
+        1,
+        "the POST reached the server once"
+    );
+
+    let paint = drive(&driver, &failing, &["stall-paint", "g1"]).await;
+    assert_eq!(paint["error"]["variant"], "Api", "{paint}");
+    assert_eq!(paint["error"]["status"], 500, "{paint}");
+    assert_eq!(paint["error"]["attempts"], 3, "{paint}");
+    assert_eq!(paint["error"]["not_retried"], Value::Null, "{paint}");
+    assert_eq!(
+        failing.request_count(),
+        4,
+        "the idempotent POST was sent three times"
+    );
+    let painted: Vec<String> = failing.requests()[1..]
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.target))
+        .collect();
+    assert_eq!(painted, ["POST /v1/gadgets/g1/paint"; 3]);
 }
 
 /// Every `.rs` file below `dir` that is not generated.
