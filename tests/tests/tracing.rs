@@ -71,3 +71,61 @@ async fn attempts_are_spans_without_secrets() {
     assert!(!log.contains(TEST_API_KEY), "{log}");
     assert!(!log.contains("Bearer"), "{log}");
 }
+
+/// A write with passwords in its body (the SIP password, a register password in the open
+/// `options` map), answered once with an error that quotes them and once with a success
+/// that returns a secret: at TRACE level, with every crate's events (reqwest's, hyper's),
+/// no password and no returned secret reaches the log.
+#[tokio::test]
+async fn passwords_of_requests_and_answers_stay_out_of_the_log() {
+    let body: sip_client::SipUpdateRequest = serde_json::from_value(serde_json::json!({
+        "phone_number": "+14150000000",
+        "updates": {
+            "type": "outbound",
+            "sip_endpoint": "sip:new.provider.com",
+            "options": {"sip_username": "u", "sip_password": "HUNTER2SIPPASS",
+                        "register_auth": {"username": "pbx", "password": "REGPASS-7731"}}
+        }
+    }))
+    .unwrap();
+    let server = TestServer::start(|n, _| match n {
+        0 => Reply::json(
+            400,
+            r#"{"data": null, "errors": [{"error": "INVALID",
+                "message": "sip_password HUNTER2SIPPASS and REGPASS-7731 refused"}]}"#,
+        ),
+        _ => Reply::json(
+            200,
+            r#"{"message": "updated", "register_password_for_pbx": "PBXSECRET-5521"}"#,
+        ),
+    })
+    .await;
+    let client = client_for(&server).max_retries(0).build().unwrap();
+
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    let refused = client.update_sip(body.clone()).await.unwrap_err();
+    tracing::error!(error = %refused, debug = ?refused, "the call failed");
+    let answer = client.update_sip(body).await.unwrap();
+    tracing::info!(answer = ?answer, "the call succeeded");
+    drop(guard);
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("sip_client.request"), "{log}");
+    assert!(log.contains("the call succeeded"), "{log}");
+    for secret in [
+        "HUNTER2SIPPASS",
+        "REGPASS-7731",
+        "PBXSECRET-5521",
+        TEST_API_KEY,
+    ] {
+        assert!(!log.contains(secret), "{secret} in\n{log}");
+    }
+    assert_eq!(server.request_count(), 2);
+}
