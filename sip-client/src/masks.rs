@@ -41,12 +41,13 @@ impl<'a> Masks<'a> {
         body
     }
 
-    /// Whether `value` (a header of the answer) holds one of the request's secrets, as
-    /// sent.
+    /// Whether `value` (a header of the answer) holds one of the request's secrets: as
+    /// sent, percent-encoded or JSON-escaped, as the key is found
+    /// ([`holds_key`](crate::key_mask::holds_key)).
     pub(crate) fn holds_secret(&self, value: &[u8]) -> bool {
         self.secrets
             .iter()
-            .any(|secret| memchr::memmem::find(value, secret.as_bytes()).is_some())
+            .any(|secret| crate::key_mask::holds_key(value, secret.as_bytes()))
     }
 
     /// `text` (decoded from an answer: an error entry's message, a decode error's path)
@@ -302,5 +303,28 @@ mod tests {
         );
         assert!(masks.holds_secret(b"x pass\\ y"));
         assert!(!masks.holds_secret(b"pass"));
+    }
+
+    /// A header that echoes a secret of the request encoded (a black-box probe saw
+    /// `x-input: p%C3%A4ssw%C3%B6rd-Hunter2` shown by `ApiError::headers()`'s `Debug`) holds
+    /// it, as a header that echoes the key encoded does.
+    #[test]
+    fn a_header_holds_a_secret_percent_encoded_or_json_escaped() {
+        let secrets: Vec<Box<str>> = vec!["pässwörd-Hunter2".into(), "a/b c".into()];
+        let masks = Masks::new(None, &secrets);
+        for header in [
+            &b"p%C3%A4ssw%C3%B6rd-Hunter2"[..],
+            b"p%c3%a4ssw%c3%b6rd%2DHunter2",
+            br"input=p\u00e4ssw\u00f6rd-Hunter2",
+            br"a\/b c",
+            b"a%2Fb%20c",
+        ] {
+            assert!(
+                masks.holds_secret(header),
+                "{}",
+                String::from_utf8_lossy(header)
+            );
+        }
+        assert!(!masks.holds_secret(b"p%C3%A4ssw%C3%B6rd"));
     }
 }
