@@ -81,29 +81,61 @@ fn printable<T: Serialize>(
     Ok(printed)
 }
 
-/// Masks each of `secrets` as `<redacted>` in every string and object key of `value`,
-/// adding the paths of the strings masked to `out`.
+/// The shortest request secret masked wherever an answer's text holds it: a shorter one (a
+/// PIN of four digits) only where it is a whole string, so that a PIN `2026` leaves a date
+/// and a phone number of the answer whole.
+const MASKED_INSIDE_TEXT: usize = 8;
+
+/// `text` with each of `secrets` (longest first) written `<redacted>` in one pass (so that
+/// a secret inside `<redacted>` does not mask the mark), if any is there (see
+/// [`MASKED_INSIDE_TEXT`]).
+fn masked(text: &str, secrets: &[String]) -> Option<String> {
+    if secrets.iter().any(|secret| secret == text) {
+        return Some(sip_client::REDACTED.to_owned());
+    }
+    let inside: Vec<&str> = secrets
+        .iter()
+        .map(String::as_str)
+        .filter(|secret| secret.chars().count() >= MASKED_INSIDE_TEXT && text.contains(secret))
+        .collect();
+    if inside.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        match inside.iter().find(|secret| rest.starts_with(**secret)) {
+            Some(secret) => {
+                out.push_str(sip_client::REDACTED);
+                rest = &rest[secret.len()..];
+            }
+            None => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Masks the request's `secrets` as `<redacted>` in every string and object key of `value`
+/// ([`masked`]), adding the path of each string and key masked to `out`. A masked key that
+/// meets another key of its object is numbered (`<redacted>#2`): no entry is lost.
 fn mask_secrets(value: &mut Value, secrets: &[String], path: &mut String, out: &mut Vec<String>) {
-    let mask = |text: &str| {
-        secrets
-            .iter()
-            .filter(|secret| text.contains(secret.as_str()))
-            .fold(text.to_owned(), |text, secret| {
-                text.replace(secret.as_str(), sip_client::REDACTED)
-            })
-    };
     if secrets.is_empty() {
         return;
     }
+    let here = |path: &String| match path.is_empty() {
+        true => ".".to_owned(),
+        false => path.clone(),
+    };
     let len = path.len();
     match value {
-        Value::String(text) if secrets.iter().any(|secret| text.contains(secret.as_str())) => {
-            *text = mask(text);
-            out.push(if path.is_empty() {
-                ".".to_owned()
-            } else {
-                path.clone()
-            });
+        Value::String(text) => {
+            if let Some(shown) = masked(text, secrets) {
+                *text = shown;
+                out.push(here(path));
+            }
         }
         Value::Array(items) => {
             for (at, item) in items.iter_mut().enumerate() {
@@ -113,19 +145,37 @@ fn mask_secrets(value: &mut Value, secrets: &[String], path: &mut String, out: &
             }
         }
         Value::Object(map) => {
-            *map = std::mem::take(map)
+            // The keys kept first, then the masked ones, each numbered past every key taken.
+            let (kept, masked_keys): (Vec<_>, Vec<_>) = std::mem::take(map)
                 .into_iter()
-                .map(|(key, mut item)| {
-                    let key = mask(&key);
-                    if !path.is_empty() {
-                        path.push('.');
+                .map(|(key, item)| (masked(&key, secrets), key, item))
+                .partition(|(shown, _, _)| shown.is_none());
+            for (shown, key, mut item) in kept.into_iter().chain(masked_keys) {
+                let key = match shown {
+                    None => key,
+                    Some(shown) => {
+                        let mut unique = shown.clone();
+                        for count in 2.. {
+                            if !map.contains_key(&unique) {
+                                break;
+                            }
+                            unique = format!("{shown}#{count}");
+                        }
+                        out.push(format!(
+                            "{path}{}{unique}",
+                            if path.is_empty() { "" } else { "." }
+                        ));
+                        unique
                     }
-                    path.push_str(&key);
-                    mask_secrets(&mut item, secrets, path, out);
-                    path.truncate(len);
-                    (key, item)
-                })
-                .collect();
+                };
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key);
+                mask_secrets(&mut item, secrets, path, out);
+                path.truncate(len);
+                map.insert(key, item);
+            }
         }
         _ => {}
     }
@@ -246,7 +296,7 @@ mod tests {
         let mut item = serde_json::json!({
             "reason": "password 'hunter2hunter2' too weak",
             "password": "hunter2hunter2",
-            "hunter2hunter2": ["pin 4321 and hunter2hunter2", 4321, "ok"],
+            "hunter2hunter2": ["pin 4321 and hunter2hunter2", 4321, "4321", "ok"],
         });
         let mut paths = Vec::new();
         let secrets = ["hunter2hunter2".to_owned(), "4321".to_owned()];
@@ -256,9 +306,60 @@ mod tests {
             serde_json::json!({
                 "reason": "password '<redacted>' too weak",
                 "password": "<redacted>",
-                "<redacted>": ["pin <redacted> and <redacted>", 4321, "ok"],
+                "<redacted>": ["pin 4321 and <redacted>", 4321, "<redacted>", "ok"],
             })
         );
-        assert_eq!(paths, ["<redacted>[0]", "password", "reason"]);
+        assert_eq!(
+            paths,
+            [
+                "password",
+                "reason",
+                "<redacted>",
+                "<redacted>[0]",
+                "<redacted>[2]"
+            ]
+        );
+    }
+
+    /// A short secret (a PIN `2026`) masks only a string that is all of it, never a date or
+    /// a number that holds its digits (a review saw `created_at` printed
+    /// `<redacted>-11-29T...`); keys masked alike stay apart, numbered.
+    #[test]
+    fn a_short_secret_masks_whole_strings_only_and_masked_keys_stay_apart() {
+        let secrets = [
+            "2026".to_owned(),
+            "1999".to_owned(),
+            "redacted-pass".to_owned(),
+        ];
+        let mut item = serde_json::json!({
+            "created_at": "2026-11-29T10:00:00Z",
+            "phone_number": "+14155552026",
+            "pin": "2026",
+            "2026": "a",
+            "1999": "b",
+            "<redacted>": "c",
+            "note": "redacted-pass and <redacted>",
+        });
+        let mut paths = Vec::new();
+        mask_secrets(&mut item, &secrets, &mut String::new(), &mut paths);
+        assert_eq!(
+            item,
+            serde_json::json!({
+                "created_at": "2026-11-29T10:00:00Z",
+                "phone_number": "+14155552026",
+                "pin": "<redacted>",
+                "<redacted>": "c",
+                "<redacted>#2": "b",
+                "<redacted>#3": "a",
+                "note": "<redacted> and <redacted>",
+            })
+        );
+        // (The keys kept are read first.)
+        assert_eq!(paths, ["note", "pin", "<redacted>#2", "<redacted>#3"]);
+        assert_eq!(masked("é2026é", &secrets), None);
+        assert_eq!(
+            masked("éredacted-passé", &secrets).as_deref(),
+            Some("é<redacted>é")
+        );
     }
 }
