@@ -480,6 +480,34 @@ fn ci_wants_the_bump_of_a_breaking_branch() {
     assert!(!xtask::ci::check_version_bump(&repo.root, Some("trunk")));
 }
 
+/// A shallow clone of `main` (`git clone --depth 1`, as CI checkouts are by default) has
+/// no commit before `HEAD`: the default base is an error, not `HEAD` (which compared the
+/// change with itself and passed).
+#[test]
+fn a_shallow_clone_has_no_default_base() {
+    let repo = Repo::with_sources("shallow-origin");
+    let clone = sip_client_tests::Scratch::new("sip-client-review-shallow");
+    let url = format!("file://{}", repo.root.display());
+    let target = clone.join("clone");
+    let cloned = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(&target)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .status()
+        .unwrap();
+    assert!(cloned.success());
+    let err = xtask::semver::default_base(&target).unwrap_err();
+    assert!(err.starts_with("a shallow clone"), "{err}");
+    assert!(!xtask::ci::check_version_bump(&target, None));
+    // The full clone judges the last commit.
+    assert_eq!(
+        xtask::semver::default_base(&repo.root).unwrap(),
+        repo.git(&["rev-parse", "HEAD^"])
+    );
+}
+
 /// On `main` itself, where the merge base with `main` is `HEAD`, CI judges the last commit:
 /// a breaking change pushed to `main` without its bump fails it (it passed: the change was
 /// compared with itself).

@@ -18,8 +18,8 @@ commands:
                        --footprint: the cold builds alone)
   semver [--baseline-rev REV] [--fixtures]
                        cargo-semver-checks (pinned, installed on first use) on sip-client against
-                       REV (default: the merge base with main, on main the last commit's
-                       parent); --fixtures: against our change
+                       REV (default: the merge base with main; on main, where a push moved it
+                       from, else the last commit's parent); --fixtures: against our change
                        report on every spec change of the tests
   review [--base REV] [--out FILE]
                        the review page of a change (Markdown): spec changes by operation, API
