@@ -26,6 +26,7 @@ mod phone;
 mod random;
 mod read_body;
 mod redact;
+mod redact_text;
 mod redirect;
 mod response;
 mod retry;
