@@ -153,7 +153,7 @@ pub(crate) fn looks_secret(key: &str) -> bool {
         .collect();
     // (`session_id` is a pair of its own: a session's id is its credential.)
     if let [before @ .., last] = words.as_slice()
-        && PROPERTY.contains(&last.as_str())
+        && singular_or_word(last).any(|word| PROPERTY.contains(&word))
         && !PAIRS
             .iter()
             .any(|(a, b)| b == last && before.last().is_some_and(|word| word == a))
@@ -298,8 +298,13 @@ mod tests {
         ] {
             assert!(looks_secret(key), "{key}");
         }
-        // Not last, or a property of them: as for the singular.
+        // Not last, or a property of them: as for the singular; a property in the plural
+        // too (`token_names`: the names of tokens).
         for key in [
+            "token_names",
+            "secret_types",
+            "password_counts",
+            "PINS_COUNT",
             "pins_count",
             "pin_length",
             "otps_enabled",
