@@ -74,8 +74,10 @@ async fn attempts_are_spans_without_secrets() {
 
 /// A write with passwords in its body (the SIP password, a register password in the open
 /// `options` map), answered once with an error that quotes them and once with a success
-/// that returns a secret: at TRACE level, with every crate's events (reqwest's, hyper's),
-/// no password and no returned secret reaches the log.
+/// that returns a secret: at TRACE level, no password and no returned secret reaches the
+/// log, the client's spans and events and a caller's logging of the error and the answer
+/// (`Display` and `Debug`) included. (reqwest logs through `log`, not bridged here, and
+/// hyper emits no `tracing` events unless built for them: neither is in this log.)
 #[tokio::test]
 async fn passwords_of_requests_and_answers_stay_out_of_the_log() {
     let body: sip_client::SipUpdateRequest = serde_json::from_value(serde_json::json!({

@@ -275,6 +275,10 @@ fn last_release(changelog: &str, version: &str) -> String {
         .filter_map(|heading| {
             let mut words = heading.split_whitespace();
             let listed = words.next()?.trim_start_matches('[').trim_end_matches(']');
+            // A heading that names no version (`## Migrating from 0.1`) is no release.
+            if !listed.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
             let unreleased = words.any(|word| word.to_ascii_lowercase().contains("unreleased"));
             Some((listed, unreleased))
         })
@@ -715,6 +719,11 @@ mod tests {
         assert_eq!(last_release("", "0.2.0"), "0.2.0");
         // Nothing released yet: every version is new to users.
         assert_eq!(last_release("## 0.1.0 (unreleased)\n", "0.1.0"), "0.0.0");
+        // A heading that names no version is none of them.
+        assert_eq!(
+            last_release("## 0.2.0 (unreleased)\n## Migrating\n## 0.1.0\n", "0.2.0"),
+            "0.1.0"
+        );
         // A word of the notes, not of a heading, says nothing.
         assert_eq!(
             last_release("## 0.2.0\n\n- unreleased work landed\n", "0.2.0"),
