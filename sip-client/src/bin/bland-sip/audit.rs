@@ -313,6 +313,17 @@ fn shown_line(line: &str) -> String {
         let secret = looks_secret(word)
             || previous.is_some_and(|before| looks_secret(&format!("{before}_{word}")));
         if secret {
+            // A value glued to its name (`password/hunter2`, `pin#1234`): what follows the
+            // first part that names a secret is withheld.
+            let glued = word
+                .match_indices(|c: char| !c.is_alphanumeric() && c != '_')
+                .find(|&(at, _)| looks_secret(&word[..at]));
+            if let Some((at, mark)) = glued
+                && at + mark.len() < word.len()
+            {
+                let cut = end - word.len() + at + mark.len();
+                return format!("{}{}", &line[..cut], sip_client::REDACTED);
+            }
             let after = &line[end..];
             let value = after.trim_start();
             if let Some(value) = value.strip_prefix(['=', ':']) {
@@ -420,6 +431,13 @@ mod tests {
             ("password hunter2hunter2", "password <redacted>"),
             ("export TOKEN hunter9", "export TOKEN <redacted>"),
             ("my private key is abc", "my private key <redacted>"),
+            // Glued to its name.
+            ("password/hunter2", "password/<redacted>"),
+            ("x password-hunter2 y", "x password-<redacted>"),
+            ("pin#1234", "pin#<redacted>"),
+            ("token->abc", "token-<redacted>"),
+            ("api-key-abc123", "api-key-<redacted>"),
+            ("sip_password", "sip_password"),
             // Nothing follows the name, or what follows a separator is blank: nothing to hide.
             ("hunter2 is my password", "hunter2 is my password"),
             ("password=  ", "password=  "),
