@@ -362,10 +362,20 @@ mod tests {
             let text = std::fs::read_to_string(root.join(file))
                 .unwrap_or_else(|err| panic!("{mutant}: {file}: {err}"));
             match survivor_function(description) {
-                Some(function) => assert!(
-                    defines(&text, function),
-                    "{mutant}: no `fn {function}` in {file}"
-                ),
+                Some(path) => {
+                    let mut segments = path.rsplit("::");
+                    let function = segments.next().unwrap_or_default();
+                    assert!(
+                        defines(&text, function),
+                        "{mutant}: no `fn {function}` in {file}"
+                    );
+                    // Its type or enclosing function (`RawContext::` of a method, `walk`'s
+                    // `mask_key_in_json::`) is there too; an `impl` block's name is not
+                    // checked.
+                    if let Some(owner) = segments.next().filter(|owner| !owner.ends_with('>')) {
+                        assert!(text.contains(owner), "{mutant}: no `{owner}` in {file}");
+                    }
+                }
                 // Outside any function: what it replaces is in the file at least.
                 None => {
                     let replaced = description
@@ -382,18 +392,17 @@ mod tests {
         }
     }
 
-    /// The function a mutant's description names, by its last path segment: `exec` of
-    /// `replace > with >= in <impl X for Client>::exec`; none for a mutant outside any
+    /// The path of the function a mutant's description names: `<impl X for Client>::exec`
+    /// of `replace > with >= in <impl X for Client>::exec`; none for a mutant outside any
     /// (`replace << with >>` of a constant).
     fn survivor_function(description: &str) -> Option<&str> {
-        let path = match description.rsplit_once(" in ") {
-            Some((_, function)) => function,
+        match description.rsplit_once(" in ") {
+            Some((_, function)) => Some(function),
             None => description
                 .strip_prefix("replace ")?
                 .split_once(" -> ")
-                .map(|(function, _)| function)?,
-        };
-        path.rsplit("::").next()
+                .map(|(function, _)| function),
+        }
     }
 
     fn defines(text: &str, function: &str) -> bool {
@@ -403,14 +412,20 @@ mod tests {
     }
 
     #[test]
-    fn survivors_name_their_function_by_its_last_segment() {
+    fn survivors_name_their_function_by_its_path() {
         let cases = [
             ("replace + with * in read_body", Some("read_body")),
-            ("replace > with >= in <impl A<B> for C>::exec", Some("exec")),
-            ("replace match guard x with true in f::walk", Some("walk")),
+            (
+                "replace > with >= in <impl A<B> for C>::exec",
+                Some("<impl A<B> for C>::exec"),
+            ),
+            (
+                "replace match guard x with true in f::walk",
+                Some("f::walk"),
+            ),
             (
                 "replace Client::builder -> ClientBuilder with Default::default()",
-                Some("builder"),
+                Some("Client::builder"),
             ),
             ("replace << with >>", None),
         ];
