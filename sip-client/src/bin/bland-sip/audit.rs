@@ -288,7 +288,9 @@ fn entry(line: RawLine, first: bool) -> Option<Entry> {
     Some(match PhoneNumber::parse(text) {
         Ok(number) => Entry::Valid(number),
         Err(err) => Entry::Invalid(
-            shown_line(text),
+            // The key masked first: withholding what follows a secret-looking part of it
+            // would leave the rest of the key (`sk-secret-<redacted>`).
+            shown_line(&support::mask_key(text, crate::print::key())),
             Error::InvalidInput(sip_client::InvalidInput::new(
                 "phone_number",
                 sip_client::InputProblem::PhoneNumber(err),
