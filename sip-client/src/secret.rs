@@ -236,6 +236,26 @@ impl schemars::JsonSchema for SipCredentials {
 mod tests {
     use super::*;
 
+    /// The secrets of a typed request and of raw JSON: typed secrets, values under secret
+    /// keys (numbers by their text), longest first; short ones and plain fields left out.
+    #[test]
+    fn secret_values_are_what_redaction_hides() {
+        let request = serde_json::json!({
+            "phone_number": "+14150000000",
+            "sip_password": "hunter2hunter2",
+            "options": {"pbx": {"secret": "open-map-secret"}, "pin": 123456, "otp": "12"},
+        });
+        assert_eq!(
+            secret_values(&request),
+            ["open-map-secret", "hunter2hunter2", "123456"]
+        );
+        assert_eq!(
+            secret_values(&SipSecret::new("typed-secret")),
+            ["typed-secret"]
+        );
+        assert!(secret_values(&serde_json::json!({"name": "office"})).is_empty());
+    }
+
     #[test]
     fn debug_redacts_and_serde_round_trips() {
         let secret: SipSecret = serde_json::from_str("\"hunter2\"").unwrap();

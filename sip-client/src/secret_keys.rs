@@ -323,6 +323,11 @@ mod tests {
         assert_eq!(words("PINs_hash"), ["PINs", "hash"]);
         assert_eq!(words("PINsCount"), ["PINs", "Count"]);
         assert_eq!(words("SIPPass"), ["SIP", "Pass"]);
+        // Only an `s` that ends the word: `SIPPw` is `SIP` and `Pw` (a password), and
+        // `DEsf` splits before its `E` as before.
+        assert_eq!(words("SIPPw"), ["SIP", "Pw"]);
+        assert!(looks_secret("SIPPw"));
+        assert_eq!(words("abcDEsf"), ["abc", "D", "Esf"]);
         assert_eq!(words("URLsList"), ["URLs", "List"]);
     }
 
