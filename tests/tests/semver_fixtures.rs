@@ -123,7 +123,7 @@ fn cargo_semver_checks_agrees_with_the_report_except_where_named() {
         let ours = report.breaking() > 0;
         table.push_str(&format!(
             "{name}: report {}, cargo-semver-checks {}\n",
-            if ours { "breaking" } else { "additive" },
+            if ours { "breaking" } else { "not breaking" },
             if major { "major" } else { "minor or none" }
         ));
         let named = DISAGREEMENTS.iter().any(|(case, _)| case == name);
