@@ -474,11 +474,10 @@ async fn generated_front_door_serves_new_operations() {
         7,
         "the idempotent POST was sent three times"
     );
-    let painted: Vec<String> = stalling.requests()[4..]
-        .iter()
-        .map(|request| format!("{} {}", request.method, request.target))
-        .collect();
-    assert_eq!(painted, ["POST /v1/gadgets/g1/paint"; 3]);
+    assert_eq!(
+        requests_from(&stalling, 4),
+        ["POST /v1/gadgets/g1/paint"; 3]
+    );
 
     // The same after a 500: the POST is answered once, the idempotent POST three times (the
     // same calls, whose attempt timeout a 500 does not reach).
@@ -508,11 +507,15 @@ async fn generated_front_door_serves_new_operations() {
         4,
         "the idempotent POST was sent three times"
     );
-    let painted: Vec<String> = failing.requests()[1..]
+    assert_eq!(requests_from(&failing, 1), ["POST /v1/gadgets/g1/paint"; 3]);
+}
+
+/// The method and target of each request `server` got, from the `from`th on.
+fn requests_from(server: &TestServer, from: usize) -> Vec<String> {
+    server.requests()[from..]
         .iter()
         .map(|request| format!("{} {}", request.method, request.target))
-        .collect();
-    assert_eq!(painted, ["POST /v1/gadgets/g1/paint"; 3]);
+        .collect()
 }
 
 /// Every `.rs` file below `dir` that is not generated.

@@ -22,6 +22,25 @@ impl Write for Captured {
     }
 }
 
+impl Captured {
+    /// Every event at TRACE level and the span events `spans` written here, on this thread,
+    /// until the guard is dropped.
+    fn trace(&self, spans: FmtSpan) -> tracing::subscriber::DefaultGuard {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(spans)
+            .with_ansi(false)
+            .with_writer(self.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    /// What was written.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 impl<'a> MakeWriter<'a> for Captured {
     type Writer = Captured;
     fn make_writer(&'a self) -> Self::Writer {
@@ -42,20 +61,14 @@ async fn attempts_are_spans_without_secrets() {
     let client = client_for(&server).bearer_auth().build().unwrap();
 
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let guard = captured.trace(FmtSpan::CLOSE);
     client
         .get_sip_config("+14150000000".parse::<sip_client::PhoneNumber>().unwrap())
         .await
         .unwrap();
-    drop(_guard);
+    drop(guard);
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     let closes: Vec<&str> = log
         .lines()
         .filter(|line| line.contains("sip_client.request") && line.contains("close"))
@@ -105,20 +118,14 @@ async fn passwords_of_requests_and_answers_stay_out_of_the_log() {
     let client = client_for(&server).max_retries(0).build().unwrap();
 
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
+    let guard = captured.trace(FmtSpan::FULL);
     let refused = client.update_sip(body.clone()).await.unwrap_err();
     tracing::error!(error = %refused, debug = ?refused, "the call failed");
     let answer = client.update_sip(body).await.unwrap();
     tracing::info!(answer = ?answer, "the call succeeded");
     drop(guard);
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(log.contains("sip_client.request"), "{log}");
     assert!(log.contains("the call succeeded"), "{log}");
     for secret in [
