@@ -204,7 +204,7 @@ where
     R::Item: Serialize,
 {
     let mut withheld = Withheld::default();
-    let mut count = 0;
+    let mut count: usize = 0;
     let result = loop {
         let item = match items.next().await {
             Some(Ok(item)) => item,
