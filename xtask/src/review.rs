@@ -284,7 +284,8 @@ fn last_release(changelog: &str, version: &str) -> String {
         })
         .collect();
     match headings.iter().position(|&(listed, _)| listed == version) {
-        Some(at) if headings[at].1 => headings[at + 1..]
+        // The first released heading from `version`'s own (unreleased) one on.
+        Some(at) if headings[at].1 => headings[at..]
             .iter()
             .find(|&&(_, unreleased)| !unreleased)
             .map_or("0.0.0", |&(listed, _)| listed)
