@@ -26,6 +26,17 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// Every `.rs` file of the workspace's packages (their sources, tests and fixtures).
+fn workspace_sources() -> Vec<std::path::PathBuf> {
+    let root = sip_client_tests::workspace_root();
+    let mut files = Vec::new();
+    for package in ["sip-client", "sip-client-gen", "xtask", "tests"] {
+        rust_files(&root.join(package), &mut files);
+    }
+    assert!(files.len() > 50, "{files:?}");
+    files
+}
+
 #[test]
 fn no_hand_written_file_of_the_client_holds_more_than_one_concern() {
     let src = sip_client_tests::workspace_root().join("sip-client/src");
@@ -129,12 +140,7 @@ fn review_tools_fold_every_generated_file_and_no_hand_written_one() {
 /// and every error of `bench --footprint` (hundreds of them, after a few mutation runs).
 #[test]
 fn scratch_paths_are_never_built_by_hand_in_the_temporary_directory() {
-    let root = sip_client_tests::workspace_root();
-    let mut files = Vec::new();
-    for dir in ["sip-client", "sip-client-gen", "xtask", "tests"] {
-        rust_files(&root.join(dir), &mut files);
-    }
-    assert!(files.len() > 50, "{files:?}");
+    let files = workspace_sources();
     let by_hand = concat!("temp_dir", "().join(");
     let offenders: Vec<String> = files
         .iter()
@@ -155,12 +161,7 @@ fn scratch_paths_are_never_built_by_hand_in_the_temporary_directory() {
 /// Code reads the variable at run time (`std::env::var_os`), as `xtask::workspace_root` does.
 #[test]
 fn no_code_finds_the_workspace_by_a_path_compiled_in() {
-    let root = sip_client_tests::workspace_root();
-    let mut files = Vec::new();
-    for package in ["sip-client", "sip-client-gen", "xtask", "tests"] {
-        rust_files(&root.join(package), &mut files);
-    }
-    assert!(files.len() > 50, "{files:?}");
+    let files = workspace_sources();
     let compiled_in = [
         "env!(\"CARGO_MANIFEST_DIR\")",
         "env!(\"CARGO_WORKSPACE_DIR\")",

@@ -151,27 +151,24 @@ fn mask_secrets(value: &mut Value, secrets: &[String], path: &mut String, out: &
                 .map(|(key, item)| (masked(&key, secrets), key, item))
                 .partition(|(shown, _, _)| shown.is_none());
             for (shown, key, mut item) in kept.into_iter().chain(masked_keys) {
+                let masked_key = shown.is_some();
                 let key = match shown {
                     None => key,
-                    Some(shown) => {
-                        let mut unique = shown.clone();
-                        for count in 2.. {
-                            if !map.contains_key(&unique) {
-                                break;
-                            }
-                            unique = format!("{shown}#{count}");
-                        }
-                        out.push(format!(
-                            "{path}{}{unique}",
-                            if path.is_empty() { "" } else { "." }
-                        ));
-                        unique
-                    }
+                    Some(shown) => (1..)
+                        .map(|n| match n {
+                            1 => shown.clone(),
+                            n => format!("{shown}#{n}"),
+                        })
+                        .find(|unique| !map.contains_key(unique))
+                        .expect("a map holds finitely many keys"),
                 };
                 if !path.is_empty() {
                     path.push('.');
                 }
                 path.push_str(&key);
+                if masked_key {
+                    out.push(path.clone());
+                }
                 mask_secrets(&mut item, secrets, path, out);
                 path.truncate(len);
                 map.insert(key, item);
