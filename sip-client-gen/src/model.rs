@@ -1163,6 +1163,25 @@ fn check_field_names(spec: &OpenAPI, types: &Types) -> Result<(), Error> {
             let Some(first) = fields[..index].iter().find(|f| f.ident == field.ident) else {
                 continue;
             };
+            // The map of unknown keys (`additionalProperties`) is a field too: `extra`.
+            if let Some(property) = [first, field]
+                .iter()
+                .find(|f| !f.flatten)
+                .filter(|_| first.flatten || field.flatten)
+            {
+                let json = serde_json::to_value(spec).unwrap_or_default();
+                let at =
+                    properties_holding(&json, &property.json, &property.json, &mut String::new())
+                        .unwrap_or_else(|| format!("/components/schemas/{name}"));
+                return Err(invalid(
+                    at,
+                    format!(
+                        "the property {:?} becomes the field {} of {name}, which holds the \
+                         object's unknown keys (its additionalProperties); rename the property",
+                        property.json, field.ident
+                    ),
+                ));
+            }
             let json = serde_json::to_value(spec).unwrap_or_default();
             let at = properties_holding(&json, &first.json, &field.json, &mut String::new())
                 .unwrap_or_else(|| format!("/components/schemas/{name}"));
@@ -1775,7 +1794,10 @@ fn request_body(spec: &OpenAPI, at: &str, body: &RequestBody) -> Result<Body, Er
                             .iter()
                             .any(|field: &MultipartField| field.ident == ident)
                             .then(|| {
-                                format!("{what} gives the Rust name {ident:?}, which is taken")
+                                format!(
+                                    "{what} gives the Rust name {ident:?}, which is taken by \
+                                     another form field; rename one"
+                                )
                             })
                     });
                 if let Some(problem) = problem {

@@ -357,14 +357,23 @@ pub(crate) fn check(spec: &OpenAPI) -> Result<(), Error> {
     Ok(())
 }
 
-/// Names of the request builder's own (`front::REQUEST_NAMES`), of progenitor's raw
-/// builders (`RAW_BUILDER_NAMES`), of a mock's `When` (`mock::MOCK_NAMES`) and of the CLI's
-/// functions (`cli::TAKEN_ARGUMENTS`), which a parameter's Rust name must not be.
-fn taken_argument(ident: &str) -> bool {
-    crate::front::REQUEST_NAMES.contains(&ident)
-        || RAW_BUILDER_NAMES.contains(&ident)
-        || crate::mock::MOCK_NAMES.contains(&ident)
-        || crate::cli::TAKEN_ARGUMENTS.contains(&ident)
+/// What already holds a parameter's Rust name `ident`, if anything does: the request
+/// builder's own names (`front::REQUEST_NAMES`), progenitor's raw builders'
+/// (`RAW_BUILDER_NAMES`), a mock's `When` (`mock::MOCK_NAMES`) or the CLI's functions
+/// (`cli::TAKEN_ARGUMENTS`). Said in the refusal, so that the maintainer knows why a plain
+/// name such as `timeout` cannot be a parameter's.
+fn taken_by(ident: &str) -> Option<&'static str> {
+    if crate::front::REQUEST_NAMES.contains(&ident) {
+        Some("the request builder's own (its per-call settings, body and send)")
+    } else if RAW_BUILDER_NAMES.contains(&ident) {
+        Some("a method of progenitor's raw builders (`Client::raw()`)")
+    } else if crate::mock::MOCK_NAMES.contains(&ident) {
+        Some("a method of every mock's `When`")
+    } else if crate::cli::TAKEN_ARGUMENTS.contains(&ident) {
+        Some("`bland-sip`'s own options and the CLI's generated functions")
+    } else {
+        None
+    }
 }
 
 /// Why a parameter or form field of Rust name `ident` cannot be generated, if it cannot.
@@ -404,9 +413,9 @@ pub(crate) fn argument_problem(
              rename it"
         ));
     }
-    if taken_argument(ident) {
+    if let Some(by) = taken_by(ident) {
         return Some(format!(
-            "{what} gives the Rust name {ident:?}, which is taken"
+            "{what} gives the Rust name {ident:?}, which is taken by {by}; rename it"
         ));
     }
     None
@@ -447,11 +456,15 @@ fn check_parameters(
         };
         let ident = rust::snake(&data.name);
         let what = format!("parameter {:?}", data.name);
-        let problem = argument_problem(&what, &ident, path, data.required).or_else(|| {
-            seen.iter()
-                .any(|(seen, _)| *seen == ident)
-                .then(|| format!("{what} gives the Rust name {ident:?}, which is taken"))
-        });
+        let problem =
+            argument_problem(&what, &ident, path, data.required).or_else(|| {
+                seen.iter().find(|(seen, _)| *seen == ident).map(|(_, other)| {
+                format!(
+                    "{what} gives the Rust name {ident:?}, which is taken by the parameter at \
+                     {other}; rename one"
+                )
+            })
+            });
         if let Some(problem) = problem {
             return Err(invalid(here, problem));
         }

@@ -313,6 +313,20 @@ fn properties_named_alike() {
         "/components/schemas/Inner/properties",
         "the properties \"Mode\" and \"mode\" both become the field mode of Inner",
     );
+    // The map of an object's unknown keys is its field `extra`: a property of that name is
+    // refused for what it collides with, not as two properties of one name.
+    refused(
+        "/components/schemas",
+        insert(
+            "Open",
+            json!({"type": "object", "additionalProperties": {}, "properties": {
+                "Extra": {"type": "string"}
+            }}),
+        ),
+        "/components/schemas/Open/properties",
+        "the property \"Extra\" becomes the field extra of Open, which holds the object's \
+         unknown keys (its additionalProperties); rename the property",
+    );
 }
 
 /// A path parameter named by a keyword: a raw identifier would do for most, but not in a
@@ -649,6 +663,40 @@ fn parameters_the_client_cannot_take() {
             },
             &format!("{GET}/parameters/2"),
             &format!("parameter {name:?} gives the Rust name {ident:?}, which is taken"),
+        );
+    }
+    // The refusal says what holds the name: another parameter, or the generated code.
+    refused(
+        &format!("{GET}/parameters"),
+        |list| {
+            list.as_array_mut()
+                .unwrap()
+                .push(json!({"name": "Verbose", "in": "query", "schema": {"type": "string"}}))
+        },
+        &format!("{GET}/parameters/2"),
+        &format!(
+            "parameter \"Verbose\" gives the Rust name \"verbose\", which is taken by the \
+             parameter at {GET}/parameters/1; rename one"
+        ),
+    );
+    for (name, by) in [
+        (
+            "timeout",
+            "the request builder's own (its per-call settings",
+        ),
+        ("url", "a method of progenitor's raw builders"),
+        ("into_inner", "a method of every mock's `When`"),
+        ("show_secrets", "`bland-sip`'s own options"),
+    ] {
+        refused(
+            &format!("{GET}/parameters"),
+            |list| {
+                list.as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
+            },
+            &format!("{GET}/parameters/2"),
+            &format!("parameter {name:?} gives the Rust name {name:?}, which is taken by {by}"),
         );
     }
     // A keyword is a raw identifier in an optional query parameter (`r#type`); progenitor
