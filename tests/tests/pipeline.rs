@@ -936,13 +936,66 @@ fn a_breaking_change_says_the_version_must_move() {
     let version = generate::crate_version(&workspace_root()).unwrap();
     assert!(
         out.ends_with(&format!(
-            "api changes: 1 breaking, 0 additive\nnote: breaking changes mean sip-client's \
-             version ({version}) must move: its minor version while it is 0.x, its major \
-             version from 1.0 on\n"
+            "api changes: 1 breaking, 0 additive\nnote: breaking changes need a new release \
+             of sip-client: a minor one while it is 0.x, a major one from 1.0 on; `cargo xtask \
+             review` says whether its version ({version}) already carries that bump\n"
         )),
         "{out}"
     );
     scratch.assert_client_untouched();
+}
+
+/// Without the surface of before, generation gives no verdict rather than a false "none"
+/// (found by a review of spec edits: a deleted surface and a breaking change said "api
+/// changes: none"), and it still writes the files.
+#[test]
+fn a_missing_surface_leaves_the_change_unjudged() {
+    let spec = spec_with(&[(
+        "        secure_media:\n          description: Whether media is encrypted (SRTP).\n          type: boolean\n",
+        "",
+    )]);
+    let scratch = Scratch::new("no-surface", &spec);
+    fs::remove_file(scratch.root.join(SURFACE_PATH)).unwrap();
+    let mut out = Vec::new();
+    let report = generate::run(&scratch.root, Mode::Write, &mut out).unwrap();
+    assert!(matches!(report, Report::Written(_)), "{report:?}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.ends_with(&format!(
+            "api changes: not judged: {SURFACE_PATH} is missing, so the API before is not \
+             known; `cargo xtask review --base REV` judges the change against a commit\n"
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        fs::read_to_string(scratch.root.join(SURFACE_PATH)).unwrap(),
+        generated_file(&spec, SURFACE_PATH)
+    );
+}
+
+/// A surface left half-merged (both sides' lines and git's markers) is no API of before:
+/// its markers were reported as removed items, "3 breaking" for an addition.
+#[test]
+fn a_surface_with_conflict_markers_leaves_the_change_unjudged() {
+    let spec = spec_text();
+    let scratch = Scratch::new("conflicted-surface", &spec);
+    let surface = fs::read_to_string(scratch.root.join(SURFACE_PATH)).unwrap();
+    let (header, body) = surface.split_once('\n').unwrap();
+    let conflicted = format!(
+        "<<<<<<< HEAD\n{header}\n=======\n// sha256 of the other side\n>>>>>>> other\n{body}"
+    );
+    write(&scratch.root.join(SURFACE_PATH), conflicted.as_bytes());
+    let mut out = Vec::new();
+    generate::run(&scratch.root, Mode::Check, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.ends_with(&format!(
+            "api changes: not judged: {SURFACE_PATH} holds a merge conflict marker (line 1: \
+             \"<<<<<<<\"), so the API before is not known; `cargo xtask review --base REV` \
+             judges the change against a commit\n"
+        )),
+        "{out}"
+    );
 }
 
 /// Each path segment is filled from its own parameter, whatever the order of the

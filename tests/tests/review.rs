@@ -548,8 +548,8 @@ fn an_unreleased_version_already_has_its_bump() {
     assert_eq!(review.versions, (old_version.clone(), new_version.clone()));
     assert!(
         review.page.contains(&format!(
-            "goes from `{old_version}` (its last release: `{new_version}` at the base is \
-             unreleased) to `{new_version}`, a minor release: enough."
+            "goes from `{old_version}` (its last release; `{new_version}` at the base is not \
+             released yet) to `{new_version}`, a minor release: enough."
         )),
         "{}",
         review.page
@@ -565,6 +565,42 @@ fn an_unreleased_version_already_has_its_bump() {
     let review = repo.review("HEAD");
     assert_eq!(review.versions.0, new_version);
     assert!(!review.satisfied, "{}", review.page);
+}
+
+/// A spec whose `info.version` moved without the crate's build metadata: `cargo xtask
+/// generate` refuses it, and the page says so instead of sending the reviewer there (found
+/// by a review of spec edits: the page said "enough" and "run cargo xtask generate").
+#[test]
+fn a_spec_version_the_crate_does_not_carry_is_said() {
+    let repo = Repo::with_sources("metadata");
+    let version = version(&repo.root);
+    let spec_version = version.split_once('+').unwrap().1.to_owned();
+    repo.edit(
+        SPEC_PATH,
+        &format!("  version: {spec_version}\n"),
+        "  version: 9.9.9\n",
+    );
+    let review = repo.review("HEAD");
+    assert!(
+        review.page.contains(&format!(
+            "**The build metadata is wrong:** sip-client/Cargo.toml's version `{version}` does \
+             not carry the spec's `info.version` `9.9.9` as build metadata (`+9.9.9`), which \
+             `cargo xtask generate` refuses."
+        )),
+        "{}",
+        review.page
+    );
+    assert!(
+        review
+            .page
+            .contains("set the version's build metadata to the spec's version (below), then run"),
+        "{}",
+        review.page
+    );
+    // Once the version carries it, the page has no such line.
+    repo.edit(CLIENT_MANIFEST, &format!("+{spec_version}\""), "+9.9.9\"");
+    let review = repo.review("HEAD");
+    assert!(!review.page.contains("build metadata"), "{}", review.page);
 }
 
 /// Additions alone do not fail `cargo xtask ci`: the review page asks for their minor

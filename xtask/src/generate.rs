@@ -215,7 +215,32 @@ fn print_change_report(
     crate_version: &str,
     out: &mut dyn Write,
 ) {
-    let old = fs::read_to_string(root.join(SURFACE_PATH)).unwrap_or_default();
+    // Without the surface of before there is no verdict to give: "none" would be a false
+    // one (a missing file, or one left half-merged with both sides' lines in it).
+    let old = match fs::read_to_string(root.join(SURFACE_PATH)) {
+        Ok(old) => old,
+        Err(err) => {
+            let why = if err.kind() == std::io::ErrorKind::NotFound {
+                "is missing".to_owned()
+            } else {
+                format!("cannot be read ({err})")
+            };
+            let _ = writeln!(
+                out,
+                "api changes: not judged: {SURFACE_PATH} {why}, so the API before is not \
+                 known; {JUDGE_AGAINST_A_COMMIT}"
+            );
+            return;
+        }
+    };
+    if let Some((line, marker)) = conflict_marker(&old) {
+        let _ = writeln!(
+            out,
+            "api changes: not judged: {SURFACE_PATH} holds a merge conflict marker (line \
+             {line}: {marker:?}), so the API before is not known; {JUDGE_AGAINST_A_COMMIT}"
+        );
+        return;
+    }
     let new = generated
         .file(SURFACE_PATH)
         .map(|file| file.contents.as_str())
@@ -226,12 +251,31 @@ fn print_change_report(
     );
     let _ = write!(out, "{report}");
     if report.breaking() > 0 {
+        // Whether the version already carries the bump depends on what was released (the
+        // changelog), which `cargo xtask review` reads: the note does not guess.
         let _ = writeln!(
             out,
-            "note: breaking changes mean sip-client's version ({crate_version}) must move: its \
-             minor version while it is 0.x, its major version from 1.0 on"
+            "note: breaking changes need a new release of sip-client: a minor one while it \
+             is 0.x, a major one from 1.0 on; `cargo xtask review` says whether its version \
+             ({crate_version}) already carries that bump"
         );
     }
+}
+
+/// Where a verdict the working tree cannot give comes from.
+const JUDGE_AGAINST_A_COMMIT: &str =
+    "`cargo xtask review --base REV` judges the change against a commit";
+
+/// The first line of `text` (counted from 1) that is a merge conflict marker of git's, and
+/// the marker.
+fn conflict_marker(text: &str) -> Option<(usize, &str)> {
+    text.lines().enumerate().find_map(|(at, line)| {
+        let marker = ["<<<<<<< ", "||||||| ", ">>>>>>> "]
+            .iter()
+            .any(|start| line.starts_with(start))
+            || line == "=======";
+        marker.then(|| (at + 1, line.get(..7).unwrap_or(line)))
+    })
 }
 
 /// The `version` of `sip-client/Cargo.toml`'s `[package]`.

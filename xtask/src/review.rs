@@ -148,6 +148,18 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
     let generated = sip_client_gen::generate(SPEC_PATH, &new_spec)
         .map_err(|err| format!("{SPEC_PATH} of the working tree does not generate: {err}"))?;
     let stale = crate::generate::stale_paths(root, &generated);
+    let new_version = crate_version(root).unwrap_or_default();
+    // `cargo xtask generate` refuses a crate version that does not carry the spec's version
+    // as build metadata: the page says so rather than send the reviewer to it.
+    let metadata = new_version.split_once('+').map(|(_, meta)| meta);
+    let version_first = (metadata != Some(generated.spec_version.as_str())).then(|| {
+        format!(
+            "sip-client/Cargo.toml's version `{new_version}` does not carry the spec's \
+             `info.version` `{}` as build metadata (`+{}`), which `{REGENERATE_COMMAND}` \
+             refuses",
+            generated.spec_version, generated.spec_version
+        )
+    });
 
     let mut page = String::new();
     let head = Command::new("git")
@@ -165,14 +177,19 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
         let _ = writeln!(
             page,
             "> **Warning: the generated files are stale.** {} {} not what `{SPEC_PATH}` \
-             generates: run `{REGENERATE_COMMAND}` and commit the result. The API changes \
+             generates: {}run `{REGENERATE_COMMAND}` and commit the result. The API changes \
              and the version below are those of the spec, not of the files committed.\n",
             stale
                 .iter()
                 .map(|path| format!("`{path}`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            if stale.len() == 1 { "is" } else { "are" }
+            if stale.len() == 1 { "is" } else { "are" },
+            if version_first.is_some() {
+                "set the version's build metadata to the spec's version (below), then "
+            } else {
+                ""
+            }
         );
     }
 
@@ -216,14 +233,13 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
     // as unreleased already carries the bump of the changes made since that release.
     let changelog = at_revision(root, base, CHANGELOG_PATH)?;
     let old_version = last_release(changelog.as_deref().unwrap_or_default(), &base_version);
-    let new_version = crate_version(root).unwrap_or_default();
     let done = bump_between(&old_version, &new_version);
     let needed = needed_bump(required, &old_version);
     let satisfied = done >= needed;
     let unreleased = if old_version == base_version {
         String::new()
     } else {
-        format!(" (its last release: `{base_version}` at the base is unreleased)")
+        format!(" (its last release; `{base_version}` at the base is not released yet)")
     };
     let moved = if old_version == new_version {
         format!("`sip-client` stays at `{new_version}`")
@@ -248,6 +264,9 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
             "**not enough**: raise the version in sip-client/Cargo.toml"
         }
     );
+    if let Some(version_first) = &version_first {
+        let _ = writeln!(page, "\n**The build metadata is wrong:** {version_first}.");
+    }
     Ok(Review {
         base: base.to_owned(),
         page,
