@@ -37,6 +37,7 @@
 mod changes;
 mod cli;
 mod error;
+mod example_check;
 mod front;
 mod markdown;
 mod mock;

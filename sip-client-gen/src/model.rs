@@ -1003,6 +1003,19 @@ fn component_schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 
+/// Why an example answer is refused: it does not decode into its schema's type.
+fn example_misfit(schema: &str, place: &str, why: &str) -> String {
+    let place = if place.is_empty() {
+        "the whole".to_owned()
+    } else {
+        format!("at {place}")
+    };
+    format!(
+        "its example does not fit the schema {schema} ({place}: {why}), so the mocks' typed \
+         example would not decode; fix the example or the schema"
+    )
+}
+
 pub(crate) fn ref_name(reference: &str) -> Option<&str> {
     reference.strip_prefix("#/components/schemas/")
 }
@@ -1058,11 +1071,21 @@ pub(crate) fn build(
         }
     }
     check_field_names(spec, &types)?;
-    let error_example = spec.components.iter().flat_map(|c| c.responses.values()).find_map(|response| {
+    let error_example = spec.components.iter().flat_map(|c| c.responses.iter()).find_map(|(key, response)| {
         let media = response.as_item()?.content.get("application/json")?;
         let is_error = matches!(&media.schema, Some(ReferenceOr::Reference { reference }) if reference.ends_with("/ErrorEnvelope"));
-        is_error.then(|| media.example.clone()).flatten()
+        is_error.then(|| Some((key, media.schema.as_ref()?, media.example.clone()?))).flatten()
     });
+    // The mocks embed it as they embed the answers' examples: it must decode.
+    if let Some((key, schema, example)) = &error_example
+        && let Some((place, why)) = crate::example_check::misfit(spec, schema, example)
+    {
+        return Err(invalid(
+            format!("/components/responses/{}", crate::spec::pointer_token(key)),
+            example_misfit("ErrorEnvelope", &place, &why),
+        ));
+    }
+    let error_example = error_example.map(|(_, _, example)| example);
     let mut api = Api {
         servers: servers(spec)?,
         operations: Vec::new(),
@@ -1980,6 +2003,14 @@ fn success(
             format!("{reference} is not a schema"),
         )
     })?;
+    if let (Some(example), Some(schema)) = (&example, schema)
+        && let Some((place, why)) = crate::example_check::misfit(spec, schema, example)
+    {
+        return Err(invalid(
+            format!("{at}/responses/{status}"),
+            example_misfit(name, &place, &why),
+        ));
+    }
     let ty = rust::upper_camel(name);
     let fields = api.types.fields(&ty).ok_or_else(|| {
         invalid(

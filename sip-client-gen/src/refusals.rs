@@ -2466,3 +2466,46 @@ fn defaults_of_each_type_and_a_cycle_of_refs() {
         other => panic!("expected a shape error, got {other:?}"),
     }
 }
+
+/// An example answer that does not decode into its schema's type: the mocks embed it typed
+/// (`mock::examples`), so it would panic in a user's test (found by a review of spec
+/// edits: a property renamed in its schema and not in the example generated without a
+/// word).
+#[test]
+fn example_answers_that_do_not_fit_their_schemas() {
+    let media = format!("{GET}/responses/200/content/application~1json");
+    refused(
+        &media,
+        insert("example", json!({"data": {"name": 3}})),
+        &format!("{GET}/responses/200"),
+        "its example does not fit the schema ThingEnvelope (at /data/name: a number, where \
+         the schema wants a string), so the mocks' typed example would not decode; fix the \
+         example or the schema",
+    );
+    // What decodes passes: unknown keys, `null` for an optional property, any enum value
+    // (the client's enums are open).
+    generate_with(
+        &media,
+        insert(
+            "example",
+            json!({"data": {"name": null, "kind": "huge", "new": 1}, "errors": null}),
+        ),
+    )
+    .unwrap();
+    // The error envelope's example, which the mocks embed too.
+    refused(
+        "/components",
+        |components| {
+            components["schemas"]["ErrorEnvelope"] = json!({"type": "object",
+                "required": ["errors"], "properties": {"errors": {"type": "array",
+                "items": {"$ref": "#/components/schemas/ApiErrorEntry"}}}});
+            components["responses"] = json!({"Error": {"description": "an error",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ErrorEnvelope"},
+                    "example": {"errors": [{"message": "no error code"}]}}}}});
+        },
+        "/components/responses/Error",
+        "its example does not fit the schema ErrorEnvelope (at /errors/0: the required \
+         property \"error\" is missing)",
+    );
+}
