@@ -451,6 +451,8 @@ mod tests {
             (r"\ud83d\ude", ""),
             (r"\u00e", ""),
             (r"\ud83d\ude00 more", "😀 more"),
+            // A whole pair that ends the text is no cut either.
+            (r"\ud83d\ude00", "😀"),
             (r"\u00e9t\u00e9", "été"),
             // A whole escape, then the cut one: the walk goes past the first to find it.
             (r"\u00e9 x\", "é x"),
@@ -603,6 +605,16 @@ mod tests {
             (
                 r#"said: x\"token\": \"a\\\"b\", \"user\": \"bob\""#,
                 r#"said: x\"token\": \"<redacted>\", \"user\": \"bob\""#,
+            ),
+            // A value's own escapes, escaped again (`\\n`, a newline), do not end it; nor
+            // does a stray quote after an escaped backslash (`\\"`): only `\"` does.
+            (
+                r#"{\"note\": \"a\\nb\", \"sip_password\": \"hunter2A\"}"#,
+                r#"{\"note\": \"a\\nb\", \"sip_password\": \"<redacted>\"}"#,
+            ),
+            (
+                r#"x \"a\\"b\", \"sip_password\": \"hunter2A\""#,
+                r#"x \"a\\"b\", \"sip_password\": \"<redacted>\""#,
             ),
             // Cut short, its escaped quote opens nothing (see below): still redacted.
             (r#"{\"pin\": \"12"#, r#"{\"pin\": "<redacted>""<redacted>""#),
