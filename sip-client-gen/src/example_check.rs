@@ -16,9 +16,10 @@
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
-/// How deep `$ref`s are followed: a schema that refers to itself through its example's
-/// nesting stops being checked there rather than loop.
-const MAX_DEPTH: usize = 64;
+/// How many `$ref`s are followed one inside another: a value's own nesting ends the walk
+/// of its properties and items, but a schema can refer to itself without consuming any
+/// (`allOf: [$ref: itself]`), so the walk stops there, the rest taken as fitting.
+const MAX_REFS: usize = 64;
 
 /// Where in `example` (a JSON pointer, `""` for the whole) it does not fit `schema`, and
 /// why; `None` when it fits.
@@ -36,17 +37,18 @@ fn check(
     schema: &ReferenceOr<Schema>,
     value: &Value,
     at: &mut String,
-    depth: usize,
+    refs: usize,
 ) -> Option<String> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    let schema = match schema {
-        ReferenceOr::Item(schema) => schema,
+    let (schema, refs) = match schema {
+        ReferenceOr::Item(schema) => (schema, refs),
         ReferenceOr::Reference { reference } => {
+            if refs == MAX_REFS {
+                return None;
+            }
             // A reference elsewhere than components/schemas is refused by the model.
             let name = crate::model::ref_name(reference)?;
-            spec.components.as_ref()?.schemas.get(name)?.as_item()?
+            let schema = spec.components.as_ref()?.schemas.get(name)?.as_item()?;
+            (schema, refs + 1)
         }
     };
     if value.is_null() {
@@ -70,7 +72,7 @@ fn check(
             items.iter().enumerate().find_map(|(index, item)| {
                 let len = at.len();
                 at.push_str(&format!("/{index}"));
-                let found = check(spec, &schema, item, at, depth + 1);
+                let found = check(spec, &schema, item, at, refs);
                 if found.is_none() {
                     at.truncate(len);
                 }
@@ -95,7 +97,7 @@ fn check(
                 let found = match object.properties.get(key) {
                     // A property that is not required is an `Option`: `null` is `None`.
                     Some(_) if item.is_null() && !object.required.contains(key) => None,
-                    Some(property) => check(spec, &property.clone().unbox(), item, at, depth + 1),
+                    Some(property) => check(spec, &property.clone().unbox(), item, at, refs),
                     None if closed => Some(
                         "a key the schema does not have (its additionalProperties is false)"
                             .to_owned(),
@@ -110,13 +112,13 @@ fn check(
         }
         SchemaKind::AllOf { all_of } => all_of
             .iter()
-            .find_map(|part| check(spec, part, value, at, depth + 1)),
+            .find_map(|part| check(spec, part, value, at, refs)),
         SchemaKind::OneOf { one_of: choices } | SchemaKind::AnyOf { any_of: choices } => {
             // Decoded as an untagged enum: it fits when one alternative takes it.
             let mut first = None;
             for choice in choices {
                 let mut here = at.clone();
-                match check(spec, choice, value, &mut here, depth + 1) {
+                match check(spec, choice, value, &mut here, refs) {
                     None => return None,
                     Some(why) => {
                         first.get_or_insert((here, why));
@@ -194,7 +196,7 @@ mod tests {
     #[test]
     fn an_example_that_fits_passes() {
         let fits = json!({
-            "id": 7, "name": null, "note": null, "either": true, "anything": [1, "x"],
+            "id": -7, "name": null, "note": null, "either": true, "anything": [1, "x"],
             "tags": [{"label": "a", "weight": 1.5}, {"label": "b"}],
             "unknown": "kept: the object is open"
         });
@@ -300,23 +302,40 @@ mod tests {
         );
     }
 
-    /// A schema that refers to itself stops being followed rather than recurse for ever.
+    /// A schema that refers to itself without consuming the value (through `allOf` or an
+    /// alternative) stops being followed rather than recurse for ever; one that consumes
+    /// it (a property of its own type) is followed as deep as the value, up to the bound.
     #[test]
-    fn a_schema_that_refers_to_itself_ends() {
-        let spec = spec(json!({"Node": {"type": "object", "properties": {
-            "next": {"$ref": "#/components/schemas/Node"}
-        }}}));
-        let mut deep = json!({});
-        for _ in 0..200 {
-            deep = json!({"next": deep});
-        }
+    fn schemas_that_refer_to_themselves_end() {
+        let spec = spec(json!({
+            "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]},
+            "Either": {"anyOf": [{"$ref": "#/components/schemas/Either"}, {"type": "string"}]},
+            "Node": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "integer"},
+                "next": {"$ref": "#/components/schemas/Node"}
+            }}
+        }));
+        let named = |name: &str| ReferenceOr::ref_(&format!("#/components/schemas/{name}"));
+        assert_eq!(misfit(&spec, &named("Loop"), &json!(1)), None);
+        assert_eq!(misfit(&spec, &named("Either"), &json!(1)), None);
+        // A misfit within the bound is found at its place; one beyond it is not looked at.
+        let nested = |levels: usize| {
+            let mut value = json!({"next": {}});
+            for _ in 0..levels {
+                value = json!({"id": 1, "next": value});
+            }
+            value
+        };
+        let at = |levels: usize| "/next".repeat(levels);
+        let missing = || "the required property \"id\" is missing".to_owned();
         assert_eq!(
-            misfit(
-                &spec,
-                &ReferenceOr::ref_("#/components/schemas/Node"),
-                &deep
-            ),
-            None
+            misfit(&spec, &named("Node"), &nested(3)),
+            Some((at(3), missing()))
         );
+        assert_eq!(
+            misfit(&spec, &named("Node"), &nested(MAX_REFS - 1)),
+            Some((at(MAX_REFS - 1), missing()))
+        );
+        assert_eq!(misfit(&spec, &named("Node"), &nested(MAX_REFS)), None);
     }
 }
