@@ -1074,7 +1074,10 @@ pub(crate) fn build(
     let error_example = spec.components.iter().flat_map(|c| c.responses.iter()).find_map(|(key, response)| {
         let media = response.as_item()?.content.get("application/json")?;
         let is_error = matches!(&media.schema, Some(ReferenceOr::Reference { reference }) if reference.ends_with("/ErrorEnvelope"));
-        is_error.then(|| Some((key, media.schema.as_ref()?, media.example.clone()?))).flatten()
+        if !is_error {
+            return None;
+        }
+        Some((key, media.schema.as_ref()?, media.example.clone()?))
     });
     // The mocks embed it as they embed the answers' examples: it must decode.
     if let Some((key, schema, example)) = &error_example
@@ -1186,36 +1189,31 @@ fn check_field_names(spec: &OpenAPI, types: &Types) -> Result<(), Error> {
             let Some(first) = fields[..index].iter().find(|f| f.ident == field.ident) else {
                 continue;
             };
-            // The map of unknown keys (`additionalProperties`) is a field too: `extra`.
-            if let Some(property) = [first, field]
-                .iter()
-                .find(|f| !f.flatten)
-                .filter(|_| first.flatten || field.flatten)
-            {
-                let json = serde_json::to_value(spec).unwrap_or_default();
-                let at =
-                    properties_holding(&json, &property.json, &property.json, &mut String::new())
-                        .unwrap_or_else(|| format!("/components/schemas/{name}"));
-                return Err(invalid(
-                    at,
-                    format!(
-                        "the property {:?} becomes the field {} of {name}, which holds the \
-                         object's unknown keys (its additionalProperties); rename the property",
-                        property.json, field.ident
-                    ),
-                ));
-            }
             let json = serde_json::to_value(spec).unwrap_or_default();
-            let at = properties_holding(&json, &first.json, &field.json, &mut String::new())
+            // The map of unknown keys (`additionalProperties`, flattened) is a field too.
+            let unknown_keys = first.flatten || field.flatten;
+            let (a, b) = if unknown_keys {
+                let property = if first.flatten { field } else { first };
+                (property, property)
+            } else {
+                (first, field)
+            };
+            let at = properties_holding(&json, &a.json, &b.json, &mut String::new())
                 .unwrap_or_else(|| format!("/components/schemas/{name}"));
-            return Err(invalid(
-                at,
+            let message = if unknown_keys {
+                format!(
+                    "the property {:?} becomes the field {} of {name}, which holds the \
+                     object's unknown keys (its additionalProperties); rename the property",
+                    a.json, field.ident
+                )
+            } else {
                 format!(
                     "the properties {:?} and {:?} both become the field {} of {name}; rename \
                      one",
                     first.json, field.json, field.ident
-                ),
-            ));
+                )
+            };
+            return Err(invalid(at, message));
         }
     }
     Ok(())

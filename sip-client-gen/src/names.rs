@@ -456,15 +456,13 @@ fn check_parameters(
         };
         let ident = rust::snake(&data.name);
         let what = format!("parameter {:?}", data.name);
-        let problem =
-            argument_problem(&what, &ident, path, data.required).or_else(|| {
-                seen.iter().find(|(seen, _)| *seen == ident).map(|(_, other)| {
-                format!(
-                    "{what} gives the Rust name {ident:?}, which is taken by the parameter at \
-                     {other}; rename one"
-                )
-            })
-            });
+        let problem = argument_problem(&what, &ident, path, data.required).or_else(|| {
+            let (_, other) = seen.iter().find(|(seen, _)| *seen == ident)?;
+            Some(format!(
+                "{what} gives the Rust name {ident:?}, which is taken by the parameter at \
+                 {other}; rename one"
+            ))
+        });
         if let Some(problem) = problem {
             return Err(invalid(here, problem));
         }

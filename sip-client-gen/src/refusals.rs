@@ -33,6 +33,21 @@ fn refused(pointer: &str, edit: impl FnOnce(&mut Value), at: &str, says: &str) {
     }
 }
 
+/// [`refused`] for a string query parameter `name` added to `get_thing` (after its two).
+#[track_caller]
+fn refused_query_parameter(name: &str, says: &str) {
+    refused(
+        &format!("{GET}/parameters"),
+        |list| {
+            list.as_array_mut()
+                .unwrap()
+                .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
+        },
+        &format!("{GET}/parameters/2"),
+        says,
+    );
+}
+
 fn set(value: Value) -> impl FnOnce(&mut Value) {
     move |slot| *slot = value
 }
@@ -654,26 +669,14 @@ fn parameters_the_client_cannot_take() {
         .chain(&["max-retries", "Attempt-Timeout"]);
     for name in taken {
         let ident = crate::rust::snake(name);
-        refused(
-            &format!("{GET}/parameters"),
-            |list| {
-                list.as_array_mut()
-                    .unwrap()
-                    .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
-            },
-            &format!("{GET}/parameters/2"),
+        refused_query_parameter(
+            name,
             &format!("parameter {name:?} gives the Rust name {ident:?}, which is taken"),
         );
     }
     // The refusal says what holds the name: another parameter, or the generated code.
-    refused(
-        &format!("{GET}/parameters"),
-        |list| {
-            list.as_array_mut()
-                .unwrap()
-                .push(json!({"name": "Verbose", "in": "query", "schema": {"type": "string"}}))
-        },
-        &format!("{GET}/parameters/2"),
+    refused_query_parameter(
+        "Verbose",
         &format!(
             "parameter \"Verbose\" gives the Rust name \"verbose\", which is taken by the \
              parameter at {GET}/parameters/1; rename one"
@@ -688,14 +691,8 @@ fn parameters_the_client_cannot_take() {
         ("into_inner", "a method of every mock's `When`"),
         ("show_secrets", "`bland-sip`'s own options"),
     ] {
-        refused(
-            &format!("{GET}/parameters"),
-            |list| {
-                list.as_array_mut()
-                    .unwrap()
-                    .push(json!({"name": name, "in": "query", "schema": {"type": "string"}}))
-            },
-            &format!("{GET}/parameters/2"),
+        refused_query_parameter(
+            name,
             &format!("parameter {name:?} gives the Rust name {name:?}, which is taken by {by}"),
         );
     }

@@ -922,12 +922,17 @@ fn xtask_generate_writes_a_changed_spec_and_names_the_files() {
     assert!(scratch.client_now() == before, "nothing was written");
 }
 
-#[test]
-fn a_breaking_change_says_the_version_must_move() {
-    let spec = spec_with(&[(
+/// Our spec without `SipOptions.secure_media`: a breaking change.
+fn without_secure_media() -> String {
+    spec_with(&[(
         "        secure_media:\n          description: Whether media is encrypted (SRTP).\n          type: boolean\n",
         "",
-    )]);
+    )])
+}
+
+#[test]
+fn a_breaking_change_says_the_version_must_move() {
+    let spec = without_secure_media();
     let scratch = Scratch::new("breaking", &spec);
     let mut out = Vec::new();
     let report = generate::run(&scratch.root, Mode::Check, &mut out).unwrap();
@@ -950,10 +955,7 @@ fn a_breaking_change_says_the_version_must_move() {
 /// changes: none"), and it still writes the files.
 #[test]
 fn a_missing_surface_leaves_the_change_unjudged() {
-    let spec = spec_with(&[(
-        "        secure_media:\n          description: Whether media is encrypted (SRTP).\n          type: boolean\n",
-        "",
-    )]);
+    let spec = without_secure_media();
     let scratch = Scratch::new("no-surface", &spec);
     fs::remove_file(scratch.root.join(SURFACE_PATH)).unwrap();
     let mut out = Vec::new();

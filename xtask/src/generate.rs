@@ -117,8 +117,7 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report, Failu
     let spec_text = fs::read_to_string(root.join(SPEC_PATH)).map_err(Failure::ReadSpec)?;
     let generated = sip_client_gen::generate(SPEC_PATH, &spec_text).map_err(Failure::Generate)?;
     let crate_version = crate_version(root).unwrap_or_default();
-    if crate_version.split_once('+').map(|(_, meta)| meta) != Some(generated.spec_version.as_str())
-    {
+    if !carries_spec_version(&crate_version, &generated.spec_version) {
         return Err(Failure::VersionMismatch {
             crate_version,
             spec_version: generated.spec_version,
@@ -276,6 +275,12 @@ fn conflict_marker(text: &str) -> Option<(usize, &str)> {
             || line == "=======";
         marker.then(|| (at + 1, line.get(..7).unwrap_or(line)))
     })
+}
+
+/// Whether a crate version carries the spec's `info.version` as its build metadata
+/// (`0.2.0+1.1.0` for 1.1.0), which generation requires.
+pub fn carries_spec_version(crate_version: &str, spec_version: &str) -> bool {
+    crate_version.split_once('+').map(|(_, meta)| meta) == Some(spec_version)
 }
 
 /// The `version` of `sip-client/Cargo.toml`'s `[package]`.

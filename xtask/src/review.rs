@@ -17,7 +17,7 @@ use std::process::{Command, ExitCode};
 use serde_json::Value;
 use sip_client_gen::{REGENERATE_COMMAND, SPEC_PATH, SURFACE_PATH, compare_surfaces, surface_body};
 
-use crate::generate::{CLIENT_MANIFEST, crate_version, manifest_version};
+use crate::generate::{CLIENT_MANIFEST, carries_spec_version, crate_version, manifest_version};
 
 /// The bump a change requires, by SemVer (for 0.x, a breaking change needs the minor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,8 +151,7 @@ pub fn review(root: &Path, base: &str) -> Result<Review, String> {
     let new_version = crate_version(root).unwrap_or_default();
     // `cargo xtask generate` refuses a crate version that does not carry the spec's version
     // as build metadata: the page says so rather than send the reviewer to it.
-    let metadata = new_version.split_once('+').map(|(_, meta)| meta);
-    let version_first = (metadata != Some(generated.spec_version.as_str())).then(|| {
+    let version_first = (!carries_spec_version(&new_version, &generated.spec_version)).then(|| {
         format!(
             "sip-client/Cargo.toml's version `{new_version}` does not carry the spec's \
              `info.version` `{}` as build metadata (`+{}`), which `{REGENERATE_COMMAND}` \
